@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/**
+ * One validated, typed configuration for every Tower process. Apps call loadConfig() once at boot;
+ * nothing else reads process.env. Defaults are the local ones `npm start` uses.
+ */
+const schema = z.object({
+  DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/tower'),
+  REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
+  /** Prefix of every Redis key and channel: lets tests and tenants of a shared Redis stay apart. */
+  REDIS_PREFIX: z.string().min(1).default('tower'),
+  API_PORT: z.coerce.number().int().positive().default(4000),
+  API_HOST: z.string().default('0.0.0.0'),
+  WEB_ORIGIN: z.string().default('*'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
+  WORKER_ID: z.string().optional(),
+  SCHEDULER_TICK_MS: z.coerce.number().int().positive().default(1000),
+  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 14),
+  /** Base64 of 32 bytes, or "keyId:base64,keyId:base64" (first = current) for secret encryption. */
+  TOWER_ENCRYPTION_KEYS: z.string().optional(),
+  /** Where the API writes the generated schema; set only by the schema generator. */
+  SCHEMA_OUTPUT: z.string().optional(),
+});
+
+export type TowerConfig = z.infer<typeof schema>;
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): TowerConfig {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`Invalid Tower configuration: ${issues}`);
+  }
+  return parsed.data;
+}

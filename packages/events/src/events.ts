@@ -1,0 +1,56 @@
+/**
+ * Events that cross process boundaries (worker/scheduler → every API replica). Payloads are plain
+ * JSON snapshots of the row after the change, dates as ISO strings, so a subscriber needs no query.
+ */
+export interface DagRunSnapshot {
+  id: string;
+  tenantId: string;
+  dagId: string;
+  runId: string;
+  runType: string;
+  state: string;
+  logicalDate: string;
+  dataIntervalStart: string;
+  dataIntervalEnd: string;
+  params: unknown;
+  queuedAt: string;
+  startedAt: string | null;
+  endedAt: string | null;
+  dagVersion: number;
+}
+
+export interface TaskInstanceSnapshot {
+  id: string;
+  tenantId: string;
+  dagRunId: string;
+  dagId: string;
+  taskId: string;
+  operator: string;
+  state: string;
+  tryNumber: number;
+  maxTries: number;
+  queuedAt: string | null;
+  startedAt: string | null;
+  endedAt: string | null;
+  nextAttemptAt: string | null;
+}
+
+export interface TaskLogLine {
+  tenantId: string;
+  taskInstanceId: string;
+  tryNumber: number;
+  ts: string;
+  level: string;
+  message: string;
+}
+
+export type TowerEvent =
+  | { kind: 'dagRun'; tenantId: string; dagId: string; dagRunId: string; run: DagRunSnapshot }
+  | { kind: 'taskInstance'; tenantId: string; dagId: string; dagRunId: string; taskInstance: TaskInstanceSnapshot }
+  | { kind: 'taskLog'; tenantId: string; taskInstanceId: string; tryNumber: number; lines: TaskLogLine[] };
+
+export type TowerEventKind = TowerEvent['kind'];
+
+export function eventsChannel(prefix: string): string {
+  return `${prefix}:events`;
+}

@@ -1,0 +1,32 @@
+import { z } from 'zod';
+
+/**
+ * The job catalog: every job name with its payload schema, shared by producers and consumers.
+ * A consumer must supply a handler for every job (JobHandlers is a mapped type), so adding a job
+ * without a handler does not compile.
+ */
+export const JOB_CATALOG = {
+  /** Run the next try of a task instance. The try number makes the job id unique per try. */
+  runTask: {
+    queue: 'tasks',
+    schema: z.object({
+      tenantId: z.string().uuid(),
+      dagRunId: z.string().uuid(),
+      taskInstanceId: z.string().uuid(),
+      tryNumber: z.number().int().positive(),
+    }),
+  },
+} as const;
+
+export type JobName = keyof typeof JOB_CATALOG;
+export type JobPayload<N extends JobName> = z.infer<(typeof JOB_CATALOG)[N]['schema']>;
+export type JobHandlers = { [N in JobName]: (payload: JobPayload<N>) => Promise<void> };
+
+export function parseJob<N extends JobName>(name: N, data: unknown): JobPayload<N> {
+  return JOB_CATALOG[name].schema.parse(data) as JobPayload<N>;
+}
+
+/** BullMQ job ids may not contain ':' (it separates Redis key parts). */
+export function runTaskJobId(taskInstanceId: string, tryNumber: number): string {
+  return `ti_${taskInstanceId}_${tryNumber}`;
+}
