@@ -1,0 +1,82 @@
+import { buildTemplateContext, renderTemplates, TowerError } from '@tower/core';
+import { TryLogger, XCOM_MAX_BYTES, type Engine, type StartedTry, type TryOutcome } from '@tower/engine';
+import { OperatorError, operatorFor } from '@tower/operators';
+
+class TryTimeout extends Error {
+  constructor(seconds: number) {
+    super(`try exceeded executionTimeoutSeconds (${seconds}s)`);
+    this.name = 'TryTimeout';
+  }
+}
+
+/**
+ * Runs one claimed try: renders the task's templates, executes its operator under the execution
+ * timeout, keeps the log, and decides the outcome. Never throws: every failure is an outcome.
+ */
+export async function runTry(engine: Engine, started: StartedTry, shutdown: AbortSignal): Promise<TryOutcome> {
+  const { ti, run, task, tryNumber } = started;
+  const logger = new TryLogger(engine.deps, ti.tenantId, ti.id, tryNumber);
+  const controller = new AbortController();
+  const onShutdown = () => controller.abort(new OperatorError('worker shut down during the try'));
+  shutdown.addEventListener('abort', onShutdown, { once: true });
+  let timer: NodeJS.Timeout | undefined;
+  const xcom: Record<string, unknown> = {};
+
+  logger.log('info', `Starting try ${tryNumber} of ${ti.maxTries} for ${run.dagId}.${task.taskId} (${task.type}), run ${run.runId}`);
+  try {
+    const ctx = buildTemplateContext({
+      dagId: run.dagId,
+      taskId: task.taskId,
+      runId: run.runId,
+      logicalDate: run.logicalDate,
+      dataIntervalStart: run.dataIntervalStart,
+      dataIntervalEnd: run.dataIntervalEnd,
+      params: (run.params ?? {}) as Record<string, unknown>,
+      xcom: started.xcom,
+    });
+    const params = renderTemplates(task.with, ctx) as Record<string, unknown>;
+    const operator = operatorFor(task.type);
+    const execution = operator.execute({
+      tenantId: ti.tenantId,
+      dagId: run.dagId,
+      taskId: task.taskId,
+      runId: run.runId,
+      tryNumber,
+      params,
+      signal: controller.signal,
+      log: (level, message) => logger.log(level, message),
+      xcomPush: (key, value) => {
+        xcom[key] = value;
+      },
+    });
+    const timeout = task.executionTimeoutSeconds
+      ? new Promise<never>((_, reject) => {
+          timer = setTimeout(() => {
+            const err = new TryTimeout(task.executionTimeoutSeconds!);
+            controller.abort(err);
+            reject(err);
+          }, task.executionTimeoutSeconds! * 1000);
+        })
+      : null;
+    const result = await (timeout ? Promise.race([execution, timeout]) : execution);
+    if (result !== undefined) xcom.return_value = result;
+    for (const [key, value] of Object.entries(xcom)) {
+      const size = Buffer.byteLength(JSON.stringify(value) ?? 'null');
+      if (size > XCOM_MAX_BYTES) {
+        throw new OperatorError(`XCom ${key} is ${size} bytes, over the 64 KiB limit: write large data to S3 and push its key`, false);
+      }
+    }
+    logger.log('info', `Try ${tryNumber} succeeded`);
+    return { kind: 'success', xcom };
+  } catch (err) {
+    const timedOut = err instanceof TryTimeout;
+    const retryable = !(err instanceof OperatorError && !err.retryable) && !(err instanceof TowerError);
+    const message = err instanceof Error ? err.message : String(err);
+    logger.log('error', `Try ${tryNumber} failed: ${message}`);
+    return { kind: 'failure', error: message, retryable, timedOut };
+  } finally {
+    if (timer) clearTimeout(timer);
+    shutdown.removeEventListener('abort', onShutdown);
+    await logger.flush();
+  }
+}

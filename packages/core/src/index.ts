@@ -1,0 +1,14 @@
+export * from './errors.js';
+export * from './spec/schema.js';
+export { TASK_TYPES, isTaskType, OPERATOR_WITH_SCHEMAS, type TaskType } from './spec/operator-schemas.js';
+export * from './spec/validate.js';
+export * from './spec/graph.js';
+export { validateParams } from './spec/params.js';
+export * from './schedule/cron.js';
+export * from './schedule/intervals.js';
+export * from './state/states.js';
+export * from './state/transition.js';
+export * from './state/trigger-rules.js';
+export * from './state/run-outcome.js';
+export * from './retry/retry-policy.js';
+export * from './templating/render.js';

@@ -1,0 +1,144 @@
+import { TowerError, specHash, validateDagSpec, type DagSpec, type SpecError } from '@tower/core';
+import type { Dag, DagVersion } from '@tower/db';
+import type { EngineDeps } from './deps.js';
+import type { RunLifecycle } from './run-lifecycle.js';
+import { nextRunFor } from './schedule-info.js';
+
+export interface UpsertDagResult {
+  dag: Dag;
+  version: DagVersion;
+  created: boolean;
+  changed: boolean;
+}
+
+export interface ListDagsFilter {
+  tag?: string | null;
+  paused?: boolean | null;
+  offset: number;
+  limit: number;
+}
+
+/** DAG definitions: validation, versioned upserts, listing, pause/unpause. Tenant id first, always. */
+export class DagService {
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly lifecycle: RunLifecycle,
+  ) {}
+
+  async validate(tenantId: string, input: unknown): Promise<{ valid: boolean; errors: SpecError[]; spec?: DagSpec }> {
+    const connections = await this.deps.prisma.connection.findMany({ where: { tenantId }, select: { connId: true } });
+    return validateDagSpec(input, { connections: new Set(connections.map((c) => c.connId)) });
+  }
+
+  /**
+   * Creates the DAG or, when the spec changed, a new version of it. Invalid specs are refused
+   * whole: nothing is written. Runs already created keep the version they were created with.
+   */
+  async upsert(tenantId: string, input: unknown, actor?: string): Promise<UpsertDagResult> {
+    const result = await this.validate(tenantId, input);
+    if (!result.valid || !result.spec) {
+      throw new TowerError('BAD_USER_INPUT', `invalid DAG spec: ${result.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
+        details: { errors: result.errors },
+        path: result.errors[0]?.path,
+      });
+    }
+    const spec = result.spec;
+    const hash = specHash(spec);
+    const now = this.deps.clock();
+
+    const outcome = await this.deps.prisma.$transaction(async (tx) => {
+      const existing = await tx.dag.findUnique({ where: { tenantId_dagId: { tenantId, dagId: spec.dagId } } });
+      const fields = {
+        description: spec.description ?? null,
+        schedule: spec.schedule,
+        timezone: spec.timezone,
+        tags: spec.tags,
+      };
+      if (!existing) {
+        const next = nextRunFor(spec, null, now);
+        const dag = await tx.dag.create({
+          data: { tenantId, dagId: spec.dagId, ...fields, latestVersion: 1, nextLogicalDate: next?.logicalDate ?? null, nextDueAt: next?.dueAt ?? null },
+        });
+        const version = await tx.dagVersion.create({
+          data: { tenantId, dagPk: dag.id, version: 1, spec: spec as object, specHash: hash, createdBy: actor ?? null },
+        });
+        return { dag, version, created: true, changed: true };
+      }
+      const latest = await tx.dagVersion.findUniqueOrThrow({
+        where: { dagPk_version: { dagPk: existing.id, version: existing.latestVersion } },
+      });
+      if (latest.specHash === hash) return { dag: existing, version: latest, created: false, changed: false };
+      const lastScheduled = await tx.dagRun.findFirst({
+        where: { tenantId, dagPk: existing.id, runType: 'scheduled' },
+        orderBy: { logicalDate: 'desc' },
+        select: { logicalDate: true },
+      });
+      const next = nextRunFor(spec, lastScheduled?.logicalDate ?? null, now);
+      const versionNumber = existing.latestVersion + 1;
+      // Compare-and-set on latestVersion: two concurrent upserts cannot both claim the same number.
+      const bumped = await tx.dag.updateMany({
+        where: { id: existing.id, latestVersion: existing.latestVersion },
+        data: { ...fields, latestVersion: versionNumber, nextLogicalDate: next?.logicalDate ?? null, nextDueAt: next?.dueAt ?? null },
+      });
+      if (bumped.count !== 1) throw new TowerError('CONFLICT', `DAG ${spec.dagId} was changed concurrently; retry`);
+      const version = await tx.dagVersion.create({
+        data: { tenantId, dagPk: existing.id, version: versionNumber, spec: spec as object, specHash: hash, createdBy: actor ?? null },
+      });
+      const dag = await tx.dag.findUniqueOrThrow({ where: { id: existing.id } });
+      return { dag, version, created: false, changed: true };
+    });
+    return outcome;
+  }
+
+  async get(tenantId: string, dagId: string): Promise<Dag> {
+    const dag = await this.deps.prisma.dag.findUnique({ where: { tenantId_dagId: { tenantId, dagId } } });
+    if (!dag) throw new TowerError('NOT_FOUND', `DAG ${dagId} not found`);
+    return dag;
+  }
+
+  async latestVersion(tenantId: string, dag: Dag): Promise<DagVersion> {
+    return this.deps.prisma.dagVersion.findFirstOrThrow({ where: { tenantId, dagPk: dag.id, version: dag.latestVersion } });
+  }
+
+  async versions(tenantId: string, dagId: string): Promise<DagVersion[]> {
+    const dag = await this.get(tenantId, dagId);
+    return this.deps.prisma.dagVersion.findMany({ where: { tenantId, dagPk: dag.id }, orderBy: { version: 'desc' } });
+  }
+
+  async list(tenantId: string, filter: ListDagsFilter): Promise<{ items: Dag[]; totalCount: number }> {
+    const where = {
+      tenantId,
+      ...(filter.tag ? { tags: { has: filter.tag } } : {}),
+      ...(filter.paused != null ? { paused: filter.paused } : {}),
+    };
+    const [items, totalCount] = await Promise.all([
+      this.deps.prisma.dag.findMany({ where, orderBy: { dagId: 'asc' }, skip: filter.offset, take: filter.limit }),
+      this.deps.prisma.dag.count({ where }),
+    ]);
+    return { items, totalCount };
+  }
+
+  async setPaused(tenantId: string, dagId: string, paused: boolean): Promise<Dag> {
+    const dag = await this.get(tenantId, dagId);
+    if (dag.paused === paused) return dag;
+    const now = this.deps.clock();
+    let nextFields = {};
+    if (!paused) {
+      // Unpausing recomputes the next run from now: a catchup=false DAG does not run the missed intervals.
+      const version = await this.latestVersion(tenantId, dag);
+      const lastScheduled = await this.deps.prisma.dagRun.findFirst({
+        where: { tenantId, dagPk: dag.id, runType: 'scheduled' },
+        orderBy: { logicalDate: 'desc' },
+        select: { logicalDate: true },
+      });
+      const next = nextRunFor(version.spec as unknown as DagSpec, lastScheduled?.logicalDate ?? null, now);
+      nextFields = { nextLogicalDate: next?.logicalDate ?? null, nextDueAt: next?.dueAt ?? null };
+    }
+    const [updated] = await this.deps.prisma.dag.updateManyAndReturn({
+      where: { id: dag.id, tenantId, paused: !paused },
+      data: { paused, ...nextFields },
+    });
+    if (!paused) await this.lifecycle.startQueuedRuns(tenantId, dag.id);
+    return updated ?? (await this.get(tenantId, dagId));
+  }
+}

@@ -1,0 +1,173 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { loadConfig } from '@tower/config';
+import { createTestDatabase, type PrismaClient } from '@tower/db';
+import { EventPublisher } from '@tower/events';
+import { createLogger } from '@tower/logger';
+import { createRedis, TaskQueue } from '@tower/queue';
+import { startScheduler, type SchedulerHandle } from '../../../apps/scheduler/src/scheduler-runtime.js';
+import { startWorker, type WorkerHandle } from '../../../apps/worker/src/worker-runtime.js';
+import { createEngine, type Engine } from './index.js';
+
+/**
+ * The engine against the real Postgres and Redis, with an in-process worker and scheduler
+ * (the same runtimes the processes use), to pin the run lifecycle's semantics.
+ */
+describe('engine lifecycle (real Postgres + Redis)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let prisma: PrismaClient;
+  let engine: Engine;
+  let worker: WorkerHandle;
+  let scheduler: SchedulerHandle;
+  let tenantId: string;
+  const redis = createRedis('redis://127.0.0.1:6379');
+  const prefix = `tower-test-engine-${process.pid}-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('engine');
+    prisma = db.prisma;
+    const logger = createLogger('engine-test', { level: 'warn' });
+    engine = createEngine({ prisma, queue: new TaskQueue(redis, prefix), events: new EventPublisher(redis, prefix), logger, clock: () => new Date() });
+    const config = loadConfig({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '100', WORKER_CONCURRENCY: '4' });
+    worker = await startWorker(config, logger);
+    scheduler = await startScheduler(config, logger);
+    const tenant = await prisma.tenant.create({ data: { slug: `engine-${Date.now()}`, name: 'Engine' } });
+    tenantId = tenant.id;
+  });
+
+  afterAll(async () => {
+    await scheduler?.close();
+    await worker?.close();
+    await engine?.deps.queue.close();
+    redis.disconnect();
+    await db?.drop();
+  });
+
+  async function runToEnd(spec: Record<string, unknown>, params: Record<string, unknown> = {}) {
+    await engine.dags.upsert(tenantId, spec);
+    const run = await engine.runs.trigger(tenantId, spec.dagId as string, params);
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const current = await engine.runs.get(tenantId, run.id);
+      if (['success', 'failed'].includes(current.state)) {
+        const tis = await engine.runs.taskInstances(tenantId, run.id);
+        return { run: current, states: Object.fromEntries(tis.map((t) => [t.taskId, t.state])), tis };
+      }
+      if (Date.now() > deadline) throw new Error(`run ${run.id} did not finish: ${current.state}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('runs a diamond DAG to success in dependency order', async () => {
+    const { run, tis } = await runToEnd({
+      dagId: 'diamond',
+      tasks: [
+        { taskId: 'a', type: 'noop' },
+        { taskId: 'b', type: 'noop', dependsOn: ['a'] },
+        { taskId: 'c', type: 'noop', dependsOn: ['a'] },
+        { taskId: 'd', type: 'noop', dependsOn: ['b', 'c'] },
+      ],
+    });
+    expect(run.state).toBe('success');
+    const at = Object.fromEntries(tis.map((t) => [t.taskId, t]));
+    expect(at.b.startedAt!.getTime()).toBeGreaterThanOrEqual(at.a.endedAt!.getTime());
+    expect(at.d.startedAt!.getTime()).toBeGreaterThanOrEqual(Math.max(at.b.endedAt!.getTime(), at.c.endedAt!.getTime()));
+  });
+
+  it('fails the run when a task fails for good, marking downstream upstream_failed and honouring trigger rules', async () => {
+    const { run, states } = await runToEnd({
+      dagId: 'failing',
+      tasks: [
+        { taskId: 'boom', type: 'http.request', with: { url: 'http://127.0.0.1:1/nothing-listens-here' } },
+        { taskId: 'after', type: 'noop', dependsOn: ['boom'] },
+        { taskId: 'cleanup', type: 'noop', dependsOn: ['boom'], triggerRule: 'all_done' },
+        { taskId: 'on_failure', type: 'noop', dependsOn: ['boom'], triggerRule: 'one_failed' },
+      ],
+    });
+    expect(states).toEqual({ boom: 'failed', after: 'upstream_failed', cleanup: 'success', on_failure: 'success' });
+    expect(run.state).toBe('failed');
+  });
+
+  it('fails a try that exceeds executionTimeoutSeconds', async () => {
+    const { states, tis } = await runToEnd({
+      dagId: 'too_slow',
+      tasks: [{ taskId: 'sleepy', type: 'noop', executionTimeoutSeconds: 1, with: { durationMs: 10_000 } }],
+    });
+    expect(states.sleepy).toBe('failed');
+    const tries = await prisma.taskTry.findMany({ where: { taskInstanceId: tis[0].id } });
+    expect(tries[0].error).toMatch(/executionTimeoutSeconds/);
+    expect(tries[0].endedAt!.getTime() - tries[0].startedAt.getTime()).toBeLessThan(5_000);
+  });
+
+  it('renders templates from run context and params, and stores the return value as XCom', async () => {
+    const http = await import('node:http');
+    const seen: string[] = [];
+    const server = http.createServer((req, res) => {
+      seen.push(req.url ?? '');
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end('{"answer":42}');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    try {
+      const { run, tis } = await runToEnd(
+        {
+          dagId: 'templated',
+          params: { region: { type: 'string', default: 'us' } },
+          tasks: [{ taskId: 'call', type: 'http.request', with: { url: `http://127.0.0.1:${port}/{{ params.region }}/{{ ds }}` } }],
+        },
+        { region: 'eu' },
+      );
+      expect(run.state).toBe('success');
+      expect(seen).toEqual([`/eu/${run.logicalDate.toISOString().slice(0, 10)}`]);
+      const xcom = await prisma.xCom.findFirstOrThrow({ where: { taskInstanceId: tis[0].id, key: 'return_value' } });
+      expect(xcom.value).toEqual({ status: 200, body: { answer: 42 } });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('refuses params that do not match the DAG params spec', async () => {
+    await engine.dags.upsert(tenantId, { dagId: 'typed_params', params: { n: { type: 'integer', default: 1 } }, tasks: [{ taskId: 'x', type: 'noop' }] });
+    await expect(engine.runs.trigger(tenantId, 'typed_params', { n: 'many' })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    await expect(engine.runs.trigger(tenantId, 'typed_params', { unknown: 1 })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    expect(await prisma.dagRun.count({ where: { dagId: 'typed_params' } })).toBe(0);
+  });
+
+  it('keeps at most maxActiveRuns running and starts queued runs as others finish', async () => {
+    await engine.dags.upsert(tenantId, { dagId: 'one_at_a_time', maxActiveRuns: 1, tasks: [{ taskId: 'x', type: 'noop', with: { durationMs: 300 } }] });
+    const base = Date.now();
+    const runs = [];
+    for (let i = 0; i < 3; i++) runs.push(await engine.runs.trigger(tenantId, 'one_at_a_time', {}, new Date(base - (3 - i) * 1000)));
+    const running = await prisma.dagRun.count({ where: { dagId: 'one_at_a_time', state: 'running' } });
+    expect(running).toBeLessThanOrEqual(1);
+    const deadline = Date.now() + 20_000;
+    while ((await prisma.dagRun.count({ where: { dagId: 'one_at_a_time', state: 'success' } })) < 3) {
+      if (Date.now() > deadline) throw new Error('runs did not finish');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const done = await prisma.dagRun.findMany({ where: { dagId: 'one_at_a_time' }, orderBy: { logicalDate: 'asc' } });
+    for (let i = 1; i < done.length; i++) expect(done[i].startedAt!.getTime()).toBeGreaterThanOrEqual(done[i - 1].endedAt!.getTime());
+  });
+
+  it('does not start runs of a paused DAG until it is unpaused', async () => {
+    await engine.dags.upsert(tenantId, { dagId: 'pausable', tasks: [{ taskId: 'x', type: 'noop' }] });
+    await engine.dags.setPaused(tenantId, 'pausable', true);
+    const run = await engine.runs.trigger(tenantId, 'pausable', {});
+    await new Promise((r) => setTimeout(r, 500));
+    expect((await engine.runs.get(tenantId, run.id)).state).toBe('queued');
+    await engine.dags.setPaused(tenantId, 'pausable', false);
+    const deadline = Date.now() + 10_000;
+    while ((await engine.runs.get(tenantId, run.id)).state !== 'success') {
+      if (Date.now() > deadline) throw new Error('run did not finish after unpause');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  });
+
+  it('does not let one tenant see another tenant’s DAGs or runs', async () => {
+    const other = await prisma.tenant.create({ data: { slug: `other-${Date.now()}`, name: 'Other' } });
+    await expect(engine.dags.get(other.id, 'diamond')).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    const run = await prisma.dagRun.findFirstOrThrow({ where: { tenantId, dagId: 'diamond' } });
+    await expect(engine.runs.get(other.id, run.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await expect(engine.runs.trigger(other.id, 'diamond', {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
+  });
+});

@@ -1,0 +1,27 @@
+import { DagService } from './dag-service.js';
+import type { EngineDeps } from './deps.js';
+import { RunLifecycle } from './run-lifecycle.js';
+import { RunService } from './run-service.js';
+import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { SpecCache } from './spec-cache.js';
+import { TaskExecution } from './task-execution.js';
+
+export interface Engine {
+  deps: EngineDeps;
+  dags: DagService;
+  runs: RunService;
+  lifecycle: RunLifecycle;
+  execution: TaskExecution;
+  scheduler: Scheduler;
+}
+
+/** Wires the engine's services around one shared set of resources. */
+export function createEngine(deps: EngineDeps, schedulerOptions: Partial<SchedulerOptions> = {}): Engine {
+  const specs = new SpecCache();
+  const lifecycle = new RunLifecycle(deps, specs);
+  const dags = new DagService(deps, lifecycle);
+  const runs = new RunService(deps, dags, lifecycle);
+  const execution = new TaskExecution(deps, specs, lifecycle);
+  const scheduler = new Scheduler(deps, specs, lifecycle, schedulerOptions);
+  return { deps, dags, runs, lifecycle, execution, scheduler };
+}

@@ -1,0 +1,88 @@
+import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
+import type { DagRun, RunState, TaskInstance } from '@tower/db';
+import type { DagService } from './dag-service.js';
+import type { EngineDeps } from './deps.js';
+import type { RunLifecycle } from './run-lifecycle.js';
+import { runEvent } from './snapshots.js';
+
+export interface ListRunsFilter {
+  state?: RunState | null;
+  offset: number;
+  limit: number;
+}
+
+/** Manual triggers and run reads. */
+export class RunService {
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly dags: DagService,
+    private readonly lifecycle: RunLifecycle,
+  ) {}
+
+  async trigger(tenantId: string, dagId: string, params: unknown, logicalDate?: Date | null): Promise<DagRun> {
+    const dag = await this.dags.get(tenantId, dagId);
+    const version = await this.dags.latestVersion(tenantId, dag);
+    const spec = version.spec as unknown as DagSpec;
+    const checked = validateParams(spec.params, params ?? {});
+    if (!checked.ok) {
+      const first = checked.errors[0];
+      throw new TowerError('BAD_USER_INPUT', `invalid params: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
+        path: first?.path,
+        details: { errors: checked.errors },
+      });
+    }
+    const when = logicalDate ?? this.deps.clock();
+    const interval = manualRunInterval(
+      { schedule: spec.schedule, timezone: spec.timezone, startDate: spec.startDate, endDate: spec.endDate, catchup: spec.catchup },
+      when,
+    );
+    const run = await this.deps.prisma.$transaction((tx) =>
+      this.lifecycle.insertRun(tx, {
+        tenantId,
+        dagPk: dag.id,
+        dagId: dag.dagId,
+        versionId: version.id,
+        version: version.version,
+        spec,
+        runType: 'manual',
+        runId: `manual__${when.toISOString()}`,
+        logicalDate: when,
+        dataIntervalStart: interval.start,
+        dataIntervalEnd: interval.end,
+        params: checked.params,
+      }),
+    );
+    if (!run) throw new TowerError('CONFLICT', `DAG ${dagId} already has a run with logical date ${when.toISOString()}`);
+    await this.deps.events.publish(runEvent(run));
+    await this.lifecycle.startQueuedRuns(tenantId, dag.id);
+    return this.get(tenantId, run.id);
+  }
+
+  async get(tenantId: string, id: string): Promise<DagRun> {
+    const run = isUuid(id) ? await this.deps.prisma.dagRun.findFirst({ where: { id, tenantId } }) : null;
+    if (!run) throw new TowerError('NOT_FOUND', `DAG run ${id} not found`);
+    return run;
+  }
+
+  async list(tenantId: string, dagId: string, filter: ListRunsFilter): Promise<{ items: DagRun[]; totalCount: number }> {
+    const dag = await this.dags.get(tenantId, dagId);
+    const where = { tenantId, dagPk: dag.id, ...(filter.state ? { state: filter.state } : {}) };
+    const [items, totalCount] = await Promise.all([
+      this.deps.prisma.dagRun.findMany({ where, orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }], skip: filter.offset, take: filter.limit }),
+      this.deps.prisma.dagRun.count({ where }),
+    ]);
+    return { items, totalCount };
+  }
+
+  async recent(tenantId: string, dagPk: string, limit: number): Promise<DagRun[]> {
+    return this.deps.prisma.dagRun.findMany({ where: { tenantId, dagPk }, orderBy: { logicalDate: 'desc' }, take: limit });
+  }
+
+  async taskInstances(tenantId: string, dagRunId: string): Promise<TaskInstance[]> {
+    return this.deps.prisma.taskInstance.findMany({ where: { tenantId, dagRunId }, orderBy: { taskId: 'asc' } });
+  }
+}
+
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

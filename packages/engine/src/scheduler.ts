@@ -1,0 +1,212 @@
+import { nextRetryAt, transition, type DagSpec, type TaskState } from '@tower/core';
+import type { DagRun } from '@tower/db';
+import type { TowerEvent } from '@tower/events';
+import type { EngineDeps } from './deps.js';
+import type { RunLifecycle } from './run-lifecycle.js';
+import { nextRunFor } from './schedule-info.js';
+import { runEvent, taskEvent } from './snapshots.js';
+import type { SpecCache } from './spec-cache.js';
+
+export interface SchedulerOptions {
+  /** How many due DAGs one transaction claims. */
+  batchSize: number;
+  /** A running try whose heartbeat is older than this is a zombie (its worker died). */
+  zombieAfterMs: number;
+  /** A queued task older than this without a BullMQ job is re-enqueued (e.g. after a Redis flush). */
+  requeueAfterMs: number;
+}
+
+export interface TickStats {
+  runsCreated: number;
+  retriesPromoted: number;
+  runsEvaluated: number;
+  zombiesReaped: number;
+  requeued: number;
+}
+
+const DEFAULTS: SchedulerOptions = { batchSize: 100, zombieAfterMs: 30_000, requeueAfterMs: 15_000 };
+
+/**
+ * The scheduler's periodic work. Everything here is safe with several replicas: due DAGs are
+ * claimed with FOR UPDATE SKIP LOCKED, run creation is idempotent on (tenant, dag, logical date),
+ * and every state change is a compare-and-set. Downstream readiness is NOT polled here: the worker
+ * evaluates a run the moment a task finishes; the sweep only catches what capacity limits deferred.
+ */
+export class Scheduler {
+  private readonly opts: SchedulerOptions;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly specs: SpecCache,
+    private readonly lifecycle: RunLifecycle,
+    opts: Partial<SchedulerOptions> = {},
+  ) {
+    this.opts = { ...DEFAULTS, ...opts };
+  }
+
+  async tick(): Promise<TickStats> {
+    const runsCreated = await this.createDueRuns();
+    const retriesPromoted = await this.promoteDueRetries();
+    const zombiesReaped = await this.reapZombies();
+    const runsEvaluated = await this.evaluateWaitingRuns();
+    const requeued = await this.requeueLostTasks();
+    return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued };
+  }
+
+  /** Creates the runs whose data interval has ended, one per due interval, and advances each DAG. */
+  async createDueRuns(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.deps.clock();
+      const created: DagRun[] = [];
+      const claimed = await this.deps.prisma.$transaction(async (tx) => {
+        const due = await tx.$queryRaw<Array<{ id: string }>>`
+          SELECT id FROM "Dag"
+          WHERE paused = false AND "nextDueAt" IS NOT NULL AND "nextDueAt" <= ${now}
+          ORDER BY "nextDueAt"
+          LIMIT ${this.opts.batchSize}
+          FOR UPDATE SKIP LOCKED`;
+        for (const { id } of due) {
+          const dag = await tx.dag.findUniqueOrThrow({ where: { id } });
+          const version = await tx.dagVersion.findUniqueOrThrow({ where: { dagPk_version: { dagPk: id, version: dag.latestVersion } } });
+          const spec = version.spec as unknown as DagSpec;
+          const logicalDate = dag.nextLogicalDate!;
+          const run = await this.lifecycle.insertRun(tx, {
+            tenantId: dag.tenantId,
+            dagPk: dag.id,
+            dagId: dag.dagId,
+            versionId: version.id,
+            version: version.version,
+            spec,
+            runType: 'scheduled',
+            runId: `scheduled__${logicalDate.toISOString()}`,
+            logicalDate,
+            dataIntervalStart: logicalDate,
+            dataIntervalEnd: dag.nextDueAt!,
+            params: defaultParams(spec),
+          });
+          if (run) created.push(run);
+          const next = nextRunFor(spec, logicalDate, now);
+          await tx.dag.update({
+            where: { id },
+            data: { nextLogicalDate: next?.logicalDate ?? null, nextDueAt: next?.dueAt ?? null },
+          });
+        }
+        return due.length;
+      });
+      total += created.length;
+      await this.deps.events.publishMany(created.map(runEvent));
+      for (const run of created) {
+        this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId }, 'scheduled run created');
+        await this.lifecycle.startQueuedRuns(run.tenantId, run.dagPk);
+      }
+      if (claimed < this.opts.batchSize) return total;
+    }
+  }
+
+  /** up_for_retry tries whose delay has passed go back to scheduled, and their run is evaluated. */
+  async promoteDueRetries(): Promise<number> {
+    const now = this.deps.clock();
+    const promoted = await this.deps.prisma.taskInstance.updateManyAndReturn({
+      where: { state: { in: ['up_for_retry', 'up_for_reschedule'] }, nextAttemptAt: { lte: now } },
+      data: { state: 'scheduled', nextAttemptAt: null },
+    });
+    await this.deps.events.publishMany(promoted.map(taskEvent));
+    for (const runKey of uniqueRuns(promoted)) await this.lifecycle.evaluateRun(runKey.tenantId, runKey.dagRunId);
+    return promoted.length;
+  }
+
+  /** Runs holding scheduled tasks that a limit deferred get another chance at capacity. */
+  async evaluateWaitingRuns(): Promise<number> {
+    const waiting = await this.deps.prisma.taskInstance.findMany({
+      where: { state: 'scheduled', dagRun: { state: 'running' } },
+      distinct: ['dagRunId'],
+      select: { tenantId: true, dagRunId: true },
+      take: 500,
+    });
+    for (const w of waiting) await this.lifecycle.evaluateRun(w.tenantId, w.dagRunId);
+    return waiting.length;
+  }
+
+  /** A running try whose worker stopped heartbeating failed; retry policy decides what comes next. */
+  async reapZombies(): Promise<number> {
+    const now = this.deps.clock();
+    const cutoff = new Date(now.getTime() - this.opts.zombieAfterMs);
+    const zombies = await this.deps.prisma.taskInstance.findMany({
+      where: { state: 'running', heartbeatAt: { lt: cutoff } },
+      include: { dagRun: { select: { logicalDate: true, dagVersionId: true } } },
+      take: 500,
+    });
+    let reaped = 0;
+    const events: TowerEvent[] = [];
+    for (const z of zombies) {
+      const spec = await this.specs.get(this.deps.prisma, z.tenantId, z.dagRun.dagVersionId);
+      const task = spec.tasks.find((t) => t.taskId === z.taskId);
+      const retryAt = nextRetryAt({
+        tryNumber: z.tryNumber,
+        retryDelaySeconds: task?.retryDelaySeconds ?? 0,
+        exponentialBackoff: task?.retryExponentialBackoff ?? false,
+        maxRetryDelaySeconds: task?.maxRetryDelaySeconds ?? 0,
+        dagId: z.dagId,
+        taskId: z.taskId,
+        logicalDate: z.dagRun.logicalDate,
+        now,
+      });
+      const { next } = transition('running', { type: 'fail', retryable: true }, { tryNumber: z.tryNumber, maxTries: z.maxTries, retryAt });
+      const moved = await this.deps.prisma.$transaction(async (tx) => {
+        const [m] = await tx.taskInstance.updateManyAndReturn({
+          where: { id: z.id, state: 'running', tryNumber: z.tryNumber, heartbeatAt: { lt: cutoff } },
+          data: { state: next, endedAt: now, heartbeatAt: null, nextAttemptAt: next === 'up_for_retry' ? retryAt : null },
+        });
+        if (m) {
+          await tx.taskTry.updateMany({
+            where: { taskInstanceId: z.id, tryNumber: z.tryNumber },
+            data: { state: 'failed', endedAt: now, error: `worker ${z.workerId ?? '?'} stopped heartbeating (zombie try)` },
+          });
+        }
+        return m;
+      });
+      if (!moved) continue;
+      reaped++;
+      events.push(taskEvent(moved));
+      this.deps.logger.warn({ tenantId: z.tenantId, taskInstanceId: z.id, tryNumber: z.tryNumber, next }, 'reaped zombie try');
+      if ((next as TaskState) === 'failed') await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId);
+    }
+    await this.deps.events.publishMany(events);
+    return reaped;
+  }
+
+  /**
+   * Postgres is the truth, Redis only transport: a task queued in Postgres whose job is gone from
+   * BullMQ (Redis flushed, or a crash between commit and enqueue) is enqueued again. The job id is
+   * per try, and the worker's compare-and-set makes a duplicate harmless.
+   */
+  async requeueLostTasks(): Promise<number> {
+    const cutoff = new Date(this.deps.clock().getTime() - this.opts.requeueAfterMs);
+    const stale = await this.deps.prisma.taskInstance.findMany({
+      where: { state: 'queued', queuedAt: { lt: cutoff } },
+      select: { id: true, tenantId: true, dagRunId: true, tryNumber: true, priorityWeight: true },
+      take: 1000,
+    });
+    let requeued = 0;
+    for (const ti of stale) {
+      if (await this.deps.queue.hasJob(ti.id, ti.tryNumber + 1)) continue;
+      await this.deps.queue.enqueueRunTask({ tenantId: ti.tenantId, dagRunId: ti.dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 });
+      requeued++;
+    }
+    if (requeued > 0) this.deps.logger.warn({ requeued }, 're-enqueued queued tasks missing from the queue');
+    return requeued;
+  }
+}
+
+function uniqueRuns(rows: Array<{ tenantId: string; dagRunId: string }>): Array<{ tenantId: string; dagRunId: string }> {
+  const seen = new Map<string, { tenantId: string; dagRunId: string }>();
+  for (const r of rows) seen.set(r.dagRunId, { tenantId: r.tenantId, dagRunId: r.dagRunId });
+  return [...seen.values()];
+}
+
+function defaultParams(spec: DagSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(spec.params ?? {})) if (p.default !== undefined) out[name] = p.default;
+  return out;
+}

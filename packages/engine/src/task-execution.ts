@@ -1,0 +1,143 @@
+import {
+  isFinished,
+  nextRetryAt,
+  transition,
+  type DagSpec,
+  type TaskSpec,
+  type TaskState,
+} from '@tower/core';
+import type { DagRun, TaskInstance } from '@tower/db';
+import type { JobPayload } from '@tower/queue';
+import type { EngineDeps } from './deps.js';
+import type { RunLifecycle } from './run-lifecycle.js';
+import { taskEvent } from './snapshots.js';
+import type { SpecCache } from './spec-cache.js';
+
+export const XCOM_MAX_BYTES = 64 * 1024;
+
+export interface StartedTry {
+  ti: TaskInstance;
+  run: DagRun;
+  spec: DagSpec;
+  task: TaskSpec;
+  tryNumber: number;
+  /** XCom values of the run's finished tasks: taskId → key → value. */
+  xcom: Record<string, Record<string, unknown>>;
+}
+
+export type TryOutcome =
+  | { kind: 'success'; xcom: Record<string, unknown> }
+  | { kind: 'failure'; error: string; retryable: boolean; timedOut: boolean };
+
+/**
+ * The worker's side of a try: claim it (queued → running, compare-and-set on the try number, so a
+ * duplicate job or a second worker can never run the same try), and record how it ended.
+ */
+export class TaskExecution {
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly specs: SpecCache,
+    private readonly lifecycle: RunLifecycle,
+  ) {}
+
+  async startTry(payload: JobPayload<'runTask'>, workerId: string): Promise<StartedTry | null> {
+    const now = this.deps.clock();
+    const claimed = await this.deps.prisma.$transaction(async (tx) => {
+      const [ti] = await tx.taskInstance.updateManyAndReturn({
+        where: {
+          id: payload.taskInstanceId,
+          tenantId: payload.tenantId,
+          state: 'queued',
+          tryNumber: payload.tryNumber - 1,
+        },
+        data: { state: 'running', tryNumber: payload.tryNumber, startedAt: now, endedAt: null, workerId, heartbeatAt: now },
+      });
+      if (!ti) return null;
+      await tx.taskTry.create({
+        data: { tenantId: ti.tenantId, taskInstanceId: ti.id, tryNumber: ti.tryNumber, state: 'running', workerId, startedAt: now },
+      });
+      return ti;
+    });
+    if (!claimed) return null;
+    await this.deps.events.publish(taskEvent(claimed));
+
+    const run = await this.deps.prisma.dagRun.findFirstOrThrow({ where: { id: claimed.dagRunId, tenantId: claimed.tenantId } });
+    const spec = await this.specs.get(this.deps.prisma, claimed.tenantId, run.dagVersionId);
+    const task = spec.tasks.find((t) => t.taskId === claimed.taskId);
+    if (!task) throw new Error(`task ${claimed.taskId} missing from version ${run.dagVersion} of ${run.dagId}`);
+    const rows = await this.deps.prisma.xCom.findMany({ where: { tenantId: claimed.tenantId, dagRunId: run.id } });
+    const xcom: Record<string, Record<string, unknown>> = {};
+    for (const row of rows) (xcom[row.taskId] ??= {})[row.key] = row.value;
+    return { ti: claimed, run, spec, task, tryNumber: claimed.tryNumber, xcom };
+  }
+
+  /** Records the end of a try. A try that was meanwhile moved on (marked, cleared, reaped) is left alone. */
+  async finishTry(started: StartedTry, outcome: TryOutcome): Promise<TaskState | null> {
+    const now = this.deps.clock();
+    const { ti, task, run, tryNumber } = started;
+    const next = this.nextState(started, outcome, now);
+    const error = outcome.kind === 'failure' ? outcome.error : null;
+
+    const moved = await this.deps.prisma.$transaction(async (tx) => {
+      const [updated] = await tx.taskInstance.updateManyAndReturn({
+        where: { id: ti.id, tenantId: ti.tenantId, state: 'running', tryNumber },
+        data: {
+          state: next.state,
+          endedAt: now,
+          nextAttemptAt: next.retryAt,
+          heartbeatAt: null,
+        },
+      });
+      if (!updated) return null;
+      await tx.taskTry.updateMany({
+        where: { taskInstanceId: ti.id, tryNumber },
+        data: { state: next.state === 'up_for_retry' ? 'failed' : next.state, endedAt: now, error },
+      });
+      if (outcome.kind === 'success') {
+        for (const [key, value] of Object.entries(outcome.xcom)) {
+          await tx.xCom.upsert({
+            where: { taskInstanceId_key: { taskInstanceId: ti.id, key } },
+            create: { tenantId: ti.tenantId, taskInstanceId: ti.id, dagRunId: run.id, taskId: task.taskId, tryNumber, key, value: value as object },
+            update: { tryNumber, value: value as object },
+          });
+        }
+      }
+      return updated;
+    });
+    if (!moved) return null;
+    await this.deps.events.publish(taskEvent(moved));
+    if (isFinished(moved.state as TaskState)) await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId);
+    return moved.state as TaskState;
+  }
+
+  /** Extends the lease of running tries; the scheduler reaps tries whose heartbeat stops. */
+  async heartbeat(tries: Array<{ taskInstanceId: string; tryNumber: number }>): Promise<void> {
+    if (tries.length === 0) return;
+    const now = this.deps.clock();
+    await this.deps.prisma.taskInstance.updateMany({
+      where: { OR: tries.map((t) => ({ id: t.taskInstanceId, tryNumber: t.tryNumber })), state: 'running' },
+      data: { heartbeatAt: now },
+    });
+  }
+
+  private nextState(started: StartedTry, outcome: TryOutcome, now: Date): { state: TaskState; retryAt: Date | null } {
+    if (outcome.kind === 'success') return { state: transition('running', { type: 'succeed' }).next, retryAt: null };
+    const { task, run, tryNumber, ti } = started;
+    const retryAt = nextRetryAt({
+      tryNumber,
+      retryDelaySeconds: task.retryDelaySeconds,
+      exponentialBackoff: task.retryExponentialBackoff,
+      maxRetryDelaySeconds: task.maxRetryDelaySeconds,
+      dagId: run.dagId,
+      taskId: task.taskId,
+      logicalDate: run.logicalDate,
+      now,
+    });
+    const result = transition(
+      'running',
+      outcome.timedOut ? { type: 'timeout' } : { type: 'fail', retryable: outcome.retryable },
+      { tryNumber, maxTries: ti.maxTries, retryAt },
+    );
+    return { state: result.next, retryAt: result.next === 'up_for_retry' ? retryAt : null };
+  }
+}
