@@ -27,6 +27,8 @@ const common = {
 };
 
 export default {
+  // Per-project timeouts are not supported by Jest; integration and e2e tests need minutes.
+  testTimeout: 180_000,
   projects: [
     {
       ...common,
@@ -37,14 +39,12 @@ export default {
     {
       ...common,
       displayName: 'integration',
-      testTimeout: 60_000,
       testMatch: ['<rootDir>/{packages,apps}/*/src/**/*.int.test.ts', '<rootDir>/{packages,apps}/*/test/**/*.int.test.ts'],
       globalSetup: '<rootDir>/scripts/jest/global-setup.js',
     },
     {
       ...common,
       displayName: 'e2e',
-      testTimeout: 180_000,
       testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/scripts/jest/global-setup.js',
     },

@@ -78,17 +78,19 @@ export function validateDagSpec(input: unknown, ctx: SpecValidationContext = {})
     timezoneOk = false;
     if (typeof raw.timezone === 'string') errors.push({ path: 'timezone', message: (err as TowerError).message });
   }
-  if (typeof raw.schedule === 'string' && timezoneOk) {
+  // With an unknown zone, still check the cron and dates (in UTC) so every error is reported.
+  const zone = timezoneOk ? timezone : 'UTC';
+  if (typeof raw.schedule === 'string') {
     try {
-      compileCron(raw.schedule, timezone);
+      compileCron(raw.schedule, zone);
     } catch (err) {
       errors.push({ path: 'schedule', message: (err as TowerError).message });
     }
   }
   for (const field of ['startDate', 'endDate'] as const) {
-    if (typeof raw[field] === 'string' && timezoneOk) {
+    if (typeof raw[field] === 'string') {
       try {
-        parseLocalDate(raw[field] as string, timezone, field);
+        parseLocalDate(raw[field] as string, zone, field);
       } catch (err) {
         errors.push({ path: field, message: (err as TowerError).message });
       }

@@ -1,0 +1,66 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase } from '@tower/db';
+import { GqlClient } from './support/graphql.js';
+import { freePort, ROOT, waitFor } from './support/stack.js';
+
+describe('npm start', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('brings up API, scheduler, worker and web, prints the URLs and a demo login, and stops cleanly on Ctrl-C', async () => {
+    const db = await createTestDatabase('start');
+    cleanups.push(() => db.drop());
+    const [apiPort, webPort] = [await freePort(), await freePort()];
+    const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: db.url,
+        API_PORT: String(apiPort),
+        WEB_PORT: String(webPort),
+        REDIS_PREFIX: `tower-test-start-${process.pid}`,
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    cleanups.push(async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d.toString()));
+    child.stderr.on('data', (d) => (output += d.toString()));
+
+    await waitFor(async () => output.includes('Tower is running.'), 150_000, `the start banner (output so far:\n${output.slice(-2000)})`, 250);
+    expect(output).toContain(`http://localhost:${webPort}`);
+    expect(output).toContain(`http://localhost:${apiPort}/graphql`);
+    const login = /Login\s+(\S+@\S+)\s+\/\s+(\S+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
+    expect(login).not.toBeNull();
+
+    // the demo login works against /graphql and the demo DAG is there
+    const api = new GqlClient(`http://127.0.0.1:${apiPort}/graphql`);
+    const auth = await api.request<{ login: { token: string } }>(`mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, {
+      e: login![1],
+      p: login![2],
+    });
+    api.token = auth.login.token;
+    const dags = await api.request<{ dags: { edges: Array<{ node: { dagId: string } }> } }>(`query { dags { edges { node { dagId } } } }`);
+    expect(dags.dags.edges.map((e) => e.node.dagId)).toContain('hello_tower');
+
+    // the web app serves its login page
+    const page = await fetch(`http://127.0.0.1:${webPort}/login`);
+    expect(page.status).toBe(200);
+    expect(await page.text()).toMatch(/Tower/);
+
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    expect(code).toBe(0);
+    expect(output).toContain('Stopped.');
+    // every port is free again
+    await expect(fetch(`http://127.0.0.1:${apiPort}/health`)).rejects.toThrow();
+    await expect(fetch(`http://127.0.0.1:${webPort}/login`)).rejects.toThrow();
+  });
+});

@@ -1,0 +1,141 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '@tower/db';
+import type { PrismaClient } from '@tower/db';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const ARTIFACTS = path.join(ROOT, 'e2e', 'artifacts');
+
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export interface TowerProcess {
+  name: string;
+  child: ChildProcess;
+  /** SIGTERM and wait for exit (SIGKILL after timeoutMs). */
+  stop(timeoutMs?: number): Promise<void>;
+  kill9(): Promise<void>;
+}
+
+export interface Stack {
+  apiUrl: string;
+  wsUrl: string;
+  apiPort: number;
+  databaseUrl: string;
+  prisma: PrismaClient;
+  redisPrefix: string;
+  env: Record<string, string>;
+  processes: TowerProcess[];
+  startProcess(kind: 'api' | 'scheduler' | 'worker', extraEnv?: Record<string, string>): Promise<TowerProcess>;
+  stop(): Promise<void>;
+}
+
+function waitExit(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>, timeoutMs = 30_000, what = 'condition', intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+/**
+ * Starts Tower's real processes (built dist of apps/api, apps/scheduler, apps/worker) against a
+ * fresh database and a Redis key prefix of its own. Nothing is faked.
+ */
+export async function startStack(opts: { name: string; schedulers?: number; workers?: number; env?: Record<string, string> }): Promise<Stack> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const db = await createTestDatabase(opts.name);
+  const apiPort = await freePort();
+  const redisPrefix = `tower-test-${opts.name}-${process.pid}-${Date.now().toString(36)}`;
+  const env: Record<string, string> = {
+    DATABASE_URL: db.url,
+    REDIS_URL: 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: redisPrefix,
+    API_PORT: String(apiPort),
+    API_HOST: '127.0.0.1',
+    LOG_LEVEL: 'info',
+    SCHEDULER_TICK_MS: '200',
+    WORKER_CONCURRENCY: '4',
+    ...(opts.env ?? {}),
+  };
+  const processes: TowerProcess[] = [];
+  let counter = 0;
+
+  const startProcess = async (kind: 'api' | 'scheduler' | 'worker', extraEnv: Record<string, string> = {}): Promise<TowerProcess> => {
+    const name = `${kind}-${++counter}`;
+    const child = spawn(process.execPath, [path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, ...extraEnv, NODE_NO_WARNINGS: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(path.join(ARTIFACTS, `${opts.name}-${name}.log`));
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    const proc: TowerProcess = {
+      name,
+      child,
+      async stop(timeoutMs = 15_000) {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        await waitExit(child);
+        clearTimeout(timer);
+      },
+      async kill9() {
+        child.kill('SIGKILL');
+        await waitExit(child);
+      },
+    };
+    processes.push(proc);
+    if (kind === 'api') {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${apiPort}/health`)).ok, 30_000, `${name} /health`);
+    } else {
+      // Workers and schedulers log once ready; a short wait is enough for them to connect.
+      await waitFor(async () => child.exitCode === null && (await new Promise((r) => setTimeout(() => r(true), 300))), 5_000, name);
+    }
+    return proc;
+  };
+
+  await startProcess('api');
+  for (let i = 0; i < (opts.schedulers ?? 1); i++) await startProcess('scheduler');
+  for (let i = 0; i < (opts.workers ?? 1); i++) await startProcess('worker');
+
+  return {
+    apiUrl: `http://127.0.0.1:${apiPort}/graphql`,
+    wsUrl: `ws://127.0.0.1:${apiPort}/graphql`,
+    apiPort,
+    databaseUrl: db.url,
+    prisma: db.prisma,
+    redisPrefix,
+    env,
+    processes,
+    startProcess,
+    async stop() {
+      await Promise.all(processes.map((p) => p.stop()));
+      await db.drop();
+    },
+  };
+}
