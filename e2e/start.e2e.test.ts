@@ -37,7 +37,7 @@ describe('npm start', () => {
     await waitFor(async () => output.includes('Tower is running.'), 150_000, `the start banner (output so far:\n${output.slice(-2000)})`, 250);
     expect(output).toContain(`http://localhost:${webPort}`);
     expect(output).toContain(`http://localhost:${apiPort}/graphql`);
-    const login = /Login\s+(\S+@\S+)\s+\/\s+(\S+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''));
+    const login = /Login\s+(\S+@\S+)\s+\/\s+(\S+)/.exec(output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), ''));
     expect(login).not.toBeNull();
 
     // the demo login works against /graphql and the demo DAG is there

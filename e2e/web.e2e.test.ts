@@ -71,7 +71,7 @@ describe('the web app in Chromium', () => {
     await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
 
     await page.getByTestId('trigger-browser_demo').click();
-    const run = await waitFor(async () => stack.prisma.dagRun.findFirst({ where: { dagId: 'browser_demo' } }), 10_000, 'the run row');
+    const run = await waitFor(async () => stack.prisma.dagRun.findFirst({ where: { dagId: 'browser_demo', runType: 'manual' } }), 10_000, 'the run row');
 
     const cell = (taskId: string) => page.getByTestId(`ti-${run.id}-${taskId}`);
     const seen = new Set<string>();

@@ -21,7 +21,7 @@ export function step(message) {
 
 /** Runs a command, streaming its output; throws with the command line when it fails. */
 export function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', ...(opts.env ?? {}) }, ...opts });
+  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1', ...(opts.env ?? {}) }, ...opts });
   if (res.status !== 0) {
     const err = new Error(`${cmd} ${args.join(' ')} exited with ${res.status ?? res.signal}`);
     err.exitCode = res.status ?? 1;
