@@ -72,4 +72,41 @@ describe('DAG spec validation through the API', () => {
     const versions = await client.request<{ dagVersions: Array<{ version: number }> }>(`query { dagVersions(dagId: "versioned") { version } }`);
     expect(versions.dagVersions.map((v) => v.version)).toEqual([2, 1]);
   });
+
+  it('schedulePreview returns the right instants across a DST change, and rejects bad input with a path', async () => {
+    const { client } = await signUp(stack.apiUrl, 'preview');
+    const res = await client.request<{ schedulePreview: string[] }>(
+      `query { schedulePreview(schedule: "0 3 * * *", timezone: "America/New_York", after: "2026-03-06T00:00:00Z", count: 4) }`,
+    );
+    expect(res.schedulePreview).toEqual(['2026-03-06T08:00:00.000Z', '2026-03-07T08:00:00.000Z', '2026-03-08T07:00:00.000Z', '2026-03-09T07:00:00.000Z']);
+    const fall = await client.request<{ schedulePreview: string[] }>(
+      `query { schedulePreview(schedule: "0 3 * * *", timezone: "America/New_York", after: "2026-10-31T00:00:00Z", count: 3) }`,
+    );
+    expect(fall.schedulePreview).toEqual(['2026-10-31T07:00:00.000Z', '2026-11-01T08:00:00.000Z', '2026-11-02T08:00:00.000Z']);
+    const bad = await client.raw(`query { schedulePreview(schedule: "0 3 * *", timezone: "UTC") }`);
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'schedule' });
+    const badTz = await client.raw(`query { schedulePreview(schedule: "0 3 * * *", timezone: "Moon/Base") }`);
+    expect(badTz.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'timezone' });
+  });
+
+  it('rejects unauthenticated calls and roles below the one required', async () => {
+    const anonymous = await new (await import('./support/graphql.js')).GqlClient(stack.apiUrl).raw(`query { dags { totalCount } }`);
+    expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    const { client } = await signUp(stack.apiUrl, 'roles');
+    const viewerKey = await client.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(name: "ro", role: VIEWER) { secret } }`);
+    const { GqlClient } = await import('./support/graphql.js');
+    const viewer = new GqlClient(stack.apiUrl, viewerKey.createApiKey.secret);
+    expect((await viewer.request<{ dags: { totalCount: number } }>(`query { dags { totalCount } }`)).dags.totalCount).toBe(0);
+    const denied = await viewer.raw(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, { s: { dagId: 'x', tasks: [{ taskId: 'a', type: 'noop' }] } });
+    expect(denied.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    expect((await viewer.raw(`mutation { createApiKey(name: "up", role: OWNER) { secret } }`)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+    // a revoked key stops working
+    const keys = await client.request<{ apiKeys: Array<{ id: string }> }>(`query { apiKeys { id } }`);
+    await client.request(`mutation($id: ID!) { revokeApiKey(id: $id) { revokedAt } }`, { id: keys.apiKeys[0].id });
+    expect((await viewer.raw(`query { dags { totalCount } }`)).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // every mutation was audited, without secrets
+    const audit = await stack.prisma.auditLog.findMany({ where: { action: { in: ['signUp', 'createApiKey', 'revokeApiKey'] } } });
+    expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['signUp', 'createApiKey', 'revokeApiKey']));
+    expect(JSON.stringify(audit, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).not.toMatch(/correct-horse-battery|tower_key_|tower_sess_/);
+  });
 });
