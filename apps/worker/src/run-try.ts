@@ -13,12 +13,14 @@ class TryTimeout extends Error {
  * Runs one claimed try: renders the task's templates, executes its operator under the execution
  * timeout, keeps the log, and decides the outcome. Never throws: every failure is an outcome.
  */
-export async function runTry(engine: Engine, started: StartedTry, shutdown: AbortSignal): Promise<TryOutcome> {
+export async function runTry(engine: Engine, started: StartedTry, stop: AbortSignal): Promise<TryOutcome> {
   const { ti, run, task, tryNumber } = started;
   const logger = new TryLogger(engine.deps, ti.tenantId, ti.id, tryNumber);
   const controller = new AbortController();
-  const onShutdown = () => controller.abort(new OperatorError('worker shut down during the try'));
-  shutdown.addEventListener('abort', onShutdown, { once: true });
+  // Stopped from outside: the worker shuts down, or the instance was cleared, marked or canceled.
+  const onStop = () => controller.abort(stop.reason instanceof Error ? stop.reason : new OperatorError('the try was stopped'));
+  if (stop.aborted) onStop();
+  stop.addEventListener('abort', onStop, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const xcom: Record<string, unknown> = {};
 
@@ -58,7 +60,8 @@ export async function runTry(engine: Engine, started: StartedTry, shutdown: Abor
           }, task.executionTimeoutSeconds! * 1000);
         })
       : null;
-    const result = await (timeout ? Promise.race([execution, timeout]) : execution);
+    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    const result = await Promise.race([execution, stopped, ...(timeout ? [timeout] : [])]);
     if (result !== undefined) xcom.return_value = result;
     for (const [key, value] of Object.entries(xcom)) {
       const size = Buffer.byteLength(JSON.stringify(value) ?? 'null');
@@ -76,7 +79,7 @@ export async function runTry(engine: Engine, started: StartedTry, shutdown: Abor
     return { kind: 'failure', error: message, retryable, timedOut };
   } finally {
     if (timer) clearTimeout(timer);
-    shutdown.removeEventListener('abort', onShutdown);
+    stop.removeEventListener('abort', onStop);
     await logger.flush();
   }
 }

@@ -3,7 +3,8 @@ import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
 import { createPrismaClient } from '@tower/db';
 import { createEngine, type StartedTry } from '@tower/engine';
-import { EventPublisher } from '@tower/events';
+import { EventPublisher, EventSubscriber } from '@tower/events';
+import { OperatorError } from '@tower/operators';
 import { createLogger, type Logger } from '@tower/logger';
 import { createRedis, createTaskWorker, TaskQueue } from '@tower/queue';
 import { runTry } from './run-try.js';
@@ -23,7 +24,16 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date() });
   const active = new Map<string, StartedTry>();
+  const stops = new Map<string, AbortController>();
   const shutdown = new AbortController();
+  const stopTry = (taskInstanceId: string, why: string) => stops.get(taskInstanceId)?.abort(new OperatorError(why, false));
+  // A try moved away from running elsewhere (cleared, marked, canceled) is stopped at once;
+  // the heartbeat below catches the same if an event is missed.
+  const subscriber = new EventSubscriber(config.REDIS_URL, config.REDIS_PREFIX);
+  subscriber.subscribe((event) => {
+    if (event.kind !== 'taskInstance' || !active.has(event.taskInstance.id)) return;
+    if (event.taskInstance.state !== 'running') stopTry(event.taskInstance.id, `try stopped: the task instance is now ${event.taskInstance.state}`);
+  });
 
   const workerConnection = createRedis(config.REDIS_URL);
   const worker = createTaskWorker(
@@ -37,12 +47,15 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
           return;
         }
         active.set(started.ti.id, started);
+        const stop = new AbortController();
+        stops.set(started.ti.id, stop);
         try {
-          const outcome = await runTry(engine, started, shutdown.signal);
+          const outcome = await runTry(engine, started, AbortSignal.any([shutdown.signal, stop.signal]));
           const state = await engine.execution.finishTry(started, outcome);
           logger.info({ tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state }, 'try finished');
         } finally {
           active.delete(started.ti.id);
+          stops.delete(started.ti.id);
         }
       },
     },
@@ -53,7 +66,10 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
 
   const heartbeat = setInterval(() => {
     const tries = [...active.values()].map((s) => ({ taskInstanceId: s.ti.id, tryNumber: s.tryNumber }));
-    engine.execution.heartbeat(tries).catch((err) => logger.warn({ err }, 'heartbeat failed'));
+    engine.execution
+      .heartbeat(tries)
+      .then((stale) => stale.forEach((id) => stopTry(id, 'try stopped: the task instance is no longer running')))
+      .catch((err) => logger.warn({ err }, 'heartbeat failed'));
   }, HEARTBEAT_MS);
 
   await worker.waitUntilReady();
@@ -67,6 +83,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       await worker.close();
       clearTimeout(abortTimer);
       clearInterval(heartbeat);
+      await subscriber.close();
       await queue.close();
       workerConnection.disconnect();
       redis.disconnect();

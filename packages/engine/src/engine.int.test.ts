@@ -170,4 +170,106 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     await expect(engine.runs.get(other.id, run.id)).rejects.toMatchObject({ code: 'NOT_FOUND' });
     await expect(engine.runs.trigger(other.id, 'diamond', {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
+
+  async function waitRun(runId: string, states: string[], timeoutMs = 20_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const run = await engine.runs.get(tenantId, runId);
+      if (states.includes(run.state)) return run;
+      if (Date.now() > deadline) throw new Error(`run ${runId} stayed ${run.state}`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  it('clears a failed task with its downstream: new try numbers, and the run goes back to running', async () => {
+    const http = await import('node:http');
+    let calls = 0;
+    const server = http.createServer((_req, res) => {
+      calls++;
+      res.writeHead(calls === 1 ? 500 : 200);
+      res.end('ok');
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    try {
+      const { run, states } = await runToEnd({
+        dagId: 'clearable',
+        tasks: [
+          { taskId: 'a', type: 'noop' },
+          { taskId: 'b', type: 'http.request', dependsOn: ['a'], with: { url: `http://127.0.0.1:${port}/` } },
+          { taskId: 'c', type: 'noop', dependsOn: ['b'] },
+        ],
+      });
+      expect(states).toEqual({ a: 'success', b: 'failed', c: 'upstream_failed' });
+      const cleared = await engine.operations.clearTaskInstances(tenantId, run.id, { taskIds: ['b'], includeDownstream: true, onlyFailed: true });
+      expect(cleared.map((t) => t.taskId).sort()).toEqual(['b', 'c']);
+      const done = await waitRun(run.id, ['success']);
+      expect(done.state).toBe('success');
+      const tis = Object.fromEntries((await engine.runs.taskInstances(tenantId, run.id)).map((t) => [t.taskId, t]));
+      expect(tis.a).toMatchObject({ state: 'success', tryNumber: 1 });
+      expect(tis.b).toMatchObject({ state: 'success', tryNumber: 2 });
+      expect(tis.c).toMatchObject({ state: 'success', tryNumber: 1 });
+      await expect(engine.operations.clearTaskInstances(tenantId, run.id, { taskIds: ['zzz'], includeDownstream: false, onlyFailed: false })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
+
+  it('marks a running task success: its try is stopped and downstream runs', async () => {
+    await engine.dags.upsert(tenantId, {
+      dagId: 'markable',
+      tasks: [
+        { taskId: 'slow', type: 'noop', with: { durationMs: 60_000 } },
+        { taskId: 'after', type: 'noop', dependsOn: ['slow'] },
+      ],
+    });
+    const run = await engine.runs.trigger(tenantId, 'markable', {});
+    const slow = await (async () => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id, taskId: 'slow' } });
+        if (ti.state === 'running') return ti;
+        if (Date.now() > deadline) throw new Error('slow never ran');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    const marked = await engine.operations.markTaskInstance(tenantId, slow.id, 'success');
+    expect(marked.state).toBe('success');
+    const done = await waitRun(run.id, ['success', 'failed']);
+    expect(done.state).toBe('success');
+    const tries = await prisma.taskTry.findMany({ where: { taskInstanceId: slow.id } });
+    // the worker stopped the try well before its 60 s and left the marked state alone
+    const deadline = Date.now() + 10_000;
+    while (!(await prisma.taskTry.findFirstOrThrow({ where: { taskInstanceId: slow.id } })).endedAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    const tryRow = await prisma.taskTry.findFirstOrThrow({ where: { taskInstanceId: slow.id } });
+    expect(tries).toHaveLength(1);
+    expect(tryRow.endedAt).not.toBeNull();
+    expect((await prisma.taskInstance.findUniqueOrThrow({ where: { id: slow.id } })).state).toBe('success');
+    await expect(engine.operations.markTaskInstance(tenantId, slow.id, 'success')).rejects.toMatchObject({ code: 'ILLEGAL_TRANSITION' });
+  });
+
+  it('cancels a running run: unfinished tasks are skipped, the running try is stopped, nothing runs after', async () => {
+    await engine.dags.upsert(tenantId, {
+      dagId: 'cancelable',
+      tasks: [
+        { taskId: 'slow', type: 'noop', with: { durationMs: 60_000 } },
+        { taskId: 'after', type: 'noop', dependsOn: ['slow'] },
+      ],
+    });
+    const run = await engine.runs.trigger(tenantId, 'cancelable', {});
+    const deadline = Date.now() + 10_000;
+    while ((await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id, taskId: 'slow' } })).state !== 'running') {
+      if (Date.now() > deadline) throw new Error('slow never ran');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const canceled = await engine.operations.cancelDagRun(tenantId, run.id);
+    expect(canceled.state).toBe('canceled');
+    await new Promise((r) => setTimeout(r, 500));
+    const tis = Object.fromEntries((await engine.runs.taskInstances(tenantId, run.id)).map((t) => [t.taskId, t.state]));
+    expect(tis).toEqual({ slow: 'skipped', after: 'skipped' });
+    expect((await engine.runs.get(tenantId, run.id)).state).toBe('canceled');
+    const tryRow = await prisma.taskTry.findFirstOrThrow({ where: { taskInstance: { dagRunId: run.id, taskId: 'slow' } } });
+    expect(tryRow.endedAt).not.toBeNull();
+    await expect(engine.operations.cancelDagRun(tenantId, run.id)).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
 });

@@ -1,6 +1,7 @@
 import { DagService } from './dag-service.js';
 import type { EngineDeps } from './deps.js';
 import { RunLifecycle } from './run-lifecycle.js';
+import { RunOperations } from './run-operations.js';
 import { RunService } from './run-service.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { SpecCache } from './spec-cache.js';
@@ -11,6 +12,7 @@ export interface Engine {
   dags: DagService;
   runs: RunService;
   lifecycle: RunLifecycle;
+  operations: RunOperations;
   execution: TaskExecution;
   scheduler: Scheduler;
 }
@@ -23,5 +25,6 @@ export function createEngine(deps: EngineDeps, schedulerOptions: Partial<Schedul
   const runs = new RunService(deps, dags, lifecycle);
   const execution = new TaskExecution(deps, specs, lifecycle);
   const scheduler = new Scheduler(deps, specs, lifecycle, schedulerOptions);
-  return { deps, dags, runs, lifecycle, execution, scheduler };
+  const operations = new RunOperations(deps, specs, lifecycle);
+  return { deps, dags, runs, lifecycle, execution, scheduler, operations };
 }

@@ -7,3 +7,4 @@ export { TaskExecution, XCOM_MAX_BYTES, type StartedTry, type TryOutcome } from 
 export { Scheduler, type SchedulerOptions, type TickStats } from './scheduler.js';
 export { TryLogger, type LogLevel } from './try-logger.js';
 export { runSnapshot, taskSnapshot, runEvent, taskEvent } from './snapshots.js';
+export { RunOperations, type ClearOptions } from './run-operations.js';

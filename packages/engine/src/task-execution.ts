@@ -88,7 +88,18 @@ export class TaskExecution {
           heartbeatAt: null,
         },
       });
-      if (!updated) return null;
+      if (!updated) {
+        // Cleared while running: this try ends here and the instance starts over.
+        const [restarted] = await tx.taskInstance.updateManyAndReturn({
+          where: { id: ti.id, tenantId: ti.tenantId, state: 'restarting', tryNumber },
+          data: { state: 'none', startedAt: null, endedAt: null, queuedAt: null, heartbeatAt: null, nextAttemptAt: null },
+        });
+        await tx.taskTry.updateMany({
+          where: { taskInstanceId: ti.id, tryNumber, endedAt: null },
+          data: { state: restarted ? 'restarting' : 'failed', endedAt: now, error: restarted ? 'cleared while running' : 'stopped: the task instance was moved on (marked, cleared or canceled)' },
+        });
+        return restarted ?? null;
+      }
       await tx.taskTry.updateMany({
         where: { taskInstanceId: ti.id, tryNumber },
         data: { state: next.state === 'up_for_retry' ? 'failed' : next.state, endedAt: now, error },
@@ -106,18 +117,25 @@ export class TaskExecution {
     });
     if (!moved) return null;
     await this.deps.events.publish(taskEvent(moved));
-    if (isFinished(moved.state as TaskState)) await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId);
+    if (isFinished(moved.state as TaskState) || moved.state === 'none') await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId);
     return moved.state as TaskState;
   }
 
-  /** Extends the lease of running tries; the scheduler reaps tries whose heartbeat stops. */
-  async heartbeat(tries: Array<{ taskInstanceId: string; tryNumber: number }>): Promise<void> {
-    if (tries.length === 0) return;
+  /**
+   * Extends the lease of running tries (the scheduler reaps tries whose heartbeat stops) and
+   * returns the ids of tries that are no longer running — cleared, marked or canceled — so the
+   * worker stops them.
+   */
+  async heartbeat(tries: Array<{ taskInstanceId: string; tryNumber: number }>): Promise<string[]> {
+    if (tries.length === 0) return [];
     const now = this.deps.clock();
-    await this.deps.prisma.taskInstance.updateMany({
+    const alive = await this.deps.prisma.taskInstance.updateManyAndReturn({
       where: { OR: tries.map((t) => ({ id: t.taskInstanceId, tryNumber: t.tryNumber })), state: 'running' },
       data: { heartbeatAt: now },
+      select: { id: true },
     });
+    const ids = new Set(alive.map((a) => a.id));
+    return tries.filter((t) => !ids.has(t.taskInstanceId)).map((t) => t.taskInstanceId);
   }
 
   private nextState(started: StartedTry, outcome: TryOutcome, now: Date): { state: TaskState; retryAt: Date | null } {

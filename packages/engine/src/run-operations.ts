@@ -1,0 +1,140 @@
+import { downstreamOf, isFinished, transition, TowerError, type TaskState } from '@tower/core';
+import type { DagRun, TaskInstance } from '@tower/db';
+import type { TowerEvent } from '@tower/events';
+import type { EngineDeps } from './deps.js';
+import type { RunLifecycle } from './run-lifecycle.js';
+import { isUuid } from './run-service.js';
+import { runEvent, taskEvent } from './snapshots.js';
+import type { SpecCache } from './spec-cache.js';
+
+export interface ClearOptions {
+  taskIds: string[];
+  includeDownstream: boolean;
+  onlyFailed: boolean;
+}
+
+const FAILED_STATES: TaskState[] = ['failed', 'upstream_failed'];
+
+/**
+ * Operator actions on runs, as in Airflow's UI: clear, mark, cancel. Each change is a
+ * compare-and-set; a running try that is moved away is stopped by its worker, which watches
+ * its tries' state (events, and its heartbeat as the fallback).
+ */
+export class RunOperations {
+  constructor(
+    private readonly deps: EngineDeps,
+    private readonly specs: SpecCache,
+    private readonly lifecycle: RunLifecycle,
+  ) {}
+
+  private async loadRun(tenantId: string, runId: string): Promise<DagRun> {
+    const run = isUuid(runId) ? await this.deps.prisma.dagRun.findFirst({ where: { id: runId, tenantId } }) : null;
+    if (!run) throw new TowerError('NOT_FOUND', `DAG run ${runId} not found`);
+    return run;
+  }
+
+  /**
+   * Clears task instances so they run again with a new try number (and the full retry budget);
+   * the run goes back to running. A running try is asked to stop and restarts.
+   */
+  async clearTaskInstances(tenantId: string, runId: string, opts: ClearOptions): Promise<TaskInstance[]> {
+    const run = await this.loadRun(tenantId, runId);
+    const spec = await this.specs.get(this.deps.prisma, tenantId, run.dagVersionId);
+    const known = new Set(spec.tasks.map((t) => t.taskId));
+    opts.taskIds.forEach((id, i) => {
+      if (!known.has(id)) throw new TowerError('BAD_USER_INPUT', `run ${run.runId} has no task "${id}"`, { path: `taskIds[${i}]` });
+    });
+    const targets = new Set(opts.taskIds.length ? opts.taskIds : [...known]);
+    if (opts.includeDownstream) for (const id of [...targets]) for (const d of downstreamOf(spec, id, true)) targets.add(d);
+
+    const events: TowerEvent[] = [];
+    const cleared: TaskInstance[] = [];
+    await this.deps.prisma.$transaction(async (tx) => {
+      const tis = await tx.taskInstance.findMany({ where: { tenantId, dagRunId: run.id, taskId: { in: [...targets] } } });
+      for (const ti of tis) {
+        const state = ti.state as TaskState;
+        if (opts.onlyFailed && !FAILED_STATES.includes(state)) continue;
+        if (!isFinished(state) && state !== 'running' && state !== 'up_for_retry' && state !== 'up_for_reschedule') continue;
+        const { next } = transition(state, { type: 'clear' });
+        const task = spec.tasks.find((t) => t.taskId === ti.taskId)!;
+        const [moved] = await tx.taskInstance.updateManyAndReturn({
+          where: { id: ti.id, state, tryNumber: ti.tryNumber },
+          data:
+            next === 'none'
+              ? { state: 'none', startedAt: null, endedAt: null, queuedAt: null, nextAttemptAt: null, maxTries: ti.tryNumber + task.retries + 1 }
+              : { state: next, maxTries: ti.tryNumber + task.retries + 1 },
+        });
+        if (moved) {
+          cleared.push(moved);
+          events.push(taskEvent(moved));
+        }
+      }
+      if (cleared.length && run.state !== 'running') {
+        const [reopened] = await tx.dagRun.updateManyAndReturn({
+          where: { id: run.id, state: run.state },
+          data: { state: run.state === 'queued' ? 'queued' : 'running', endedAt: null },
+        });
+        if (reopened) events.push(runEvent(reopened));
+      }
+    });
+    await this.deps.events.publishMany(events);
+    await this.lifecycle.evaluateRun(tenantId, run.id);
+    return cleared;
+  }
+
+  /** Marks a task instance success or failed (stopping a running try); downstream follows trigger rules. */
+  async markTaskInstance(tenantId: string, taskInstanceId: string, state: 'success' | 'failed'): Promise<TaskInstance> {
+    const ti = isUuid(taskInstanceId) ? await this.deps.prisma.taskInstance.findFirst({ where: { id: taskInstanceId, tenantId } }) : null;
+    if (!ti) throw new TowerError('NOT_FOUND', `task instance ${taskInstanceId} not found`);
+    const { next } = transition(ti.state as TaskState, { type: 'mark', state });
+    const now = this.deps.clock();
+    const events: TowerEvent[] = [];
+    const moved = await this.deps.prisma.$transaction(async (tx) => {
+      const [m] = await tx.taskInstance.updateManyAndReturn({
+        where: { id: ti.id, state: ti.state, tryNumber: ti.tryNumber },
+        data: { state: next, endedAt: now, nextAttemptAt: null, heartbeatAt: null },
+      });
+      if (!m) throw new TowerError('CONFLICT', `task instance ${ti.taskId} changed state meanwhile; retry`);
+      events.push(taskEvent(m));
+      const run = await tx.dagRun.findUniqueOrThrow({ where: { id: ti.dagRunId } });
+      if (run.state === 'success' || run.state === 'failed') {
+        const [reopened] = await tx.dagRun.updateManyAndReturn({ where: { id: run.id, state: run.state }, data: { state: 'running', endedAt: null } });
+        if (reopened) events.push(runEvent(reopened));
+      }
+      return m;
+    });
+    await this.deps.events.publishMany(events);
+    await this.lifecycle.evaluateRun(tenantId, moved.dagRunId);
+    return moved;
+  }
+
+  /** Cancels a queued or running run: unfinished tasks are skipped and running tries stopped. */
+  async cancelDagRun(tenantId: string, runId: string): Promise<DagRun> {
+    const run = await this.loadRun(tenantId, runId);
+    const now = this.deps.clock();
+    const events: TowerEvent[] = [];
+    const canceled = await this.deps.prisma.$transaction(async (tx) => {
+      const [c] = await tx.dagRun.updateManyAndReturn({
+        where: { id: run.id, tenantId, state: { in: ['queued', 'running'] } },
+        data: { state: 'canceled', endedAt: now },
+      });
+      if (!c) throw new TowerError('CONFLICT', `run ${run.runId} is already ${run.state}`);
+      events.push(runEvent(c));
+      const tis = await tx.taskInstance.findMany({ where: { tenantId, dagRunId: run.id } });
+      for (const ti of tis) {
+        if (isFinished(ti.state as TaskState)) continue;
+        const { next } = transition(ti.state as TaskState, { type: 'cancel' });
+        const [m] = await tx.taskInstance.updateManyAndReturn({
+          where: { id: ti.id, state: ti.state, tryNumber: ti.tryNumber },
+          data: { state: next, endedAt: now, nextAttemptAt: null, heartbeatAt: null },
+        });
+        if (m) events.push(taskEvent(m));
+      }
+      return c;
+    });
+    await this.deps.events.publishMany(events);
+    await this.lifecycle.startQueuedRuns(tenantId, canceled.dagPk);
+    return canceled;
+  }
+}
+
