@@ -3,25 +3,44 @@ export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN
 
 export const ERROR_CODES: readonly ErrorCode[] = ['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED', 'ILLEGAL_TRANSITION', 'INTERNAL'];
 
+export interface TowerErrorOptions {
+  /** Where in the caller's input the problem is, e.g. `tasks[3].dependsOn[0]`. */
+  path?: string;
+  details?: Record<string, unknown>;
+  cause?: unknown;
+}
+
+/**
+ * The one error type core throws. Shells translate `code` (GraphQL extensions.code, worker
+ * retry/fail decision) without parsing messages.
+ */
 export class TowerError extends Error {
   readonly code: ErrorCode;
   readonly path?: string;
   readonly details?: Record<string, unknown>;
 
-  constructor(code: ErrorCode, message: string, opts: { path?: string; details?: Record<string, unknown> } = {}) {
-    super(message);
+  constructor(code: ErrorCode, message: string, opts: TowerErrorOptions = {}) {
+    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'TowerError';
     this.code = code;
-    this.path = opts.path;
-    this.details = opts.details;
+    if (opts.path !== undefined) this.path = opts.path;
+    if (opts.details !== undefined) this.details = opts.details;
+  }
+
+  toJSON(): { name: string; code: ErrorCode; message: string; path?: string; details?: Record<string, unknown> } {
+    return { name: this.name, code: this.code, message: this.message, path: this.path, details: this.details };
   }
 }
 
-export const badInput = (message: string, path?: string) => new TowerError('BAD_USER_INPUT', message, { path });
-export const notFound = (what: string) => new TowerError('NOT_FOUND', `${what} not found`);
-export const conflict = (message: string) => new TowerError('CONFLICT', message);
+export const badInput = (message: string, path?: string, details?: Record<string, unknown>) => new TowerError('BAD_USER_INPUT', message, { path, details });
+export const notFound = (what: string, details?: Record<string, unknown>) => new TowerError('NOT_FOUND', `${what} not found`, { details });
+export const conflict = (message: string, details?: Record<string, unknown>) => new TowerError('CONFLICT', message, { details });
 export const forbidden = (message = 'not allowed') => new TowerError('FORBIDDEN', message);
+export const unauthenticated = (message = 'authentication required') => new TowerError('UNAUTHENTICATED', message);
+export const illegalTransition = (message: string, details?: Record<string, unknown>) => new TowerError('ILLEGAL_TRANSITION', message, { details });
+export const internalError = (message: string, details?: Record<string, unknown>) => new TowerError('INTERNAL', message, { details });
 
-export function isTowerError(err: unknown): err is TowerError {
-  return err instanceof TowerError;
+/** Narrows an unknown error; with `code`, also checks the code. */
+export function isTowerError(err: unknown, code?: ErrorCode): err is TowerError {
+  return err instanceof TowerError && (code === undefined || err.code === code);
 }

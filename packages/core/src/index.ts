@@ -1,14 +1,77 @@
+// The public API of @tower/core: pure domain logic, no I/O. Import from '@tower/core' only.
 export * from './errors.js';
-export * from './spec/schema.js';
-export { TASK_TYPES, isTaskType, OPERATOR_WITH_SCHEMAS, type TaskType } from './spec/operator-schemas.js';
-export * from './spec/validate.js';
-export * from './spec/graph.js';
-export { validateParams } from './spec/params.js';
-export * from './schedule/cron.js';
-export * from './schedule/intervals.js';
+
+export {
+  ID_PATTERN,
+  PARAM_NAME_PATTERN,
+  PARAM_TYPES,
+  TRIGGER_TYPES,
+  TASK_DEFAULTS,
+  DAG_DEFAULTS,
+  paramSpecSchema,
+  defaultArgsSchema,
+  rawTaskSchema,
+  rawDagSchema,
+  triggerSchema,
+  s3ObjectCreatedTriggerSchema,
+  type ParamType,
+  type ParamSpec,
+  type DagTrigger,
+  type DefaultArgs,
+  type TriggerRuleName,
+  type TaskSpec,
+  type DagSpec,
+} from './spec/schema.js';
+export { TASK_TYPES, QUALITY_CHECK_TYPES, OPERATOR_WITH_SCHEMAS, isTaskType, type TaskType } from './spec/operator-schemas.js';
+export { validateDagSpec, DEFAULT_LIMITS, type SpecValidationContext, type SpecValidationResult } from './spec/validate.js';
+export { formatPath, type SpecError } from './spec/spec-error.js';
+export { parseDagSpecText, canonicalSpecJson, specHash } from './spec/spec-text.js';
+export { upstreamOf, downstreamOf, rootTaskIds, leafTaskIds, topologicalOrder, findCycles, findCycle, type GraphTask, type GraphSpec } from './spec/graph.js';
+export { validateParams, paramSpecErrors } from './spec/params.js';
+
+export {
+  CRON_PRESETS,
+  ONCE_SCHEDULE,
+  isOnceSchedule,
+  isValidTimezone,
+  compileCron,
+  parseSchedule,
+  nextFireAfter,
+  nextFireTimes,
+  iterateFireTimes,
+  prevFireAtOrBefore,
+  prevFireBefore,
+  isFireTime,
+  type CompiledCron,
+  type FoldPolicy,
+} from './schedule/cron.js';
+export {
+  parseLocalDate,
+  nextScheduledRun,
+  catchupIntervals,
+  manualRunInterval,
+  intervalsBetween,
+  type DataInterval,
+  type ScheduledRunInfo,
+  type ScheduleSpec,
+} from './schedule/intervals.js';
+
 export * from './state/states.js';
 export * from './state/transition.js';
 export * from './state/trigger-rules.js';
 export * from './state/run-outcome.js';
+
 export * from './retry/retry-policy.js';
-export * from './templating/render.js';
+
+export {
+  buildTemplateContext,
+  renderTemplate,
+  renderTemplates,
+  xcomReferences,
+  airflowTimestamp,
+  templateReferences,
+  TEMPLATE_NAMES,
+  type TemplateContext,
+  type TemplateContextInput,
+  type XcomReference,
+} from './templating/render.js';

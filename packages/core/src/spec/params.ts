@@ -1,7 +1,11 @@
-import type { ParamSpec } from './schema.js';
-import type { SpecError } from './validate.js';
+import type { ParamSpec, ParamType } from './schema.js';
+import type { SpecError } from './spec-error.js';
 
-function typeOk(type: ParamSpec['type'], v: unknown): boolean {
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function typeOk(type: ParamType, v: unknown): boolean {
   switch (type) {
     case 'string':
       return typeof v === 'string';
@@ -12,49 +16,89 @@ function typeOk(type: ParamSpec['type'], v: unknown): boolean {
     case 'boolean':
       return typeof v === 'boolean';
     case 'object':
-      return typeof v === 'object' && v !== null && !Array.isArray(v);
+      return isPlainObject(v);
     case 'array':
       return Array.isArray(v);
   }
 }
 
+const ARTICLE: Record<ParamType, string> = { string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', object: 'an object', array: 'an array' };
+
+/** Structural equality for JSON values (enum membership). */
+function jsonEqual(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => jsonEqual(v, b[i]));
+  if (isPlainObject(a) && isPlainObject(b)) {
+    const keys = Object.keys(a);
+    return keys.length === Object.keys(b).length && keys.every((k) => Object.prototype.hasOwnProperty.call(b, k) && jsonEqual(a[k], b[k]));
+  }
+  return false;
+}
+
+/** Problems with one value for a param, each message naming the param. */
+function valueErrors(name: string, spec: ParamSpec, value: unknown, path: string): SpecError[] {
+  if (!typeOk(spec.type, value)) return [{ path, message: `param "${name}" must be ${ARTICLE[spec.type]}` }];
+  const errors: SpecError[] = [];
+  if (spec.enum && !spec.enum.some((e) => jsonEqual(e, value))) {
+    errors.push({ path, message: `param "${name}" must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}` });
+  }
+  if (typeof value === 'number') {
+    if (spec.minimum !== undefined && value < spec.minimum) errors.push({ path, message: `param "${name}" must be >= ${spec.minimum}` });
+    if (spec.maximum !== undefined && value > spec.maximum) errors.push({ path, message: `param "${name}" must be <= ${spec.maximum}` });
+  }
+  return errors;
+}
+
+/**
+ * Spec-time checks of one param declaration (its shape is already valid): bounds only on numeric
+ * types, enum values and the default must themselves be valid values.
+ */
+export function paramSpecErrors(name: string, spec: ParamSpec, path: string): SpecError[] {
+  const errors: SpecError[] = [];
+  const numeric = spec.type === 'number' || spec.type === 'integer';
+  for (const bound of ['minimum', 'maximum'] as const) {
+    if (spec[bound] !== undefined && !numeric) errors.push({ path: `${path}.${bound}`, message: `${bound} applies to number and integer params only` });
+  }
+  if (numeric && spec.minimum !== undefined && spec.maximum !== undefined && spec.minimum > spec.maximum) {
+    errors.push({ path: `${path}.minimum`, message: `minimum ${spec.minimum} is greater than maximum ${spec.maximum}` });
+  }
+  spec.enum?.forEach((value, i) => {
+    if (!typeOk(spec.type, value)) errors.push({ path: `${path}.enum[${i}]`, message: `enum values of param "${name}" must be ${ARTICLE[spec.type]}` });
+  });
+  if (spec.default !== undefined) errors.push(...valueErrors(name, spec, spec.default, `${path}.default`));
+  return errors;
+}
+
 /**
  * Validates run params against the DAG's param specs (a JSON-schema-like subset): applies
- * defaults, rejects unknown names, wrong types, values outside enum/minimum/maximum, and
- * required params without a value.
+ * defaults, and rejects unknown names, wrong types, values outside enum/minimum/maximum and
+ * required params without a value. An `undefined` value counts as not given.
  */
 export function validateParams(
   specs: Readonly<Record<string, ParamSpec>>,
   provided: unknown,
 ): { ok: true; params: Record<string, unknown> } | { ok: false; errors: SpecError[] } {
-  const errors: SpecError[] = [];
-  if (provided !== undefined && provided !== null && (typeof provided !== 'object' || Array.isArray(provided))) {
+  if (provided !== undefined && provided !== null && !isPlainObject(provided)) {
     return { ok: false, errors: [{ path: 'params', message: 'params must be an object' }] };
   }
   const input = (provided ?? {}) as Record<string, unknown>;
+  const declared = (name: string) => Object.prototype.hasOwnProperty.call(specs, name);
+  const errors: SpecError[] = [];
   for (const name of Object.keys(input)) {
-    if (!(name in specs)) errors.push({ path: `params.${name}`, message: `unknown param "${name}" (declared: ${Object.keys(specs).join(', ') || 'none'})` });
+    if (!declared(name)) errors.push({ path: `params.${name}`, message: `unknown param "${name}" (declared: ${Object.keys(specs).join(', ') || 'none'})` });
   }
   const params: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(specs)) {
     const path = `params.${name}`;
-    const value = name in input ? input[name] : spec.default;
+    const given = Object.prototype.hasOwnProperty.call(input, name) && input[name] !== undefined;
+    const value = given ? input[name] : spec.default;
     if (value === undefined) {
       if (spec.required) errors.push({ path, message: `param "${name}" is required` });
       continue;
     }
-    if (!typeOk(spec.type, value)) {
-      errors.push({ path, message: `param "${name}" must be of type ${spec.type}` });
-      continue;
-    }
-    if (spec.enum && !spec.enum.some((e) => JSON.stringify(e) === JSON.stringify(value))) {
-      errors.push({ path, message: `param "${name}" must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}` });
-    }
-    if (typeof value === 'number') {
-      if (spec.minimum !== undefined && value < spec.minimum) errors.push({ path, message: `param "${name}" must be >= ${spec.minimum}` });
-      if (spec.maximum !== undefined && value > spec.maximum) errors.push({ path, message: `param "${name}" must be <= ${spec.maximum}` });
-    }
-    params[name] = value;
+    const problems = valueErrors(name, spec, value, path);
+    if (problems.length) errors.push(...problems);
+    else params[name] = structuredClone(value);
   }
   return errors.length ? { ok: false, errors } : { ok: true, params };
 }

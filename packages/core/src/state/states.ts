@@ -1,3 +1,4 @@
+/** Airflow's task-instance states (DESIGN §3). `none` = created, not yet scheduled. */
 export const TASK_STATES = [
   'none',
   'scheduled',
@@ -19,7 +20,19 @@ export const RUN_STATES = ['queued', 'running', 'success', 'failed', 'canceled']
 export type RunState = (typeof RUN_STATES)[number];
 
 export const FINISHED_TASK_STATES: readonly TaskState[] = ['success', 'failed', 'skipped', 'upstream_failed', 'removed'];
+export const UNFINISHED_TASK_STATES: readonly TaskState[] = TASK_STATES.filter((s) => !FINISHED_TASK_STATES.includes(s));
 export const FINISHED_RUN_STATES: readonly RunState[] = ['success', 'failed', 'canceled'];
+
+/** States in which a try may be executing somewhere (a worker, or a trigger for deferred tasks). */
+export const LIVE_TRY_STATES: readonly TaskState[] = ['running', 'deferred', 'restarting'];
+
+export function isTaskState(value: unknown): value is TaskState {
+  return typeof value === 'string' && (TASK_STATES as readonly string[]).includes(value);
+}
+
+export function isRunState(value: unknown): value is RunState {
+  return typeof value === 'string' && (RUN_STATES as readonly string[]).includes(value);
+}
 
 export function isFinished(state: TaskState): boolean {
   return FINISHED_TASK_STATES.includes(state);

@@ -1,3 +1,4 @@
+import { TowerError } from '../errors.js';
 import type { TaskState } from './states.js';
 
 export const TRIGGER_RULES = [
@@ -17,27 +18,29 @@ export const TRIGGER_RULES = [
 ] as const;
 export type TriggerRule = (typeof TRIGGER_RULES)[number];
 
+/** ready: run it; wait: not decidable yet; skip / upstream_failed: settle the task in that state. */
 export type TriggerVerdict = 'ready' | 'wait' | 'skip' | 'upstream_failed';
 
+export function isTriggerRule(value: unknown): value is TriggerRule {
+  return typeof value === 'string' && (TRIGGER_RULES as readonly string[]).includes(value);
+}
+
 interface Counts {
-  total: number;
+  /** Upstream tasks that count (removed ones do not). */
+  upstream: number;
   success: number;
   failed: number;
   upstreamFailed: number;
   skipped: number;
-  removed: number;
   done: number;
 }
 
 function count(states: readonly TaskState[]): Counts {
-  const c: Counts = { total: 0, success: 0, failed: 0, upstreamFailed: 0, skipped: 0, removed: 0, done: 0 };
+  const c: Counts = { upstream: 0, success: 0, failed: 0, upstreamFailed: 0, skipped: 0, done: 0 };
   for (const s of states) {
-    // Airflow ignores removed upstreams when evaluating trigger rules.
-    if (s === 'removed') {
-      c.removed++;
-      continue;
-    }
-    c.total++;
+    // A removed task is no longer part of the DAG, so it is no longer an upstream.
+    if (s === 'removed') continue;
+    c.upstream++;
     if (s === 'success') c.success++;
     else if (s === 'failed') c.failed++;
     else if (s === 'upstream_failed') c.upstreamFailed++;
@@ -48,63 +51,65 @@ function count(states: readonly TaskState[]): Counts {
 }
 
 /**
- * Airflow's TriggerRuleDep: whether a task whose upstream tasks are in `upstreamStates` may run
- * now, must wait, or is settled as skipped / upstream_failed. Rules that can decide early
- * (one_success, one_failed, one_done) do so before every upstream is done.
+ * Airflow's TriggerRuleDep for a task with the given direct upstream states: whether it may run
+ * now, must wait, or is settled as skipped / upstream_failed. Settling happens as early as
+ * Airflow does it (all_success is upstream_failed as soon as one upstream failed), and the
+ * one_* rules fire before every upstream is done.
+ *
+ * `upstreamSetupStates` are the states of those upstream tasks that are setup tasks (a subset of
+ * `upstreamStates`); only all_done_setup_success looks at them.
  */
-export function evaluateTriggerRule(
-  rule: TriggerRule,
-  upstreamStates: readonly TaskState[],
-  opts: { upstreamSetupStates?: readonly TaskState[] } = {},
-): TriggerVerdict {
+export function evaluateTriggerRule(rule: TriggerRule, upstreamStates: readonly TaskState[], opts: { upstreamSetupStates?: readonly TaskState[] } = {}): TriggerVerdict {
   const c = count(upstreamStates);
-  if (c.total === 0) return 'ready';
-  const allDone = c.done === c.total;
-  const failedAny = c.failed + c.upstreamFailed;
-
+  if (c.upstream === 0 || rule === 'always') return 'ready';
+  const allDone = c.done >= c.upstream;
+  const anyFailed = c.failed + c.upstreamFailed > 0;
   switch (rule) {
-    case 'always':
-      return 'ready';
     case 'all_success':
-      if (failedAny > 0) return 'upstream_failed';
+      if (anyFailed) return 'upstream_failed';
       if (c.skipped > 0) return 'skip';
-      return c.success === c.total ? 'ready' : 'wait';
+      return c.success === c.upstream ? 'ready' : 'wait';
     case 'all_failed':
-      if (c.success > 0 || c.skipped > 0) return 'skip';
-      return allDone ? 'ready' : 'wait';
+      if (c.success + c.skipped > 0) return 'skip';
+      return c.failed + c.upstreamFailed === c.upstream ? 'ready' : 'wait';
     case 'all_done':
       return allDone ? 'ready' : 'wait';
     case 'all_done_min_one_success':
+      // Airflow 3.1: a skipped upstream skips it; otherwise all done with at least one success.
+      if (c.skipped > 0) return 'skip';
       if (!allDone) return 'wait';
-      return c.success > 0 ? 'ready' : 'skip';
+      return c.success > 0 ? 'ready' : 'upstream_failed';
     case 'all_done_setup_success': {
       if (!allDone) return 'wait';
       const setup = count(opts.upstreamSetupStates ?? []);
-      if (setup.total > 0 && setup.success === 0) return setup.skipped > 0 && setup.failed + setup.upstreamFailed === 0 ? 'skip' : 'upstream_failed';
-      return 'ready';
+      if (setup.upstream === 0) return 'ready';
+      if (setup.skipped >= setup.upstream) return 'skip';
+      return setup.success > 0 ? 'ready' : 'upstream_failed';
     }
     case 'all_skipped':
-      if (c.success + failedAny > 0) return 'skip';
-      return allDone ? 'ready' : 'wait';
+      if (c.success > 0 || anyFailed) return 'skip';
+      return c.skipped === c.upstream ? 'ready' : 'wait';
     case 'one_failed':
-      if (failedAny > 0) return 'ready';
+      if (anyFailed) return 'ready';
       return allDone ? 'skip' : 'wait';
     case 'one_success':
       if (c.success > 0) return 'ready';
       if (!allDone) return 'wait';
-      return failedAny > 0 ? 'upstream_failed' : 'skip';
+      return c.skipped === c.done ? 'skip' : 'upstream_failed';
     case 'one_done':
       if (c.success + c.failed > 0) return 'ready';
       return allDone ? 'skip' : 'wait';
     case 'none_failed':
-      if (failedAny > 0) return 'upstream_failed';
+      if (anyFailed) return 'upstream_failed';
       return allDone ? 'ready' : 'wait';
     case 'none_failed_min_one_success':
-      if (failedAny > 0) return 'upstream_failed';
-      if (!allDone) return 'wait';
-      return c.success > 0 ? 'ready' : 'skip';
+      if (anyFailed) return 'upstream_failed';
+      if (c.skipped === c.upstream) return 'skip';
+      return allDone ? 'ready' : 'wait';
     case 'none_skipped':
       if (c.skipped > 0) return 'skip';
       return allDone ? 'ready' : 'wait';
+    default:
+      throw new TowerError('INTERNAL', `unknown trigger rule "${String(rule)}"`);
   }
 }

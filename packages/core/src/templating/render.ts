@@ -1,8 +1,12 @@
 import { TowerError } from '../errors.js';
+import { classifyName, parseTemplate, templateError, xcomReadings, type ValueName } from './template-parser.js';
+
+export { templateReferences, VALUE_NAMES as TEMPLATE_NAMES } from './template-parser.js';
 
 export interface TemplateContext {
-  readonly values: Readonly<Record<string, string>>;
+  readonly values: Readonly<Record<ValueName, string>>;
   readonly params: Readonly<Record<string, unknown>>;
+  /** XCom values of the run: task id → key → value. */
   readonly xcom: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
@@ -17,77 +21,128 @@ export interface TemplateContextInput {
   xcom: Record<string, Record<string, unknown>>;
 }
 
-/** Airflow renders ts as ISO 8601 with a +00:00 offset. */
-const airflowTs = (d: Date) => d.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+function checkDate(d: Date, field: string): Date {
+  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new TowerError('INTERNAL', `template context: ${field} must be a valid date`, { details: { field } });
+  return d;
+}
 
+/** Python's datetime.isoformat() in UTC, as Airflow renders timestamps: microseconds only when non-zero. */
+export function airflowTimestamp(d: Date): string {
+  const iso = d.toISOString();
+  const ms = d.getUTCMilliseconds();
+  return `${iso.slice(0, 19)}${ms ? `.${String(ms * 1000).padStart(6, '0')}` : ''}+00:00`;
+}
+
+/** The context for one try (Airflow's names; dates in UTC like Airflow's). */
 export function buildTemplateContext(input: TemplateContextInput): TemplateContext {
-  const ds = input.logicalDate.toISOString().slice(0, 10);
-  const ts = airflowTs(input.logicalDate);
+  const logical = checkDate(input.logicalDate, 'logicalDate');
+  const ts = airflowTimestamp(logical);
+  const ds = logical.toISOString().slice(0, 10);
+  const tsNodash = `${ds.replaceAll('-', '')}T${logical.toISOString().slice(11, 19).replaceAll(':', '')}`;
   return {
     values: {
       ds,
       ds_nodash: ds.replaceAll('-', ''),
       ts,
-      ts_nodash: ts.slice(0, 19).replaceAll('-', '').replaceAll(':', ''),
+      ts_nodash: tsNodash,
+      ts_nodash_with_tz: `${tsNodash}+0000`,
       logical_date: ts,
-      data_interval_start: airflowTs(input.dataIntervalStart),
-      data_interval_end: airflowTs(input.dataIntervalEnd),
+      data_interval_start: airflowTimestamp(checkDate(input.dataIntervalStart, 'dataIntervalStart')),
+      data_interval_end: airflowTimestamp(checkDate(input.dataIntervalEnd, 'dataIntervalEnd')),
       run_id: input.runId,
       dag_id: input.dagId,
       task_id: input.taskId,
     },
-    params: input.params,
-    xcom: input.xcom,
+    params: input.params ?? {},
+    xcom: input.xcom ?? {},
   };
 }
 
-const EXPR = /\{\{\s*([^{}]*?)\s*\}\}/g;
-const NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_.-]+)*$/;
-
-export const TEMPLATE_NAMES = ['ds', 'ds_nodash', 'ts', 'ts_nodash', 'logical_date', 'data_interval_start', 'data_interval_end', 'run_id', 'dag_id', 'task_id'] as const;
-
-/** The names a template uses, e.g. ["ds", "params.region", "xcom.extract.rows"]. */
-export function templateReferences(template: string): string[] {
-  return [...template.matchAll(EXPR)].map((m) => m[1]);
-}
+const has = (o: object, key: string) => Object.prototype.hasOwnProperty.call(o, key);
 
 function stringify(value: unknown): string {
-  return typeof value === 'string' ? value : JSON.stringify(value);
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }
 
 function lookup(name: string, ctx: TemplateContext, template: string): string {
-  const fail = (why: string): never => {
-    throw new TowerError('BAD_USER_INPUT', `template "${template}": ${why}`, { details: { name } });
-  };
-  if (!NAME.test(name)) fail(`"{{ ${name} }}" is not a template name (expressions are not supported)`);
-  const [head, ...rest] = name.split('.');
-  if (head === 'params') {
-    if (rest.length !== 1) fail(`use {{ params.NAME }}`);
-    if (!(rest[0] in ctx.params)) fail(`unknown param "${rest[0]}"`);
-    return stringify(ctx.params[rest[0]]);
+  const ref = classifyName(name, template);
+  if (ref.kind === 'value') return ctx.values[ref.name];
+  if (ref.kind === 'param') {
+    if (!has(ctx.params, ref.param) || ctx.params[ref.param] === undefined) {
+      throw templateError(template, `unknown param "${ref.param}" (the run has: ${Object.keys(ctx.params).join(', ') || 'none'})`, name);
+    }
+    return stringify(ctx.params[ref.param]);
   }
-  if (head === 'xcom') {
-    if (rest.length < 1 || rest.length > 2) fail(`use {{ xcom.TASK_ID }} or {{ xcom.TASK_ID.KEY }}`);
-    const [taskId, key = 'return_value'] = rest;
-    const values = ctx.xcom[taskId];
-    if (!values || !(key in values)) fail(`no XCom "${key}" from task "${taskId}"`);
-    return stringify(values[key]);
+  const readings = xcomReadings(ref.segments);
+  for (const { taskId, key } of readings) {
+    const values = has(ctx.xcom, taskId) ? ctx.xcom[taskId] : undefined;
+    if (values && has(values, key)) return stringify(values[key]);
   }
-  if (rest.length > 0 || !(head in ctx.values)) fail(`unknown template name "${name}"`);
-  return ctx.values[head];
+  // Name the reading the user most likely meant: the task that has XComs, else the first segment.
+  const meant = readings.find((r) => has(ctx.xcom, r.taskId)) ?? readings[readings.length - 1];
+  throw templateError(template, `no XCom "${meant.key}" from task "${meant.taskId}"`, name);
 }
 
-/** Renders `{{ name }}` placeholders; an unknown name is an error, never an empty string. */
+/** Renders `{{ name }}` placeholders; an unknown name is an error (BAD_USER_INPUT), never "". */
 export function renderTemplate(template: string, ctx: TemplateContext): string {
-  return template.replace(EXPR, (_m, name: string) => lookup(name, ctx, template));
+  if (!template.includes('{{')) return template;
+  return parseTemplate(template)
+    .map((s) => (s.kind === 'text' ? s.text : lookup(s.name, ctx, template)))
+    .join('');
 }
 
-/** Renders every string inside a JSON-like value (objects and arrays, deeply). */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/** Renders every string inside a JSON-like value (object values and array items, deeply); keys and other types stay. */
 export function renderTemplates<T>(value: T, ctx: TemplateContext): T {
   if (typeof value === 'string') return renderTemplate(value, ctx) as T;
   if (Array.isArray(value)) return value.map((v) => renderTemplates(v, ctx)) as T;
-  if (value && typeof value === 'object' && !(value instanceof Date)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplates(v, ctx)])) as T;
-  }
+  if (isPlainObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, renderTemplates(v, ctx)])) as T;
   return value;
 }
+
+export interface XcomReference {
+  /** The name as written, e.g. `xcom.extract.rows`. */
+  name: string;
+  /** The task it reads from, or null when no task of `taskIds` matches. */
+  taskId: string | null;
+  key: string;
+  /** Where in the value the string is, e.g. `body.query` ('' for the value itself). */
+  path: string;
+}
+
+/**
+ * The XComs a value's templates read, resolved against the DAG's task ids (so the engine and the
+ * validator know which upstream results a task needs). Throws BAD_USER_INPUT on a syntax error.
+ */
+export function xcomReferences(value: unknown, taskIds: Iterable<string>): XcomReference[] {
+  const known = new Set(taskIds);
+  const out: XcomReference[] = [];
+  const visit = (v: unknown, path: string) => {
+    if (typeof v === 'string') {
+      if (!v.includes('{{')) return;
+      for (const s of parseTemplate(v)) {
+        if (s.kind !== 'name' || !s.name.startsWith('xcom.')) continue;
+        const readings = xcomReadings(s.name.split('.').slice(1));
+        const hit = readings.find((r) => known.has(r.taskId));
+        out.push({ name: s.name, taskId: hit?.taskId ?? null, key: hit?.key ?? readings[readings.length - 1].key, path });
+      }
+    } else if (Array.isArray(v)) {
+      v.forEach((item, i) => visit(item, `${path}[${i}]`));
+    } else if (isPlainObject(v)) {
+      for (const [k, item] of Object.entries(v)) visit(item, path ? `${path}.${k}` : k);
+    }
+  };
+  visit(value, '');
+  return out;
+}
+
