@@ -1,102 +1,129 @@
 #!/usr/bin/env node
-// Database tooling that needs no download: migrate | create <name> | generate | check.
-// See docs/database.md for why (Prisma's native schema engine cannot be fetched here).
+// Database tooling that needs no download (Prisma's native schema engine cannot be fetched here;
+// see docs/database.md). The engine logic lives in packages/db/migrate/schema-engine.mjs, shared
+// with the test harness.
+//
+//   node scripts/db.mjs migrate [--url URL]        create the database if missing, apply pending migrations
+//   node scripts/db.mjs create <name> [--url URL]  write prisma/migrations/<timestamp>_<name>/migration.sql
+//   node scripts/db.mjs generate                   prisma generate (offline)
+//   node scripts/db.mjs check [--url URL]          fail if a migration is missing or the generated client is stale
+//
+// URL defaults to DATABASE_URL, then postgresql://postgres@127.0.0.1:5432/tower. `create` and
+// `check` only use its server, for a temporary shadow database.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { applyMigrations, diffMigrationsToSchema, MIGRATIONS_DIR, ROOT } from '../packages/db/migrate/engine.mjs';
+import { parseArgs } from 'node:util';
+import {
+  applyMigrations,
+  createMigration,
+  DatabaseConnectionError,
+  databaseName,
+  DEFAULT_DATABASE_URL,
+  diffMigrationsToSchema,
+  ROOT,
+  SCHEMA_PATH,
+  SchemaEngineError,
+} from '../packages/db/migrate/schema-engine.mjs';
 
-const DATABASE_URL = process.env.DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/tower';
-const GENERATED = path.join(ROOT, 'packages', 'db', 'src', 'generated', 'prisma');
-const [command, ...args] = process.argv.slice(2);
+const GENERATED_DIR = path.join(ROOT, 'packages', 'db', 'src', 'generated', 'prisma');
+const USAGE = 'usage: node scripts/db.mjs migrate [--url URL] | create <name> [--url URL] | generate | check [--url URL]';
 
-function fail(message) {
-  console.error(`db: ${message}`);
-  process.exit(1);
-}
+class UsageError extends Error {}
 
-function explainConnectionError(err) {
-  if (/ECONNREFUSED|connect/i.test(String(err?.message ?? err))) {
-    fail(`cannot reach PostgreSQL (${new URL(DATABASE_URL).host}): ${err.message}\n  start it with: pg_ctlcluster --skip-systemctl-redirect $(ls /etc/postgresql) main start`);
-  }
-  throw err;
-}
+const rel = (p) => path.relative(ROOT, p);
 
-/** Runs prisma generate; with `intoRoot`, on a copy of prisma/ there (same relative output path). */
-function generate(intoRoot) {
-  const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1' };
-  let schemaArg = [];
-  if (intoRoot) {
-    mkdirSync(path.join(intoRoot, 'prisma'), { recursive: true });
-    const copy = path.join(intoRoot, 'prisma', 'schema.prisma');
-    writeFileSync(copy, readFileSync(path.join(ROOT, 'prisma', 'schema.prisma')));
-    schemaArg = ['--schema', copy];
-  }
-  const res = spawnSync('npx', ['prisma', 'generate', ...schemaArg], { cwd: ROOT, env, encoding: 'utf8' });
-  if (res.status !== 0) fail(`prisma generate failed:\n${res.stdout}\n${res.stderr}`);
+/** `prisma generate` with the schema at `schemaPath`; the native engine is never needed for it. */
+function prismaGenerate(schemaPath = SCHEMA_PATH) {
+  const cli = path.join(ROOT, 'node_modules', 'prisma', 'build', 'index.js');
+  if (!existsSync(cli)) throw new Error('the prisma CLI is not installed: run npm install');
+  const env = { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false', PRISMA_HIDE_UPDATE_MESSAGE: '1', CHECKPOINT_DISABLE: '1' };
+  const res = spawnSync(process.execPath, [cli, 'generate', '--schema', schemaPath], { cwd: ROOT, env, encoding: 'utf8' });
+  if (res.status !== 0) throw new Error(`prisma generate failed:\n${res.stdout}${res.stderr}`);
 }
 
 function hashDir(dir) {
   const hash = createHash('sha256');
   const walk = (d) => {
-    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of readdirSync(d, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1))) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
-      else hash.update(path.relative(dir, p)).update(readFileSync(p));
+      else hash.update(`${path.relative(dir, p)}\0`).update(readFileSync(p));
     }
   };
-  walk(dir);
+  if (existsSync(dir)) walk(dir);
   return hash.digest('hex');
 }
 
-try {
+/** Generates the client from a copy of the schema in a temp tree (same relative output path) and compares. */
+function generatedClientIsFresh() {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'tower-prisma-'));
+  try {
+    const schemaCopy = path.join(tmp, path.relative(ROOT, SCHEMA_PATH));
+    mkdirSync(path.dirname(schemaCopy), { recursive: true });
+    copyFileSync(SCHEMA_PATH, schemaCopy);
+    prismaGenerate(schemaCopy);
+    return hashDir(path.join(tmp, path.relative(ROOT, GENERATED_DIR))) === hashDir(GENERATED_DIR);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+}
+
+async function main(argv) {
+  const { values, positionals } = parseArgs({ args: argv, options: { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  const [command, ...rest] = positionals;
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const url = values.url || process.env.DATABASE_URL || DEFAULT_DATABASE_URL;
   switch (command) {
     case 'migrate': {
-      const applied = await applyMigrations(DATABASE_URL).catch(explainConnectionError);
-      const db = new URL(DATABASE_URL).pathname.slice(1);
-      console.log(applied.length ? `db: applied ${applied.join(', ')} to ${db}` : `db: ${db} is up to date`);
-      break;
+      const applied = await applyMigrations(url);
+      const db = databaseName(url);
+      if (applied.length === 0) console.log(`db: ${db} is up to date`);
+      else for (const name of applied) console.log(`db: applied ${name} to ${db}`);
+      return 0;
     }
     case 'create': {
-      const name = (args[0] ?? '').replace(/[^a-zA-Z0-9_]/g, '_');
-      if (!name) fail('usage: npm run db:migration:create -- <name>');
-      const sql = await diffMigrationsToSchema(DATABASE_URL).catch(explainConnectionError);
-      if (!sql || /^-- This is an empty migration/.test(sql)) {
-        console.log('db: no changes: the migrations already match prisma/schema.prisma');
-        break;
-      }
-      const stamp = new Date().toISOString().replace(/[-:T]/g, '').slice(0, 14);
-      const dir = path.join(MIGRATIONS_DIR, `${stamp}_${name}`);
-      mkdirSync(dir, { recursive: true });
-      writeFileSync(path.join(dir, 'migration.sql'), `${sql}\n`);
-      const lock = path.join(MIGRATIONS_DIR, 'migration_lock.toml');
-      if (!existsSync(lock)) writeFileSync(lock, '# Please do not edit this file manually\n# It should be added in your version-control system (e.g., Git)\nprovider = "postgresql"\n');
-      console.log(`db: wrote ${path.relative(ROOT, dir)}/migration.sql`);
-      break;
+      if (rest.length !== 1) throw new UsageError('usage: npm run db:migration:create -- <name>');
+      const dir = await createMigration(url, rest[0]);
+      if (!dir) console.log('db: no changes: the migrations already match prisma/schema.prisma');
+      else console.log(`db: wrote ${rel(dir)}/migration.sql (review it, then npm run db:migrate)`);
+      return 0;
     }
     case 'generate':
-      generate();
-      console.log('db: Prisma client generated');
-      break;
+      prismaGenerate();
+      console.log(`db: generated the Prisma client into ${rel(GENERATED_DIR)}`);
+      return 0;
     case 'check': {
-      const sql = await diffMigrationsToSchema(DATABASE_URL).catch(explainConnectionError);
-      if (sql && !/^-- This is an empty migration/.test(sql)) {
-        fail(`prisma/schema.prisma has changes no migration covers; run: npm run db:migration:create -- <name>\n${sql.slice(0, 2000)}`);
+      let ok = true;
+      const sql = await diffMigrationsToSchema(url);
+      if (sql) {
+        ok = false;
+        const preview = sql.length > 2000 ? `${sql.slice(0, 2000)}\n…` : sql;
+        console.error(`db: prisma/schema.prisma has changes no migration covers; run: npm run db:migration:create -- <name>\n${preview}`);
       }
-      const tmp = path.join(os.tmpdir(), `tower-client-${process.pid}`);
-      rmSync(tmp, { recursive: true, force: true });
-      generate(tmp);
-      const fresh = hashDir(path.join(tmp, 'packages', 'db', 'src', 'generated', 'prisma'));
-      rmSync(tmp, { recursive: true, force: true });
-      if (fresh !== hashDir(GENERATED)) fail('the committed Prisma client is stale; run: npm run db:generate');
-      console.log('db: migrations and generated client match prisma/schema.prisma');
-      break;
+      if (!generatedClientIsFresh()) {
+        ok = false;
+        console.error(`db: the generated Prisma client in ${rel(GENERATED_DIR)} is stale; run: npm run db:generate`);
+      }
+      if (ok) console.log('db: migrations and the generated client match prisma/schema.prisma');
+      return ok ? 0 : 1;
     }
     default:
-      fail('usage: node scripts/db.mjs migrate | create <name> | generate | check');
+      throw new UsageError(command ? `unknown command "${command}"\n${USAGE}` : USAGE);
   }
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
 } catch (err) {
-  fail(err?.stack ?? String(err));
+  // Expected failures get their message only; anything else (a bug) its stack.
+  const usage = err instanceof UsageError || err?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION';
+  const expected = usage || err instanceof DatabaseConnectionError || err instanceof SchemaEngineError;
+  console.error(`db: ${expected ? err.message : (err?.stack ?? String(err))}`);
+  process.exitCode = usage ? 2 : 1;
 }

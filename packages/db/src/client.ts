@@ -1,7 +1,19 @@
 import { PrismaPg } from '@prisma/adapter-pg';
-import { PrismaClient } from './generated/prisma/client.js';
+import { PrismaClient, type Prisma } from './generated/prisma/client.js';
 
-export function createPrismaClient(databaseUrl: string, opts: { poolMax?: number } = {}): PrismaClient {
+/** The process-wide client (one connection pool). */
+export type Db = PrismaClient;
+
+/** What a repository runs its queries on: the client, or the `tx` of an interactive transaction. */
+export type DbClient = PrismaClient | Prisma.TransactionClient;
+
+export interface PrismaClientOptions {
+  /** Connections in this process's pool (pg's default is 10). */
+  poolMax?: number;
+}
+
+/** A Prisma client on the pg driver adapter (Prisma 7 has no built-in driver). */
+export function createPrismaClient(databaseUrl: string, opts: PrismaClientOptions = {}): Db {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
   return new PrismaClient({ adapter });
 }

@@ -1,3 +1,10 @@
+// @tower/db: the Prisma client and types, tenant-scoped repositories, and the test-database harness.
 export * from './generated/prisma/client.js';
-export { createPrismaClient } from './client.js';
-export { createTestDatabase, type TestDatabase } from './test-database.js';
+export { createPrismaClient, type Db, type DbClient, type PrismaClientOptions } from './client.js';
+export { isUuid, type TenantScoped } from './repositories/tenant-scoped.js';
+export { TenantRepository, type CreateTenantInput } from './repositories/tenant.repository.js';
+export { UserRepository, type MembershipWithTenant, type UserWithTenant } from './repositories/user.repository.js';
+export { SessionRepository } from './repositories/session.repository.js';
+export { ApiKeyRepository, type CreateApiKeyInput } from './repositories/api-key.repository.js';
+export { AuditLogRepository, type AuditEntryInput, type AuditPage } from './repositories/audit-log.repository.js';
+export { createTestDatabase, type TestDatabase } from './testing/test-database.js';

@@ -1,0 +1,150 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { cp, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import {
+  applyMigrations,
+  createMigration,
+  diffDatabaseToSchema,
+  diffMigrationsToSchema,
+  dropDatabase,
+  MIGRATIONS_DIR,
+  ROOT,
+  SCHEMA_PATH,
+  withDatabase,
+} from '../migrate/schema-engine.mjs';
+import { createTestDatabase, type TestDatabase } from './testing/test-database.js';
+
+const run = promisify(execFile);
+const SERVER = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres';
+const uniqueUrl = (tag: string) => withDatabase(SERVER, `tower_test_${tag}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`);
+
+function dbScript(...args: string[]) {
+  const { DATABASE_URL: _ignored, ...env } = process.env;
+  return run(process.execPath, [path.join(ROOT, 'scripts', 'db.mjs'), ...args], { cwd: ROOT, env });
+}
+
+async function query<T extends pg.QueryResultRow>(url: string, sql: string): Promise<T[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query<T>(sql)).rows;
+  } finally {
+    await client.end();
+  }
+}
+
+async function migrationFolders(dir: string): Promise<string[]> {
+  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+}
+
+describe('migrations (WebAssembly schema engine on the real Postgres)', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('migrations');
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('leaves a fresh database exactly as prisma/schema.prisma describes it', async () => {
+    expect(await diffDatabaseToSchema(db.url)).toBe('');
+  });
+
+  it('sees a database that drifted from the schema (so the check above is not vacuous)', async () => {
+    const drifted = await createTestDatabase('drift');
+    try {
+      await query(drifted.url, 'ALTER TABLE "ApiKey" DROP COLUMN "lastUsedAt"');
+      expect(await diffDatabaseToSchema(drifted.url)).toMatch(/ALTER TABLE "ApiKey" ADD COLUMN\s+"lastUsedAt" TIMESTAMPTZ\(3\)/);
+    } finally {
+      await drifted.drop();
+    }
+  });
+
+  it('needs no new migration: the committed migrations produce the schema', async () => {
+    expect(await diffMigrationsToSchema(SERVER)).toBe('');
+  });
+
+  it('records every migration in _prisma_migrations as prisma migrate deploy does', async () => {
+    const rows = await query<{ migration_name: string; checksum: string; finished_at: Date | null; rolled_back_at: Date | null; applied_steps_count: number }>(
+      db.url,
+      'SELECT migration_name, checksum, finished_at, rolled_back_at, applied_steps_count FROM _prisma_migrations ORDER BY migration_name',
+    );
+    const folders = await migrationFolders(MIGRATIONS_DIR);
+    expect(rows.map((r) => r.migration_name)).toEqual(folders);
+    for (const row of rows) {
+      const sql = await readFile(path.join(MIGRATIONS_DIR, row.migration_name, 'migration.sql'));
+      expect(row).toMatchObject({ checksum: createHash('sha256').update(sql).digest('hex'), rolled_back_at: null, applied_steps_count: 1 });
+      expect(row.finished_at).toBeInstanceOf(Date);
+    }
+  });
+
+  it('migrate creates the database, applies the migrations, and is idempotent', async () => {
+    const url = uniqueUrl('cli');
+    try {
+      const first = await dbScript('migrate', '--url', url);
+      for (const name of await migrationFolders(MIGRATIONS_DIR)) expect(first.stdout).toContain(`applied ${name}`);
+      const second = await dbScript('migrate', '--url', url);
+      expect(second.stdout.trim()).toBe(`db: ${new URL(url).pathname.slice(1)} is up to date`);
+      expect(await applyMigrations(url)).toEqual([]);
+      const [{ count }] = await query<{ count: string }>(url, 'SELECT count(*) FROM _prisma_migrations');
+      expect(Number(count)).toBe((await migrationFolders(MIGRATIONS_DIR)).length);
+    } finally {
+      await dropDatabase(url);
+    }
+  });
+
+  it('migrate fails with how to start Postgres when it is unreachable', async () => {
+    const failure = await dbScript('migrate', '--url', 'postgresql://postgres@127.0.0.1:1/tower').then(
+      () => null,
+      (err: { code: number; stderr: string }) => err,
+    );
+    expect(failure?.code).toBe(1);
+    expect(failure?.stderr).toContain('cannot reach PostgreSQL at 127.0.0.1:1 (ECONNREFUSED');
+    expect(failure?.stderr).toContain('pg_ctlcluster --skip-systemctl-redirect');
+  });
+
+  describe('creating a migration from a schema change', () => {
+    let work: string;
+    let schemaPath: string;
+    let migrationsDir: string;
+
+    beforeAll(async () => {
+      work = await mkdtemp(path.join(os.tmpdir(), 'tower-migrations-'));
+      schemaPath = path.join(work, 'schema.prisma');
+      migrationsDir = path.join(work, 'migrations');
+      await cp(MIGRATIONS_DIR, migrationsDir, { recursive: true });
+      await cp(SCHEMA_PATH, schemaPath);
+    });
+    afterAll(async () => {
+      await rm(work, { recursive: true, force: true });
+    });
+
+    it('writes nothing when the migrations already match the schema', async () => {
+      const before = await migrationFolders(migrationsDir);
+      expect(await createMigration(SERVER, 'nothing', { migrationsDir, schemaPath })).toBeNull();
+      expect(await migrationFolders(migrationsDir)).toEqual(before);
+    });
+
+    it('writes <timestamp>_<name>/migration.sql that brings a migrated database to the new schema', async () => {
+      const schema = await readFile(schemaPath, 'utf8');
+      await writeFile(schemaPath, schema.replace(/(model Pool \{\n)/, '$1  description String?\n'));
+      expect(await diffMigrationsToSchema(SERVER, { migrationsDir, schemaPath })).toContain('ALTER TABLE "Pool" ADD COLUMN     "description" TEXT;');
+
+      const dir = await createMigration(SERVER, 'pool description', { migrationsDir, schemaPath, now: new Date('2031-02-03T04:05:06Z') });
+      expect(path.basename(dir!)).toBe('20310203040506_pool_description');
+      const sql = await readFile(path.join(dir!, 'migration.sql'), 'utf8');
+      expect(sql).toBe('-- AlterTable\nALTER TABLE "Pool" ADD COLUMN     "description" TEXT;\n');
+      expect(await readFile(path.join(migrationsDir, 'migration_lock.toml'), 'utf8')).toContain('provider = "postgresql"');
+
+      // The old database takes just the new migration and then matches the new schema.
+      expect(await applyMigrations(db.url, { migrationsDir, schemaPath })).toEqual(['20310203040506_pool_description']);
+      expect(await diffDatabaseToSchema(db.url, { schemaPath })).toBe('');
+      expect(await diffMigrationsToSchema(SERVER, { migrationsDir, schemaPath })).toBe('');
+    });
+  });
+});
