@@ -1,56 +1,60 @@
 import 'reflect-metadata';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TowerConfig } from '@tower/config';
-import { createPrismaClient } from '@tower/db';
-import { createEngine } from '@tower/engine';
-import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
-import { createRedis, TaskQueue } from '@tower/queue';
-import { AppModule, SCHEMA_FILE, type ApiResources } from './app.module.js';
-import { AuthService } from './auth/auth.service.js';
-import { EventStreamService } from './events/event-stream.service.js';
+import { AppModule } from './app.module.js';
+import { GRAPHQL_PATH } from './graphql/graphql-options.js';
+import { PinoNestLogger } from './infra/nest-logger.js';
+
+export interface ApiAppOptions {
+  logger?: Logger;
+  /** Where to write the sorted SDL at boot; default config.SCHEMA_OUTPUT, else kept in memory. */
+  schemaFile?: string;
+  /** SIGTERM/SIGINT close the app and exit the process (default true; tests may turn it off). */
+  handleSignals?: boolean;
+}
 
 export interface ApiApp {
   app: INestApplication;
+  /** http://host:port/graphql, with the port actually bound (config.API_PORT may be 0). */
   url: string;
+  /** ws://host:port/graphql for graphql-ws. */
+  wsUrl: string;
+  port: number;
+  /** Stops accepting connections, completes subscriptions, then closes Postgres and Redis. */
   close(): Promise<void>;
 }
 
-/** Builds and starts the API on config.API_PORT (0 = any free port). Shared by main.ts and tests. */
-export async function createApiApp(config: TowerConfig, logger: Logger = createLogger('api', { level: config.LOG_LEVEL }), opts: { schemaFile?: string | false } = {}): Promise<ApiApp> {
-  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 10 });
-  const redis = createRedis(config.REDIS_URL);
-  const queue = new TaskQueue(redis, config.REDIS_PREFIX);
-  const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date() });
-  const resources: ApiResources = { config, prisma, engine, logger, redis, authRef: { current: null } };
+// DAG specs may be up to 256 KiB (core's limit); leave room for the JSON envelope.
+const BODY_LIMIT = '1mb';
 
-  const app = await NestFactory.create(AppModule.forRoot(resources, opts.schemaFile ?? SCHEMA_FILE), {
-    logger: {
-      log: (m: unknown) => logger.debug({ nest: m }),
-      error: (m: unknown, trace?: unknown) => logger.error({ nest: m, trace }),
-      warn: (m: unknown) => logger.warn({ nest: m }),
-      debug: () => undefined,
-      verbose: () => undefined,
-    },
-  });
-  app.enableCors({ origin: config.WEB_ORIGIN === '*' ? true : config.WEB_ORIGIN.split(','), credentials: true });
-  app.enableShutdownHooks();
-  resources.authRef.current = app.get(AuthService);
-  await app.listen(config.API_PORT, config.API_HOST);
-  await app.get(EventStreamService).ready();
-  const address = app.getHttpServer().address() as { port: number };
-  const url = `http://127.0.0.1:${address.port}/graphql`;
-  logger.info({ url }, 'api listening');
+function corsOrigin(webOrigin: string): true | string[] {
+  return webOrigin.trim() === '*' ? true : webOrigin.split(',').map((o) => o.trim()).filter(Boolean);
+}
 
-  return {
-    app,
-    url,
-    async close() {
-      await app.close();
-      await queue.close();
-      redis.disconnect();
-      await prisma.$disconnect();
-    },
-  };
+/** Builds and starts the API. The process entry (main.ts) and the tests share this one path. */
+export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}): Promise<ApiApp> {
+  const logger = opts.logger ?? createLogger('api', { level: config.LOG_LEVEL });
+  const app = await NestFactory.create<NestExpressApplication>(
+    AppModule.forRoot({ config, logger, autoSchemaFile: opts.schemaFile ?? config.SCHEMA_OUTPUT ?? true }),
+    { logger: new PinoNestLogger(logger), abortOnError: false },
+  );
+  try {
+    app.useBodyParser('json', { limit: BODY_LIMIT });
+    // Bearer tokens, no cookies: credentials are not needed cross-origin.
+    app.enableCors({ origin: corsOrigin(config.WEB_ORIGIN), methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 });
+    if (opts.handleSignals !== false) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+    await app.listen(config.API_PORT, config.API_HOST);
+  } catch (err) {
+    await app.close().catch(() => undefined);
+    throw err;
+  }
+
+  const { port } = app.getHttpServer().address() as { port: number };
+  const host = ['0.0.0.0', '::', ''].includes(config.API_HOST) ? '127.0.0.1' : config.API_HOST.includes(':') ? `[${config.API_HOST}]` : config.API_HOST;
+  const url = `http://${host}:${port}${GRAPHQL_PATH}`;
+  logger.info({ url, webOrigin: config.WEB_ORIGIN }, 'api listening');
+  return { app, url, wsUrl: url.replace(/^http/, 'ws'), port, close: () => app.close() };
 }

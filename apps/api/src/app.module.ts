@@ -1,86 +1,54 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Module, type DynamicModule } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_FILTER } from '@nestjs/core';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { TowerConfig } from '@tower/config';
-import type { PrismaClient } from '@tower/db';
-import type { Engine } from '@tower/engine';
 import type { Logger } from '@tower/logger';
-import type { Redis } from 'ioredis';
-import { AuditInterceptor } from './audit/audit.interceptor.js';
-import { AuditResolver } from './audit/audit.resolver.js';
-import type { GqlContext } from './auth/actor.js';
-import { AuthGuard } from './auth/auth.guard.js';
-import { AuthResolver } from './auth/auth.resolver.js';
+import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { AuthService } from './auth/auth.service.js';
-import { formatGraphqlError } from './common/errors.js';
-import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from './common/tokens.js';
-import { DagsResolver } from './dags/dags.resolver.js';
-import { EventStreamService } from './events/event-stream.service.js';
-import { HealthController } from './health.controller.js';
-import { RunsResolver } from './runs/runs.resolver.js';
+import { LOGGER } from './common/tokens.js';
+import { DagSpecsModule } from './dag-specs/dag-specs.module.js';
+import { DagsModule } from './dags/dags.module.js';
+import { EventsModule } from './events/events.module.js';
+import { GraphqlExceptionFilter } from './graphql/graphql-exception.filter.js';
+import { graphqlOptions } from './graphql/graphql-options.js';
+import { HealthModule } from './health/health.module.js';
+import { InfraModule } from './infra/infra.module.js';
+import { RunsModule } from './runs/runs.module.js';
 
-export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'schema.graphql');
+/**
+ * The feature modules that declare resolvers. Add a new capability here (one folder, one module):
+ * the server and the schema generator (src/generate-schema.ts) both read this list.
+ */
+export const FEATURE_MODULES = [AuthModule, AuditModule, DagSpecsModule, DagsModule, RunsModule];
 
-export interface ApiResources {
+export interface AppModuleOptions {
   config: TowerConfig;
-  prisma: PrismaClient;
-  engine: Engine;
   logger: Logger;
-  redis: Redis;
-  /** Authenticates graphql-ws connections; set once the Nest container exists. */
-  authRef: { current: AuthService | null };
+  /** A path makes the server write the sorted SDL there at boot; true keeps it in memory. */
+  autoSchemaFile: string | true;
 }
 
 @Module({})
 export class AppModule {
-  static forRoot(res: ApiResources, schemaFile: string | false = SCHEMA_FILE): DynamicModule {
+  static forRoot(opts: AppModuleOptions): DynamicModule {
     return {
       module: AppModule,
       imports: [
-        GraphQLModule.forRoot<ApolloDriverConfig>({
+        InfraModule.forRoot(opts.config, opts.logger),
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          autoSchemaFile: schemaFile === false ? true : schemaFile,
-          sortSchema: true,
-          path: '/graphql',
-          playground: false,
-          introspection: true,
-          subscriptions: {
-            'graphql-ws': {
-              path: '/graphql',
-              onConnect: async (ctx) => {
-                const params = (ctx.connectionParams ?? {}) as Record<string, unknown>;
-                const authorization = (params.authorization ?? params.Authorization) as string | undefined;
-                const actor = await res.authRef.current?.authenticate(authorization, { ip: null, userAgent: 'graphql-ws' });
-                if (!actor) return false;
-                (ctx.extra as { actor?: unknown }).actor = actor;
-                return true;
-              },
-            },
-          },
-          context: (ctx: { req?: GqlContext['req']; extra?: { actor?: GqlContext['actor'] } }): GqlContext =>
-            ctx.extra ? { actor: ctx.extra.actor } : { req: ctx.req },
-          formatError: (formatted, error) => formatGraphqlError(formatted, error, (err) => res.logger.error({ err }, 'unhandled resolver error')),
+          // graphql-ws authenticates connections with the same service as the HTTP guard.
+          imports: [AuthModule],
+          inject: [AuthService, LOGGER],
+          useFactory: (auth: AuthService, logger: Logger) => graphqlOptions({ auth, logger, autoSchemaFile: opts.autoSchemaFile }),
         }),
+        HealthModule,
+        EventsModule,
+        ...FEATURE_MODULES,
       ],
-      controllers: [HealthController],
-      providers: [
-        { provide: CONFIG, useValue: res.config },
-        { provide: PRISMA, useValue: res.prisma },
-        { provide: ENGINE, useValue: res.engine },
-        { provide: LOGGER, useValue: res.logger },
-        { provide: REDIS, useValue: res.redis },
-        { provide: APP_GUARD, useClass: AuthGuard },
-        { provide: APP_INTERCEPTOR, useClass: AuditInterceptor },
-        AuthService,
-        EventStreamService,
-        AuthResolver,
-        AuditResolver,
-        DagsResolver,
-        RunsResolver,
-      ],
+      providers: [{ provide: APP_FILTER, useClass: GraphqlExceptionFilter }],
     };
   }
 }

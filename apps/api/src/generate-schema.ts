@@ -1,23 +1,53 @@
 import 'reflect-metadata';
 import { writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
+import { MODULE_METADATA } from '@nestjs/common/constants.js';
 import { NestFactory } from '@nestjs/core';
-import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
+import { GRAPHQL_SDL_FILE_HEADER, GraphQLSchemaBuilderModule, GraphQLSchemaFactory, RESOLVER_TYPE_METADATA } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { SCHEMA_FILE } from './app.module.js';
-import { AuditResolver } from './audit/audit.resolver.js';
-import { AuthResolver } from './auth/auth.resolver.js';
-import { DagsResolver } from './dags/dags.resolver.js';
-import { RunsResolver } from './runs/runs.resolver.js';
+import { FEATURE_MODULES } from './app.module.js';
+import { BUILD_SCHEMA_OPTIONS, SCHEMA_FILE } from './graphql/graphql-options.js';
 
-/** Prints the code-first schema without starting a server or touching Postgres/Redis. */
-export async function buildSchemaSdl(): Promise<string> {
-  const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false });
-  await app.init();
-  const schema = await app.get(GraphQLSchemaFactory).create([AuthResolver, AuditResolver, DagsResolver, RunsResolver]);
-  await app.close();
-  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+type ClassRef = abstract new (...args: never[]) => unknown;
+type DynamicModuleRef = { module: ClassRef; providers?: unknown[]; imports?: unknown[] };
+
+/** Resolver classes of the given modules and of the modules they import (static or dynamic). */
+export function resolversOf(modules: readonly unknown[], seen = new Set<unknown>()): ClassRef[] {
+  const out: ClassRef[] = [];
+  for (const mod of modules) {
+    if (!mod || seen.has(mod)) continue;
+    seen.add(mod);
+    const dynamic = typeof mod === 'object' ? (mod as DynamicModuleRef) : null;
+    const cls = dynamic ? dynamic.module : mod;
+    const providers = [...((Reflect.getMetadata(MODULE_METADATA.PROVIDERS, cls as object) as unknown[]) ?? []), ...(dynamic?.providers ?? [])];
+    const imports = [...((Reflect.getMetadata(MODULE_METADATA.IMPORTS, cls as object) as unknown[]) ?? []), ...(dynamic?.imports ?? [])];
+    for (const p of providers) {
+      if (typeof p === 'function' && Reflect.hasMetadata(RESOLVER_TYPE_METADATA, p) && !out.includes(p as ClassRef)) out.push(p as ClassRef);
+    }
+    for (const r of resolversOf(imports, seen)) if (!out.includes(r)) out.push(r);
+  }
+  return out;
 }
 
-const outIndex = process.argv.indexOf('--out');
-const out = outIndex > 0 ? process.argv[outIndex + 1] : SCHEMA_FILE;
-writeFileSync(out, await buildSchemaSdl());
+/**
+ * The SDL exactly as the server's autoSchemaFile writes it (same resolvers, options, sorting and
+ * header), built without starting a server or touching Postgres/Redis.
+ */
+export async function buildSchemaSdl(): Promise<string> {
+  const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false, abortOnError: false });
+  await app.init();
+  try {
+    const factory = app.get(GraphQLSchemaFactory);
+    const schema = await factory.create(resolversOf(FEATURE_MODULES) as unknown as Parameters<typeof factory.create>[0], BUILD_SCHEMA_OPTIONS);
+    return GRAPHQL_SDL_FILE_HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
+  } finally {
+    await app.close();
+  }
+}
+
+// `node dist/generate-schema.js [--out FILE]` (default: apps/api/schema.graphql)
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const i = process.argv.indexOf('--out');
+  const out = i > 0 ? process.argv[i + 1] : SCHEMA_FILE;
+  writeFileSync(out, await buildSchemaSdl());
+}

@@ -1,70 +1,31 @@
-import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { GqlExecutionContext } from '@nestjs/graphql';
-import type { PrismaClient } from '@tower/db';
-import type { Logger } from '@tower/logger';
-import type { GraphQLResolveInfo } from 'graphql';
-import { from, mergeMap, type Observable } from 'rxjs';
-import type { GqlContext } from '../auth/actor.js';
-import { LOGGER, PRISMA } from '../common/tokens.js';
-
-const SECRET_KEY = /password|secret|token|privateKey|authorization/i;
-
-/** Keeps what helps an audit (ids, names, flags) and never a secret; a DAG spec shrinks to its id. */
-export function sanitizeArgs(args: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(args)) {
-    if (SECRET_KEY.test(key)) continue;
-    if (key === 'spec' && value && typeof value === 'object') out.spec = { dagId: (value as { dagId?: unknown }).dagId };
-    else if (value && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Date)) out[key] = sanitizeArgs(value as Record<string, unknown>);
-    else out[key] = value;
-  }
-  return out;
-}
+import { Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
+import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
+import { getNamedType, type GraphQLResolveInfo } from 'graphql';
+import { catchError, from, mergeMap, throwError, type Observable } from 'rxjs';
+import type { GqlContext } from '../common/graphql-context.js';
+import { AuditService } from './audit.service.js';
 
 /**
- * Writes an audit row for every successful mutation: who (user or API key), what (mutation +
- * sanitised arguments + target id), when, and from where (IP, user agent).
+ * Every mutation is audited by construction: no resolver can forget it. Successful and failed
+ * mutations alike (refusals by role are recorded by AuthGuard, which runs before interceptors).
  */
 @Injectable()
 export class AuditInterceptor implements NestInterceptor {
-  constructor(
-    @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  constructor(private readonly audit: AuditService) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
-    if (context.getType<string>() !== 'graphql') return next.handle();
+    if (context.getType<GqlContextType>() !== 'graphql') return next.handle();
     const gql = GqlExecutionContext.create(context);
     const info = gql.getInfo<GraphQLResolveInfo>();
     if (info.parentType.name !== 'Mutation') return next.handle();
     const ctx = gql.getContext<GqlContext>();
-    const args = gql.getArgs<Record<string, unknown>>();
+    const base = { action: info.fieldName, args: gql.getArgs<Record<string, unknown>>(), returnType: getNamedType(info.returnType).name };
+    // ctx.actor is read after the handler ran: signUp/login have none and are filed by their result.
     return next.handle().pipe(
-      mergeMap((result) => from(this.record(info.fieldName, ctx, args, result).then(() => result))),
+      mergeMap((result) => from(this.audit.recordMutation({ ...base, actor: ctx.actor, origin: ctx.origin, result }).then(() => result))),
+      catchError((error: unknown) =>
+        from(this.audit.recordMutation({ ...base, actor: ctx.actor, origin: ctx.origin, error })).pipe(mergeMap(() => throwError(() => error))),
+      ),
     );
-  }
-
-  private async record(action: string, ctx: GqlContext, args: Record<string, unknown>, result: unknown): Promise<void> {
-    const r = result as { tenant?: { id?: string }; user?: { id?: string }; id?: string; apiKey?: { id?: string } } | null;
-    const actor = ctx.actor;
-    const tenantId = actor?.tenantId ?? r?.tenant?.id;
-    if (!tenantId) return;
-    const ua = ctx.req?.headers['user-agent'];
-    try {
-      await this.prisma.auditLog.create({
-        data: {
-          tenantId,
-          actorType: actor?.apiKeyId ? 'api_key' : 'user',
-          actorId: actor?.apiKeyId ?? actor?.userId ?? r?.user?.id ?? null,
-          action,
-          targetId: r?.id ?? r?.apiKey?.id ?? null,
-          details: sanitizeArgs(args) as object,
-          ip: actor?.ip ?? ctx.req?.ip ?? null,
-          userAgent: actor?.userAgent ?? (Array.isArray(ua) ? ua[0] : ua) ?? null,
-        },
-      });
-    } catch (err) {
-      this.logger.error({ err, action }, 'failed to write audit log');
-    }
   }
 }

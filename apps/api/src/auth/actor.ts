@@ -1,39 +1,31 @@
-import { createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
-import { GqlExecutionContext } from '@nestjs/graphql';
 import type { Role } from '@tower/db';
 
-/** Who is calling: every resolver's tenant scope comes from here, never from arguments. */
+/**
+ * Who is calling. Every resolver's tenant scope comes from here, never from arguments.
+ * A user session has userId; an API key has apiKeyId (and no user).
+ */
 export interface Actor {
   tenantId: string;
   role: Role;
-  userId: string | null;
-  apiKeyId: string | null;
+  userId?: string;
+  apiKeyId?: string;
   ip: string | null;
   userAgent: string | null;
 }
 
+export interface RequestOrigin {
+  ip: string | null;
+  userAgent: string | null;
+}
+
+/** OWNER > ADMIN > EDITOR (DAGs, connections) > OPERATOR (trigger, pause, clear, mark) > VIEWER (read). */
 export const ROLE_RANK: Record<Role, number> = { OWNER: 5, ADMIN: 4, EDITOR: 3, OPERATOR: 2, VIEWER: 1 };
 
-export function hasRole(actor: Actor, required: Role): boolean {
-  return ROLE_RANK[actor.role] >= ROLE_RANK[required];
+export function roleAtLeast(role: Role, required: Role): boolean {
+  return ROLE_RANK[role] >= ROLE_RANK[required];
 }
 
-export const IS_PUBLIC = 'tower:public';
-export const MIN_ROLE = 'tower:minRole';
-
-/** No authentication needed (signUp, login). */
-export const Public = () => SetMetadata(IS_PUBLIC, true);
-
-/** The least role allowed; roles rank OWNER > ADMIN > EDITOR > OPERATOR > VIEWER. */
-export const MinRole = (role: Role) => SetMetadata(MIN_ROLE, role);
-
-export interface GqlContext {
-  req?: { headers: Record<string, string | string[] | undefined>; ip?: string; socket?: { remoteAddress?: string } };
-  actor?: Actor;
+/** The least of several roles: `@Roles('OPERATOR', 'EDITOR')` admits OPERATOR and everyone above. */
+export function lowestRole(roles: readonly Role[]): Role {
+  return roles.reduce((low, r) => (ROLE_RANK[r] < ROLE_RANK[low] ? r : low));
 }
-
-export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
-  const ctx = GqlExecutionContext.create(context).getContext<GqlContext>();
-  if (!ctx.actor) throw new Error('no actor in context: the auth guard did not run');
-  return ctx.actor;
-});

@@ -1,42 +1,50 @@
 import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { GqlExecutionContext } from '@nestjs/graphql';
+import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
 import { TowerError } from '@tower/core';
 import type { Role } from '@tower/db';
-import { hasRole, IS_PUBLIC, MIN_ROLE, type Actor, type GqlContext } from './actor.js';
+import type { GraphQLResolveInfo } from 'graphql';
+import { AuditService } from '../audit/audit.service.js';
+import type { GqlContext } from '../common/graphql-context.js';
+import { lowestRole, roleAtLeast } from './actor.js';
+import { IS_PUBLIC, ROLES } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 
 /**
- * Every resolver is authenticated unless marked @Public(). HTTP requests carry
- * `Authorization: Bearer …`; graphql-ws connections were authenticated in onConnect and carry
- * the actor in their context.
+ * Global guard: every GraphQL resolver needs a valid bearer token (session or API key) unless it is
+ * @Public(), and a role at least as high as its @Roles(). HTTP requests carry the token in the
+ * Authorization header; graphql-ws operations carry the one from connection_init, checked again
+ * for every subscribe so a revoked key cannot open new subscriptions on an old socket.
  */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
+    private readonly audit: AuditService,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    // REST routes (only /health) are public; the GraphQL API is the authenticated surface.
-    if (context.getType<string>() !== 'graphql') return true;
+    // Only GraphQL is guarded: the single REST route is the public /health probe.
+    if (context.getType<GqlContextType>() !== 'graphql') return true;
     const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
-    const ctx = GqlExecutionContext.create(context).getContext<GqlContext>();
-    if (!ctx.actor && ctx.req) {
-      const header = ctx.req.headers['authorization'];
-      const ua = ctx.req.headers['user-agent'];
-      ctx.actor =
-        (await this.auth.authenticate(Array.isArray(header) ? header[0] : header, {
-          ip: ctx.req.ip ?? ctx.req.socket?.remoteAddress ?? null,
-          userAgent: (Array.isArray(ua) ? ua[0] : ua) ?? null,
-        })) ?? undefined;
-    }
-    const actor: Actor | undefined = ctx.actor;
-    if (!actor) throw new TowerError('UNAUTHENTICATED', 'missing or invalid bearer token');
-    const min = this.reflector.getAllAndOverride<Role | undefined>(MIN_ROLE, targets);
-    if (min && !hasRole(actor, min)) throw new TowerError('FORBIDDEN', `this needs the ${min} role or higher (you are ${actor.role})`);
-    return true;
+    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) return true;
+
+    const gql = GqlExecutionContext.create(context);
+    const ctx = gql.getContext<GqlContext>();
+    ctx.actor ??= (await this.auth.authenticate(ctx.authorization, ctx.origin)) ?? undefined;
+    const actor = ctx.actor;
+    if (!actor) throw new TowerError('UNAUTHENTICATED', 'missing, invalid, expired or revoked bearer token');
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    if (!roles?.length) return true;
+    const required = lowestRole(roles);
+    if (roleAtLeast(actor.role, required)) return true;
+
+    const info = gql.getInfo<GraphQLResolveInfo>();
+    const error = new TowerError('FORBIDDEN', `${info.fieldName} needs the ${required} role or higher (this caller is ${actor.role})`);
+    // A refused mutation is worth auditing too: it is how misuse of a key shows up.
+    if (info.parentType.name === 'Mutation') await this.audit.recordMutation({ action: info.fieldName, actor, origin: ctx.origin, args: gql.getArgs(), error });
+    throw error;
   }
 }

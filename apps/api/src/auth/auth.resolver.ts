@@ -1,8 +1,10 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { Role } from '@tower/db';
-import { CurrentActor, MinRole, Public, type Actor } from './actor.js';
-import { ApiKeyModel, AuthPayload, CreateApiKeyPayload, ViewerModel } from './auth.models.js';
+import type { Actor } from './actor.js';
+import { CurrentActor, Public, Roles } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
+import { ApiKeyModel, CreateApiKeyPayload } from './dtos/api-key.dto.js';
+import { CreateApiKeyArgs, LoginArgs, SignUpArgs } from './dtos/auth.args.js';
+import { AuthPayload, ViewerModel } from './dtos/auth-payload.dto.js';
 
 @Resolver()
 export class AuthResolver {
@@ -10,14 +12,14 @@ export class AuthResolver {
 
   @Public()
   @Mutation(() => AuthPayload, { description: 'Creates a user, its organisation (tenant) and a session; the user is OWNER.' })
-  signUp(@Args('email') email: string, @Args('password') password: string, @Args('tenantName') tenantName: string): Promise<AuthPayload> {
-    return this.auth.signUp(email, password, tenantName);
+  signUp(@Args() args: SignUpArgs): Promise<AuthPayload> {
+    return this.auth.signUp(args);
   }
 
   @Public()
-  @Mutation(() => AuthPayload)
-  login(@Args('email') email: string, @Args('password') password: string): Promise<AuthPayload> {
-    return this.auth.login(email, password);
+  @Mutation(() => AuthPayload, { description: 'UNAUTHENTICATED with one message for an unknown email and a wrong password.' })
+  login(@Args() args: LoginArgs): Promise<AuthPayload> {
+    return this.auth.login(args);
   }
 
   @Query(() => ViewerModel)
@@ -25,20 +27,20 @@ export class AuthResolver {
     return this.auth.viewer(actor);
   }
 
-  @MinRole('ADMIN')
-  @Mutation(() => CreateApiKeyPayload, { description: 'The secret is returned once; only its hash is stored.' })
-  createApiKey(@CurrentActor() actor: Actor, @Args('name') name: string, @Args('role', { type: () => Role }) role: Role): Promise<CreateApiKeyPayload> {
-    return this.auth.createApiKey(actor, name, role);
+  @Roles('ADMIN')
+  @Mutation(() => CreateApiKeyPayload, { description: "The secret is returned once; only its hash is stored. The role may not rank above the caller's." })
+  createApiKey(@CurrentActor() actor: Actor, @Args() args: CreateApiKeyArgs): Promise<CreateApiKeyPayload> {
+    return this.auth.createApiKey(actor, args);
   }
 
-  @MinRole('ADMIN')
-  @Mutation(() => ApiKeyModel)
+  @Roles('ADMIN')
+  @Mutation(() => ApiKeyModel, { description: 'The key stops working at once. Idempotent.' })
   revokeApiKey(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ApiKeyModel> {
     return this.auth.revokeApiKey(actor, id);
   }
 
-  @MinRole('ADMIN')
-  @Query(() => [ApiKeyModel])
+  @Roles('ADMIN')
+  @Query(() => [ApiKeyModel], { description: 'Newest first, revoked keys included.' })
   apiKeys(@CurrentActor() actor: Actor): Promise<ApiKeyModel[]> {
     return this.auth.listApiKeys(actor);
   }

@@ -1,12 +1,13 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { TowerError } from '@tower/core';
+import { Injectable } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
-import type { ApiKey, PrismaClient, Role, Tenant, User } from '@tower/db';
-import { CONFIG, PRISMA } from '../common/tokens.js';
-import { hasRole, ROLE_RANK, type Actor } from './actor.js';
-import { hashPassword, newToken, tokenHash, verifyPassword } from './password.js';
-
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+import { isTowerError, TowerError } from '@tower/core';
+import { ApiKeyRepository, isUuid, SessionRepository, UserRepository, type ApiKey, type Tenant, type User } from '@tower/db';
+import type { Logger } from '@tower/logger';
+import { InjectConfig, InjectLogger } from '../common/tokens.js';
+import { ROLE_RANK, type Actor, type RequestOrigin } from './actor.js';
+import { normalizeEmail, PASSWORD_MAX, slugBase, validateApiKeyName, validateSignUp } from './auth.validation.js';
+import { CryptoRepository } from './crypto.repository.js';
+import type { CreateApiKeyArgs, LoginArgs, SignUpArgs } from './dtos/auth.args.js';
 
 export interface AuthResult {
   token: string;
@@ -14,114 +15,143 @@ export interface AuthResult {
   tenant: Tenant;
 }
 
-function slugify(name: string): string {
-  const base = name
-    .toLowerCase()
-    .replace(/[^a-z0-9]+/g, '-')
-    .replace(/^-|-$/g, '')
-    .slice(0, 40);
-  return `${base || 'org'}-${newToken('tower_key').slice(-6).toLowerCase().replace(/[^a-z0-9]/g, 'x')}`;
+export interface ViewerResult {
+  user: User | null;
+  tenant: Tenant;
+  role: Actor['role'];
+}
+
+// One message for an unknown email and a wrong password: a login must not reveal which exists.
+const wrongCredentials = () => new TowerError('UNAUTHENTICATED', 'wrong email or password');
+// lastUsedAt is informational; one write a minute per key is plenty.
+const TOUCH_INTERVAL_MS = 60_000;
+const TOUCH_MEMORY = 10_000;
+
+function bearerToken(authorization: string | null | undefined): string | null {
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+  return m ? m[1] : null;
+}
+
+function isUniqueViolation(err: unknown): boolean {
+  return (isTowerError(err) && err.code === 'CONFLICT') || (err as { code?: unknown } | null)?.code === 'P2002';
 }
 
 @Injectable()
 export class AuthService {
+  private readonly keyTouchedAt = new Map<string, number>();
+
   constructor(
-    @Inject(PRISMA) private readonly prisma: PrismaClient,
-    @Inject(CONFIG) private readonly config: TowerConfig,
+    private readonly users: UserRepository,
+    private readonly sessions: SessionRepository,
+    private readonly apiKeys: ApiKeyRepository,
+    private readonly crypto: CryptoRepository,
+    @InjectConfig() private readonly config: TowerConfig,
+    @InjectLogger() private readonly logger: Logger,
   ) {}
 
-  async signUp(email: string, password: string, tenantName: string): Promise<AuthResult> {
-    const normalized = email.trim().toLowerCase();
-    if (!EMAIL.test(normalized)) throw new TowerError('BAD_USER_INPUT', 'email is not a valid address', { path: 'email' });
-    if (password.length < 8) throw new TowerError('BAD_USER_INPUT', 'password must be at least 8 characters', { path: 'password' });
-    if (!tenantName.trim()) throw new TowerError('BAD_USER_INPUT', 'tenantName must not be empty', { path: 'tenantName' });
-    const passwordHash = await hashPassword(password);
+  /** Creates the user, its organisation (the user is OWNER) and a first session. */
+  async signUp(args: SignUpArgs): Promise<AuthResult> {
+    const { email, tenantName } = validateSignUp(args);
+    if (await this.users.findByEmail(email)) throw this.emailTaken();
+    const passwordHash = await this.crypto.hashPassword(args.password);
+    const slug = `${slugBase(tenantName)}-${this.crypto.randomSuffix(6)}`;
+    let created: { user: User; tenant: Tenant };
     try {
-      const { user, tenant } = await this.prisma.$transaction(async (tx) => {
-        const tenant = await tx.tenant.create({ data: { name: tenantName.trim(), slug: slugify(tenantName) } });
-        const user = await tx.user.create({ data: { email: normalized, passwordHash } });
-        await tx.membership.create({ data: { tenantId: tenant.id, userId: user.id, role: 'OWNER' } });
-        return { user, tenant };
-      });
-      return { token: await this.createSession(tenant.id, user.id), user, tenant };
+      created = await this.users.createWithTenant(email, passwordHash, tenantName, slug);
     } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw new TowerError('CONFLICT', 'an account with this email already exists', { path: 'email' });
+      // Two sign-ups racing for one email: the unique index decides.
+      if (isUniqueViolation(err)) throw this.emailTaken();
       throw err;
     }
+    return { token: await this.openSession(created.tenant.id, created.user.id), user: created.user, tenant: created.tenant };
   }
 
-  async login(email: string, password: string): Promise<AuthResult> {
-    const user = await this.prisma.user.findUnique({ where: { email: email.trim().toLowerCase() } });
-    // Same message for an unknown email and a wrong password.
-    if (!user || !(await verifyPassword(password, user.passwordHash))) throw new TowerError('UNAUTHENTICATED', 'wrong email or password');
-    const membership = await this.prisma.membership.findFirst({ where: { userId: user.id }, orderBy: { createdAt: 'asc' }, include: { tenant: true } });
-    if (!membership) throw new TowerError('UNAUTHENTICATED', 'this account belongs to no organisation');
-    return { token: await this.createSession(membership.tenantId, user.id), user, tenant: membership.tenant };
-  }
-
-  private async createSession(tenantId: string, userId: string): Promise<string> {
-    const token = newToken('tower_sess');
-    const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3_600_000);
-    await this.prisma.session.create({ data: { tenantId, userId, tokenHash: tokenHash(token), expiresAt } });
-    return token;
-  }
-
-  /** Resolves a bearer token (session or API key) to an actor, or null. */
-  async authenticate(authorization: string | undefined | null, origin: { ip: string | null; userAgent: string | null }): Promise<Actor | null> {
-    const m = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
-    if (!m) return null;
-    const token = m[1];
-    const hash = tokenHash(token);
-    if (token.startsWith('tower_key_')) {
-      const key = await this.prisma.apiKey.findUnique({ where: { secretHash: hash } });
-      if (!key || key.revokedAt) return null;
-      // lastUsedAt is informational: no need to make the request wait for it.
-      void this.prisma.apiKey.update({ where: { id: key.id }, data: { lastUsedAt: new Date() } }).catch(() => undefined);
-      return { tenantId: key.tenantId, role: key.role, userId: null, apiKeyId: key.id, ...origin };
+  async login(args: LoginArgs): Promise<AuthResult> {
+    if (args.password.length > PASSWORD_MAX) throw wrongCredentials();
+    const user = await this.users.findByEmail(normalizeEmail(args.email));
+    if (!user) {
+      await this.crypto.burnPasswordCheck(args.password);
+      throw wrongCredentials();
     }
-    const session = await this.prisma.session.findUnique({ where: { tokenHash: hash } });
-    if (!session || session.expiresAt < new Date()) return null;
-    const membership = await this.prisma.membership.findUnique({ where: { tenantId_userId: { tenantId: session.tenantId, userId: session.userId } } });
-    if (!membership) return null;
-    return { tenantId: session.tenantId, role: membership.role, userId: session.userId, apiKeyId: null, ...origin };
+    if (!(await this.crypto.verifyPassword(args.password, user.passwordHash))) throw wrongCredentials();
+    // A user may belong to several tenants; a session is for one: the oldest membership.
+    const [membership] = await this.users.membershipsOf(user.id);
+    if (!membership) throw new TowerError('UNAUTHENTICATED', 'this account belongs to no organisation');
+    return { token: await this.openSession(membership.tenantId, user.id), user, tenant: membership.tenant };
   }
 
-  async createApiKey(actor: Actor, name: string, role: Role): Promise<{ apiKey: ApiKey; secret: string }> {
-    if (!name.trim()) throw new TowerError('BAD_USER_INPUT', 'name must not be empty', { path: 'name' });
-    if (ROLE_RANK[role] > ROLE_RANK[actor.role]) throw new TowerError('FORBIDDEN', `a ${actor.role} cannot create a ${role} key`);
-    const secret = newToken('tower_key');
-    const apiKey = await this.prisma.apiKey.create({
-      data: { tenantId: actor.tenantId, name: name.trim(), role, secretHash: tokenHash(secret), createdById: actor.userId },
-    });
-    return { apiKey, secret };
+  /** Resolves `Bearer <session token | API key>` to the caller, or null when it is not valid now. */
+  async authenticate(authorization: string | null | undefined, origin: RequestOrigin): Promise<Actor | null> {
+    const token = bearerToken(authorization);
+    if (!token) return null;
+    const now = new Date();
+    const hash = this.crypto.tokenHash(token);
+    if (token.startsWith('tower_key_')) {
+      const key = await this.apiKeys.findActiveByHash(hash);
+      if (!key) return null;
+      this.touchKey(key, now);
+      return { tenantId: key.tenantId, role: key.role, apiKeyId: key.id, ...origin };
+    }
+    if (token.startsWith('tower_sess_')) {
+      const session = await this.sessions.findValid(hash, now);
+      if (!session) return null;
+      // The role is read on every request, so a changed or removed membership takes effect at once.
+      const membership = (await this.users.membershipsOf(session.userId)).find((m) => m.tenantId === session.tenantId);
+      if (!membership) return null;
+      return { tenantId: session.tenantId, role: membership.role, userId: session.userId, ...origin };
+    }
+    return null;
   }
 
-  async revokeApiKey(actor: Actor, id: string): Promise<ApiKey> {
-    const [key] = await this.prisma.apiKey.updateManyAndReturn({
-      where: { id: isUuid(id) ? id : '00000000-0000-0000-0000-000000000000', tenantId: actor.tenantId },
-      data: { revokedAt: new Date() },
-    });
-    if (!key) throw new TowerError('NOT_FOUND', `API key ${id} not found`);
-    return key;
-  }
-
-  listApiKeys(actor: Actor): Promise<ApiKey[]> {
-    return this.prisma.apiKey.findMany({ where: { tenantId: actor.tenantId }, orderBy: { createdAt: 'desc' } });
-  }
-
-  async viewer(actor: Actor): Promise<{ user: User | null; tenant: Tenant; role: Role }> {
-    const [tenant, user] = await Promise.all([
-      this.prisma.tenant.findUniqueOrThrow({ where: { id: actor.tenantId } }),
-      actor.userId ? this.prisma.user.findUnique({ where: { id: actor.userId } }) : Promise.resolve(null),
-    ]);
+  async viewer(actor: Actor): Promise<ViewerResult> {
+    const [tenant, user] = await Promise.all([this.users.tenantById(actor.tenantId), actor.userId ? this.users.findById(actor.userId) : null]);
+    if (!tenant) throw new TowerError('UNAUTHENTICATED', 'the organisation of this token no longer exists');
     return { user, tenant, role: actor.role };
   }
 
-  requireRole(actor: Actor, role: Role): void {
-    if (!hasRole(actor, role)) throw new TowerError('FORBIDDEN', `this needs the ${role} role or higher (you are ${actor.role})`);
+  /** Needs ADMIN (see the resolver); a key's role may not rank above its creator's. */
+  async createApiKey(actor: Actor, args: CreateApiKeyArgs): Promise<{ apiKey: ApiKey; secret: string }> {
+    const name = validateApiKeyName(args.name);
+    if (ROLE_RANK[args.role] > ROLE_RANK[actor.role]) {
+      throw new TowerError('FORBIDDEN', `a ${actor.role} cannot create a key with the higher role ${args.role}`, { path: 'role' });
+    }
+    const secret = this.crypto.newToken('tower_key');
+    const apiKey = await this.apiKeys.create(actor.tenantId, { name, role: args.role, secretHash: this.crypto.tokenHash(secret), createdById: actor.userId ?? null });
+    return { apiKey, secret };
   }
-}
 
-function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+  /** Idempotent: revoking a revoked key returns it unchanged. */
+  async revokeApiKey(actor: Actor, id: string): Promise<ApiKey> {
+    const notFound = new TowerError('NOT_FOUND', `API key ${id} not found`, { path: 'id' });
+    if (!isUuid(id)) throw notFound;
+    const key = await this.apiKeys.findById(actor.tenantId, id);
+    if (!key) throw notFound;
+    if (ROLE_RANK[key.role] > ROLE_RANK[actor.role]) throw new TowerError('FORBIDDEN', `a ${actor.role} cannot revoke a ${key.role} key`);
+    if (key.revokedAt) return key;
+    return (await this.apiKeys.revoke(actor.tenantId, id, new Date())) ?? key;
+  }
+
+  listApiKeys(actor: Actor): Promise<ApiKey[]> {
+    return this.apiKeys.list(actor.tenantId);
+  }
+
+  private async openSession(tenantId: string, userId: string): Promise<string> {
+    const token = this.crypto.newToken('tower_sess');
+    const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3_600_000);
+    await this.sessions.create(tenantId, userId, this.crypto.tokenHash(token), expiresAt);
+    return token;
+  }
+
+  private touchKey(key: ApiKey, now: Date): void {
+    const last = this.keyTouchedAt.get(key.id) ?? key.lastUsedAt?.getTime() ?? 0;
+    if (now.getTime() - last < TOUCH_INTERVAL_MS) return;
+    if (this.keyTouchedAt.size >= TOUCH_MEMORY) this.keyTouchedAt.clear();
+    this.keyTouchedAt.set(key.id, now.getTime());
+    // Not awaited: the request should not wait for bookkeeping.
+    this.apiKeys.touch(key.tenantId, key.id, now).catch((err: unknown) => this.logger.warn({ err, apiKeyId: key.id }, 'could not update lastUsedAt'));
+  }
+
+  private emailTaken(): TowerError {
+    return new TowerError('CONFLICT', 'an account with this email already exists', { path: 'email' });
+  }
 }

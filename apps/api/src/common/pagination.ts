@@ -1,5 +1,16 @@
-import { Field, Int, ObjectType } from '@nestjs/graphql';
+import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { TowerError } from '@tower/core';
+
+/**
+ * Relay connections for code-first types, shared by every list of the API:
+ *
+ *   @ObjectType('DagConnection')
+ *   export class DagConnection extends Connection(DagModel, 'Dag') {}   // also defines DagEdge
+ *
+ * Cursors are opaque (base64url). Two strategies: keyset (`k:<key>`, stable while rows are
+ * inserted — use it for append-heavy lists such as the audit log) and offset (`o:<n>`, for lists
+ * the engine pages by offset).
+ */
 
 @ObjectType()
 export class PageInfo {
@@ -16,23 +27,33 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
+export interface Edge<T> {
+  node: T;
+  cursor: string;
+}
+
+export interface ConnectionShape<T> {
+  edges: Edge<T>[];
+  pageInfo: PageInfo;
+  totalCount: number;
+}
+
 type Ctor<T> = new (...args: never[]) => T;
 
-/** A Relay connection type for `node` (code-first generic). */
-export function Connection<T>(node: Ctor<T>, name: string) {
-  @ObjectType(`${name}Edge`)
-  abstract class Edge {
+export function Connection<T>(node: Ctor<T>, nodeName: string): abstract new () => ConnectionShape<T> {
+  @ObjectType(`${nodeName}Edge`)
+  class EdgeType implements Edge<T> {
     @Field(() => node)
     node!: T;
 
-    @Field()
+    @Field({ description: 'Opaque; pass as `after` to get the items that follow' })
     cursor!: string;
   }
 
   @ObjectType({ isAbstract: true })
-  abstract class ConnectionType {
-    @Field(() => [Edge])
-    edges!: Edge[];
+  abstract class ConnectionType implements ConnectionShape<T> {
+    @Field(() => [EdgeType])
+    edges!: EdgeType[];
 
     @Field(() => PageInfo)
     pageInfo!: PageInfo;
@@ -43,37 +64,85 @@ export function Connection<T>(node: Ctor<T>, name: string) {
   return ConnectionType;
 }
 
-export const MAX_PAGE = 200;
+export const MAX_PAGE_SIZE = 200;
+export const DEFAULT_PAGE_SIZE = 50;
 
-/** Opaque cursors over a stable ordering: base64 of the item's offset. */
-export function decodeCursor(after: string | null | undefined): number {
-  if (!after) return 0;
+/** `first` / `after`: extend it for lists with filters (`class DagsArgs extends ConnectionArgs`). */
+@ArgsType()
+export class ConnectionArgs {
+  @Field(() => Int, { nullable: true, description: `Page size, 0 to ${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE} unless the list says otherwise)` })
+  first?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'The endCursor of the previous page' })
+  after?: string | null;
+}
+
+function pageSize(first: number | null | undefined, defaultSize: number): number {
+  const size = first ?? defaultSize;
+  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
+    throw new TowerError('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE_SIZE}`, { path: 'first' });
+  }
+  return size;
+}
+
+export function encodeCursor(kind: 'k' | 'o', value: string | number): string {
+  return Buffer.from(`${kind}:${value}`, 'utf8').toString('base64url');
+}
+
+function decodeCursor(after: string, kind: 'k' | 'o'): string {
   const raw = Buffer.from(after, 'base64url').toString('utf8');
-  const m = /^o:(\d+)$/.exec(raw);
-  if (!m) throw new TowerError('BAD_USER_INPUT', 'invalid cursor', { path: 'after' });
-  return Number(m[1]) + 1;
+  if (!raw.startsWith(`${kind}:`) || raw.length === 2) throw new TowerError('BAD_USER_INPUT', 'after is not a cursor of this list', { path: 'after' });
+  return raw.slice(2);
 }
 
-export function encodeCursor(offset: number): string {
-  return Buffer.from(`o:${offset}`).toString('base64url');
+// ---- keyset --------------------------------------------------------------------------------
+
+export interface KeysetPage {
+  limit: number;
+  /** Key of the last item already seen (exclusive), or null for the first page. */
+  afterKey: string | null;
 }
 
-export function pageArgs(first: number | null | undefined, after: string | null | undefined): { offset: number; limit: number } {
-  const limit = first ?? 50;
-  if (limit < 0 || limit > MAX_PAGE) throw new TowerError('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE}`, { path: 'first' });
-  return { offset: decodeCursor(after), limit };
+export function keysetPageArgs(args: ConnectionArgs, defaultSize = DEFAULT_PAGE_SIZE): KeysetPage {
+  return { limit: pageSize(args.first, defaultSize), afterKey: args.after ? decodeCursor(args.after, 'k') : null };
 }
 
-export function toConnection<T>(items: T[], totalCount: number, offset: number) {
-  const edges = items.map((node, i) => ({ node, cursor: encodeCursor(offset + i) }));
+/** `rows` were fetched with `limit + 1` so that the extra row tells whether a next page exists. */
+export function keysetConnection<T>(rows: T[], page: KeysetPage, totalCount: number, keyOf: (item: T) => string): ConnectionShape<T> {
+  const items = rows.slice(0, page.limit);
+  return connectionOf(
+    items.map((node) => ({ node, cursor: encodeCursor('k', keyOf(node)) })),
+    { hasNextPage: rows.length > page.limit, hasPreviousPage: page.afterKey !== null },
+    totalCount,
+  );
+}
+
+// ---- offset --------------------------------------------------------------------------------
+
+export interface OffsetPage {
+  limit: number;
+  offset: number;
+}
+
+export function offsetPageArgs(args: ConnectionArgs, defaultSize = DEFAULT_PAGE_SIZE): OffsetPage {
+  if (!args.after) return { limit: pageSize(args.first, defaultSize), offset: 0 };
+  const raw = decodeCursor(args.after, 'o');
+  if (!/^\d{1,9}$/.test(raw)) throw new TowerError('BAD_USER_INPUT', 'after is not a cursor of this list', { path: 'after' });
+  return { limit: pageSize(args.first, defaultSize), offset: Number(raw) + 1 };
+}
+
+export function offsetConnection<T>(items: T[], page: OffsetPage, totalCount: number): ConnectionShape<T> {
+  return connectionOf(
+    items.map((node, i) => ({ node, cursor: encodeCursor('o', page.offset + i) })),
+    { hasNextPage: page.offset + items.length < totalCount, hasPreviousPage: page.offset > 0 },
+    totalCount,
+  );
+}
+
+function connectionOf<T>(edges: Edge<T>[], flags: { hasNextPage: boolean; hasPreviousPage: boolean }, totalCount: number): ConnectionShape<T> {
   return {
     edges,
     totalCount,
-    pageInfo: {
-      hasNextPage: offset + items.length < totalCount,
-      hasPreviousPage: offset > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
+    pageInfo: { ...flags, startCursor: edges[0]?.cursor ?? null, endCursor: edges.at(-1)?.cursor ?? null },
   };
 }

@@ -1,62 +1,79 @@
-import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
+import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
 import { EventSubscriber, type TowerEvent } from '@tower/events';
-import { CONFIG } from '../common/tokens.js';
+import type { Logger } from '@tower/logger';
+import { InjectConfig, InjectLogger } from '../common/tokens.js';
+import { EventIterator } from './event-iterator.js';
+
+/** Whose events a subscription may see: pass the Actor (anything with its tenantId). */
+export interface TenantScope {
+  readonly tenantId: string;
+}
+
+const READY_TIMEOUT_MS = 10_000;
 
 /**
- * One Redis subscriber per API process, fanned out to graphql-ws subscriptions. The tenant filter
- * is part of the signature: a subscription cannot be built without it.
+ * ONE Redis subscriber per API process, fanned out in memory to graphql-ws subscriptions.
+ *
+ *   @Subscription(() => TaskInstanceModel)
+ *   taskInstanceUpdated(@CurrentActor() actor: Actor, @Args('runId') runId: string) {
+ *     return this.events.iterate(actor, (e) => e.kind === 'taskInstance' && e.dagRunId === runId,
+ *       (e) => ({ taskInstanceUpdated: toModel(e.taskInstance) }));
+ *   }
+ *
+ * The tenant filter is not optional: `iterate` takes the caller's scope first and drops every event
+ * of another tenant before the caller's filter runs.
  */
 @Injectable()
-export class EventStreamService implements OnModuleDestroy {
+export class EventStreamService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly subscriber: EventSubscriber;
+  private readonly open = new Set<EventIterator<unknown>>();
 
-  constructor(@Inject(CONFIG) config: TowerConfig) {
+  constructor(
+    @InjectConfig() config: TowerConfig,
+    @InjectLogger() private readonly logger: Logger,
+  ) {
     this.subscriber = new EventSubscriber(config.REDIS_URL, config.REDIS_PREFIX);
   }
 
-  ready(): Promise<unknown> {
-    return this.subscriber.whenReady();
+  /** The app starts listening only once Redis acknowledged SUBSCRIBE: no event is missed after boot. */
+  async onApplicationBootstrap(): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cannot subscribe to Redis (REDIS_URL) within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.subscriber.whenReady(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
-  iterate<T>(tenantId: string, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): AsyncIterableIterator<T> {
-    const queue: T[] = [];
-    let waiting: ((r: IteratorResult<T>) => void) | null = null;
-    let done = false;
-    const unsubscribe = this.subscriber.subscribe((event) => {
-      if (done || event.tenantId !== tenantId || !filter(event)) return;
-      const value = map(event);
-      if (waiting) {
-        const w = waiting;
-        waiting = null;
-        w({ value, done: false });
-      } else if (queue.length < 10_000) queue.push(value);
-    });
-    const finish = (): Promise<IteratorResult<T>> => {
-      done = true;
+  iterate<E extends TowerEvent, T>(scope: TenantScope, filter: (e: TowerEvent) => e is E, map: (e: E) => T): AsyncIterableIterator<T>;
+  iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): AsyncIterableIterator<T>;
+  iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): AsyncIterableIterator<T> {
+    const tenantId = scope.tenantId;
+    if (!tenantId) throw new Error('EventStreamService.iterate needs the caller tenant');
+    const iterator = new EventIterator<T>(() => {
       unsubscribe();
-      if (waiting) waiting({ value: undefined as T, done: true });
-      waiting = null;
-      return Promise.resolve({ value: undefined as T, done: true });
-    };
-    return {
-      next: () => {
-        if (queue.length) return Promise.resolve({ value: queue.shift()!, done: false });
-        if (done) return Promise.resolve({ value: undefined as T, done: true });
-        return new Promise((resolve) => (waiting = resolve));
-      },
-      return: finish,
-      throw: async (err?: unknown) => {
-        await finish();
-        throw err;
-      },
-      [Symbol.asyncIterator]() {
-        return this;
-      },
-    };
+      this.open.delete(iterator as EventIterator<unknown>);
+    }, (dropped) => this.logger.warn({ tenantId, dropped }, 'slow subscriber: dropped old events'));
+    const unsubscribe = this.subscriber.subscribe((event) => {
+      if (event.tenantId !== tenantId || !filter(event)) return;
+      iterator.push(map(event));
+    });
+    this.open.add(iterator as EventIterator<unknown>);
+    return iterator;
+  }
+
+  /** Open subscriptions (for tests and metrics). */
+  get openCount(): number {
+    return this.open.size;
   }
 
   async onModuleDestroy(): Promise<void> {
+    // Completes every open subscription so graphql-ws clients see `complete`, then disconnects.
+    await Promise.all([...this.open].map((it) => it.return()));
     await this.subscriber.close();
   }
 }

@@ -1,6 +1,6 @@
 import { Field, ID, Int, ObjectType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
-import { Connection } from '../common/pagination.js';
+import { Connection } from '../../common/pagination.js';
 
 @ObjectType('Dag', { description: 'A DAG definition of the tenant (its latest version).' })
 export class DagModel {

@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
+import { AuthGuard } from './auth.guard.js';
+import { AuthResolver } from './auth.resolver.js';
+import { AuthService } from './auth.service.js';
+import { CryptoRepository } from './crypto.repository.js';
+
+/** Sign-up, login, sessions, API keys, and the global guard every resolver goes through. */
+@Module({
+  imports: [AuditModule],
+  providers: [AuthService, CryptoRepository, AuthResolver, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService],
+})
+export class AuthModule {}

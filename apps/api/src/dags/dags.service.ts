@@ -1,0 +1,70 @@
+import { Injectable } from '@nestjs/common';
+import type { DagSpec } from '@tower/core';
+import type { Dag, DagRun, DagVersion } from '@tower/db';
+import type { Engine } from '@tower/engine';
+import type { Actor } from '../auth/actor.js';
+import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
+import { InjectEngine } from '../common/tokens.js';
+import type { DagConnection, DagModel } from './dtos/dag.dto.js';
+import type { DagsArgs } from './dtos/dags.args.js';
+
+export function toDagModel(dag: Dag): DagModel {
+  return {
+    id: dag.id,
+    dagId: dag.dagId,
+    description: dag.description,
+    schedule: dag.schedule,
+    timezone: dag.timezone,
+    tags: dag.tags,
+    paused: dag.paused,
+    latestVersion: dag.latestVersion,
+    nextDagRunLogicalDate: dag.nextLogicalDate,
+    nextDagRunDueAt: dag.nextDueAt,
+    createdAt: dag.createdAt,
+    updatedAt: dag.updatedAt,
+  };
+}
+
+/** DAG definitions of the caller's tenant, through @tower/engine. */
+@Injectable()
+export class DagsService {
+  constructor(@InjectEngine() private readonly engine: Engine) {}
+
+  async list(actor: Actor, args: DagsArgs): Promise<DagConnection> {
+    const page = offsetPageArgs(args);
+    const { items, totalCount } = await this.engine.dags.list(actor.tenantId, { tag: args.tag ?? undefined, paused: args.paused ?? undefined, ...page });
+    return offsetConnection(items.map(toDagModel), page, totalCount);
+  }
+
+  async get(actor: Actor, dagId: string): Promise<DagModel> {
+    return toDagModel(await this.engine.dags.get(actor.tenantId, dagId));
+  }
+
+  versions(actor: Actor, dagId: string): Promise<DagVersion[]> {
+    return this.engine.dags.versions(actor.tenantId, dagId);
+  }
+
+  /** Invalid specs store nothing: BAD_USER_INPUT with every error in extensions.details.errors. */
+  async upsert(actor: Actor, spec: unknown): Promise<DagModel> {
+    const { dag } = await this.engine.dags.upsert(actor.tenantId, spec, actor.userId ?? actor.apiKeyId);
+    return toDagModel(dag);
+  }
+
+  async setPaused(actor: Actor, dagId: string, paused: boolean): Promise<DagModel> {
+    return toDagModel(await this.engine.dags.setPaused(actor.tenantId, dagId, paused));
+  }
+
+  async latestSpec(actor: Actor, dag: DagModel): Promise<DagSpec> {
+    // The engine reads only id and latestVersion of the DAG.
+    const version = await this.engine.dags.latestVersion(actor.tenantId, { id: dag.id, latestVersion: dag.latestVersion } as Dag);
+    return version.spec as unknown as DagSpec;
+  }
+
+  async taskIds(actor: Actor, dag: DagModel): Promise<string[]> {
+    return (await this.latestSpec(actor, dag)).tasks.map((t) => t.taskId);
+  }
+
+  recentRuns(actor: Actor, dag: DagModel, limit: number): Promise<DagRun[]> {
+    return this.engine.runs.recent(actor.tenantId, dag.id, Math.min(Math.max(limit, 0), 100));
+  }
+}

@@ -1,0 +1,79 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ApolloDriverConfig } from '@nestjs/apollo';
+import type { BuildSchemaOptions } from '@nestjs/graphql';
+import type { Logger } from '@tower/logger';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import type { Context as WsContext } from 'graphql-ws';
+import type { AuthService } from '../auth/auth.service.js';
+import { formatGraphqlError } from '../common/errors.js';
+import { authorizationFromConnectionParams, httpContext, originOf, type GqlContext } from '../common/graphql-context.js';
+import { DateTimeScalar } from '../common/scalars/date-time.scalar.js';
+import { operationLogPlugin } from './operation-log.plugin.js';
+
+/** The committed schema (apps/api/schema.graphql), from src/graphql or dist/graphql alike. */
+export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema.graphql');
+
+export const GRAPHQL_PATH = '/graphql';
+
+/** Shared by the server and the schema generator, so both print the same schema. */
+export const BUILD_SCHEMA_OPTIONS: BuildSchemaOptions = {
+  scalarsMap: [{ type: Date, scalar: DateTimeScalar }],
+  addNewlineAtEnd: true,
+};
+
+type WsExtra = { request: GqlContext['req']; authorization?: string | null };
+type Ctx = WsContext<Record<string, unknown>, WsExtra>;
+
+export interface GraphqlOptionsDeps {
+  auth: AuthService;
+  logger: Logger;
+  /** A path writes the sorted SDL there at boot; true keeps the schema in memory. */
+  autoSchemaFile: string | true;
+}
+
+export function graphqlOptions({ auth, logger, autoSchemaFile }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
+  const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
+
+  return {
+    path: GRAPHQL_PATH,
+    autoSchemaFile,
+    sortSchema: true,
+    buildSchemaOptions: BUILD_SCHEMA_OPTIONS,
+    graphiql: false,
+    introspection: true,
+    includeStacktraceInErrorResponses: false,
+    // Apollo calls it with { req, res } over HTTP; graphql-ws with its own context per operation.
+    context: (arg: { req: GqlContext['req'] } | Ctx): GqlContext => {
+      if ('connectionParams' in arg || 'extra' in arg) {
+        const extra = (arg as Ctx).extra;
+        return { transport: 'ws', req: extra.request, authorization: extra.authorization ?? null, origin: originOf(extra.request) };
+      }
+      return httpContext(arg.req!);
+    },
+    formatError: (formatted, error) => formatGraphqlError(formatted, error, logUnexpected),
+    plugins: [operationLogPlugin(logger)],
+    subscriptions: {
+      'graphql-ws': {
+        path: GRAPHQL_PATH,
+        // Same credentials as HTTP, in connection_init: `{ authorization: "Bearer …" }`. Returning
+        // false closes the socket with 4403 Forbidden before any operation runs.
+        onConnect: async (ctx: Ctx) => {
+          const authorization = authorizationFromConnectionParams(ctx.connectionParams);
+          const actor = await auth.authenticate(authorization, originOf(ctx.extra.request));
+          if (!actor) {
+            logger.info({ ip: originOf(ctx.extra.request).ip }, 'graphql-ws connection refused: no valid token');
+            return false;
+          }
+          ctx.extra.authorization = authorization;
+          return true;
+        },
+        // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.
+        onNext: (_ctx: Ctx, _id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>
+          result.errors?.length ? { ...result, errors: format(result.errors) } : undefined,
+        onError: (_ctx: Ctx, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => format(errors),
+      },
+    },
+  } as Omit<ApolloDriverConfig, 'driver'>;
+}

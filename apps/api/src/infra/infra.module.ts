@@ -1,0 +1,73 @@
+import { Global, Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import type { TowerConfig } from '@tower/config';
+import { ApiKeyRepository, AuditLogRepository, createPrismaClient, SessionRepository, UserRepository, type PrismaClient } from '@tower/db';
+import { createEngine, type Engine } from '@tower/engine';
+import { EventPublisher } from '@tower/events';
+import type { Logger } from '@tower/logger';
+import { createRedis, TaskQueue } from '@tower/queue';
+import type { Redis } from 'ioredis';
+import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from '../common/tokens.js';
+
+/** Tenant-scoped repositories of @tower/db, injectable by class. */
+const REPOSITORIES = [UserRepository, SessionRepository, ApiKeyRepository, AuditLogRepository] as const;
+
+/** Owns the process-wide connections: checks them at boot, closes them after the HTTP server stopped. */
+@Injectable()
+class InfraLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(PRISMA) private readonly prisma: PrismaClient,
+    @Inject(REDIS) private readonly redis: Redis,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly queue: TaskQueue,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    // Fail fast with a clear message rather than on the first request.
+    try {
+      await this.prisma.$queryRaw`SELECT 1`;
+    } catch (err) {
+      throw new Error(`cannot reach PostgreSQL (DATABASE_URL): ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  beforeApplicationShutdown(signal?: string): void {
+    this.logger.info({ signal }, 'api stopping');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch((err: unknown) => this.logger.warn({ err }, 'closing the task queue failed'));
+    await this.redis.quit().catch(() => this.redis.disconnect());
+    await this.prisma.$disconnect();
+    this.logger.info('api stopped');
+  }
+}
+
+/**
+ * Global: CONFIG, LOGGER, PRISMA, REDIS, ENGINE and the @tower/db repositories are injectable in
+ * every feature module without importing anything.
+ */
+@Global()
+@Module({})
+export class InfraModule {
+  static forRoot(config: TowerConfig, logger: Logger): DynamicModule {
+    return {
+      module: InfraModule,
+      providers: [
+        { provide: CONFIG, useValue: config },
+        { provide: LOGGER, useValue: logger },
+        { provide: PRISMA, useFactory: (c: TowerConfig) => createPrismaClient(c.DATABASE_URL, { poolMax: 10 }), inject: [CONFIG] },
+        { provide: REDIS, useFactory: (c: TowerConfig) => createRedis(c.REDIS_URL), inject: [CONFIG] },
+        { provide: TaskQueue, useFactory: (redis: Redis, c: TowerConfig) => new TaskQueue(redis, c.REDIS_PREFIX), inject: [REDIS, CONFIG] },
+        {
+          provide: ENGINE,
+          useFactory: (prisma: PrismaClient, queue: TaskQueue, redis: Redis, c: TowerConfig, log: Logger): Engine =>
+            createEngine({ prisma, queue, events: new EventPublisher(redis, c.REDIS_PREFIX), logger: log, clock: () => new Date() }),
+          inject: [PRISMA, TaskQueue, REDIS, CONFIG, LOGGER],
+        },
+        ...REPOSITORIES.map((Repo) => ({ provide: Repo, useFactory: (prisma: PrismaClient) => new Repo(prisma), inject: [PRISMA] })),
+        InfraLifecycle,
+      ],
+      exports: [CONFIG, LOGGER, PRISMA, REDIS, ENGINE, ...REPOSITORIES],
+    };
+  }
+}

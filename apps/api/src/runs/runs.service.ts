@@ -1,0 +1,61 @@
+import { Injectable } from '@nestjs/common';
+import type { Engine } from '@tower/engine';
+import type { TowerEvent } from '@tower/events';
+import type { Actor } from '../auth/actor.js';
+import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
+import { InjectEngine } from '../common/tokens.js';
+import { EventStreamService } from '../events/event-stream.service.js';
+import type { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
+import type { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
+import { runFromSnapshot, taskFromSnapshot } from './run-snapshots.js';
+
+const RUNS_PAGE_SIZE = 25;
+
+type DagRunEvent = Extract<TowerEvent, { kind: 'dagRun' }>;
+type TaskInstanceEvent = Extract<TowerEvent, { kind: 'taskInstance' }>;
+
+/** DAG runs of the caller's tenant, through @tower/engine; live updates through EventStreamService. */
+@Injectable()
+export class RunsService {
+  constructor(
+    @InjectEngine() private readonly engine: Engine,
+    private readonly events: EventStreamService,
+  ) {}
+
+  trigger(actor: Actor, args: TriggerDagRunArgs): Promise<DagRunModel> {
+    return this.engine.runs.trigger(actor.tenantId, args.dagId, args.params ?? {}, args.logicalDate ?? null) as Promise<DagRunModel>;
+  }
+
+  async list(actor: Actor, args: DagRunsArgs): Promise<DagRunConnection> {
+    const page = offsetPageArgs(args, RUNS_PAGE_SIZE);
+    const { items, totalCount } = await this.engine.runs.list(actor.tenantId, args.dagId, { state: args.state ?? undefined, ...page });
+    return offsetConnection(items as DagRunModel[], page, totalCount);
+  }
+
+  get(actor: Actor, id: string): Promise<DagRunModel> {
+    return this.engine.runs.get(actor.tenantId, id) as Promise<DagRunModel>;
+  }
+
+  taskInstances(actor: Actor, runId: string): Promise<TaskInstanceModel[]> {
+    return this.engine.runs.taskInstances(actor.tenantId, runId) as Promise<TaskInstanceModel[]>;
+  }
+
+  /** Runs of the tenant (of one DAG when dagId is given) as they change state. */
+  runUpdates(actor: Actor, dagId: string | null | undefined) {
+    return this.events.iterate(
+      actor,
+      (e): e is DagRunEvent => e.kind === 'dagRun' && (!dagId || e.dagId === dagId),
+      (e) => ({ dagRunUpdated: runFromSnapshot(e.run) }),
+    );
+  }
+
+  /** Task instances of one run as they change state; NOT_FOUND for a run of another tenant. */
+  async taskUpdates(actor: Actor, runId: string) {
+    await this.engine.runs.get(actor.tenantId, runId);
+    return this.events.iterate(
+      actor,
+      (e): e is TaskInstanceEvent => e.kind === 'taskInstance' && e.dagRunId === runId,
+      (e) => ({ taskInstanceUpdated: taskFromSnapshot(e.taskInstance) }),
+    );
+  }
+}
