@@ -1,18 +1,29 @@
+import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import type { ReactNode } from 'react';
-import './globals.css';
+import { RuntimeConfigProvider } from '@/lib/config/runtime-config';
+import { readRuntimeConfig } from '@/lib/config/server-config';
+import '@/styles/tokens.css';
+import '@/styles/base.css';
+import '@/styles/layout.css';
+import '@/styles/features.css';
 
-export const metadata = { title: 'Tower', description: 'The control tower for data pipelines' };
-// The API URL is read per request, so one build serves every environment.
-export const dynamic = 'force-dynamic';
+export const metadata: Metadata = {
+  title: { default: 'Tower', template: '%s · Tower' },
+  description: 'Live monitoring of your data pipelines',
+};
 
-export default function RootLayout({ children }: { children: ReactNode }) {
-  const config = { apiUrl: process.env.TOWER_API_URL ?? null };
+export const viewport: Viewport = { themeColor: '#0b1220' };
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  // Render per request so TOWER_API_URL is read from the running server's environment, not frozen at build.
+  await connection();
+  const config = readRuntimeConfig();
   return (
     <html lang="en">
-      <head>
-        <script dangerouslySetInnerHTML={{ __html: `window.__TOWER__=${JSON.stringify(config).replace(/</g, '\\u003c')}` }} />
-      </head>
-      <body>{children}</body>
+      <body>
+        <RuntimeConfigProvider value={config}>{children}</RuntimeConfigProvider>
+      </body>
     </html>
   );
 }

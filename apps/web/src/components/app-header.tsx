@@ -1,0 +1,70 @@
+'use client';
+
+import Link from 'next/link';
+import { usePathname, useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { useGraphQL } from '@/lib/graphql/graphql-provider';
+import { MeQuery, type Viewer } from '@/lib/graphql/operations';
+import { clearSession, type Session } from '@/lib/session/session-store';
+import { LiveIndicator } from './live-indicator';
+import { TowerLogo } from './tower-logo';
+
+export function AppHeader({ session }: { session: Session }) {
+  const { request } = useGraphQL();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [viewer, setViewer] = useState<Viewer | null>(null);
+
+  useEffect(() => {
+    const controller = new AbortController();
+    // Confirms the token is still valid (UNAUTHENTICATED redirects) and fetches the role.
+    request(MeQuery, {}, { signal: controller.signal }).then(
+      ({ me }) => setViewer(me),
+      () => {}, // shown by the page itself; the header keeps what the session knows
+    );
+    return () => controller.abort();
+  }, [request]);
+
+  const tenantName = viewer?.tenant.name ?? session.tenant?.name;
+  const email = viewer?.user?.email ?? session.user?.email;
+
+  return (
+    <header className="app-header">
+      <div className="app-header-inner">
+        <Link href="/" className="brand" aria-label="Tower home">
+          <TowerLogo />
+          <span>Tower</span>
+        </Link>
+        <nav className="app-nav">
+          <Link href="/" className={pathname === '/' || pathname.startsWith('/dags') ? 'active' : undefined}>
+            DAGs
+          </Link>
+        </nav>
+        <div className="app-header-spacer" />
+        <LiveIndicator />
+        {tenantName ? (
+          <span className="tenant-chip" data-testid="tenant-name" title="Organisation">
+            {tenantName}
+          </span>
+        ) : null}
+        {email ? (
+          <span className="user-chip" title={viewer ? `Role: ${viewer.role}` : undefined}>
+            {email}
+            {viewer ? <span className="role-tag">{viewer.role.toLowerCase()}</span> : null}
+          </span>
+        ) : null}
+        <button
+          type="button"
+          className="btn btn-ghost-dark btn-sm"
+          data-testid="signout"
+          onClick={() => {
+            clearSession();
+            router.replace('/login');
+          }}
+        >
+          Sign out
+        </button>
+      </div>
+    </header>
+  );
+}

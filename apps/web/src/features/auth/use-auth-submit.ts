@@ -1,0 +1,43 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, useState } from 'react';
+import { resolveEndpoints, useRuntimeConfig } from '@/lib/config/runtime-config';
+import { executeOperation } from '@/lib/graphql/client';
+import { toApiError, type ApiError } from '@/lib/graphql/errors';
+import type { AuthPayload, TypedDocument } from '@/lib/graphql/operations';
+import { saveSession } from '@/lib/session/session-store';
+import { useSession } from '@/lib/session/use-session';
+
+/** Only same-site paths: `?next=https://evil.example` must not become an open redirect. */
+function nextPath(): string {
+  const next = new URLSearchParams(window.location.search).get('next');
+  return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
+}
+
+/** Sends login/signUp without a token and stores the session; already signed-in users move on. */
+export function useAuthSubmit<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, pick: (result: TResult) => AuthPayload) {
+  const config = useRuntimeConfig();
+  const router = useRouter();
+  const session = useSession();
+  const [pending, setPending] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+
+  useEffect(() => {
+    if (session.status === 'signed-in') router.replace(nextPath());
+  }, [session.status, router]);
+
+  async function submit(variables: TVariables) {
+    setPending(true);
+    setError(null);
+    try {
+      const result = await executeOperation(resolveEndpoints(config).httpUrl, document, variables);
+      saveSession(pick(result)); // the effect above navigates once the session is visible
+    } catch (err) {
+      setError(toApiError(err));
+      setPending(false);
+    }
+  }
+
+  return { submit, pending: pending || session.status === 'signed-in', error };
+}

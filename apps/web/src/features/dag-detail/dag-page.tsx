@@ -1,0 +1,185 @@
+'use client';
+
+import Link from 'next/link';
+import { useMemo, useState } from 'react';
+import { DateTimeText } from '@/components/date-time';
+import { ErrorBanner } from '@/components/error-banner';
+import { Spinner } from '@/components/spinner';
+import { formatRelative, humanizeState } from '@/lib/format';
+import type { DagRun } from '@/lib/graphql/operations';
+import { isActiveState, TASK_STATE_LEGEND } from '@/lib/states';
+import { useNow } from '@/lib/use-now';
+import { PauseToggle, TriggerButton } from '../dags/dag-actions';
+import { RunGrid } from './run-grid';
+import { TaskInstancePanel } from './task-instance-panel';
+import { useDagLive } from './use-dag-live';
+
+export function DagPage({ dagId }: { dagId: string }) {
+  const live = useDagLive(dagId);
+  const { dag, dagError, runs, columns, taskInstances } = live;
+
+  // Selection follows the newest run until the user picks one (a ?run= link counts as a pick).
+  // (Rendered only on the client, after the session check, so reading the URL here is safe.)
+  const [pickedRunId, setPickedRunId] = useState<string | null>(() =>
+    typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('run'),
+  );
+  const [selectedTaskId, setSelectedTaskId] = useState<string | null>(null);
+  const selectedRun = useMemo(() => runs.find((run) => run.id === pickedRunId) ?? runs[0] ?? null, [runs, pickedRunId]);
+
+  const anyActive = runs.some((run) => isActiveState(run.state));
+  const now = useNow(1_000, anyActive);
+
+  function select(runId: string, taskId?: string) {
+    setPickedRunId(runId);
+    if (taskId !== undefined) setSelectedTaskId(taskId);
+  }
+
+  function onTriggered(run: DagRun) {
+    live.applyRun(run);
+    setPickedRunId(run.id);
+  }
+
+  if (dagError?.code === 'NOT_FOUND') {
+    return (
+      <main className="page">
+        <div className="panel panel-empty" data-testid="dag-not-found">
+          <h2>DAG not found</h2>
+          <p>
+            Your organisation has no DAG <code>{dagId}</code>.
+          </p>
+          <Link href="/" className="btn">
+            Back to DAGs
+          </Link>
+        </div>
+      </main>
+    );
+  }
+
+  return (
+    <main className="page" data-testid="dag-page">
+      <nav className="breadcrumb" aria-label="Breadcrumb">
+        <Link href="/">DAGs</Link>
+        <span aria-hidden>/</span>
+        <span>{dagId}</span>
+      </nav>
+
+      <section className="dag-head" data-testid="dag-header">
+        <div className="dag-head-main">
+          <h1>
+            {dagId}
+            {dag?.paused ? <span className="badge badge-paused">paused</span> : null}
+          </h1>
+          {dag?.description ? <p className="page-sub">{dag.description}</p> : null}
+          {dag ? (
+            <dl className="facts facts-inline">
+              <div>
+                <dt>Schedule</dt>
+                <dd>{dag.schedule ? <code className="cron">{dag.schedule}</code> : <span className="muted">manual only</span>}</dd>
+              </div>
+              <div>
+                <dt>Time zone</dt>
+                <dd>{dag.timezone}</dd>
+              </div>
+              <div>
+                <dt>Next run</dt>
+                <dd data-testid="next-run">
+                  {dag.paused ? (
+                    <span className="muted">paused</span>
+                  ) : dag.nextDagRunLogicalDate ? (
+                    <>
+                      <DateTimeText value={dag.nextDagRunLogicalDate} />
+                      {dag.nextDagRunDueAt ? <span className="muted small"> · due {formatRelative(dag.nextDagRunDueAt, now)}</span> : null}
+                    </>
+                  ) : (
+                    <span className="muted">—</span>
+                  )}
+                </dd>
+              </div>
+              <div>
+                <dt>Version</dt>
+                <dd>v{dag.latestVersion}</dd>
+              </div>
+              <div>
+                <dt>Tasks</dt>
+                <dd>{dag.taskIds.length}</dd>
+              </div>
+              {dag.tags.length ? (
+                <div>
+                  <dt>Tags</dt>
+                  <dd className="tags">
+                    {dag.tags.map((tag) => (
+                      <span key={tag} className="tag">
+                        {tag}
+                      </span>
+                    ))}
+                  </dd>
+                </div>
+              ) : null}
+            </dl>
+          ) : null}
+        </div>
+        <div className="dag-head-actions">
+          {dag ? <PauseToggle dag={dag} onChanged={live.patchDag} /> : null}
+          <TriggerButton dagId={dagId} onTriggered={onTriggered} size="md" />
+        </div>
+      </section>
+
+      {dagError ? <ErrorBanner error={dagError} onRetry={live.reload} /> : null}
+      {live.runsError && !dagError ? <ErrorBanner error={live.runsError} onRetry={live.reload} testId="runs-error" /> : null}
+
+      <div className="dag-body">
+        <section className="panel grid-panel">
+          <header className="panel-head">
+            <h2>Runs</h2>
+            <span className="muted small">{live.totalRuns !== null ? `${runs.length} of ${Math.max(live.totalRuns, runs.length)} · ` : ''}newest first</span>
+          </header>
+          {!live.runsLoaded && runs.length === 0 ? (
+            <div className="panel-empty">
+              <Spinner label="Loading runs…" />
+            </div>
+          ) : runs.length === 0 ? (
+            <div className="panel-empty" data-testid="no-runs">
+              <p>{live.runsError ? 'Runs cannot be shown until the API answers.' : 'No runs yet. Trigger one, or wait for the schedule.'}</p>
+            </div>
+          ) : (
+            <RunGrid
+              runs={runs}
+              columns={columns}
+              taskInstances={taskInstances}
+              selectedRunId={selectedRun?.id ?? null}
+              selectedTaskId={selectedTaskId}
+              now={now}
+              onSelect={select}
+            />
+          )}
+          {live.hasOlderRuns ? (
+            <div className="table-note">
+              <button type="button" className="btn btn-sm" disabled={live.loadingOlder} onClick={() => void live.loadOlderRuns()} data-testid="load-older-runs">
+                {live.loadingOlder ? 'Loading…' : 'Load older runs'}
+              </button>
+            </div>
+          ) : null}
+          <footer className="legend" aria-label="Task state colours">
+            {TASK_STATE_LEGEND.map((state) => (
+              <span key={state} className="legend-item">
+                <span className="legend-swatch state-fill" data-state={state} />
+                {humanizeState(state)}
+              </span>
+            ))}
+          </footer>
+        </section>
+
+        {selectedRun ? (
+          <TaskInstancePanel
+            run={selectedRun}
+            columns={columns}
+            taskInstances={taskInstances[selectedRun.id] ?? {}}
+            selectedTaskId={selectedTaskId}
+            now={now}
+            onSelectTask={setSelectedTaskId}
+          />
+        ) : null}
+      </div>
+    </main>
+  );
+}

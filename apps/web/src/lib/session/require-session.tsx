@@ -1,0 +1,27 @@
+'use client';
+
+import { useRouter } from 'next/navigation';
+import { useEffect, type ReactNode } from 'react';
+import { GraphQLProvider, loginPathFor } from '../graphql/graphql-provider';
+import { useSession } from './use-session';
+import type { Session } from './session-store';
+import { Spinner } from '@/components/spinner';
+
+/** Renders its children only for a signed-in user (with the API bound to their token). */
+export function RequireSession({ children }: { children: (session: Session) => ReactNode }) {
+  const state = useSession();
+  const router = useRouter();
+
+  useEffect(() => {
+    if (state.status === 'signed-out') router.replace(loginPathFor(window.location));
+  }, [state.status, router]);
+
+  if (state.status !== 'signed-in') {
+    return (
+      <div className="page-center" data-testid="session-pending">
+        <Spinner label={state.status === 'loading' ? 'Loading…' : 'Redirecting to sign in…'} />
+      </div>
+    );
+  }
+  return <GraphQLProvider token={state.session.token}>{children(state.session)}</GraphQLProvider>;
+}
