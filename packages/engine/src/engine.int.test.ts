@@ -272,4 +272,55 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect(tryRow.endedAt).not.toBeNull();
     await expect(engine.operations.cancelDagRun(tenantId, run.id)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
+
+  it('backfills a range: creates missing runs, and re-runs existing ones per reprocess mode', async () => {
+    const http = await import('node:http');
+    let failFirst = true;
+    const server = http.createServer((_req, res) => {
+      res.writeHead(failFirst ? 500 : 200);
+      failFirst = false;
+      res.end();
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+    const port = (server.address() as import('node:net').AddressInfo).port;
+    try {
+      await engine.dags.upsert(tenantId, {
+        dagId: 'backfillable',
+        schedule: '0 0 * * *',
+        startDate: '2030-01-01T00:00:00', // far future: the scheduler creates nothing on its own
+        maxActiveRuns: 1,
+        tasks: [{ taskId: 'call', type: 'http.request', with: { url: `http://127.0.0.1:${port}/{{ ds }}` } }],
+      });
+      const from = new Date('2026-01-01T00:00:00Z');
+      const to = new Date('2026-01-03T00:00:00Z');
+      const first = await engine.backfills.backfill(tenantId, 'backfillable', from, to, 'none');
+      expect(first.created.map((r) => r.logicalDate.toISOString())).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z']);
+      expect(first.created.every((r) => r.runType === 'backfill' && r.priority < 0)).toBe(true);
+      const waitAll = async () => {
+        const deadline = Date.now() + 20_000;
+        for (;;) {
+          const runs = await prisma.dagRun.findMany({ where: { tenantId, dagId: 'backfillable' }, orderBy: { logicalDate: 'asc' } });
+          if (runs.every((r) => r.state === 'success' || r.state === 'failed')) return runs;
+          if (Date.now() > deadline) throw new Error('backfill did not finish');
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      // oldest first, one at a time (maxActiveRuns 1); the very first call failed
+      expect((await waitAll()).map((r) => r.state)).toEqual(['failed', 'success', 'success']);
+
+      const none = await engine.backfills.backfill(tenantId, 'backfillable', from, to, 'none');
+      expect([none.created.length, none.reprocessed.length, none.skipped]).toEqual([0, 0, 3]);
+      const failed = await engine.backfills.backfill(tenantId, 'backfillable', from, to, 'failed');
+      expect(failed.reprocessed.map((r) => r.logicalDate.toISOString())).toEqual(['2026-01-01T00:00:00.000Z']);
+      expect((await waitAll()).map((r) => r.state)).toEqual(['success', 'success', 'success']);
+      const all = await engine.backfills.backfill(tenantId, 'backfillable', from, to, 'all');
+      expect(all.reprocessed).toHaveLength(3);
+      expect((await waitAll()).map((r) => r.state)).toEqual(['success', 'success', 'success']);
+      const tis = await prisma.taskInstance.findMany({ where: { tenantId, dagId: 'backfillable' }, orderBy: { dagRun: { logicalDate: 'asc' } } });
+      expect(tis.map((t) => t.tryNumber)).toEqual([3, 2, 2]);
+      await expect(engine.backfills.backfill(tenantId, 'backfillable', to, from, 'none')).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+    } finally {
+      await new Promise((r) => server.close(r));
+    }
+  });
 });

@@ -1,3 +1,4 @@
+import { BackfillService } from './backfill-service.js';
 import { DagService } from './dag-service.js';
 import type { EngineDeps } from './deps.js';
 import { RunLifecycle } from './run-lifecycle.js';
@@ -13,6 +14,7 @@ export interface Engine {
   runs: RunService;
   lifecycle: RunLifecycle;
   operations: RunOperations;
+  backfills: BackfillService;
   execution: TaskExecution;
   scheduler: Scheduler;
 }
@@ -26,5 +28,6 @@ export function createEngine(deps: EngineDeps, schedulerOptions: Partial<Schedul
   const execution = new TaskExecution(deps, specs, lifecycle);
   const scheduler = new Scheduler(deps, specs, lifecycle, schedulerOptions);
   const operations = new RunOperations(deps, specs, lifecycle);
-  return { deps, dags, runs, lifecycle, execution, scheduler, operations };
+  const backfills = new BackfillService(deps, dags, lifecycle, operations);
+  return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills };
 }

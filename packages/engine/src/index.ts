@@ -8,3 +8,4 @@ export { Scheduler, type SchedulerOptions, type TickStats } from './scheduler.js
 export { TryLogger, type LogLevel } from './try-logger.js';
 export { runSnapshot, taskSnapshot, runEvent, taskEvent } from './snapshots.js';
 export { RunOperations, type ClearOptions } from './run-operations.js';
+export { BackfillService, BACKFILL_PRIORITY, MAX_BACKFILL_RUNS, type Reprocess, type BackfillResult } from './backfill-service.js';
