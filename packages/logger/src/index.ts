@@ -31,3 +31,24 @@ export function createLogger(name: string, opts: { level?: string; destination?:
   };
   return opts.destination ? pino(options, opts.destination as pino.DestinationStream) : pino(options);
 }
+
+/**
+ * Graceful stop for a process entry: on the first SIGTERM/SIGINT, close (drain work, release
+ * connections) and exit 0, or exit 1 with the error logged.
+ */
+export function closeOnSignals(name: string, close: () => Promise<void>, logger: Logger): void {
+  let stopping = false;
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.on(signal, () => {
+      if (stopping) return;
+      stopping = true;
+      close().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, `${name} did not stop cleanly`);
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
