@@ -15,7 +15,6 @@ export interface WorkerHandle {
   close(graceMs?: number): Promise<void>;
 }
 
-const HEARTBEAT_MS = 5_000;
 
 export async function startWorker(config: TowerConfig, logger: Logger = createLogger('worker', { level: config.LOG_LEVEL })): Promise<WorkerHandle> {
   const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -70,7 +69,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       .heartbeat(tries)
       .then((stale) => stale.forEach((id) => stopTry(id, 'try stopped: the task instance is no longer running')))
       .catch((err) => logger.warn({ err }, 'heartbeat failed'));
-  }, HEARTBEAT_MS);
+  }, config.HEARTBEAT_MS);
 
   await worker.waitUntilReady();
   logger.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, 'worker started');

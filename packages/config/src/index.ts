@@ -16,6 +16,12 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   WORKER_ID: z.string().optional(),
   SCHEDULER_TICK_MS: z.coerce.number().int().positive().default(1000),
+  /** A running try whose worker stopped heartbeating for this long is failed (and retried per policy). */
+  ZOMBIE_AFTER_MS: z.coerce.number().int().positive().default(30_000),
+  /** A task queued in Postgres this long without a BullMQ job (e.g. Redis was flushed) is enqueued again. */
+  REQUEUE_AFTER_MS: z.coerce.number().int().positive().default(15_000),
+  /** How often a worker renews the lease of its running tries. */
+  HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 14),
   /** Base64 of 32 bytes, or "keyId:base64,keyId:base64" (first = current) for secret encryption. */
   TOWER_ENCRYPTION_KEYS: z.string().optional(),
