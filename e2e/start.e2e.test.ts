@@ -31,10 +31,18 @@ describe('npm start', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     });
     let output = '';
+    let exited = false;
     child.stdout.on('data', (d) => (output += d.toString()));
     child.stderr.on('data', (d) => (output += d.toString()));
+    child.on('exit', (code, signal) => {
+      exited = true;
+      output += `\n[start.mjs exited: ${code ?? signal}]`;
+    });
 
-    await waitFor(async () => output.includes('Tower is running.'), 150_000, `the start banner (output so far:\n${output.slice(-2000)})`, 250);
+    await waitFor(async () => output.includes('Tower is running.') || exited, 150_000, 'the start banner', 250).catch((err: Error) => {
+      throw new Error(`${err.message}\n--- npm start output ---\n${output.slice(-4000)}`);
+    });
+    if (!output.includes('Tower is running.')) throw new Error(`npm start stopped before it was up:\n${output.slice(-4000)}`);
     expect(output).toContain(`http://localhost:${webPort}`);
     expect(output).toContain(`http://localhost:${apiPort}/graphql`);
     const login = /Login\s+(\S+@\S+)\s+\/\s+(\S+)/.exec(output.replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), ''));

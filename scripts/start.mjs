@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm start: install what is missing, migrate, build, then run API (4000), scheduler, worker and
 // web (3000) on local defaults with a demo tenant. Ctrl-C stops everything cleanly.
-import { bold, canConnect, dim, ensureDependencies, ensureServices, green, red, run, startChild, step, waitForHttp, yellow } from './lib/env.mjs';
+import { bin, bold, canConnect, dim, ensureDependencies, ensureServices, green, red, run, startChild, step, waitForHttp, yellow } from './lib/env.mjs';
 import { DEMO, seedDemo } from './lib/demo-seed.mjs';
 
 const API_PORT = Number(process.env.API_PORT ?? 4000);
@@ -45,7 +45,7 @@ try {
   step('Migrating the database');
   run('node', ['scripts/db.mjs', 'migrate'], { env });
   step('Building');
-  run('npx', ['turbo', 'run', 'build', '--output-logs=errors-only']);
+  run(bin('turbo'), ['run', 'build', '--output-logs=errors-only']);
 
   step('Starting API, scheduler, worker and web');
   const spawnOne = (name, cmd, args, extraEnv = {}) => {

@@ -4,7 +4,7 @@
 // integration on the real Postgres/Redis, e2e through the API and Chromium).
 import { readFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { ROOT, bold, ensureChromium, ensureDependencies, ensureServices, green, red, run, step } from './lib/env.mjs';
+import { ROOT, bin, bold, ensureChromium, ensureDependencies, ensureServices, green, red, run, step } from './lib/env.mjs';
 
 const args = process.argv.slice(2);
 const only = args.find((a) => a.startsWith('--only='))?.slice('--only='.length);
@@ -17,9 +17,9 @@ try {
 
   if (!only) {
     step('Lint');
-    run('npx', ['eslint', '--max-warnings', '0', '.']);
+    run(bin('eslint'), ['--max-warnings', '0', '.']);
     step('Build and type-check every workspace');
-    run('npx', ['turbo', 'run', 'build', 'typecheck', '--output-logs=errors-only']);
+    run(bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only']);
     step('Generated artifacts are up to date (Prisma client + migrations, GraphQL schema)');
     run('node', ['scripts/db.mjs', 'check']);
     run('node', ['scripts/schema-check.mjs']);

@@ -19,6 +19,14 @@ export function step(message) {
   console.log(`${bold('▸')} ${message}`);
 }
 
+/**
+ * A dependency's executable from node_modules/.bin. Scripts call it directly rather than through
+ * npx, whose lookup changes under `npm test`/`npm start` (npm's own environment) and can fail.
+ */
+export function bin(name) {
+  return path.join(ROOT, 'node_modules', '.bin', name);
+}
+
 /** Runs a command, streaming its output; throws with the command line when it fails. */
 export function run(cmd, args, opts = {}) {
   const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1', ...(opts.env ?? {}) }, ...opts });
