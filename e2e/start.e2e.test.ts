@@ -15,10 +15,13 @@ describe('npm start', () => {
     const db = await createTestDatabase('start');
     cleanups.push(() => db.drop());
     const [apiPort, webPort] = [await freePort(), await freePort()];
+    // What `npm start` runs, from an environment without npm's variables of this test run. (Spawning
+    // npm itself here would put a non-interactive npm between the test's Ctrl-C and the script.)
+    const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k) && k !== 'INIT_CWD'));
     const child = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.mjs')], {
       cwd: ROOT,
       env: {
-        ...process.env,
+        ...cleanEnv,
         DATABASE_URL: db.url,
         API_PORT: String(apiPort),
         WEB_PORT: String(webPort),
@@ -64,7 +67,10 @@ describe('npm start', () => {
     expect(await page.text()).toMatch(/Tower/);
 
     child.kill('SIGINT');
-    const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
+    const code = await new Promise<number | null>((resolve) => {
+      if (exited) resolve(child.exitCode);
+      else child.once('exit', (c) => resolve(c));
+    });
     expect(code).toBe(0);
     expect(output).toContain('Stopped.');
     // every port is free again

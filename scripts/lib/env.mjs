@@ -29,7 +29,10 @@ export function bin(name) {
 
 /** Runs a command, streaming its output; throws with the command line when it fails. */
 export function run(cmd, args, opts = {}) {
-  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1', ...(opts.env ?? {}) }, ...opts });
+  const { env: extraEnv, ...rest } = opts;
+  // The child gets the whole environment plus extraEnv (a bare `env` option would replace it).
+  const env = { ...process.env, TURBO_TELEMETRY_DISABLED: '1', NEXT_TELEMETRY_DISABLED: '1', ...(extraEnv ?? {}) };
+  const res = spawnSync(cmd, args, { cwd: ROOT, stdio: 'inherit', ...rest, env });
   if (res.status !== 0) {
     const err = new Error(`${cmd} ${args.join(' ')} exited with ${res.status ?? res.signal}`);
     err.exitCode = res.status ?? 1;
