@@ -27,7 +27,7 @@ export function createEngine(deps: EngineDeps, schedulerOptions: Partial<Schedul
   const runs = new RunService(deps, dags, lifecycle);
   const execution = new TaskExecution(deps, specs, lifecycle);
   const scheduler = new Scheduler(deps, specs, lifecycle, schedulerOptions);
-  const operations = new RunOperations(deps, specs, lifecycle);
+  const operations = new RunOperations(deps, specs, lifecycle, runs);
   const backfills = new BackfillService(deps, dags, lifecycle, operations);
   return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills };
 }

@@ -3,7 +3,7 @@ import type { DagRun, TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
-import { isUuid } from './run-service.js';
+import type { RunService } from './run-service.js';
 import { runEvent, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
@@ -25,20 +25,15 @@ export class RunOperations {
     private readonly deps: EngineDeps,
     private readonly specs: SpecCache,
     private readonly lifecycle: RunLifecycle,
+    private readonly runs: RunService,
   ) {}
-
-  private async loadRun(tenantId: string, runId: string): Promise<DagRun> {
-    const run = isUuid(runId) ? await this.deps.prisma.dagRun.findFirst({ where: { id: runId, tenantId } }) : null;
-    if (!run) throw new TowerError('NOT_FOUND', `DAG run ${runId} not found`);
-    return run;
-  }
 
   /**
    * Clears task instances so they run again with a new try number (and the full retry budget);
    * the run goes back to running. A running try is asked to stop and restarts.
    */
   async clearTaskInstances(tenantId: string, runId: string, opts: ClearOptions): Promise<TaskInstance[]> {
-    const run = await this.loadRun(tenantId, runId);
+    const run = await this.runs.get(tenantId, runId);
     const spec = await this.specs.get(this.deps.prisma, tenantId, run.dagVersionId);
     const known = new Set(spec.tasks.map((t) => t.taskId));
     opts.taskIds.forEach((id, i) => {
@@ -84,8 +79,7 @@ export class RunOperations {
 
   /** Marks a task instance success or failed (stopping a running try); downstream follows trigger rules. */
   async markTaskInstance(tenantId: string, taskInstanceId: string, state: 'success' | 'failed'): Promise<TaskInstance> {
-    const ti = isUuid(taskInstanceId) ? await this.deps.prisma.taskInstance.findFirst({ where: { id: taskInstanceId, tenantId } }) : null;
-    if (!ti) throw new TowerError('NOT_FOUND', `task instance ${taskInstanceId} not found`);
+    const ti = await this.runs.taskInstance(tenantId, taskInstanceId);
     const { next } = transition(ti.state as TaskState, { type: 'mark', state });
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
@@ -110,7 +104,7 @@ export class RunOperations {
 
   /** Cancels a queued or running run: unfinished tasks are skipped and running tries stopped. */
   async cancelDagRun(tenantId: string, runId: string): Promise<DagRun> {
-    const run = await this.loadRun(tenantId, runId);
+    const run = await this.runs.get(tenantId, runId);
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
     const canceled = await this.deps.prisma.$transaction(async (tx) => {

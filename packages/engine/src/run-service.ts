@@ -1,5 +1,5 @@
 import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
-import type { DagRun, RunState, TaskInstance } from '@tower/db';
+import { isUuid, type DagRun, type RunState, type TaskInstance, type TaskLog, type XCom } from '@tower/db';
 import type { DagService } from './dag-service.js';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -78,11 +78,28 @@ export class RunService {
     return this.deps.prisma.dagRun.findMany({ where: { tenantId, dagPk }, orderBy: { logicalDate: 'desc' }, take: limit });
   }
 
+  async taskInstance(tenantId: string, id: string): Promise<TaskInstance> {
+    const ti = isUuid(id) ? await this.deps.prisma.taskInstance.findFirst({ where: { id, tenantId } }) : null;
+    if (!ti) throw new TowerError('NOT_FOUND', `task instance ${id} not found`);
+    return ti;
+  }
+
+  /** A try's log lines (default: the latest try), kept in Postgres after the worker is gone. */
+  async taskLog(tenantId: string, taskInstanceId: string, tryNumber?: number | null): Promise<TaskLog[]> {
+    const ti = await this.taskInstance(tenantId, taskInstanceId);
+    return this.deps.prisma.taskLog.findMany({
+      where: { tenantId, taskInstanceId: ti.id, tryNumber: tryNumber ?? ti.tryNumber },
+      orderBy: { id: 'asc' },
+      take: 10_000,
+    });
+  }
+
+  async xcom(tenantId: string, taskInstanceId: string): Promise<XCom[]> {
+    const ti = await this.taskInstance(tenantId, taskInstanceId);
+    return this.deps.prisma.xCom.findMany({ where: { tenantId, taskInstanceId: ti.id }, orderBy: { key: 'asc' } });
+  }
+
   async taskInstances(tenantId: string, dagRunId: string): Promise<TaskInstance[]> {
     return this.deps.prisma.taskInstance.findMany({ where: { tenantId, dagRunId }, orderBy: { taskId: 'asc' } });
   }
-}
-
-export function isUuid(value: string): boolean {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

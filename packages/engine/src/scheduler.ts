@@ -1,7 +1,8 @@
-import { nextRetryAt, transition, type DagSpec, type TaskState } from '@tower/core';
+import { type DagSpec, type TaskState } from '@tower/core';
 import type { DagRun } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { EngineDeps } from './deps.js';
+import { decideFailedTry } from './retry-decision.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import { nextRunFor } from './schedule-info.js';
 import { runEvent, taskEvent } from './snapshots.js';
@@ -141,22 +142,21 @@ export class Scheduler {
     const events: TowerEvent[] = [];
     for (const z of zombies) {
       const spec = await this.specs.get(this.deps.prisma, z.tenantId, z.dagRun.dagVersionId);
-      const task = spec.tasks.find((t) => t.taskId === z.taskId);
-      const retryAt = nextRetryAt({
-        tryNumber: z.tryNumber,
-        retryDelaySeconds: task?.retryDelaySeconds ?? 0,
-        exponentialBackoff: task?.retryExponentialBackoff ?? false,
-        maxRetryDelaySeconds: task?.maxRetryDelaySeconds ?? 0,
+      const { state: next, retryAt } = decideFailedTry({
+        task: spec.tasks.find((t) => t.taskId === z.taskId),
         dagId: z.dagId,
         taskId: z.taskId,
         logicalDate: z.dagRun.logicalDate,
+        tryNumber: z.tryNumber,
+        maxTries: z.maxTries,
+        timedOut: false,
+        retryable: true,
         now,
       });
-      const { next } = transition('running', { type: 'fail', retryable: true }, { tryNumber: z.tryNumber, maxTries: z.maxTries, retryAt });
       const moved = await this.deps.prisma.$transaction(async (tx) => {
         const [m] = await tx.taskInstance.updateManyAndReturn({
           where: { id: z.id, state: 'running', tryNumber: z.tryNumber, heartbeatAt: { lt: cutoff } },
-          data: { state: next, endedAt: now, heartbeatAt: null, nextAttemptAt: next === 'up_for_retry' ? retryAt : null },
+          data: { state: next, endedAt: now, heartbeatAt: null, nextAttemptAt: retryAt },
         });
         if (m) {
           await tx.taskTry.updateMany({

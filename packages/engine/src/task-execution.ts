@@ -1,6 +1,5 @@
 import {
   isFinished,
-  nextRetryAt,
   transition,
   type DagSpec,
   type TaskSpec,
@@ -9,6 +8,7 @@ import {
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { JobPayload } from '@tower/queue';
 import type { EngineDeps } from './deps.js';
+import { decideFailedTry } from './retry-decision.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import { taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
@@ -141,21 +141,16 @@ export class TaskExecution {
   private nextState(started: StartedTry, outcome: TryOutcome, now: Date): { state: TaskState; retryAt: Date | null } {
     if (outcome.kind === 'success') return { state: transition('running', { type: 'succeed' }).next, retryAt: null };
     const { task, run, tryNumber, ti } = started;
-    const retryAt = nextRetryAt({
-      tryNumber,
-      retryDelaySeconds: task.retryDelaySeconds,
-      exponentialBackoff: task.retryExponentialBackoff,
-      maxRetryDelaySeconds: task.maxRetryDelaySeconds,
+    return decideFailedTry({
+      task,
       dagId: run.dagId,
       taskId: task.taskId,
       logicalDate: run.logicalDate,
+      tryNumber,
+      maxTries: ti.maxTries,
+      timedOut: outcome.timedOut,
+      retryable: outcome.retryable,
       now,
     });
-    const result = transition(
-      'running',
-      outcome.timedOut ? { type: 'timeout' } : { type: 'fail', retryable: outcome.retryable },
-      { tryNumber, maxTries: ti.maxTries, retryAt },
-    );
-    return { state: result.next, retryAt: result.next === 'up_for_retry' ? retryAt : null };
   }
 }

@@ -1,13 +1,10 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import { TowerError } from '@tower/core';
 import type { Engine } from '@tower/engine';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { InjectEngine } from '../common/tokens.js';
 import { DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
 import { BackfillDagArgs, BackfillResultModel, ClearTaskInstancesArgs, MarkState, TaskLogLineModel, XComEntryModel } from './dtos/run-operations.dto.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Airflow's run operations (clear, mark, cancel, backfill) and a try's log and XCom. */
 @Resolver()
@@ -52,24 +49,12 @@ export class RunOperationsResolver {
     @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string,
     @Args('tryNumber', { type: () => Int, nullable: true }) tryNumber?: number,
   ): Promise<TaskLogLineModel[]> {
-    const ti = await this.taskInstance(actor, taskInstanceId);
-    const lines = await this.engine.deps.prisma.taskLog.findMany({
-      where: { tenantId: actor.tenantId, taskInstanceId: ti.id, tryNumber: tryNumber ?? ti.tryNumber },
-      orderBy: { id: 'asc' },
-      take: 10_000,
-    });
+    const lines = await this.engine.runs.taskLog(actor.tenantId, taskInstanceId, tryNumber);
     return lines.map((l) => ({ ...l, id: l.id.toString() }));
   }
 
   @Query(() => [XComEntryModel], { description: 'XCom values pushed by the task (the latest successful try).' })
-  async xcom(@CurrentActor() actor: Actor, @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string): Promise<XComEntryModel[]> {
-    const ti = await this.taskInstance(actor, taskInstanceId);
-    return this.engine.deps.prisma.xCom.findMany({ where: { tenantId: actor.tenantId, taskInstanceId: ti.id }, orderBy: { key: 'asc' } });
-  }
-
-  private async taskInstance(actor: Actor, id: string) {
-    const ti = UUID.test(id) ? await this.engine.deps.prisma.taskInstance.findFirst({ where: { id, tenantId: actor.tenantId } }) : null;
-    if (!ti) throw new TowerError('NOT_FOUND', `task instance ${id} not found`);
-    return ti;
+  xcom(@CurrentActor() actor: Actor, @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string): Promise<XComEntryModel[]> {
+    return this.engine.runs.xcom(actor.tenantId, taskInstanceId);
   }
 }
