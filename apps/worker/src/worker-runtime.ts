@@ -30,8 +30,12 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   // the heartbeat below catches the same if an event is missed.
   const subscriber = new EventSubscriber(config.REDIS_URL, config.REDIS_PREFIX);
   subscriber.subscribe((event) => {
-    if (event.kind !== 'taskInstance' || !active.has(event.taskInstance.id)) return;
-    if (event.taskInstance.state !== 'running') stopTry(event.taskInstance.id, `try stopped: the task instance is now ${event.taskInstance.state}`);
+    if (event.kind !== 'taskInstance') return;
+    const running = active.get(event.taskInstance.id);
+    // Events can arrive after the job: the `scheduled`/`queued` events of this very try carry the
+    // previous try number and must not stop it. Only a change made to this try (or later) does.
+    if (!running || event.taskInstance.tryNumber < running.tryNumber || event.taskInstance.state === 'running') return;
+    stopTry(event.taskInstance.id, `try stopped: the task instance is now ${event.taskInstance.state}`);
   });
 
   const workerConnection = createRedis(config.REDIS_URL);
