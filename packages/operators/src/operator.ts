@@ -1,5 +1,35 @@
 export type OperatorLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+export const CONNECTION_TYPES = ['s3', 'snowflake', 'http', 'smtp'] as const;
+export type ConnectionType = (typeof CONNECTION_TYPES)[number];
+
+/**
+ * A tenant's connection as the worker hands it to an operator: `config` is the stored, non-secret
+ * part; `secrets` the decrypted secret fields. Shapes per type (see docs/connections.md):
+ * - s3:        config { region, endpoint?, forcePathStyle?, accessKeyId?, bucket? }
+ *              secrets { secretAccessKey?, sessionToken? }
+ * - snowflake: config { account, user, role?, warehouse?, database?, schema?, accessUrl? }
+ *              secrets { password?, privateKey?, privateKeyPassphrase? }
+ * - http:      config { baseUrl, headers?, username? }       secrets { password?, bearerToken? }
+ * - smtp:      config { host, port, secure?, username?, from, to? } secrets { password? }
+ * Secrets must never be logged, put in an XCom or in an error message.
+ */
+export interface ResolvedConnection {
+  connId: string;
+  type: ConnectionType;
+  config: Record<string, unknown>;
+  secrets: Record<string, string>;
+}
+
+/** The S3 object whose arrival started this run (DAG-level `s3.objectCreated` trigger). */
+export interface TriggerObject {
+  connection: string;
+  bucket: string;
+  key: string;
+  etag: string;
+  size: number;
+}
+
 /** What an operator sees of its try. `params` is the task's `with`, already templated. */
 export interface OperatorContext {
   tenantId: string;
@@ -7,7 +37,27 @@ export interface OperatorContext {
   taskId: string;
   runId: string;
   tryNumber: number;
+  logicalDate: Date;
   params: Record<string, unknown>;
+  /** The run's params (manual trigger params; file-triggered runs carry `s3_object`). */
+  runParams: Record<string, unknown>;
+  /** Set when the run was started by an `s3.objectCreated` trigger. */
+  triggerObject?: TriggerObject;
+  /** The task's direct upstream task ids, in spec order. */
+  upstream: readonly string[];
+  /** XCom values of this run's finished tasks: taskId → key → value. */
+  xcom: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The task-level `connection` of the spec, used when `with.connection` is absent. */
+  defaultConnection?: string;
+  /**
+   * The tenant's connection by id (tenant-scoped: another tenant's connection does not exist
+   * here). Rejects with a non-retryable OperatorError when unknown or of another type.
+   */
+  connection(connId: string, type?: ConnectionType): Promise<ResolvedConnection>;
+  /** When the first poke of this task instance started; sensor timeouts count from here across reschedules. */
+  sensorStartedAt: Date;
+  /** How many times this task instance was rescheduled so far (for poke backoff). */
+  rescheduleCount: number;
   /** Aborted when the try times out or the worker shuts down; operators must stop promptly. */
   signal: AbortSignal;
   log(level: OperatorLogLevel, message: string): void;
@@ -48,4 +98,26 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
     };
     signal.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * Thrown by a sensor in `reschedule` mode: the try gives its worker slot back and the task
+ * instance is poked again at `at` (state up_for_reschedule; the try number does not advance).
+ */
+export class RescheduleTry extends Error {
+  constructor(
+    readonly at: Date,
+    message = 'rescheduled',
+  ) {
+    super(message);
+    this.name = 'RescheduleTry';
+  }
+}
+
+/** Thrown to end the task as `skipped` (e.g. a sensor timeout with softFail). Not retried. */
+export class SkipTask extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SkipTask';
+  }
 }
