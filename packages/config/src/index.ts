@@ -16,6 +16,8 @@ const schema = z.object({
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   WORKER_ID: z.string().optional(),
   SCHEDULER_TICK_MS: z.coerce.number().int().positive().default(1000),
+  /** How often the scheduler lists the S3 objects of `s3.objectCreated` triggers. */
+  FILE_TRIGGER_POLL_MS: z.coerce.number().int().positive().default(5000),
   /** A running try whose worker stopped heartbeating for this long is failed (and retried per policy). */
   ZOMBIE_AFTER_MS: z.coerce.number().int().positive().default(30_000),
   /** A task queued in Postgres this long without a BullMQ job (e.g. Redis was flushed) is enqueued again. */
@@ -25,6 +27,8 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 14),
   /** Base64 of 32 bytes, or "keyId:base64,keyId:base64" (first = current) for secret encryption. */
   TOWER_ENCRYPTION_KEYS: z.string().optional(),
+  /** production refuses to start without TOWER_ENCRYPTION_KEYS. */
+  NODE_ENV: z.string().default('development'),
   /** Where the API writes the generated schema; set only by the schema generator. */
   SCHEMA_OUTPUT: z.string().optional(),
 });

@@ -75,3 +75,19 @@ export {
   type TemplateContextInput,
   type XcomReference,
 } from './templating/render.js';
+
+export {
+  CONNECTION_TYPES,
+  SECRET_FIELDS,
+  PASSWORD_FIELDS,
+  OPERATOR_CONNECTION_TYPES,
+  isConnectionType,
+  parseConnectionIdentity,
+  parseConnectionConfig,
+  mergeConnectionSecrets,
+  connectionCompletenessErrors,
+  assertConnectionComplete,
+  type ConnectionType,
+  type ConnectionConfig,
+  type ConnectionSecrets,
+} from './connections/connection-schemas.js';

@@ -26,8 +26,8 @@ export class DagService {
   ) {}
 
   async validate(tenantId: string, input: unknown): Promise<{ valid: boolean; errors: SpecError[]; spec?: DagSpec }> {
-    const connections = await this.deps.prisma.connection.findMany({ where: { tenantId }, select: { connId: true } });
-    return validateDagSpec(input, { connections: new Set(connections.map((c) => c.connId)) });
+    const connections = await this.deps.prisma.connection.findMany({ where: { tenantId }, select: { connId: true, type: true } });
+    return validateDagSpec(input, { connections: new Map(connections.map((c) => [c.connId, c.type])) });
   }
 
   /**
@@ -53,6 +53,7 @@ export class DagService {
         schedule: spec.schedule,
         timezone: spec.timezone,
         tags: spec.tags,
+        triggers: spec.triggers as object[],
       };
       if (!existing) {
         const next = nextRunFor(spec, null, now);

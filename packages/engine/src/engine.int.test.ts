@@ -1,3 +1,4 @@
+import { DEV_KEYRING_VALUE, parseKeyring } from '@tower/secrets';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { loadConfig } from '@tower/config';
 import { createTestDatabase, type PrismaClient } from '@tower/db';
@@ -26,7 +27,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     db = await createTestDatabase('engine');
     prisma = db.prisma;
     const logger = createLogger('engine-test', { level: 'warn' });
-    engine = createEngine({ prisma, queue: new TaskQueue(redis, prefix), events: new EventPublisher(redis, prefix), logger, clock: () => new Date() });
+    engine = createEngine({ prisma, queue: new TaskQueue(redis, prefix), events: new EventPublisher(redis, prefix), logger, clock: () => new Date(), keyring: parseKeyring(DEV_KEYRING_VALUE) });
     const config = loadConfig({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '100', WORKER_CONCURRENCY: '4' });
     worker = await startWorker(config, logger);
     scheduler = await startScheduler(config, logger);

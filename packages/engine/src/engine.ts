@@ -1,5 +1,7 @@
 import { BackfillService } from './backfill-service.js';
+import { ConnectionService } from './connection-service.js';
 import { DagService } from './dag-service.js';
+import { FileTriggers } from './file-triggers.js';
 import type { EngineDeps } from './deps.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunOperations } from './run-operations.js';
@@ -17,6 +19,8 @@ export interface Engine {
   backfills: BackfillService;
   execution: TaskExecution;
   scheduler: Scheduler;
+  connections: ConnectionService;
+  fileTriggers: FileTriggers;
 }
 
 /** Wires the engine's services around one shared set of resources. */
@@ -29,5 +33,7 @@ export function createEngine(deps: EngineDeps, schedulerOptions: Partial<Schedul
   const scheduler = new Scheduler(deps, specs, lifecycle, schedulerOptions);
   const operations = new RunOperations(deps, specs, lifecycle, runs);
   const backfills = new BackfillService(deps, dags, lifecycle, operations);
-  return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills };
+  const connections = new ConnectionService(deps);
+  const fileTriggers = new FileTriggers(deps, connections, lifecycle);
+  return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills, connections, fileTriggers };
 }

@@ -10,3 +10,12 @@ export { TryLogger, type LogLevel } from './try-logger.js';
 export { runSnapshot, taskSnapshot, runEvent, taskEvent } from './snapshots.js';
 export { RunOperations, type ClearOptions } from './run-operations.js';
 export { BackfillService, BACKFILL_PRIORITY, MAX_BACKFILL_RUNS, type Reprocess, type BackfillResult } from './backfill-service.js';
+export {
+  ConnectionService,
+  type ConnectionView,
+  type ResolvedConnectionRecord,
+  type CreateConnectionInput,
+  type UpdateConnectionInput,
+  type RotationResult,
+} from './connection-service.js';
+export { FileTriggers, type ObjectLister, type ListedObject, type TriggerPollStats } from './file-triggers.js';

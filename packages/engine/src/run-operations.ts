@@ -56,7 +56,7 @@ export class RunOperations {
           where: { id: ti.id, state, tryNumber: ti.tryNumber },
           data:
             next === 'none'
-              ? { state: 'none', startedAt: null, endedAt: null, queuedAt: null, nextAttemptAt: null, maxTries: ti.tryNumber + task.retries + 1 }
+              ? { state: 'none', startedAt: null, endedAt: null, queuedAt: null, nextAttemptAt: null, rescheduleCount: 0, sensorStartedAt: null, maxTries: ti.tryNumber + task.retries + 1 }
               : { state: next, maxTries: ti.tryNumber + task.retries + 1 },
         });
         if (moved) {

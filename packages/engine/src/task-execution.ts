@@ -27,7 +27,11 @@ export interface StartedTry {
 
 export type TryOutcome =
   | { kind: 'success'; xcom: Record<string, unknown> }
-  | { kind: 'failure'; error: string; retryable: boolean; timedOut: boolean };
+  | { kind: 'failure'; error: string; retryable: boolean; timedOut: boolean }
+  /** A sensor in reschedule mode: the slot is given back and the same try is poked again at `at`. */
+  | { kind: 'reschedule'; at: Date; sensorStartedAt: Date }
+  /** The task ends `skipped` (a sensor's softFail timeout); not retried. */
+  | { kind: 'skipped'; reason: string };
 
 /**
  * The worker's side of a try: claim it (queued → running, compare-and-set on the try number, so a
@@ -53,8 +57,11 @@ export class TaskExecution {
         data: { state: 'running', tryNumber: payload.tryNumber, startedAt: now, endedAt: null, workerId, heartbeatAt: now },
       });
       if (!ti) return null;
-      await tx.taskTry.create({
-        data: { tenantId: ti.tenantId, taskInstanceId: ti.id, tryNumber: ti.tryNumber, state: 'running', workerId, startedAt: now },
+      // A rescheduled sensor pokes again under the same try number: its try row is reopened.
+      await tx.taskTry.upsert({
+        where: { taskInstanceId_tryNumber: { taskInstanceId: ti.id, tryNumber: ti.tryNumber } },
+        create: { tenantId: ti.tenantId, taskInstanceId: ti.id, tryNumber: ti.tryNumber, state: 'running', workerId, startedAt: now },
+        update: { state: 'running', workerId, endedAt: null, error: null },
       });
       return ti;
     });
@@ -76,7 +83,13 @@ export class TaskExecution {
     const now = this.deps.clock();
     const { ti, task, run, tryNumber } = started;
     const next = this.nextState(started, outcome, now);
-    const error = outcome.kind === 'failure' ? outcome.error : null;
+    const error = outcome.kind === 'failure' ? outcome.error : outcome.kind === 'skipped' ? outcome.reason : null;
+    const rescheduled = outcome.kind === 'reschedule';
+    // A reschedule hands the try number back (the next poke claims the same try) and keeps the
+    // sensor's start so its timeout counts across reschedules; any other end resets both.
+    const sensorFields = rescheduled
+      ? { tryNumber: tryNumber - 1, rescheduleCount: { increment: 1 }, sensorStartedAt: outcome.sensorStartedAt, workerId: null }
+      : { rescheduleCount: 0, sensorStartedAt: null };
 
     const moved = await this.deps.prisma.$transaction(async (tx) => {
       const [updated] = await tx.taskInstance.updateManyAndReturn({
@@ -86,6 +99,7 @@ export class TaskExecution {
           endedAt: now,
           nextAttemptAt: next.retryAt,
           heartbeatAt: null,
+          ...sensorFields,
         },
       });
       if (!updated) {
@@ -140,6 +154,8 @@ export class TaskExecution {
 
   private nextState(started: StartedTry, outcome: TryOutcome, now: Date): { state: TaskState; retryAt: Date | null } {
     if (outcome.kind === 'success') return { state: transition('running', { type: 'succeed' }).next, retryAt: null };
+    if (outcome.kind === 'reschedule') return { state: transition('running', { type: 'reschedule', at: outcome.at }).next, retryAt: outcome.at };
+    if (outcome.kind === 'skipped') return { state: transition('running', { type: 'skip' }).next, retryAt: null };
     const { task, run, tryNumber, ti } = started;
     return decideFailedTry({
       task,

@@ -58,3 +58,13 @@ export function parseKeyring(value: string): Keyring {
  * the API refuses to start without TOWER_ENCRYPTION_KEYS when NODE_ENV=production.
  */
 export const DEV_KEYRING_VALUE = `dev:${Buffer.alloc(32, 7).toString('base64')}`;
+
+/**
+ * The keyring a process runs with: TOWER_ENCRYPTION_KEYS, or the development key outside
+ * production. In production a missing key is a startup error, never a silent default.
+ */
+export function keyringFromEnv(value: string | undefined, nodeEnv: string | undefined): Keyring {
+  if (value && value.trim() !== '') return parseKeyring(value);
+  if (nodeEnv === 'production') throw new KeyringError('TOWER_ENCRYPTION_KEYS is required in production (keyId:base64 of 32 random bytes)');
+  return parseKeyring(DEV_KEYRING_VALUE);
+}

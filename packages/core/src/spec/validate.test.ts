@@ -60,7 +60,7 @@ tasks:
     triggerRule: all_done
     with: { channels: [ops], message: "{{ dag_id }} {{ ds }} finished" }
 `;
-const connections = new Set(['sales_s3', 'sales_snowflake']);
+const connections = new Set(['sales_s3', 'sales_snowflake', 'ops']);
 
 describe('validateDagSpec: normalisation', () => {
   it('accepts the reference pipeline and resolves every task arg (task → defaultArgs → Tower default)', () => {
@@ -273,6 +273,35 @@ describe('validateDagSpec: connections', () => {
   });
   it('checks against an empty set', () => {
     expect(errorsOf(spec, { connections: new Set() })).toHaveLength(3);
+  });
+  it('with types (a Map), checks that each reference is of the type its user needs', () => {
+    const typed = new Map([
+      ['lake', 's3'],
+      ['wh', 'snowflake'],
+      ['mail', 'smtp'],
+      ['hook', 'http'],
+    ]);
+    const mixed = dag(
+      [
+        { taskId: 's', type: 's3.keySensor', connection: 'wh', with: { bucket: 'b', key: 'k' } },
+        { taskId: 'l', type: 'snowflake.load', dependsOn: ['s'], with: { connection: 'wh', table: 'T', s3Connection: 'mail' } },
+        { taskId: 'n', type: 'notify', dependsOn: ['l'], with: { channels: ['mail', 'hook', 'lake', 'missing'] } },
+      ],
+      { triggers: [{ type: 's3.objectCreated', connection: 'hook', bucket: 'b', key: 'k' }] },
+    );
+    expect(errorsOf(mixed, { connections: typed })).toEqual([
+      { path: 'triggers[0].connection', message: 'connection "hook" is a http connection; this needs s3' },
+      { path: 'tasks[0].connection', message: 'connection "wh" is a snowflake connection; this needs s3' },
+      { path: 'tasks[1].with.s3Connection', message: 'connection "mail" is a smtp connection; this needs s3' },
+      { path: 'tasks[2].with.channels[2]', message: 'connection "lake" is a s3 connection; this needs smtp or http' },
+      { path: 'tasks[2].with.channels[3]', message: 'unknown connection "missing"' },
+    ]);
+  });
+  it('leaves templated connection names to run time', () => {
+    const templated = dag([{ taskId: 's', type: 's3.keySensor', with: { bucket: 'b', key: 'k', connection: '{{ params.conn }}' } }], {
+      params: { conn: { type: 'string', default: 'lake' } },
+    });
+    expect(errorsOf(templated, { connections: new Set() })).toEqual([]);
   });
 });
 

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { OPERATOR_CONNECTION_TYPES } from '../connections/connection-schemas.js';
 import { findCycles } from './graph.js';
 import { isTaskType, OPERATOR_WITH_SCHEMAS, TASK_TYPES } from './operator-schemas.js';
 import { paramSpecErrors } from './params.js';
@@ -10,8 +11,8 @@ export type { SpecError } from './spec-error.js';
 export { formatPath } from './spec-error.js';
 
 export interface SpecValidationContext {
-  /** The tenant's connection ids; null or undefined = connection references are not checked. */
-  connections?: ReadonlySet<string> | null;
+  /** The tenant's connection ids (a Map also checks each one's type); null or undefined = not checked. */
+  connections?: ReadonlySet<string> | ReadonlyMap<string, string> | null;
   limits?: { maxTasks?: number; maxSpecBytes?: number };
 }
 
@@ -91,16 +92,30 @@ function crossTaskErrors(entries: TaskEntry[], firstIndex: Map<string, number>):
   return errors;
 }
 
-function connectionErrors(entries: TaskEntry[], raw: Record<string, unknown>, known: ReadonlySet<string>): SpecError[] {
+/**
+ * Connection references: the task's `connection`, `with.connection`, `with.s3Connection`, notify
+ * `with.channels` and trigger connections must name a connection of the tenant; when the caller
+ * passes types (a Map), each must also be of the type its user needs.
+ */
+function connectionErrors(entries: TaskEntry[], raw: Record<string, unknown>, known: ReadonlySet<string> | ReadonlyMap<string, string>): SpecError[] {
   const errors: SpecError[] = [];
-  const check = (name: unknown, path: string) => {
-    if (typeof name === 'string' && name !== '' && !known.has(name)) errors.push({ path, message: `unknown connection "${name}"` });
+  const typeOf = (name: string): string | undefined => (known instanceof Map ? known.get(name) : undefined);
+  const check = (name: unknown, path: string, expected?: readonly string[]) => {
+    if (typeof name !== 'string' || name === '' || name.includes('{{')) return;
+    if (!known.has(name)) return void errors.push({ path, message: `unknown connection "${name}"` });
+    const actual = typeOf(name);
+    if (expected && actual && !expected.includes(actual)) errors.push({ path, message: `connection "${name}" is a ${actual} connection; this needs ${expected.join(' or ')}` });
   };
   for (const e of entries) {
-    check(e.raw.connection, `tasks[${e.index}].connection`);
-    if (isPlainObject(e.raw.with)) check(e.raw.with.connection, `tasks[${e.index}].with.connection`);
+    const type = typeof e.raw.type === 'string' ? e.raw.type : '';
+    const own = OPERATOR_CONNECTION_TYPES[type];
+    check(e.raw.connection, `tasks[${e.index}].connection`, own ? [own] : undefined);
+    if (!isPlainObject(e.raw.with)) continue;
+    check(e.raw.with.connection, `tasks[${e.index}].with.connection`, own ? [own] : undefined);
+    check(e.raw.with.s3Connection, `tasks[${e.index}].with.s3Connection`, ['s3']);
+    if (Array.isArray(e.raw.with.channels)) e.raw.with.channels.forEach((c, i) => check(c, `tasks[${e.index}].with.channels[${i}]`, ['smtp', 'http']));
   }
-  if (Array.isArray(raw.triggers)) raw.triggers.forEach((t, i) => isPlainObject(t) && check(t.connection, `triggers[${i}].connection`));
+  if (Array.isArray(raw.triggers)) raw.triggers.forEach((t, i) => isPlainObject(t) && check(t.connection, `triggers[${i}].connection`, ['s3']));
   return errors;
 }
 

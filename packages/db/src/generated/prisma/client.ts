@@ -126,3 +126,9 @@ export type Alert = Prisma.AlertModel
  * Every mutation: who, what, when, from where.
  */
 export type AuditLog = Prisma.AuditLogModel
+/**
+ * Model S3TriggerObject
+ * Objects seen by a DAG's `s3.objectCreated` trigger: one row per (trigger, key, ETag), so an object
+ * starts exactly one run, across scheduler restarts and replicas.
+ */
+export type S3TriggerObject = Prisma.S3TriggerObjectModel

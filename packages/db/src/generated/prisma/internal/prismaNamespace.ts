@@ -413,7 +413,8 @@ export const ModelName = {
   Pool: 'Pool',
   AlertRule: 'AlertRule',
   Alert: 'Alert',
-  AuditLog: 'AuditLog'
+  AuditLog: 'AuditLog',
+  S3TriggerObject: 'S3TriggerObject'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -429,7 +430,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "tenant" | "user" | "membership" | "session" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertRule" | "alert" | "auditLog"
+    modelProps: "tenant" | "user" | "membership" | "session" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertRule" | "alert" | "auditLog" | "s3TriggerObject"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1691,6 +1692,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    S3TriggerObject: {
+      payload: Prisma.$S3TriggerObjectPayload<ExtArgs>
+      fields: Prisma.S3TriggerObjectFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.S3TriggerObjectFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.S3TriggerObjectFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>
+        }
+        findFirst: {
+          args: Prisma.S3TriggerObjectFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.S3TriggerObjectFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>
+        }
+        findMany: {
+          args: Prisma.S3TriggerObjectFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>[]
+        }
+        create: {
+          args: Prisma.S3TriggerObjectCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>
+        }
+        createMany: {
+          args: Prisma.S3TriggerObjectCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.S3TriggerObjectCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>[]
+        }
+        delete: {
+          args: Prisma.S3TriggerObjectDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>
+        }
+        update: {
+          args: Prisma.S3TriggerObjectUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>
+        }
+        deleteMany: {
+          args: Prisma.S3TriggerObjectDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.S3TriggerObjectUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.S3TriggerObjectUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>[]
+        }
+        upsert: {
+          args: Prisma.S3TriggerObjectUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$S3TriggerObjectPayload>
+        }
+        aggregate: {
+          args: Prisma.S3TriggerObjectAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateS3TriggerObject>
+        }
+        groupBy: {
+          args: Prisma.S3TriggerObjectGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.S3TriggerObjectGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.S3TriggerObjectCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.S3TriggerObjectCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -1802,6 +1877,7 @@ export const DagScalarFieldEnum = {
   latestVersion: 'latestVersion',
   nextLogicalDate: 'nextLogicalDate',
   nextDueAt: 'nextDueAt',
+  triggers: 'triggers',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -1865,6 +1941,8 @@ export const TaskInstanceScalarFieldEnum = {
   nextAttemptAt: 'nextAttemptAt',
   workerId: 'workerId',
   heartbeatAt: 'heartbeatAt',
+  sensorStartedAt: 'sensorStartedAt',
+  rescheduleCount: 'rescheduleCount',
   updatedAt: 'updatedAt'
 } as const
 
@@ -1991,6 +2069,23 @@ export const AuditLogScalarFieldEnum = {
 } as const
 
 export type AuditLogScalarFieldEnum = (typeof AuditLogScalarFieldEnum)[keyof typeof AuditLogScalarFieldEnum]
+
+
+export const S3TriggerObjectScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  dagPk: 'dagPk',
+  connId: 'connId',
+  bucket: 'bucket',
+  key: 'key',
+  etag: 'etag',
+  size: 'size',
+  lastModified: 'lastModified',
+  dagRunId: 'dagRunId',
+  seenAt: 'seenAt'
+} as const
+
+export type S3TriggerObjectScalarFieldEnum = (typeof S3TriggerObjectScalarFieldEnum)[keyof typeof S3TriggerObjectScalarFieldEnum]
 
 
 export const SortOrder = {
@@ -2367,6 +2462,7 @@ export type GlobalOmitConfig = {
   alertRule?: Prisma.AlertRuleOmit
   alert?: Prisma.AlertOmit
   auditLog?: Prisma.AuditLogOmit
+  s3TriggerObject?: Prisma.S3TriggerObjectOmit
 }
 
 /* Types for Logging */

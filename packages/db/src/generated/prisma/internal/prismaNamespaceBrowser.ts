@@ -67,7 +67,8 @@ export const ModelName = {
   Pool: 'Pool',
   AlertRule: 'AlertRule',
   Alert: 'Alert',
-  AuditLog: 'AuditLog'
+  AuditLog: 'AuditLog',
+  S3TriggerObject: 'S3TriggerObject'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -158,6 +159,7 @@ export const DagScalarFieldEnum = {
   latestVersion: 'latestVersion',
   nextLogicalDate: 'nextLogicalDate',
   nextDueAt: 'nextDueAt',
+  triggers: 'triggers',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
 } as const
@@ -221,6 +223,8 @@ export const TaskInstanceScalarFieldEnum = {
   nextAttemptAt: 'nextAttemptAt',
   workerId: 'workerId',
   heartbeatAt: 'heartbeatAt',
+  sensorStartedAt: 'sensorStartedAt',
+  rescheduleCount: 'rescheduleCount',
   updatedAt: 'updatedAt'
 } as const
 
@@ -347,6 +351,23 @@ export const AuditLogScalarFieldEnum = {
 } as const
 
 export type AuditLogScalarFieldEnum = (typeof AuditLogScalarFieldEnum)[keyof typeof AuditLogScalarFieldEnum]
+
+
+export const S3TriggerObjectScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  dagPk: 'dagPk',
+  connId: 'connId',
+  bucket: 'bucket',
+  key: 'key',
+  etag: 'etag',
+  size: 'size',
+  lastModified: 'lastModified',
+  dagRunId: 'dagRunId',
+  seenAt: 'seenAt'
+} as const
+
+export type S3TriggerObjectScalarFieldEnum = (typeof S3TriggerObjectScalarFieldEnum)[keyof typeof S3TriggerObjectScalarFieldEnum]
 
 
 export const SortOrder = {

@@ -76,6 +76,7 @@ export type DagCountAggregateOutputType = {
   latestVersion: number
   nextLogicalDate: number
   nextDueAt: number
+  triggers: number
   createdAt: number
   updatedAt: number
   _all: number
@@ -132,6 +133,7 @@ export type DagCountAggregateInputType = {
   latestVersion?: true
   nextLogicalDate?: true
   nextDueAt?: true
+  triggers?: true
   createdAt?: true
   updatedAt?: true
   _all?: true
@@ -235,6 +237,7 @@ export type DagGroupByOutputType = {
   latestVersion: number
   nextLogicalDate: Date | null
   nextDueAt: Date | null
+  triggers: runtime.JsonValue
   createdAt: Date
   updatedAt: Date
   _count: DagCountAggregateOutputType | null
@@ -274,11 +277,13 @@ export type DagWhereInput = {
   latestVersion?: Prisma.IntFilter<"Dag"> | number
   nextLogicalDate?: Prisma.DateTimeNullableFilter<"Dag"> | Date | string | null
   nextDueAt?: Prisma.DateTimeNullableFilter<"Dag"> | Date | string | null
+  triggers?: Prisma.JsonFilter<"Dag">
   createdAt?: Prisma.DateTimeFilter<"Dag"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Dag"> | Date | string
   tenant?: Prisma.XOR<Prisma.TenantScalarRelationFilter, Prisma.TenantWhereInput>
   versions?: Prisma.DagVersionListRelationFilter
   runs?: Prisma.DagRunListRelationFilter
+  s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
 }
 
 export type DagOrderByWithRelationInput = {
@@ -293,11 +298,13 @@ export type DagOrderByWithRelationInput = {
   latestVersion?: Prisma.SortOrder
   nextLogicalDate?: Prisma.SortOrderInput | Prisma.SortOrder
   nextDueAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  triggers?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   tenant?: Prisma.TenantOrderByWithRelationInput
   versions?: Prisma.DagVersionOrderByRelationAggregateInput
   runs?: Prisma.DagRunOrderByRelationAggregateInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectOrderByRelationAggregateInput
 }
 
 export type DagWhereUniqueInput = Prisma.AtLeast<{
@@ -316,11 +323,13 @@ export type DagWhereUniqueInput = Prisma.AtLeast<{
   latestVersion?: Prisma.IntFilter<"Dag"> | number
   nextLogicalDate?: Prisma.DateTimeNullableFilter<"Dag"> | Date | string | null
   nextDueAt?: Prisma.DateTimeNullableFilter<"Dag"> | Date | string | null
+  triggers?: Prisma.JsonFilter<"Dag">
   createdAt?: Prisma.DateTimeFilter<"Dag"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Dag"> | Date | string
   tenant?: Prisma.XOR<Prisma.TenantScalarRelationFilter, Prisma.TenantWhereInput>
   versions?: Prisma.DagVersionListRelationFilter
   runs?: Prisma.DagRunListRelationFilter
+  s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
 }, "id" | "tenantId_dagId">
 
 export type DagOrderByWithAggregationInput = {
@@ -335,6 +344,7 @@ export type DagOrderByWithAggregationInput = {
   latestVersion?: Prisma.SortOrder
   nextLogicalDate?: Prisma.SortOrderInput | Prisma.SortOrder
   nextDueAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  triggers?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.DagCountOrderByAggregateInput
@@ -359,6 +369,7 @@ export type DagScalarWhereWithAggregatesInput = {
   latestVersion?: Prisma.IntWithAggregatesFilter<"Dag"> | number
   nextLogicalDate?: Prisma.DateTimeNullableWithAggregatesFilter<"Dag"> | Date | string | null
   nextDueAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Dag"> | Date | string | null
+  triggers?: Prisma.JsonWithAggregatesFilter<"Dag">
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Dag"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"Dag"> | Date | string
 }
@@ -374,11 +385,13 @@ export type DagCreateInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
   tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateInput = {
@@ -393,10 +406,12 @@ export type DagUncheckedCreateInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagUpdateInput = {
@@ -410,11 +425,13 @@ export type DagUpdateInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateInput = {
@@ -429,10 +446,12 @@ export type DagUncheckedUpdateInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
 }
 
 export type DagCreateManyInput = {
@@ -447,6 +466,7 @@ export type DagCreateManyInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -462,6 +482,7 @@ export type DagUpdateManyMutationInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -478,6 +499,7 @@ export type DagUncheckedUpdateManyInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -517,6 +539,7 @@ export type DagCountOrderByAggregateInput = {
   latestVersion?: Prisma.SortOrder
   nextLogicalDate?: Prisma.SortOrder
   nextDueAt?: Prisma.SortOrder
+  triggers?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
@@ -647,6 +670,20 @@ export type DagUpdateOneRequiredWithoutRunsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DagUpdateToOneWithWhereWithoutRunsInput, Prisma.DagUpdateWithoutRunsInput>, Prisma.DagUncheckedUpdateWithoutRunsInput>
 }
 
+export type DagCreateNestedOneWithoutS3TriggerObjectsInput = {
+  create?: Prisma.XOR<Prisma.DagCreateWithoutS3TriggerObjectsInput, Prisma.DagUncheckedCreateWithoutS3TriggerObjectsInput>
+  connectOrCreate?: Prisma.DagCreateOrConnectWithoutS3TriggerObjectsInput
+  connect?: Prisma.DagWhereUniqueInput
+}
+
+export type DagUpdateOneRequiredWithoutS3TriggerObjectsNestedInput = {
+  create?: Prisma.XOR<Prisma.DagCreateWithoutS3TriggerObjectsInput, Prisma.DagUncheckedCreateWithoutS3TriggerObjectsInput>
+  connectOrCreate?: Prisma.DagCreateOrConnectWithoutS3TriggerObjectsInput
+  upsert?: Prisma.DagUpsertWithoutS3TriggerObjectsInput
+  connect?: Prisma.DagWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DagUpdateToOneWithWhereWithoutS3TriggerObjectsInput, Prisma.DagUpdateWithoutS3TriggerObjectsInput>, Prisma.DagUncheckedUpdateWithoutS3TriggerObjectsInput>
+}
+
 export type DagCreateWithoutTenantInput = {
   id?: string
   dagId: string
@@ -658,10 +695,12 @@ export type DagCreateWithoutTenantInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutTenantInput = {
@@ -675,10 +714,12 @@ export type DagUncheckedCreateWithoutTenantInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutTenantInput = {
@@ -722,6 +763,7 @@ export type DagScalarWhereInput = {
   latestVersion?: Prisma.IntFilter<"Dag"> | number
   nextLogicalDate?: Prisma.DateTimeNullableFilter<"Dag"> | Date | string | null
   nextDueAt?: Prisma.DateTimeNullableFilter<"Dag"> | Date | string | null
+  triggers?: Prisma.JsonFilter<"Dag">
   createdAt?: Prisma.DateTimeFilter<"Dag"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"Dag"> | Date | string
 }
@@ -737,10 +779,12 @@ export type DagCreateWithoutVersionsInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
   tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutVersionsInput = {
@@ -755,9 +799,11 @@ export type DagUncheckedCreateWithoutVersionsInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutVersionsInput = {
@@ -787,10 +833,12 @@ export type DagUpdateWithoutVersionsInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutVersionsInput = {
@@ -805,9 +853,11 @@ export type DagUncheckedUpdateWithoutVersionsInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
 }
 
 export type DagCreateWithoutRunsInput = {
@@ -821,10 +871,12 @@ export type DagCreateWithoutRunsInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
   tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutRunsInput = {
@@ -839,9 +891,11 @@ export type DagUncheckedCreateWithoutRunsInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutRunsInput = {
@@ -871,10 +925,12 @@ export type DagUpdateWithoutRunsInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutRunsInput = {
@@ -889,9 +945,103 @@ export type DagUncheckedUpdateWithoutRunsInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
+}
+
+export type DagCreateWithoutS3TriggerObjectsInput = {
+  id?: string
+  dagId: string
+  description?: string | null
+  schedule?: string | null
+  timezone?: string
+  tags?: Prisma.DagCreatetagsInput | string[]
+  paused?: boolean
+  latestVersion?: number
+  nextLogicalDate?: Date | string | null
+  nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
+  versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
+  runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
+}
+
+export type DagUncheckedCreateWithoutS3TriggerObjectsInput = {
+  id?: string
+  tenantId: string
+  dagId: string
+  description?: string | null
+  schedule?: string | null
+  timezone?: string
+  tags?: Prisma.DagCreatetagsInput | string[]
+  paused?: boolean
+  latestVersion?: number
+  nextLogicalDate?: Date | string | null
+  nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
+  runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
+}
+
+export type DagCreateOrConnectWithoutS3TriggerObjectsInput = {
+  where: Prisma.DagWhereUniqueInput
+  create: Prisma.XOR<Prisma.DagCreateWithoutS3TriggerObjectsInput, Prisma.DagUncheckedCreateWithoutS3TriggerObjectsInput>
+}
+
+export type DagUpsertWithoutS3TriggerObjectsInput = {
+  update: Prisma.XOR<Prisma.DagUpdateWithoutS3TriggerObjectsInput, Prisma.DagUncheckedUpdateWithoutS3TriggerObjectsInput>
+  create: Prisma.XOR<Prisma.DagCreateWithoutS3TriggerObjectsInput, Prisma.DagUncheckedCreateWithoutS3TriggerObjectsInput>
+  where?: Prisma.DagWhereInput
+}
+
+export type DagUpdateToOneWithWhereWithoutS3TriggerObjectsInput = {
+  where?: Prisma.DagWhereInput
+  data: Prisma.XOR<Prisma.DagUpdateWithoutS3TriggerObjectsInput, Prisma.DagUncheckedUpdateWithoutS3TriggerObjectsInput>
+}
+
+export type DagUpdateWithoutS3TriggerObjectsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  schedule?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.DagUpdatetagsInput | string[]
+  paused?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
+  versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
+  runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
+}
+
+export type DagUncheckedUpdateWithoutS3TriggerObjectsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  tenantId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  schedule?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.DagUpdatetagsInput | string[]
+  paused?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
+  runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
 }
 
 export type DagCreateManyTenantInput = {
@@ -905,6 +1055,7 @@ export type DagCreateManyTenantInput = {
   latestVersion?: number
   nextLogicalDate?: Date | string | null
   nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Date | string
   updatedAt?: Date | string
 }
@@ -920,10 +1071,12 @@ export type DagUpdateWithoutTenantInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutTenantInput = {
@@ -937,10 +1090,12 @@ export type DagUncheckedUpdateWithoutTenantInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateManyWithoutTenantInput = {
@@ -954,6 +1109,7 @@ export type DagUncheckedUpdateManyWithoutTenantInput = {
   latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
   nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
@@ -966,11 +1122,13 @@ export type DagUncheckedUpdateManyWithoutTenantInput = {
 export type DagCountOutputType = {
   versions: number
   runs: number
+  s3TriggerObjects: number
 }
 
 export type DagCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   versions?: boolean | DagCountOutputTypeCountVersionsArgs
   runs?: boolean | DagCountOutputTypeCountRunsArgs
+  s3TriggerObjects?: boolean | DagCountOutputTypeCountS3TriggerObjectsArgs
 }
 
 /**
@@ -997,6 +1155,13 @@ export type DagCountOutputTypeCountRunsArgs<ExtArgs extends runtime.Types.Extens
   where?: Prisma.DagRunWhereInput
 }
 
+/**
+ * DagCountOutputType without action
+ */
+export type DagCountOutputTypeCountS3TriggerObjectsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.S3TriggerObjectWhereInput
+}
+
 
 export type DagSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1010,11 +1175,13 @@ export type DagSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   latestVersion?: boolean
   nextLogicalDate?: boolean
   nextDueAt?: boolean
+  triggers?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   versions?: boolean | Prisma.Dag$versionsArgs<ExtArgs>
   runs?: boolean | Prisma.Dag$runsArgs<ExtArgs>
+  s3TriggerObjects?: boolean | Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>
   _count?: boolean | Prisma.DagCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["dag"]>
 
@@ -1030,6 +1197,7 @@ export type DagSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extension
   latestVersion?: boolean
   nextLogicalDate?: boolean
   nextDueAt?: boolean
+  triggers?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
@@ -1047,6 +1215,7 @@ export type DagSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extension
   latestVersion?: boolean
   nextLogicalDate?: boolean
   nextDueAt?: boolean
+  triggers?: boolean
   createdAt?: boolean
   updatedAt?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
@@ -1064,15 +1233,17 @@ export type DagSelectScalar = {
   latestVersion?: boolean
   nextLogicalDate?: boolean
   nextDueAt?: boolean
+  triggers?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type DagOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "dagId" | "description" | "schedule" | "timezone" | "tags" | "paused" | "latestVersion" | "nextLogicalDate" | "nextDueAt" | "createdAt" | "updatedAt", ExtArgs["result"]["dag"]>
+export type DagOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "dagId" | "description" | "schedule" | "timezone" | "tags" | "paused" | "latestVersion" | "nextLogicalDate" | "nextDueAt" | "triggers" | "createdAt" | "updatedAt", ExtArgs["result"]["dag"]>
 export type DagInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   versions?: boolean | Prisma.Dag$versionsArgs<ExtArgs>
   runs?: boolean | Prisma.Dag$runsArgs<ExtArgs>
+  s3TriggerObjects?: boolean | Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>
   _count?: boolean | Prisma.DagCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DagIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1088,6 +1259,7 @@ export type $DagPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     tenant: Prisma.$TenantPayload<ExtArgs>
     versions: Prisma.$DagVersionPayload<ExtArgs>[]
     runs: Prisma.$DagRunPayload<ExtArgs>[]
+    s3TriggerObjects: Prisma.$S3TriggerObjectPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1107,6 +1279,10 @@ export type $DagPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
      */
     nextLogicalDate: Date | null
     nextDueAt: Date | null
+    /**
+     * The latest version's `triggers` (s3.objectCreated), copied here so the scheduler finds them without reading specs.
+     */
+    triggers: runtime.JsonValue
     createdAt: Date
     updatedAt: Date
   }, ExtArgs["result"]["dag"]>
@@ -1506,6 +1682,7 @@ export interface Prisma__DagClient<T, Null = never, ExtArgs extends runtime.Type
   tenant<T extends Prisma.TenantDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TenantDefaultArgs<ExtArgs>>): Prisma.Prisma__TenantClient<runtime.Types.Result.GetResult<Prisma.$TenantPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   versions<T extends Prisma.Dag$versionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$versionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DagVersionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   runs<T extends Prisma.Dag$runsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$runsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DagRunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  s3TriggerObjects<T extends Prisma.Dag$s3TriggerObjectsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$S3TriggerObjectPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1546,6 +1723,7 @@ export interface DagFieldRefs {
   readonly latestVersion: Prisma.FieldRef<"Dag", 'Int'>
   readonly nextLogicalDate: Prisma.FieldRef<"Dag", 'DateTime'>
   readonly nextDueAt: Prisma.FieldRef<"Dag", 'DateTime'>
+  readonly triggers: Prisma.FieldRef<"Dag", 'Json'>
   readonly createdAt: Prisma.FieldRef<"Dag", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"Dag", 'DateTime'>
 }
@@ -1994,6 +2172,30 @@ export type Dag$runsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   take?: number
   skip?: number
   distinct?: Prisma.DagRunScalarFieldEnum | Prisma.DagRunScalarFieldEnum[]
+}
+
+/**
+ * Dag.s3TriggerObjects
+ */
+export type Dag$s3TriggerObjectsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the S3TriggerObject
+   */
+  select?: Prisma.S3TriggerObjectSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the S3TriggerObject
+   */
+  omit?: Prisma.S3TriggerObjectOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.S3TriggerObjectInclude<ExtArgs> | null
+  where?: Prisma.S3TriggerObjectWhereInput
+  orderBy?: Prisma.S3TriggerObjectOrderByWithRelationInput | Prisma.S3TriggerObjectOrderByWithRelationInput[]
+  cursor?: Prisma.S3TriggerObjectWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.S3TriggerObjectScalarFieldEnum | Prisma.S3TriggerObjectScalarFieldEnum[]
 }
 
 /**

@@ -30,12 +30,14 @@ export type TaskInstanceAvgAggregateOutputType = {
   tryNumber: number | null
   maxTries: number | null
   priorityWeight: number | null
+  rescheduleCount: number | null
 }
 
 export type TaskInstanceSumAggregateOutputType = {
   tryNumber: number | null
   maxTries: number | null
   priorityWeight: number | null
+  rescheduleCount: number | null
 }
 
 export type TaskInstanceMinAggregateOutputType = {
@@ -56,6 +58,8 @@ export type TaskInstanceMinAggregateOutputType = {
   nextAttemptAt: Date | null
   workerId: string | null
   heartbeatAt: Date | null
+  sensorStartedAt: Date | null
+  rescheduleCount: number | null
   updatedAt: Date | null
 }
 
@@ -77,6 +81,8 @@ export type TaskInstanceMaxAggregateOutputType = {
   nextAttemptAt: Date | null
   workerId: string | null
   heartbeatAt: Date | null
+  sensorStartedAt: Date | null
+  rescheduleCount: number | null
   updatedAt: Date | null
 }
 
@@ -98,6 +104,8 @@ export type TaskInstanceCountAggregateOutputType = {
   nextAttemptAt: number
   workerId: number
   heartbeatAt: number
+  sensorStartedAt: number
+  rescheduleCount: number
   updatedAt: number
   _all: number
 }
@@ -107,12 +115,14 @@ export type TaskInstanceAvgAggregateInputType = {
   tryNumber?: true
   maxTries?: true
   priorityWeight?: true
+  rescheduleCount?: true
 }
 
 export type TaskInstanceSumAggregateInputType = {
   tryNumber?: true
   maxTries?: true
   priorityWeight?: true
+  rescheduleCount?: true
 }
 
 export type TaskInstanceMinAggregateInputType = {
@@ -133,6 +143,8 @@ export type TaskInstanceMinAggregateInputType = {
   nextAttemptAt?: true
   workerId?: true
   heartbeatAt?: true
+  sensorStartedAt?: true
+  rescheduleCount?: true
   updatedAt?: true
 }
 
@@ -154,6 +166,8 @@ export type TaskInstanceMaxAggregateInputType = {
   nextAttemptAt?: true
   workerId?: true
   heartbeatAt?: true
+  sensorStartedAt?: true
+  rescheduleCount?: true
   updatedAt?: true
 }
 
@@ -175,6 +189,8 @@ export type TaskInstanceCountAggregateInputType = {
   nextAttemptAt?: true
   workerId?: true
   heartbeatAt?: true
+  sensorStartedAt?: true
+  rescheduleCount?: true
   updatedAt?: true
   _all?: true
 }
@@ -283,6 +299,8 @@ export type TaskInstanceGroupByOutputType = {
   nextAttemptAt: Date | null
   workerId: string | null
   heartbeatAt: Date | null
+  sensorStartedAt: Date | null
+  rescheduleCount: number
   updatedAt: Date
   _count: TaskInstanceCountAggregateOutputType | null
   _avg: TaskInstanceAvgAggregateOutputType | null
@@ -327,6 +345,8 @@ export type TaskInstanceWhereInput = {
   nextAttemptAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
   workerId?: Prisma.StringNullableFilter<"TaskInstance"> | string | null
   heartbeatAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
+  sensorStartedAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
+  rescheduleCount?: Prisma.IntFilter<"TaskInstance"> | number
   updatedAt?: Prisma.DateTimeFilter<"TaskInstance"> | Date | string
   dagRun?: Prisma.XOR<Prisma.DagRunScalarRelationFilter, Prisma.DagRunWhereInput>
   tries?: Prisma.TaskTryListRelationFilter
@@ -352,6 +372,8 @@ export type TaskInstanceOrderByWithRelationInput = {
   nextAttemptAt?: Prisma.SortOrderInput | Prisma.SortOrder
   workerId?: Prisma.SortOrderInput | Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  sensorStartedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  rescheduleCount?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   dagRun?: Prisma.DagRunOrderByWithRelationInput
   tries?: Prisma.TaskTryOrderByRelationAggregateInput
@@ -381,6 +403,8 @@ export type TaskInstanceWhereUniqueInput = Prisma.AtLeast<{
   nextAttemptAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
   workerId?: Prisma.StringNullableFilter<"TaskInstance"> | string | null
   heartbeatAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
+  sensorStartedAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
+  rescheduleCount?: Prisma.IntFilter<"TaskInstance"> | number
   updatedAt?: Prisma.DateTimeFilter<"TaskInstance"> | Date | string
   dagRun?: Prisma.XOR<Prisma.DagRunScalarRelationFilter, Prisma.DagRunWhereInput>
   tries?: Prisma.TaskTryListRelationFilter
@@ -406,6 +430,8 @@ export type TaskInstanceOrderByWithAggregationInput = {
   nextAttemptAt?: Prisma.SortOrderInput | Prisma.SortOrder
   workerId?: Prisma.SortOrderInput | Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  sensorStartedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  rescheduleCount?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.TaskInstanceCountOrderByAggregateInput
   _avg?: Prisma.TaskInstanceAvgOrderByAggregateInput
@@ -435,6 +461,8 @@ export type TaskInstanceScalarWhereWithAggregatesInput = {
   nextAttemptAt?: Prisma.DateTimeNullableWithAggregatesFilter<"TaskInstance"> | Date | string | null
   workerId?: Prisma.StringNullableWithAggregatesFilter<"TaskInstance"> | string | null
   heartbeatAt?: Prisma.DateTimeNullableWithAggregatesFilter<"TaskInstance"> | Date | string | null
+  sensorStartedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"TaskInstance"> | Date | string | null
+  rescheduleCount?: Prisma.IntWithAggregatesFilter<"TaskInstance"> | number
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"TaskInstance"> | Date | string
 }
 
@@ -455,6 +483,8 @@ export type TaskInstanceCreateInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   dagRun: Prisma.DagRunCreateNestedOneWithoutTaskInstancesInput
   tries?: Prisma.TaskTryCreateNestedManyWithoutTaskInstanceInput
@@ -480,6 +510,8 @@ export type TaskInstanceUncheckedCreateInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   tries?: Prisma.TaskTryUncheckedCreateNestedManyWithoutTaskInstanceInput
   logs?: Prisma.TaskLogUncheckedCreateNestedManyWithoutTaskInstanceInput
@@ -503,6 +535,8 @@ export type TaskInstanceUpdateInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dagRun?: Prisma.DagRunUpdateOneRequiredWithoutTaskInstancesNestedInput
   tries?: Prisma.TaskTryUpdateManyWithoutTaskInstanceNestedInput
@@ -528,6 +562,8 @@ export type TaskInstanceUncheckedUpdateInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tries?: Prisma.TaskTryUncheckedUpdateManyWithoutTaskInstanceNestedInput
   logs?: Prisma.TaskLogUncheckedUpdateManyWithoutTaskInstanceNestedInput
@@ -552,6 +588,8 @@ export type TaskInstanceCreateManyInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
 }
 
@@ -572,6 +610,8 @@ export type TaskInstanceUpdateManyMutationInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -593,6 +633,8 @@ export type TaskInstanceUncheckedUpdateManyInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -629,6 +671,8 @@ export type TaskInstanceCountOrderByAggregateInput = {
   nextAttemptAt?: Prisma.SortOrder
   workerId?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
+  sensorStartedAt?: Prisma.SortOrder
+  rescheduleCount?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -636,6 +680,7 @@ export type TaskInstanceAvgOrderByAggregateInput = {
   tryNumber?: Prisma.SortOrder
   maxTries?: Prisma.SortOrder
   priorityWeight?: Prisma.SortOrder
+  rescheduleCount?: Prisma.SortOrder
 }
 
 export type TaskInstanceMaxOrderByAggregateInput = {
@@ -656,6 +701,8 @@ export type TaskInstanceMaxOrderByAggregateInput = {
   nextAttemptAt?: Prisma.SortOrder
   workerId?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
+  sensorStartedAt?: Prisma.SortOrder
+  rescheduleCount?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -677,6 +724,8 @@ export type TaskInstanceMinOrderByAggregateInput = {
   nextAttemptAt?: Prisma.SortOrder
   workerId?: Prisma.SortOrder
   heartbeatAt?: Prisma.SortOrder
+  sensorStartedAt?: Prisma.SortOrder
+  rescheduleCount?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -684,6 +733,7 @@ export type TaskInstanceSumOrderByAggregateInput = {
   tryNumber?: Prisma.SortOrder
   maxTries?: Prisma.SortOrder
   priorityWeight?: Prisma.SortOrder
+  rescheduleCount?: Prisma.SortOrder
 }
 
 export type TaskInstanceScalarRelationFilter = {
@@ -796,6 +846,8 @@ export type TaskInstanceCreateWithoutDagRunInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   tries?: Prisma.TaskTryCreateNestedManyWithoutTaskInstanceInput
   logs?: Prisma.TaskLogCreateNestedManyWithoutTaskInstanceInput
@@ -819,6 +871,8 @@ export type TaskInstanceUncheckedCreateWithoutDagRunInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   tries?: Prisma.TaskTryUncheckedCreateNestedManyWithoutTaskInstanceInput
   logs?: Prisma.TaskLogUncheckedCreateNestedManyWithoutTaskInstanceInput
@@ -872,6 +926,8 @@ export type TaskInstanceScalarWhereInput = {
   nextAttemptAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
   workerId?: Prisma.StringNullableFilter<"TaskInstance"> | string | null
   heartbeatAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
+  sensorStartedAt?: Prisma.DateTimeNullableFilter<"TaskInstance"> | Date | string | null
+  rescheduleCount?: Prisma.IntFilter<"TaskInstance"> | number
   updatedAt?: Prisma.DateTimeFilter<"TaskInstance"> | Date | string
 }
 
@@ -892,6 +948,8 @@ export type TaskInstanceCreateWithoutTriesInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   dagRun: Prisma.DagRunCreateNestedOneWithoutTaskInstancesInput
   logs?: Prisma.TaskLogCreateNestedManyWithoutTaskInstanceInput
@@ -916,6 +974,8 @@ export type TaskInstanceUncheckedCreateWithoutTriesInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   logs?: Prisma.TaskLogUncheckedCreateNestedManyWithoutTaskInstanceInput
   xcoms?: Prisma.XComUncheckedCreateNestedManyWithoutTaskInstanceInput
@@ -954,6 +1014,8 @@ export type TaskInstanceUpdateWithoutTriesInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dagRun?: Prisma.DagRunUpdateOneRequiredWithoutTaskInstancesNestedInput
   logs?: Prisma.TaskLogUpdateManyWithoutTaskInstanceNestedInput
@@ -978,6 +1040,8 @@ export type TaskInstanceUncheckedUpdateWithoutTriesInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   logs?: Prisma.TaskLogUncheckedUpdateManyWithoutTaskInstanceNestedInput
   xcoms?: Prisma.XComUncheckedUpdateManyWithoutTaskInstanceNestedInput
@@ -1000,6 +1064,8 @@ export type TaskInstanceCreateWithoutLogsInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   dagRun: Prisma.DagRunCreateNestedOneWithoutTaskInstancesInput
   tries?: Prisma.TaskTryCreateNestedManyWithoutTaskInstanceInput
@@ -1024,6 +1090,8 @@ export type TaskInstanceUncheckedCreateWithoutLogsInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   tries?: Prisma.TaskTryUncheckedCreateNestedManyWithoutTaskInstanceInput
   xcoms?: Prisma.XComUncheckedCreateNestedManyWithoutTaskInstanceInput
@@ -1062,6 +1130,8 @@ export type TaskInstanceUpdateWithoutLogsInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dagRun?: Prisma.DagRunUpdateOneRequiredWithoutTaskInstancesNestedInput
   tries?: Prisma.TaskTryUpdateManyWithoutTaskInstanceNestedInput
@@ -1086,6 +1156,8 @@ export type TaskInstanceUncheckedUpdateWithoutLogsInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tries?: Prisma.TaskTryUncheckedUpdateManyWithoutTaskInstanceNestedInput
   xcoms?: Prisma.XComUncheckedUpdateManyWithoutTaskInstanceNestedInput
@@ -1108,6 +1180,8 @@ export type TaskInstanceCreateWithoutXcomsInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   dagRun: Prisma.DagRunCreateNestedOneWithoutTaskInstancesInput
   tries?: Prisma.TaskTryCreateNestedManyWithoutTaskInstanceInput
@@ -1132,6 +1206,8 @@ export type TaskInstanceUncheckedCreateWithoutXcomsInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
   tries?: Prisma.TaskTryUncheckedCreateNestedManyWithoutTaskInstanceInput
   logs?: Prisma.TaskLogUncheckedCreateNestedManyWithoutTaskInstanceInput
@@ -1170,6 +1246,8 @@ export type TaskInstanceUpdateWithoutXcomsInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dagRun?: Prisma.DagRunUpdateOneRequiredWithoutTaskInstancesNestedInput
   tries?: Prisma.TaskTryUpdateManyWithoutTaskInstanceNestedInput
@@ -1194,6 +1272,8 @@ export type TaskInstanceUncheckedUpdateWithoutXcomsInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tries?: Prisma.TaskTryUncheckedUpdateManyWithoutTaskInstanceNestedInput
   logs?: Prisma.TaskLogUncheckedUpdateManyWithoutTaskInstanceNestedInput
@@ -1216,6 +1296,8 @@ export type TaskInstanceCreateManyDagRunInput = {
   nextAttemptAt?: Date | string | null
   workerId?: string | null
   heartbeatAt?: Date | string | null
+  sensorStartedAt?: Date | string | null
+  rescheduleCount?: number
   updatedAt?: Date | string
 }
 
@@ -1236,6 +1318,8 @@ export type TaskInstanceUpdateWithoutDagRunInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tries?: Prisma.TaskTryUpdateManyWithoutTaskInstanceNestedInput
   logs?: Prisma.TaskLogUpdateManyWithoutTaskInstanceNestedInput
@@ -1259,6 +1343,8 @@ export type TaskInstanceUncheckedUpdateWithoutDagRunInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   tries?: Prisma.TaskTryUncheckedUpdateManyWithoutTaskInstanceNestedInput
   logs?: Prisma.TaskLogUncheckedUpdateManyWithoutTaskInstanceNestedInput
@@ -1282,6 +1368,8 @@ export type TaskInstanceUncheckedUpdateManyWithoutDagRunInput = {
   nextAttemptAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   workerId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   heartbeatAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  sensorStartedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  rescheduleCount?: Prisma.IntFieldUpdateOperationsInput | number
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1352,6 +1440,8 @@ export type TaskInstanceSelect<ExtArgs extends runtime.Types.Extensions.Internal
   nextAttemptAt?: boolean
   workerId?: boolean
   heartbeatAt?: boolean
+  sensorStartedAt?: boolean
+  rescheduleCount?: boolean
   updatedAt?: boolean
   dagRun?: boolean | Prisma.DagRunDefaultArgs<ExtArgs>
   tries?: boolean | Prisma.TaskInstance$triesArgs<ExtArgs>
@@ -1378,6 +1468,8 @@ export type TaskInstanceSelectCreateManyAndReturn<ExtArgs extends runtime.Types.
   nextAttemptAt?: boolean
   workerId?: boolean
   heartbeatAt?: boolean
+  sensorStartedAt?: boolean
+  rescheduleCount?: boolean
   updatedAt?: boolean
   dagRun?: boolean | Prisma.DagRunDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["taskInstance"]>
@@ -1400,6 +1492,8 @@ export type TaskInstanceSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.
   nextAttemptAt?: boolean
   workerId?: boolean
   heartbeatAt?: boolean
+  sensorStartedAt?: boolean
+  rescheduleCount?: boolean
   updatedAt?: boolean
   dagRun?: boolean | Prisma.DagRunDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["taskInstance"]>
@@ -1422,10 +1516,12 @@ export type TaskInstanceSelectScalar = {
   nextAttemptAt?: boolean
   workerId?: boolean
   heartbeatAt?: boolean
+  sensorStartedAt?: boolean
+  rescheduleCount?: boolean
   updatedAt?: boolean
 }
 
-export type TaskInstanceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "dagRunId" | "dagId" | "taskId" | "operator" | "state" | "tryNumber" | "maxTries" | "pool" | "priorityWeight" | "queuedAt" | "startedAt" | "endedAt" | "nextAttemptAt" | "workerId" | "heartbeatAt" | "updatedAt", ExtArgs["result"]["taskInstance"]>
+export type TaskInstanceOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "dagRunId" | "dagId" | "taskId" | "operator" | "state" | "tryNumber" | "maxTries" | "pool" | "priorityWeight" | "queuedAt" | "startedAt" | "endedAt" | "nextAttemptAt" | "workerId" | "heartbeatAt" | "sensorStartedAt" | "rescheduleCount" | "updatedAt", ExtArgs["result"]["taskInstance"]>
 export type TaskInstanceInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   dagRun?: boolean | Prisma.DagRunDefaultArgs<ExtArgs>
   tries?: boolean | Prisma.TaskInstance$triesArgs<ExtArgs>
@@ -1472,6 +1568,14 @@ export type $TaskInstancePayload<ExtArgs extends runtime.Types.Extensions.Intern
     nextAttemptAt: Date | null
     workerId: string | null
     heartbeatAt: Date | null
+    /**
+     * Sensors: when the first poke of the current try started; timeoutSeconds counts from here across reschedules.
+     */
+    sensorStartedAt: Date | null
+    /**
+     * Sensors: reschedules of the current try so far (poke backoff).
+     */
+    rescheduleCount: number
     updatedAt: Date
   }, ExtArgs["result"]["taskInstance"]>
   composites: {}
@@ -1917,6 +2021,8 @@ export interface TaskInstanceFieldRefs {
   readonly nextAttemptAt: Prisma.FieldRef<"TaskInstance", 'DateTime'>
   readonly workerId: Prisma.FieldRef<"TaskInstance", 'String'>
   readonly heartbeatAt: Prisma.FieldRef<"TaskInstance", 'DateTime'>
+  readonly sensorStartedAt: Prisma.FieldRef<"TaskInstance", 'DateTime'>
+  readonly rescheduleCount: Prisma.FieldRef<"TaskInstance", 'Int'>
   readonly updatedAt: Prisma.FieldRef<"TaskInstance", 'DateTime'>
 }
     

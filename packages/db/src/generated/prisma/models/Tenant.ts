@@ -225,6 +225,7 @@ export type TenantWhereInput = {
   alertRules?: Prisma.AlertRuleListRelationFilter
   alerts?: Prisma.AlertListRelationFilter
   auditLogs?: Prisma.AuditLogListRelationFilter
+  s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
 }
 
 export type TenantOrderByWithRelationInput = {
@@ -242,6 +243,7 @@ export type TenantOrderByWithRelationInput = {
   alertRules?: Prisma.AlertRuleOrderByRelationAggregateInput
   alerts?: Prisma.AlertOrderByRelationAggregateInput
   auditLogs?: Prisma.AuditLogOrderByRelationAggregateInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectOrderByRelationAggregateInput
 }
 
 export type TenantWhereUniqueInput = Prisma.AtLeast<{
@@ -262,6 +264,7 @@ export type TenantWhereUniqueInput = Prisma.AtLeast<{
   alertRules?: Prisma.AlertRuleListRelationFilter
   alerts?: Prisma.AlertListRelationFilter
   auditLogs?: Prisma.AuditLogListRelationFilter
+  s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
 }, "id" | "slug">
 
 export type TenantOrderByWithAggregationInput = {
@@ -303,6 +306,7 @@ export type TenantCreateInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateInput = {
@@ -320,6 +324,7 @@ export type TenantUncheckedCreateInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUpdateInput = {
@@ -337,6 +342,7 @@ export type TenantUpdateInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateInput = {
@@ -354,6 +360,7 @@ export type TenantUncheckedUpdateInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateManyInput = {
@@ -559,6 +566,20 @@ export type TenantUpdateOneRequiredWithoutAuditLogsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.TenantUpdateToOneWithWhereWithoutAuditLogsInput, Prisma.TenantUpdateWithoutAuditLogsInput>, Prisma.TenantUncheckedUpdateWithoutAuditLogsInput>
 }
 
+export type TenantCreateNestedOneWithoutS3TriggerObjectsInput = {
+  create?: Prisma.XOR<Prisma.TenantCreateWithoutS3TriggerObjectsInput, Prisma.TenantUncheckedCreateWithoutS3TriggerObjectsInput>
+  connectOrCreate?: Prisma.TenantCreateOrConnectWithoutS3TriggerObjectsInput
+  connect?: Prisma.TenantWhereUniqueInput
+}
+
+export type TenantUpdateOneRequiredWithoutS3TriggerObjectsNestedInput = {
+  create?: Prisma.XOR<Prisma.TenantCreateWithoutS3TriggerObjectsInput, Prisma.TenantUncheckedCreateWithoutS3TriggerObjectsInput>
+  connectOrCreate?: Prisma.TenantCreateOrConnectWithoutS3TriggerObjectsInput
+  upsert?: Prisma.TenantUpsertWithoutS3TriggerObjectsInput
+  connect?: Prisma.TenantWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.TenantUpdateToOneWithWhereWithoutS3TriggerObjectsInput, Prisma.TenantUpdateWithoutS3TriggerObjectsInput>, Prisma.TenantUncheckedUpdateWithoutS3TriggerObjectsInput>
+}
+
 export type TenantCreateWithoutMembershipsInput = {
   id?: string
   slug: string
@@ -573,6 +594,7 @@ export type TenantCreateWithoutMembershipsInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutMembershipsInput = {
@@ -589,6 +611,7 @@ export type TenantUncheckedCreateWithoutMembershipsInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutMembershipsInput = {
@@ -621,6 +644,7 @@ export type TenantUpdateWithoutMembershipsInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutMembershipsInput = {
@@ -637,6 +661,7 @@ export type TenantUncheckedUpdateWithoutMembershipsInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutSessionsInput = {
@@ -653,6 +678,7 @@ export type TenantCreateWithoutSessionsInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutSessionsInput = {
@@ -669,6 +695,7 @@ export type TenantUncheckedCreateWithoutSessionsInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutSessionsInput = {
@@ -701,6 +728,7 @@ export type TenantUpdateWithoutSessionsInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutSessionsInput = {
@@ -717,6 +745,7 @@ export type TenantUncheckedUpdateWithoutSessionsInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutApiKeysInput = {
@@ -733,6 +762,7 @@ export type TenantCreateWithoutApiKeysInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutApiKeysInput = {
@@ -749,6 +779,7 @@ export type TenantUncheckedCreateWithoutApiKeysInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutApiKeysInput = {
@@ -781,6 +812,7 @@ export type TenantUpdateWithoutApiKeysInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutApiKeysInput = {
@@ -797,6 +829,7 @@ export type TenantUncheckedUpdateWithoutApiKeysInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutDagsInput = {
@@ -813,6 +846,7 @@ export type TenantCreateWithoutDagsInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutDagsInput = {
@@ -829,6 +863,7 @@ export type TenantUncheckedCreateWithoutDagsInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutDagsInput = {
@@ -861,6 +896,7 @@ export type TenantUpdateWithoutDagsInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutDagsInput = {
@@ -877,6 +913,7 @@ export type TenantUncheckedUpdateWithoutDagsInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutConnectionsInput = {
@@ -893,6 +930,7 @@ export type TenantCreateWithoutConnectionsInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutConnectionsInput = {
@@ -909,6 +947,7 @@ export type TenantUncheckedCreateWithoutConnectionsInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutConnectionsInput = {
@@ -941,6 +980,7 @@ export type TenantUpdateWithoutConnectionsInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutConnectionsInput = {
@@ -957,6 +997,7 @@ export type TenantUncheckedUpdateWithoutConnectionsInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutPoolsInput = {
@@ -973,6 +1014,7 @@ export type TenantCreateWithoutPoolsInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutPoolsInput = {
@@ -989,6 +1031,7 @@ export type TenantUncheckedCreateWithoutPoolsInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutPoolsInput = {
@@ -1021,6 +1064,7 @@ export type TenantUpdateWithoutPoolsInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutPoolsInput = {
@@ -1037,6 +1081,7 @@ export type TenantUncheckedUpdateWithoutPoolsInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAlertRulesInput = {
@@ -1053,6 +1098,7 @@ export type TenantCreateWithoutAlertRulesInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAlertRulesInput = {
@@ -1069,6 +1115,7 @@ export type TenantUncheckedCreateWithoutAlertRulesInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAlertRulesInput = {
@@ -1101,6 +1148,7 @@ export type TenantUpdateWithoutAlertRulesInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAlertRulesInput = {
@@ -1117,6 +1165,7 @@ export type TenantUncheckedUpdateWithoutAlertRulesInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAlertsInput = {
@@ -1133,6 +1182,7 @@ export type TenantCreateWithoutAlertsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAlertsInput = {
@@ -1149,6 +1199,7 @@ export type TenantUncheckedCreateWithoutAlertsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAlertsInput = {
@@ -1181,6 +1232,7 @@ export type TenantUpdateWithoutAlertsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAlertsInput = {
@@ -1197,6 +1249,7 @@ export type TenantUncheckedUpdateWithoutAlertsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAuditLogsInput = {
@@ -1213,6 +1266,7 @@ export type TenantCreateWithoutAuditLogsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAuditLogsInput = {
@@ -1229,6 +1283,7 @@ export type TenantUncheckedCreateWithoutAuditLogsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAuditLogsInput = {
@@ -1261,6 +1316,7 @@ export type TenantUpdateWithoutAuditLogsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAuditLogsInput = {
@@ -1277,6 +1333,91 @@ export type TenantUncheckedUpdateWithoutAuditLogsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+}
+
+export type TenantCreateWithoutS3TriggerObjectsInput = {
+  id?: string
+  slug: string
+  name: string
+  concurrencyQuota?: number
+  createdAt?: Date | string
+  memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
+  sessions?: Prisma.SessionCreateNestedManyWithoutTenantInput
+  dags?: Prisma.DagCreateNestedManyWithoutTenantInput
+  connections?: Prisma.ConnectionCreateNestedManyWithoutTenantInput
+  pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
+  alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
+  alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+}
+
+export type TenantUncheckedCreateWithoutS3TriggerObjectsInput = {
+  id?: string
+  slug: string
+  name: string
+  concurrencyQuota?: number
+  createdAt?: Date | string
+  memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutTenantInput
+  dags?: Prisma.DagUncheckedCreateNestedManyWithoutTenantInput
+  connections?: Prisma.ConnectionUncheckedCreateNestedManyWithoutTenantInput
+  pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
+  alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
+  alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+}
+
+export type TenantCreateOrConnectWithoutS3TriggerObjectsInput = {
+  where: Prisma.TenantWhereUniqueInput
+  create: Prisma.XOR<Prisma.TenantCreateWithoutS3TriggerObjectsInput, Prisma.TenantUncheckedCreateWithoutS3TriggerObjectsInput>
+}
+
+export type TenantUpsertWithoutS3TriggerObjectsInput = {
+  update: Prisma.XOR<Prisma.TenantUpdateWithoutS3TriggerObjectsInput, Prisma.TenantUncheckedUpdateWithoutS3TriggerObjectsInput>
+  create: Prisma.XOR<Prisma.TenantCreateWithoutS3TriggerObjectsInput, Prisma.TenantUncheckedCreateWithoutS3TriggerObjectsInput>
+  where?: Prisma.TenantWhereInput
+}
+
+export type TenantUpdateToOneWithWhereWithoutS3TriggerObjectsInput = {
+  where?: Prisma.TenantWhereInput
+  data: Prisma.XOR<Prisma.TenantUpdateWithoutS3TriggerObjectsInput, Prisma.TenantUncheckedUpdateWithoutS3TriggerObjectsInput>
+}
+
+export type TenantUpdateWithoutS3TriggerObjectsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
+  sessions?: Prisma.SessionUpdateManyWithoutTenantNestedInput
+  dags?: Prisma.DagUpdateManyWithoutTenantNestedInput
+  connections?: Prisma.ConnectionUpdateManyWithoutTenantNestedInput
+  pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
+  alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
+  alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+}
+
+export type TenantUncheckedUpdateWithoutS3TriggerObjectsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutTenantNestedInput
+  dags?: Prisma.DagUncheckedUpdateManyWithoutTenantNestedInput
+  connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
+  pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
+  alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
+  alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 
@@ -1294,6 +1435,7 @@ export type TenantCountOutputType = {
   alertRules: number
   alerts: number
   auditLogs: number
+  s3TriggerObjects: number
 }
 
 export type TenantCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1306,6 +1448,7 @@ export type TenantCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions
   alertRules?: boolean | TenantCountOutputTypeCountAlertRulesArgs
   alerts?: boolean | TenantCountOutputTypeCountAlertsArgs
   auditLogs?: boolean | TenantCountOutputTypeCountAuditLogsArgs
+  s3TriggerObjects?: boolean | TenantCountOutputTypeCountS3TriggerObjectsArgs
 }
 
 /**
@@ -1381,6 +1524,13 @@ export type TenantCountOutputTypeCountAuditLogsArgs<ExtArgs extends runtime.Type
   where?: Prisma.AuditLogWhereInput
 }
 
+/**
+ * TenantCountOutputType without action
+ */
+export type TenantCountOutputTypeCountS3TriggerObjectsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.S3TriggerObjectWhereInput
+}
+
 
 export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1397,6 +1547,7 @@ export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   alertRules?: boolean | Prisma.Tenant$alertRulesArgs<ExtArgs>
   alerts?: boolean | Prisma.Tenant$alertsArgs<ExtArgs>
   auditLogs?: boolean | Prisma.Tenant$auditLogsArgs<ExtArgs>
+  s3TriggerObjects?: boolean | Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>
   _count?: boolean | Prisma.TenantCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["tenant"]>
 
@@ -1435,6 +1586,7 @@ export type TenantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   alertRules?: boolean | Prisma.Tenant$alertRulesArgs<ExtArgs>
   alerts?: boolean | Prisma.Tenant$alertsArgs<ExtArgs>
   auditLogs?: boolean | Prisma.Tenant$auditLogsArgs<ExtArgs>
+  s3TriggerObjects?: boolean | Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>
   _count?: boolean | Prisma.TenantCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type TenantIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1452,6 +1604,7 @@ export type $TenantPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     alertRules: Prisma.$AlertRulePayload<ExtArgs>[]
     alerts: Prisma.$AlertPayload<ExtArgs>[]
     auditLogs: Prisma.$AuditLogPayload<ExtArgs>[]
+    s3TriggerObjects: Prisma.$S3TriggerObjectPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1865,6 +2018,7 @@ export interface Prisma__TenantClient<T, Null = never, ExtArgs extends runtime.T
   alertRules<T extends Prisma.Tenant$alertRulesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$alertRulesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AlertRulePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   alerts<T extends Prisma.Tenant$alertsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$alertsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AlertPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   auditLogs<T extends Prisma.Tenant$auditLogsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$auditLogsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AuditLogPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  s3TriggerObjects<T extends Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$S3TriggerObjectPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2505,6 +2659,30 @@ export type Tenant$auditLogsArgs<ExtArgs extends runtime.Types.Extensions.Intern
   take?: number
   skip?: number
   distinct?: Prisma.AuditLogScalarFieldEnum | Prisma.AuditLogScalarFieldEnum[]
+}
+
+/**
+ * Tenant.s3TriggerObjects
+ */
+export type Tenant$s3TriggerObjectsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the S3TriggerObject
+   */
+  select?: Prisma.S3TriggerObjectSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the S3TriggerObject
+   */
+  omit?: Prisma.S3TriggerObjectOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.S3TriggerObjectInclude<ExtArgs> | null
+  where?: Prisma.S3TriggerObjectWhereInput
+  orderBy?: Prisma.S3TriggerObjectOrderByWithRelationInput | Prisma.S3TriggerObjectOrderByWithRelationInput[]
+  cursor?: Prisma.S3TriggerObjectWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.S3TriggerObjectScalarFieldEnum | Prisma.S3TriggerObjectScalarFieldEnum[]
 }
 
 /**
