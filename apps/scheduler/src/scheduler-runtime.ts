@@ -1,16 +1,31 @@
+import { keyringFromEnv } from '@tower/secrets';
 import type { TowerConfig } from '@tower/config';
 import { createPrismaClient } from '@tower/db';
-import { createEngine, type SchedulerOptions } from '@tower/engine';
+import { createEngine, type ObjectLister, type SchedulerOptions } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
+import { createS3Client, listMatchingKeys } from '@tower/operators';
 import { createRedis, TaskQueue } from '@tower/queue';
 
 export interface SchedulerHandle {
   close(): Promise<void>;
 }
 
+/** Lists a trigger's objects with the tenant's own S3 connection (a glob key is a wildcard). */
+const listObjects: ObjectLister = async (conn, bucket, pattern) => {
+  const client = createS3Client(conn);
+  try {
+    const wildcard = /[*?[]/.test(pattern);
+    const objects = await listMatchingKeys(client, bucket, pattern, { wildcard });
+    return objects.map((o) => ({ key: o.key, etag: o.etag, size: o.size, lastModified: o.lastModified ?? null }));
+  } finally {
+    client.destroy();
+  }
+};
+
 /**
- * The scheduler process: a tick loop (cron runs, retries, zombies, capacity sweep, requeue).
+ * The scheduler process: a tick loop (cron runs, retries, zombies, capacity sweep, requeue) and a
+ * file-trigger loop (s3.objectCreated, every FILE_TRIGGER_POLL_MS).
  * Replicas need no leader election: every step is claim-based or compare-and-set.
  */
 export async function startScheduler(
@@ -21,7 +36,7 @@ export async function startScheduler(
   const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4 });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
-  const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date() }, {
+  const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date(), keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV) }, {
     zombieAfterMs: config.ZOMBIE_AFTER_MS,
     requeueAfterMs: config.REQUEUE_AFTER_MS,
     ...options,
@@ -43,13 +58,30 @@ export async function startScheduler(
       });
   };
   loop();
-  logger.info({ tickMs: config.SCHEDULER_TICK_MS }, 'scheduler started');
+
+  let triggers: Promise<void> = Promise.resolve();
+  let triggerTimer: NodeJS.Timeout | undefined;
+  const triggerLoop = () => {
+    if (stopped) return;
+    triggers = engine.fileTriggers
+      .poll(listObjects)
+      .then((stats) => {
+        if (stats.runs > 0 || stats.errors > 0) logger.info({ ...stats }, 'file triggers polled');
+      })
+      .catch((err) => logger.error({ err }, 'file trigger poll failed'))
+      .finally(() => {
+        if (!stopped) triggerTimer = setTimeout(triggerLoop, config.FILE_TRIGGER_POLL_MS);
+      });
+  };
+  triggerLoop();
+  logger.info({ tickMs: config.SCHEDULER_TICK_MS, filePollMs: config.FILE_TRIGGER_POLL_MS }, 'scheduler started');
 
   return {
     async close() {
       stopped = true;
       if (timer) clearTimeout(timer);
-      await current;
+      if (triggerTimer) clearTimeout(triggerTimer);
+      await Promise.all([current, triggers]);
       await queue.close();
       redis.disconnect();
       await prisma.$disconnect();

@@ -1,6 +1,13 @@
 import { buildTemplateContext, renderTemplates, TowerError } from '@tower/core';
 import { TryLogger, XCOM_MAX_BYTES, type Engine, type StartedTry, type TryOutcome } from '@tower/engine';
-import { OperatorError, operatorFor } from '@tower/operators';
+import { OperatorError, operatorFor, RescheduleTry, SkipTask, type TriggerObject } from '@tower/operators';
+
+/** The object a file-triggered run was started for (`params.s3_object`), when well-formed. */
+function triggerObjectOf(params: Record<string, unknown>): TriggerObject | undefined {
+  const o = params.s3_object as Partial<TriggerObject> | undefined;
+  if (!o || typeof o !== 'object' || typeof o.bucket !== 'string' || typeof o.key !== 'string') return undefined;
+  return { connection: String(o.connection ?? ''), bucket: o.bucket, key: o.key, etag: String(o.etag ?? ''), size: Number(o.size ?? 0) };
+}
 
 class TryTimeout extends Error {
   constructor(seconds: number) {
@@ -24,7 +31,14 @@ export async function runTry(engine: Engine, started: StartedTry, stop: AbortSig
   let timer: NodeJS.Timeout | undefined;
   const xcom: Record<string, unknown> = {};
 
-  logger.log('info', `Starting try ${tryNumber} of ${ti.maxTries} for ${run.dagId}.${task.taskId} (${task.type}), run ${run.runId}`);
+  // A rescheduled sensor keeps the start of its first poke: its timeout spans all reschedules.
+  const sensorStartedAt = ti.rescheduleCount > 0 && ti.sensorStartedAt ? ti.sensorStartedAt : (ti.startedAt ?? new Date());
+  logger.log(
+    'info',
+    ti.rescheduleCount > 0
+      ? `Poke ${ti.rescheduleCount + 1} of try ${tryNumber} for ${run.dagId}.${task.taskId} (${task.type}), run ${run.runId}`
+      : `Starting try ${tryNumber} of ${ti.maxTries} for ${run.dagId}.${task.taskId} (${task.type}), run ${run.runId}`,
+  );
   try {
     const ctx = buildTemplateContext({
       dagId: run.dagId,
@@ -38,13 +52,29 @@ export async function runTry(engine: Engine, started: StartedTry, stop: AbortSig
     });
     const params = renderTemplates(task.with, ctx) as Record<string, unknown>;
     const operator = operatorFor(task.type);
+    const runParams = (run.params ?? {}) as Record<string, unknown>;
+    const triggerObject = triggerObjectOf(runParams);
     const execution = operator.execute({
       tenantId: ti.tenantId,
       dagId: run.dagId,
       taskId: task.taskId,
       runId: run.runId,
       tryNumber,
+      logicalDate: run.logicalDate,
       params,
+      runParams,
+      ...(triggerObject ? { triggerObject } : {}),
+      upstream: task.dependsOn,
+      upstreamStates: started.upstreamStates,
+      xcom: started.xcom,
+      ...(task.connection ? { defaultConnection: task.connection } : {}),
+      // Tenant-scoped by construction: the lookup is keyed by this try's tenant.
+      connection: async (connId, type) => {
+        const conn = await engine.connections.resolve(ti.tenantId, connId, type);
+        return { connId: conn.connId, type: conn.type, config: conn.config, secrets: conn.secrets };
+      },
+      sensorStartedAt,
+      rescheduleCount: ti.rescheduleCount,
       signal: controller.signal,
       log: (level, message) => logger.log(level, message),
       xcomPush: (key, value) => {
@@ -72,6 +102,14 @@ export async function runTry(engine: Engine, started: StartedTry, stop: AbortSig
     logger.log('info', `Try ${tryNumber} succeeded`);
     return { kind: 'success', xcom };
   } catch (err) {
+    if (err instanceof RescheduleTry && !controller.signal.aborted) {
+      logger.log('info', `${err.message}; rescheduled to ${err.at.toISOString()} (the worker slot is free until then)`);
+      return { kind: 'reschedule', at: err.at, sensorStartedAt };
+    }
+    if (err instanceof SkipTask && !controller.signal.aborted) {
+      logger.log('warn', `Skipped: ${err.message}`);
+      return { kind: 'skipped', reason: err.message };
+    }
     const timedOut = err instanceof TryTimeout;
     const retryable = !(err instanceof OperatorError && !err.retryable) && !(err instanceof TowerError);
     const message = err instanceof Error ? err.message : String(err);

@@ -1,3 +1,4 @@
+import { keyringFromEnv } from '@tower/secrets';
 import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
@@ -21,7 +22,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: config.WORKER_CONCURRENCY + 4 });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
-  const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date() });
+  const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date(), keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV) });
   const active = new Map<string, StartedTry>();
   const stops = new Map<string, AbortController>();
   const shutdown = new AbortController();

@@ -1,5 +1,5 @@
 import { intervalsBetween, TowerError, type DagSpec } from '@tower/core';
-import type { DagRun } from '@tower/db';
+import type { Backfill, DagRun } from '@tower/db';
 import type { DagService } from './dag-service.js';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -9,6 +9,7 @@ import { runEvent } from './snapshots.js';
 export type Reprocess = 'none' | 'failed' | 'all';
 
 export interface BackfillResult {
+  backfill: Backfill;
   created: DagRun[];
   reprocessed: DagRun[];
   skipped: number;
@@ -17,10 +18,16 @@ export interface BackfillResult {
 /** Backfill runs sort after every scheduled/manual run of the same DAG. */
 export const BACKFILL_PRIORITY = -10;
 export const MAX_BACKFILL_RUNS = 1000;
+export const DEFAULT_BACKFILL_MAX_ACTIVE_RUNS = 4;
+
+export type BackfillState = 'running' | 'completed' | 'canceled';
 
 /**
  * backfillDag: one run per scheduled interval whose logical date lies in [from, to]. Existing
  * runs are left alone (none), re-run when failed (failed), or re-run whatever their outcome (all).
+ * A backfill is a lane of its own: its runs start within its own maxActiveRuns (not the DAG's),
+ * their tasks are queued at a lower priority and may use at most half of the tenant's concurrency
+ * quota, so regular runs of every DAG keep flowing. cancelBackfill stops it.
  */
 export class BackfillService {
   constructor(
@@ -30,7 +37,11 @@ export class BackfillService {
     private readonly operations: RunOperations,
   ) {}
 
-  async backfill(tenantId: string, dagId: string, from: Date, to: Date, reprocess: Reprocess): Promise<BackfillResult> {
+  async backfill(tenantId: string, dagId: string, from: Date, to: Date, reprocess: Reprocess, maxActiveRuns = DEFAULT_BACKFILL_MAX_ACTIVE_RUNS, actor?: string): Promise<BackfillResult> {
+    if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1 || maxActiveRuns > 100) {
+      throw new TowerError('BAD_USER_INPUT', 'maxActiveRuns must be an integer from 1 to 100', { path: 'maxActiveRuns' });
+    }
+    if (from > to) throw new TowerError('BAD_USER_INPUT', 'from must not be after to', { path: 'from' });
     const dag = await this.dags.get(tenantId, dagId);
     const version = await this.dags.latestVersion(tenantId, dag);
     const spec = version.spec as unknown as DagSpec;
@@ -47,7 +58,10 @@ export class BackfillService {
         r,
       ]),
     );
-    const result: BackfillResult = { created: [], reprocessed: [], skipped: 0 };
+    const backfill = await this.deps.prisma.backfill.create({
+      data: { tenantId, dagPk: dag.id, dagId, fromDate: from, toDate: to, reprocess, maxActiveRuns, createdBy: actor ?? null },
+    });
+    const result: BackfillResult = { backfill, created: [], reprocessed: [], skipped: 0 };
     for (const interval of intervals) {
       const run = existing.get(interval.logicalDate.getTime());
       if (!run) {
@@ -66,6 +80,7 @@ export class BackfillService {
             dataIntervalEnd: interval.dataIntervalEnd,
             params: {},
             priority: BACKFILL_PRIORITY,
+            backfillId: backfill.id,
           }),
         );
         if (created) result.created.push(created);
@@ -74,6 +89,8 @@ export class BackfillService {
       }
       const finished = run.state === 'success' || run.state === 'failed';
       if ((reprocess === 'all' && finished) || (reprocess === 'failed' && run.state === 'failed')) {
+        // The re-run belongs to the backfill's lane (and is stopped by cancelBackfill).
+        await this.deps.prisma.dagRun.updateMany({ where: { id: run.id, tenantId }, data: { backfillId: backfill.id, priority: BACKFILL_PRIORITY } });
         await this.operations.clearTaskInstances(tenantId, run.id, { taskIds: [], includeDownstream: false, onlyFailed: reprocess === 'failed' });
         result.reprocessed.push(run);
       } else {
@@ -84,5 +101,40 @@ export class BackfillService {
     await this.lifecycle.startQueuedRuns(tenantId, dag.id);
     this.deps.logger.info({ tenantId, dagId, created: result.created.length, reprocessed: result.reprocessed.length, skipped: result.skipped }, 'backfill requested');
     return result;
+  }
+
+  async get(tenantId: string, id: string): Promise<Backfill> {
+    const backfill = await this.deps.prisma.backfill.findFirst({ where: { id, tenantId } });
+    if (!backfill) throw new TowerError('NOT_FOUND', `backfill ${id} not found`);
+    return backfill;
+  }
+
+  async list(tenantId: string, dagId: string): Promise<Backfill[]> {
+    const dag = await this.dags.get(tenantId, dagId);
+    return this.deps.prisma.backfill.findMany({ where: { tenantId, dagPk: dag.id }, orderBy: { createdAt: 'desc' }, take: 100 });
+  }
+
+  /** running while any of its runs is queued or running; canceled once canceled; else completed. */
+  async state(tenantId: string, backfill: Backfill): Promise<BackfillState> {
+    if (backfill.canceledAt) return 'canceled';
+    const active = await this.deps.prisma.dagRun.count({ where: { tenantId, backfillId: backfill.id, state: { in: ['queued', 'running'] } } });
+    return active > 0 ? 'running' : 'completed';
+  }
+
+  async runCounts(tenantId: string, backfill: Backfill): Promise<Record<string, number>> {
+    const rows = await this.deps.prisma.dagRun.groupBy({ by: ['state'], where: { tenantId, backfillId: backfill.id }, _count: true });
+    return Object.fromEntries(rows.map((r) => [r.state, r._count]));
+  }
+
+  /** Cancels a backfill: its queued and running runs are canceled (running tries stopped). Idempotent. */
+  async cancel(tenantId: string, id: string): Promise<Backfill> {
+    const backfill = await this.get(tenantId, id);
+    const canceled = backfill.canceledAt
+      ? backfill
+      : ((await this.deps.prisma.backfill.updateManyAndReturn({ where: { id, tenantId, canceledAt: null }, data: { canceledAt: this.deps.clock() } }))[0] ?? (await this.get(tenantId, id)));
+    const runs = await this.deps.prisma.dagRun.findMany({ where: { tenantId, backfillId: id, state: { in: ['queued', 'running'] } }, select: { id: true } });
+    for (const run of runs) await this.lifecycle.stopRun(tenantId, run.id, 'canceled', `backfill ${id} canceled`);
+    this.deps.logger.info({ tenantId, dagId: backfill.dagId, backfillId: id, runsCanceled: runs.length }, 'backfill canceled');
+    return canceled;
   }
 }

@@ -2,6 +2,7 @@ import { BackfillService } from './backfill-service.js';
 import { ConnectionService } from './connection-service.js';
 import { DagService } from './dag-service.js';
 import { FileTriggers } from './file-triggers.js';
+import { PoolService } from './pool-service.js';
 import type { EngineDeps } from './deps.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunOperations } from './run-operations.js';
@@ -21,6 +22,7 @@ export interface Engine {
   scheduler: Scheduler;
   connections: ConnectionService;
   fileTriggers: FileTriggers;
+  pools: PoolService;
 }
 
 /** Wires the engine's services around one shared set of resources. */
@@ -35,5 +37,5 @@ export function createEngine(deps: EngineDeps, schedulerOptions: Partial<Schedul
   const backfills = new BackfillService(deps, dags, lifecycle, operations);
   const connections = new ConnectionService(deps);
   const fileTriggers = new FileTriggers(deps, connections, lifecycle);
-  return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills, connections, fileTriggers };
+  return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills, connections, fileTriggers, pools: new PoolService(deps) };
 }

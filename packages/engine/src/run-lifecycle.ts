@@ -2,6 +2,7 @@ import {
   decideRunState,
   evaluateTriggerRule,
   isFinished,
+  transition,
   leafTaskIds,
   type DagSpec,
   type TaskState,
@@ -27,9 +28,14 @@ export interface NewRun {
   dataIntervalEnd: Date;
   params: Record<string, unknown>;
   priority?: number;
+  /** Runs of a backfill start in the backfill lane, within the backfill's own maxActiveRuns. */
+  backfillId?: string;
 }
 
 const ACTIVE_TASK_STATES: TaskState[] = ['queued', 'running'];
+
+/** Slots of a tenant's `default` pool until the tenant sets its own (setPool). */
+export const DEFAULT_POOL_SLOTS = 128;
 
 /** Serialises evaluation per DAG, so maxActiveRuns/maxActiveTasks counts cannot race. */
 async function lockDag(tx: Tx, dagPk: string): Promise<void> {
@@ -67,6 +73,7 @@ export class RunLifecycle {
           dataIntervalEnd: input.dataIntervalEnd,
           params: input.params as object,
           priority: input.priority ?? 0,
+          backfillId: input.backfillId ?? null,
           queuedAt: this.deps.clock(),
         },
       ],
@@ -88,7 +95,11 @@ export class RunLifecycle {
     return run;
   }
 
-  /** Moves the oldest queued runs of a DAG to running while below maxActiveRuns, then evaluates them. */
+  /**
+   * Moves queued runs of a DAG to running, in two lanes: regular runs (scheduled, manual,
+   * triggered) within the DAG's maxActiveRuns, and each backfill's runs within that backfill's own
+   * maxActiveRuns — a backfill never takes a regular run's place. Then evaluates them.
+   */
   async startQueuedRuns(tenantId: string, dagPk: string): Promise<void> {
     const started: DagRun[] = [];
     await this.deps.prisma.$transaction(async (tx) => {
@@ -101,22 +112,67 @@ export class RunLifecycle {
         take: 64,
       });
       if (queued.length === 0) return;
-      const spec = await this.specs.get(tx, tenantId, queued[0].dagVersionId);
-      let running = await tx.dagRun.count({ where: { tenantId, dagPk, state: 'running' } });
+      const running = await tx.dagRun.groupBy({ by: ['backfillId'], where: { tenantId, dagPk, state: 'running' }, _count: true });
+      const active = new Map(running.map((r) => [r.backfillId ?? '', r._count]));
+      const backfillIds = [...new Set(queued.map((r) => r.backfillId).filter((id): id is string => id !== null))];
+      const backfills = new Map(
+        (await tx.backfill.findMany({ where: { id: { in: backfillIds } }, select: { id: true, maxActiveRuns: true, canceledAt: true } })).map((b) => [b.id, b]),
+      );
+      const latest = await this.specs.get(tx, tenantId, queued[0].dagVersionId);
       for (const run of queued) {
-        if (running >= spec.maxActiveRuns) break;
+        const lane = run.backfillId ?? '';
+        const backfill = run.backfillId ? backfills.get(run.backfillId) : undefined;
+        if (backfill?.canceledAt) continue;
+        const limit = backfill ? backfill.maxActiveRuns : latest.maxActiveRuns;
+        if ((active.get(lane) ?? 0) >= limit) continue;
+        const spec = await this.specs.get(tx, tenantId, run.dagVersionId);
+        const now = this.deps.clock();
         const [moved] = await tx.dagRun.updateManyAndReturn({
           where: { id: run.id, state: 'queued' },
-          data: { state: 'running', startedAt: this.deps.clock() },
+          data: { state: 'running', startedAt: now, timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null },
         });
         if (moved) {
           started.push(moved);
-          running++;
+          active.set(lane, (active.get(lane) ?? 0) + 1);
         }
       }
     });
     await this.deps.events.publishMany(started.map(runEvent));
     for (const run of started) await this.evaluateRun(tenantId, run.id);
+  }
+
+  /**
+   * Ends a queued or running run as `canceled` (cancelDagRun) or `failed` (dagRunTimeoutSeconds):
+   * unfinished tasks are skipped, running tries are stopped by their workers on the events. Null
+   * when the run had already finished (compare-and-set).
+   */
+  async stopRun(tenantId: string, runId: string, state: 'canceled' | 'failed', reason: string): Promise<DagRun | null> {
+    const now = this.deps.clock();
+    const events: TowerEvent[] = [];
+    const stopped = await this.deps.prisma.$transaction(async (tx) => {
+      const [run] = await tx.dagRun.updateManyAndReturn({
+        where: { id: runId, tenantId, state: { in: ['queued', 'running'] } },
+        data: { state, endedAt: now },
+      });
+      if (!run) return null;
+      events.push(runEvent(run));
+      const tis = await tx.taskInstance.findMany({ where: { tenantId, dagRunId: run.id } });
+      for (const ti of tis) {
+        if (isFinished(ti.state as TaskState)) continue;
+        const { next } = transition(ti.state as TaskState, { type: 'cancel' });
+        const [m] = await tx.taskInstance.updateManyAndReturn({
+          where: { id: ti.id, state: ti.state, tryNumber: ti.tryNumber },
+          data: { state: next, endedAt: now, nextAttemptAt: null, heartbeatAt: null },
+        });
+        if (m) events.push(taskEvent(m));
+      }
+      return run;
+    });
+    if (!stopped) return null;
+    await this.deps.events.publishMany(events);
+    this.deps.logger.info({ tenantId, dagId: stopped.dagId, runId: stopped.runId, state, reason }, 'dag run stopped');
+    await this.startQueuedRuns(tenantId, stopped.dagPk);
+    return stopped;
   }
 
   /**
@@ -145,7 +201,9 @@ export class RunLifecycle {
         events.push(taskEvent(ti));
         jobs.push({
           payload: { tenantId, dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
-          priority: bullPriority(ti.priorityWeight, run.priority),
+          // A sensor's re-poke yields to real work: a poke a little late costs nothing, a task
+          // stuck behind hundreds of pokes does (sensors in reschedule mode hold no slot).
+          priority: bullPriority(ti.priorityWeight, run.priority) + (ti.rescheduleCount > 0 ? RESCHEDULED_POKE_PENALTY : 0),
         });
       }
 
@@ -219,9 +277,28 @@ export class RunLifecycle {
       tx.tenant.findUniqueOrThrow({ where: { id: run.tenantId }, select: { concurrencyQuota: true } }),
     ]);
     let capacity = Math.min(spec.maxActiveTasks - activeInDag, tenant.concurrencyQuota - activeInTenant);
+    if (run.backfillId) {
+      // The backfill lane may use at most half of the tenant's quota: regular runs always find room.
+      const activeBackfill = await tx.taskInstance.count({
+        where: { tenantId: run.tenantId, state: { in: ACTIVE_TASK_STATES }, dagRun: { backfillId: { not: null } } },
+      });
+      capacity = Math.min(capacity, Math.ceil(tenant.concurrencyQuota / 2) - activeBackfill);
+    }
+    // Pools: slots per tenant, shared by every DAG of the tenant that names the pool.
+    const poolNames = [...new Set(scheduled.map((t) => t.pool))];
+    const [pools, poolUse] = await Promise.all([
+      tx.pool.findMany({ where: { tenantId: run.tenantId, name: { in: poolNames } }, select: { name: true, slots: true } }),
+      tx.taskInstance.groupBy({ by: ['pool'], where: { tenantId: run.tenantId, pool: { in: poolNames }, state: { in: ACTIVE_TASK_STATES } }, _count: true }),
+    ]);
+    const poolFree = new Map<string, number>();
+    for (const name of poolNames) {
+      const slots = pools.find((p) => p.name === name)?.slots ?? (name === 'default' ? DEFAULT_POOL_SLOTS : 0);
+      poolFree.set(name, slots - (poolUse.find((u) => u.pool === name)?._count ?? 0));
+    }
     const queued: TaskInstance[] = [];
     for (const ti of scheduled) {
       if (capacity <= 0) break;
+      if ((poolFree.get(ti.pool) ?? 0) <= 0) continue;
       const [moved] = await tx.taskInstance.updateManyAndReturn({
         where: { id: ti.id, state: 'scheduled' },
         data: { state: 'queued', queuedAt: now },
@@ -230,14 +307,17 @@ export class RunLifecycle {
         byTask.set(moved.taskId, moved);
         queued.push(moved);
         capacity--;
+        poolFree.set(ti.pool, poolFree.get(ti.pool)! - 1);
       }
     }
     return queued;
   }
 }
 
+const RESCHEDULED_POKE_PENALTY = 500_000;
+
 /** BullMQ priority: 1 is served first. Higher Tower priority weight → smaller BullMQ number. */
 function bullPriority(priorityWeight: number, runPriority: number): number {
   const weight = priorityWeight + runPriority;
-  return Math.max(1, Math.min(2_000_000, 1_000_000 - weight));
+  return Math.max(1, Math.min(1_500_000, 1_000_000 - weight));
 }

@@ -105,29 +105,8 @@ export class RunOperations {
   /** Cancels a queued or running run: unfinished tasks are skipped and running tries stopped. */
   async cancelDagRun(tenantId: string, runId: string): Promise<DagRun> {
     const run = await this.runs.get(tenantId, runId);
-    const now = this.deps.clock();
-    const events: TowerEvent[] = [];
-    const canceled = await this.deps.prisma.$transaction(async (tx) => {
-      const [c] = await tx.dagRun.updateManyAndReturn({
-        where: { id: run.id, tenantId, state: { in: ['queued', 'running'] } },
-        data: { state: 'canceled', endedAt: now },
-      });
-      if (!c) throw new TowerError('CONFLICT', `run ${run.runId} is already ${run.state}`);
-      events.push(runEvent(c));
-      const tis = await tx.taskInstance.findMany({ where: { tenantId, dagRunId: run.id } });
-      for (const ti of tis) {
-        if (isFinished(ti.state as TaskState)) continue;
-        const { next } = transition(ti.state as TaskState, { type: 'cancel' });
-        const [m] = await tx.taskInstance.updateManyAndReturn({
-          where: { id: ti.id, state: ti.state, tryNumber: ti.tryNumber },
-          data: { state: next, endedAt: now, nextAttemptAt: null, heartbeatAt: null },
-        });
-        if (m) events.push(taskEvent(m));
-      }
-      return c;
-    });
-    await this.deps.events.publishMany(events);
-    await this.lifecycle.startQueuedRuns(tenantId, canceled.dagPk);
+    const canceled = await this.lifecycle.stopRun(tenantId, run.id, 'canceled', 'canceled by a user');
+    if (!canceled) throw new TowerError('CONFLICT', `run ${run.runId} is already ${run.state}`);
     return canceled;
   }
 }

@@ -23,6 +23,7 @@ export interface TickStats {
   runsEvaluated: number;
   zombiesReaped: number;
   requeued: number;
+  runsTimedOut: number;
 }
 
 const DEFAULTS: SchedulerOptions = { batchSize: 100, zombieAfterMs: 30_000, requeueAfterMs: 15_000 };
@@ -51,7 +52,8 @@ export class Scheduler {
     const zombiesReaped = await this.reapZombies();
     const runsEvaluated = await this.evaluateWaitingRuns();
     const requeued = await this.requeueLostTasks();
-    return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued };
+    const runsTimedOut = await this.timeOutRuns();
+    return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued, runsTimedOut };
   }
 
   /** Creates the runs whose data interval has ended, one per due interval, and advances each DAG. */
@@ -103,6 +105,22 @@ export class Scheduler {
       }
       if (claimed < this.opts.batchSize) return total;
     }
+  }
+
+  /**
+   * dagRunTimeoutSeconds: a run still running at its timeoutAt fails; its unfinished tasks are
+   * skipped and running tries stopped (as Airflow does). Compare-and-set, so replicas agree.
+   */
+  async timeOutRuns(): Promise<number> {
+    const now = this.deps.clock();
+    const due = await this.deps.prisma.dagRun.findMany({
+      where: { state: 'running', timeoutAt: { lte: now } },
+      select: { id: true, tenantId: true },
+      take: 500,
+    });
+    let stopped = 0;
+    for (const run of due) if (await this.lifecycle.stopRun(run.tenantId, run.id, 'failed', 'dagRunTimeoutSeconds exceeded')) stopped++;
+    return stopped;
   }
 
   /** up_for_retry tries whose delay has passed go back to scheduled, and their run is evaluated. */

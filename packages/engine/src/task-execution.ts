@@ -23,6 +23,8 @@ export interface StartedTry {
   tryNumber: number;
   /** XCom values of the run's finished tasks: taskId → key → value. */
   xcom: Record<string, Record<string, unknown>>;
+  /** States of the task's direct upstream instances. */
+  upstreamStates: Record<string, TaskState>;
 }
 
 export type TryOutcome =
@@ -72,10 +74,16 @@ export class TaskExecution {
     const spec = await this.specs.get(this.deps.prisma, claimed.tenantId, run.dagVersionId);
     const task = spec.tasks.find((t) => t.taskId === claimed.taskId);
     if (!task) throw new Error(`task ${claimed.taskId} missing from version ${run.dagVersion} of ${run.dagId}`);
-    const rows = await this.deps.prisma.xCom.findMany({ where: { tenantId: claimed.tenantId, dagRunId: run.id } });
+    const [rows, upstream] = await Promise.all([
+      this.deps.prisma.xCom.findMany({ where: { tenantId: claimed.tenantId, dagRunId: run.id } }),
+      task.dependsOn.length
+        ? this.deps.prisma.taskInstance.findMany({ where: { tenantId: claimed.tenantId, dagRunId: run.id, taskId: { in: task.dependsOn } }, select: { taskId: true, state: true } })
+        : Promise.resolve([]),
+    ]);
     const xcom: Record<string, Record<string, unknown>> = {};
     for (const row of rows) (xcom[row.taskId] ??= {})[row.key] = row.value;
-    return { ti: claimed, run, spec, task, tryNumber: claimed.tryNumber, xcom };
+    const upstreamStates = Object.fromEntries(upstream.map((u) => [u.taskId, u.state as TaskState]));
+    return { ti: claimed, run, spec, task, tryNumber: claimed.tryNumber, xcom, upstreamStates };
   }
 
   /** Records the end of a try. A try that was meanwhile moved on (marked, cleared, reaped) is left alone. */

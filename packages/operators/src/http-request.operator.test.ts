@@ -112,9 +112,9 @@ describe('noop operator and registry', () => {
   });
 
   it('fails for good on a type this worker lacks', () => {
-    expect(() => operatorFor('snowflake.load')).toThrow(OperatorError);
+    expect(() => operatorFor('bogus.type')).toThrow(OperatorError);
     try {
-      operatorFor('snowflake.load');
+      operatorFor('bogus.type');
     } catch (e) {
       expect((e as OperatorError).retryable).toBe(false);
     }

@@ -14,3 +14,39 @@ export {
 export { operatorFor, availableOperators } from './registry.js';
 export { noopOperator } from './noop.operator.js';
 export { httpRequestOperator } from './http-request.operator.js';
+export {
+  snowflakeLoadOperator,
+  snowflakeSqlOperator,
+  connectSnowflake,
+  testSnowflakeConnection,
+  SnowflakeOperatorError,
+  type ConnectOptions,
+  type ExecuteOptions,
+  type LoadResult,
+  type LoadedFile,
+  type SnowflakeBind,
+  type SnowflakeConnectionConfig,
+  type SnowflakeRow,
+  type SnowflakeSession,
+  type SqlResult,
+} from './snowflake/index.js';
+export { qualityCheckOperator, type CheckResult, type QualityResult } from './quality/index.js';
+export { notifyOperator, testSmtpConnection, testHttpConnection, signBody, SIGNATURE_HEADER, type NotifyResult, type WebhookPayload } from './notify/index.js';
+export {
+  s3KeySensorOperator,
+  s3ExtractOperator,
+  createS3Client,
+  testS3Connection,
+  listMatchingKeys,
+  fnmatchRegExp,
+  literalPrefix,
+  openRecords,
+  S3UploadStream,
+  type Cell,
+  type ObjectRecords,
+  type ReadOptions,
+  type S3ConnectionConfig,
+  type S3ObjectInfo,
+  type UploadStreamOptions,
+} from './s3/index.js';
+export { transformRecordsOperator, defaultOutputKey, parseExpression, parseSteps, compileSteps, castValue, CAST_TYPES, type CastTypeName, type CompiledSteps, type ParsedStep } from './transform/index.js';

@@ -1,7 +1,8 @@
 export type OperatorLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export const CONNECTION_TYPES = ['s3', 'snowflake', 'http', 'smtp'] as const;
-export type ConnectionType = (typeof CONNECTION_TYPES)[number];
+import type { ConnectionType } from '@tower/core';
+
+export { CONNECTION_TYPES, type ConnectionType } from '@tower/core';
 
 /**
  * A tenant's connection as the worker hands it to an operator: `config` is the stored, non-secret
@@ -45,6 +46,8 @@ export interface OperatorContext {
   triggerObject?: TriggerObject;
   /** The task's direct upstream task ids, in spec order. */
   upstream: readonly string[];
+  /** States of the direct upstream task instances (e.g. `failed`, `upstream_failed`, `success`, `skipped`). */
+  upstreamStates: Readonly<Record<string, string>>;
   /** XCom values of this run's finished tasks: taskId → key → value. */
   xcom: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** The task-level `connection` of the spec, used when `with.connection` is absent. */

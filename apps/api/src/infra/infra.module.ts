@@ -1,3 +1,4 @@
+import { keyringFromEnv } from '@tower/secrets';
 import { Global, Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
 import { ApiKeyRepository, AuditLogRepository, createPrismaClient, SessionRepository, UserRepository, type PrismaClient } from '@tower/db';
@@ -61,7 +62,7 @@ export class InfraModule {
         {
           provide: ENGINE,
           useFactory: (prisma: PrismaClient, queue: TaskQueue, redis: Redis, c: TowerConfig, log: Logger): Engine =>
-            createEngine({ prisma, queue, events: new EventPublisher(redis, c.REDIS_PREFIX), logger: log, clock: () => new Date() }),
+            createEngine({ prisma, queue, events: new EventPublisher(redis, c.REDIS_PREFIX), logger: log, clock: () => new Date(), keyring: keyringFromEnv(c.TOWER_ENCRYPTION_KEYS, c.NODE_ENV) }),
           inject: [PRISMA, TaskQueue, REDIS, CONFIG, LOGGER],
         },
         ...REPOSITORIES.map((Repo) => ({ provide: Repo, useFactory: (prisma: PrismaClient) => new Repo(prisma), inject: [PRISMA] })),

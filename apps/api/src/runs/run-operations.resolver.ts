@@ -1,10 +1,11 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { Backfill } from '@tower/db';
 import type { Engine } from '@tower/engine';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { InjectEngine } from '../common/tokens.js';
 import { DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
-import { BackfillDagArgs, BackfillResultModel, ClearTaskInstancesArgs, MarkState, TaskLogLineModel, XComEntryModel } from './dtos/run-operations.dto.js';
+import { BackfillDagArgs, BackfillModel, BackfillResultModel, ClearTaskInstancesArgs, MarkState, TaskLogLineModel, XComEntryModel } from './dtos/run-operations.dto.js';
 
 /** Airflow's run operations (clear, mark, cancel, backfill) and a try's log and XCom. */
 @Resolver()
@@ -38,9 +39,29 @@ export class RunOperationsResolver {
   }
 
   @Roles('OPERATOR')
-  @Mutation(() => BackfillResultModel, { description: 'One run per scheduled interval whose logical date lies in [from, to], at a lower priority.' })
-  backfillDag(@CurrentActor() actor: Actor, @Args() args: BackfillDagArgs): Promise<BackfillResultModel> {
-    return this.engine.backfills.backfill(actor.tenantId, args.dagId, args.from, args.to, args.reprocess) as Promise<BackfillResultModel>;
+  @Mutation(() => BackfillResultModel, {
+    description: 'One run per scheduled interval whose logical date lies in [from, to], in a lower-priority lane with its own maxActiveRuns.',
+  })
+  async backfillDag(@CurrentActor() actor: Actor, @Args() args: BackfillDagArgs): Promise<BackfillResultModel> {
+    const result = await this.engine.backfills.backfill(actor.tenantId, args.dagId, args.from, args.to, args.reprocess, args.maxActiveRuns, actor.userId ?? actor.apiKeyId);
+    return { ...result, backfill: await this.backfillModel(actor, result.backfill) } as BackfillResultModel;
+  }
+
+  @Roles('OPERATOR')
+  @Mutation(() => BackfillModel, { description: 'Cancels the backfill: its queued and running runs are canceled and running tries stopped.' })
+  async cancelBackfill(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<BackfillModel> {
+    return this.backfillModel(actor, await this.engine.backfills.cancel(actor.tenantId, id));
+  }
+
+  @Query(() => [BackfillModel], { description: 'Newest first (at most 100).' })
+  async backfills(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<BackfillModel[]> {
+    const rows = await this.engine.backfills.list(actor.tenantId, dagId);
+    return Promise.all(rows.map((b) => this.backfillModel(actor, b)));
+  }
+
+  private async backfillModel(actor: Actor, b: Backfill): Promise<BackfillModel> {
+    const [state, runCounts] = await Promise.all([this.engine.backfills.state(actor.tenantId, b), this.engine.backfills.runCounts(actor.tenantId, b)]);
+    return { id: b.id, dagId: b.dagId, fromDate: b.fromDate, toDate: b.toDate, reprocess: b.reprocess, maxActiveRuns: b.maxActiveRuns, state, runCounts, canceledAt: b.canceledAt, createdAt: b.createdAt };
   }
 
   @Query(() => [TaskLogLineModel], { description: "A try's log lines, kept after the worker is gone (tryNumber defaults to the latest)." })

@@ -77,31 +77,60 @@ describe('s3.keySensor', () => {
     expect(paths('s3.keySensor', { bucket: 'b', key: [], mode: 'sleep', pokeIntervalSeconds: 0, softFail: 1 }).sort()).toEqual(['with.key', 'with.mode', 'with.pokeIntervalSeconds', 'with.softFail']);
     expect(check('s3.keySensor', { bucket: 'b', key: ['a', 5] }).errors).toEqual([['with.key[1]', 'must be a string, got number 5']]);
   });
-  it('keeps extra keys until the S3 work refines the schema', () => {
-    expect(check('s3.keySensor', { bucket: 'b', key: 'k', region: 'eu-west-1' }).with?.region).toBe('eu-west-1');
+  it('rejects unknown keys', () => {
+    expect(check('s3.keySensor', { bucket: 'b', key: 'k', region: 'eu-west-1' }).errors).toEqual([['with.region', 'unknown key "region"']]);
   });
 });
 
 describe('s3.extract', () => {
   it('requires a csv or jsonl format', () => {
     expect(check('s3.extract', { format: 'csv', requiredColumns: ['id'] }).errors).toEqual([]);
-    expect(check('s3.extract', { format: 'jsonl', bucket: 'b', key: 'k', outputPrefix: 'out/' }).errors).toEqual([]);
+    expect(check('s3.extract', { format: 'jsonl', bucket: 'b', key: 'k', delimiter: ';', connection: 'c' }).errors).toEqual([]);
+    expect(check('s3.extract', { format: 'csv', key: 'k' }).errors).toEqual([]);
     expect(check('s3.extract', {}).errors).toEqual([['with.format', 'is required']]);
     expect(check('s3.extract', { format: 'xml' }).errors).toEqual([['with.format', 'must be one of "csv", "jsonl"']]);
     expect(check('s3.extract', { format: 'csv', requiredColumns: 'id' }).errors).toEqual([['with.requiredColumns', 'must be an array, got the string "id"']]);
+  });
+  it('rejects unknown keys and a bucket without a key', () => {
+    expect(check('s3.extract', { format: 'csv', outputPrefix: 'out/' }).errors).toEqual([['with.outputPrefix', 'unknown key "outputPrefix"']]);
+    expect(check('s3.extract', { format: 'csv', bucket: 'b' }).errors).toEqual([['with.key', 'is required with bucket']]);
   });
 });
 
 describe('transform.records', () => {
   it('takes steps, each with exactly one operation of the right shape', () => {
-    const steps = [{ select: ['a', 'b'] }, { rename: { a: 'x' } }, { cast: { b: 'int' } }, { filter: 'b > 0' }, { filter: { b: { gt: 0 } } }, { derive: { c: 'a || b' } }];
+    const steps = [
+      { select: ['a', 'b'] },
+      { rename: { a: 'x' } },
+      { cast: { b: 'int', x: 'timestamp' } },
+      { filter: 'b > 0' },
+      { filter: { column: 'b', op: '>', value: 0 } },
+      { filter: { and: [{ column: 'b', op: 'in', value: [1, 2] }, { not: { column: 'x', op: 'IS NULL' } }] } },
+      { derive: { c: 'a || b', d: 1, e: true, f: null } },
+    ];
     expect(check('transform.records', { steps }).with).toEqual({ steps });
+  });
+  it('takes an optional input, output, format and delimiter, and nothing else', () => {
+    const w = { steps: [{ select: ['a'] }], input: { bucket: 'b', key: 'k' }, output: { key: 'o.csv' }, format: 'jsonl', delimiter: ';', connection: 'c' };
+    expect(check('transform.records', w).errors).toEqual([]);
+    expect(check('transform.records', { steps: [{ select: ['a'] }], input: { bucket: 'b' }, output: { path: 'x' }, format: 'xml', extra: 1 }).errors).toEqual([
+      ['with.input.key', 'is required'],
+      ['with.output.path', 'unknown key "path"'],
+      ['with.format', 'must be one of "csv", "jsonl"'],
+      ['with.extra', 'unknown key "extra"'],
+    ]);
+  });
+  it('checks cast types, derive values and structured filters', () => {
+    expect(check('transform.records', { steps: [{ cast: { a: 'money' } }] }).errors).toEqual([['with.steps[0].cast.a', expect.stringMatching(/^must be one of "int", "integer", /)]]);
+    expect(check('transform.records', { steps: [{ derive: { a: ['x'] } }] }).errors).toEqual([['with.steps[0].derive.a', 'must be a string or a number or a boolean or null']]);
+    expect(paths('transform.records', { steps: [{ filter: { column: 'a', op: 'like', value: 'x' } }] })).toEqual(['with.steps[0].filter.op']);
+    expect(paths('transform.records', { steps: [{ filter: { b: { gt: 0 } } }] })).toEqual(['with.steps[0].filter.column', 'with.steps[0].filter.op', 'with.steps[0].filter.b']);
   });
   it('reports the step and the operation at fault', () => {
     expect(check('transform.records', { steps: [{ select: ['a'], rename: {} }, {}, { cast: { a: 5 } }, { select: [] }] }).errors).toEqual([
       ['with.steps[0]', 'each step has exactly one of select, rename, cast, filter, derive (got select, rename)'],
       ['with.steps[1]', 'each step has exactly one of select, rename, cast, filter, derive (got none)'],
-      ['with.steps[2].cast.a', 'must be a string, got number 5'],
+      ['with.steps[2].cast.a', 'must be one of "int", "integer", "number", "float", "decimal", "string", "boolean", "date", "timestamp"'],
       ['with.steps[3].select', 'must have at least 1 item'],
     ]);
     expect(check('transform.records', { steps: [] }).errors).toEqual([['with.steps', 'must have at least 1 item']]);
@@ -110,11 +139,21 @@ describe('transform.records', () => {
 });
 
 describe('snowflake.load, snowflake.sql', () => {
-  it('load needs a table; fileFormat, createTable and source are optional', () => {
+  it('load needs a table; source, S3 connection, file format, createTable and onError are optional', () => {
     expect(check('snowflake.load', { table: 'RAW.SALES', fileFormat: { type: 'csv' }, createTable: true, source: 's3://b/k', connection: 'sf' }).errors).toEqual([]);
-    expect(check('snowflake.load', { table: 'T', source: { bucket: 'b' }, createTable: { columns: [] } }).errors).toEqual([]);
+    expect(check('snowflake.load', { table: 'T', source: { bucket: 'b', prefix: 'in/', pattern: '.*csv' }, s3Connection: 'lake', createTable: { columns: { ID: 'NUMBER' } } }).errors).toEqual([]);
+    expect(check('snowflake.load', { table: 'T', source: 's3://b/{{ ds }}/sales.csv', fileFormat: { skipHeader: 1, nullIf: ['', 'NULL'], compression: 'gzip' }, onError: 'skip_file_10%', matchByColumnName: 'case_insensitive' }).errors).toEqual([]);
     expect(check('snowflake.load', {}).errors).toEqual([['with.table', 'is required']]);
     expect(paths('snowflake.load', { table: '', fileFormat: 'csv' }).sort()).toEqual(['with.fileFormat', 'with.table']);
+  });
+  it('load rejects misspelt keys, bad sources and bad options', () => {
+    expect(check('snowflake.load', { table: 'T', force: true }).errors).toEqual([['with.force', 'unknown key "force"']]);
+    expect(check('snowflake.load', { table: 'T', fileFormat: { skip_header: 1 } }).errors).toEqual([['with.fileFormat.skip_header', 'unknown key "skip_header"']]);
+    expect(check('snowflake.load', { table: 'T', fileFormat: { type: 'xml' } }).errors).toEqual([['with.fileFormat.type', 'must be one of "csv", "json", "parquet"']]);
+    expect(check('snowflake.load', { table: 'T', source: 'http://x/y' }).errors).toEqual([['with.source', 'must be an s3://bucket/key URL (or a template)']]);
+    expect(check('snowflake.load', { table: 'T', source: { bucket: 'b' } }).errors).toEqual([['with.source', 'needs exactly one of key and prefix']]);
+    expect(check('snowflake.load', { table: 'T', createTable: { columns: [] } }).errors).toEqual([['with.createTable.columns', 'must be an object, got an array']]);
+    expect(paths('snowflake.load', { table: 'T', onError: 'explode' })).toEqual(['with.onError']);
   });
   it('sql takes one statement or a list, with optional binds', () => {
     expect(check('snowflake.sql', { sql: 'select 1' }).errors).toEqual([]);
@@ -123,6 +162,7 @@ describe('snowflake.load, snowflake.sql', () => {
     expect(check('snowflake.sql', { sql: 5 }).errors).toEqual([['with.sql', 'must be a string or an array']]);
     expect(check('snowflake.sql', { sql: ['ok', ''] }).errors).toEqual([['with.sql[1]', 'must not be empty']]);
     expect(check('snowflake.sql', { sql: 'x', binds: 'y' }).errors).toEqual([['with.binds', 'must be an array or an object']]);
+    expect(check('snowflake.sql', { sql: 'x', bind: [1] }).errors).toEqual([['with.bind', 'unknown key "bind"']]);
   });
 });
 
@@ -138,13 +178,44 @@ describe('quality.check', () => {
     expect(check('quality.check', { checks: [] }).errors).toEqual([['with.checks', 'must have at least 1 item']]);
     expect(paths('quality.check', { checks: [{ type: 'vibes' }, { severity: 'loud' }] }).sort()).toEqual(['with.checks[0].type', 'with.checks[1].severity', 'with.checks[1].type']);
   });
+  it('checks the fields of each check type', () => {
+    const ok = [
+      { type: 'rowCount', min: 1, max: 10, name: 'some rows' },
+      { type: 'notNull', columns: ['a', 'b'], table: 'OTHER' },
+      { type: 'acceptedValues', column: 's', values: ['a', 1, true] },
+      { type: 'customSql', sql: 'select 1 where false' },
+    ];
+    expect(check('quality.check', { table: 'T', checks: ok }).errors).toEqual([]);
+    const bad = [
+      { type: 'rowCount', min: 5, max: 2 },
+      { type: 'notNull' },
+      { type: 'unique', columns: [] },
+      { type: 'acceptedValues', column: 's' },
+      { type: 'customSql', query: 'x' },
+    ];
+    expect(check('quality.check', { table: 'T', checks: bad }).errors).toEqual([
+      ['with.checks[0].max', 'must be >= min'],
+      ['with.checks[1].column', 'is required (or columns)'],
+      ['with.checks[2].columns', 'must have at least 1 item'],
+      ['with.checks[3].values', 'is required'],
+      ['with.checks[4].query', 'unknown key "query"'],
+      ['with.checks[4].sql', 'is required'],
+    ]);
+  });
 });
 
 describe('notify', () => {
-  it('takes optional channels, message, subject and on', () => {
+  it('takes optional channels, message, subject, on and status', () => {
     expect(check('notify', {}).errors).toEqual([]);
     expect(check('notify', { channels: ['ops'], message: 'm', subject: 's', on: 'failure' }).errors).toEqual([]);
-    expect(check('notify', { on: ['success', 'failure'] }).errors).toEqual([]);
+    expect(check('notify', { on: ['success', 'failure'], status: 'failure' }).errors).toEqual([]);
+    const templated = validateDagSpec({ dagId: 'd', params: { status: { type: 'string', default: 'success' } }, tasks: [{ taskId: 't', type: 'notify', with: { status: '{{ params.status }}' } }] });
+    expect(templated.valid).toBe(true);
     expect(paths('notify', { channels: 'ops', message: 5, on: 'sometimes' }).sort()).toEqual(['with.channels', 'with.message', 'with.on']);
+    expect(check('notify', { channels: [], status: 'ok', to: 'x' }).errors).toEqual([
+      ['with.channels', 'must have at least 1 item'],
+      ['with.status', 'must be "success" or "failure" (or a template)'],
+      ['with.to', 'unknown key "to"'],
+    ]);
   });
 });

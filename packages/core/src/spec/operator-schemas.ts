@@ -3,8 +3,7 @@ import { specErrorMap } from './spec-error.js';
 
 /**
  * `with` schemas per task type. noop and http.request are strict (their operators exist; a
- * misspelt key is an error). The S3/Snowflake/quality/notify schemas pin the keys and types
- * known today but accept extra keys until their operators land and refine them.
+ * misspelt key is an error), like every other operator's schema.
  * Strings may hold templates; they are rendered before each try.
  */
 const nonEmpty = z.string().min(1);
@@ -24,12 +23,31 @@ function isHttpUrl(value: string): boolean {
 // A templated URL is only known at render time; the operator checks it then.
 const httpUrl = nonEmpty.refine((u) => u.includes('{{') || isHttpUrl(u), 'must be an http(s) URL (or a template)');
 
+/** Cast types of transform.records (the operator's CAST_TYPES). */
+export const TRANSFORM_CAST_TYPES = ['int', 'integer', 'number', 'float', 'decimal', 'string', 'boolean', 'date', 'timestamp'] as const;
+/** Operators of a structured filter condition (case and inner spaces do not matter). */
+export const TRANSFORM_FILTER_OPS = ['=', '==', 'eq', '!=', '<>', 'ne', '<', 'lt', '<=', 'lte', '>', 'gt', '>=', 'gte', 'in', 'not in', 'is null', 'is not null'] as const;
+const filterOp = z.string().refine((op) => (TRANSFORM_FILTER_OPS as readonly string[]).includes(op.trim().toLowerCase().replace(/\s+/g, ' ')), `must be one of ${TRANSFORM_FILTER_OPS.join(', ')}`);
+const filterScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+type StructuredFilter = { column: string; op: string; value?: unknown } | { and: StructuredFilter[] } | { or: StructuredFilter[] } | { not: StructuredFilter };
+// The structured form of a filter: { column, op, value } conditions combined with and / or / not.
+// String filters and derive expressions are parsed by the operator, which reports syntax errors
+// with their position before reading any data.
+const structuredFilter: z.ZodType<StructuredFilter> = z.lazy(() =>
+  z.union([
+    z.strictObject({ column: nonEmpty, op: filterOp, value: z.union([filterScalar, z.array(filterScalar).min(1)]).optional() }),
+    z.strictObject({ and: z.array(structuredFilter).min(1) }),
+    z.strictObject({ or: z.array(structuredFilter).min(1) }),
+    z.strictObject({ not: structuredFilter }),
+  ]),
+);
+
 const TRANSFORM_OPS = {
   select: z.array(nonEmpty).min(1),
   rename: z.record(z.string(), nonEmpty),
-  cast: z.record(z.string(), nonEmpty),
-  filter: z.union([nonEmpty, z.record(z.string(), z.unknown())]),
-  derive: z.record(z.string(), z.unknown()),
+  cast: z.record(z.string(), z.enum(TRANSFORM_CAST_TYPES)),
+  filter: z.union([nonEmpty, structuredFilter]),
+  derive: z.record(z.string(), z.union([nonEmpty, z.number(), z.boolean(), z.null()])),
 } as const;
 type TransformOp = keyof typeof TRANSFORM_OPS;
 const TRANSFORM_OP_NAMES = Object.keys(TRANSFORM_OPS) as TransformOp[];
@@ -46,12 +64,68 @@ const transformStep = z.record(z.string(), z.unknown()).superRefine((step, ctx) 
 
 export const QUALITY_CHECK_TYPES = ['rowCount', 'notNull', 'unique', 'acceptedValues', 'customSql'] as const;
 
-const qualityCheck = z.looseObject({
-  type: z.enum(QUALITY_CHECK_TYPES),
-  severity: z.enum(['fail', 'warn']).default('fail'),
-});
+const columnList = z.union([nonEmpty, z.array(nonEmpty).min(1)]);
+const rowBound = z.number().int().min(0);
+const checkValue = z.union([z.string(), z.number(), z.boolean()]);
+
+/** The fields each check type needs (the operator reports the same in more detail at run time). */
+const CHECK_REQUIRES: Record<(typeof QUALITY_CHECK_TYPES)[number], (c: Record<string, unknown>) => Array<[string, string]>> = {
+  rowCount: (c) => (typeof c.min === 'number' && typeof c.max === 'number' && c.min > c.max ? [['max', 'must be >= min']] : []),
+  notNull: (c) => (c.column === undefined && c.columns === undefined ? [['column', 'is required (or columns)']] : []),
+  unique: (c) => (c.column === undefined && c.columns === undefined ? [['column', 'is required (or columns)']] : []),
+  acceptedValues: (c) => [...(typeof c.column === 'string' ? [] : [['column', 'is required'] as [string, string]]), ...(c.values === undefined ? [['values', 'is required'] as [string, string]] : [])],
+  customSql: (c) => (c.sql === undefined ? [['sql', 'is required']] : []),
+};
+
+/**
+ * One assertion: rowCount {min?, max?} | notNull {column(s)} | unique {column(s)} |
+ * acceptedValues {column, values} | customSql {sql} (returns the offending rows), each with
+ * severity fail|warn, an optional name and an optional table overriding `with.table`.
+ */
+const qualityCheck = z
+  .strictObject({
+    type: z.enum(QUALITY_CHECK_TYPES),
+    severity: z.enum(['fail', 'warn']).default('fail'),
+    name: nonEmpty.optional(),
+    table: nonEmpty.optional(),
+    column: nonEmpty.optional(),
+    columns: columnList.optional(),
+    min: rowBound.optional(),
+    max: rowBound.optional(),
+    values: z.array(checkValue).min(1).optional(),
+    sql: nonEmpty.optional(),
+  })
+  .superRefine((check, ctx) => {
+    for (const [key, message] of CHECK_REQUIRES[check.type](check)) ctx.addIssue({ code: 'custom', path: [key], message });
+  });
 
 const NOTIFY_ON = ['success', 'failure', 'always'] as const;
+
+// A templated value is only known at render time; the operator checks it then.
+const runStatus = nonEmpty.refine((v) => v.includes('{{') || v === 'success' || v === 'failure', 'must be "success" or "failure" (or a template)');
+
+const s3Source = z.union([
+  nonEmpty.refine((v) => v.includes('{{') || /^s3:\/\/[^/]+/.test(v), 'must be an s3://bucket/key URL (or a template)'),
+  z
+    .strictObject({ bucket: nonEmpty, key: nonEmpty.optional(), prefix: z.string().optional(), pattern: nonEmpty.optional() })
+    .refine((v) => (v.key === undefined) !== (v.prefix === undefined), 'needs exactly one of key and prefix'),
+]);
+
+const fileFormat = z.strictObject({
+  type: z.enum(['csv', 'json', 'parquet']).optional(),
+  skipHeader: z.number().int().min(0).optional(),
+  fieldDelimiter: nonEmpty.optional(),
+  fieldOptionallyEnclosedBy: nonEmpty.optional(),
+  escape: nonEmpty.optional(),
+  nullIf: z.array(z.string()).optional(),
+  emptyFieldAsNull: z.boolean().optional(),
+  errorOnColumnCountMismatch: z.boolean().optional(),
+  trimSpace: z.boolean().optional(),
+  stripOuterArray: z.boolean().optional(),
+  compression: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be a word such as AUTO, GZIP or NONE').optional(),
+});
+
+const ON_ERROR = /^(abort_statement|continue|skip_file(_\d+%?)?)$/i;
 
 export const OPERATOR_WITH_SCHEMAS = {
   noop: z.strictObject({
@@ -71,7 +145,7 @@ export const OPERATOR_WITH_SCHEMAS = {
     timeoutMs: z.number().int().positive().max(3_600_000).optional(),
     xcomResponse: z.boolean().optional(),
   }),
-  's3.keySensor': z.looseObject({
+  's3.keySensor': z.strictObject({
     connection,
     bucket: nonEmpty,
     key: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
@@ -82,41 +156,54 @@ export const OPERATOR_WITH_SCHEMAS = {
     softFail: z.boolean().default(false),
     exponentialBackoff: z.boolean().optional(),
   }),
-  's3.extract': z.looseObject({
-    connection,
-    format: z.enum(['csv', 'jsonl']),
-    requiredColumns: z.array(nonEmpty).optional(),
-    bucket: nonEmpty.optional(),
-    key: nonEmpty.optional(),
-    outputPrefix: nonEmpty.optional(),
-  }),
-  'transform.records': z.looseObject({
+  's3.extract': z
+    .strictObject({
+      connection,
+      format: z.enum(['csv', 'jsonl']),
+      requiredColumns: z.array(nonEmpty).optional(),
+      bucket: nonEmpty.optional(),
+      key: nonEmpty.optional(),
+      delimiter: nonEmpty.optional(),
+    })
+    .superRefine((w, ctx) => {
+      if (w.bucket !== undefined && w.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'is required with bucket' });
+    }),
+  'transform.records': z.strictObject({
     connection,
     steps: z.array(transformStep).min(1),
+    input: z.strictObject({ bucket: nonEmpty.optional(), key: nonEmpty }).optional(),
+    output: z.strictObject({ bucket: nonEmpty.optional(), key: nonEmpty.optional() }).optional(),
+    format: z.enum(['csv', 'jsonl']).optional(),
+    delimiter: nonEmpty.optional(),
   }),
-  'snowflake.load': z.looseObject({
+  'snowflake.load': z.strictObject({
     connection,
     table: nonEmpty,
-    fileFormat: z.record(z.string(), z.unknown()).optional(),
-    createTable: z.union([z.boolean(), z.record(z.string(), z.unknown())]).optional(),
-    source: z.union([nonEmpty, z.record(z.string(), z.unknown())]).optional(),
+    s3Connection: connection,
+    source: s3Source.optional(),
+    fileFormat: fileFormat.optional(),
+    createTable: z.union([z.boolean(), z.strictObject({ columns: z.record(z.string(), nonEmpty).optional() })]).optional(),
+    onError: z.string().regex(ON_ERROR, 'must be abort_statement, continue, skip_file, skip_file_<n> or skip_file_<n>%').optional(),
+    matchByColumnName: z.enum(['case_sensitive', 'case_insensitive', 'none']).optional(),
   }),
-  'snowflake.sql': z.looseObject({
+  'snowflake.sql': z.strictObject({
     connection,
     sql: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
     binds: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
   }),
-  'quality.check': z.looseObject({
+  'quality.check': z.strictObject({
     connection,
     table: nonEmpty.optional(),
     checks: z.array(qualityCheck).min(1),
   }),
-  notify: z.looseObject({
-    connection,
-    channels: z.array(nonEmpty).optional(),
+  // Channels default to the task-level connection; status overrides the one derived from upstream XComs.
+  notify: z.strictObject({
+    channels: z.array(nonEmpty).min(1).optional(),
     message: z.string().optional(),
     subject: z.string().optional(),
     on: z.union([z.enum(NOTIFY_ON), z.array(z.enum(NOTIFY_ON)).min(1)]).optional(),
+    status: runStatus.optional(),
+    propagateFailure: z.boolean().optional(),
   }),
 } as const;
 

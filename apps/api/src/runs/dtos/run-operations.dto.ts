@@ -38,10 +38,49 @@ export class BackfillDagArgs {
 
   @Field(() => Reprocess, { defaultValue: 'none' })
   reprocess!: Reprocess;
+
+  @Field(() => Int, { defaultValue: 4, description: "The backfill's own limit of running runs (1–100), apart from the DAG's maxActiveRuns" })
+  maxActiveRuns!: number;
+}
+
+@ObjectType('Backfill', { description: 'A backfillDag request; its runs form a low-priority lane of their own.' })
+export class BackfillModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  dagId!: string;
+
+  @Field()
+  fromDate!: Date;
+
+  @Field()
+  toDate!: Date;
+
+  @Field()
+  reprocess!: string;
+
+  @Field(() => Int)
+  maxActiveRuns!: number;
+
+  @Field({ description: 'running (a run is queued or running), completed, or canceled' })
+  state!: string;
+
+  @Field(() => GraphQLJSON, { description: 'Number of its runs per run state' })
+  runCounts!: Record<string, number>;
+
+  @Field(() => Date, { nullable: true })
+  canceledAt!: Date | null;
+
+  @Field()
+  createdAt!: Date;
 }
 
 @ObjectType('BackfillResult')
 export class BackfillResultModel {
+  @Field(() => BackfillModel)
+  backfill!: BackfillModel;
+
   @Field(() => [DagRunModel])
   created!: DagRunModel[];
 

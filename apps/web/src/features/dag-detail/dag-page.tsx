@@ -10,6 +10,7 @@ import type { DagRun } from '@/lib/graphql/operations';
 import { isActiveState, TASK_STATE_LEGEND } from '@/lib/states';
 import { useNow } from '@/lib/use-now';
 import { PauseToggle, TriggerButton } from '../dags/dag-actions';
+import { DropSampleFileButton } from '../demo/drop-file-button';
 import { RunGrid } from './run-grid';
 import { TaskInstancePanel } from './task-instance-panel';
 import { useDagLive } from './use-dag-live';
@@ -121,6 +122,7 @@ export function DagPage({ dagId }: { dagId: string }) {
         <div className="dag-head-actions">
           {dag ? <PauseToggle dag={dag} onChanged={live.patchDag} /> : null}
           <TriggerButton dagId={dagId} onTriggered={onTriggered} size="md" />
+          <DropSampleFileButton dagId={dagId} />
         </div>
       </section>
 

@@ -6,6 +6,8 @@ import { createContext, useContext, type ReactNode } from 'react';
 export interface RuntimeConfig {
   /** GraphQL HTTP endpoint; null = `http://<this page's hostname>:4000/graphql`. */
   apiUrl: string | null;
+  /** The demo's "Drop a sample file" button is shown (npm start's local S3 is there). */
+  demoFileDrop?: boolean;
 }
 
 export interface ApiEndpoints {

@@ -7,7 +7,8 @@ import type { RuntimeConfig } from './runtime-config';
 
 export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): RuntimeConfig {
   const raw = env.TOWER_API_URL?.trim();
-  if (!raw) return { apiUrl: null };
+  const demoFileDrop = Boolean(env.TOWER_DEMO_S3_ENDPOINT?.trim());
+  if (!raw) return { apiUrl: null, demoFileDrop };
   let url: URL;
   try {
     url = new URL(raw);
@@ -17,5 +18,19 @@ export function readRuntimeConfig(env: NodeJS.ProcessEnv = process.env): Runtime
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new Error(`TOWER_API_URL must use http or https (the WebSocket URL is derived from it), got "${raw}"`);
   }
-  return { apiUrl: url.toString() };
+  return { apiUrl: url.toString(), demoFileDrop };
+}
+
+export interface DemoConfig {
+  enabled: boolean;
+  s3Endpoint: string;
+  /** The repository root, where `scripts/demo-drop-file.mjs` lives (the web server runs from it). */
+  root: string;
+  apiUrl: string;
+}
+
+/** The demo's local S3, set by `npm start`; unset in any real deployment (the drop button is hidden). */
+export function readDemoConfig(env: NodeJS.ProcessEnv = process.env): DemoConfig {
+  const s3Endpoint = env.TOWER_DEMO_S3_ENDPOINT?.trim() ?? '';
+  return { enabled: s3Endpoint !== '', s3Endpoint, root: process.cwd(), apiUrl: readRuntimeConfig(env).apiUrl ?? 'http://127.0.0.1:4000/graphql' };
 }

@@ -82,6 +82,11 @@ export type DagVersion = Prisma.DagVersionModel
  */
 export type DagRun = Prisma.DagRunModel
 /**
+ * Model Backfill
+ * A backfillDag request: its runs start within its own maxActiveRuns, in the low-priority lane.
+ */
+export type Backfill = Prisma.BackfillModel
+/**
  * Model TaskInstance
  * 
  */

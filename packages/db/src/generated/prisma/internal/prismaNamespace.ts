@@ -405,6 +405,7 @@ export const ModelName = {
   Dag: 'Dag',
   DagVersion: 'DagVersion',
   DagRun: 'DagRun',
+  Backfill: 'Backfill',
   TaskInstance: 'TaskInstance',
   TaskTry: 'TaskTry',
   TaskLog: 'TaskLog',
@@ -430,7 +431,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "tenant" | "user" | "membership" | "session" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertRule" | "alert" | "auditLog" | "s3TriggerObject"
+    modelProps: "tenant" | "user" | "membership" | "session" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "backfill" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertRule" | "alert" | "auditLog" | "s3TriggerObject"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1023,6 +1024,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.DagRunCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.DagRunCountAggregateOutputType> | number
+        }
+      }
+    }
+    Backfill: {
+      payload: Prisma.$BackfillPayload<ExtArgs>
+      fields: Prisma.BackfillFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.BackfillFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.BackfillFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>
+        }
+        findFirst: {
+          args: Prisma.BackfillFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.BackfillFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>
+        }
+        findMany: {
+          args: Prisma.BackfillFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>[]
+        }
+        create: {
+          args: Prisma.BackfillCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>
+        }
+        createMany: {
+          args: Prisma.BackfillCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.BackfillCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>[]
+        }
+        delete: {
+          args: Prisma.BackfillDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>
+        }
+        update: {
+          args: Prisma.BackfillUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>
+        }
+        deleteMany: {
+          args: Prisma.BackfillDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.BackfillUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.BackfillUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>[]
+        }
+        upsert: {
+          args: Prisma.BackfillUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$BackfillPayload>
+        }
+        aggregate: {
+          args: Prisma.BackfillAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateBackfill>
+        }
+        groupBy: {
+          args: Prisma.BackfillGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.BackfillGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.BackfillCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.BackfillCountAggregateOutputType> | number
         }
       }
     }
@@ -1917,10 +1992,29 @@ export const DagRunScalarFieldEnum = {
   queuedAt: 'queuedAt',
   startedAt: 'startedAt',
   endedAt: 'endedAt',
+  timeoutAt: 'timeoutAt',
+  backfillId: 'backfillId',
   updatedAt: 'updatedAt'
 } as const
 
 export type DagRunScalarFieldEnum = (typeof DagRunScalarFieldEnum)[keyof typeof DagRunScalarFieldEnum]
+
+
+export const BackfillScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  dagPk: 'dagPk',
+  dagId: 'dagId',
+  fromDate: 'fromDate',
+  toDate: 'toDate',
+  reprocess: 'reprocess',
+  maxActiveRuns: 'maxActiveRuns',
+  createdBy: 'createdBy',
+  canceledAt: 'canceledAt',
+  createdAt: 'createdAt'
+} as const
+
+export type BackfillScalarFieldEnum = (typeof BackfillScalarFieldEnum)[keyof typeof BackfillScalarFieldEnum]
 
 
 export const TaskInstanceScalarFieldEnum = {
@@ -2453,6 +2547,7 @@ export type GlobalOmitConfig = {
   dag?: Prisma.DagOmit
   dagVersion?: Prisma.DagVersionOmit
   dagRun?: Prisma.DagRunOmit
+  backfill?: Prisma.BackfillOmit
   taskInstance?: Prisma.TaskInstanceOmit
   taskTry?: Prisma.TaskTryOmit
   taskLog?: Prisma.TaskLogOmit

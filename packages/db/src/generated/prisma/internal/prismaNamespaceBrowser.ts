@@ -59,6 +59,7 @@ export const ModelName = {
   Dag: 'Dag',
   DagVersion: 'DagVersion',
   DagRun: 'DagRun',
+  Backfill: 'Backfill',
   TaskInstance: 'TaskInstance',
   TaskTry: 'TaskTry',
   TaskLog: 'TaskLog',
@@ -199,10 +200,29 @@ export const DagRunScalarFieldEnum = {
   queuedAt: 'queuedAt',
   startedAt: 'startedAt',
   endedAt: 'endedAt',
+  timeoutAt: 'timeoutAt',
+  backfillId: 'backfillId',
   updatedAt: 'updatedAt'
 } as const
 
 export type DagRunScalarFieldEnum = (typeof DagRunScalarFieldEnum)[keyof typeof DagRunScalarFieldEnum]
+
+
+export const BackfillScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  dagPk: 'dagPk',
+  dagId: 'dagId',
+  fromDate: 'fromDate',
+  toDate: 'toDate',
+  reprocess: 'reprocess',
+  maxActiveRuns: 'maxActiveRuns',
+  createdBy: 'createdBy',
+  canceledAt: 'canceledAt',
+  createdAt: 'createdAt'
+} as const
+
+export type BackfillScalarFieldEnum = (typeof BackfillScalarFieldEnum)[keyof typeof BackfillScalarFieldEnum]
 
 
 export const TaskInstanceScalarFieldEnum = {

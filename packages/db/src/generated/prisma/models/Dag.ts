@@ -284,6 +284,7 @@ export type DagWhereInput = {
   versions?: Prisma.DagVersionListRelationFilter
   runs?: Prisma.DagRunListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
+  backfills?: Prisma.BackfillListRelationFilter
 }
 
 export type DagOrderByWithRelationInput = {
@@ -305,6 +306,7 @@ export type DagOrderByWithRelationInput = {
   versions?: Prisma.DagVersionOrderByRelationAggregateInput
   runs?: Prisma.DagRunOrderByRelationAggregateInput
   s3TriggerObjects?: Prisma.S3TriggerObjectOrderByRelationAggregateInput
+  backfills?: Prisma.BackfillOrderByRelationAggregateInput
 }
 
 export type DagWhereUniqueInput = Prisma.AtLeast<{
@@ -330,6 +332,7 @@ export type DagWhereUniqueInput = Prisma.AtLeast<{
   versions?: Prisma.DagVersionListRelationFilter
   runs?: Prisma.DagRunListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
+  backfills?: Prisma.BackfillListRelationFilter
 }, "id" | "tenantId_dagId">
 
 export type DagOrderByWithAggregationInput = {
@@ -392,6 +395,7 @@ export type DagCreateInput = {
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateInput = {
@@ -412,6 +416,7 @@ export type DagUncheckedCreateInput = {
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagUpdateInput = {
@@ -432,6 +437,7 @@ export type DagUpdateInput = {
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateInput = {
@@ -452,6 +458,7 @@ export type DagUncheckedUpdateInput = {
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
 }
 
 export type DagCreateManyInput = {
@@ -670,6 +677,20 @@ export type DagUpdateOneRequiredWithoutRunsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.DagUpdateToOneWithWhereWithoutRunsInput, Prisma.DagUpdateWithoutRunsInput>, Prisma.DagUncheckedUpdateWithoutRunsInput>
 }
 
+export type DagCreateNestedOneWithoutBackfillsInput = {
+  create?: Prisma.XOR<Prisma.DagCreateWithoutBackfillsInput, Prisma.DagUncheckedCreateWithoutBackfillsInput>
+  connectOrCreate?: Prisma.DagCreateOrConnectWithoutBackfillsInput
+  connect?: Prisma.DagWhereUniqueInput
+}
+
+export type DagUpdateOneRequiredWithoutBackfillsNestedInput = {
+  create?: Prisma.XOR<Prisma.DagCreateWithoutBackfillsInput, Prisma.DagUncheckedCreateWithoutBackfillsInput>
+  connectOrCreate?: Prisma.DagCreateOrConnectWithoutBackfillsInput
+  upsert?: Prisma.DagUpsertWithoutBackfillsInput
+  connect?: Prisma.DagWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DagUpdateToOneWithWhereWithoutBackfillsInput, Prisma.DagUpdateWithoutBackfillsInput>, Prisma.DagUncheckedUpdateWithoutBackfillsInput>
+}
+
 export type DagCreateNestedOneWithoutS3TriggerObjectsInput = {
   create?: Prisma.XOR<Prisma.DagCreateWithoutS3TriggerObjectsInput, Prisma.DagUncheckedCreateWithoutS3TriggerObjectsInput>
   connectOrCreate?: Prisma.DagCreateOrConnectWithoutS3TriggerObjectsInput
@@ -701,6 +722,7 @@ export type DagCreateWithoutTenantInput = {
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutTenantInput = {
@@ -720,6 +742,7 @@ export type DagUncheckedCreateWithoutTenantInput = {
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutTenantInput = {
@@ -785,6 +808,7 @@ export type DagCreateWithoutVersionsInput = {
   tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutVersionsInput = {
@@ -804,6 +828,7 @@ export type DagUncheckedCreateWithoutVersionsInput = {
   updatedAt?: Date | string
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutVersionsInput = {
@@ -839,6 +864,7 @@ export type DagUpdateWithoutVersionsInput = {
   tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutVersionsInput = {
@@ -858,6 +884,7 @@ export type DagUncheckedUpdateWithoutVersionsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
 }
 
 export type DagCreateWithoutRunsInput = {
@@ -877,6 +904,7 @@ export type DagCreateWithoutRunsInput = {
   tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutRunsInput = {
@@ -896,6 +924,7 @@ export type DagUncheckedCreateWithoutRunsInput = {
   updatedAt?: Date | string
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutRunsInput = {
@@ -931,6 +960,7 @@ export type DagUpdateWithoutRunsInput = {
   tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutRunsInput = {
@@ -949,6 +979,103 @@ export type DagUncheckedUpdateWithoutRunsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
+}
+
+export type DagCreateWithoutBackfillsInput = {
+  id?: string
+  dagId: string
+  description?: string | null
+  schedule?: string | null
+  timezone?: string
+  tags?: Prisma.DagCreatetagsInput | string[]
+  paused?: boolean
+  latestVersion?: number
+  nextLogicalDate?: Date | string | null
+  nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
+  versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
+  runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
+}
+
+export type DagUncheckedCreateWithoutBackfillsInput = {
+  id?: string
+  tenantId: string
+  dagId: string
+  description?: string | null
+  schedule?: string | null
+  timezone?: string
+  tags?: Prisma.DagCreatetagsInput | string[]
+  paused?: boolean
+  latestVersion?: number
+  nextLogicalDate?: Date | string | null
+  nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
+  runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
+}
+
+export type DagCreateOrConnectWithoutBackfillsInput = {
+  where: Prisma.DagWhereUniqueInput
+  create: Prisma.XOR<Prisma.DagCreateWithoutBackfillsInput, Prisma.DagUncheckedCreateWithoutBackfillsInput>
+}
+
+export type DagUpsertWithoutBackfillsInput = {
+  update: Prisma.XOR<Prisma.DagUpdateWithoutBackfillsInput, Prisma.DagUncheckedUpdateWithoutBackfillsInput>
+  create: Prisma.XOR<Prisma.DagCreateWithoutBackfillsInput, Prisma.DagUncheckedCreateWithoutBackfillsInput>
+  where?: Prisma.DagWhereInput
+}
+
+export type DagUpdateToOneWithWhereWithoutBackfillsInput = {
+  where?: Prisma.DagWhereInput
+  data: Prisma.XOR<Prisma.DagUpdateWithoutBackfillsInput, Prisma.DagUncheckedUpdateWithoutBackfillsInput>
+}
+
+export type DagUpdateWithoutBackfillsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  schedule?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.DagUpdatetagsInput | string[]
+  paused?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
+  versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
+  runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
+}
+
+export type DagUncheckedUpdateWithoutBackfillsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  tenantId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  schedule?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.DagUpdatetagsInput | string[]
+  paused?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
+  runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
 }
 
@@ -969,6 +1096,7 @@ export type DagCreateWithoutS3TriggerObjectsInput = {
   tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutS3TriggerObjectsInput = {
@@ -988,6 +1116,7 @@ export type DagUncheckedCreateWithoutS3TriggerObjectsInput = {
   updatedAt?: Date | string
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutS3TriggerObjectsInput = {
@@ -1023,6 +1152,7 @@ export type DagUpdateWithoutS3TriggerObjectsInput = {
   tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutS3TriggerObjectsInput = {
@@ -1042,6 +1172,7 @@ export type DagUncheckedUpdateWithoutS3TriggerObjectsInput = {
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
 }
 
 export type DagCreateManyTenantInput = {
@@ -1077,6 +1208,7 @@ export type DagUpdateWithoutTenantInput = {
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutTenantInput = {
@@ -1096,6 +1228,7 @@ export type DagUncheckedUpdateWithoutTenantInput = {
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateManyWithoutTenantInput = {
@@ -1123,12 +1256,14 @@ export type DagCountOutputType = {
   versions: number
   runs: number
   s3TriggerObjects: number
+  backfills: number
 }
 
 export type DagCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   versions?: boolean | DagCountOutputTypeCountVersionsArgs
   runs?: boolean | DagCountOutputTypeCountRunsArgs
   s3TriggerObjects?: boolean | DagCountOutputTypeCountS3TriggerObjectsArgs
+  backfills?: boolean | DagCountOutputTypeCountBackfillsArgs
 }
 
 /**
@@ -1162,6 +1297,13 @@ export type DagCountOutputTypeCountS3TriggerObjectsArgs<ExtArgs extends runtime.
   where?: Prisma.S3TriggerObjectWhereInput
 }
 
+/**
+ * DagCountOutputType without action
+ */
+export type DagCountOutputTypeCountBackfillsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.BackfillWhereInput
+}
+
 
 export type DagSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1182,6 +1324,7 @@ export type DagSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   versions?: boolean | Prisma.Dag$versionsArgs<ExtArgs>
   runs?: boolean | Prisma.Dag$runsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>
+  backfills?: boolean | Prisma.Dag$backfillsArgs<ExtArgs>
   _count?: boolean | Prisma.DagCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["dag"]>
 
@@ -1244,6 +1387,7 @@ export type DagInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   versions?: boolean | Prisma.Dag$versionsArgs<ExtArgs>
   runs?: boolean | Prisma.Dag$runsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>
+  backfills?: boolean | Prisma.Dag$backfillsArgs<ExtArgs>
   _count?: boolean | Prisma.DagCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DagIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1260,6 +1404,7 @@ export type $DagPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     versions: Prisma.$DagVersionPayload<ExtArgs>[]
     runs: Prisma.$DagRunPayload<ExtArgs>[]
     s3TriggerObjects: Prisma.$S3TriggerObjectPayload<ExtArgs>[]
+    backfills: Prisma.$BackfillPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1683,6 +1828,7 @@ export interface Prisma__DagClient<T, Null = never, ExtArgs extends runtime.Type
   versions<T extends Prisma.Dag$versionsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$versionsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DagVersionPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   runs<T extends Prisma.Dag$runsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$runsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DagRunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   s3TriggerObjects<T extends Prisma.Dag$s3TriggerObjectsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$S3TriggerObjectPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  backfills<T extends Prisma.Dag$backfillsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$backfillsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$BackfillPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2196,6 +2342,30 @@ export type Dag$s3TriggerObjectsArgs<ExtArgs extends runtime.Types.Extensions.In
   take?: number
   skip?: number
   distinct?: Prisma.S3TriggerObjectScalarFieldEnum | Prisma.S3TriggerObjectScalarFieldEnum[]
+}
+
+/**
+ * Dag.backfills
+ */
+export type Dag$backfillsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Backfill
+   */
+  select?: Prisma.BackfillSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Backfill
+   */
+  omit?: Prisma.BackfillOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.BackfillInclude<ExtArgs> | null
+  where?: Prisma.BackfillWhereInput
+  orderBy?: Prisma.BackfillOrderByWithRelationInput | Prisma.BackfillOrderByWithRelationInput[]
+  cursor?: Prisma.BackfillWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.BackfillScalarFieldEnum | Prisma.BackfillScalarFieldEnum[]
 }
 
 /**

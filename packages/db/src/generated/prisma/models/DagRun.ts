@@ -53,6 +53,8 @@ export type DagRunMinAggregateOutputType = {
   queuedAt: Date | null
   startedAt: Date | null
   endedAt: Date | null
+  timeoutAt: Date | null
+  backfillId: string | null
   updatedAt: Date | null
 }
 
@@ -73,6 +75,8 @@ export type DagRunMaxAggregateOutputType = {
   queuedAt: Date | null
   startedAt: Date | null
   endedAt: Date | null
+  timeoutAt: Date | null
+  backfillId: string | null
   updatedAt: Date | null
 }
 
@@ -94,6 +98,8 @@ export type DagRunCountAggregateOutputType = {
   queuedAt: number
   startedAt: number
   endedAt: number
+  timeoutAt: number
+  backfillId: number
   updatedAt: number
   _all: number
 }
@@ -126,6 +132,8 @@ export type DagRunMinAggregateInputType = {
   queuedAt?: true
   startedAt?: true
   endedAt?: true
+  timeoutAt?: true
+  backfillId?: true
   updatedAt?: true
 }
 
@@ -146,6 +154,8 @@ export type DagRunMaxAggregateInputType = {
   queuedAt?: true
   startedAt?: true
   endedAt?: true
+  timeoutAt?: true
+  backfillId?: true
   updatedAt?: true
 }
 
@@ -167,6 +177,8 @@ export type DagRunCountAggregateInputType = {
   queuedAt?: true
   startedAt?: true
   endedAt?: true
+  timeoutAt?: true
+  backfillId?: true
   updatedAt?: true
   _all?: true
 }
@@ -275,6 +287,8 @@ export type DagRunGroupByOutputType = {
   queuedAt: Date
   startedAt: Date | null
   endedAt: Date | null
+  timeoutAt: Date | null
+  backfillId: string | null
   updatedAt: Date
   _count: DagRunCountAggregateOutputType | null
   _avg: DagRunAvgAggregateOutputType | null
@@ -319,9 +333,12 @@ export type DagRunWhereInput = {
   queuedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   endedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  timeoutAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  backfillId?: Prisma.UuidNullableFilter<"DagRun"> | string | null
   updatedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
   dag?: Prisma.XOR<Prisma.DagScalarRelationFilter, Prisma.DagWhereInput>
   version?: Prisma.XOR<Prisma.DagVersionScalarRelationFilter, Prisma.DagVersionWhereInput>
+  backfill?: Prisma.XOR<Prisma.BackfillNullableScalarRelationFilter, Prisma.BackfillWhereInput> | null
   taskInstances?: Prisma.TaskInstanceListRelationFilter
 }
 
@@ -343,9 +360,12 @@ export type DagRunOrderByWithRelationInput = {
   queuedAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   endedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  timeoutAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  backfillId?: Prisma.SortOrderInput | Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   dag?: Prisma.DagOrderByWithRelationInput
   version?: Prisma.DagVersionOrderByWithRelationInput
+  backfill?: Prisma.BackfillOrderByWithRelationInput
   taskInstances?: Prisma.TaskInstanceOrderByRelationAggregateInput
 }
 
@@ -372,9 +392,12 @@ export type DagRunWhereUniqueInput = Prisma.AtLeast<{
   queuedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   endedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  timeoutAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  backfillId?: Prisma.UuidNullableFilter<"DagRun"> | string | null
   updatedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
   dag?: Prisma.XOR<Prisma.DagScalarRelationFilter, Prisma.DagWhereInput>
   version?: Prisma.XOR<Prisma.DagVersionScalarRelationFilter, Prisma.DagVersionWhereInput>
+  backfill?: Prisma.XOR<Prisma.BackfillNullableScalarRelationFilter, Prisma.BackfillWhereInput> | null
   taskInstances?: Prisma.TaskInstanceListRelationFilter
 }, "id" | "tenantId_dagPk_logicalDate" | "tenantId_dagPk_runId">
 
@@ -396,6 +419,8 @@ export type DagRunOrderByWithAggregationInput = {
   queuedAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   endedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  timeoutAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  backfillId?: Prisma.SortOrderInput | Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.DagRunCountOrderByAggregateInput
   _avg?: Prisma.DagRunAvgOrderByAggregateInput
@@ -425,6 +450,8 @@ export type DagRunScalarWhereWithAggregatesInput = {
   queuedAt?: Prisma.DateTimeWithAggregatesFilter<"DagRun"> | Date | string
   startedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"DagRun"> | Date | string | null
   endedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"DagRun"> | Date | string | null
+  timeoutAt?: Prisma.DateTimeNullableWithAggregatesFilter<"DagRun"> | Date | string | null
+  backfillId?: Prisma.UuidNullableWithAggregatesFilter<"DagRun"> | string | null
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"DagRun"> | Date | string
 }
 
@@ -444,9 +471,11 @@ export type DagRunCreateInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
   updatedAt?: Date | string
   dag: Prisma.DagCreateNestedOneWithoutRunsInput
   version: Prisma.DagVersionCreateNestedOneWithoutRunsInput
+  backfill?: Prisma.BackfillCreateNestedOneWithoutRunsInput
   taskInstances?: Prisma.TaskInstanceCreateNestedManyWithoutDagRunInput
 }
 
@@ -468,6 +497,8 @@ export type DagRunUncheckedCreateInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  backfillId?: string | null
   updatedAt?: Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedCreateNestedManyWithoutDagRunInput
 }
@@ -488,9 +519,11 @@ export type DagRunUpdateInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dag?: Prisma.DagUpdateOneRequiredWithoutRunsNestedInput
   version?: Prisma.DagVersionUpdateOneRequiredWithoutRunsNestedInput
+  backfill?: Prisma.BackfillUpdateOneWithoutRunsNestedInput
   taskInstances?: Prisma.TaskInstanceUpdateManyWithoutDagRunNestedInput
 }
 
@@ -512,6 +545,8 @@ export type DagRunUncheckedUpdateInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedUpdateManyWithoutDagRunNestedInput
 }
@@ -534,6 +569,8 @@ export type DagRunCreateManyInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  backfillId?: string | null
   updatedAt?: Date | string
 }
 
@@ -553,6 +590,7 @@ export type DagRunUpdateManyMutationInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -574,6 +612,8 @@ export type DagRunUncheckedUpdateManyInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -617,6 +657,8 @@ export type DagRunCountOrderByAggregateInput = {
   queuedAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   endedAt?: Prisma.SortOrder
+  timeoutAt?: Prisma.SortOrder
+  backfillId?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -642,6 +684,8 @@ export type DagRunMaxOrderByAggregateInput = {
   queuedAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   endedAt?: Prisma.SortOrder
+  timeoutAt?: Prisma.SortOrder
+  backfillId?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -662,6 +706,8 @@ export type DagRunMinOrderByAggregateInput = {
   queuedAt?: Prisma.SortOrder
   startedAt?: Prisma.SortOrder
   endedAt?: Prisma.SortOrder
+  timeoutAt?: Prisma.SortOrder
+  backfillId?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -767,6 +813,48 @@ export type EnumRunStateFieldUpdateOperationsInput = {
   set?: $Enums.RunState
 }
 
+export type DagRunCreateNestedManyWithoutBackfillInput = {
+  create?: Prisma.XOR<Prisma.DagRunCreateWithoutBackfillInput, Prisma.DagRunUncheckedCreateWithoutBackfillInput> | Prisma.DagRunCreateWithoutBackfillInput[] | Prisma.DagRunUncheckedCreateWithoutBackfillInput[]
+  connectOrCreate?: Prisma.DagRunCreateOrConnectWithoutBackfillInput | Prisma.DagRunCreateOrConnectWithoutBackfillInput[]
+  createMany?: Prisma.DagRunCreateManyBackfillInputEnvelope
+  connect?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+}
+
+export type DagRunUncheckedCreateNestedManyWithoutBackfillInput = {
+  create?: Prisma.XOR<Prisma.DagRunCreateWithoutBackfillInput, Prisma.DagRunUncheckedCreateWithoutBackfillInput> | Prisma.DagRunCreateWithoutBackfillInput[] | Prisma.DagRunUncheckedCreateWithoutBackfillInput[]
+  connectOrCreate?: Prisma.DagRunCreateOrConnectWithoutBackfillInput | Prisma.DagRunCreateOrConnectWithoutBackfillInput[]
+  createMany?: Prisma.DagRunCreateManyBackfillInputEnvelope
+  connect?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+}
+
+export type DagRunUpdateManyWithoutBackfillNestedInput = {
+  create?: Prisma.XOR<Prisma.DagRunCreateWithoutBackfillInput, Prisma.DagRunUncheckedCreateWithoutBackfillInput> | Prisma.DagRunCreateWithoutBackfillInput[] | Prisma.DagRunUncheckedCreateWithoutBackfillInput[]
+  connectOrCreate?: Prisma.DagRunCreateOrConnectWithoutBackfillInput | Prisma.DagRunCreateOrConnectWithoutBackfillInput[]
+  upsert?: Prisma.DagRunUpsertWithWhereUniqueWithoutBackfillInput | Prisma.DagRunUpsertWithWhereUniqueWithoutBackfillInput[]
+  createMany?: Prisma.DagRunCreateManyBackfillInputEnvelope
+  set?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+  disconnect?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+  delete?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+  connect?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+  update?: Prisma.DagRunUpdateWithWhereUniqueWithoutBackfillInput | Prisma.DagRunUpdateWithWhereUniqueWithoutBackfillInput[]
+  updateMany?: Prisma.DagRunUpdateManyWithWhereWithoutBackfillInput | Prisma.DagRunUpdateManyWithWhereWithoutBackfillInput[]
+  deleteMany?: Prisma.DagRunScalarWhereInput | Prisma.DagRunScalarWhereInput[]
+}
+
+export type DagRunUncheckedUpdateManyWithoutBackfillNestedInput = {
+  create?: Prisma.XOR<Prisma.DagRunCreateWithoutBackfillInput, Prisma.DagRunUncheckedCreateWithoutBackfillInput> | Prisma.DagRunCreateWithoutBackfillInput[] | Prisma.DagRunUncheckedCreateWithoutBackfillInput[]
+  connectOrCreate?: Prisma.DagRunCreateOrConnectWithoutBackfillInput | Prisma.DagRunCreateOrConnectWithoutBackfillInput[]
+  upsert?: Prisma.DagRunUpsertWithWhereUniqueWithoutBackfillInput | Prisma.DagRunUpsertWithWhereUniqueWithoutBackfillInput[]
+  createMany?: Prisma.DagRunCreateManyBackfillInputEnvelope
+  set?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+  disconnect?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+  delete?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+  connect?: Prisma.DagRunWhereUniqueInput | Prisma.DagRunWhereUniqueInput[]
+  update?: Prisma.DagRunUpdateWithWhereUniqueWithoutBackfillInput | Prisma.DagRunUpdateWithWhereUniqueWithoutBackfillInput[]
+  updateMany?: Prisma.DagRunUpdateManyWithWhereWithoutBackfillInput | Prisma.DagRunUpdateManyWithWhereWithoutBackfillInput[]
+  deleteMany?: Prisma.DagRunScalarWhereInput | Prisma.DagRunScalarWhereInput[]
+}
+
 export type DagRunCreateNestedOneWithoutTaskInstancesInput = {
   create?: Prisma.XOR<Prisma.DagRunCreateWithoutTaskInstancesInput, Prisma.DagRunUncheckedCreateWithoutTaskInstancesInput>
   connectOrCreate?: Prisma.DagRunCreateOrConnectWithoutTaskInstancesInput
@@ -797,8 +885,10 @@ export type DagRunCreateWithoutDagInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
   updatedAt?: Date | string
   version: Prisma.DagVersionCreateNestedOneWithoutRunsInput
+  backfill?: Prisma.BackfillCreateNestedOneWithoutRunsInput
   taskInstances?: Prisma.TaskInstanceCreateNestedManyWithoutDagRunInput
 }
 
@@ -819,6 +909,8 @@ export type DagRunUncheckedCreateWithoutDagInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  backfillId?: string | null
   updatedAt?: Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedCreateNestedManyWithoutDagRunInput
 }
@@ -870,6 +962,8 @@ export type DagRunScalarWhereInput = {
   queuedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
   startedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   endedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  timeoutAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  backfillId?: Prisma.UuidNullableFilter<"DagRun"> | string | null
   updatedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
 }
 
@@ -889,8 +983,10 @@ export type DagRunCreateWithoutVersionInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
   updatedAt?: Date | string
   dag: Prisma.DagCreateNestedOneWithoutRunsInput
+  backfill?: Prisma.BackfillCreateNestedOneWithoutRunsInput
   taskInstances?: Prisma.TaskInstanceCreateNestedManyWithoutDagRunInput
 }
 
@@ -911,6 +1007,8 @@ export type DagRunUncheckedCreateWithoutVersionInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  backfillId?: string | null
   updatedAt?: Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedCreateNestedManyWithoutDagRunInput
 }
@@ -941,6 +1039,78 @@ export type DagRunUpdateManyWithWhereWithoutVersionInput = {
   data: Prisma.XOR<Prisma.DagRunUpdateManyMutationInput, Prisma.DagRunUncheckedUpdateManyWithoutVersionInput>
 }
 
+export type DagRunCreateWithoutBackfillInput = {
+  id?: string
+  tenantId: string
+  dagId: string
+  dagVersion: number
+  runId: string
+  runType: $Enums.RunType
+  state?: $Enums.RunState
+  logicalDate: Date | string
+  dataIntervalStart: Date | string
+  dataIntervalEnd: Date | string
+  params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  priority?: number
+  queuedAt?: Date | string
+  startedAt?: Date | string | null
+  endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  updatedAt?: Date | string
+  dag: Prisma.DagCreateNestedOneWithoutRunsInput
+  version: Prisma.DagVersionCreateNestedOneWithoutRunsInput
+  taskInstances?: Prisma.TaskInstanceCreateNestedManyWithoutDagRunInput
+}
+
+export type DagRunUncheckedCreateWithoutBackfillInput = {
+  id?: string
+  tenantId: string
+  dagPk: string
+  dagId: string
+  dagVersionId: string
+  dagVersion: number
+  runId: string
+  runType: $Enums.RunType
+  state?: $Enums.RunState
+  logicalDate: Date | string
+  dataIntervalStart: Date | string
+  dataIntervalEnd: Date | string
+  params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  priority?: number
+  queuedAt?: Date | string
+  startedAt?: Date | string | null
+  endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  updatedAt?: Date | string
+  taskInstances?: Prisma.TaskInstanceUncheckedCreateNestedManyWithoutDagRunInput
+}
+
+export type DagRunCreateOrConnectWithoutBackfillInput = {
+  where: Prisma.DagRunWhereUniqueInput
+  create: Prisma.XOR<Prisma.DagRunCreateWithoutBackfillInput, Prisma.DagRunUncheckedCreateWithoutBackfillInput>
+}
+
+export type DagRunCreateManyBackfillInputEnvelope = {
+  data: Prisma.DagRunCreateManyBackfillInput | Prisma.DagRunCreateManyBackfillInput[]
+  skipDuplicates?: boolean
+}
+
+export type DagRunUpsertWithWhereUniqueWithoutBackfillInput = {
+  where: Prisma.DagRunWhereUniqueInput
+  update: Prisma.XOR<Prisma.DagRunUpdateWithoutBackfillInput, Prisma.DagRunUncheckedUpdateWithoutBackfillInput>
+  create: Prisma.XOR<Prisma.DagRunCreateWithoutBackfillInput, Prisma.DagRunUncheckedCreateWithoutBackfillInput>
+}
+
+export type DagRunUpdateWithWhereUniqueWithoutBackfillInput = {
+  where: Prisma.DagRunWhereUniqueInput
+  data: Prisma.XOR<Prisma.DagRunUpdateWithoutBackfillInput, Prisma.DagRunUncheckedUpdateWithoutBackfillInput>
+}
+
+export type DagRunUpdateManyWithWhereWithoutBackfillInput = {
+  where: Prisma.DagRunScalarWhereInput
+  data: Prisma.XOR<Prisma.DagRunUpdateManyMutationInput, Prisma.DagRunUncheckedUpdateManyWithoutBackfillInput>
+}
+
 export type DagRunCreateWithoutTaskInstancesInput = {
   id?: string
   tenantId: string
@@ -957,9 +1127,11 @@ export type DagRunCreateWithoutTaskInstancesInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
   updatedAt?: Date | string
   dag: Prisma.DagCreateNestedOneWithoutRunsInput
   version: Prisma.DagVersionCreateNestedOneWithoutRunsInput
+  backfill?: Prisma.BackfillCreateNestedOneWithoutRunsInput
 }
 
 export type DagRunUncheckedCreateWithoutTaskInstancesInput = {
@@ -980,6 +1152,8 @@ export type DagRunUncheckedCreateWithoutTaskInstancesInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  backfillId?: string | null
   updatedAt?: Date | string
 }
 
@@ -1015,9 +1189,11 @@ export type DagRunUpdateWithoutTaskInstancesInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dag?: Prisma.DagUpdateOneRequiredWithoutRunsNestedInput
   version?: Prisma.DagVersionUpdateOneRequiredWithoutRunsNestedInput
+  backfill?: Prisma.BackfillUpdateOneWithoutRunsNestedInput
 }
 
 export type DagRunUncheckedUpdateWithoutTaskInstancesInput = {
@@ -1038,6 +1214,8 @@ export type DagRunUncheckedUpdateWithoutTaskInstancesInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1058,6 +1236,8 @@ export type DagRunCreateManyDagInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  backfillId?: string | null
   updatedAt?: Date | string
 }
 
@@ -1077,8 +1257,10 @@ export type DagRunUpdateWithoutDagInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.DagVersionUpdateOneRequiredWithoutRunsNestedInput
+  backfill?: Prisma.BackfillUpdateOneWithoutRunsNestedInput
   taskInstances?: Prisma.TaskInstanceUpdateManyWithoutDagRunNestedInput
 }
 
@@ -1099,6 +1281,8 @@ export type DagRunUncheckedUpdateWithoutDagInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedUpdateManyWithoutDagRunNestedInput
 }
@@ -1120,6 +1304,8 @@ export type DagRunUncheckedUpdateManyWithoutDagInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1140,6 +1326,8 @@ export type DagRunCreateManyVersionInput = {
   queuedAt?: Date | string
   startedAt?: Date | string | null
   endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  backfillId?: string | null
   updatedAt?: Date | string
 }
 
@@ -1159,8 +1347,10 @@ export type DagRunUpdateWithoutVersionInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dag?: Prisma.DagUpdateOneRequiredWithoutRunsNestedInput
+  backfill?: Prisma.BackfillUpdateOneWithoutRunsNestedInput
   taskInstances?: Prisma.TaskInstanceUpdateManyWithoutDagRunNestedInput
 }
 
@@ -1181,6 +1371,8 @@ export type DagRunUncheckedUpdateWithoutVersionInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedUpdateManyWithoutDagRunNestedInput
 }
@@ -1202,6 +1394,98 @@ export type DagRunUncheckedUpdateManyWithoutVersionInput = {
   queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+}
+
+export type DagRunCreateManyBackfillInput = {
+  id?: string
+  tenantId: string
+  dagPk: string
+  dagId: string
+  dagVersionId: string
+  dagVersion: number
+  runId: string
+  runType: $Enums.RunType
+  state?: $Enums.RunState
+  logicalDate: Date | string
+  dataIntervalStart: Date | string
+  dataIntervalEnd: Date | string
+  params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  priority?: number
+  queuedAt?: Date | string
+  startedAt?: Date | string | null
+  endedAt?: Date | string | null
+  timeoutAt?: Date | string | null
+  updatedAt?: Date | string
+}
+
+export type DagRunUpdateWithoutBackfillInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  tenantId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  runId?: Prisma.StringFieldUpdateOperationsInput | string
+  runType?: Prisma.EnumRunTypeFieldUpdateOperationsInput | $Enums.RunType
+  state?: Prisma.EnumRunStateFieldUpdateOperationsInput | $Enums.RunState
+  logicalDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  dataIntervalStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  dataIntervalEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  priority?: Prisma.IntFieldUpdateOperationsInput | number
+  queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  dag?: Prisma.DagUpdateOneRequiredWithoutRunsNestedInput
+  version?: Prisma.DagVersionUpdateOneRequiredWithoutRunsNestedInput
+  taskInstances?: Prisma.TaskInstanceUpdateManyWithoutDagRunNestedInput
+}
+
+export type DagRunUncheckedUpdateWithoutBackfillInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  tenantId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagPk?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagVersionId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  runId?: Prisma.StringFieldUpdateOperationsInput | string
+  runType?: Prisma.EnumRunTypeFieldUpdateOperationsInput | $Enums.RunType
+  state?: Prisma.EnumRunStateFieldUpdateOperationsInput | $Enums.RunState
+  logicalDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  dataIntervalStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  dataIntervalEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  priority?: Prisma.IntFieldUpdateOperationsInput | number
+  queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  taskInstances?: Prisma.TaskInstanceUncheckedUpdateManyWithoutDagRunNestedInput
+}
+
+export type DagRunUncheckedUpdateManyWithoutBackfillInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  tenantId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagPk?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagVersionId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  runId?: Prisma.StringFieldUpdateOperationsInput | string
+  runType?: Prisma.EnumRunTypeFieldUpdateOperationsInput | $Enums.RunType
+  state?: Prisma.EnumRunStateFieldUpdateOperationsInput | $Enums.RunState
+  logicalDate?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  dataIntervalStart?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  dataIntervalEnd?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  params?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  priority?: Prisma.IntFieldUpdateOperationsInput | number
+  queuedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1254,9 +1538,12 @@ export type DagRunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   queuedAt?: boolean
   startedAt?: boolean
   endedAt?: boolean
+  timeoutAt?: boolean
+  backfillId?: boolean
   updatedAt?: boolean
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
+  backfill?: boolean | Prisma.DagRun$backfillArgs<ExtArgs>
   taskInstances?: boolean | Prisma.DagRun$taskInstancesArgs<ExtArgs>
   _count?: boolean | Prisma.DagRunCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["dagRun"]>
@@ -1279,9 +1566,12 @@ export type DagRunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   queuedAt?: boolean
   startedAt?: boolean
   endedAt?: boolean
+  timeoutAt?: boolean
+  backfillId?: boolean
   updatedAt?: boolean
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
+  backfill?: boolean | Prisma.DagRun$backfillArgs<ExtArgs>
 }, ExtArgs["result"]["dagRun"]>
 
 export type DagRunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
@@ -1302,9 +1592,12 @@ export type DagRunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   queuedAt?: boolean
   startedAt?: boolean
   endedAt?: boolean
+  timeoutAt?: boolean
+  backfillId?: boolean
   updatedAt?: boolean
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
+  backfill?: boolean | Prisma.DagRun$backfillArgs<ExtArgs>
 }, ExtArgs["result"]["dagRun"]>
 
 export type DagRunSelectScalar = {
@@ -1325,23 +1618,28 @@ export type DagRunSelectScalar = {
   queuedAt?: boolean
   startedAt?: boolean
   endedAt?: boolean
+  timeoutAt?: boolean
+  backfillId?: boolean
   updatedAt?: boolean
 }
 
-export type DagRunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "dagPk" | "dagId" | "dagVersionId" | "dagVersion" | "runId" | "runType" | "state" | "logicalDate" | "dataIntervalStart" | "dataIntervalEnd" | "params" | "priority" | "queuedAt" | "startedAt" | "endedAt" | "updatedAt", ExtArgs["result"]["dagRun"]>
+export type DagRunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "dagPk" | "dagId" | "dagVersionId" | "dagVersion" | "runId" | "runType" | "state" | "logicalDate" | "dataIntervalStart" | "dataIntervalEnd" | "params" | "priority" | "queuedAt" | "startedAt" | "endedAt" | "timeoutAt" | "backfillId" | "updatedAt", ExtArgs["result"]["dagRun"]>
 export type DagRunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
+  backfill?: boolean | Prisma.DagRun$backfillArgs<ExtArgs>
   taskInstances?: boolean | Prisma.DagRun$taskInstancesArgs<ExtArgs>
   _count?: boolean | Prisma.DagRunCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DagRunIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
+  backfill?: boolean | Prisma.DagRun$backfillArgs<ExtArgs>
 }
 export type DagRunIncludeUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
+  backfill?: boolean | Prisma.DagRun$backfillArgs<ExtArgs>
 }
 
 export type $DagRunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1349,6 +1647,7 @@ export type $DagRunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
   objects: {
     dag: Prisma.$DagPayload<ExtArgs>
     version: Prisma.$DagVersionPayload<ExtArgs>
+    backfill: Prisma.$BackfillPayload<ExtArgs> | null
     taskInstances: Prisma.$TaskInstancePayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
@@ -1372,6 +1671,14 @@ export type $DagRunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     queuedAt: Date
     startedAt: Date | null
     endedAt: Date | null
+    /**
+     * startedAt + dagRunTimeoutSeconds: a run still running then is failed by the scheduler.
+     */
+    timeoutAt: Date | null
+    /**
+     * The backfill that created (or reprocessed) this run; it runs in the backfill lane.
+     */
+    backfillId: string | null
     updatedAt: Date
   }, ExtArgs["result"]["dagRun"]>
   composites: {}
@@ -1769,6 +2076,7 @@ export interface Prisma__DagRunClient<T, Null = never, ExtArgs extends runtime.T
   readonly [Symbol.toStringTag]: "PrismaPromise"
   dag<T extends Prisma.DagDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DagDefaultArgs<ExtArgs>>): Prisma.Prisma__DagClient<runtime.Types.Result.GetResult<Prisma.$DagPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   version<T extends Prisma.DagVersionDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DagVersionDefaultArgs<ExtArgs>>): Prisma.Prisma__DagVersionClient<runtime.Types.Result.GetResult<Prisma.$DagVersionPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
+  backfill<T extends Prisma.DagRun$backfillArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DagRun$backfillArgs<ExtArgs>>): Prisma.Prisma__BackfillClient<runtime.Types.Result.GetResult<Prisma.$BackfillPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   taskInstances<T extends Prisma.DagRun$taskInstancesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.DagRun$taskInstancesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskInstancePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
@@ -1816,6 +2124,8 @@ export interface DagRunFieldRefs {
   readonly queuedAt: Prisma.FieldRef<"DagRun", 'DateTime'>
   readonly startedAt: Prisma.FieldRef<"DagRun", 'DateTime'>
   readonly endedAt: Prisma.FieldRef<"DagRun", 'DateTime'>
+  readonly timeoutAt: Prisma.FieldRef<"DagRun", 'DateTime'>
+  readonly backfillId: Prisma.FieldRef<"DagRun", 'String'>
   readonly updatedAt: Prisma.FieldRef<"DagRun", 'DateTime'>
 }
     
@@ -2215,6 +2525,25 @@ export type DagRunDeleteManyArgs<ExtArgs extends runtime.Types.Extensions.Intern
    * Limit how many DagRuns to delete.
    */
   limit?: number
+}
+
+/**
+ * DagRun.backfill
+ */
+export type DagRun$backfillArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Backfill
+   */
+  select?: Prisma.BackfillSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Backfill
+   */
+  omit?: Prisma.BackfillOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.BackfillInclude<ExtArgs> | null
+  where?: Prisma.BackfillWhereInput
 }
 
 /**

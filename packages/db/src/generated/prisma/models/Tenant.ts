@@ -226,6 +226,7 @@ export type TenantWhereInput = {
   alerts?: Prisma.AlertListRelationFilter
   auditLogs?: Prisma.AuditLogListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
+  backfills?: Prisma.BackfillListRelationFilter
 }
 
 export type TenantOrderByWithRelationInput = {
@@ -244,6 +245,7 @@ export type TenantOrderByWithRelationInput = {
   alerts?: Prisma.AlertOrderByRelationAggregateInput
   auditLogs?: Prisma.AuditLogOrderByRelationAggregateInput
   s3TriggerObjects?: Prisma.S3TriggerObjectOrderByRelationAggregateInput
+  backfills?: Prisma.BackfillOrderByRelationAggregateInput
 }
 
 export type TenantWhereUniqueInput = Prisma.AtLeast<{
@@ -265,6 +267,7 @@ export type TenantWhereUniqueInput = Prisma.AtLeast<{
   alerts?: Prisma.AlertListRelationFilter
   auditLogs?: Prisma.AuditLogListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
+  backfills?: Prisma.BackfillListRelationFilter
 }, "id" | "slug">
 
 export type TenantOrderByWithAggregationInput = {
@@ -307,6 +310,7 @@ export type TenantCreateInput = {
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateInput = {
@@ -325,6 +329,7 @@ export type TenantUncheckedCreateInput = {
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUpdateInput = {
@@ -343,6 +348,7 @@ export type TenantUpdateInput = {
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateInput = {
@@ -361,6 +367,7 @@ export type TenantUncheckedUpdateInput = {
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateManyInput = {
@@ -496,6 +503,20 @@ export type TenantUpdateOneRequiredWithoutDagsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.TenantUpdateToOneWithWhereWithoutDagsInput, Prisma.TenantUpdateWithoutDagsInput>, Prisma.TenantUncheckedUpdateWithoutDagsInput>
 }
 
+export type TenantCreateNestedOneWithoutBackfillsInput = {
+  create?: Prisma.XOR<Prisma.TenantCreateWithoutBackfillsInput, Prisma.TenantUncheckedCreateWithoutBackfillsInput>
+  connectOrCreate?: Prisma.TenantCreateOrConnectWithoutBackfillsInput
+  connect?: Prisma.TenantWhereUniqueInput
+}
+
+export type TenantUpdateOneRequiredWithoutBackfillsNestedInput = {
+  create?: Prisma.XOR<Prisma.TenantCreateWithoutBackfillsInput, Prisma.TenantUncheckedCreateWithoutBackfillsInput>
+  connectOrCreate?: Prisma.TenantCreateOrConnectWithoutBackfillsInput
+  upsert?: Prisma.TenantUpsertWithoutBackfillsInput
+  connect?: Prisma.TenantWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.TenantUpdateToOneWithWhereWithoutBackfillsInput, Prisma.TenantUpdateWithoutBackfillsInput>, Prisma.TenantUncheckedUpdateWithoutBackfillsInput>
+}
+
 export type TenantCreateNestedOneWithoutConnectionsInput = {
   create?: Prisma.XOR<Prisma.TenantCreateWithoutConnectionsInput, Prisma.TenantUncheckedCreateWithoutConnectionsInput>
   connectOrCreate?: Prisma.TenantCreateOrConnectWithoutConnectionsInput
@@ -595,6 +616,7 @@ export type TenantCreateWithoutMembershipsInput = {
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutMembershipsInput = {
@@ -612,6 +634,7 @@ export type TenantUncheckedCreateWithoutMembershipsInput = {
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutMembershipsInput = {
@@ -645,6 +668,7 @@ export type TenantUpdateWithoutMembershipsInput = {
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutMembershipsInput = {
@@ -662,6 +686,7 @@ export type TenantUncheckedUpdateWithoutMembershipsInput = {
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutSessionsInput = {
@@ -679,6 +704,7 @@ export type TenantCreateWithoutSessionsInput = {
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutSessionsInput = {
@@ -696,6 +722,7 @@ export type TenantUncheckedCreateWithoutSessionsInput = {
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutSessionsInput = {
@@ -729,6 +756,7 @@ export type TenantUpdateWithoutSessionsInput = {
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutSessionsInput = {
@@ -746,6 +774,7 @@ export type TenantUncheckedUpdateWithoutSessionsInput = {
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutApiKeysInput = {
@@ -763,6 +792,7 @@ export type TenantCreateWithoutApiKeysInput = {
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutApiKeysInput = {
@@ -780,6 +810,7 @@ export type TenantUncheckedCreateWithoutApiKeysInput = {
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutApiKeysInput = {
@@ -813,6 +844,7 @@ export type TenantUpdateWithoutApiKeysInput = {
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutApiKeysInput = {
@@ -830,6 +862,7 @@ export type TenantUncheckedUpdateWithoutApiKeysInput = {
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutDagsInput = {
@@ -847,6 +880,7 @@ export type TenantCreateWithoutDagsInput = {
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutDagsInput = {
@@ -864,6 +898,7 @@ export type TenantUncheckedCreateWithoutDagsInput = {
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutDagsInput = {
@@ -897,6 +932,7 @@ export type TenantUpdateWithoutDagsInput = {
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutDagsInput = {
@@ -908,6 +944,95 @@ export type TenantUncheckedUpdateWithoutDagsInput = {
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutTenantNestedInput
+  connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
+  pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
+  alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
+  alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+}
+
+export type TenantCreateWithoutBackfillsInput = {
+  id?: string
+  slug: string
+  name: string
+  concurrencyQuota?: number
+  createdAt?: Date | string
+  memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
+  sessions?: Prisma.SessionCreateNestedManyWithoutTenantInput
+  dags?: Prisma.DagCreateNestedManyWithoutTenantInput
+  connections?: Prisma.ConnectionCreateNestedManyWithoutTenantInput
+  pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
+  alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
+  alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+}
+
+export type TenantUncheckedCreateWithoutBackfillsInput = {
+  id?: string
+  slug: string
+  name: string
+  concurrencyQuota?: number
+  createdAt?: Date | string
+  memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutTenantInput
+  dags?: Prisma.DagUncheckedCreateNestedManyWithoutTenantInput
+  connections?: Prisma.ConnectionUncheckedCreateNestedManyWithoutTenantInput
+  pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
+  alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
+  alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+}
+
+export type TenantCreateOrConnectWithoutBackfillsInput = {
+  where: Prisma.TenantWhereUniqueInput
+  create: Prisma.XOR<Prisma.TenantCreateWithoutBackfillsInput, Prisma.TenantUncheckedCreateWithoutBackfillsInput>
+}
+
+export type TenantUpsertWithoutBackfillsInput = {
+  update: Prisma.XOR<Prisma.TenantUpdateWithoutBackfillsInput, Prisma.TenantUncheckedUpdateWithoutBackfillsInput>
+  create: Prisma.XOR<Prisma.TenantCreateWithoutBackfillsInput, Prisma.TenantUncheckedCreateWithoutBackfillsInput>
+  where?: Prisma.TenantWhereInput
+}
+
+export type TenantUpdateToOneWithWhereWithoutBackfillsInput = {
+  where?: Prisma.TenantWhereInput
+  data: Prisma.XOR<Prisma.TenantUpdateWithoutBackfillsInput, Prisma.TenantUncheckedUpdateWithoutBackfillsInput>
+}
+
+export type TenantUpdateWithoutBackfillsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
+  sessions?: Prisma.SessionUpdateManyWithoutTenantNestedInput
+  dags?: Prisma.DagUpdateManyWithoutTenantNestedInput
+  connections?: Prisma.ConnectionUpdateManyWithoutTenantNestedInput
+  pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
+  alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
+  alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+}
+
+export type TenantUncheckedUpdateWithoutBackfillsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutTenantNestedInput
+  dags?: Prisma.DagUncheckedUpdateManyWithoutTenantNestedInput
   connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
@@ -931,6 +1056,7 @@ export type TenantCreateWithoutConnectionsInput = {
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutConnectionsInput = {
@@ -948,6 +1074,7 @@ export type TenantUncheckedCreateWithoutConnectionsInput = {
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutConnectionsInput = {
@@ -981,6 +1108,7 @@ export type TenantUpdateWithoutConnectionsInput = {
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutConnectionsInput = {
@@ -998,6 +1126,7 @@ export type TenantUncheckedUpdateWithoutConnectionsInput = {
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutPoolsInput = {
@@ -1015,6 +1144,7 @@ export type TenantCreateWithoutPoolsInput = {
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutPoolsInput = {
@@ -1032,6 +1162,7 @@ export type TenantUncheckedCreateWithoutPoolsInput = {
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutPoolsInput = {
@@ -1065,6 +1196,7 @@ export type TenantUpdateWithoutPoolsInput = {
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutPoolsInput = {
@@ -1082,6 +1214,7 @@ export type TenantUncheckedUpdateWithoutPoolsInput = {
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAlertRulesInput = {
@@ -1099,6 +1232,7 @@ export type TenantCreateWithoutAlertRulesInput = {
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAlertRulesInput = {
@@ -1116,6 +1250,7 @@ export type TenantUncheckedCreateWithoutAlertRulesInput = {
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAlertRulesInput = {
@@ -1149,6 +1284,7 @@ export type TenantUpdateWithoutAlertRulesInput = {
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAlertRulesInput = {
@@ -1166,6 +1302,7 @@ export type TenantUncheckedUpdateWithoutAlertRulesInput = {
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAlertsInput = {
@@ -1183,6 +1320,7 @@ export type TenantCreateWithoutAlertsInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAlertsInput = {
@@ -1200,6 +1338,7 @@ export type TenantUncheckedCreateWithoutAlertsInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAlertsInput = {
@@ -1233,6 +1372,7 @@ export type TenantUpdateWithoutAlertsInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAlertsInput = {
@@ -1250,6 +1390,7 @@ export type TenantUncheckedUpdateWithoutAlertsInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAuditLogsInput = {
@@ -1267,6 +1408,7 @@ export type TenantCreateWithoutAuditLogsInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAuditLogsInput = {
@@ -1284,6 +1426,7 @@ export type TenantUncheckedCreateWithoutAuditLogsInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAuditLogsInput = {
@@ -1317,6 +1460,7 @@ export type TenantUpdateWithoutAuditLogsInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAuditLogsInput = {
@@ -1334,6 +1478,7 @@ export type TenantUncheckedUpdateWithoutAuditLogsInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutS3TriggerObjectsInput = {
@@ -1351,6 +1496,7 @@ export type TenantCreateWithoutS3TriggerObjectsInput = {
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutS3TriggerObjectsInput = {
@@ -1368,6 +1514,7 @@ export type TenantUncheckedCreateWithoutS3TriggerObjectsInput = {
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutS3TriggerObjectsInput = {
@@ -1401,6 +1548,7 @@ export type TenantUpdateWithoutS3TriggerObjectsInput = {
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutS3TriggerObjectsInput = {
@@ -1418,6 +1566,7 @@ export type TenantUncheckedUpdateWithoutS3TriggerObjectsInput = {
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 
@@ -1436,6 +1585,7 @@ export type TenantCountOutputType = {
   alerts: number
   auditLogs: number
   s3TriggerObjects: number
+  backfills: number
 }
 
 export type TenantCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1449,6 +1599,7 @@ export type TenantCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions
   alerts?: boolean | TenantCountOutputTypeCountAlertsArgs
   auditLogs?: boolean | TenantCountOutputTypeCountAuditLogsArgs
   s3TriggerObjects?: boolean | TenantCountOutputTypeCountS3TriggerObjectsArgs
+  backfills?: boolean | TenantCountOutputTypeCountBackfillsArgs
 }
 
 /**
@@ -1531,6 +1682,13 @@ export type TenantCountOutputTypeCountS3TriggerObjectsArgs<ExtArgs extends runti
   where?: Prisma.S3TriggerObjectWhereInput
 }
 
+/**
+ * TenantCountOutputType without action
+ */
+export type TenantCountOutputTypeCountBackfillsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.BackfillWhereInput
+}
+
 
 export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1548,6 +1706,7 @@ export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   alerts?: boolean | Prisma.Tenant$alertsArgs<ExtArgs>
   auditLogs?: boolean | Prisma.Tenant$auditLogsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>
+  backfills?: boolean | Prisma.Tenant$backfillsArgs<ExtArgs>
   _count?: boolean | Prisma.TenantCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["tenant"]>
 
@@ -1587,6 +1746,7 @@ export type TenantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   alerts?: boolean | Prisma.Tenant$alertsArgs<ExtArgs>
   auditLogs?: boolean | Prisma.Tenant$auditLogsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>
+  backfills?: boolean | Prisma.Tenant$backfillsArgs<ExtArgs>
   _count?: boolean | Prisma.TenantCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type TenantIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1605,6 +1765,7 @@ export type $TenantPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     alerts: Prisma.$AlertPayload<ExtArgs>[]
     auditLogs: Prisma.$AuditLogPayload<ExtArgs>[]
     s3TriggerObjects: Prisma.$S3TriggerObjectPayload<ExtArgs>[]
+    backfills: Prisma.$BackfillPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2019,6 +2180,7 @@ export interface Prisma__TenantClient<T, Null = never, ExtArgs extends runtime.T
   alerts<T extends Prisma.Tenant$alertsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$alertsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AlertPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   auditLogs<T extends Prisma.Tenant$auditLogsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$auditLogsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AuditLogPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   s3TriggerObjects<T extends Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$S3TriggerObjectPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  backfills<T extends Prisma.Tenant$backfillsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$backfillsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$BackfillPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2683,6 +2845,30 @@ export type Tenant$s3TriggerObjectsArgs<ExtArgs extends runtime.Types.Extensions
   take?: number
   skip?: number
   distinct?: Prisma.S3TriggerObjectScalarFieldEnum | Prisma.S3TriggerObjectScalarFieldEnum[]
+}
+
+/**
+ * Tenant.backfills
+ */
+export type Tenant$backfillsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Backfill
+   */
+  select?: Prisma.BackfillSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Backfill
+   */
+  omit?: Prisma.BackfillOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.BackfillInclude<ExtArgs> | null
+  where?: Prisma.BackfillWhereInput
+  orderBy?: Prisma.BackfillOrderByWithRelationInput | Prisma.BackfillOrderByWithRelationInput[]
+  cursor?: Prisma.BackfillWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.BackfillScalarFieldEnum | Prisma.BackfillScalarFieldEnum[]
 }
 
 /**

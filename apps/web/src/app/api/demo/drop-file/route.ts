@@ -1,0 +1,34 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { NextResponse } from 'next/server';
+import { readDemoConfig } from '@/lib/config/server-config';
+
+const run = promisify(execFile);
+
+/**
+ * Demo only (`npm start` sets TOWER_DEMO_S3_ENDPOINT): drops a sample sales file into the local S3
+ * by running `scripts/demo-drop-file.mjs`, the same code as `npm run demo:drop-file`. The caller
+ * must be signed in: its token is checked against the API before anything is written.
+ */
+export async function POST(request: Request): Promise<Response> {
+  const demo = readDemoConfig();
+  if (!demo.enabled) return NextResponse.json({ error: 'the demo file drop is only available under npm start' }, { status: 404 });
+  const authorization = request.headers.get('authorization') ?? '';
+  const me = await fetch(demo.apiUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization },
+    body: JSON.stringify({ query: '{ me { id } }' }),
+  }).then((r) => r.json() as Promise<{ data?: { me?: { id: string } } }>, () => null);
+  if (!me?.data?.me) return NextResponse.json({ error: 'sign in first' }, { status: 401 });
+  try {
+    const { stdout } = await run(process.execPath, [path.join(demo.root, 'scripts', 'demo-drop-file.mjs')], {
+      cwd: demo.root,
+      env: { ...process.env, TOWER_DEMO_S3_ENDPOINT: demo.s3Endpoint },
+      timeout: 30_000,
+    });
+    return NextResponse.json({ message: stdout.trim().split('\n')[0] });
+  } catch (err) {
+    return NextResponse.json({ error: `could not drop the file: ${(err as Error).message}` }, { status: 502 });
+  }
+}

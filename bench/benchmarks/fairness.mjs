@@ -1,0 +1,137 @@
+// 5. fairness: tenant B's task start latency (DagRun.queuedAt → TaskInstance.startedAt) while
+// tenant A has 50,000 tasks queued, vs B alone on the same stack. A's backlog is written directly
+// in the state the engine would leave it in (100 DAGs x 1 running run x 500 task instances in
+// `queued`, A's concurrencyQuota raised to allow it, one BullMQ job per task with Tower's job id
+// and priority, through @tower/queue's TaskQueue). B triggers its probe runs through the API.
+// B's tasks that have not started when the timeout hits are counted with the latency they had
+// reached (censored: the figure is then a lower bound, flagged `censored`).
+import { createRedis, TaskQueue } from '@tower/queue';
+import { startStack, sleep } from '../lib/stack.mjs';
+import { warmUp } from '../lib/warmup.mjs';
+import { signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
+import { canonicalSpec, createTenant, insertDag, noopTasks, round, summarize } from '../lib/util.mjs';
+
+async function probe(ctx, stack, client, tenantId, { runs, spacingMs, timeoutMs, label, base, onTick }) {
+  const runIds = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await triggerRun(client, 'probe', new Date(base + i * 1000));
+    runIds.push(r.id);
+    ctx.progress.update(`${label}: triggering`, i + 1, runs);
+    await sleep(spacingMs);
+  }
+  const deadline = Date.now() + timeoutMs;
+  let censored = 0;
+  for (;;) {
+    const started = await stack.prisma.taskInstance.count({ where: { tenantId, dagRunId: { in: runIds }, startedAt: { not: null } } });
+    const extra = onTick ? await onTick() : '';
+    ctx.progress.update(`${label}: B tasks started`, started, runs * 2, extra);
+    if (started >= runs * 2) break;
+    if (Date.now() > deadline) {
+      censored = runs * 2 - started;
+      ctx.progress.note(`${label}: ${censored} of B's ${runs * 2} tasks not started after ${timeoutMs / 1000}s: counted as censored (lower bound)`);
+      break;
+    }
+    await sleep(200);
+  }
+  const measuredAt = Date.now();
+  const rows = await stack.prisma.taskInstance.findMany({
+    where: { tenantId, dagRunId: { in: runIds } },
+    select: { startedAt: true, dagRun: { select: { queuedAt: true } } },
+  });
+  const lat = rows.map((r) => (r.startedAt ?? new Date(measuredAt)).getTime() - r.dagRun.queuedAt.getTime());
+  return { s: summarize(lat), censored, samples: rows.length };
+}
+
+export default async function fairness(ctx) {
+  const perRun = ctx.smoke ? 50 : 500;
+  const backlog = Math.max(perRun, Math.round(ctx.size(50_000, 200) / perRun) * perRun);
+  const aRuns = backlog / perRun;
+  const probeRuns = ctx.smoke ? 3 : 25;
+  const spacingMs = ctx.smoke ? 100 : 200;
+  const timeoutMs = (ctx.smoke ? 15 : Number(process.env.BENCH_FAIRNESS_TIMEOUT_S ?? 300)) * 1000;
+  const stack = await startStack({ name: 'fairness', progress: ctx.progress });
+  const redis = createRedis(stack.env.REDIS_URL);
+  const queue = new TaskQueue(redis, stack.redisPrefix);
+  try {
+    await stack.startAll();
+    await warmUp(ctx, stack);
+    const { prisma } = stack;
+    const b = await signUp(stack.apiUrl, 'tenant-b');
+    await upsertDag(b.client, { dagId: 'probe', maxActiveRuns: 1000, tasks: noopTasks(2) });
+
+    ctx.progress.note(`B alone: ${probeRuns} runs x 2 noop tasks, one every ${spacingMs} ms`);
+    const alone = await probe(ctx, stack, b.client, b.tenantId, { runs: probeRuns, spacingMs, timeoutMs, label: 'B alone', base: Date.UTC(2020, 0, 1) });
+
+    ctx.progress.note(`writing tenant A's backlog: ${aRuns} DAGs x 1 run x ${perRun} queued tasks = ${backlog}`);
+    const tenantA = await createTenant(prisma, `tenant-a-${Date.now().toString(36)}`, backlog + 1000);
+    const now = new Date();
+    const payloads = [];
+    for (let d = 0; d < aRuns; d++) {
+      const { spec, hash } = canonicalSpec({ dagId: `a_bulk_${d}`, maxActiveTasks: 10_000, tasks: noopTasks(perRun) });
+      const { dag, version } = await insertDag(prisma, tenantA.id, spec, hash);
+      const logicalDate = new Date(Date.UTC(2021, 0, 1));
+      const [run] = await prisma.dagRun.createManyAndReturn({
+        data: [{ tenantId: tenantA.id, dagPk: dag.id, dagId: dag.dagId, dagVersionId: version.id, dagVersion: 1, runId: `manual__${logicalDate.toISOString()}`, runType: 'manual', state: 'running', logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd: logicalDate, queuedAt: now, startedAt: now }],
+      });
+      const tis = await prisma.taskInstance.createManyAndReturn({
+        data: spec.tasks.map((t) => ({ tenantId: tenantA.id, dagRunId: run.id, dagId: dag.dagId, taskId: t.taskId, operator: t.type, state: 'queued', queuedAt: now, maxTries: t.retries + 1, pool: t.pool, priorityWeight: t.priorityWeight })),
+        select: { id: true },
+      });
+      // Same job id, payload and BullMQ priority as RunLifecycle.evaluateRun would enqueue (priority weight 1, run priority 0).
+      for (const ti of tis) payloads.push({ payload: { tenantId: tenantA.id, dagRunId: run.id, taskInstanceId: ti.id, tryNumber: 1 }, priority: 1_000_000 - 1 });
+      ctx.progress.update('A backlog: rows', (d + 1) * perRun, backlog);
+    }
+    for (let off = 0; off < payloads.length; off += 1000) {
+      await queue.enqueueRunTasks(payloads.slice(off, off + 1000));
+      ctx.progress.update('A backlog: jobs', Math.min(off + 1000, payloads.length), backlog);
+    }
+    await sleep(1000);
+    const aDone = () => prisma.taskInstance.count({ where: { tenantId: tenantA.id, state: 'success' } });
+    const aBefore = await aDone();
+    const tLoad = Date.now();
+    ctx.progress.note(`B with A's ${backlog} tasks queued (${aBefore} of A's already done)`);
+    const loaded = await probe(ctx, stack, b.client, b.tenantId, {
+      runs: probeRuns,
+      spacingMs,
+      timeoutMs,
+      label: 'B with A backlog',
+      base: Date.UTC(2022, 0, 1),
+      onTick: async () => `| A done ${await aDone()}/${backlog}`,
+    });
+    const aAfter = await aDone();
+    const aRate = round((aAfter - aBefore) / ((Date.now() - tLoad) / 1000), 1);
+    await ctx.afterMeasure?.(stack, { tasks: aAfter + probeRuns * 4 });
+
+    const figAlone = { bench: 'fairness', case: 'b_alone', p50Ms: alone.s.p50, p99Ms: alone.s.p99, maxMs: alone.s.max, samples: alone.samples, censored: alone.censored };
+    const figLoaded = {
+      bench: 'fairness',
+      case: `b_with_a_${backlog}_queued`,
+      p50Ms: loaded.s.p50,
+      p99Ms: loaded.s.p99,
+      maxMs: loaded.s.max,
+      samples: loaded.samples,
+      censored: loaded.censored,
+      ...(loaded.censored ? { note: `${loaded.censored} B tasks had not started after ${timeoutMs / 1000}s: latencies are lower bounds` } : {}),
+      aTasksDoneMeanwhile: aAfter - aBefore,
+      aTasksPerSec: aRate,
+    };
+    const figRatio = {
+      bench: 'fairness',
+      case: 'ratio_p99',
+      ratio: alone.s.p99 ? round(loaded.s.p99 / alone.s.p99, 1) : null,
+      aloneP99Ms: alone.s.p99,
+      loadedP99Ms: loaded.s.p99,
+      lowerBound: loaded.censored > 0,
+      workers: stack.workers,
+      workerConcurrency: stack.concurrency,
+    };
+    for (const f of [figAlone, figLoaded, figRatio]) ctx.emit(f);
+    return [figAlone, figLoaded, figRatio];
+  } finally {
+    // Drop A's leftover jobs so the workers stop promptly.
+    await queue.queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.close();
+    redis.disconnect();
+    await stack.stop();
+  }
+}

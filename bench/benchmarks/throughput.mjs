@@ -1,0 +1,140 @@
+// 1. throughput: no-op task instances completed per second, end to end (trigger → last success),
+// measured from TaskInstance.endedAt in Postgres against the trigger instant (same host clock).
+import { startStack, sleep } from '../lib/stack.mjs';
+import { warmUp } from '../lib/warmup.mjs';
+import { signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
+import { canonicalSpec, insertDag, mapLimit, noopTasks, round } from '../lib/util.mjs';
+
+const FINISHED = ['success', 'failed', 'canceled'];
+
+/**
+ * Waits until every task instance of the tenant is finished. The run(s) are then given a few
+ * seconds to be finalized: a run left `running` after all its tasks finished is reported
+ * (`runsNotFinalized`) rather than waited for, since the measure is task completion.
+ */
+async function waitTasks(prisma, tenantId, runs, tasks, progress, label, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  let last = -1;
+  let lastChange = Date.now();
+  const stallMs = Math.min(timeoutMs, 90_000);
+  for (;;) {
+    const [done, runsDone] = await Promise.all([
+      prisma.taskInstance.count({ where: { tenantId, state: { in: ['success', 'failed', 'upstream_failed', 'skipped'] } } }),
+      prisma.dagRun.count({ where: { tenantId, state: { in: FINISHED } } }),
+    ]);
+    progress.update(label, done, tasks, `runs ${runsDone}/${runs}`);
+    if (done >= tasks) break;
+    if (done !== last) [last, lastChange] = [done, Date.now()];
+    if (Date.now() - lastChange > stallMs) throw new Error(`${label}: stalled: no task finished for ${stallMs / 1000}s, ${done}/${tasks} done`);
+    if (Date.now() > deadline) throw new Error(`${label}: timed out after ${timeoutMs / 1000}s with ${done}/${tasks} tasks done`);
+    await sleep(250);
+  }
+  const finalizeBy = Date.now() + 10_000;
+  for (;;) {
+    const runsDone = await prisma.dagRun.count({ where: { tenantId, state: { in: FINISHED } } });
+    if (runsDone >= runs) return 0;
+    if (Date.now() > finalizeBy) {
+      progress.note(`${label}: ${runs - runsDone} run(s) still not finished 10 s after their last task ended`);
+      return runs - runsDone;
+    }
+    await sleep(250);
+  }
+}
+
+async function figures(prisma, tenantId, t0, tasks, caseName, extra) {
+  const [agg] = await prisma.$queryRaw`
+    SELECT count(*) FILTER (WHERE state = 'success')::int AS ok,
+           count(*) FILTER (WHERE state <> 'success')::int AS not_ok,
+           min("startedAt") AS first_start, max("endedAt") AS last_end
+    FROM "TaskInstance" WHERE "tenantId" = ${tenantId}::uuid`;
+  if (agg.ok !== tasks) throw new Error(`${caseName}: ${agg.ok}/${tasks} tasks succeeded (${agg.not_ok} did not)`);
+  const seconds = (agg.last_end.getTime() - t0) / 1000;
+  return {
+    bench: 'throughput',
+    case: caseName,
+    tasksPerSec: round(tasks / seconds, 1),
+    tasks,
+    seconds: round(seconds, 2),
+    firstStartMs: agg.first_start.getTime() - t0,
+    ...extra,
+  };
+}
+
+export default async function throughput(ctx) {
+  const wideN = ctx.size(2000, 20);
+  const runsN = ctx.size(500, 5);
+  const perRun = 10;
+  const dagsN = ctx.size(50, 1);
+  const timeoutMs = ctx.smoke ? 30_000 : 20 * 60_000;
+  const stack = await startStack({ name: 'throughput', progress: ctx.progress });
+  const out = [];
+  try {
+    await stack.startAll();
+    await warmUp(ctx, stack);
+    const layout = { workers: stack.workers, workerConcurrency: stack.concurrency };
+
+    const errors = [];
+    // Case 1: one run of a wide DAG (no dependencies). Inserted directly: the API caps DAGs at 500 tasks.
+    const wideCase = async (n) => {
+      const { client, tenantId } = await signUp(stack.apiUrl, `wide${n}`);
+      await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
+      const { spec, hash } = canonicalSpec({ dagId: 'wide', maxActiveTasks: Math.min(n, 10_000), tasks: noopTasks(n) }, n);
+      await insertDag(stack.prisma, tenantId, spec, hash);
+      ctx.progress.note(`wide: 1 run x ${n} noop tasks (workers ${stack.workers} x concurrency ${stack.concurrency})`);
+      const t0 = Date.now();
+      await triggerRun(client, 'wide');
+      const triggerMs = Date.now() - t0;
+      const runsNotFinalized = await waitTasks(stack.prisma, tenantId, 1, n, ctx.progress, 'wide', timeoutMs);
+      out.push(await figures(stack.prisma, tenantId, t0, n, `wide_1x${n}`, { triggerMs, runsNotFinalized, ...layout }));
+      ctx.emit(out[out.length - 1]);
+    };
+    try {
+      await wideCase(wideN);
+    } catch (err) {
+      errors.push(`wide_1x${wideN}: ${err.message}`);
+      ctx.progress.note(`wide case FAILED: ${err.message}`);
+      ctx.emit({ bench: 'throughput', case: `wide_1x${wideN}`, failed: true, error: err.message.slice(0, 300) });
+      // Still give a wide figure: the largest DAG the API accepts.
+      if (wideN > 500) {
+        try {
+          await wideCase(500);
+        } catch (err2) {
+          errors.push(`wide_1x500: ${err2.message}`);
+          ctx.progress.note(`wide_1x500 FAILED too: ${err2.message}`);
+        }
+      }
+    }
+
+    // Case 2: many small runs: runsN runs of a 10-task DAG, spread over dagsN DAGs (runsN/dagsN each).
+    try {
+      const { client, tenantId } = await signUp(stack.apiUrl, 'many');
+      await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
+      const perDag = Math.ceil(runsN / dagsN);
+      for (let d = 0; d < dagsN; d++) {
+        await upsertDag(client, { dagId: `small_${d}`, maxActiveRuns: Math.max(16, perDag), maxActiveTasks: 1000, tasks: noopTasks(perRun) });
+      }
+      ctx.progress.note(`many: ${runsN} runs x ${perRun} noop tasks over ${dagsN} DAGs, triggered through the API 8 at a time`);
+      const base = Date.UTC(2020, 0, 1);
+      const jobs = Array.from({ length: runsN }, (_, i) => ({ dagId: `small_${i % dagsN}`, logicalDate: new Date(base + i * 1000) }));
+      const t0 = Date.now();
+      let triggered = 0;
+      await mapLimit(jobs, 8, async (j) => {
+        await triggerRun(client, j.dagId, j.logicalDate);
+        ctx.progress.update('many: triggering', ++triggered, runsN);
+      });
+      const triggerMs = Date.now() - t0;
+      const runsNotFinalized = await waitTasks(stack.prisma, tenantId, runsN, runsN * perRun, ctx.progress, 'many', timeoutMs);
+      out.push(await figures(stack.prisma, tenantId, t0, runsN * perRun, `runs_${runsN}x${perRun}`, { runs: runsN, dags: dagsN, triggerMs, runsNotFinalized, ...layout }));
+      ctx.emit(out[out.length - 1]);
+    } catch (err) {
+      errors.push(`many runs: ${err.message}`);
+      ctx.progress.note(`many-runs case FAILED: ${err.message}`);
+    }
+    await ctx.afterMeasure?.(stack, { tasks: wideN + runsN * perRun });
+    ctx.shared.throughput = out;
+    if (errors.length) throw new Error(errors.join('; '));
+    return out;
+  } finally {
+    await stack.stop();
+  }
+}

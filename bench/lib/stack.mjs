@@ -1,0 +1,193 @@
+// A Tower stack for benchmarks: the real built processes (apps/*/dist/main.js) against a fresh
+// database and a Redis prefix of their own. Minimal copy of e2e/support/stack.ts (which is
+// TypeScript and owned by the e2e suite), plus benchmark knobs: worker count/concurrency,
+// optional --cpu-prof (BENCH_PROFILE=1) and an optional SQL round-trip counting proxy (BENCH_COUNT_SQL=1).
+import { spawn } from 'node:child_process';
+import { createWriteStream, mkdirSync } from 'node:fs';
+import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createTestDatabase } from '@tower/db';
+import { Redis } from 'ioredis';
+import { startSqlProxy } from './sql-proxy.mjs';
+import { startPgSampler } from './pg-sampler.mjs';
+import { writeFileSync } from 'node:fs';
+
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const RESULTS = path.join(ROOT, 'bench', 'results');
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Stacks not yet stopped: run.mjs stops them on SIGINT/SIGTERM so no process or database is left behind. */
+export const activeStacks = new Set();
+
+/** Deletes every Redis key under a prefix (the stack's queues; pub/sub leaves no keys). */
+export async function deleteRedisPrefix(redisUrl, prefix) {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+export async function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+export async function waitFor(fn, timeoutMs = 30_000, what = 'condition', intervalMs = 100) {
+  const deadline = Date.now() + timeoutMs;
+  let last;
+  while (Date.now() < deadline) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    await sleep(intervalMs);
+  }
+  throw new Error(`timed out after ${timeoutMs}ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+}
+
+function waitExit(child) {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => child.once('exit', () => resolve()));
+}
+
+/** Worker layout used by every benchmark (documented in bench/README.md). */
+export function workerLayout() {
+  return {
+    workers: Number(process.env.BENCH_WORKERS ?? 2),
+    concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8),
+  };
+}
+
+/**
+ * @param {{ name: string, workers?: number, concurrency?: number, env?: Record<string,string>, tickMs?: number }} opts
+ */
+export async function startStack(opts) {
+  const logDir = path.join(RESULTS, 'logs');
+  mkdirSync(logDir, { recursive: true });
+  const layout = workerLayout();
+  const workers = opts.workers ?? layout.workers;
+  const concurrency = opts.concurrency ?? layout.concurrency;
+  const tStart = Date.now();
+  const db = await createTestDatabase(`bench_${opts.name}`);
+  const dbMs = Date.now() - tStart;
+  const apiPort = await freePort();
+  const redisPrefix = `tower-bench-${opts.name}-${process.pid}-${Date.now().toString(36)}`;
+  const profile = process.env.BENCH_PROFILE === '1';
+  const countSql = process.env.BENCH_COUNT_SQL === '1';
+  const proxies = [];
+  const env = {
+    DATABASE_URL: db.url,
+    REDIS_URL: process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379',
+    REDIS_PREFIX: redisPrefix,
+    API_PORT: String(apiPort),
+    API_HOST: '127.0.0.1',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    SCHEDULER_TICK_MS: String(opts.tickMs ?? 200),
+    WORKER_CONCURRENCY: String(concurrency),
+    ...(opts.env ?? {}),
+  };
+  const processes = [];
+  let counter = 0;
+
+  const startProcess = async (kind, extraEnv = {}) => {
+    const name = `${kind}-${++counter}`;
+    const procEnv = { ...process.env, ...env, ...extraEnv, NODE_NO_WARNINGS: '1' };
+    // --cpu-prof is refused in NODE_OPTIONS: it goes on the command line.
+    const nodeArgs = [];
+    if (profile) {
+      const dir = path.join(RESULTS, 'profiles', opts.name);
+      mkdirSync(dir, { recursive: true });
+      nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}.cpuprofile`);
+    }
+    if (countSql) {
+      // Every process gets its own counting proxy, so round trips can be attributed per process kind.
+      const proxy = await startSqlProxy(db.url, name);
+      proxies.push(proxy);
+      procEnv.DATABASE_URL = proxy.url;
+    }
+    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: procEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const log = createWriteStream(path.join(logDir, `${opts.name}-${name}.log`));
+    child.stdout.pipe(log);
+    child.stderr.pipe(log);
+    const proc = {
+      name,
+      kind,
+      child,
+      async stop(timeoutMs = 20_000) {
+        if (child.exitCode !== null || child.signalCode !== null) return;
+        child.kill('SIGTERM');
+        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+        await waitExit(child);
+        clearTimeout(timer);
+      },
+    };
+    processes.push(proc);
+    if (kind === 'api') {
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${apiPort}/health`)).ok, 60_000, `${name} /health`);
+    } else {
+      await waitFor(async () => child.exitCode === null && (await sleep(300).then(() => true)), 5_000, name);
+      if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} (see bench/results/logs)`);
+    }
+    return proc;
+  };
+
+  let sampler = null;
+  const startAll = async () => {
+    await startProcess('api');
+    await startProcess('scheduler');
+    for (let i = 0; i < workers; i++) await startProcess('worker');
+    if (process.env.BENCH_PG_SAMPLE === '1') sampler = await startPgSampler(db.url);
+    const timing = { databaseMs: dbMs, totalMs: Date.now() - tStart };
+    opts.progress?.note(`stack up in ${(timing.totalMs / 1000).toFixed(1)}s (database ${(dbMs / 1000).toFixed(1)}s; ${workers} workers x concurrency ${concurrency})`);
+    return timing;
+  };
+
+  const stack = {
+    name: opts.name,
+    apiUrl: `http://127.0.0.1:${apiPort}/graphql`,
+    databaseUrl: db.url,
+    prisma: db.prisma,
+    redisPrefix,
+    env,
+    workers,
+    concurrency,
+    processes,
+    proxies,
+    startProcess,
+    startAll,
+    async stop() {
+      if (sampler) {
+        const report = await sampler.stop();
+        writeFileSync(path.join(RESULTS, `pg-activity-${opts.name}.json`), JSON.stringify(report, null, 2));
+      }
+      await Promise.all(processes.map((p) => p.stop()));
+      for (const p of proxies) await p.close();
+      await db.drop();
+      await deleteRedisPrefix(env.REDIS_URL, redisPrefix).catch(() => undefined);
+      activeStacks.delete(stack);
+    },
+  };
+  activeStacks.add(stack);
+  return stack;
+}

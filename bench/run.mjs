@@ -1,0 +1,133 @@
+#!/usr/bin/env node
+// Tower's execution-engine benchmarks. `npm run bench [-- <name>…] [--smoke]`
+//   names: throughput bullmq_baseline latency cron_lag fairness (default: all five, in that order)
+//          data → bench/data.mjs (not part of the default set)
+// One JSON line per figure on stdout, progress on stderr, everything in bench/results/latest.json
+// (smoke runs: bench/results/smoke.json). Exit code 1 when a benchmark failed to complete.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { summarizeSql } from './lib/sql-proxy.mjs';
+import { load, Progress } from './lib/util.mjs';
+import { activeStacks } from './lib/stack.mjs';
+
+// Ctrl-C / SIGTERM: stop the running stack's processes and drop its database before exiting.
+for (const signal of ['SIGINT', 'SIGTERM']) {
+  process.once(signal, async () => {
+    process.stderr.write(`\n[bench] ${signal}: stopping ${activeStacks.size} stack(s)…\n`);
+    await Promise.allSettled([...activeStacks].map((s) => s.stop()));
+    process.exit(130);
+  });
+}
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const RESULTS = path.join(HERE, 'results');
+export const BENCHMARKS = ['throughput', 'bullmq_baseline', 'latency', 'cron_lag', 'fairness'];
+
+function readPrevious() {
+  try {
+    return JSON.parse(readFileSync(path.join(RESULTS, 'latest.json'), 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Runs the named benchmarks in order; returns { figures, failures }. */
+export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = [] } = {}) {
+  mkdirSync(RESULTS, { recursive: true });
+  const previous = readPrevious();
+  const startedAt = new Date();
+  const loadBefore = load();
+  const figures = [];
+  const failures = [];
+  const timings = {};
+  const shared = {};
+  process.stderr.write(`[bench] ${smoke ? 'SMOKE ' : ''}run of ${names.join(', ')} — load average ${loadBefore.load1}/${loadBefore.load5}/${loadBefore.load15} on ${loadBefore.cpus} CPUs\n`);
+  for (const name of names) {
+    const progress = new Progress(name);
+    const t0 = Date.now();
+    const scale = Number(process.env.BENCH_SCALE ?? 1);
+    const ctx = {
+      smoke,
+      scale,
+      /** A size: the full one (times BENCH_SCALE, for quick profiling runs) or the smoke one. */
+      size: (full, smokeSize) => (smoke ? smokeSize : Math.max(1, Math.round(full * scale))),
+      shared,
+      progress,
+      emit(fig) {
+        const out = { ...fig, ...(smoke ? { smoke: true } : {}), load1: load().load1 };
+        figures.push(out);
+        process.stdout.write(`${JSON.stringify(out)}\n`);
+      },
+      previous(bench) {
+        const figs = previous && !previous.smoke ? previous.figures.filter((f) => f.bench === bench && f.tasksPerSec != null) : [];
+        return figs.length ? figs : null;
+      },
+      async afterMeasure(stack, units) {
+        if (process.env.BENCH_COUNT_SQL !== '1' || !stack.proxies.length) return;
+        const [unitName, n] = Object.entries(units)[0];
+        const report = summarizeSql(stack.proxies, n, unitName);
+        writeFileSync(path.join(RESULTS, `sql-${name}.json`), JSON.stringify(report, null, 2));
+        progress.note(`SQL round trips: ${report.totalRoundTrips} (${report[`roundTripsPer_${unitName}`]} per ${unitName}) → bench/results/sql-${name}.json`);
+      },
+    };
+    try {
+      const mod = await import(pathToFileURL(path.join(HERE, 'benchmarks', `${name}.mjs`)).href);
+      await mod.default(ctx);
+    } catch (err) {
+      failures.push({ bench: name, error: err instanceof Error ? err.message : String(err) });
+      progress.note(`FAILED: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    }
+    timings[name] = Math.round((Date.now() - t0) / 100) / 10;
+    progress.note(`done in ${timings[name]}s`);
+  }
+  const result = {
+    startedAt: startedAt.toISOString(),
+    finishedAt: new Date().toISOString(),
+    smoke,
+    argv,
+    benchmarks: names,
+    machine: { loadBefore, loadAfter: load(), node: process.version },
+    scale: Number(process.env.BENCH_SCALE ?? 1),
+    layout: { workers: Number(process.env.BENCH_WORKERS ?? 2), workerConcurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8) },
+    secondsPerBenchmark: timings,
+    figures,
+    failures,
+  };
+  writeFileSync(path.join(RESULTS, smoke ? 'smoke.json' : 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (!smoke) writeFileSync(path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(`[bench] finished: ${figures.length} figures, ${failures.length} failed${failures.length ? ` (${failures.map((f) => f.bench).join(', ')})` : ''}\n`);
+  return result;
+}
+
+async function main() {
+  const args = process.argv.slice(2);
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stderr.write(`usage: npm run bench -- [${[...BENCHMARKS, 'data'].join('|')} …] [--smoke]\n`);
+    return 0;
+  }
+  if (args[0] === 'data') {
+    const script = path.join(HERE, 'data.mjs');
+    if (!existsSync(script)) {
+      process.stderr.write('bench/data.mjs does not exist (yet)\n');
+      return 2;
+    }
+    const child = spawn(process.execPath, [script, ...args.slice(1)], { stdio: 'inherit' });
+    return new Promise((resolve) => child.on('exit', (code, signal) => resolve(code ?? (signal ? 1 : 0))));
+  }
+  const smoke = args.includes('--smoke');
+  const names = args.filter((a) => !a.startsWith('--'));
+  const unknown = names.filter((n) => !BENCHMARKS.includes(n));
+  if (unknown.length) {
+    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${[...BENCHMARKS, 'data'].join(', ')}\n`);
+    return 2;
+  }
+  const ordered = names.length ? BENCHMARKS.filter((b) => names.includes(b)) : BENCHMARKS;
+  const result = await runBenchmarks({ names: ordered, smoke, argv: args });
+  return result.failures.length ? 1 : 0;
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  process.exitCode = await main();
+}
