@@ -64,7 +64,10 @@ describe('execution semantics (real processes)', () => {
     waitFor(async () => {
       const r = await run(id);
       return ['success', 'failed', 'canceled'].includes(r.state) ? r : null;
-    }, timeoutMs, `run ${id}`, 150);
+    }, timeoutMs, `run ${id}`, 150).catch(async (err: Error) => {
+      const r = await run(id);
+      throw new Error(`${err.message}; run ${r.state}: ${r.taskInstances.map((t) => `${t.taskId}=${t.state}`).join(', ')}`);
+    });
   const tries = (runId: string) => stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: runId } }, include: { taskInstance: { select: { taskId: true } } }, orderBy: { startedAt: 'asc' } });
   /** The most tries of `runIds` that were running at the same instant. */
   async function maxOverlap(runIds: string[], taskFilter: (taskId: string) => boolean = () => true): Promise<number> {
@@ -106,7 +109,7 @@ describe('execution semantics (real processes)', () => {
     ];
     for (const rule of RULES) for (const [group, ups] of groups) tasks.push({ taskId: `${group}__${rule}`, type: 'noop', dependsOn: ups, triggerRule: rule });
     await upsert({ dagId: 'trigger_rules', maxActiveTasks: 64, tasks });
-    const done = await finished(await trigger('trigger_rules'));
+    const done = await finished(await trigger('trigger_rules'), 120_000);
     const states = Object.fromEntries(done.taskInstances.map((t) => [t.taskId, t.state]));
     expect({ ok: states.ok, fail: states.fail, skip: states.skip }).toEqual({ ok: 'success', fail: 'failed', skip: 'skipped' });
     const actual = Object.fromEntries(RULES.map((rule) => [rule, groups.map(([g]) => states[`${g}__${rule}`])]));
@@ -167,7 +170,7 @@ describe('execution semantics (real processes)', () => {
     const startDate = start.toISOString().slice(0, 10) + 'T00:00:00';
     await upsert({ dagId: 'catching_up', schedule: '@daily', startDate, catchup: true, maxActiveRuns: 5, tasks: [{ taskId: 'a', type: 'noop' }] });
     const runs = await waitFor(async () => {
-      const r = await stack.prisma.dagRun.findMany({ where: { dagId: 'catching_up' }, orderBy: { createdAt: 'asc' } });
+      const r = await stack.prisma.dagRun.findMany({ where: { dagId: 'catching_up' }, orderBy: [{ queuedAt: 'asc' }, { logicalDate: 'asc' }] });
       return r.length >= 3 ? r : null;
     }, 20_000, 'the catchup runs');
     const dates = runs.map((r) => r.logicalDate.getTime());
