@@ -64,12 +64,18 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
         const figs = previous && !previous.smoke ? previous.figures.filter((f) => f.bench === bench && f.tasksPerSec != null) : [];
         return figs.length ? figs : null;
       },
-      async afterMeasure(stack, units) {
+      /** BENCH_COUNT_SQL=1: zero the round-trip counters (after warm-up / between cases). */
+      resetSql(stack) {
+        for (const p of stack.proxies) p.reset();
+      },
+      /** BENCH_COUNT_SQL=1: writes the round trips counted since the last reset, per unit of work. */
+      async afterMeasure(stack, units, label) {
         if (process.env.BENCH_COUNT_SQL !== '1' || !stack.proxies.length) return;
         const [unitName, n] = Object.entries(units)[0];
         const report = summarizeSql(stack.proxies, n, unitName);
-        writeFileSync(path.join(RESULTS, `sql-${name}.json`), JSON.stringify(report, null, 2));
-        progress.note(`SQL round trips: ${report.totalRoundTrips} (${report[`roundTripsPer_${unitName}`]} per ${unitName}) → bench/results/sql-${name}.json`);
+        const file = `sql-${name}${label ? `-${label}` : ''}.json`;
+        writeFileSync(path.join(RESULTS, file), JSON.stringify(report, null, 2));
+        progress.note(`SQL round trips${label ? ` (${label})` : ''}: ${report.totalRoundTrips} (${report[`roundTripsPer_${unitName}`]} per ${unitName}) → bench/results/${file}`);
       },
     };
     try {

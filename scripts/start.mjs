@@ -77,7 +77,8 @@ try {
       }
     });
   };
-  spawnOne('s3', 'node', ['node_modules/s3rver/bin/s3rver.js', '-d', path.join(DATA_DIR, 's3'), '-a', '127.0.0.1', '-p', String(S3_PORT), '--silent', '--configure-bucket', 'sales']);
+  // --openssl-legacy-provider: s3rver's listing tokens use DES, which Node 20 refuses otherwise.
+  spawnOne('s3', 'node', ['--openssl-legacy-provider', 'node_modules/s3rver/bin/s3rver.js', '-d', path.join(DATA_DIR, 's3'), '-a', '127.0.0.1', '-p', String(S3_PORT), '--silent', '--configure-bucket', 'sales']);
   spawnOne('snowflake', 'node', [
     'packages/snowflake-emulator/dist/main.js',
     '--port', String(SNOWFLAKE_PORT),

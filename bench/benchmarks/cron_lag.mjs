@@ -38,32 +38,42 @@ export default async function cronLag(ctx) {
       });
       ctx.progress.update('inserting DAGs', off + rows.length, dagsN);
     }
+    ctx.resetSql?.(stack);
     const due = new Date(Math.ceil((Date.now() + leadMs) / 1000) * 1000);
     await prisma.$executeRaw`UPDATE "Dag" SET "nextDueAt" = ${due}, "nextLogicalDate" = ${due} WHERE "dagId" LIKE 'cron_%'`;
     ctx.progress.note(`all ${dagsN} DAGs due at ${due.toISOString()}`);
     const deadline = due.getTime() + (ctx.smoke ? 30_000 : 15 * 60_000);
     let created = 0;
+    let censored = 0;
     for (;;) {
       created = await prisma.dagRun.count({ where: { dataIntervalEnd: due, dagId: { startsWith: 'cron_' } } });
       ctx.progress.update('runs created', created, dagsN);
       if (created >= dagsN) break;
-      if (Date.now() > deadline) throw new Error(`cron_lag: only ${created}/${dagsN} runs created ${(Date.now() - due.getTime()) / 1000}s after due`);
+      if (Date.now() > deadline) {
+        // Not failed, just slow: the runs not created yet count with the lag they have reached (a lower bound).
+        censored = dagsN - created;
+        ctx.progress.note(`only ${created}/${dagsN} runs created ${(Date.now() - due.getTime()) / 1000}s after due: the rest count as censored (lower bound)`);
+        if (created === 0) throw new Error(`cron_lag: no run created ${(Date.now() - due.getTime()) / 1000}s after due`);
+        break;
+      }
       await sleep(Date.now() < due.getTime() ? 200 : 250);
     }
+    const censoredLag = Date.now() - due.getTime();
     // Stop the schedules at once so nothing else is created; the runs' noop tasks may still be running.
     await prisma.$executeRaw`UPDATE "Dag" SET paused = true WHERE "dagId" LIKE 'cron_%'`;
-    await ctx.afterMeasure?.(stack, { runs: dagsN });
+    await ctx.afterMeasure?.(stack, { run: dagsN });
     const rows = await prisma.$queryRaw`
       SELECT (EXTRACT(EPOCH FROM ("queuedAt" - "dataIntervalEnd")) * 1000)::float8 AS lag FROM "DagRun" WHERE "dataIntervalEnd" = ${due} AND "dagId" LIKE 'cron_%'`;
-    const s = summarize(rows.map((r) => r.lag));
+    const s = summarize([...rows.map((r) => r.lag), ...Array(censored).fill(censoredLag)]);
     const fig = {
       bench: 'cron_lag',
       case: `schedules_${dagsN}_tenants_${tenantsN}`,
       p50Ms: round(s.p50, 0),
       p99Ms: round(s.p99, 0),
       maxMs: round(s.max, 0),
-      runs: s.n,
-      runsPerSec: round(s.n / (s.max / 1000), 1),
+      runs: rows.length,
+      censored,
+      runsPerSec: round(rows.length / (Math.max(...rows.map((r) => r.lag)) / 1000), 1),
       workers: stack.workers,
       workerConcurrency: stack.concurrency,
     };

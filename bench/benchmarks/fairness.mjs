@@ -100,7 +100,7 @@ export default async function fairness(ctx) {
     });
     const aAfter = await aDone();
     const aRate = round((aAfter - aBefore) / ((Date.now() - tLoad) / 1000), 1);
-    await ctx.afterMeasure?.(stack, { tasks: aAfter + probeRuns * 4 });
+    await ctx.afterMeasure?.(stack, { task: aAfter + probeRuns * 4 });
 
     const figAlone = { bench: 'fairness', case: 'b_alone', p50Ms: alone.s.p50, p99Ms: alone.s.p99, maxMs: alone.s.max, samples: alone.samples, censored: alone.censored };
     const figLoaded = {

@@ -36,7 +36,7 @@ export default async function latency(ctx) {
       for (let i = 1; i < n; i++) edges.push(by.get(`t${i}`).startedAt.getTime() - by.get(`t${i - 1}`).endedAt.getTime());
       firstStart.push(by.get('t0').startedAt.getTime() - dr.queuedAt.getTime());
     }
-    await ctx.afterMeasure?.(stack, { tasks: n * repeats });
+    await ctx.afterMeasure?.(stack, { task: n * repeats });
     const s = summarize(edges);
     const fig = {
       bench: 'latency',

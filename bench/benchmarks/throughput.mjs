@@ -81,10 +81,12 @@ export default async function throughput(ctx) {
       const { spec, hash } = canonicalSpec({ dagId: 'wide', maxActiveTasks: Math.min(n, 10_000), tasks: noopTasks(n) }, n);
       await insertDag(stack.prisma, tenantId, spec, hash);
       ctx.progress.note(`wide: 1 run x ${n} noop tasks (workers ${stack.workers} x concurrency ${stack.concurrency})`);
+      ctx.resetSql?.(stack);
       const t0 = Date.now();
       await triggerRun(client, 'wide');
       const triggerMs = Date.now() - t0;
       const runsNotFinalized = await waitTasks(stack.prisma, tenantId, 1, n, ctx.progress, 'wide', timeoutMs);
+      await ctx.afterMeasure?.(stack, { task: n }, `wide_1x${n}`);
       out.push(await figures(stack.prisma, tenantId, t0, n, `wide_1x${n}`, { triggerMs, runsNotFinalized, ...layout }));
       ctx.emit(out[out.length - 1]);
     };
@@ -116,6 +118,7 @@ export default async function throughput(ctx) {
       ctx.progress.note(`many: ${runsN} runs x ${perRun} noop tasks over ${dagsN} DAGs, triggered through the API 8 at a time`);
       const base = Date.UTC(2020, 0, 1);
       const jobs = Array.from({ length: runsN }, (_, i) => ({ dagId: `small_${i % dagsN}`, logicalDate: new Date(base + i * 1000) }));
+      ctx.resetSql?.(stack);
       const t0 = Date.now();
       let triggered = 0;
       await mapLimit(jobs, 8, async (j) => {
@@ -124,13 +127,13 @@ export default async function throughput(ctx) {
       });
       const triggerMs = Date.now() - t0;
       const runsNotFinalized = await waitTasks(stack.prisma, tenantId, runsN, runsN * perRun, ctx.progress, 'many', timeoutMs);
+      await ctx.afterMeasure?.(stack, { task: runsN * perRun }, `runs_${runsN}x${perRun}`);
       out.push(await figures(stack.prisma, tenantId, t0, runsN * perRun, `runs_${runsN}x${perRun}`, { runs: runsN, dags: dagsN, triggerMs, runsNotFinalized, ...layout }));
       ctx.emit(out[out.length - 1]);
     } catch (err) {
       errors.push(`many runs: ${err.message}`);
       ctx.progress.note(`many-runs case FAILED: ${err.message}`);
     }
-    await ctx.afterMeasure?.(stack, { tasks: wideN + runsN * perRun });
     ctx.shared.throughput = out;
     if (errors.length) throw new Error(errors.join('; '));
     return out;

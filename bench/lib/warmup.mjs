@@ -21,5 +21,6 @@ export async function warmUp(ctx, stack, timeoutMs = 60_000) {
     }
     await sleep(100);
   }
+  ctx.resetSql?.(stack);
   return Date.now() - t0;
 }

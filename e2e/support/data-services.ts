@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import http from 'node:http';
@@ -6,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startSnowflakeEmulator } from '@tower/snowflake-emulator';
-import S3rver from 's3rver';
+import { freePort, ROOT, waitFor } from './stack.js';
 import snowflake from 'snowflake-sdk';
 import { SMTPServer } from 'smtp-server';
 
@@ -52,9 +53,21 @@ export interface DataServices {
 
 export async function startDataServices(buckets: string[]): Promise<DataServices> {
   const directory = await mkdtemp(join(tmpdir(), 'tower-e2e-s3-'));
-  const s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory, allowMismatchedSignatures: true, configureBuckets: buckets.map((name) => ({ name })) });
-  const { port: s3Port } = await s3rver.run();
+  // s3rver in its own process with OpenSSL's legacy provider: its listing continuation tokens use
+  // DES, which Node 20 refuses otherwise (every paginated listing would answer InternalError).
+  const s3Port = await freePort();
+  const s3rver = spawn(
+    process.execPath,
+    [
+      '--openssl-legacy-provider',
+      join(ROOT, 'node_modules', 's3rver', 'bin', 's3rver.js'),
+      '-d', directory, '-a', '127.0.0.1', '-p', String(s3Port), '--silent', '--allow-mismatched-signatures',
+      ...buckets.flatMap((b) => ['--configure-bucket', b]),
+    ],
+    { stdio: 'ignore' },
+  );
   const s3Endpoint = `http://127.0.0.1:${s3Port}`;
+  await waitFor(async () => (await fetch(s3Endpoint).catch(() => null)) !== null, 15_000, 's3rver');
   const s3 = new S3Client({
     endpoint: s3Endpoint,
     region: 'us-east-1',
@@ -131,7 +144,8 @@ export async function startDataServices(buckets: string[]): Promise<DataServices
       await new Promise<void>((resolve) => receiver.close(() => resolve()));
       await new Promise<void>((resolve) => smtp.close(() => resolve()));
       await emulator.close();
-      await s3rver.close();
+      s3rver.kill('SIGTERM');
+      await new Promise<void>((resolve) => (s3rver.exitCode !== null ? resolve() : s3rver.once('exit', () => resolve())));
       await rm(directory, { recursive: true, force: true });
     },
   };

@@ -27,8 +27,8 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
-// DAG specs may be up to 256 KiB (core's limit); leave room for the JSON envelope.
-const BODY_LIMIT = '1mb';
+// DAG specs may be up to 2 MiB (core's limit); leave room for the JSON envelope.
+const BODY_LIMIT = '4mb';
 
 function corsOrigin(webOrigin: string): true | string[] {
   return webOrigin.trim() === '*' ? true : webOrigin.split(',').map((o) => o.trim()).filter(Boolean);

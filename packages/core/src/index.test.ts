@@ -51,6 +51,6 @@ describe('@tower/core public API', () => {
     expect(core.TASK_STATES).toHaveLength(13);
     expect(core.TRIGGER_RULES).toHaveLength(13);
     expect(core.FINISHED_TASK_STATES).toEqual(['success', 'failed', 'skipped', 'upstream_failed', 'removed']);
-    expect(core.DEFAULT_LIMITS).toEqual({ maxTasks: 500, maxSpecBytes: 262_144 });
+    expect(core.DEFAULT_LIMITS).toEqual({ maxTasks: 5000, maxSpecBytes: 2_097_152 });
   });
 });

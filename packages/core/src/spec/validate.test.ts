@@ -371,17 +371,17 @@ describe('validateDagSpec: input shape and limits', () => {
     for (let i = 0; i < 80; i++) deep = { d: deep };
     expect(errorsOf(dag([{ taskId: 'h', type: 'http.request', with: { url: 'https://x', body: deep } }]))[0].message).toMatch(/nested deeper than 64/);
   });
-  it('rejects more tasks than the limit (default 500)', () => {
-    const many = Array.from({ length: 501 }, (_, i) => noop(`t${i}`));
-    expect(errorsOf(dag(many))).toEqual([{ path: 'tasks', message: 'a DAG may have at most 500 tasks (got 501)' }]);
-    expect(errorsOf(dag(many.slice(0, 500)))).toEqual([]);
+  it('rejects more tasks than the limit (default 5000)', () => {
+    const many = Array.from({ length: 5001 }, (_, i) => noop(`t${i}`));
+    expect(errorsOf(dag(many))).toEqual([{ path: 'tasks', message: 'a DAG may have at most 5000 tasks (got 5001)' }]);
+    expect(errorsOf(dag(many.slice(0, 5000)))).toEqual([]);
     expect(errorsOf(dag(many.slice(0, 3)), { limits: { maxTasks: 2 } })).toEqual([{ path: 'tasks', message: 'a DAG may have at most 2 tasks (got 3)' }]);
   });
-  it('rejects a spec over the byte limit (default 256 KiB, UTF-8 of its JSON)', () => {
-    const big = dag([{ taskId: 'h', type: 'http.request', with: { url: 'https://x', body: 'é'.repeat(140 * 1024) } }]);
+  it('rejects a spec over the byte limit (default 2 MiB, UTF-8 of its JSON)', () => {
+    const big = dag([{ taskId: 'h', type: 'http.request', with: { url: 'https://x', body: 'é'.repeat(1100 * 1024) } }]);
     const [error] = errorsOf(big);
     expect(error.path).toBe('');
-    expect(error.message).toMatch(/^the spec is \d+ bytes, over the limit of 262144$/);
+    expect(error.message).toMatch(/^the spec is \d+ bytes, over the limit of 2097152$/);
     expect(errorsOf(dag([noop('a')]), { limits: { maxSpecBytes: 10 } })[0].message).toMatch(/over the limit of 10$/);
   });
   it('validates a 500-task chain quickly', () => {

@@ -18,7 +18,7 @@ export interface SpecValidationContext {
 
 export type SpecValidationResult = { valid: true; errors: []; spec: DagSpec } | { valid: false; errors: SpecError[] };
 
-export const DEFAULT_LIMITS = { maxTasks: 500, maxSpecBytes: 256 * 1024 } as const;
+export const DEFAULT_LIMITS = { maxTasks: 5000, maxSpecBytes: 2 * 1024 * 1024 } as const;
 
 /** What the per-task pass learnt about one task, for the cross-task checks. */
 interface TaskEntry {
