@@ -10,7 +10,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { summarizeSql } from './lib/sql-proxy.mjs';
 import { load, Progress } from './lib/util.mjs';
-import { activeStacks } from './lib/stack.mjs';
+import { activeStacks, startStack } from './lib/stack.mjs';
+import { warmUp } from './lib/warmup.mjs';
 
 // Ctrl-C / SIGTERM: stop the running stack's processes and drop its database before exiting.
 for (const signal of ['SIGINT', 'SIGTERM']) {
@@ -43,6 +44,20 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
   const failures = [];
   const timings = {};
   const shared = {};
+  // Smoke runs share one stack (started on first use) so the five finish in well under a minute.
+  let sharedStack = null;
+  const getSharedStack = (progress) => async () => {
+    if (!sharedStack) {
+      sharedStack = (async () => {
+        const stack = await startStack({ name: 'smoke', progress });
+        stack.shared = true;
+        await stack.startAll();
+        await warmUp({ progress }, stack, 30_000);
+        return stack;
+      })();
+    }
+    return sharedStack;
+  };
   process.stderr.write(`[bench] ${smoke ? 'SMOKE ' : ''}run of ${names.join(', ')} — load average ${loadBefore.load1}/${loadBefore.load5}/${loadBefore.load15} on ${loadBefore.cpus} CPUs\n`);
   for (const name of names) {
     const progress = new Progress(name);
@@ -51,6 +66,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     const ctx = {
       smoke,
       scale,
+      sharedStack: smoke && names.length > 1 ? getSharedStack(progress) : null,
       /** A size: the full one (times BENCH_SCALE, for quick profiling runs) or the smoke one. */
       size: (full, smokeSize) => (smoke ? smokeSize : Math.max(1, Math.round(full * scale))),
       shared,
@@ -88,6 +104,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     timings[name] = Math.round((Date.now() - t0) / 100) / 10;
     progress.note(`done in ${timings[name]}s`);
   }
+  if (sharedStack) await (await sharedStack.catch(() => null))?.stop();
   const result = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -101,8 +118,10 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     figures,
     failures,
   };
-  writeFileSync(path.join(RESULTS, smoke ? 'smoke.json' : 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  if (!smoke) writeFileSync(path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  // Scaled or instrumented runs (BENCH_SCALE, BENCH_COUNT_SQL) are not figures: they never replace latest.json.
+  const instrumented = result.scale !== 1 || process.env.BENCH_COUNT_SQL === '1';
+  writeFileSync(path.join(RESULTS, smoke ? 'smoke.json' : instrumented ? 'latest-instrumented.json' : 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
+  if (!smoke && !instrumented) writeFileSync(path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
   process.stderr.write(`[bench] finished: ${figures.length} figures, ${failures.length} failed${failures.length ? ` (${failures.map((f) => f.bench).join(', ')})` : ''}\n`);
   return result;
 }

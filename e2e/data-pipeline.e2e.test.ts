@@ -70,7 +70,7 @@ describe('daily_sales_pipeline end to end', () => {
 
   beforeAll(async () => {
     services = await startDataServices([BUCKET]);
-    stack = await startStack({ name: 'data', env: { FILE_TRIGGER_POLL_MS: '300', TOWER_ENCRYPTION_KEYS: OLD_KEYS } });
+    stack = await startStack({ name: 'data', env: { FILE_TRIGGER_POLL_MS: '300', TOWER_ENCRYPTION_KEYS: OLD_KEYS, ZOMBIE_AFTER_MS: '4000', HEARTBEAT_MS: '1000' } });
     a = (await signUp(stack.apiUrl, 'sales-a')).client;
     b = (await signUp(stack.apiUrl, 'sales-b')).client;
   });
@@ -189,6 +189,54 @@ describe('daily_sales_pipeline end to end', () => {
     await waitFor(async () => services.mail.length > mails && services.webhooks.length > hooks, 10_000, 'the failure notifications');
     expect(services.mail.at(-1)!.raw).toMatch(/fail/i);
     expect(services.webhooks.at(-1)).toMatchObject({ signatureValid: true, json: { status: 'failure' } });
+  });
+
+  it('snowflake.load whose worker is killed mid-COPY is retried and loads each row exactly once', async () => {
+    const rows = 200_000;
+    const lines = ['order_id,amount'];
+    for (let i = 1; i <= rows; i++) lines.push(`${i},${(i % 997) + 0.5}`);
+    await services.put(BUCKET, 'big/orders.csv', `${lines.join('\n')}\n`);
+    await a.request('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', {
+      s: {
+        dagId: 'load_once',
+        tasks: [
+          {
+            taskId: 'load',
+            type: 'snowflake.load',
+            retries: 2,
+            retryDelaySeconds: 1,
+            with: {
+              connection: 'sales_snowflake',
+              s3Connection: 'sales_s3',
+              table: 'ORDERS_ONCE',
+              source: { bucket: BUCKET, key: 'big/orders.csv' },
+              createTable: { columns: { ORDER_ID: 'NUMBER(38,0)', AMOUNT: 'NUMBER(12,2)' } },
+              fileFormat: { type: 'csv', skipHeader: 1 },
+            },
+          },
+        ],
+      },
+    });
+    const { triggerDagRun } = await a.request<{ triggerDagRun: { id: string } }>('mutation{ triggerDagRun(dagId: "load_once"){ id } }');
+    // The COPY statement is on its way to Snowflake: kill the worker without a chance to finish the try.
+    await waitFor(async () => (await stack.prisma.taskLog.findFirst({ where: { taskInstance: { dagRunId: triggerDagRun.id }, message: { contains: 'COPY INTO' } } })) !== null, 60_000, 'the COPY to start', 20);
+    const worker = stack.processes.find((p) => p.name.startsWith('worker'))!;
+    await worker.kill9();
+    stack.processes.splice(stack.processes.indexOf(worker), 1);
+    await stack.startProcess('worker');
+    const done = await waitFor(async () => {
+      const { dagRun } = await a.request<{ dagRun: RunNode }>('query($id:ID!){ dagRun(id:$id){ id runType state taskInstances { taskId state tryNumber } } }', { id: triggerDagRun.id });
+      return ['success', 'failed'].includes(dagRun.state) ? dagRun : null;
+    }, 90_000, 'the load run', 250);
+    expect(done.state).toBe('success');
+    const load = done.taskInstances.find((t) => t.taskId === 'load')!;
+    const attempts = await stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: triggerDagRun.id } }, orderBy: { tryNumber: 'asc' } });
+    // The killed try was reaped as a zombie and retried; the last try succeeded.
+    expect(attempts[0]).toMatchObject({ tryNumber: 1, state: 'failed', error: expect.stringContaining('zombie') });
+    expect(attempts.at(-1)).toMatchObject({ tryNumber: load.tryNumber, state: 'success' });
+    expect(load.tryNumber).toBeGreaterThanOrEqual(2);
+    const [count] = await services.sql('select count(*) as N, count(distinct ORDER_ID) as D from ORDERS_ONCE');
+    expect({ n: Number(count.N), distinct: Number(count.D) }).toEqual({ n: rows, distinct: rows });
   });
 
   it('after rotating the encryption key every connection still works, and the old key can be retired', async () => {

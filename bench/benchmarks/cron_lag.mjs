@@ -3,8 +3,8 @@
 // due at. DAGs are inserted directly (Dag + DagVersion rows, as upsertDag would write them) with
 // nextDueAt a few seconds ahead; nextLogicalDate = nextDueAt, so the following interval of the
 // cron is ≥ 60 s later and no second round interferes. Afterwards every DAG is paused.
-import { startStack, sleep } from '../lib/stack.mjs';
-import { warmUp } from '../lib/warmup.mjs';
+import { sleep } from '../lib/stack.mjs';
+import { closeStack, openStack } from '../lib/warmup.mjs';
 import { canonicalSpec, round, summarize } from '../lib/util.mjs';
 import { specHash } from '@tower/core';
 
@@ -12,10 +12,8 @@ export default async function cronLag(ctx) {
   const tenantsN = ctx.size(100, 4);
   const dagsN = ctx.size(10_000, 20);
   const leadMs = ctx.smoke ? 2_000 : 5_000;
-  const stack = await startStack({ name: 'cron_lag', progress: ctx.progress });
+  const stack = await openStack(ctx, 'cron_lag');
   try {
-    await stack.startAll();
-    await warmUp(ctx, stack);
     const { prisma } = stack;
     ctx.progress.note(`inserting ${tenantsN} tenants and ${dagsN} DAGs with schedule '* * * * *'`);
     const tenants = await prisma.tenant.createManyAndReturn({
@@ -80,6 +78,6 @@ export default async function cronLag(ctx) {
     ctx.emit(fig);
     return [fig];
   } finally {
-    await stack.stop();
+    await closeStack(ctx, stack);
   }
 }

@@ -6,8 +6,8 @@
 // B's tasks that have not started when the timeout hits are counted with the latency they had
 // reached (censored: the figure is then a lower bound, flagged `censored`).
 import { createRedis, TaskQueue } from '@tower/queue';
-import { startStack, sleep } from '../lib/stack.mjs';
-import { warmUp } from '../lib/warmup.mjs';
+import { sleep } from '../lib/stack.mjs';
+import { closeStack, openStack } from '../lib/warmup.mjs';
 import { signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
 import { canonicalSpec, createTenant, insertDag, noopTasks, round, summarize } from '../lib/util.mjs';
 
@@ -49,12 +49,10 @@ export default async function fairness(ctx) {
   const probeRuns = ctx.smoke ? 3 : 25;
   const spacingMs = ctx.smoke ? 100 : 200;
   const timeoutMs = (ctx.smoke ? 15 : Number(process.env.BENCH_FAIRNESS_TIMEOUT_S ?? 300)) * 1000;
-  const stack = await startStack({ name: 'fairness', progress: ctx.progress });
+  const stack = await openStack(ctx, 'fairness');
   const redis = createRedis(stack.env.REDIS_URL);
   const queue = new TaskQueue(redis, stack.redisPrefix);
   try {
-    await stack.startAll();
-    await warmUp(ctx, stack);
     const { prisma } = stack;
     const b = await signUp(stack.apiUrl, 'tenant-b');
     await upsertDag(b.client, { dagId: 'probe', maxActiveRuns: 1000, tasks: noopTasks(2) });
@@ -132,6 +130,6 @@ export default async function fairness(ctx) {
     await queue.queue.obliterate({ force: true }).catch(() => undefined);
     await queue.close();
     redis.disconnect();
-    await stack.stop();
+    await closeStack(ctx, stack);
   }
 }

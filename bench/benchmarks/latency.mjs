@@ -1,17 +1,15 @@
 // 3. latency: upstream success → downstream start on a chain (a → b → c …): for every edge,
 // downstream TaskInstance.startedAt − upstream TaskInstance.endedAt (both written by the workers).
-import { startStack, sleep } from '../lib/stack.mjs';
-import { warmUp } from '../lib/warmup.mjs';
+import { sleep } from '../lib/stack.mjs';
+import { closeStack, openStack } from '../lib/warmup.mjs';
 import { signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
 import { chainTasks, round, summarize } from '../lib/util.mjs';
 
 export default async function latency(ctx) {
   const n = ctx.smoke ? 5 : 100;
   const repeats = ctx.smoke ? 1 : 3;
-  const stack = await startStack({ name: 'latency', progress: ctx.progress });
+  const stack = await openStack(ctx, 'latency');
   try {
-    await stack.startAll();
-    await warmUp(ctx, stack);
     const { client, tenantId } = await signUp(stack.apiUrl, 'chain');
     await upsertDag(client, { dagId: 'chain', maxActiveRuns: 1, tasks: chainTasks(n) });
     const edges = [];
@@ -54,6 +52,6 @@ export default async function latency(ctx) {
     ctx.emit(fig);
     return [fig];
   } finally {
-    await stack.stop();
+    await closeStack(ctx, stack);
   }
 }

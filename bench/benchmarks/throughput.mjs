@@ -1,7 +1,7 @@
 // 1. throughput: no-op task instances completed per second, end to end (trigger → last success),
 // measured from TaskInstance.endedAt in Postgres against the trigger instant (same host clock).
-import { startStack, sleep } from '../lib/stack.mjs';
-import { warmUp } from '../lib/warmup.mjs';
+import { sleep } from '../lib/stack.mjs';
+import { closeStack, openStack } from '../lib/warmup.mjs';
 import { signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
 import { canonicalSpec, insertDag, mapLimit, noopTasks, round } from '../lib/util.mjs';
 
@@ -66,11 +66,9 @@ export default async function throughput(ctx) {
   const perRun = 10;
   const dagsN = ctx.size(50, 1);
   const timeoutMs = ctx.smoke ? 30_000 : 20 * 60_000;
-  const stack = await startStack({ name: 'throughput', progress: ctx.progress });
+  const stack = await openStack(ctx, 'throughput');
   const out = [];
   try {
-    await stack.startAll();
-    await warmUp(ctx, stack);
     const layout = { workers: stack.workers, workerConcurrency: stack.concurrency };
 
     const errors = [];
@@ -138,6 +136,6 @@ export default async function throughput(ctx) {
     if (errors.length) throw new Error(errors.join('; '));
     return out;
   } finally {
-    await stack.stop();
+    await closeStack(ctx, stack);
   }
 }

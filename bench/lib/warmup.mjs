@@ -3,7 +3,7 @@
 // (Cold pools under load make the first transactions miss Prisma's 2 s maxWait; see bench/README.md.)
 import { signUp, triggerRun, upsertDag } from './gql.mjs';
 import { noopTasks } from './util.mjs';
-import { sleep } from './stack.mjs';
+import { sleep, startStack } from './stack.mjs';
 
 export async function warmUp(ctx, stack, timeoutMs = 60_000) {
   const t0 = Date.now();
@@ -23,4 +23,26 @@ export async function warmUp(ctx, stack, timeoutMs = 60_000) {
   }
   ctx.resetSql?.(stack);
   return Date.now() - t0;
+}
+
+/**
+ * The stack a benchmark runs on: its own (started and warmed up here), or, in a smoke run of several
+ * benchmarks, the one stack they share (ctx.sharedStack) to keep the smoke suite short.
+ */
+export async function openStack(ctx, name) {
+  if (ctx.sharedStack) return ctx.sharedStack();
+  const stack = await startStack({ name, progress: ctx.progress });
+  try {
+    await stack.startAll();
+    await warmUp(ctx, stack);
+  } catch (err) {
+    await stack.stop();
+    throw err;
+  }
+  return stack;
+}
+
+export async function closeStack(ctx, stack) {
+  if (stack.shared) return;
+  await stack.stop();
 }

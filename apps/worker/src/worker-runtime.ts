@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
 import { createPrismaClient } from '@tower/db';
-import { createEngine, type StartedTry } from '@tower/engine';
+import { createEngine, type StartedTry, type TryOutcome } from '@tower/engine';
 import { EventPublisher, EventSubscriber } from '@tower/events';
 import { OperatorError } from '@tower/operators';
 import { createLogger, type Logger } from '@tower/logger';
@@ -39,6 +39,23 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
     stopTry(event.taskInstance.id, `try stopped: the task instance is now ${event.taskInstance.state}`);
   });
 
+  /**
+   * Records how a try ended. finishTry is a compare-and-set, so retrying it after a database
+   * hiccup is safe; giving up would leave the try to the zombie reaper and run the task again.
+   * The lease keeps being renewed meanwhile (the try stays in `active`).
+   */
+  const recordOutcome = async (started: StartedTry, outcome: TryOutcome) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await engine.execution.finishTry(started, outcome);
+      } catch (err) {
+        if (attempt >= 5) throw err;
+        logger.warn({ err, taskInstanceId: started.ti.id, tryNumber: started.tryNumber, attempt }, 'recording the try outcome failed; retrying');
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  };
+
   const workerConnection = createRedis(config.REDIS_URL);
   const worker = createTaskWorker(
     workerConnection,
@@ -55,7 +72,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
         stops.set(started.ti.id, stop);
         try {
           const outcome = await runTry(engine, started, AbortSignal.any([shutdown.signal, stop.signal]));
-          const state = await engine.execution.finishTry(started, outcome);
+          const state = await recordOutcome(started, outcome);
           logger.info({ tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state }, 'try finished');
         } finally {
           active.delete(started.ti.id);

@@ -15,5 +15,7 @@ export interface PrismaClientOptions {
 /** A Prisma client on the pg driver adapter (Prisma 7 has no built-in driver). */
 export function createPrismaClient(databaseUrl: string, opts: PrismaClientOptions = {}): Db {
   const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
-  return new PrismaClient({ adapter });
+  // Tower's transactions are short compare-and-sets; Prisma's 5 s default expires them (P2028)
+  // only when the machine is overloaded, and an expired one is rolled back — wait longer instead.
+  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
 }
