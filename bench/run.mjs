@@ -43,6 +43,8 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
   const figures = [];
   const failures = [];
   const timings = {};
+  const cpuMark = new Map();
+  const cpuReports = [];
   const shared = {};
   // Smoke runs share one stack (started on first use) so the five finish in well under a minute.
   let sharedStack = null;
@@ -83,11 +85,20 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
       /** BENCH_COUNT_SQL=1: zero the round-trip counters (after warm-up / between cases). */
       resetSql(stack) {
         for (const p of stack.proxies) p.reset();
+        cpuMark.set(stack, stack.cpu());
       },
       /** BENCH_COUNT_SQL=1: writes the round trips counted since the last reset, per unit of work. */
       async afterMeasure(stack, units, label) {
-        if (process.env.BENCH_COUNT_SQL !== '1' || !stack.proxies.length) return;
         const [unitName, n] = Object.entries(units)[0];
+        // CPU time of each Tower process since the last reset, per unit of work (real CPU from /proc, not profiler samples).
+        const before = cpuMark.get(stack) ?? {};
+        const now = stack.cpu();
+        const cpu = {};
+        for (const [proc, sec] of Object.entries(now)) if (sec != null) cpu[proc] = Math.round(((sec - (before[proc] ?? 0)) * 1000) / n * 10) / 10;
+        const cpuTotal = Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 10) / 10;
+        cpuReports.push({ bench: name, label: label ?? null, unit: unitName, units: n, cpuMsPerUnit: cpu, cpuMsPerUnitTotal: cpuTotal });
+        progress.note(`Tower processes' CPU${label ? ` (${label})` : ''}: ${cpuTotal} ms per ${unitName} ${JSON.stringify(cpu)}`);
+        if (process.env.BENCH_COUNT_SQL !== '1' || !stack.proxies.length) return;
         const report = summarizeSql(stack.proxies, n, unitName);
         const file = `sql-${name}${label ? `-${label}` : ''}.json`;
         writeFileSync(path.join(RESULTS, file), JSON.stringify(report, null, 2));
@@ -117,6 +128,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     secondsPerBenchmark: timings,
     figures,
     failures,
+    cpu: cpuReports,
   };
   // Scaled or instrumented runs (BENCH_SCALE, BENCH_COUNT_SQL) are not figures: they never replace latest.json.
   const instrumented = result.scale !== 1 || process.env.BENCH_COUNT_SQL === '1';

@@ -3,7 +3,7 @@
 // TypeScript and owned by the e2e suite), plus benchmark knobs: worker count/concurrency,
 // optional --cpu-prof (BENCH_PROFILE=1) and an optional SQL round-trip counting proxy (BENCH_COUNT_SQL=1).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -176,6 +176,19 @@ export async function startStack(opts) {
     proxies,
     startProcess,
     startAll,
+    /** CPU seconds (user + system, from /proc) used so far by each Tower process. */
+    cpu() {
+      const out = {};
+      for (const p of processes) {
+        try {
+          const fields = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          out[p.name] = (Number(fields[11]) + Number(fields[12])) / 100;
+        } catch {
+          out[p.name] = null;
+        }
+      }
+      return out;
+    },
     async stop() {
       if (sampler) {
         const report = await sampler.stop();

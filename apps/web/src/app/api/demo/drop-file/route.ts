@@ -18,8 +18,8 @@ export async function POST(request: Request): Promise<Response> {
   const me = await fetch(demo.apiUrl, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization },
-    body: JSON.stringify({ query: '{ me { id } }' }),
-  }).then((r) => r.json() as Promise<{ data?: { me?: { id: string } } }>, () => null);
+    body: JSON.stringify({ query: '{ me { role } }' }),
+  }).then((r) => r.json() as Promise<{ data?: { me?: { role: string } } }>, () => null);
   if (!me?.data?.me) return NextResponse.json({ error: 'sign in first' }, { status: 401 });
   try {
     const { stdout } = await run(process.execPath, [path.join(demo.root, 'scripts', 'demo-drop-file.mjs')], {
