@@ -1,8 +1,10 @@
 // 5. fairness: tenant B's task start latency (DagRun.queuedAt → TaskInstance.startedAt) while
 // tenant A has 50,000 tasks queued, vs B alone on the same stack. A's backlog is written directly
-// in the state the engine would leave it in (100 DAGs x 1 running run x 500 task instances in
-// `queued`, A's concurrencyQuota raised to allow it, one BullMQ job per task with Tower's job id
-// and priority, through @tower/queue's TaskQueue). B triggers its probe runs through the API.
+// as 100 DAGs x 1 running run x 500 task instances in `scheduled` (A's concurrencyQuota raised to
+// allow them all), and the engine itself queues them: the scheduler's sweep (evaluateWaitingRuns)
+// moves them to `queued` within its limits and enqueues their BullMQ jobs with the engine's own
+// priorities, so the backlog follows whatever queueing/fair-share policy the engine has. B starts
+// probing once A's queued count stops growing. B triggers its probe runs through the API.
 // B's tasks that have not started when the timeout hits are counted with the latency they had
 // reached (censored: the figure is then a lower bound, flagged `censored`).
 import { createRedis, TaskQueue } from '@tower/queue';
@@ -63,7 +65,6 @@ export default async function fairness(ctx) {
     ctx.progress.note(`writing tenant A's backlog: ${aRuns} DAGs x 1 run x ${perRun} queued tasks = ${backlog}`);
     const tenantA = await createTenant(prisma, `tenant-a-${Date.now().toString(36)}`, backlog + 1000);
     const now = new Date();
-    const payloads = [];
     for (let d = 0; d < aRuns; d++) {
       const { spec, hash } = canonicalSpec({ dagId: `a_bulk_${d}`, maxActiveTasks: 10_000, tasks: noopTasks(perRun) });
       const { dag, version } = await insertDag(prisma, tenantA.id, spec, hash);
@@ -71,19 +72,30 @@ export default async function fairness(ctx) {
       const [run] = await prisma.dagRun.createManyAndReturn({
         data: [{ tenantId: tenantA.id, dagPk: dag.id, dagId: dag.dagId, dagVersionId: version.id, dagVersion: 1, runId: `manual__${logicalDate.toISOString()}`, runType: 'manual', state: 'running', logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd: logicalDate, queuedAt: now, startedAt: now }],
       });
-      const tis = await prisma.taskInstance.createManyAndReturn({
-        data: spec.tasks.map((t) => ({ tenantId: tenantA.id, dagRunId: run.id, dagId: dag.dagId, taskId: t.taskId, operator: t.type, state: 'queued', queuedAt: now, maxTries: t.retries + 1, pool: t.pool, priorityWeight: t.priorityWeight })),
-        select: { id: true },
+      await prisma.taskInstance.createMany({
+        data: spec.tasks.map((t) => ({ tenantId: tenantA.id, dagRunId: run.id, dagId: dag.dagId, taskId: t.taskId, operator: t.type, state: 'scheduled', maxTries: t.retries + 1, pool: t.pool, priorityWeight: t.priorityWeight })),
       });
-      // Same job id, payload and BullMQ priority as RunLifecycle.evaluateRun would enqueue (priority weight 1, run priority 0).
-      for (const ti of tis) payloads.push({ payload: { tenantId: tenantA.id, dagRunId: run.id, taskInstanceId: ti.id, tryNumber: 1 }, priority: 1_000_000 - 1 });
       ctx.progress.update('A backlog: rows', (d + 1) * perRun, backlog);
     }
-    for (let off = 0; off < payloads.length; off += 1000) {
-      await queue.enqueueRunTasks(payloads.slice(off, off + 1000));
-      ctx.progress.update('A backlog: jobs', Math.min(off + 1000, payloads.length), backlog);
+    // Let the engine queue A's backlog: wait until A's queued(+started) count stops growing.
+    const queuedBy = Date.now() + (ctx.smoke ? 15_000 : 300_000);
+    let lastQueued = -1;
+    let stableSince = Date.now();
+    for (;;) {
+      const counts = await prisma.taskInstance.groupBy({ by: ['state'], where: { tenantId: tenantA.id }, _count: { _all: true } });
+      const by = Object.fromEntries(counts.map((c) => [c.state, c._count._all]));
+      const queuedOrLater = backlog - (by.scheduled ?? 0) - (by.none ?? 0);
+      ctx.progress.update('A backlog: queued by the engine', queuedOrLater, backlog, `(queued now ${by.queued ?? 0})`);
+      if (!by.scheduled) break;
+      if (queuedOrLater !== lastQueued) [lastQueued, stableSince] = [queuedOrLater, Date.now()];
+      if (queuedOrLater > 0 && Date.now() - stableSince > 5_000) break;
+      if (Date.now() > queuedBy) break;
+      await sleep(500);
     }
-    await sleep(1000);
+    const aState = Object.fromEntries(
+      (await prisma.taskInstance.groupBy({ by: ['state'], where: { tenantId: tenantA.id }, _count: { _all: true } })).map((c) => [c.state, c._count._all]),
+    );
+    ctx.progress.note(`A's backlog as the engine left it: ${JSON.stringify(aState)}`);
     const aDone = () => prisma.taskInstance.count({ where: { tenantId: tenantA.id, state: 'success' } });
     const aBefore = await aDone();
     const tLoad = Date.now();
@@ -110,6 +122,7 @@ export default async function fairness(ctx) {
       samples: loaded.samples,
       censored: loaded.censored,
       ...(loaded.censored ? { note: `${loaded.censored} B tasks had not started after ${timeoutMs / 1000}s: latencies are lower bounds` } : {}),
+      aStatesWhenProbing: aState,
       aTasksDoneMeanwhile: aAfter - aBefore,
       aTasksPerSec: aRate,
     };

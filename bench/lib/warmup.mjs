@@ -30,7 +30,11 @@ export async function warmUp(ctx, stack, timeoutMs = 60_000) {
  * benchmarks, the one stack they share (ctx.sharedStack) to keep the smoke suite short.
  */
 export async function openStack(ctx, name) {
-  if (ctx.sharedStack) return ctx.sharedStack();
+  if (ctx.sharedStack) {
+    const shared = await ctx.sharedStack();
+    ctx.resetSql?.(shared);
+    return shared;
+  }
   const stack = await startStack({ name, progress: ctx.progress });
   try {
     await stack.startAll();

@@ -60,6 +60,7 @@ export * from './state/states.js';
 export * from './state/transition.js';
 export * from './state/trigger-rules.js';
 export * from './state/run-outcome.js';
+export * from './state/fair-priority.js';
 
 export * from './retry/retry-policy.js';
 

@@ -1,5 +1,7 @@
 import {
   decideRunState,
+  FINISHED_TASK_STATES,
+  fairPriority,
   evaluateTriggerRule,
   isFinished,
   transition,
@@ -176,10 +178,13 @@ export class RunLifecycle {
   }
 
   /**
-   * Re-evaluates one running run. Called the moment a task finishes (event-driven downstream
-   * readiness), when a run starts, and by the scheduler's sweep for runs waiting on capacity.
+   * Re-evaluates one running run: trigger rules, queueing within limits, and the run's outcome.
+   * Called the moment a task finishes (event-driven downstream readiness) with the finished task
+   * ids — then only their downstream tasks are looked at, so a wide run costs the same per task
+   * as a small one — and with no ids (the whole run) when a run starts, after clear/mark, and by
+   * the scheduler's sweep for runs waiting on capacity.
    */
-  async evaluateRun(tenantId: string, dagRunId: string): Promise<void> {
+  async evaluateRun(tenantId: string, dagRunId: string, finishedTaskIds?: readonly string[]): Promise<void> {
     const events: TowerEvent[] = [];
     const jobs: Array<{ payload: JobPayload<'runTask'>; priority?: number }> = [];
     let finished: DagRun | null = null;
@@ -189,27 +194,70 @@ export class RunLifecycle {
       if (!run || run.state !== 'running') return;
       await lockDag(tx, run.dagPk);
       const spec = await this.specs.get(tx, tenantId, run.dagVersionId);
-      const tis = await tx.taskInstance.findMany({ where: { dagRunId, tenantId } });
-      const byTask = new Map(tis.map((t) => [t.taskId, t]));
+      const graph = graphOf(spec);
       const now = this.deps.clock();
 
-      const changed = await this.applyTriggerRules(tx, spec, byTask, now);
-      events.push(...changed.map(taskEvent));
+      const states = new Map<string, TaskInstance>();
+      const load = async (taskIds: Iterable<string>) => {
+        const missing = [...new Set(taskIds)].filter((id) => !states.has(id));
+        if (missing.length === 0) return;
+        const rows = await tx.taskInstance.findMany({ where: { dagRunId, tenantId, taskId: { in: missing } } });
+        for (const row of rows) states.set(row.taskId, row);
+      };
+      let candidates: string[];
+      if (finishedTaskIds) {
+        candidates = [...new Set(finishedTaskIds.flatMap((id) => graph.downstream.get(id) ?? []))];
+      } else {
+        const all = await tx.taskInstance.findMany({ where: { dagRunId, tenantId } });
+        for (const row of all) states.set(row.taskId, row);
+        candidates = all.filter((t) => t.state === 'none').map((t) => t.taskId);
+      }
 
-      const queued = await this.queueScheduled(tx, run, spec, byTask, now);
-      for (const ti of queued) {
+      // Trigger rules to a fixpoint: a task skipped or upstream_failed makes its downstream candidates.
+      while (candidates.length > 0) {
+        await load(candidates.flatMap((id) => [id, ...(graph.tasks.get(id)?.dependsOn ?? [])]));
+        const decided = new Map<TaskState, string[]>();
+        for (const taskId of candidates) {
+          const task = graph.tasks.get(taskId);
+          const ti = states.get(taskId);
+          if (!task || !ti || ti.state !== 'none') continue;
+          const upstream = task.dependsOn.map((id) => (states.get(id)?.state ?? 'removed') as TaskState);
+          const verdict = evaluateTriggerRule(task.triggerRule, upstream);
+          if (verdict === 'wait') continue;
+          const next: TaskState = verdict === 'ready' ? 'scheduled' : verdict === 'skip' ? 'skipped' : 'upstream_failed';
+          decided.set(next, [...(decided.get(next) ?? []), ti.id]);
+        }
+        const next: string[] = [];
+        for (const [state, ids] of decided) {
+          const moved = await tx.taskInstance.updateManyAndReturn({
+            where: { id: { in: ids }, state: 'none' },
+            data: { state, ...(isFinished(state) ? { endedAt: now } : {}) },
+          });
+          for (const m of moved) {
+            states.set(m.taskId, m);
+            events.push(taskEvent(m));
+            if (isFinished(state)) next.push(...(graph.downstream.get(m.taskId) ?? []));
+          }
+        }
+        candidates = [...new Set(next)];
+      }
+
+      const { queued, tenantDepth } = await this.queueScheduled(tx, run, spec, graph, now);
+      queued.forEach((ti, i) => {
         events.push(taskEvent(ti));
         jobs.push({
           payload: { tenantId, dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
-          // A sensor's re-poke yields to real work: a poke a little late costs nothing, a task
-          // stuck behind hundreds of pokes does (sensors in reschedule mode hold no slot).
-          priority: bullPriority(ti.priorityWeight, run.priority) + (ti.rescheduleCount > 0 ? RESCHEDULED_POKE_PENALTY : 0),
+          priority: fairPriority({ tenantDepth: tenantDepth + i, backfill: run.backfillId !== null, repoke: ti.rescheduleCount > 0 }),
         });
-      }
+      });
 
+      // The outcome, once nothing is left to do: decided by the leaves.
+      const unfinished = await tx.taskInstance.count({ where: { dagRunId, tenantId, state: { notIn: [...FINISHED_TASK_STATES] } } });
+      if (unfinished > 0) return;
+      const leaves = await tx.taskInstance.findMany({ where: { dagRunId, tenantId, taskId: { in: graph.leaves } }, select: { taskId: true, state: true } });
       const outcome = decideRunState(
-        [...byTask.values()].map((t) => ({ taskId: t.taskId, state: t.state as TaskState })),
-        leafTaskIds(spec),
+        leaves.map((t) => ({ taskId: t.taskId, state: t.state as TaskState })),
+        graph.leaves,
       );
       if (outcome) {
         const [done] = await tx.dagRun.updateManyAndReturn({
@@ -232,92 +280,83 @@ export class RunLifecycle {
     }
   }
 
-  /** Applies trigger rules until nothing changes, so skips and upstream failures propagate in one pass. */
-  private async applyTriggerRules(tx: Tx, spec: DagSpec, byTask: Map<string, TaskInstance>, now: Date): Promise<TaskInstance[]> {
-    const changed: TaskInstance[] = [];
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (const task of spec.tasks) {
-        const ti = byTask.get(task.taskId);
-        if (!ti || ti.state !== 'none') continue;
-        const upstream = task.dependsOn.map((id) => (byTask.get(id)?.state ?? 'removed') as TaskState);
-        const verdict = evaluateTriggerRule(task.triggerRule, upstream);
-        if (verdict === 'wait') continue;
-        const next: TaskState = verdict === 'ready' ? 'scheduled' : verdict === 'skip' ? 'skipped' : 'upstream_failed';
-        const [moved] = await tx.taskInstance.updateManyAndReturn({
-          where: { id: ti.id, state: 'none' },
-          data: { state: next, ...(isFinished(next) ? { endedAt: now } : {}) },
-        });
-        if (moved) {
-          byTask.set(task.taskId, moved);
-          changed.push(moved);
-          progress = true;
-        }
-      }
-    }
-    return changed;
-  }
-
-  /** Queues scheduled tasks, highest priority weight first, within maxActiveTasks and the tenant quota. */
-  private async queueScheduled(
-    tx: Tx,
-    run: DagRun,
-    spec: DagSpec,
-    byTask: Map<string, TaskInstance>,
-    now: Date,
-  ): Promise<TaskInstance[]> {
-    const scheduled = [...byTask.values()]
-      .filter((t) => t.state === 'scheduled')
-      .sort((a, b) => b.priorityWeight - a.priorityWeight);
-    if (scheduled.length === 0) return [];
+  /**
+   * Queues the run's scheduled tasks, highest priority weight first, within maxActiveTasks, the
+   * tenant's quota (and the backfill lane's half of it) and pool slots — one batched
+   * compare-and-set. Returns them with the tenant's backlog depth for fair priorities.
+   */
+  private async queueScheduled(tx: Tx, run: DagRun, spec: DagSpec, graph: RunGraph, now: Date): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
     const [activeInDag, activeInTenant, tenant] = await Promise.all([
       tx.taskInstance.count({ where: { tenantId: run.tenantId, dagId: run.dagId, state: { in: ACTIVE_TASK_STATES } } }),
       tx.taskInstance.count({ where: { tenantId: run.tenantId, state: { in: ACTIVE_TASK_STATES } } }),
       tx.tenant.findUniqueOrThrow({ where: { id: run.tenantId }, select: { concurrencyQuota: true } }),
     ]);
     let capacity = Math.min(spec.maxActiveTasks - activeInDag, tenant.concurrencyQuota - activeInTenant);
-    if (run.backfillId) {
+    if (capacity > 0 && run.backfillId) {
       // The backfill lane may use at most half of the tenant's quota: regular runs always find room.
       const activeBackfill = await tx.taskInstance.count({
         where: { tenantId: run.tenantId, state: { in: ACTIVE_TASK_STATES }, dagRun: { backfillId: { not: null } } },
       });
       capacity = Math.min(capacity, Math.ceil(tenant.concurrencyQuota / 2) - activeBackfill);
     }
+    if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
+
     // Pools: slots per tenant, shared by every DAG of the tenant that names the pool.
-    const poolNames = [...new Set(scheduled.map((t) => t.pool))];
     const [pools, poolUse] = await Promise.all([
-      tx.pool.findMany({ where: { tenantId: run.tenantId, name: { in: poolNames } }, select: { name: true, slots: true } }),
-      tx.taskInstance.groupBy({ by: ['pool'], where: { tenantId: run.tenantId, pool: { in: poolNames }, state: { in: ACTIVE_TASK_STATES } }, _count: true }),
+      tx.pool.findMany({ where: { tenantId: run.tenantId, name: { in: graph.pools } }, select: { name: true, slots: true } }),
+      tx.taskInstance.groupBy({ by: ['pool'], where: { tenantId: run.tenantId, pool: { in: graph.pools }, state: { in: ACTIVE_TASK_STATES } }, _count: true }),
     ]);
     const poolFree = new Map<string, number>();
-    for (const name of poolNames) {
+    for (const name of graph.pools) {
       const slots = pools.find((p) => p.name === name)?.slots ?? (name === 'default' ? DEFAULT_POOL_SLOTS : 0);
       poolFree.set(name, slots - (poolUse.find((u) => u.pool === name)?._count ?? 0));
     }
-    const queued: TaskInstance[] = [];
+    const open = graph.pools.filter((name) => poolFree.get(name)! > 0);
+    if (open.length === 0) return { queued: [], tenantDepth: activeInTenant };
+    const scheduled = await tx.taskInstance.findMany({
+      where: { dagRunId: run.id, tenantId: run.tenantId, state: 'scheduled', pool: { in: open } },
+      orderBy: [{ priorityWeight: 'desc' }, { taskId: 'asc' }],
+      take: Math.min(capacity * (open.length > 1 ? 4 : 1), 5000),
+      select: { id: true, pool: true },
+    });
+    const picked: string[] = [];
     for (const ti of scheduled) {
-      if (capacity <= 0) break;
-      if ((poolFree.get(ti.pool) ?? 0) <= 0) continue;
-      const [moved] = await tx.taskInstance.updateManyAndReturn({
-        where: { id: ti.id, state: 'scheduled' },
-        data: { state: 'queued', queuedAt: now },
-      });
-      if (moved) {
-        byTask.set(moved.taskId, moved);
-        queued.push(moved);
-        capacity--;
-        poolFree.set(ti.pool, poolFree.get(ti.pool)! - 1);
-      }
+      if (picked.length >= capacity) break;
+      if (poolFree.get(ti.pool)! <= 0) continue;
+      picked.push(ti.id);
+      poolFree.set(ti.pool, poolFree.get(ti.pool)! - 1);
     }
-    return queued;
+    if (picked.length === 0) return { queued: [], tenantDepth: activeInTenant };
+    const moved = await tx.taskInstance.updateManyAndReturn({ where: { id: { in: picked }, state: 'scheduled' }, data: { state: 'queued', queuedAt: now } });
+    // Keep the priority-weight order in which they were picked.
+    const order = new Map(picked.map((id, i) => [id, i]));
+    moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    return { queued: moved, tenantDepth: activeInTenant };
   }
 }
 
-const RESCHEDULED_POKE_PENALTY = 500_000;
+/** What evaluation needs of a spec's graph, computed once per spec object. */
+interface RunGraph {
+  tasks: Map<string, DagSpec['tasks'][number]>;
+  downstream: Map<string, string[]>;
+  leaves: string[];
+  pools: string[];
+}
 
-/** BullMQ priority: 1 is served first. Higher Tower priority weight → smaller BullMQ number. */
-function bullPriority(priorityWeight: number, runPriority: number): number {
-  const weight = priorityWeight + runPriority;
-  return Math.max(1, Math.min(1_500_000, 1_000_000 - weight));
+const graphs = new WeakMap<DagSpec, RunGraph>();
+
+function graphOf(spec: DagSpec): RunGraph {
+  let graph = graphs.get(spec);
+  if (!graph) {
+    const downstream = new Map<string, string[]>(spec.tasks.map((t) => [t.taskId, []]));
+    for (const t of spec.tasks) for (const dep of new Set(t.dependsOn)) downstream.get(dep)?.push(t.taskId);
+    graph = {
+      tasks: new Map(spec.tasks.map((t) => [t.taskId, t])),
+      downstream,
+      leaves: leafTaskIds(spec),
+      pools: [...new Set(spec.tasks.map((t) => t.pool))],
+    };
+    graphs.set(spec, graph);
+  }
+  return graph;
 }

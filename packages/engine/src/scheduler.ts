@@ -131,7 +131,8 @@ export class Scheduler {
       data: { state: 'scheduled', nextAttemptAt: null },
     });
     await this.deps.events.publishMany(promoted.map(taskEvent));
-    for (const runKey of uniqueRuns(promoted)) await this.lifecycle.evaluateRun(runKey.tenantId, runKey.dagRunId);
+    // Promoted tasks are scheduled: queueing them needs no trigger-rule pass ([] = nothing finished).
+    for (const runKey of uniqueRuns(promoted)) await this.lifecycle.evaluateRun(runKey.tenantId, runKey.dagRunId, []);
     return promoted.length;
   }
 
@@ -143,7 +144,7 @@ export class Scheduler {
       select: { tenantId: true, dagRunId: true },
       take: 500,
     });
-    for (const w of waiting) await this.lifecycle.evaluateRun(w.tenantId, w.dagRunId);
+    for (const w of waiting) await this.lifecycle.evaluateRun(w.tenantId, w.dagRunId, []);
     return waiting.length;
   }
 

@@ -139,7 +139,9 @@ export class TaskExecution {
     });
     if (!moved) return null;
     await this.deps.events.publish(taskEvent(moved));
-    if (isFinished(moved.state as TaskState) || moved.state === 'none') await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId);
+    // A finished task: only its downstream can change. Restarted (cleared while running): the whole run.
+    if (isFinished(moved.state as TaskState)) await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId, [moved.taskId]);
+    else if (moved.state === 'none') await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId);
     return moved.state as TaskState;
   }
 
