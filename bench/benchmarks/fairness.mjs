@@ -62,7 +62,7 @@ export default async function fairness(ctx) {
     ctx.progress.note(`B alone: ${probeRuns} runs x 2 noop tasks, one every ${spacingMs} ms`);
     const alone = await probe(ctx, stack, b.client, b.tenantId, { runs: probeRuns, spacingMs, timeoutMs, label: 'B alone', base: Date.UTC(2020, 0, 1) });
 
-    ctx.progress.note(`writing tenant A's backlog: ${aRuns} DAGs x 1 run x ${perRun} queued tasks = ${backlog}`);
+    ctx.progress.note(`writing tenant A's backlog: ${aRuns} DAGs x 1 run x ${perRun} scheduled tasks = ${backlog}`);
     const tenantA = await createTenant(prisma, `tenant-a-${Date.now().toString(36)}`, backlog + 1000);
     const now = new Date();
     for (let d = 0; d < aRuns; d++) {
@@ -77,18 +77,19 @@ export default async function fairness(ctx) {
       });
       ctx.progress.update('A backlog: rows', (d + 1) * perRun, backlog);
     }
-    // Let the engine queue A's backlog: wait until A's queued(+started) count stops growing.
+    // Let the engine queue A's backlog: wait until nothing is left `scheduled`, or A's `queued` count
+    // has stopped growing for 3 s (the engine's limits — quota, pools — hold the rest back).
     const queuedBy = Date.now() + (ctx.smoke ? 15_000 : 300_000);
     let lastQueued = -1;
     let stableSince = Date.now();
     for (;;) {
       const counts = await prisma.taskInstance.groupBy({ by: ['state'], where: { tenantId: tenantA.id }, _count: { _all: true } });
       const by = Object.fromEntries(counts.map((c) => [c.state, c._count._all]));
-      const queuedOrLater = backlog - (by.scheduled ?? 0) - (by.none ?? 0);
-      ctx.progress.update('A backlog: queued by the engine', queuedOrLater, backlog, `(queued now ${by.queued ?? 0})`);
+      const queued = by.queued ?? 0;
+      ctx.progress.update('A backlog: queued by the engine', queued, backlog, `(scheduled ${by.scheduled ?? 0}, done ${by.success ?? 0})`);
       if (!by.scheduled) break;
-      if (queuedOrLater !== lastQueued) [lastQueued, stableSince] = [queuedOrLater, Date.now()];
-      if (queuedOrLater > 0 && Date.now() - stableSince > 5_000) break;
+      if (queued > lastQueued) [lastQueued, stableSince] = [queued, Date.now()];
+      if (queued > 0 && Date.now() - stableSince > 3_000) break;
       if (Date.now() > queuedBy) break;
       await sleep(500);
     }

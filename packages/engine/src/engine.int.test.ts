@@ -74,6 +74,37 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect(at.d.startedAt!.getTime()).toBeGreaterThanOrEqual(Math.max(at.b.endedAt!.getTime(), at.c.endedAt!.getTime()));
   });
 
+  it('moves on a run left stalled (running, nothing in flight) by a failed evaluation', async () => {
+    const spec = { dagId: 'stalled', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }] };
+    const { dag, version } = await engine.dags.upsert(tenantId, spec);
+    // What a crash between "run started" and its first evaluation leaves: running, every task none.
+    const run = await prisma.$transaction((tx) =>
+      engine.lifecycle.insertRun(tx, {
+        tenantId,
+        dagPk: dag.id,
+        dagId: dag.dagId,
+        versionId: version.id,
+        version: version.version,
+        spec: version.spec as never,
+        runType: 'manual',
+        runId: 'manual__stalled',
+        logicalDate: new Date('2026-01-01T00:00:00Z'),
+        dataIntervalStart: new Date('2026-01-01T00:00:00Z'),
+        dataIntervalEnd: new Date('2026-01-01T00:00:00Z'),
+        params: {},
+      }),
+    );
+    await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now(), "updatedAt" = now() - interval '1 minute' WHERE id = ${run!.id}::uuid`;
+    const deadline = Date.now() + 30_000;
+    let state = 'running';
+    while (state === 'running' && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 200));
+      state = (await engine.runs.get(tenantId, run!.id)).state;
+    }
+    expect(state).toBe('success');
+    expect((await engine.runs.taskInstances(tenantId, run!.id)).map((t) => t.state)).toEqual(['success', 'success']);
+  });
+
   it('fails the run when a task fails for good, marking downstream upstream_failed and honouring trigger rules', async () => {
     const { run, states } = await runToEnd({
       dagId: 'failing',

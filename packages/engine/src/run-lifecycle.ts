@@ -98,6 +98,50 @@ export class RunLifecycle {
   }
 
   /**
+   * Inserts many runs and their task instances in two statements (the scheduler's cron batch).
+   * Runs whose (tenant, dag, logical date) already exists are skipped; the created ones are returned.
+   */
+  async insertRuns(tx: Tx, inputs: NewRun[]): Promise<DagRun[]> {
+    if (inputs.length === 0) return [];
+    const now = this.deps.clock();
+    const runs = await tx.dagRun.createManyAndReturn({
+      data: inputs.map((input) => ({
+        tenantId: input.tenantId,
+        dagPk: input.dagPk,
+        dagId: input.dagId,
+        dagVersionId: input.versionId,
+        dagVersion: input.version,
+        runId: input.runId,
+        runType: input.runType,
+        state: 'queued' as const,
+        logicalDate: input.logicalDate,
+        dataIntervalStart: input.dataIntervalStart,
+        dataIntervalEnd: input.dataIntervalEnd,
+        params: input.params as object,
+        priority: input.priority ?? 0,
+        backfillId: input.backfillId ?? null,
+        queuedAt: now,
+      })),
+      skipDuplicates: true,
+    });
+    const byKey = new Map(inputs.map((i) => [`${i.dagPk}|${i.logicalDate.getTime()}`, i]));
+    const tis = runs.flatMap((run) =>
+      byKey.get(`${run.dagPk}|${run.logicalDate.getTime()}`)!.spec.tasks.map((t) => ({
+        tenantId: run.tenantId,
+        dagRunId: run.id,
+        dagId: run.dagId,
+        taskId: t.taskId,
+        operator: t.type,
+        maxTries: t.retries + 1,
+        pool: t.pool,
+        priorityWeight: t.priorityWeight,
+      })),
+    );
+    for (let i = 0; i < tis.length; i += 10_000) await tx.taskInstance.createMany({ data: tis.slice(i, i + 10_000) });
+    return runs;
+  }
+
+  /**
    * Moves queued runs of a DAG to running, in two lanes: regular runs (scheduled, manual,
    * triggered) within the DAG's maxActiveRuns, and each backfill's runs within that backfill's own
    * maxActiveRuns — a backfill never takes a regular run's place. Then evaluates them.

@@ -3,7 +3,7 @@ import type { DagRun } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { EngineDeps } from './deps.js';
 import { decideFailedTry } from './retry-decision.js';
-import type { RunLifecycle } from './run-lifecycle.js';
+import type { NewRun, RunLifecycle } from './run-lifecycle.js';
 import { nextRunFor } from './schedule-info.js';
 import { runEvent, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
@@ -24,9 +24,10 @@ export interface TickStats {
   zombiesReaped: number;
   requeued: number;
   runsTimedOut: number;
+  stalledRuns: number;
 }
 
-const DEFAULTS: SchedulerOptions = { batchSize: 100, zombieAfterMs: 30_000, requeueAfterMs: 15_000 };
+const DEFAULTS: SchedulerOptions = { batchSize: 500, zombieAfterMs: 30_000, requeueAfterMs: 15_000 };
 
 /**
  * The scheduler's periodic work. Everything here is safe with several replicas: due DAGs are
@@ -53,28 +54,39 @@ export class Scheduler {
     const runsEvaluated = await this.evaluateWaitingRuns();
     const requeued = await this.requeueLostTasks();
     const runsTimedOut = await this.timeOutRuns();
-    return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued, runsTimedOut };
+    const stalledRuns = await this.evaluateStalledRuns();
+    return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued, runsTimedOut, stalledRuns };
   }
 
-  /** Creates the runs whose data interval has ended, one per due interval, and advances each DAG. */
+  /**
+   * Creates the runs whose data interval has ended, one per due interval, and advances each DAG.
+   * Batched: a transaction claims up to batchSize due DAGs (FOR UPDATE SKIP LOCKED, so replicas
+   * split the work), inserts all their runs and task instances in two statements and advances
+   * every DAG in one UPDATE. The runs are started after every due DAG has its run, so run creation
+   * keeps up with thousands of schedules falling due at once.
+   */
   async createDueRuns(): Promise<number> {
-    let total = 0;
+    const created: DagRun[] = [];
     for (;;) {
       const now = this.deps.clock();
-      const created: DagRun[] = [];
-      const claimed = await this.deps.prisma.$transaction(async (tx) => {
+      const { claimed, runs } = await this.deps.prisma.$transaction(async (tx) => {
         const due = await tx.$queryRaw<Array<{ id: string }>>`
           SELECT id FROM "Dag"
           WHERE paused = false AND "nextDueAt" IS NOT NULL AND "nextDueAt" <= ${now}
           ORDER BY "nextDueAt"
           LIMIT ${this.opts.batchSize}
           FOR UPDATE SKIP LOCKED`;
-        for (const { id } of due) {
-          const dag = await tx.dag.findUniqueOrThrow({ where: { id } });
-          const version = await tx.dagVersion.findUniqueOrThrow({ where: { dagPk_version: { dagPk: id, version: dag.latestVersion } } });
+        if (due.length === 0) return { claimed: 0, runs: [] as DagRun[] };
+        const dags = await tx.dag.findMany({ where: { id: { in: due.map((d) => d.id) } } });
+        const versions = await tx.dagVersion.findMany({ where: { OR: dags.map((d) => ({ dagPk: d.id, version: d.latestVersion })) } });
+        const versionOf = new Map(versions.map((v) => [v.dagPk, v]));
+        const inputs: NewRun[] = [];
+        const advances: Array<{ id: string; nextLogicalDate: Date | null; nextDueAt: Date | null }> = [];
+        for (const dag of dags) {
+          const version = versionOf.get(dag.id)!;
           const spec = version.spec as unknown as DagSpec;
           const logicalDate = dag.nextLogicalDate!;
-          const run = await this.lifecycle.insertRun(tx, {
+          inputs.push({
             tenantId: dag.tenantId,
             dagPk: dag.id,
             dagId: dag.dagId,
@@ -88,23 +100,27 @@ export class Scheduler {
             dataIntervalEnd: dag.nextDueAt!,
             params: defaultParams(spec),
           });
-          if (run) created.push(run);
           const next = nextRunFor(spec, logicalDate, now);
-          await tx.dag.update({
-            where: { id },
-            data: { nextLogicalDate: next?.logicalDate ?? null, nextDueAt: next?.dueAt ?? null },
-          });
+          advances.push({ id: dag.id, nextLogicalDate: next?.logicalDate ?? null, nextDueAt: next?.dueAt ?? null });
         }
-        return due.length;
+        const runs = await this.lifecycle.insertRuns(tx, inputs);
+        await tx.$executeRaw`
+          UPDATE "Dag" AS d SET "nextLogicalDate" = v.nl, "nextDueAt" = v.nd, "updatedAt" = now()
+          FROM (SELECT unnest(${advances.map((a) => a.id)}::uuid[]) AS id,
+                       unnest(${advances.map((a) => a.nextLogicalDate)}::timestamptz[]) AS nl,
+                       unnest(${advances.map((a) => a.nextDueAt)}::timestamptz[]) AS nd) AS v
+          WHERE d.id = v.id`;
+        return { claimed: due.length, runs };
       });
-      total += created.length;
-      await this.deps.events.publishMany(created.map(runEvent));
-      for (const run of created) {
-        this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId }, 'scheduled run created');
-        await this.lifecycle.startQueuedRuns(run.tenantId, run.dagPk);
-      }
-      if (claimed < this.opts.batchSize) return total;
+      created.push(...runs);
+      await this.deps.events.publishMany(runs.map(runEvent));
+      // Catch-up DAGs are due again at once: keep going, within a bound per tick.
+      if (claimed === 0 || created.length >= 5000) break;
     }
+    for (const run of created) this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId }, 'scheduled run created');
+    const dags = new Map(created.map((r) => [r.dagPk, r.tenantId]));
+    for (const [dagPk, tenantId] of dags) await this.lifecycle.startQueuedRuns(tenantId, dagPk);
+    return created.length;
   }
 
   /**
@@ -121,6 +137,27 @@ export class Scheduler {
     let stopped = 0;
     for (const run of due) if (await this.lifecycle.stopRun(run.tenantId, run.id, 'failed', 'dagRunTimeoutSeconds exceeded')) stopped++;
     return stopped;
+  }
+
+  /**
+   * A running run with nothing in flight (no task scheduled, queued, running or waiting to retry
+   * or re-poke) can only be stalled: an evaluation after a task finished failed (the database
+   * refused the transaction) and nothing else would evaluate it again. A full evaluation moves it
+   * on — schedules what is ready, or decides its outcome.
+   */
+  async evaluateStalledRuns(): Promise<number> {
+    const cutoff = new Date(this.deps.clock().getTime() - 5_000);
+    const stalled = await this.deps.prisma.$queryRaw<Array<{ id: string; tenantId: string }>>`
+      SELECT r.id, r."tenantId" FROM "DagRun" r
+      WHERE r.state = 'running' AND r."updatedAt" < ${cutoff}
+        AND NOT EXISTS (
+          SELECT 1 FROM "TaskInstance" t
+          WHERE t."dagRunId" = r.id
+            AND t.state IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting'))
+      LIMIT 100`;
+    for (const run of stalled) await this.lifecycle.evaluateRun(run.tenantId, run.id);
+    if (stalled.length > 0) this.deps.logger.warn({ runs: stalled.length }, 're-evaluated stalled runs');
+    return stalled.length;
   }
 
   /** up_for_retry tries whose delay has passed go back to scheduled, and their run is evaluated. */

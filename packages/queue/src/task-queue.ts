@@ -17,6 +17,14 @@ function bullPrefix(prefix: string): string {
   return `${prefix}:bull`;
 }
 
+/**
+ * A job whose handler threw (the database refused a transaction under load, say) is retried by
+ * BullMQ a few times before the scheduler's requeue sweep would notice, instead of waiting
+ * REQUEUE_AFTER_MS. Safe: claiming a try is a compare-and-set, so a retried job never runs a try
+ * twice — this retries delivery, not the task (task retries are Tower's, per its policy).
+ */
+const RETRY_HANDLER_ERRORS = { attempts: 4, backoff: { type: 'exponential' as const, delay: 250 } };
+
 /** Producer side of the task queue. BullMQ is transport only: the job says which try to run. */
 export class TaskQueue {
   readonly queue: Queue;
@@ -33,7 +41,7 @@ export class TaskQueue {
       delay: opts.delayMs,
       removeOnComplete: true,
       removeOnFail: true,
-      attempts: 1,
+      ...RETRY_HANDLER_ERRORS,
     });
   }
 
@@ -48,7 +56,7 @@ export class TaskQueue {
           priority,
           removeOnComplete: true,
           removeOnFail: true,
-          attempts: 1,
+          ...RETRY_HANDLER_ERRORS,
         },
       })),
     );
