@@ -69,18 +69,22 @@ describe('execution semantics (real processes)', () => {
       throw new Error(`${err.message}; run ${r.state}: ${r.taskInstances.map((t) => `${t.taskId}=${t.state}`).join(', ')}`);
     });
   const tries = (runId: string) => stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: runId } }, include: { taskInstance: { select: { taskId: true } } }, orderBy: { startedAt: 'asc' } });
-  /** The most tries of `runIds` that were running at the same instant. */
-  async function maxOverlap(runIds: string[], taskFilter: (taskId: string) => boolean = () => true): Promise<number> {
-    const all = (await Promise.all(runIds.map(tries))).flat().filter((t) => taskFilter(t.taskInstance.taskId));
-    const points = all.flatMap((t) => [
-      { at: t.startedAt.getTime(), d: 1 },
-      { at: (t.endedAt ?? new Date()).getTime(), d: -1 },
+  /** The most intervals open at the same instant (an interval ends before one starting then). */
+  function peakConcurrency(intervals: Array<{ start: Date; end: Date | null }>): number {
+    const points = intervals.flatMap((i) => [
+      { at: i.start.getTime(), d: 1 },
+      { at: (i.end ?? new Date()).getTime(), d: -1 },
     ]);
     points.sort((x, y) => x.at - y.at || x.d - y.d);
     let cur = 0;
     let max = 0;
     for (const p of points) max = Math.max(max, (cur += p.d));
     return max;
+  }
+  /** The most tries of `runIds` that were running at the same instant. */
+  async function maxOverlap(runIds: string[]): Promise<number> {
+    const all = (await Promise.all(runIds.map(tries))).flat();
+    return peakConcurrency(all.map((t) => ({ start: t.startedAt, end: t.endedAt })));
   }
 
   beforeAll(async () => {
@@ -203,15 +207,7 @@ describe('execution semantics (real processes)', () => {
     expect(cancelBackfill.runCounts.canceled).toBeGreaterThan(0);
     // At most two backfill runs were ever running at once.
     const runs = await stack.prisma.dagRun.findMany({ where: { id: { in: backfillRunIds }, startedAt: { not: null } } });
-    const points = runs.flatMap((r) => [
-      { at: r.startedAt!.getTime(), d: 1 },
-      { at: (r.endedAt ?? new Date()).getTime(), d: -1 },
-    ]);
-    points.sort((x, y) => x.at - y.at || x.d - y.d);
-    let cur = 0;
-    let max = 0;
-    for (const p of points) max = Math.max(max, (cur += p.d));
-    expect(max).toBeLessThanOrEqual(2);
+    expect(peakConcurrency(runs.map((r) => ({ start: r.startedAt!, end: r.endedAt })))).toBeLessThanOrEqual(2);
     expect(await stack.prisma.taskInstance.count({ where: { dagRunId: { in: backfillRunIds }, state: { in: ['queued', 'running', 'scheduled'] } } })).toBe(0);
     expect(tenantId).toBeTruthy();
   });

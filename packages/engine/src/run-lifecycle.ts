@@ -59,42 +59,8 @@ export class RunLifecycle {
 
   /** Inserts a run and its task instances; null when the run (tenant, dag, logical date) exists. */
   async insertRun(tx: Tx, input: NewRun): Promise<DagRun | null> {
-    const [run] = await tx.dagRun.createManyAndReturn({
-      data: [
-        {
-          tenantId: input.tenantId,
-          dagPk: input.dagPk,
-          dagId: input.dagId,
-          dagVersionId: input.versionId,
-          dagVersion: input.version,
-          runId: input.runId,
-          runType: input.runType,
-          state: 'queued',
-          logicalDate: input.logicalDate,
-          dataIntervalStart: input.dataIntervalStart,
-          dataIntervalEnd: input.dataIntervalEnd,
-          params: input.params as object,
-          priority: input.priority ?? 0,
-          backfillId: input.backfillId ?? null,
-          queuedAt: this.deps.clock(),
-        },
-      ],
-      skipDuplicates: true,
-    });
-    if (!run) return null;
-    await tx.taskInstance.createMany({
-      data: input.spec.tasks.map((t) => ({
-        tenantId: input.tenantId,
-        dagRunId: run.id,
-        dagId: input.dagId,
-        taskId: t.taskId,
-        operator: t.type,
-        maxTries: t.retries + 1,
-        pool: t.pool,
-        priorityWeight: t.priorityWeight,
-      })),
-    });
-    return run;
+    const [run] = await this.insertRuns(tx, [input]);
+    return run ?? null;
   }
 
   /**
