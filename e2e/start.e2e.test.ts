@@ -40,9 +40,11 @@ describe('npm start', () => {
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
+      // Its own process group: a failed test kills npm start's children too, not just start.mjs.
+      detached: true,
     });
     cleanups.push(async () => {
-      if (child.exitCode === null) child.kill('SIGKILL');
+      if (child.exitCode === null && child.pid) process.kill(-child.pid, 'SIGKILL');
     });
     let output = '';
     let exited = false;

@@ -49,6 +49,7 @@ export class Scheduler {
 
   async tick(): Promise<TickStats> {
     const runsCreated = await this.createDueRuns();
+    await this.startQueuedRunsSweep();
     const retriesPromoted = await this.promoteDueRetries();
     const zombiesReaped = await this.reapZombies();
     const runsEvaluated = await this.evaluateWaitingRuns();
@@ -82,6 +83,13 @@ export class Scheduler {
         const versionOf = new Map(versions.map((v) => [v.dagPk, v]));
         const inputs: NewRun[] = [];
         const advances: Array<{ id: string; nextLogicalDate: Date | null; nextDueAt: Date | null }> = [];
+        // DAGs sharing a schedule (thousands of "* * * * *") share the next-run computation.
+        const nextRuns = new Map<string, ReturnType<typeof nextRunFor>>();
+        const nextRunOf = (spec: DagSpec, after: Date) => {
+          const key = [spec.schedule, spec.timezone, spec.startDate, spec.endDate, spec.catchup, after.getTime()].join('|');
+          if (!nextRuns.has(key)) nextRuns.set(key, nextRunFor(spec, after, now));
+          return nextRuns.get(key)!;
+        };
         for (const dag of dags) {
           const version = versionOf.get(dag.id)!;
           const spec = version.spec as unknown as DagSpec;
@@ -100,7 +108,7 @@ export class Scheduler {
             dataIntervalEnd: dag.nextDueAt!,
             params: defaultParams(spec),
           });
-          const next = nextRunFor(spec, logicalDate, now);
+          const next = nextRunOf(spec, logicalDate);
           advances.push({ id: dag.id, nextLogicalDate: next?.logicalDate ?? null, nextDueAt: next?.dueAt ?? null });
         }
         const runs = await this.lifecycle.insertRuns(tx, inputs);
@@ -115,12 +123,32 @@ export class Scheduler {
       created.push(...runs);
       await this.deps.events.publishMany(runs.map(runEvent));
       // Catch-up DAGs are due again at once: keep going, within a bound per tick.
-      if (claimed === 0 || created.length >= 5000) break;
+      if (claimed === 0 || created.length >= 50_000) break;
     }
     for (const run of created) this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId }, 'scheduled run created');
-    const dags = new Map(created.map((r) => [r.dagPk, r.tenantId]));
-    for (const [dagPk, tenantId] of dags) await this.lifecycle.startQueuedRuns(tenantId, dagPk);
     return created.length;
+  }
+
+  /**
+   * Starts queued runs (within each DAG's maxActiveRuns), oldest first, for up to `budgetMs`:
+   * the runs cron just created, and any a crash left queued. Bounded so that thousands of runs
+   * falling due together never hold back the next tick's run creation.
+   */
+  async startQueuedRunsSweep(budgetMs = 2_000): Promise<number> {
+    const deadline = Date.now() + budgetMs;
+    const dags = await this.deps.prisma.$queryRaw<Array<{ dagPk: string; tenantId: string }>>`
+      SELECT r."dagPk", r."tenantId" FROM "DagRun" r JOIN "Dag" d ON d.id = r."dagPk"
+      WHERE r.state = 'queued' AND d.paused = false
+      GROUP BY r."dagPk", r."tenantId"
+      ORDER BY min(r."queuedAt")
+      LIMIT 1000`;
+    let visited = 0;
+    for (const dag of dags) {
+      if (Date.now() > deadline) break;
+      await this.lifecycle.startQueuedRuns(dag.tenantId, dag.dagPk);
+      visited++;
+    }
+    return visited;
   }
 
   /**
