@@ -72,7 +72,7 @@ export default async function throughput(ctx) {
     const layout = { workers: stack.workers, workerConcurrency: stack.concurrency };
 
     const errors = [];
-    // Case 1: one run of a wide DAG (no dependencies). Inserted directly: the API caps DAGs at 500 tasks.
+    // Case 1: one run of a wide DAG (no dependencies), inserted directly as Dag + DagVersion rows.
     const wideCase = async (n) => {
       const { client, tenantId } = await signUp(stack.apiUrl, `wide${n}`);
       await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
