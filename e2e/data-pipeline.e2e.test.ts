@@ -210,7 +210,12 @@ describe('daily_sales_pipeline end to end', () => {
               s3Connection: 'sales_s3',
               table: 'ORDERS_ONCE',
               source: { bucket: BUCKET, key: 'big/orders.csv' },
-              createTable: { columns: { ORDER_ID: 'NUMBER(38,0)', AMOUNT: 'NUMBER(12,2)' } },
+              createTable: {
+                columns: [
+                  { name: 'ORDER_ID', type: 'NUMBER(38,0)' },
+                  { name: 'AMOUNT', type: 'NUMBER(12,2)' },
+                ],
+              },
               fileFormat: { type: 'csv', skipHeader: 1 },
             },
           },

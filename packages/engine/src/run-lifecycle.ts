@@ -296,6 +296,11 @@ export class RunLifecycle {
    * compare-and-set. Returns them with the tenant's backlog depth for fair priorities.
    */
   private async queueScheduled(tx: Tx, run: DagRun, spec: DagSpec, graph: RunGraph, now: Date): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
+    const hasScheduled = await tx.taskInstance.findFirst({ where: { dagRunId: run.id, tenantId: run.tenantId, state: 'scheduled' }, select: { id: true } });
+    if (!hasScheduled) return { queued: [], tenantDepth: 0 };
+    // The tenant's quota and pools span its DAGs: evaluations of two DAGs of one tenant must not
+    // both see the last free slot. (Lock order is always DAG, then tenant: no deadlock.)
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`tenant:${run.tenantId}`}))`;
     const [activeInDag, activeInTenant, tenant] = await Promise.all([
       tx.taskInstance.count({ where: { tenantId: run.tenantId, dagId: run.dagId, state: { in: ACTIVE_TASK_STATES } } }),
       tx.taskInstance.count({ where: { tenantId: run.tenantId, state: { in: ACTIVE_TASK_STATES } } }),

@@ -152,7 +152,8 @@ describe('snowflake.load, snowflake.sql', () => {
     expect(check('snowflake.load', { table: 'T', fileFormat: { type: 'xml' } }).errors).toEqual([['with.fileFormat.type', 'must be one of "csv", "json", "parquet"']]);
     expect(check('snowflake.load', { table: 'T', source: 'http://x/y' }).errors).toEqual([['with.source', 'must be an s3://bucket/key URL (or a template)']]);
     expect(check('snowflake.load', { table: 'T', source: { bucket: 'b' } }).errors).toEqual([['with.source', 'needs exactly one of key and prefix']]);
-    expect(check('snowflake.load', { table: 'T', createTable: { columns: [] } }).errors).toEqual([['with.createTable.columns', 'must be an object, got an array']]);
+    expect(check('snowflake.load', { table: 'T', createTable: { columns: [] } }).errors).toEqual([['with.createTable.columns', 'must have at least 1 item']]);
+    expect(check('snowflake.load', { table: 'T', createTable: { columns: [{ name: 'ID', type: 'NUMBER' }] } }).errors).toEqual([]);
     expect(paths('snowflake.load', { table: 'T', onError: 'explode' })).toEqual(['with.onError']);
   });
   it('sql takes one statement or a list, with optional binds', () => {

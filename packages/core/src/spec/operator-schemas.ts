@@ -182,7 +182,16 @@ export const OPERATOR_WITH_SCHEMAS = {
     s3Connection: connection,
     source: s3Source.optional(),
     fileFormat: fileFormat.optional(),
-    createTable: z.union([z.boolean(), z.strictObject({ columns: z.record(z.string(), nonEmpty).optional() })]).optional(),
+    // columns: a list keeps the file's column order; an object (stored as JSONB, whose key order is
+    // not kept) only gives types to the upstream task's columns, matched by name.
+    createTable: z
+      .union([
+        z.boolean(),
+        z.strictObject({
+          columns: z.union([z.record(z.string(), nonEmpty), z.array(z.strictObject({ name: nonEmpty, type: nonEmpty })).min(1)]).optional(),
+        }),
+      ])
+      .optional(),
     onError: z.string().regex(ON_ERROR, 'must be abort_statement, continue, skip_file, skip_file_<n> or skip_file_<n>%').optional(),
     matchByColumnName: z.enum(['case_sensitive', 'case_insensitive', 'none']).optional(),
   }),

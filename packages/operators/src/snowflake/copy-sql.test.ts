@@ -51,7 +51,10 @@ describe('createTable', () => {
   it('uses the upstream columns in file order, VARCHAR unless a type is given', () => {
     const cols = tableColumns({ columns: { AMOUNT: 'number(12,2)' } }, upstreamColumns(['order_id', 'amount', { name: 'sold at', type: 'DATE' }, 5]));
     expect(createTableSql('raw.sales', cols)).toBe('CREATE TABLE IF NOT EXISTS "RAW"."SALES" ("ORDER_ID" VARCHAR, "AMOUNT" NUMBER(12,2), "sold at" DATE)');
-    expect(tableColumns({ columns: { id: 'int', name: 'string' } }, [])).toEqual([{ name: 'id', type: 'int' }, { name: 'name', type: 'string' }]);
+    // A list keeps its order; an object of several columns has none (JSONB sorts keys) and is refused without upstream columns.
+    expect(tableColumns({ columns: [{ name: 'id', type: 'int' }, { name: 'name', type: 'string' }] }, [])).toEqual([{ name: 'id', type: 'int' }, { name: 'name', type: 'string' }]);
+    expect(tableColumns({ columns: { id: 'int' } }, [])).toEqual([{ name: 'id', type: 'int' }]);
+    expect(() => tableColumns({ columns: { id: 'int', name: 'string' } }, [])).toThrow(/no column order/);
     expect(tableColumns(true, [])).toEqual([]);
     expect(createSchemaSql(splitQualifiedName('db.raw.sales'))).toBe('CREATE SCHEMA IF NOT EXISTS "DB"."RAW"');
     expect(createSchemaSql(splitQualifiedName('sales'))).toBeUndefined();

@@ -68,8 +68,15 @@ export function upstreamColumns(columns: unknown): ColumnDef[] {
  * without upstream columns, the `createTable.columns` map in its own order.
  */
 export function tableColumns(createTable: unknown, fromUpstream: ColumnDef[]): ColumnDef[] {
-  const given = isRecord(createTable) && isRecord(createTable.columns) ? createTable.columns : {};
+  const raw = isRecord(createTable) ? createTable.columns : undefined;
+  // A list is ordered; an object is not (DAG specs are stored as JSONB, which sorts keys).
+  const listed: ColumnDef[] | null = Array.isArray(raw) ? raw.filter(isRecord).map((c) => ({ name: String(c.name), type: String(c.type) })) : null;
+  const given = listed ? Object.fromEntries(listed.map((c) => [c.name, c.type])) : isRecord(raw) ? raw : {};
   const types = new Map(Object.entries(given).map(([name, type]) => [name.toUpperCase(), String(type)]));
   if (fromUpstream.length > 0) return fromUpstream.map((c) => ({ name: c.name, type: types.get(c.name.toUpperCase()) ?? c.type }));
+  if (listed) return listed;
+  if (Object.keys(given).length > 1) {
+    throw new OperatorError('createTable.columns as an object has no column order (specs are stored as JSON objects): give a list [{ name, type }] in file order, or load from an upstream task that reports its columns', false);
+  }
   return Object.entries(given).map(([name, type]) => ({ name, type: String(type) }));
 }

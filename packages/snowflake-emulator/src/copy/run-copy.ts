@@ -32,8 +32,29 @@ const RESULT_COLUMNS = [
  * remaining file to a temp file, parses it with DuckDB and inserts the converted rows. The whole
  * COPY is one transaction, load history included, so an aborted COPY leaves no trace.
  */
+/**
+ * COPY statements into the same table run one after the other (per emulator), as Snowflake's table
+ * lock for DML does: a COPY that starts while another is loading the same files waits, then finds
+ * them in the load history and skips them — e.g. a retry racing the COPY of a client that died.
+ */
+const tableLocks = new WeakMap<object, Map<string, Promise<unknown>>>();
+
+async function serialisedPerTable<T>(owner: object, table: string[], work: () => Promise<T>): Promise<T> {
+  let locks = tableLocks.get(owner);
+  if (!locks) tableLocks.set(owner, (locks = new Map()));
+  const key = table.join('.').toUpperCase();
+  const previous = locks.get(key) ?? Promise.resolve();
+  const current = previous.catch(() => undefined).then(work);
+  locks.set(key, current);
+  try {
+    return await current;
+  } finally {
+    if (locks.get(key) === current) locks.delete(key);
+  }
+}
+
 export async function runCopyInto(ctx: StatementContext): Promise<QueryResult> {
-  const { deps, session } = ctx;
+  const { deps } = ctx;
   const copy = parseCopy(ctx.tokens, bindOptions(ctx.bindings));
   if (!deps.s3) {
     throw new SnowflakeError('091003', '22000', 'Failure using stage area. Cause: [the Snowflake emulator was started without an S3 endpoint]');
@@ -42,7 +63,12 @@ export async function runCopyInto(ctx: StatementContext): Promise<QueryResult> {
   if (!(await relationExists(ctx, table, 'TABLE'))) throw objectDoesNotExist(table.join('.'));
   const target = await targetColumns(ctx, table, copy.columns);
 
-  const client = s3ClientFor(deps.s3, copy.credentials);
+  return serialisedPerTable(deps, table, () => copyFiles(ctx, copy, table, target));
+}
+
+async function copyFiles(ctx: StatementContext, copy: ReturnType<typeof parseCopy>, table: string[], target: TargetColumn[]): Promise<QueryResult> {
+  const { deps, session } = ctx;
+  const client = s3ClientFor(deps.s3!, copy.credentials);
   const workDir = await mkdtemp(join(tmpdir(), 'sf-emulator-copy-'));
   try {
     const candidates = await selectFiles(copy, () => listObjects(client, copy.bucket, copy.prefix).catch((e) => Promise.reject(stageError(e))));
