@@ -41,6 +41,8 @@ describe('connection config', () => {
   });
   it('refuses unknown keys, missing fields and bad URLs with the field path', () => {
     expect(inputError(() => parseConnectionConfig('s3', { secretAccessKey: 'x' })).path).toBe('config');
+    // Role assumption (STS) is not implemented: refused rather than silently ignored.
+    expect(inputError(() => parseConnectionConfig('s3', { roleArn: 'arn:aws:iam::1:role/x' })).message).toMatch(/roleArn/);
     expect(inputError(() => parseConnectionConfig('snowflake', { user: 'u' })).path).toBe('config.account');
     expect(inputError(() => parseConnectionConfig('http', { baseUrl: 'ftp://x' })).path).toBe('config.baseUrl');
     expect(inputError(() => parseConnectionConfig('smtp', { host: 'h', from: 'a@b', port: 70000 })).path).toBe('config.port');

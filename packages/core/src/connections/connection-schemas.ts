@@ -19,7 +19,6 @@ const CONFIG_SCHEMAS = {
     endpoint: url.optional(),
     forcePathStyle: z.boolean().optional(),
     accessKeyId: z.string().min(1).max(256).optional(),
-    roleArn: z.string().min(1).max(2048).optional(),
     bucket: z.string().min(3).max(63).optional(),
   }),
   snowflake: z.strictObject({
