@@ -2,7 +2,7 @@ import { TowerError, specHash, validateDagSpec, type DagSpec, type SpecError } f
 import type { Dag, DagVersion } from '@tower/db';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
-import { PoolService } from './pool-service.js';
+import type { PoolService } from './pool-service.js';
 import { nextRunFor } from './schedule-info.js';
 
 export interface UpsertDagResult {
@@ -24,13 +24,14 @@ export class DagService {
   constructor(
     private readonly deps: EngineDeps,
     private readonly lifecycle: RunLifecycle,
+    private readonly pools: PoolService,
   ) {}
 
   async validate(tenantId: string, input: unknown): Promise<{ valid: boolean; errors: SpecError[]; spec?: DagSpec }> {
     const connections = await this.deps.prisma.connection.findMany({ where: { tenantId }, select: { connId: true, type: true } });
     const result = validateDagSpec(input, { connections: new Map(connections.map((c) => [c.connId, c.type])) });
     if (!result.valid || !result.spec) return result;
-    const poolErrors = await new PoolService(this.deps).specErrors(tenantId, result.spec);
+    const poolErrors = await this.pools.specErrors(tenantId, result.spec);
     return poolErrors.length ? { valid: false, errors: poolErrors } : result;
   }
 

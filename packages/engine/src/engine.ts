@@ -29,7 +29,8 @@ export interface Engine {
 export function createEngine(deps: EngineDeps, schedulerOptions: Partial<SchedulerOptions> = {}): Engine {
   const specs = new SpecCache();
   const lifecycle = new RunLifecycle(deps, specs);
-  const dags = new DagService(deps, lifecycle);
+  const pools = new PoolService(deps);
+  const dags = new DagService(deps, lifecycle, pools);
   const runs = new RunService(deps, dags, lifecycle);
   const execution = new TaskExecution(deps, specs, lifecycle);
   const scheduler = new Scheduler(deps, specs, lifecycle, schedulerOptions);
@@ -37,5 +38,5 @@ export function createEngine(deps: EngineDeps, schedulerOptions: Partial<Schedul
   const backfills = new BackfillService(deps, dags, lifecycle, operations);
   const connections = new ConnectionService(deps);
   const fileTriggers = new FileTriggers(deps, connections, lifecycle);
-  return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills, connections, fileTriggers, pools: new PoolService(deps) };
+  return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills, connections, fileTriggers, pools };
 }

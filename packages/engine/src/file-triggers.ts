@@ -1,8 +1,9 @@
-import { manualRunInterval, validateParams, type DagSpec, type DagTrigger } from '@tower/core';
+import { manualRunInterval, type DagSpec, type DagTrigger } from '@tower/core';
 import type { DagRun } from '@tower/db';
 import type { ConnectionService, ResolvedConnectionRecord } from './connection-service.js';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
+import { defaultParams } from './schedule-info.js';
 import { runEvent } from './snapshots.js';
 
 /** An object as the lister reports it. */
@@ -100,7 +101,6 @@ export class FileTriggers {
       if (!claimed) return null;
       const version = await tx.dagVersion.findUniqueOrThrow({ where: { dagPk_version: { dagPk: dag.id, version: dag.latestVersion } } });
       const spec = version.spec as unknown as DagSpec;
-      const defaults = validateParams(spec.params, {});
       const s3Object = { connection: trigger.connection, bucket: trigger.bucket, key: object.key, etag: object.etag, size: object.size };
       // Logical dates are unique per DAG: objects found in the same millisecond step apart by 1 ms.
       let when = this.deps.clock();
@@ -121,7 +121,7 @@ export class FileTriggers {
           logicalDate: when,
           dataIntervalStart: interval.start,
           dataIntervalEnd: interval.end,
-          params: { ...(defaults.ok ? defaults.params : {}), s3_object: s3Object },
+          params: { ...defaultParams(spec), s3_object: s3Object },
         });
         if (inserted) {
           await tx.s3TriggerObject.update({ where: { id: claimed.id }, data: { dagRunId: inserted.id } });

@@ -14,3 +14,10 @@ export function nextRunFor(spec: DagSpec, lastLogicalDate: Date | null, now: Dat
     now,
   );
 }
+
+/** The params a run gets without a caller: each declared param's default. */
+export function defaultParams(spec: DagSpec): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, p] of Object.entries(spec.params ?? {})) if (p.default !== undefined) out[name] = p.default;
+  return out;
+}

@@ -4,7 +4,7 @@ import type { TowerEvent } from '@tower/events';
 import type { EngineDeps } from './deps.js';
 import { decideFailedTry } from './retry-decision.js';
 import type { NewRun, RunLifecycle } from './run-lifecycle.js';
-import { nextRunFor } from './schedule-info.js';
+import { defaultParams, nextRunFor } from './schedule-info.js';
 import { runEvent, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
@@ -289,8 +289,3 @@ function uniqueRuns(rows: Array<{ tenantId: string; dagRunId: string }>): Array<
   return [...seen.values()];
 }
 
-function defaultParams(spec: DagSpec): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [name, p] of Object.entries(spec.params ?? {})) if (p.default !== undefined) out[name] = p.default;
-  return out;
-}
