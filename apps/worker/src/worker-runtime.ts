@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
 import { createPrismaClient } from '@tower/db';
 import { createEngine, type StartedTry, type TryOutcome } from '@tower/engine';
-import { EventPublisher, EventSubscriber } from '@tower/events';
+import { EventPublisher, TryStopListener } from '@tower/events';
 import { OperatorError } from '@tower/operators';
 import { createLogger, type Logger } from '@tower/logger';
 import { createRedis, createTaskWorker, TaskQueue } from '@tower/queue';
@@ -19,7 +19,9 @@ export interface WorkerHandle {
 
 export async function startWorker(config: TowerConfig, logger: Logger = createLogger('worker', { level: config.LOG_LEVEL })): Promise<WorkerHandle> {
   const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
-  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: config.WORKER_CONCURRENCY + 4 });
+  // Claims, ends and log lines are group-committed (a few statements in flight whatever the
+  // concurrency); operators' own lookups (connections) take the rest.
+  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: Math.min(config.WORKER_CONCURRENCY + 4, 16) });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date(), keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV) });
@@ -28,15 +30,12 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const shutdown = new AbortController();
   const stopTry = (taskInstanceId: string, why: string) => stops.get(taskInstanceId)?.abort(new OperatorError(why, false));
   // A try moved away from running elsewhere (cleared, marked, canceled) is stopped at once;
-  // the heartbeat below catches the same if an event is missed.
-  const subscriber = new EventSubscriber(config.REDIS_URL, config.REDIS_PREFIX);
-  subscriber.subscribe((event) => {
-    if (event.kind !== 'taskInstance') return;
-    const running = active.get(event.taskInstance.id);
-    // Events can arrive after the job: the `scheduled`/`queued` events of this very try carry the
-    // previous try number and must not stop it. Only a change made to this try (or later) does.
-    if (!running || event.taskInstance.tryNumber < running.tryNumber || event.taskInstance.state === 'running') return;
-    stopTry(event.taskInstance.id, `try stopped: the task instance is now ${event.taskInstance.state}`);
+  // the heartbeat below catches the same if a notice is missed.
+  const stopListener = new TryStopListener(config.REDIS_URL, config.REDIS_PREFIX, (stop) => {
+    const running = active.get(stop.taskInstanceId);
+    // Only a change made to this try (or a later one) stops it.
+    if (!running || stop.tryNumber < running.tryNumber || stop.state === 'running') return;
+    stopTry(stop.taskInstanceId, `try stopped: the task instance is now ${stop.state}`);
   });
 
   /**
@@ -93,7 +92,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       .catch((err) => logger.warn({ err }, 'heartbeat failed'));
   }, config.HEARTBEAT_MS);
 
-  await worker.waitUntilReady();
+  await Promise.all([worker.waitUntilReady(), stopListener.whenReady()]);
   logger.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
 
   return {
@@ -104,7 +103,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       await worker.close();
       clearTimeout(abortTimer);
       clearInterval(heartbeat);
-      await subscriber.close();
+      await stopListener.close();
       await queue.close();
       workerConnection.disconnect();
       redis.disconnect();

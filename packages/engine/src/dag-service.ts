@@ -102,9 +102,18 @@ export class DagService {
     return dag;
   }
 
+  /** The DAG's current version. Versions are immutable: kept in a small cache (triggers read them every time). */
   async latestVersion(tenantId: string, dag: Dag): Promise<DagVersion> {
-    return this.deps.prisma.dagVersion.findFirstOrThrow({ where: { tenantId, dagPk: dag.id, version: dag.latestVersion } });
+    const key = `${tenantId}|${dag.id}|${dag.latestVersion}`;
+    const hit = this.versionCache.get(key);
+    if (hit) return hit;
+    const version = await this.deps.prisma.dagVersion.findFirstOrThrow({ where: { tenantId, dagPk: dag.id, version: dag.latestVersion } });
+    if (this.versionCache.size >= 500) this.versionCache.delete(this.versionCache.keys().next().value as string);
+    this.versionCache.set(key, version);
+    return version;
   }
+
+  private readonly versionCache = new Map<string, DagVersion>();
 
   async versions(tenantId: string, dagId: string): Promise<DagVersion[]> {
     const dag = await this.get(tenantId, dagId);

@@ -13,7 +13,8 @@ import type { DagRun, RunType, TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { JobPayload } from '@tower/queue';
 import type { EngineDeps, Tx } from './deps.js';
-import { runEvent, taskEvent } from './snapshots.js';
+import { GroupCommit } from './group-commit.js';
+import { runEvent, taskEvent, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
 export interface NewRun {
@@ -34,15 +35,8 @@ export interface NewRun {
   backfillId?: string;
 }
 
-const ACTIVE_TASK_STATES: TaskState[] = ['queued', 'running'];
-
 /** Slots of a tenant's `default` pool until the tenant sets its own (setPool). */
 export const DEFAULT_POOL_SLOTS = 128;
-
-/** Serialises evaluation per DAG, so maxActiveRuns/maxActiveTasks counts cannot race. */
-async function lockDag(tx: Tx, dagPk: string): Promise<void> {
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${dagPk}))`;
-}
 
 /**
  * The run lifecycle: creating runs, starting queued runs within maxActiveRuns, and evaluating a
@@ -110,47 +104,82 @@ export class RunLifecycle {
   /**
    * Moves queued runs of a DAG to running, in two lanes: regular runs (scheduled, manual,
    * triggered) within the DAG's maxActiveRuns, and each backfill's runs within that backfill's own
-   * maxActiveRuns — a backfill never takes a regular run's place. Then evaluates them.
+   * maxActiveRuns — a backfill never takes a regular run's place. Then evaluates them. Concurrent
+   * calls of a process (many triggers, many runs finishing) are group-committed into one
+   * transaction that holds the DAGs' locks, taken in a stable order.
    */
-  async startQueuedRuns(tenantId: string, dagPk: string): Promise<void> {
-    const started: DagRun[] = [];
-    await this.deps.prisma.$transaction(async (tx) => {
-      const dag = await tx.dag.findFirst({ where: { id: dagPk, tenantId }, select: { paused: true } });
-      if (!dag || dag.paused) return;
-      await lockDag(tx, dagPk);
-      const queued = await tx.dagRun.findMany({
-        where: { tenantId, dagPk, state: 'queued' },
-        orderBy: [{ priority: 'desc' }, { logicalDate: 'asc' }],
-        take: 64,
-      });
-      if (queued.length === 0) return;
-      const running = await tx.dagRun.groupBy({ by: ['backfillId'], where: { tenantId, dagPk, state: 'running' }, _count: true });
-      const active = new Map(running.map((r) => [r.backfillId ?? '', r._count]));
+  startQueuedRuns(tenantId: string, dagPk: string): Promise<DagRun[]> {
+    return this.starts.submit({ tenantId, dagPk });
+  }
+
+  private readonly starts = new GroupCommit<{ tenantId: string; dagPk: string }, DagRun[]>((items) => this.startQueuedRunsMany(items));
+
+  private async startQueuedRunsMany(items: Array<{ tenantId: string; dagPk: string }>): Promise<DagRun[][]> {
+    const tenantOf = new Map(items.map((i) => [i.dagPk, i.tenantId]));
+    const dagPks = [...tenantOf.keys()].sort();
+    const started = await this.deps.prisma.$transaction(async (tx) => {
+      await tx.$queryRawUnsafe(`SELECT count(pg_advisory_xact_lock(hashtext(id)))::int AS n FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS d`, dagPks);
+      const queued = (
+        await tx.$queryRawUnsafe<Array<DagRun & { rn: number }>>(
+          `SELECT * FROM (
+             SELECT r.*, (row_number() OVER (PARTITION BY r."dagPk" ORDER BY r.priority DESC, r."logicalDate"))::int AS rn
+             FROM "DagRun" r JOIN "Dag" d ON d.id = r."dagPk"
+             WHERE r."dagPk" = ANY($1::uuid[]) AND r.state = 'queued' AND d.paused = false) AS q
+           WHERE rn <= 64 ORDER BY "dagPk", rn`,
+          dagPks,
+        )
+      ).filter((r) => r.tenantId === tenantOf.get(r.dagPk));
+      if (queued.length === 0) return [];
+      const running = await tx.$queryRawUnsafe<Array<{ dagPk: string; backfillId: string | null; n: number }>>(
+        `SELECT "dagPk", "backfillId", count(*)::int AS n FROM "DagRun" WHERE "dagPk" = ANY($1::uuid[]) AND state = 'running' GROUP BY 1, 2`,
+        [...new Set(queued.map((r) => r.dagPk))],
+      );
+      const active = new Map(running.map((r) => [`${r.dagPk}|${r.backfillId ?? ''}`, r.n]));
       const backfillIds = [...new Set(queued.map((r) => r.backfillId).filter((id): id is string => id !== null))];
       const backfills = new Map(
-        (await tx.backfill.findMany({ where: { id: { in: backfillIds } }, select: { id: true, maxActiveRuns: true, canceledAt: true } })).map((b) => [b.id, b]),
+        backfillIds.length
+          ? (await tx.backfill.findMany({ where: { id: { in: backfillIds } }, select: { id: true, maxActiveRuns: true, canceledAt: true } })).map((b) => [b.id, b])
+          : [],
       );
-      const latest = await this.specs.get(tx, tenantId, queued[0].dagVersionId);
+      const now = this.deps.clock();
+      const picked: Array<{ id: string; timeoutAt: Date | null }> = [];
+      const first = new Map<string, DagRun>();
       for (const run of queued) {
-        const lane = run.backfillId ?? '';
+        if (!first.has(run.dagPk)) first.set(run.dagPk, run);
+        const lane = `${run.dagPk}|${run.backfillId ?? ''}`;
         const backfill = run.backfillId ? backfills.get(run.backfillId) : undefined;
         if (backfill?.canceledAt) continue;
-        const limit = backfill ? backfill.maxActiveRuns : latest.maxActiveRuns;
+        const limit = backfill ? backfill.maxActiveRuns : (await this.specs.get(tx, run.tenantId, first.get(run.dagPk)!.dagVersionId)).maxActiveRuns;
         if ((active.get(lane) ?? 0) >= limit) continue;
-        const spec = await this.specs.get(tx, tenantId, run.dagVersionId);
-        const now = this.deps.clock();
-        const [moved] = await tx.dagRun.updateManyAndReturn({
-          where: { id: run.id, state: 'queued' },
-          data: { state: 'running', startedAt: now, timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null },
-        });
-        if (moved) {
-          started.push(moved);
-          active.set(lane, (active.get(lane) ?? 0) + 1);
-        }
+        const spec = await this.specs.get(tx, run.tenantId, run.dagVersionId);
+        picked.push({ id: run.id, timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null });
+        active.set(lane, (active.get(lane) ?? 0) + 1);
       }
+      if (picked.length === 0) return [];
+      const moved = await tx.$queryRawUnsafe<DagRun[]>(
+        `UPDATE "DagRun" r SET state = 'running', "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
+         FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
+         WHERE r.id = v.id AND r.state = 'queued'
+         RETURNING r.*`,
+        picked.map((p) => p.id),
+        picked.map((p) => p.timeoutAt),
+        now,
+      );
+      // In the order they were picked (priority, then logical date): evaluation queues them so.
+      const order = new Map(picked.map((p, i) => [p.id, i]));
+      return moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     });
     await this.deps.events.publishMany(started.map(runEvent));
-    for (const run of started) await this.evaluateRun(tenantId, run.id);
+    if (started.length) {
+      // Runs that end at once (nothing to run) free their place: start the next ones here, not
+      // through the group commit this call is part of.
+      const ended = await this.evaluate(
+        started.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })),
+        started,
+      );
+      if (ended.length) await this.startQueuedRunsMany(ended);
+    }
+    return items.map((i) => started.filter((r) => r.dagPk === i.dagPk));
   }
 
   /**
@@ -161,6 +190,7 @@ export class RunLifecycle {
   async stopRun(tenantId: string, runId: string, state: 'canceled' | 'failed', reason: string): Promise<DagRun | null> {
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
+    const moved: TaskInstance[] = [];
     const stopped = await this.deps.prisma.$transaction(async (tx) => {
       const [run] = await tx.dagRun.updateManyAndReturn({
         where: { id: runId, tenantId, state: { in: ['queued', 'running'] } },
@@ -176,12 +206,16 @@ export class RunLifecycle {
           where: { id: ti.id, state: ti.state, tryNumber: ti.tryNumber },
           data: { state: next, endedAt: now, nextAttemptAt: null, heartbeatAt: null },
         });
-        if (m) events.push(taskEvent(m));
+        if (m) {
+          events.push(taskEvent(m));
+          moved.push(m);
+        }
       }
       return run;
     });
     if (!stopped) return null;
     await this.deps.events.publishMany(events);
+    await this.deps.events.publishTryStops(tryStops(moved));
     this.deps.logger.info({ tenantId, dagId: stopped.dagId, runId: stopped.runId, state, reason }, 'dag run stopped');
     await this.startQueuedRuns(tenantId, stopped.dagPk);
     return stopped;
@@ -189,165 +223,283 @@ export class RunLifecycle {
 
   /**
    * Re-evaluates one running run: trigger rules, queueing within limits, and the run's outcome.
-   * Called the moment a task finishes (event-driven downstream readiness) with the finished task
-   * ids — then only their downstream tasks are looked at, so a wide run costs the same per task
-   * as a small one — and with no ids (the whole run) when a run starts, after clear/mark, and by
-   * the scheduler's sweep for runs waiting on capacity.
+   * Called with the finished task ids when tasks finish (event-driven downstream readiness: only
+   * their downstream tasks are looked at, so a wide run costs the same per task as a small one),
+   * with `[]` when only queueing can change (a retry promoted, capacity freed), and with no ids
+   * (the whole run) when a run starts, after clear/mark, and by the scheduler's stalled-run sweep.
    */
   async evaluateRun(tenantId: string, dagRunId: string, finishedTaskIds?: readonly string[]): Promise<void> {
+    await this.evaluateRuns([{ tenantId, dagRunId, finishedTaskIds }]);
+  }
+
+  /**
+   * Evaluates many runs at once, set-based: a handful of statements for a whole batch of
+   * finished tasks, whatever their runs. No lock is taken for the trigger rules: every change is
+   * a compare-and-set, and evaluation always starts after the finished tasks were committed, so
+   * of two tasks finishing together at least the later evaluation sees both (a downstream task
+   * is never left waiting). Queueing takes the tenant's lock (quota, pools, maxActiveTasks).
+   */
+  async evaluateRuns(requests: readonly EvaluationRequest[]): Promise<void> {
+    for (const { tenantId, dagPk } of await this.evaluate(requests)) await this.startQueuedRuns(tenantId, dagPk);
+  }
+
+  /** evaluateRuns without starting the next queued runs: returns the DAGs whose runs finished. */
+  private async evaluate(requests: readonly EvaluationRequest[], runningRuns?: DagRun[]): Promise<Array<{ tenantId: string; dagPk: string }>> {
+    const db = this.deps.prisma;
+    const wanted = new Map<string, { tenantId: string; full: boolean; finished: Set<string> }>();
+    for (const r of requests) {
+      const w = wanted.get(r.dagRunId) ?? { tenantId: r.tenantId, full: false, finished: new Set<string>() };
+      if (!r.finishedTaskIds) w.full = true;
+      else for (const id of r.finishedTaskIds) w.finished.add(id);
+      wanted.set(r.dagRunId, w);
+    }
+    // In the callers' order (oldest run first, as startQueuedRuns passes them): queueing keeps it.
+    const order = new Map([...wanted.keys()].map((id, i) => [id, i]));
+    const runs = (runningRuns ?? (await db.dagRun.findMany({ where: { id: { in: [...wanted.keys()] }, state: 'running' } })))
+      .filter((r) => r.tenantId === wanted.get(r.id)!.tenantId)
+      .sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    if (runs.length === 0) return [];
+    const now = this.deps.clock();
     const events: TowerEvent[] = [];
     const jobs: Array<{ payload: JobPayload<'runTask'>; priority?: number }> = [];
-    let finished: DagRun | null = null;
+    const ctx = new Map<string, RunContext>();
+    for (const run of runs) {
+      const spec = await this.specs.get(db, run.tenantId, run.dagVersionId);
+      ctx.set(run.id, { run, spec, graph: graphOf(spec), states: new Map() });
+    }
 
-    await this.deps.prisma.$transaction(async (tx) => {
-      const run = await tx.dagRun.findFirst({ where: { id: dagRunId, tenantId } });
-      if (!run || run.state !== 'running') return;
-      await lockDag(tx, run.dagPk);
-      const spec = await this.specs.get(tx, tenantId, run.dagVersionId);
-      const graph = graphOf(spec);
-      const now = this.deps.clock();
-
-      const states = new Map<string, TaskInstance>();
-      const load = async (taskIds: Iterable<string>) => {
-        const missing = [...new Set(taskIds)].filter((id) => !states.has(id));
-        if (missing.length === 0) return;
-        const rows = await tx.taskInstance.findMany({ where: { dagRunId, tenantId, taskId: { in: missing } } });
-        for (const row of rows) states.set(row.taskId, row);
-      };
-      let candidates: string[];
-      if (finishedTaskIds) {
-        candidates = [...new Set(finishedTaskIds.flatMap((id) => graph.downstream.get(id) ?? []))];
-      } else {
-        const all = await tx.taskInstance.findMany({ where: { dagRunId, tenantId } });
-        for (const row of all) states.set(row.taskId, row);
-        candidates = all.filter((t) => t.state === 'none').map((t) => t.taskId);
+    // 1. Trigger rules to a fixpoint: a task skipped or upstream_failed makes its downstream candidates.
+    let candidates = new Map<string, string[]>();
+    const fullRuns = runs.filter((r) => wanted.get(r.id)!.full).map((r) => r.id);
+    if (fullRuns.length) {
+      for (const ti of await db.taskInstance.findMany({ where: { dagRunId: { in: fullRuns } } })) ctx.get(ti.dagRunId)!.states.set(ti.taskId, ti);
+      for (const id of fullRuns) {
+        candidates.set(id, [...ctx.get(id)!.states.values()].filter((t) => t.state === 'none').map((t) => t.taskId));
       }
-
-      // Trigger rules to a fixpoint: a task skipped or upstream_failed makes its downstream candidates.
-      while (candidates.length > 0) {
-        await load(candidates.flatMap((id) => [id, ...(graph.tasks.get(id)?.dependsOn ?? [])]));
-        const decided = new Map<TaskState, string[]>();
-        for (const taskId of candidates) {
+    }
+    for (const run of runs) {
+      const w = wanted.get(run.id)!;
+      if (w.full || w.finished.size === 0) continue;
+      const { graph } = ctx.get(run.id)!;
+      candidates.set(run.id, [...new Set([...w.finished].flatMap((id) => graph.downstream.get(id) ?? []))]);
+    }
+    while ([...candidates.values()].some((c) => c.length > 0)) {
+      await this.loadStates(ctx, candidates);
+      const decisions: Array<{ id: string; state: TaskState }> = [];
+      for (const [runId, ids] of candidates) {
+        const { graph, states } = ctx.get(runId)!;
+        for (const taskId of ids) {
           const task = graph.tasks.get(taskId);
           const ti = states.get(taskId);
           if (!task || !ti || ti.state !== 'none') continue;
           const upstream = task.dependsOn.map((id) => (states.get(id)?.state ?? 'removed') as TaskState);
           const verdict = evaluateTriggerRule(task.triggerRule, upstream);
           if (verdict === 'wait') continue;
-          const next: TaskState = verdict === 'ready' ? 'scheduled' : verdict === 'skip' ? 'skipped' : 'upstream_failed';
-          decided.set(next, [...(decided.get(next) ?? []), ti.id]);
+          decisions.push({ id: ti.id, state: verdict === 'ready' ? 'scheduled' : verdict === 'skip' ? 'skipped' : 'upstream_failed' });
         }
-        const next: string[] = [];
-        for (const [state, ids] of decided) {
-          const moved = await tx.taskInstance.updateManyAndReturn({
-            where: { id: { in: ids }, state: 'none' },
-            data: { state, ...(isFinished(state) ? { endedAt: now } : {}) },
-          });
-          for (const m of moved) {
-            states.set(m.taskId, m);
-            events.push(taskEvent(m));
-            if (isFinished(state)) next.push(...(graph.downstream.get(m.taskId) ?? []));
-          }
-        }
-        candidates = [...new Set(next)];
       }
+      const next = new Map<string, string[]>();
+      if (decisions.length) {
+        const moved = await db.$queryRawUnsafe<TaskInstance[]>(
+          `UPDATE "TaskInstance" t
+           SET state = v.state::"TaskState", "endedAt" = CASE WHEN v.finished THEN $3 ELSE t."endedAt" END, "updatedAt" = $3
+           FROM unnest($1::uuid[], $2::text[], $4::bool[]) AS v(id, state, finished)
+           WHERE t.id = v.id AND t.state = 'none'
+           RETURNING t.*`,
+          decisions.map((d) => d.id),
+          decisions.map((d) => d.state),
+          now,
+          decisions.map((d) => isFinished(d.state)),
+        );
+        for (const m of moved) {
+          const c = ctx.get(m.dagRunId)!;
+          c.states.set(m.taskId, m);
+          events.push(taskEvent(m));
+          if (isFinished(m.state as TaskState)) next.set(m.dagRunId, [...(next.get(m.dagRunId) ?? []), ...(c.graph.downstream.get(m.taskId) ?? [])]);
+        }
+      }
+      candidates = new Map([...next].map(([runId, ids]) => [runId, [...new Set(ids)]]));
+    }
 
-      const { queued, tenantDepth } = await this.queueScheduled(tx, run, spec, graph, now);
+    // 2. Queue what is scheduled, per tenant, within the DAGs' and the tenant's limits.
+    const queuedRuns = new Set<string>();
+    const tenants = new Map<string, RunContext[]>();
+    for (const c of ctx.values()) tenants.set(c.run.tenantId, [...(tenants.get(c.run.tenantId) ?? []), c]);
+    for (const [tenantId, contexts] of tenants) {
+      const known = contexts.every((c) => wanted.get(c.run.id)!.full);
+      const { queued, tenantDepth } = await this.queueScheduled(tenantId, contexts, now, known);
       queued.forEach((ti, i) => {
+        queuedRuns.add(ti.dagRunId);
         events.push(taskEvent(ti));
         jobs.push({
-          payload: { tenantId, dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
-          priority: fairPriority({ tenantDepth: tenantDepth + i, backfill: run.backfillId !== null, repoke: ti.rescheduleCount > 0 }),
+          payload: { tenantId, dagRunId: ti.dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
+          priority: fairPriority({ tenantDepth: tenantDepth + i, backfill: ctx.get(ti.dagRunId)!.run.backfillId !== null, repoke: ti.rescheduleCount > 0 }),
         });
       });
+    }
 
-      // The outcome, once nothing is left to do: decided by the leaves.
-      const unfinished = await tx.taskInstance.count({ where: { dagRunId, tenantId, state: { notIn: [...FINISHED_TASK_STATES] } } });
-      if (unfinished > 0) return;
-      const leaves = await tx.taskInstance.findMany({ where: { dagRunId, tenantId, taskId: { in: graph.leaves } }, select: { taskId: true, state: true } });
-      const outcome = decideRunState(
-        leaves.map((t) => ({ taskId: t.taskId, state: t.state as TaskState })),
-        graph.leaves,
-      );
-      if (outcome) {
-        const [done] = await tx.dagRun.updateManyAndReturn({
-          where: { id: run.id, state: 'running' },
-          data: { state: outcome, endedAt: now },
-        });
-        if (done) {
-          finished = done;
-          events.push(runEvent(done));
+    // 3. The outcome of runs with nothing left to do, decided by their leaves.
+    const finishedRuns: DagRun[] = [];
+    const maybeDone = runs.filter((r) => !queuedRuns.has(r.id)).map((r) => r.id);
+    const done = maybeDone.length
+      ? await db.$queryRawUnsafe<Array<{ id: string }>>(
+          `SELECT r.id FROM unnest($1::uuid[]) AS r(id)
+           WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[])))`,
+          maybeDone,
+          [...FINISHED_TASK_STATES],
+        )
+      : [];
+    if (done.length) {
+      const doneIds = done.map((d) => d.id);
+      const leaves = await db.taskInstance.findMany({
+        where: { dagRunId: { in: doneIds }, taskId: { in: [...new Set(doneIds.flatMap((id) => ctx.get(id)!.graph.leaves))] } },
+        select: { dagRunId: true, taskId: true, state: true },
+      });
+      for (const id of doneIds) {
+        const { graph } = ctx.get(id)!;
+        const outcome = decideRunState(
+          leaves.filter((l) => l.dagRunId === id && graph.leaves.includes(l.taskId)).map((l) => ({ taskId: l.taskId, state: l.state as TaskState })),
+          graph.leaves,
+        );
+        if (!outcome) continue;
+        const [finished] = await db.dagRun.updateManyAndReturn({ where: { id, state: 'running' }, data: { state: outcome, endedAt: now } });
+        if (finished) {
+          finishedRuns.push(finished);
+          events.push(runEvent(finished));
         }
       }
-    });
+    }
 
     await this.deps.queue.enqueueRunTasks(jobs);
     await this.deps.events.publishMany(events);
-    const done = finished as DagRun | null;
-    if (done) {
-      this.deps.logger.info({ tenantId, dagId: done.dagId, runId: done.runId, state: done.state }, 'dag run finished');
-      await this.startQueuedRuns(tenantId, done.dagPk);
+    const restart = new Map<string, string>();
+    for (const run of finishedRuns) {
+      this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId, state: run.state }, 'dag run finished');
+      restart.set(run.dagPk, run.tenantId);
+    }
+    return [...restart].map(([dagPk, tenantId]) => ({ tenantId, dagPk }));
+  }
+
+  /** Loads the task instances (candidates and their upstream) that evaluation has not seen yet. */
+  private async loadStates(ctx: Map<string, RunContext>, candidates: Map<string, string[]>): Promise<void> {
+    const runIds: string[] = [];
+    const taskIds = new Set<string>();
+    for (const [runId, ids] of candidates) {
+      const { graph, states } = ctx.get(runId)!;
+      const missing = ids.flatMap((id) => [id, ...(graph.tasks.get(id)?.dependsOn ?? [])]).filter((id) => !states.has(id));
+      if (missing.length === 0) continue;
+      runIds.push(runId);
+      for (const id of missing) taskIds.add(id);
+    }
+    if (runIds.length === 0) return;
+    const rows = await this.deps.prisma.taskInstance.findMany({ where: { dagRunId: { in: runIds }, taskId: { in: [...taskIds] } } });
+    for (const row of rows) {
+      const { states } = ctx.get(row.dagRunId)!;
+      if (!states.has(row.taskId)) states.set(row.taskId, row);
     }
   }
 
   /**
-   * Queues the run's scheduled tasks, highest priority weight first, within maxActiveTasks, the
-   * tenant's quota (and the backfill lane's half of it) and pool slots — one batched
-   * compare-and-set. Returns them with the tenant's backlog depth for fair priorities.
+   * Queues the scheduled tasks of a tenant's runs, highest priority weight first, within each
+   * DAG's maxActiveTasks, the tenant's quota (and the backfill lane's half of it) and pool slots —
+   * one batched compare-and-set under the tenant's lock, so two evaluations never both take the
+   * last slot. Returns them with the tenant's backlog depth for fair priorities.
    */
-  private async queueScheduled(tx: Tx, run: DagRun, spec: DagSpec, graph: RunGraph, now: Date): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
-    const hasScheduled = await tx.taskInstance.findFirst({ where: { dagRunId: run.id, tenantId: run.tenantId, state: 'scheduled' }, select: { id: true } });
-    if (!hasScheduled) return { queued: [], tenantDepth: 0 };
-    // The tenant's quota and pools span its DAGs: evaluations of two DAGs of one tenant must not
-    // both see the last free slot. (Lock order is always DAG, then tenant: no deadlock.)
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`tenant:${run.tenantId}`}))`;
-    const [activeInDag, activeInTenant, tenant] = await Promise.all([
-      tx.taskInstance.count({ where: { tenantId: run.tenantId, dagId: run.dagId, state: { in: ACTIVE_TASK_STATES } } }),
-      tx.taskInstance.count({ where: { tenantId: run.tenantId, state: { in: ACTIVE_TASK_STATES } } }),
-      tx.tenant.findUniqueOrThrow({ where: { id: run.tenantId }, select: { concurrencyQuota: true } }),
-    ]);
-    let capacity = Math.min(spec.maxActiveTasks - activeInDag, tenant.concurrencyQuota - activeInTenant);
-    if (capacity > 0 && run.backfillId) {
+  private async queueScheduled(
+    tenantId: string,
+    contexts: RunContext[],
+    now: Date,
+    /** Every task instance of these runs is in `states` (a full evaluation): no need to look. */
+    statesKnown: boolean,
+  ): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
+    const db = this.deps.prisma;
+    const byRun = new Map(contexts.map((c) => [c.run.id, c]));
+    // Looked for before taking the lock: most evaluations have nothing to queue.
+    const scheduled: Array<{ id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number }> = statesKnown
+      ? contexts.flatMap((c) => [...c.states.values()].filter((t) => t.state === 'scheduled'))
+      : await db.$queryRawUnsafe(
+          `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+           WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled'
+           ORDER BY "priorityWeight" DESC
+           LIMIT 5000`,
+          [...byRun.keys()],
+        );
+    // Highest priority weight first, then the runs in order, then task id.
+    const runOrder = new Map(contexts.map((c, i) => [c.run.id, i]));
+    scheduled.sort((a, b) => b.priorityWeight - a.priorityWeight || runOrder.get(a.dagRunId)! - runOrder.get(b.dagRunId)! || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
+    if (scheduled.length === 0) return { queued: [], tenantDepth: 0 };
+    return db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`tenant:${tenantId}`}))`;
+      const poolNames = [...new Set(scheduled.map((s) => s.pool))];
+      // One round trip for the tenant's quota, its pools and what it has queued or running.
+      const [{ quota, pools, active }] = await tx.$queryRawUnsafe<
+        Array<{ quota: number; pools: Array<{ name: string; slots: number }>; active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }> }>
+      >(
+        `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = $1::uuid) AS quota,
+                (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
+                   FROM "Pool" WHERE "tenantId" = $1::uuid AND name = ANY($2::text[])) AS pools,
+                (SELECT coalesce(jsonb_agg(a), '[]'::jsonb) FROM (
+                   SELECT t."dagId", t.pool, (r."backfillId" IS NOT NULL) AS backfill, count(*)::int AS n
+                   FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"
+                   WHERE t."tenantId" = $1::uuid AND t.state IN ('queued', 'running')
+                   GROUP BY 1, 2, 3) AS a) AS active`,
+        tenantId,
+        poolNames,
+      );
+      const tenant = { concurrencyQuota: quota };
+      let activeInTenant = 0;
+      let activeBackfill = 0;
+      const activeInDag = new Map<string, number>();
+      const poolFree = new Map(poolNames.map((name) => [name, pools.find((p) => p.name === name)?.slots ?? (name === 'default' ? DEFAULT_POOL_SLOTS : 0)]));
+      for (const a of active) {
+        activeInTenant += a.n;
+        if (a.backfill) activeBackfill += a.n;
+        activeInDag.set(a.dagId, (activeInDag.get(a.dagId) ?? 0) + a.n);
+        if (poolFree.has(a.pool)) poolFree.set(a.pool, poolFree.get(a.pool)! - a.n);
+      }
       // The backfill lane may use at most half of the tenant's quota: regular runs always find room.
-      const activeBackfill = await tx.taskInstance.count({
-        where: { tenantId: run.tenantId, state: { in: ACTIVE_TASK_STATES }, dagRun: { backfillId: { not: null } } },
-      });
-      capacity = Math.min(capacity, Math.ceil(tenant.concurrencyQuota / 2) - activeBackfill);
-    }
-    if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
-
-    // Pools: slots per tenant, shared by every DAG of the tenant that names the pool.
-    const [pools, poolUse] = await Promise.all([
-      tx.pool.findMany({ where: { tenantId: run.tenantId, name: { in: graph.pools } }, select: { name: true, slots: true } }),
-      tx.taskInstance.groupBy({ by: ['pool'], where: { tenantId: run.tenantId, pool: { in: graph.pools }, state: { in: ACTIVE_TASK_STATES } }, _count: true }),
-    ]);
-    const poolFree = new Map<string, number>();
-    for (const name of graph.pools) {
-      const slots = pools.find((p) => p.name === name)?.slots ?? (name === 'default' ? DEFAULT_POOL_SLOTS : 0);
-      poolFree.set(name, slots - (poolUse.find((u) => u.pool === name)?._count ?? 0));
-    }
-    const open = graph.pools.filter((name) => poolFree.get(name)! > 0);
-    if (open.length === 0) return { queued: [], tenantDepth: activeInTenant };
-    const scheduled = await tx.taskInstance.findMany({
-      where: { dagRunId: run.id, tenantId: run.tenantId, state: 'scheduled', pool: { in: open } },
-      orderBy: [{ priorityWeight: 'desc' }, { taskId: 'asc' }],
-      take: Math.min(capacity * (open.length > 1 ? 4 : 1), 5000),
-      select: { id: true, pool: true },
+      const backfillCap = Math.ceil(tenant.concurrencyQuota / 2);
+      const picked: string[] = [];
+      for (const s of scheduled) {
+        if (activeInTenant >= tenant.concurrencyQuota) break;
+        const { run, spec } = byRun.get(s.dagRunId)!;
+        if ((activeInDag.get(s.dagId) ?? 0) >= spec.maxActiveTasks) continue;
+        if ((poolFree.get(s.pool) ?? 0) <= 0) continue;
+        if (run.backfillId && activeBackfill >= backfillCap) continue;
+        picked.push(s.id);
+        activeInTenant++;
+        if (run.backfillId) activeBackfill++;
+        activeInDag.set(s.dagId, (activeInDag.get(s.dagId) ?? 0) + 1);
+        poolFree.set(s.pool, poolFree.get(s.pool)! - 1);
+      }
+      const depth = activeInTenant - picked.length;
+      if (picked.length === 0) return { queued: [], tenantDepth: depth };
+      const moved = await tx.$queryRawUnsafe<TaskInstance[]>(
+        `UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = $2, "updatedAt" = $2
+         WHERE id = ANY($1::uuid[]) AND state = 'scheduled' RETURNING *`,
+        picked,
+        now,
+      );
+      // Keep the priority-weight order in which they were picked.
+      const order = new Map(picked.map((id, i) => [id, i]));
+      moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+      return { queued: moved, tenantDepth: depth };
     });
-    const picked: string[] = [];
-    for (const ti of scheduled) {
-      if (picked.length >= capacity) break;
-      if (poolFree.get(ti.pool)! <= 0) continue;
-      picked.push(ti.id);
-      poolFree.set(ti.pool, poolFree.get(ti.pool)! - 1);
-    }
-    if (picked.length === 0) return { queued: [], tenantDepth: activeInTenant };
-    const moved = await tx.taskInstance.updateManyAndReturn({ where: { id: { in: picked }, state: 'scheduled' }, data: { state: 'queued', queuedAt: now } });
-    // Keep the priority-weight order in which they were picked.
-    const order = new Map(picked.map((id, i) => [id, i]));
-    moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    return { queued: moved, tenantDepth: activeInTenant };
   }
+}
+
+export interface EvaluationRequest {
+  tenantId: string;
+  dagRunId: string;
+  /** Tasks that just finished (only their downstream is looked at); absent: the whole run. */
+  finishedTaskIds?: readonly string[];
+}
+
+interface RunContext {
+  run: DagRun;
+  spec: DagSpec;
+  graph: RunGraph;
+  states: Map<string, TaskInstance>;
 }
 
 /** What evaluation needs of a spec's graph, computed once per spec object. */

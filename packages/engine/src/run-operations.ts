@@ -4,7 +4,7 @@ import type { TowerEvent } from '@tower/events';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { RunService } from './run-service.js';
-import { runEvent, taskEvent } from './snapshots.js';
+import { runEvent, taskEvent, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
 export interface ClearOptions {
@@ -73,6 +73,7 @@ export class RunOperations {
       }
     });
     await this.deps.events.publishMany(events);
+    await this.deps.events.publishTryStops(tryStops(cleared));
     await this.lifecycle.evaluateRun(tenantId, run.id);
     return cleared;
   }
@@ -98,6 +99,7 @@ export class RunOperations {
       return m;
     });
     await this.deps.events.publishMany(events);
+    await this.deps.events.publishTryStops(tryStops([moved]));
     await this.lifecycle.evaluateRun(tenantId, moved.dagRunId);
     return moved;
   }

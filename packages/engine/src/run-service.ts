@@ -54,8 +54,8 @@ export class RunService {
     );
     if (!run) throw new TowerError('CONFLICT', `DAG ${dagId} already has a run with logical date ${when.toISOString()}`);
     await this.deps.events.publish(runEvent(run));
-    await this.lifecycle.startQueuedRuns(tenantId, dag.id);
-    return this.get(tenantId, run.id);
+    const started = await this.lifecycle.startQueuedRuns(tenantId, dag.id);
+    return started.find((r) => r.id === run.id) ?? this.get(tenantId, run.id);
   }
 
   async get(tenantId: string, id: string): Promise<DagRun> {

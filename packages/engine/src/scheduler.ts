@@ -143,10 +143,11 @@ export class Scheduler {
       ORDER BY min(r."queuedAt")
       LIMIT 1000`;
     let visited = 0;
-    for (const dag of dags) {
-      if (Date.now() > deadline) break;
-      await this.lifecycle.startQueuedRuns(dag.tenantId, dag.dagPk);
-      visited++;
+    // 100 DAGs at a time: their starts are group-committed into a few transactions.
+    for (let i = 0; i < dags.length && Date.now() <= deadline; i += 100) {
+      const chunk = dags.slice(i, i + 100);
+      await Promise.all(chunk.map((dag) => this.lifecycle.startQueuedRuns(dag.tenantId, dag.dagPk)));
+      visited += chunk.length;
     }
     return visited;
   }
@@ -183,7 +184,7 @@ export class Scheduler {
           WHERE t."dagRunId" = r.id
             AND t.state IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting'))
       LIMIT 100`;
-    for (const run of stalled) await this.lifecycle.evaluateRun(run.tenantId, run.id);
+    if (stalled.length) await this.lifecycle.evaluateRuns(stalled.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })));
     if (stalled.length > 0) this.deps.logger.warn({ runs: stalled.length }, 're-evaluated stalled runs');
     return stalled.length;
   }
@@ -197,7 +198,7 @@ export class Scheduler {
     });
     await this.deps.events.publishMany(promoted.map(taskEvent));
     // Promoted tasks are scheduled: queueing them needs no trigger-rule pass ([] = nothing finished).
-    for (const runKey of uniqueRuns(promoted)) await this.lifecycle.evaluateRun(runKey.tenantId, runKey.dagRunId, []);
+    if (promoted.length) await this.lifecycle.evaluateRuns(uniqueRuns(promoted).map((r) => ({ ...r, finishedTaskIds: [] })));
     return promoted.length;
   }
 
@@ -209,7 +210,7 @@ export class Scheduler {
       select: { tenantId: true, dagRunId: true },
       take: 500,
     });
-    for (const w of waiting) await this.lifecycle.evaluateRun(w.tenantId, w.dagRunId, []);
+    if (waiting.length) await this.lifecycle.evaluateRuns(waiting.map((w) => ({ tenantId: w.tenantId, dagRunId: w.dagRunId, finishedTaskIds: [] })));
     return waiting.length;
   }
 

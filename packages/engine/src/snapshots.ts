@@ -1,5 +1,5 @@
 import type { DagRun, TaskInstance } from '@tower/db';
-import type { DagRunSnapshot, TaskInstanceSnapshot, TowerEvent } from '@tower/events';
+import type { DagRunSnapshot, TaskInstanceSnapshot, TowerEvent, TryStop } from '@tower/events';
 
 const iso = (d: Date | null | undefined): string | null => (d ? d.toISOString() : null);
 
@@ -46,4 +46,9 @@ export function runEvent(run: DagRun): TowerEvent {
 
 export function taskEvent(ti: TaskInstance): TowerEvent {
   return { kind: 'taskInstance', tenantId: ti.tenantId, dagId: ti.dagId, dagRunId: ti.dagRunId, taskInstance: taskSnapshot(ti) };
+}
+
+/** What a worker needs to stop the try an operation moved away from running. */
+export function tryStops(tis: readonly TaskInstance[]): TryStop[] {
+  return tis.map((ti) => ({ taskInstanceId: ti.id, tryNumber: ti.tryNumber, state: ti.state }));
 }

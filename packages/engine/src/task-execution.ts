@@ -7,13 +7,45 @@ import {
 } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { JobPayload } from '@tower/queue';
-import type { EngineDeps } from './deps.js';
+import type { DbClient, EngineDeps } from './deps.js';
+import { GroupCommit } from './group-commit.js';
 import { decideFailedTry } from './retry-decision.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import { taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
 export const XCOM_MAX_BYTES = 64 * 1024;
+
+interface ClaimItem {
+  payload: JobPayload<'runTask'>;
+  workerId: string;
+}
+
+interface FinishItem {
+  started: StartedTry;
+  outcome: TryOutcome;
+}
+
+const RUN_DATES = ['logicalDate', 'dataIntervalStart', 'dataIntervalEnd', 'queuedAt', 'startedAt', 'endedAt', 'timeoutAt', 'updatedAt'] as const;
+
+/** A DagRun row read as `to_jsonb(r)` (one statement claims the tries and reads their runs). */
+function dagRunFromJson(json: Record<string, unknown>): DagRun {
+  const run = { ...json } as Record<string, unknown>;
+  for (const key of RUN_DATES) run[key] = run[key] == null ? null : new Date(run[key] as string);
+  return run as unknown as DagRun;
+}
+
+const readers = new WeakMap<TaskSpec, boolean>();
+
+/** Whether a try needs its run's XCom and its upstream states: any task with upstream, or templates naming xcom. */
+function readsUpstream(task: TaskSpec): boolean {
+  let reads = readers.get(task);
+  if (reads === undefined) {
+    reads = task.dependsOn.length > 0 || JSON.stringify(task.with ?? {}).includes('xcom');
+    readers.set(task, reads);
+  }
+  return reads;
+}
 
 export interface StartedTry {
   ti: TaskInstance;
@@ -40,109 +72,229 @@ export type TryOutcome =
  * duplicate job or a second worker can never run the same try), and record how it ended.
  */
 export class TaskExecution {
+  private readonly claims = new GroupCommit<ClaimItem, StartedTry | null>((items) => this.claimMany(items));
+  private readonly finishes = new GroupCommit<FinishItem, TaskState | null>((items) => this.finishMany(items));
+
   constructor(
     private readonly deps: EngineDeps,
     private readonly specs: SpecCache,
     private readonly lifecycle: RunLifecycle,
   ) {}
 
-  async startTry(payload: JobPayload<'runTask'>, workerId: string): Promise<StartedTry | null> {
-    const now = this.deps.clock();
-    const claimed = await this.deps.prisma.$transaction(async (tx) => {
-      const [ti] = await tx.taskInstance.updateManyAndReturn({
-        where: {
-          id: payload.taskInstanceId,
-          tenantId: payload.tenantId,
-          state: 'queued',
-          tryNumber: payload.tryNumber - 1,
-        },
-        data: { state: 'running', tryNumber: payload.tryNumber, startedAt: now, endedAt: null, workerId, heartbeatAt: now },
-      });
-      if (!ti) return null;
-      // A rescheduled sensor pokes again under the same try number: its try row is reopened.
-      await tx.taskTry.upsert({
-        where: { taskInstanceId_tryNumber: { taskInstanceId: ti.id, tryNumber: ti.tryNumber } },
-        create: { tenantId: ti.tenantId, taskInstanceId: ti.id, tryNumber: ti.tryNumber, state: 'running', workerId, startedAt: now },
-        update: { state: 'running', workerId, endedAt: null, error: null },
-      });
-      return ti;
-    });
-    if (!claimed) return null;
-    await this.deps.events.publish(taskEvent(claimed));
-
-    const run = await this.deps.prisma.dagRun.findFirstOrThrow({ where: { id: claimed.dagRunId, tenantId: claimed.tenantId } });
-    const spec = await this.specs.get(this.deps.prisma, claimed.tenantId, run.dagVersionId);
-    const task = spec.tasks.find((t) => t.taskId === claimed.taskId);
-    if (!task) throw new Error(`task ${claimed.taskId} missing from version ${run.dagVersion} of ${run.dagId}`);
-    const [rows, upstream] = await Promise.all([
-      this.deps.prisma.xCom.findMany({ where: { tenantId: claimed.tenantId, dagRunId: run.id } }),
-      task.dependsOn.length
-        ? this.deps.prisma.taskInstance.findMany({ where: { tenantId: claimed.tenantId, dagRunId: run.id, taskId: { in: task.dependsOn } }, select: { taskId: true, state: true } })
-        : Promise.resolve([]),
-    ]);
-    const xcom: Record<string, Record<string, unknown>> = {};
-    for (const row of rows) (xcom[row.taskId] ??= {})[row.key] = row.value;
-    const upstreamStates = Object.fromEntries(upstream.map((u) => [u.taskId, u.state as TaskState]));
-    return { ti: claimed, run, spec, task, tryNumber: claimed.tryNumber, xcom, upstreamStates };
+  /**
+   * Claims a try (queued → running). Concurrent claims of one worker process are group-committed:
+   * one statement claims the whole batch and opens its TaskTry rows.
+   */
+  startTry(payload: JobPayload<'runTask'>, workerId: string): Promise<StartedTry | null> {
+    return this.claims.submit({ payload, workerId });
   }
 
-  /** Records the end of a try. A try that was meanwhile moved on (marked, cleared, reaped) is left alone. */
-  async finishTry(started: StartedTry, outcome: TryOutcome): Promise<TaskState | null> {
+  private async claimMany(items: ClaimItem[]): Promise<Array<StartedTry | null>> {
     const now = this.deps.clock();
-    const { ti, task, run, tryNumber } = started;
-    const next = this.nextState(started, outcome, now);
-    const error = outcome.kind === 'failure' ? outcome.error : outcome.kind === 'skipped' ? outcome.reason : null;
-    const rescheduled = outcome.kind === 'reschedule';
-    // A reschedule hands the try number back (the next poke claims the same try) and keeps the
-    // sensor's start so its timeout counts across reschedules; any other end resets both.
-    const sensorFields = rescheduled
-      ? { tryNumber: tryNumber - 1, rescheduleCount: { increment: 1 }, sensorStartedAt: outcome.sensorStartedAt, workerId: null }
-      : { rescheduleCount: 0, sensorStartedAt: null };
+    const db = this.deps.prisma;
+    // One worker id per process, but keep it per item so the batch stays correct if not.
+    const rows = await db.$queryRawUnsafe<Array<TaskInstance & { run: Record<string, unknown> }>>(
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS v(id, tenant_id, try_number, worker_id)),
+       c AS (
+         UPDATE "TaskInstance" t
+         SET state = 'running', "tryNumber" = v.try_number, "startedAt" = $5, "endedAt" = NULL,
+             "workerId" = v.worker_id, "heartbeatAt" = $5, "updatedAt" = $5
+         FROM v
+         WHERE t.id = v.id AND t."tenantId" = v.tenant_id AND t.state = 'queued' AND t."tryNumber" = v.try_number - 1
+         RETURNING t.*),
+       tt AS (
+         -- A rescheduled sensor pokes again under the same try number: its try row is reopened.
+         INSERT INTO "TaskTry" ("tenantId", "taskInstanceId", "tryNumber", state, "workerId", "startedAt")
+         SELECT c."tenantId", c.id, c."tryNumber", 'running'::"TaskState", c."workerId", $5 FROM c
+         ON CONFLICT ("taskInstanceId", "tryNumber")
+         DO UPDATE SET state = 'running'::"TaskState", "workerId" = EXCLUDED."workerId", "endedAt" = NULL, error = NULL)
+       SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`,
+      items.map((i) => i.payload.taskInstanceId),
+      items.map((i) => i.payload.tenantId),
+      items.map((i) => i.payload.tryNumber),
+      items.map((i) => i.workerId),
+      now,
+    );
+    if (rows.length === 0) return items.map(() => null);
+    const runs = new Map<string, DagRun>();
+    const claimed = rows.map(({ run, ...ti }) => {
+      runs.set(ti.dagRunId, dagRunFromJson(run));
+      return ti as TaskInstance;
+    });
+    await this.deps.events.publishMany(claimed.map(taskEvent));
+    const started = new Map<string, Omit<StartedTry, 'xcom' | 'upstreamStates'>>();
+    for (const ti of claimed) {
+      const run = runs.get(ti.dagRunId)!;
+      const spec = await this.specs.get(db, ti.tenantId, run.dagVersionId);
+      const task = spec.tasks.find((t) => t.taskId === ti.taskId);
+      if (!task) throw new Error(`task ${ti.taskId} missing from version ${run.dagVersion} of ${run.dagId}`);
+      started.set(ti.id, { ti, run, spec, task, tryNumber: ti.tryNumber });
+    }
+    // Upstream XCom and states, only for the tasks that can use them (roots read nothing).
+    const readers = [...started.values()].filter((s) => readsUpstream(s.task));
+    const readerRuns = [...new Set(readers.map((s) => s.run.id))];
+    const [xcoms, upstream] = readers.length
+      ? await Promise.all([
+          db.xCom.findMany({ where: { dagRunId: { in: readerRuns } }, select: { dagRunId: true, taskId: true, key: true, value: true } }),
+          db.taskInstance.findMany({
+            where: { dagRunId: { in: readerRuns }, taskId: { in: [...new Set(readers.flatMap((s) => s.task.dependsOn))] } },
+            select: { dagRunId: true, taskId: true, state: true },
+          }),
+        ])
+      : [[], []];
+    const xcomByRun = new Map<string, Record<string, Record<string, unknown>>>();
+    for (const row of xcoms) {
+      const byTask = xcomByRun.get(row.dagRunId) ?? {};
+      xcomByRun.set(row.dagRunId, byTask);
+      (byTask[row.taskId] ??= {})[row.key] = row.value;
+    }
+    const statesByRun = new Map<string, Map<string, TaskState>>();
+    for (const u of upstream) {
+      const states = statesByRun.get(u.dagRunId) ?? new Map<string, TaskState>();
+      statesByRun.set(u.dagRunId, states);
+      states.set(u.taskId, u.state as TaskState);
+    }
+    return items.map((item) => {
+      const s = started.get(item.payload.taskInstanceId);
+      if (!s || s.ti.tryNumber !== item.payload.tryNumber) return null;
+      const states = statesByRun.get(s.run.id);
+      const upstreamStates = Object.fromEntries(s.task.dependsOn.filter((id) => states?.has(id)).map((id) => [id, states!.get(id)!]));
+      return { ...s, xcom: readsUpstream(s.task) ? (xcomByRun.get(s.run.id) ?? {}) : {}, upstreamStates };
+    });
+  }
 
-    const moved = await this.deps.prisma.$transaction(async (tx) => {
-      const [updated] = await tx.taskInstance.updateManyAndReturn({
-        where: { id: ti.id, tenantId: ti.tenantId, state: 'running', tryNumber },
+  /**
+   * Records the end of a try. A try that was meanwhile moved on (marked, cleared, reaped) is left
+   * alone. Concurrent ends of one worker process are group-committed: one statement closes the
+   * batch's task instances and tries, then their runs are evaluated together.
+   */
+  finishTry(started: StartedTry, outcome: TryOutcome): Promise<TaskState | null> {
+    return this.finishes.submit({ started, outcome });
+  }
+
+  private async finishMany(items: FinishItem[]): Promise<Array<TaskState | null>> {
+    const now = this.deps.clock();
+    const rows = items.map(({ started, outcome }) => {
+      const next = this.nextState(started, outcome, now);
+      const rescheduled = outcome.kind === 'reschedule';
+      return {
+        id: started.ti.id,
+        tryNumber: started.tryNumber,
+        state: next.state,
+        retryAt: next.retryAt,
+        // A reschedule hands the try number back (the next poke claims the same try) and keeps the
+        // sensor's start so its timeout counts across reschedules; any other end resets both.
+        tryAfter: rescheduled ? started.tryNumber - 1 : started.tryNumber,
+        rescheduled,
+        sensorStartedAt: rescheduled ? outcome.sensorStartedAt : null,
+        tryState: next.state === 'up_for_retry' ? 'failed' : next.state,
+        error: outcome.kind === 'failure' ? outcome.error : outcome.kind === 'skipped' ? outcome.reason : null,
+      };
+    });
+    const xcoms = items.flatMap(({ started, outcome }) =>
+      outcome.kind === 'success' ? Object.entries(outcome.xcom).map(([key, value]) => ({ started, key, value })) : [],
+    );
+    const close = (db: DbClient) =>
+      db.$queryRawUnsafe<TaskInstance[]>(
+        `WITH v AS (
+           SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::bool[], $7::timestamptz[], $8::text[], $9::text[])
+             AS v(id, try_number, next_state, retry_at, try_after, rescheduled, sensor_started_at, try_state, error)),
+         m AS (
+           UPDATE "TaskInstance" t
+           SET state = v.next_state::"TaskState", "endedAt" = $10, "nextAttemptAt" = v.retry_at, "heartbeatAt" = NULL,
+               "tryNumber" = v.try_after, "sensorStartedAt" = v.sensor_started_at,
+               "rescheduleCount" = CASE WHEN v.rescheduled THEN t."rescheduleCount" + 1 ELSE 0 END,
+               "workerId" = CASE WHEN v.rescheduled THEN NULL ELSE t."workerId" END,
+               "updatedAt" = $10
+           FROM v
+           WHERE t.id = v.id AND t.state = 'running' AND t."tryNumber" = v.try_number
+           RETURNING t.*),
+         tt AS (
+           UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error
+           FROM m JOIN v ON v.id = m.id
+           WHERE tt."taskInstanceId" = m.id AND tt."tryNumber" = v.try_number)
+         SELECT * FROM m`,
+        rows.map((r) => r.id),
+        rows.map((r) => r.tryNumber),
+        rows.map((r) => r.state),
+        rows.map((r) => r.retryAt),
+        rows.map((r) => r.tryAfter),
+        rows.map((r) => r.rescheduled),
+        rows.map((r) => r.sensorStartedAt),
+        rows.map((r) => r.tryState),
+        rows.map((r) => r.error),
+        now,
+      );
+    const movedRows = xcoms.length
+      ? await this.deps.prisma.$transaction(async (tx) => {
+          const moved = await close(tx);
+          const ids = new Set(moved.map((m) => m.id));
+          const kept = xcoms.filter((x) => ids.has(x.started.ti.id));
+          if (kept.length) {
+            await tx.$executeRawUnsafe(
+              `INSERT INTO "XCom" ("tenantId", "taskInstanceId", "dagRunId", "taskId", "tryNumber", key, value)
+               SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[]::jsonb[])
+               ON CONFLICT ("taskInstanceId", key) DO UPDATE SET "tryNumber" = EXCLUDED."tryNumber", value = EXCLUDED.value`,
+              kept.map((x) => x.started.ti.tenantId),
+              kept.map((x) => x.started.ti.id),
+              kept.map((x) => x.started.run.id),
+              kept.map((x) => x.started.task.taskId),
+              kept.map((x) => x.started.tryNumber),
+              kept.map((x) => x.key),
+              kept.map((x) => JSON.stringify(x.value ?? null)),
+            );
+          }
+          return moved;
+        })
+      : await close(this.deps.prisma);
+
+    const moved = new Map(movedRows.map((m) => [m.id, m]));
+    const results: Array<TaskState | null> = [];
+    const finished: TaskInstance[] = [];
+    const restarted: TaskInstance[] = [];
+    for (const { started } of items) {
+      const m = moved.get(started.ti.id);
+      if (m) {
+        results.push(m.state as TaskState);
+        if (isFinished(m.state as TaskState)) finished.push(m);
+        continue;
+      }
+      // Not running under this try any more: cleared while running (restart) or moved on.
+      const r = await this.closeMovedOn(started, now);
+      results.push((r?.state as TaskState | undefined) ?? null);
+      if (r) restarted.push(r);
+    }
+    await this.deps.events.publishMany([...movedRows, ...restarted].map(taskEvent));
+    // A finished task: only its downstream can change. Restarted (cleared while running): the whole run.
+    const byRun = new Map<string, { tenantId: string; dagRunId: string; finishedTaskIds?: string[] }>();
+    for (const f of finished) {
+      const e = byRun.get(f.dagRunId) ?? { tenantId: f.tenantId, dagRunId: f.dagRunId, finishedTaskIds: [] };
+      e.finishedTaskIds?.push(f.taskId);
+      byRun.set(f.dagRunId, e);
+    }
+    for (const r of restarted) byRun.set(r.dagRunId, { tenantId: r.tenantId, dagRunId: r.dagRunId });
+    if (byRun.size) await this.lifecycle.evaluateRuns([...byRun.values()]);
+    return results;
+  }
+
+  /** The end of a try whose instance is no longer running it: a cleared instance starts over. */
+  private async closeMovedOn(started: StartedTry, now: Date): Promise<TaskInstance | null> {
+    const { ti, tryNumber } = started;
+    return this.deps.prisma.$transaction(async (tx) => {
+      const [restarted] = await tx.taskInstance.updateManyAndReturn({
+        where: { id: ti.id, tenantId: ti.tenantId, state: 'restarting', tryNumber },
+        data: { state: 'none', startedAt: null, endedAt: null, queuedAt: null, heartbeatAt: null, nextAttemptAt: null },
+      });
+      await tx.taskTry.updateMany({
+        where: { taskInstanceId: ti.id, tryNumber, endedAt: null },
         data: {
-          state: next.state,
+          state: restarted ? 'restarting' : 'failed',
           endedAt: now,
-          nextAttemptAt: next.retryAt,
-          heartbeatAt: null,
-          ...sensorFields,
+          error: restarted ? 'cleared while running' : 'stopped: the task instance was moved on (marked, cleared or canceled)',
         },
       });
-      if (!updated) {
-        // Cleared while running: this try ends here and the instance starts over.
-        const [restarted] = await tx.taskInstance.updateManyAndReturn({
-          where: { id: ti.id, tenantId: ti.tenantId, state: 'restarting', tryNumber },
-          data: { state: 'none', startedAt: null, endedAt: null, queuedAt: null, heartbeatAt: null, nextAttemptAt: null },
-        });
-        await tx.taskTry.updateMany({
-          where: { taskInstanceId: ti.id, tryNumber, endedAt: null },
-          data: { state: restarted ? 'restarting' : 'failed', endedAt: now, error: restarted ? 'cleared while running' : 'stopped: the task instance was moved on (marked, cleared or canceled)' },
-        });
-        return restarted ?? null;
-      }
-      await tx.taskTry.updateMany({
-        where: { taskInstanceId: ti.id, tryNumber },
-        data: { state: next.state === 'up_for_retry' ? 'failed' : next.state, endedAt: now, error },
-      });
-      if (outcome.kind === 'success') {
-        for (const [key, value] of Object.entries(outcome.xcom)) {
-          await tx.xCom.upsert({
-            where: { taskInstanceId_key: { taskInstanceId: ti.id, key } },
-            create: { tenantId: ti.tenantId, taskInstanceId: ti.id, dagRunId: run.id, taskId: task.taskId, tryNumber, key, value: value as object },
-            update: { tryNumber, value: value as object },
-          });
-        }
-      }
-      return updated;
+      return restarted ?? null;
     });
-    if (!moved) return null;
-    await this.deps.events.publish(taskEvent(moved));
-    // A finished task: only its downstream can change. Restarted (cleared while running): the whole run.
-    if (isFinished(moved.state as TaskState)) await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId, [moved.taskId]);
-    else if (moved.state === 'none') await this.lifecycle.evaluateRun(moved.tenantId, moved.dagRunId);
-    return moved.state as TaskState;
   }
 
   /**

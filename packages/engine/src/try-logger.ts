@@ -1,5 +1,30 @@
 import type { TowerEvent, TaskLogLine } from '@tower/events';
 import type { EngineDeps } from './deps.js';
+import { GroupCommit } from './group-commit.js';
+
+/**
+ * The log lines of every try of a process go through one group commit: one INSERT and one
+ * publish for all the tries that flushed meanwhile.
+ */
+const sinks = new WeakMap<EngineDeps, GroupCommit<TaskLogLine[], undefined>>();
+
+function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
+  let sink = sinks.get(deps);
+  if (!sink) {
+    sink = new GroupCommit<TaskLogLine[], undefined>(async (batches) => {
+      const lines = batches.flat();
+      await deps.prisma.taskLog.createMany({
+        data: lines.map((l) => ({ tenantId: l.tenantId, taskInstanceId: l.taskInstanceId, tryNumber: l.tryNumber, ts: new Date(l.ts), level: l.level, message: l.message })),
+      });
+      await deps.events.publishMany(
+        batches.map((b): TowerEvent => ({ kind: 'taskLog', tenantId: b[0].tenantId, taskInstanceId: b[0].taskInstanceId, tryNumber: b[0].tryNumber, lines: b })),
+      );
+      return batches.map(() => undefined);
+    });
+    sinks.set(deps, sink);
+  }
+  return sink;
+}
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -47,24 +72,7 @@ export class TryLogger {
 
   private async write(lines: TaskLogLine[]): Promise<void> {
     try {
-      await this.deps.prisma.taskLog.createMany({
-        data: lines.map((l) => ({
-          tenantId: l.tenantId,
-          taskInstanceId: l.taskInstanceId,
-          tryNumber: l.tryNumber,
-          ts: new Date(l.ts),
-          level: l.level,
-          message: l.message,
-        })),
-      });
-      const event: TowerEvent = {
-        kind: 'taskLog',
-        tenantId: this.tenantId,
-        taskInstanceId: this.taskInstanceId,
-        tryNumber: this.tryNumber,
-        lines,
-      };
-      await this.deps.events.publish(event);
+      await sinkFor(this.deps).submit(lines);
     } catch (err) {
       this.deps.logger.error({ err, taskInstanceId: this.taskInstanceId }, 'failed to write task log lines');
     }

@@ -54,3 +54,14 @@ export type TowerEventKind = TowerEvent['kind'];
 export function eventsChannel(prefix: string): string {
   return `${prefix}:events`;
 }
+
+/** A task instance moved away from running by an operation; the worker running `tryNumber` stops it. */
+export interface TryStop {
+  taskInstanceId: string;
+  tryNumber: number;
+  state: string;
+}
+
+export function tryStopsChannel(prefix: string): string {
+  return `${prefix}:try-stops`;
+}

@@ -96,7 +96,7 @@ export class AuthService {
       const session = await this.sessions.findValid(hash, now);
       if (!session) return null;
       // The role is read on every request, so a changed or removed membership takes effect at once.
-      const membership = (await this.users.membershipsOf(session.userId)).find((m) => m.tenantId === session.tenantId);
+      const membership = await this.users.membershipIn(session.userId, session.tenantId);
       if (!membership) return null;
       return { tenantId: session.tenantId, role: membership.role, userId: session.userId, ...origin };
     }

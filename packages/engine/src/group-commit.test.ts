@@ -1,0 +1,60 @@
+import { GroupCommit } from './group-commit.js';
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('GroupCommit', () => {
+  it('coalesces calls made while a batch is in flight into the next batch, keeping each result', async () => {
+    const batches: number[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const gc = new GroupCommit<number, number>(async (items) => {
+      batches.push(items);
+      if (batches.length === 1) await gate;
+      return items.map((i) => i * 10);
+    });
+    const first = gc.submit(1);
+    await tick();
+    // The first batch is in flight: these three wait and go together.
+    const rest = [gc.submit(2), gc.submit(3), gc.submit(4)];
+    await tick();
+    expect(batches).toEqual([[1]]);
+    release();
+    expect(await Promise.all([first, ...rest])).toEqual([10, 20, 30, 40]);
+    expect(batches).toEqual([[1], [2, 3, 4]]);
+  });
+
+  it('puts calls of the same turn of the event loop in one batch, up to maxBatch', async () => {
+    const sizes: number[] = [];
+    const gc = new GroupCommit<number, number>(async (items) => {
+      sizes.push(items.length);
+      return items;
+    }, 4);
+    const out = await Promise.all(Array.from({ length: 10 }, (_, i) => gc.submit(i)));
+    expect(out).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(sizes).toEqual([4, 4, 2]);
+  });
+
+  it('retries a failed batch item by item, so only the bad item fails', async () => {
+    const calls: number[][] = [];
+    const gc = new GroupCommit<number, string>(async (items) => {
+      calls.push(items);
+      if (items.includes(13)) throw new Error('unlucky');
+      return items.map(String);
+    });
+    const results = await Promise.allSettled([gc.submit(12), gc.submit(13), gc.submit(14)]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    expect((results[1] as PromiseRejectedResult).reason).toEqual(new Error('unlucky'));
+    expect(calls).toEqual([[12, 13, 14], [12], [13], [14]]);
+  });
+
+  it('keeps serving after a failed batch', async () => {
+    let fail = true;
+    const gc = new GroupCommit<number, number>(async (items) => {
+      if (fail) throw new Error('down');
+      return items;
+    });
+    await expect(gc.submit(1)).rejects.toThrow('down');
+    fail = false;
+    expect(await gc.submit(2)).toBe(2);
+  });
+});
