@@ -71,7 +71,7 @@ function waitExit(child) {
 export function workerLayout() {
   return {
     workers: Number(process.env.BENCH_WORKERS ?? 2),
-    concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8),
+    concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 64),
   };
 }
 

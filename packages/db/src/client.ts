@@ -1,4 +1,5 @@
 import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client.js';
 
 /** The process-wide client (one connection pool). */
@@ -12,10 +13,75 @@ export interface PrismaClientOptions {
   poolMax?: number;
 }
 
-/** A Prisma client on the pg driver adapter (Prisma 7 has no built-in driver). */
+const pools = new WeakMap<object, pg.Pool>();
+
+/**
+ * A Prisma client on the pg driver adapter (Prisma 7 has no built-in driver). The pg pool is the
+ * process's own and is shared with `sqlOf` (the engine's hot path), so both count against one
+ * connection budget; `$disconnect()` ends it.
+ */
 export function createPrismaClient(databaseUrl: string, opts: PrismaClientOptions = {}): Db {
-  const adapter = new PrismaPg({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
+  // An idle connection that breaks (server restart) is dropped by the pool; the next query reports.
+  pool.on('error', () => undefined);
+  const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // Tower's transactions are short compare-and-sets; Prisma's 5 s default expires them (P2028)
   // only when the machine is overloaded, and an expired one is rolled back — wait longer instead.
-  return new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
+  const client = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
+  pools.set(client, pool);
+  return client;
+}
+
+/** Runs one SQL statement with positional parameters ($1, $2, …) and returns its rows. */
+export type SqlQuery = <T = Record<string, unknown>>(text: string, values?: readonly unknown[]) => Promise<T[]>;
+
+/**
+ * Plain SQL on the client's pool, without Prisma's query layer: for the engine's hot path, whose
+ * statements are set-based SQL written by hand (Prisma's per-call overhead dominated the CPU cost
+ * of a task). Rows come back as node-postgres parses them: timestamptz → Date, json(b) → values,
+ * int4 → number, uuid and enums → string (cast counts to int).
+ */
+export interface Sql {
+  query: SqlQuery;
+  /** BEGIN … COMMIT on one connection (ROLLBACK if `fn` throws). */
+  transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T>;
+}
+
+const sqls = new WeakMap<object, Sql>();
+
+export function sqlOf(db: Db): Sql {
+  let sql = sqls.get(db);
+  if (sql) return sql;
+  const pool = pools.get(db);
+  if (pool) {
+    sql = {
+      query: async <T>(text: string, values: readonly unknown[] = []) => (await pool.query(text, values as unknown[])).rows as T[],
+      async transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T> {
+        const client = await pool.connect();
+        let broken = false;
+        try {
+          await client.query('BEGIN');
+          const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await client.query(text, values as unknown[])).rows as R[]);
+          await client.query('COMMIT');
+          return out;
+        } catch (err) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
+          throw err;
+        } finally {
+          client.release(broken);
+        }
+      },
+    };
+  } else {
+    // A client not made by createPrismaClient: the same statements through Prisma's raw API.
+    const query: SqlQuery = <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values);
+    sql = {
+      query,
+      transaction: (fn) => db.$transaction((tx) => fn(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values))),
+    };
+  }
+  sqls.set(db, sql);
+  return sql;
 }

@@ -105,6 +105,55 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect((await engine.runs.taskInstances(tenantId, run!.id)).map((t) => t.state)).toEqual(['success', 'success']);
   });
 
+  it('group-committed claims and ends: a try claimed many times at once runs once; ends store XCom and queue the downstream', async () => {
+    const spec = { dagId: 'claims', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop' }, { taskId: 'c', type: 'noop', dependsOn: ['a', 'b'] }] };
+    const { dag, version } = await engine.dags.upsert(tenantId, spec);
+    const run = await prisma.$transaction((tx) =>
+      engine.lifecycle.insertRun(tx, {
+        tenantId,
+        dagPk: dag.id,
+        dagId: dag.dagId,
+        versionId: version.id,
+        version: version.version,
+        spec: version.spec as never,
+        runType: 'manual',
+        runId: 'manual__claims',
+        logicalDate: new Date('2026-02-01T00:00:00Z'),
+        dataIntervalStart: new Date('2026-02-01T00:00:00Z'),
+        dataIntervalEnd: new Date('2026-02-01T00:00:00Z'),
+        params: {},
+      }),
+    );
+    // Queued in Postgres without a BullMQ job: only this test's calls claim them.
+    await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid AND "taskId" IN ('a', 'b')`;
+    const tis = Object.fromEntries((await engine.runs.taskInstances(tenantId, run!.id)).map((t) => [t.taskId, t]));
+    const payload = (taskId: string) => ({ tenantId, dagRunId: run!.id, taskInstanceId: tis[taskId].id, tryNumber: 1 });
+    const claims = await Promise.all([
+      ...Array.from({ length: 5 }, () => engine.execution.startTry(payload('a'), 'test-worker')),
+      engine.execution.startTry(payload('b'), 'test-worker'),
+      engine.execution.startTry({ ...payload('b'), tenantId: '00000000-0000-4000-8000-000000000000' }, 'test-worker'),
+    ]);
+    expect(claims.map((c) => c?.task.taskId ?? null)).toEqual(['a', null, null, null, null, 'b', null]);
+    expect(await prisma.taskTry.count({ where: { taskInstance: { dagRunId: run!.id } } })).toBe(2);
+
+    const [a, b] = [claims[0]!, claims[5]!];
+    const ended = await Promise.all([
+      engine.execution.finishTry(a, { kind: 'success', xcom: { rows: 3 } }),
+      engine.execution.finishTry(b, { kind: 'success', xcom: {} }),
+    ]);
+    expect(ended).toEqual(['success', 'success']);
+    // Both upstream ends were evaluated together: c is queued (or already running on the worker).
+    const c = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run!.id, taskId: 'c' } });
+    expect(['queued', 'running', 'success']).toContain(c.state);
+    expect((await engine.runs.xcom(tenantId, tis.a.id)).map((x) => [x.key, x.value])).toEqual([['rows', 3]]);
+    const tries = await prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: run!.id, taskId: { in: ['a', 'b'] } } } });
+    expect(tries.map((t) => [t.state, t.tryNumber, t.endedAt !== null])).toEqual([
+      ['success', 1, true],
+      ['success', 1, true],
+    ]);
+  });
+
   it('fails the run when a task fails for good, marking downstream upstream_failed and honouring trigger rules', async () => {
     const { run, states } = await runToEnd({
       dagId: 'failing',

@@ -14,6 +14,7 @@ import type { TowerEvent } from '@tower/events';
 import type { JobPayload } from '@tower/queue';
 import type { EngineDeps, Tx } from './deps.js';
 import { GroupCommit } from './group-commit.js';
+import { sqlOf, type Sql } from '@tower/db';
 import { runEvent, taskEvent, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
@@ -46,10 +47,14 @@ export const DEFAULT_POOL_SLOTS = 128;
  * and the scheduler's reconciler re-enqueues anything a crash between the two left behind.
  */
 export class RunLifecycle {
+  private readonly sql: Sql;
+
   constructor(
     private readonly deps: EngineDeps,
     private readonly specs: SpecCache,
-  ) {}
+  ) {
+    this.sql = sqlOf(deps.prisma);
+  }
 
   /** Inserts a run and its task instances; null when the run (tenant, dag, logical date) exists. */
   async insertRun(tx: Tx, input: NewRun): Promise<DagRun | null> {
@@ -117,28 +122,29 @@ export class RunLifecycle {
   private async startQueuedRunsMany(items: Array<{ tenantId: string; dagPk: string }>): Promise<DagRun[][]> {
     const tenantOf = new Map(items.map((i) => [i.dagPk, i.tenantId]));
     const dagPks = [...tenantOf.keys()].sort();
-    const started = await this.deps.prisma.$transaction(async (tx) => {
-      await tx.$queryRawUnsafe(`SELECT count(pg_advisory_xact_lock(hashtext(id)))::int AS n FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS d`, dagPks);
+    const started = await this.sql.transaction(async (q) => {
+      await q(`SELECT count(pg_advisory_xact_lock(hashtext(id)))::int AS n FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS d`, [dagPks]);
       const queued = (
-        await tx.$queryRawUnsafe<Array<DagRun & { rn: number }>>(
+        await q<DagRun & { rn: number }>(
           `SELECT * FROM (
              SELECT r.*, (row_number() OVER (PARTITION BY r."dagPk" ORDER BY r.priority DESC, r."logicalDate"))::int AS rn
              FROM "DagRun" r JOIN "Dag" d ON d.id = r."dagPk"
              WHERE r."dagPk" = ANY($1::uuid[]) AND r.state = 'queued' AND d.paused = false) AS q
-           WHERE rn <= 64 ORDER BY "dagPk", rn`,
-          dagPks,
-        )
+           WHERE rn <= 64 ORDER BY "dagPk", rn`, [dagPks])
       ).filter((r) => r.tenantId === tenantOf.get(r.dagPk));
       if (queued.length === 0) return [];
-      const running = await tx.$queryRawUnsafe<Array<{ dagPk: string; backfillId: string | null; n: number }>>(
-        `SELECT "dagPk", "backfillId", count(*)::int AS n FROM "DagRun" WHERE "dagPk" = ANY($1::uuid[]) AND state = 'running' GROUP BY 1, 2`,
-        [...new Set(queued.map((r) => r.dagPk))],
-      );
+      const running = await q<{ dagPk: string; backfillId: string | null; n: number }>(
+        `SELECT "dagPk", "backfillId", count(*)::int AS n FROM "DagRun" WHERE "dagPk" = ANY($1::uuid[]) AND state = 'running' GROUP BY 1, 2`, [[...new Set(queued.map((r) => r.dagPk))]]);
       const active = new Map(running.map((r) => [`${r.dagPk}|${r.backfillId ?? ''}`, r.n]));
       const backfillIds = [...new Set(queued.map((r) => r.backfillId).filter((id): id is string => id !== null))];
       const backfills = new Map(
         backfillIds.length
-          ? (await tx.backfill.findMany({ where: { id: { in: backfillIds } }, select: { id: true, maxActiveRuns: true, canceledAt: true } })).map((b) => [b.id, b])
+          ? (
+              await q<{ id: string; maxActiveRuns: number; canceledAt: Date | null }>(
+                `SELECT id, "maxActiveRuns", "canceledAt" FROM "Backfill" WHERE id = ANY($1::uuid[])`,
+                [backfillIds],
+              )
+            ).map((b) => [b.id, b])
           : [],
       );
       const now = this.deps.clock();
@@ -149,22 +155,18 @@ export class RunLifecycle {
         const lane = `${run.dagPk}|${run.backfillId ?? ''}`;
         const backfill = run.backfillId ? backfills.get(run.backfillId) : undefined;
         if (backfill?.canceledAt) continue;
-        const limit = backfill ? backfill.maxActiveRuns : (await this.specs.get(tx, run.tenantId, first.get(run.dagPk)!.dagVersionId)).maxActiveRuns;
+        const limit = backfill ? backfill.maxActiveRuns : (await this.specs.get(this.deps.prisma, run.tenantId, first.get(run.dagPk)!.dagVersionId)).maxActiveRuns;
         if ((active.get(lane) ?? 0) >= limit) continue;
-        const spec = await this.specs.get(tx, run.tenantId, run.dagVersionId);
+        const spec = await this.specs.get(this.deps.prisma, run.tenantId, run.dagVersionId);
         picked.push({ id: run.id, timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null });
         active.set(lane, (active.get(lane) ?? 0) + 1);
       }
       if (picked.length === 0) return [];
-      const moved = await tx.$queryRawUnsafe<DagRun[]>(
+      const moved = await q<DagRun>(
         `UPDATE "DagRun" r SET state = 'running', "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
          FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
          WHERE r.id = v.id AND r.state = 'queued'
-         RETURNING r.*`,
-        picked.map((p) => p.id),
-        picked.map((p) => p.timeoutAt),
-        now,
-      );
+         RETURNING r.*`, [picked.map((p) => p.id), picked.map((p) => p.timeoutAt), now]);
       // In the order they were picked (priority, then logical date): evaluation queues them so.
       const order = new Map(picked.map((p, i) => [p.id, i]));
       return moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
@@ -255,7 +257,7 @@ export class RunLifecycle {
     }
     // In the callers' order (oldest run first, as startQueuedRuns passes them): queueing keeps it.
     const order = new Map([...wanted.keys()].map((id, i) => [id, i]));
-    const runs = (runningRuns ?? (await db.dagRun.findMany({ where: { id: { in: [...wanted.keys()] }, state: 'running' } })))
+    const runs = (runningRuns ?? (await this.sql.query<DagRun>(`SELECT * FROM "DagRun" WHERE id = ANY($1::uuid[]) AND state = 'running'`, [[...wanted.keys()]])))
       .filter((r) => r.tenantId === wanted.get(r.id)!.tenantId)
       .sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     if (runs.length === 0) return [];
@@ -272,7 +274,8 @@ export class RunLifecycle {
     let candidates = new Map<string, string[]>();
     const fullRuns = runs.filter((r) => wanted.get(r.id)!.full).map((r) => r.id);
     if (fullRuns.length) {
-      for (const ti of await db.taskInstance.findMany({ where: { dagRunId: { in: fullRuns } } })) ctx.get(ti.dagRunId)!.states.set(ti.taskId, ti);
+      const all = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[])`, [fullRuns]);
+      for (const ti of all) ctx.get(ti.dagRunId)!.states.set(ti.taskId, ti);
       for (const id of fullRuns) {
         candidates.set(id, [...ctx.get(id)!.states.values()].filter((t) => t.state === 'none').map((t) => t.taskId));
       }
@@ -300,17 +303,12 @@ export class RunLifecycle {
       }
       const next = new Map<string, string[]>();
       if (decisions.length) {
-        const moved = await db.$queryRawUnsafe<TaskInstance[]>(
+        const moved = await this.sql.query<TaskInstance>(
           `UPDATE "TaskInstance" t
            SET state = v.state::"TaskState", "endedAt" = CASE WHEN v.finished THEN $3 ELSE t."endedAt" END, "updatedAt" = $3
            FROM unnest($1::uuid[], $2::text[], $4::bool[]) AS v(id, state, finished)
            WHERE t.id = v.id AND t.state = 'none'
-           RETURNING t.*`,
-          decisions.map((d) => d.id),
-          decisions.map((d) => d.state),
-          now,
-          decisions.map((d) => isFinished(d.state)),
-        );
+           RETURNING t.*`, [decisions.map((d) => d.id), decisions.map((d) => d.state), now, decisions.map((d) => isFinished(d.state))]);
         for (const m of moved) {
           const c = ctx.get(m.dagRunId)!;
           c.states.set(m.taskId, m);
@@ -342,19 +340,16 @@ export class RunLifecycle {
     const finishedRuns: DagRun[] = [];
     const maybeDone = runs.filter((r) => !queuedRuns.has(r.id)).map((r) => r.id);
     const done = maybeDone.length
-      ? await db.$queryRawUnsafe<Array<{ id: string }>>(
+      ? await this.sql.query<{ id: string }>(
           `SELECT r.id FROM unnest($1::uuid[]) AS r(id)
-           WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[])))`,
-          maybeDone,
-          [...FINISHED_TASK_STATES],
-        )
+           WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[])))`, [maybeDone, [...FINISHED_TASK_STATES]])
       : [];
     if (done.length) {
       const doneIds = done.map((d) => d.id);
-      const leaves = await db.taskInstance.findMany({
-        where: { dagRunId: { in: doneIds }, taskId: { in: [...new Set(doneIds.flatMap((id) => ctx.get(id)!.graph.leaves))] } },
-        select: { dagRunId: true, taskId: true, state: true },
-      });
+      const leaves = await this.sql.query<{ dagRunId: string; taskId: string; state: string }>(
+        `SELECT "dagRunId", "taskId", state FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[]) AND "taskId" = ANY($2::text[])`,
+        [doneIds, [...new Set(doneIds.flatMap((id) => ctx.get(id)!.graph.leaves))]],
+      );
       for (const id of doneIds) {
         const { graph } = ctx.get(id)!;
         const outcome = decideRunState(
@@ -362,7 +357,10 @@ export class RunLifecycle {
           graph.leaves,
         );
         if (!outcome) continue;
-        const [finished] = await db.dagRun.updateManyAndReturn({ where: { id, state: 'running' }, data: { state: outcome, endedAt: now } });
+        const [finished] = await this.sql.query<DagRun>(
+          `UPDATE "DagRun" SET state = $2::"RunState", "endedAt" = $3, "updatedAt" = $3 WHERE id = $1 AND state = 'running' RETURNING *`,
+          [id, outcome, now],
+        );
         if (finished) {
           finishedRuns.push(finished);
           events.push(runEvent(finished));
@@ -392,7 +390,7 @@ export class RunLifecycle {
       for (const id of missing) taskIds.add(id);
     }
     if (runIds.length === 0) return;
-    const rows = await this.deps.prisma.taskInstance.findMany({ where: { dagRunId: { in: runIds }, taskId: { in: [...taskIds] } } });
+    const rows = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[]) AND "taskId" = ANY($2::text[])`, [runIds, [...taskIds]]);
     for (const row of rows) {
       const { states } = ctx.get(row.dagRunId)!;
       if (!states.has(row.taskId)) states.set(row.taskId, row);
@@ -412,29 +410,24 @@ export class RunLifecycle {
     /** Every task instance of these runs is in `states` (a full evaluation): no need to look. */
     statesKnown: boolean,
   ): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
-    const db = this.deps.prisma;
     const byRun = new Map(contexts.map((c) => [c.run.id, c]));
     // Looked for before taking the lock: most evaluations have nothing to queue.
     const scheduled: Array<{ id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number }> = statesKnown
       ? contexts.flatMap((c) => [...c.states.values()].filter((t) => t.state === 'scheduled'))
-      : await db.$queryRawUnsafe(
+      : await this.sql.query(
           `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
            WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled'
            ORDER BY "priorityWeight" DESC
-           LIMIT 5000`,
-          [...byRun.keys()],
-        );
+           LIMIT 5000`, [[...byRun.keys()]]);
     // Highest priority weight first, then the runs in order, then task id.
     const runOrder = new Map(contexts.map((c, i) => [c.run.id, i]));
     scheduled.sort((a, b) => b.priorityWeight - a.priorityWeight || runOrder.get(a.dagRunId)! - runOrder.get(b.dagRunId)! || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
     if (scheduled.length === 0) return { queued: [], tenantDepth: 0 };
-    return db.$transaction(async (tx) => {
-      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`tenant:${tenantId}`}))`;
+    return this.sql.transaction(async (q) => {
+      await q(`SELECT pg_advisory_xact_lock(hashtext($1))::text`, [`tenant:${tenantId}`]);
       const poolNames = [...new Set(scheduled.map((s) => s.pool))];
       // One round trip for the tenant's quota, its pools and what it has queued or running.
-      const [{ quota, pools, active }] = await tx.$queryRawUnsafe<
-        Array<{ quota: number; pools: Array<{ name: string; slots: number }>; active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }> }>
-      >(
+      const [{ quota, pools, active }] = await q<{ quota: number; pools: Array<{ name: string; slots: number }>; active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }> }>(
         `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = $1::uuid) AS quota,
                 (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
                    FROM "Pool" WHERE "tenantId" = $1::uuid AND name = ANY($2::text[])) AS pools,
@@ -442,10 +435,7 @@ export class RunLifecycle {
                    SELECT t."dagId", t.pool, (r."backfillId" IS NOT NULL) AS backfill, count(*)::int AS n
                    FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"
                    WHERE t."tenantId" = $1::uuid AND t.state IN ('queued', 'running')
-                   GROUP BY 1, 2, 3) AS a) AS active`,
-        tenantId,
-        poolNames,
-      );
+                   GROUP BY 1, 2, 3) AS a) AS active`, [tenantId, poolNames]);
       const tenant = { concurrencyQuota: quota };
       let activeInTenant = 0;
       let activeBackfill = 0;
@@ -474,12 +464,9 @@ export class RunLifecycle {
       }
       const depth = activeInTenant - picked.length;
       if (picked.length === 0) return { queued: [], tenantDepth: depth };
-      const moved = await tx.$queryRawUnsafe<TaskInstance[]>(
+      const moved = await q<TaskInstance>(
         `UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = $2, "updatedAt" = $2
-         WHERE id = ANY($1::uuid[]) AND state = 'scheduled' RETURNING *`,
-        picked,
-        now,
-      );
+         WHERE id = ANY($1::uuid[]) AND state = 'scheduled' RETURNING *`, [picked, now]);
       // Keep the priority-weight order in which they were picked.
       const order = new Map(picked.map((id, i) => [id, i]));
       moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);

@@ -7,7 +7,8 @@ import {
 } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { JobPayload } from '@tower/queue';
-import type { DbClient, EngineDeps } from './deps.js';
+import { sqlOf, type Sql, type SqlQuery } from '@tower/db';
+import type { EngineDeps } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 import { decideFailedTry } from './retry-decision.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -75,11 +76,15 @@ export class TaskExecution {
   private readonly claims = new GroupCommit<ClaimItem, StartedTry | null>((items) => this.claimMany(items));
   private readonly finishes = new GroupCommit<FinishItem, TaskState | null>((items) => this.finishMany(items));
 
+  private readonly sql: Sql;
+
   constructor(
     private readonly deps: EngineDeps,
     private readonly specs: SpecCache,
     private readonly lifecycle: RunLifecycle,
-  ) {}
+  ) {
+    this.sql = sqlOf(deps.prisma);
+  }
 
   /**
    * Claims a try (queued → running). Concurrent claims of one worker process are group-committed:
@@ -93,7 +98,7 @@ export class TaskExecution {
     const now = this.deps.clock();
     const db = this.deps.prisma;
     // One worker id per process, but keep it per item so the batch stays correct if not.
-    const rows = await db.$queryRawUnsafe<Array<TaskInstance & { run: Record<string, unknown> }>>(
+    const rows = await this.sql.query<TaskInstance & { run: Record<string, unknown> }>(
       `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS v(id, tenant_id, try_number, worker_id)),
        c AS (
          UPDATE "TaskInstance" t
@@ -108,13 +113,7 @@ export class TaskExecution {
          SELECT c."tenantId", c.id, c."tryNumber", 'running'::"TaskState", c."workerId", $5 FROM c
          ON CONFLICT ("taskInstanceId", "tryNumber")
          DO UPDATE SET state = 'running'::"TaskState", "workerId" = EXCLUDED."workerId", "endedAt" = NULL, error = NULL)
-       SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`,
-      items.map((i) => i.payload.taskInstanceId),
-      items.map((i) => i.payload.tenantId),
-      items.map((i) => i.payload.tryNumber),
-      items.map((i) => i.workerId),
-      now,
-    );
+       SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`, [items.map((i) => i.payload.taskInstanceId), items.map((i) => i.payload.tenantId), items.map((i) => i.payload.tryNumber), items.map((i) => i.workerId), now]);
     if (rows.length === 0) return items.map(() => null);
     const runs = new Map<string, DagRun>();
     const claimed = rows.map(({ run, ...ti }) => {
@@ -135,11 +134,14 @@ export class TaskExecution {
     const readerRuns = [...new Set(readers.map((s) => s.run.id))];
     const [xcoms, upstream] = readers.length
       ? await Promise.all([
-          db.xCom.findMany({ where: { dagRunId: { in: readerRuns } }, select: { dagRunId: true, taskId: true, key: true, value: true } }),
-          db.taskInstance.findMany({
-            where: { dagRunId: { in: readerRuns }, taskId: { in: [...new Set(readers.flatMap((s) => s.task.dependsOn))] } },
-            select: { dagRunId: true, taskId: true, state: true },
-          }),
+          this.sql.query<{ dagRunId: string; taskId: string; key: string; value: unknown }>(
+            `SELECT "dagRunId", "taskId", key, value FROM "XCom" WHERE "dagRunId" = ANY($1::uuid[])`,
+            [readerRuns],
+          ),
+          this.sql.query<{ dagRunId: string; taskId: string; state: string }>(
+            `SELECT "dagRunId", "taskId", state FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[]) AND "taskId" = ANY($2::text[])`,
+            [readerRuns, [...new Set(readers.flatMap((s) => s.task.dependsOn))]],
+          ),
         ])
       : [[], []];
     const xcomByRun = new Map<string, Record<string, Record<string, unknown>>>();
@@ -157,6 +159,8 @@ export class TaskExecution {
     return items.map((item) => {
       const s = started.get(item.payload.taskInstanceId);
       if (!s || s.ti.tryNumber !== item.payload.tryNumber) return null;
+      // The same try twice in one batch (a duplicate delivery): only the first runs it.
+      started.delete(item.payload.taskInstanceId);
       const states = statesByRun.get(s.run.id);
       const upstreamStates = Object.fromEntries(s.task.dependsOn.filter((id) => states?.has(id)).map((id) => [id, states!.get(id)!]));
       return { ...s, xcom: readsUpstream(s.task) ? (xcomByRun.get(s.run.id) ?? {}) : {}, upstreamStates };
@@ -194,8 +198,8 @@ export class TaskExecution {
     const xcoms = items.flatMap(({ started, outcome }) =>
       outcome.kind === 'success' ? Object.entries(outcome.xcom).map(([key, value]) => ({ started, key, value })) : [],
     );
-    const close = (db: DbClient) =>
-      db.$queryRawUnsafe<TaskInstance[]>(
+    const close = (query: SqlQuery) =>
+      query<TaskInstance>(
         `WITH v AS (
            SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::bool[], $7::timestamptz[], $8::text[], $9::text[])
              AS v(id, try_number, next_state, retry_at, try_after, rescheduled, sensor_started_at, try_state, error)),
@@ -213,40 +217,31 @@ export class TaskExecution {
            UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error
            FROM m JOIN v ON v.id = m.id
            WHERE tt."taskInstanceId" = m.id AND tt."tryNumber" = v.try_number)
-         SELECT * FROM m`,
-        rows.map((r) => r.id),
-        rows.map((r) => r.tryNumber),
-        rows.map((r) => r.state),
-        rows.map((r) => r.retryAt),
-        rows.map((r) => r.tryAfter),
-        rows.map((r) => r.rescheduled),
-        rows.map((r) => r.sensorStartedAt),
-        rows.map((r) => r.tryState),
-        rows.map((r) => r.error),
-        now,
-      );
+         SELECT * FROM m`, [rows.map((r) => r.id), rows.map((r) => r.tryNumber), rows.map((r) => r.state), rows.map((r) => r.retryAt), rows.map((r) => r.tryAfter), rows.map((r) => r.rescheduled), rows.map((r) => r.sensorStartedAt), rows.map((r) => r.tryState), rows.map((r) => r.error), now]);
     const movedRows = xcoms.length
-      ? await this.deps.prisma.$transaction(async (tx) => {
-          const moved = await close(tx);
+      ? await this.sql.transaction(async (q) => {
+          const moved = await close(q);
           const ids = new Set(moved.map((m) => m.id));
           const kept = xcoms.filter((x) => ids.has(x.started.ti.id));
           if (kept.length) {
-            await tx.$executeRawUnsafe(
+            await q(
               `INSERT INTO "XCom" ("tenantId", "taskInstanceId", "dagRunId", "taskId", "tryNumber", key, value)
                SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::uuid[], $4::text[], $5::int[], $6::text[], $7::text[]::jsonb[])
                ON CONFLICT ("taskInstanceId", key) DO UPDATE SET "tryNumber" = EXCLUDED."tryNumber", value = EXCLUDED.value`,
-              kept.map((x) => x.started.ti.tenantId),
-              kept.map((x) => x.started.ti.id),
-              kept.map((x) => x.started.run.id),
-              kept.map((x) => x.started.task.taskId),
-              kept.map((x) => x.started.tryNumber),
-              kept.map((x) => x.key),
-              kept.map((x) => JSON.stringify(x.value ?? null)),
+              [
+                kept.map((x) => x.started.ti.tenantId),
+                kept.map((x) => x.started.ti.id),
+                kept.map((x) => x.started.run.id),
+                kept.map((x) => x.started.task.taskId),
+                kept.map((x) => x.started.tryNumber),
+                kept.map((x) => x.key),
+                kept.map((x) => JSON.stringify(x.value ?? null)),
+              ],
             );
           }
           return moved;
         })
-      : await close(this.deps.prisma);
+      : await close(this.sql.query);
 
     const moved = new Map(movedRows.map((m) => [m.id, m]));
     const results: Array<TaskState | null> = [];

@@ -1,3 +1,4 @@
+import { sqlOf } from '@tower/db';
 import type { TowerEvent, TaskLogLine } from '@tower/events';
 import type { EngineDeps } from './deps.js';
 import { GroupCommit } from './group-commit.js';
@@ -13,9 +14,18 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
   if (!sink) {
     sink = new GroupCommit<TaskLogLine[], undefined>(async (batches) => {
       const lines = batches.flat();
-      await deps.prisma.taskLog.createMany({
-        data: lines.map((l) => ({ tenantId: l.tenantId, taskInstanceId: l.taskInstanceId, tryNumber: l.tryNumber, ts: new Date(l.ts), level: l.level, message: l.message })),
-      });
+      await sqlOf(deps.prisma).query(
+        `INSERT INTO "TaskLog" ("tenantId", "taskInstanceId", "tryNumber", ts, level, message)
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::text[], $6::text[])`,
+        [
+          lines.map((l) => l.tenantId),
+          lines.map((l) => l.taskInstanceId),
+          lines.map((l) => l.tryNumber),
+          lines.map((l) => l.ts),
+          lines.map((l) => l.level),
+          lines.map((l) => l.message),
+        ],
+      );
       await deps.events.publishMany(
         batches.map((b): TowerEvent => ({ kind: 'taskLog', tenantId: b[0].tenantId, taskInstanceId: b[0].taskInstanceId, tryNumber: b[0].tryNumber, lines: b })),
       );
