@@ -1,5 +1,5 @@
 import { TowerError, specHash, validateDagSpec, type DagSpec, type SpecError } from '@tower/core';
-import type { Dag, DagVersion } from '@tower/db';
+import { sqlOf, type Dag, type DagVersion } from '@tower/db';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { PoolService } from './pool-service.js';
@@ -97,7 +97,8 @@ export class DagService {
   }
 
   async get(tenantId: string, dagId: string): Promise<Dag> {
-    const dag = await this.deps.prisma.dag.findUnique({ where: { tenantId_dagId: { tenantId, dagId } } });
+    // Every trigger reads it: plain SQL, not Prisma's query layer (same row, same types).
+    const [dag] = await sqlOf(this.deps.prisma).query<Dag>(`SELECT * FROM "Dag" WHERE "tenantId" = $1::uuid AND "dagId" = $2`, [tenantId, dagId]);
     if (!dag) throw new TowerError('NOT_FOUND', `DAG ${dagId} not found`);
     return dag;
   }

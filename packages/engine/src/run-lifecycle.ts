@@ -14,7 +14,8 @@ import type { TowerEvent } from '@tower/events';
 import type { JobPayload } from '@tower/queue';
 import type { EngineDeps, Tx } from './deps.js';
 import { GroupCommit } from './group-commit.js';
-import { sqlOf, type Sql } from '@tower/db';
+import { sqlOf, type Sql, type SqlQuery } from '@tower/db';
+import { insertRunsSql } from './run-insert.js';
 import { runEvent, taskEvent, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
@@ -56,54 +57,24 @@ export class RunLifecycle {
     this.sql = sqlOf(deps.prisma);
   }
 
-  /** Inserts a run and its task instances; null when the run (tenant, dag, logical date) exists. */
-  async insertRun(tx: Tx, input: NewRun): Promise<DagRun | null> {
+  /**
+   * Inserts a run and its task instances; null when the run (tenant, dag, logical date) exists.
+   * `tx`: a Prisma transaction to join (a file trigger's dedupe row and its run commit together);
+   * null: the single statement commits on its own.
+   */
+  async insertRun(tx: Tx | null, input: NewRun): Promise<DagRun | null> {
     const [run] = await this.insertRuns(tx, [input]);
     return run ?? null;
   }
 
   /**
-   * Inserts many runs and their task instances in two statements (the scheduler's cron batch).
-   * Runs whose (tenant, dag, logical date) already exists are skipped; the created ones are returned.
+   * Inserts many runs and their task instances in one statement (insertRunsSql). Runs whose
+   * (tenant, dag, logical date) already exists are skipped; the created ones are returned.
    */
-  async insertRuns(tx: Tx, inputs: NewRun[]): Promise<DagRun[]> {
+  async insertRuns(tx: Tx | null, inputs: NewRun[]): Promise<DagRun[]> {
     if (inputs.length === 0) return [];
-    const now = this.deps.clock();
-    const runs = await tx.dagRun.createManyAndReturn({
-      data: inputs.map((input) => ({
-        tenantId: input.tenantId,
-        dagPk: input.dagPk,
-        dagId: input.dagId,
-        dagVersionId: input.versionId,
-        dagVersion: input.version,
-        runId: input.runId,
-        runType: input.runType,
-        state: 'queued' as const,
-        logicalDate: input.logicalDate,
-        dataIntervalStart: input.dataIntervalStart,
-        dataIntervalEnd: input.dataIntervalEnd,
-        params: input.params as object,
-        priority: input.priority ?? 0,
-        backfillId: input.backfillId ?? null,
-        queuedAt: now,
-      })),
-      skipDuplicates: true,
-    });
-    const byKey = new Map(inputs.map((i) => [`${i.dagPk}|${i.logicalDate.getTime()}`, i]));
-    const tis = runs.flatMap((run) =>
-      byKey.get(`${run.dagPk}|${run.logicalDate.getTime()}`)!.spec.tasks.map((t) => ({
-        tenantId: run.tenantId,
-        dagRunId: run.id,
-        dagId: run.dagId,
-        taskId: t.taskId,
-        operator: t.type,
-        maxTries: t.retries + 1,
-        pool: t.pool,
-        priorityWeight: t.priorityWeight,
-      })),
-    );
-    for (let i = 0; i < tis.length; i += 10_000) await tx.taskInstance.createMany({ data: tis.slice(i, i + 10_000) });
-    return runs;
+    const query: SqlQuery = tx ? <T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values) : this.sql.query;
+    return insertRunsSql(query, inputs, this.deps.clock());
   }
 
   /**

@@ -36,22 +36,20 @@ export class RunService {
       { schedule: spec.schedule, timezone: spec.timezone, startDate: spec.startDate, endDate: spec.endDate, catchup: spec.catchup },
       when,
     );
-    const run = await this.deps.prisma.$transaction((tx) =>
-      this.lifecycle.insertRun(tx, {
-        tenantId,
-        dagPk: dag.id,
-        dagId: dag.dagId,
-        versionId: version.id,
-        version: version.version,
-        spec,
-        runType: 'manual',
-        runId: `manual__${when.toISOString()}`,
-        logicalDate: when,
-        dataIntervalStart: interval.start,
-        dataIntervalEnd: interval.end,
-        params: checked.params,
-      }),
-    );
+    const run = await this.lifecycle.insertRun(null, {
+      tenantId,
+      dagPk: dag.id,
+      dagId: dag.dagId,
+      versionId: version.id,
+      version: version.version,
+      spec,
+      runType: 'manual',
+      runId: `manual__${when.toISOString()}`,
+      logicalDate: when,
+      dataIntervalStart: interval.start,
+      dataIntervalEnd: interval.end,
+      params: checked.params,
+    });
     if (!run) throw new TowerError('CONFLICT', `DAG ${dagId} already has a run with logical date ${when.toISOString()}`);
     await this.deps.events.publish(runEvent(run));
     const started = await this.lifecycle.startQueuedRuns(tenantId, dag.id);

@@ -93,12 +93,10 @@ export class AuthService {
       return { tenantId: key.tenantId, role: key.role, apiKeyId: key.id, ...origin };
     }
     if (token.startsWith('tower_sess_')) {
-      const session = await this.sessions.findValid(hash, now);
-      if (!session) return null;
       // The role is read on every request, so a changed or removed membership takes effect at once.
-      const membership = await this.users.membershipIn(session.userId, session.tenantId);
-      if (!membership) return null;
-      return { tenantId: session.tenantId, role: membership.role, userId: session.userId, ...origin };
+      const session = await this.sessions.findValidWithRole(hash, now);
+      if (!session) return null;
+      return { tenantId: session.tenantId, role: session.role, userId: session.userId, ...origin };
     }
     return null;
   }

@@ -46,12 +46,6 @@ export class UserRepository {
     return this.db.membership.findMany({ where: { userId }, include: { tenant: true }, orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] });
   }
 
-  /** The user's membership of one tenant (what every authenticated request checks): one lookup. */
-  async membershipIn(userId: string, tenantId: string): Promise<Membership | null> {
-    if (!isUuid(userId) || !isUuid(tenantId)) return null;
-    return this.db.membership.findFirst({ where: { userId, tenantId } });
-  }
-
   /** The tenant a session or API key belongs to (the viewer's organisation). */
   async tenantById(tenantId: string): Promise<Tenant | null> {
     if (!isUuid(tenantId)) return null;
