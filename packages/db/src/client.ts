@@ -49,7 +49,7 @@ export interface Sql {
 
 const sqls = new WeakMap<object, Sql>();
 
-export function sqlOf(db: Db): Sql {
+export function sqlOf(db: DbClient): Sql {
   let sql = sqls.get(db);
   if (sql) return sql;
   const pool = pools.get(db);
@@ -75,11 +75,14 @@ export function sqlOf(db: Db): Sql {
       },
     };
   } else {
-    // A client not made by createPrismaClient: the same statements through Prisma's raw API.
+    // A transaction's client, or a client not made by createPrismaClient: the same statements
+    // through Prisma's raw API (inside a transaction, `transaction` joins it).
     const query: SqlQuery = <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values);
+    const root = '$transaction' in db ? (db as Db) : null;
     sql = {
       query,
-      transaction: (fn) => db.$transaction((tx) => fn(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values))),
+      transaction: (fn) =>
+        root ? root.$transaction((tx) => fn(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values))) : fn(query),
     };
   }
   sqls.set(db, sql);

@@ -92,7 +92,14 @@ export class RunLifecycle {
 
   private async startQueuedRunsMany(items: Array<{ tenantId: string; dagPk: string }>): Promise<DagRun[][]> {
     const tenantOf = new Map(items.map((i) => [i.dagPk, i.tenantId]));
-    const dagPks = [...tenantOf.keys()].sort();
+    // Most calls (a run finished) find nothing queued: look before taking locks. A run queued
+    // after this look is started by its own trigger's call (or the scheduler's sweep).
+    const withQueued = await this.sql.query<{ dagPk: string }>(
+      `SELECT DISTINCT "dagPk" FROM "DagRun" WHERE "dagPk" = ANY($1::uuid[]) AND state = 'queued'`,
+      [[...tenantOf.keys()]],
+    );
+    if (withQueued.length === 0) return items.map(() => []);
+    const dagPks = withQueued.map((d) => d.dagPk).sort();
     const started = await this.sql.transaction(async (q) => {
       await q(`SELECT count(pg_advisory_xact_lock(hashtext(id)))::int AS n FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS d`, [dagPks]);
       const queued = (
@@ -321,20 +328,26 @@ export class RunLifecycle {
         `SELECT "dagRunId", "taskId", state FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[]) AND "taskId" = ANY($2::text[])`,
         [doneIds, [...new Set(doneIds.flatMap((id) => ctx.get(id)!.graph.leaves))]],
       );
+      const outcomes: Array<{ id: string; state: string }> = [];
       for (const id of doneIds) {
         const { graph } = ctx.get(id)!;
         const outcome = decideRunState(
           leaves.filter((l) => l.dagRunId === id && graph.leaves.includes(l.taskId)).map((l) => ({ taskId: l.taskId, state: l.state as TaskState })),
           graph.leaves,
         );
-        if (!outcome) continue;
-        const [finished] = await this.sql.query<DagRun>(
-          `UPDATE "DagRun" SET state = $2::"RunState", "endedAt" = $3, "updatedAt" = $3 WHERE id = $1 AND state = 'running' RETURNING *`,
-          [id, outcome, now],
+        if (outcome) outcomes.push({ id, state: outcome });
+      }
+      if (outcomes.length) {
+        const finished = await this.sql.query<DagRun>(
+          `UPDATE "DagRun" r SET state = v.state::"RunState", "endedAt" = $3, "updatedAt" = $3
+           FROM unnest($1::uuid[], $2::text[]) AS v(id, state)
+           WHERE r.id = v.id AND r.state = 'running'
+           RETURNING r.*`,
+          [outcomes.map((o) => o.id), outcomes.map((o) => o.state), now],
         );
-        if (finished) {
-          finishedRuns.push(finished);
-          events.push(runEvent(finished));
+        for (const run of finished) {
+          finishedRuns.push(run);
+          events.push(runEvent(run));
         }
       }
     }

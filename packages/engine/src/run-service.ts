@@ -52,8 +52,13 @@ export class RunService {
     });
     if (!run) throw new TowerError('CONFLICT', `DAG ${dagId} already has a run with logical date ${when.toISOString()}`);
     await this.deps.events.publish(runEvent(run));
-    const started = await this.lifecycle.startQueuedRuns(tenantId, dag.id);
-    return started.find((r) => r.id === run.id) ?? this.get(tenantId, run.id);
+    // The caller gets the run as created (`queued`, as Airflow's API answers) and does not wait for
+    // it to start: starts of concurrent triggers are group-committed in the background, and the
+    // scheduler's queued-runs sweep starts anything this process could not (crash, error).
+    this.lifecycle.startQueuedRuns(tenantId, dag.id).catch((err: unknown) => {
+      this.deps.logger.warn({ err, tenantId, dagId, runId: run.runId }, 'starting a triggered run failed; the scheduler will start it');
+    });
+    return run;
   }
 
   async get(tenantId: string, id: string): Promise<DagRun> {
