@@ -235,22 +235,35 @@ export class RunLifecycle {
     }
     // In the callers' order (oldest run first, as startQueuedRuns passes them): queueing keeps it.
     const order = new Map([...wanted.keys()].map((id, i) => [id, i]));
-    const runs = (runningRuns ?? (await this.sql.query<DagRun>(`SELECT * FROM "DagRun" WHERE id = ANY($1::uuid[]) AND state = 'running'`, [[...wanted.keys()]])))
-      .filter((r) => r.tenantId === wanted.get(r.id)!.tenantId)
-      .sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    // With each run, what its evaluation may skip: whether it already holds scheduled tasks (else
+    // nothing but what this pass schedules can be queued) and whether every task is finished.
+    const runs = (
+      runningRuns?.map((run) => ({ run, hasScheduled: false, allFinished: false })) ??
+      (
+        await this.sql.query<DagRun & { hasScheduled: boolean; allFinished: boolean }>(
+          `SELECT r.*,
+                  EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND t.state = 'scheduled') AS "hasScheduled",
+                  NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[]))) AS "allFinished"
+           FROM "DagRun" r WHERE r.id = ANY($1::uuid[]) AND r.state = 'running'`,
+          [[...wanted.keys()], [...FINISHED_TASK_STATES]],
+        )
+      ).map(({ hasScheduled, allFinished, ...run }) => ({ run: run as DagRun, hasScheduled, allFinished }))
+    )
+      .filter((r) => r.run.tenantId === wanted.get(r.run.id)!.tenantId)
+      .sort((a, b) => order.get(a.run.id)! - order.get(b.run.id)!);
     if (runs.length === 0) return [];
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
     const jobs: Array<{ payload: JobPayload<'runTask'>; priority?: number }> = [];
     const ctx = new Map<string, RunContext>();
-    for (const run of runs) {
+    for (const { run, hasScheduled, allFinished } of runs) {
       const spec = await this.specs.get(db, run.tenantId, run.dagVersionId);
-      ctx.set(run.id, { run, spec, graph: graphOf(spec), states: new Map() });
+      ctx.set(run.id, { run, spec, graph: graphOf(spec), states: new Map(), full: wanted.get(run.id)!.full, hasScheduled, allFinished, changed: new Set() });
     }
 
     // 1. Trigger rules to a fixpoint: a task skipped or upstream_failed makes its downstream candidates.
     let candidates = new Map<string, string[]>();
-    const fullRuns = runs.filter((r) => wanted.get(r.id)!.full).map((r) => r.id);
+    const fullRuns = runs.filter((r) => wanted.get(r.run.id)!.full).map((r) => r.run.id);
     if (fullRuns.length) {
       const all = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[])`, [fullRuns]);
       for (const ti of all) ctx.get(ti.dagRunId)!.states.set(ti.taskId, ti);
@@ -258,7 +271,7 @@ export class RunLifecycle {
         candidates.set(id, [...ctx.get(id)!.states.values()].filter((t) => t.state === 'none').map((t) => t.taskId));
       }
     }
-    for (const run of runs) {
+    for (const { run } of runs) {
       const w = wanted.get(run.id)!;
       if (w.full || w.finished.size === 0) continue;
       const { graph } = ctx.get(run.id)!;
@@ -290,6 +303,7 @@ export class RunLifecycle {
         for (const m of moved) {
           const c = ctx.get(m.dagRunId)!;
           c.states.set(m.taskId, m);
+          c.changed.add(m.state as TaskState);
           events.push(taskEvent(m));
           if (isFinished(m.state as TaskState)) next.set(m.dagRunId, [...(next.get(m.dagRunId) ?? []), ...(c.graph.downstream.get(m.taskId) ?? [])]);
         }
@@ -301,9 +315,10 @@ export class RunLifecycle {
     const queuedRuns = new Set<string>();
     const tenants = new Map<string, RunContext[]>();
     for (const c of ctx.values()) tenants.set(c.run.tenantId, [...(tenants.get(c.run.tenantId) ?? []), c]);
-    for (const [tenantId, contexts] of tenants) {
-      const known = contexts.every((c) => wanted.get(c.run.id)!.full);
-      const { queued, tenantDepth } = await this.queueScheduled(tenantId, contexts, now, known);
+    for (const [tenantId, all] of tenants) {
+      const contexts = all.filter((c) => c.full || c.hasScheduled || c.changed.has('scheduled'));
+      if (contexts.length === 0) continue;
+      const { queued, tenantDepth } = await this.queueScheduled(tenantId, contexts, now);
       queued.forEach((ti, i) => {
         queuedRuns.add(ti.dagRunId);
         events.push(taskEvent(ti));
@@ -314,14 +329,28 @@ export class RunLifecycle {
       });
     }
 
-    // 3. The outcome of runs with nothing left to do, decided by their leaves.
+    // 3. The outcome of runs with nothing left to do, decided by their leaves. Known without a
+    // query for whole-run evaluations (every state is loaded) and for runs this pass left alone.
     const finishedRuns: DagRun[] = [];
-    const maybeDone = runs.filter((r) => !queuedRuns.has(r.id)).map((r) => r.id);
-    const done = maybeDone.length
-      ? await this.sql.query<{ id: string }>(
+    const done: Array<{ id: string }> = [];
+    const toCheck: string[] = [];
+    for (const c of ctx.values()) {
+      if (queuedRuns.has(c.run.id) || c.changed.has('scheduled')) continue;
+      if (c.full) {
+        if ([...c.states.values()].every((t) => isFinished(t.state as TaskState))) done.push({ id: c.run.id });
+      } else if (c.changed.size === 0) {
+        if (c.allFinished) done.push({ id: c.run.id });
+      } else toCheck.push(c.run.id);
+    }
+    if (toCheck.length) {
+      done.push(
+        ...(await this.sql.query<{ id: string }>(
           `SELECT r.id FROM unnest($1::uuid[]) AS r(id)
-           WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[])))`, [maybeDone, [...FINISHED_TASK_STATES]])
-      : [];
+           WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[])))`,
+          [toCheck, [...FINISHED_TASK_STATES]],
+        )),
+      );
+    }
     if (done.length) {
       const doneIds = done.map((d) => d.id);
       const leaves = await this.sql.query<{ dagRunId: string; taskId: string; state: string }>(
@@ -387,26 +416,27 @@ export class RunLifecycle {
    * one batched compare-and-set under the tenant's lock, so two evaluations never both take the
    * last slot. Returns them with the tenant's backlog depth for fair priorities.
    */
-  private async queueScheduled(
-    tenantId: string,
-    contexts: RunContext[],
-    now: Date,
-    /** Every task instance of these runs is in `states` (a full evaluation): no need to look. */
-    statesKnown: boolean,
-  ): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
+  private async queueScheduled(tenantId: string, contexts: RunContext[], now: Date): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
     const byRun = new Map(contexts.map((c) => [c.run.id, c]));
-    // Looked for before taking the lock: most evaluations have nothing to queue.
-    const scheduled: Array<{ id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number }> = statesKnown
-      ? contexts.flatMap((c) => [...c.states.values()].filter((t) => t.state === 'scheduled'))
-      : await this.sql.query(
-          `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-           WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled'
-           ORDER BY "priorityWeight" DESC
-           LIMIT 5000`, [[...byRun.keys()]]);
+    // What is scheduled: known from the evaluation's own reads (whole runs, or runs that held no
+    // scheduled task before it), looked up otherwise — before taking the lock.
+    const lookup = contexts.filter((c) => !c.full && c.hasScheduled).map((c) => c.run.id);
+    const scheduled: Array<{ id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number }> = [
+      ...contexts.filter((c) => c.full || !c.hasScheduled).flatMap((c) => [...c.states.values()].filter((t) => t.state === 'scheduled')),
+      ...(lookup.length
+        ? await this.sql.query<{ id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number }>(
+            `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+             WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled'
+             ORDER BY "priorityWeight" DESC
+             LIMIT 5000`,
+            [lookup],
+          )
+        : []),
+    ];
+    if (scheduled.length === 0) return { queued: [], tenantDepth: 0 };
     // Highest priority weight first, then the runs in order, then task id.
     const runOrder = new Map(contexts.map((c, i) => [c.run.id, i]));
     scheduled.sort((a, b) => b.priorityWeight - a.priorityWeight || runOrder.get(a.dagRunId)! - runOrder.get(b.dagRunId)! || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
-    if (scheduled.length === 0) return { queued: [], tenantDepth: 0 };
     return this.sql.transaction(async (q) => {
       await q(`SELECT pg_advisory_xact_lock(hashtext($1))::text`, [`tenant:${tenantId}`]);
       const poolNames = [...new Set(scheduled.map((s) => s.pool))];
@@ -470,7 +500,15 @@ interface RunContext {
   run: DagRun;
   spec: DagSpec;
   graph: RunGraph;
+  /** Task instances read (all of them when `full`), by task id, as this evaluation changed them. */
   states: Map<string, TaskInstance>;
+  /** A whole-run evaluation. */
+  full: boolean;
+  /** When the evaluation began: the run held scheduled tasks / every task was finished. */
+  hasScheduled: boolean;
+  allFinished: boolean;
+  /** States this evaluation moved tasks to. */
+  changed: Set<TaskState>;
 }
 
 /** What evaluation needs of a spec's graph, computed once per spec object. */
