@@ -58,6 +58,24 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     }
   }
 
+  /** A run inserted as the engine inserts it, left queued with every task `none` (nothing starts it). */
+  function insertManualRun(dag: { id: string; dagId: string }, version: { id: string; version: number; spec: unknown }, runId: string, at: Date) {
+    return engine.lifecycle.insertRun(null, {
+      tenantId,
+      dagPk: dag.id,
+      dagId: dag.dagId,
+      versionId: version.id,
+      version: version.version,
+      spec: version.spec as never,
+      runType: 'manual',
+      runId,
+      logicalDate: at,
+      dataIntervalStart: at,
+      dataIntervalEnd: at,
+      params: {},
+    });
+  }
+
   it('runs a diamond DAG to success in dependency order', async () => {
     const { run, tis } = await runToEnd({
       dagId: 'diamond',
@@ -78,22 +96,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     const spec = { dagId: 'stalled', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }] };
     const { dag, version } = await engine.dags.upsert(tenantId, spec);
     // What a crash between "run started" and its first evaluation leaves: running, every task none.
-    const run = await prisma.$transaction((tx) =>
-      engine.lifecycle.insertRun(tx, {
-        tenantId,
-        dagPk: dag.id,
-        dagId: dag.dagId,
-        versionId: version.id,
-        version: version.version,
-        spec: version.spec as never,
-        runType: 'manual',
-        runId: 'manual__stalled',
-        logicalDate: new Date('2026-01-01T00:00:00Z'),
-        dataIntervalStart: new Date('2026-01-01T00:00:00Z'),
-        dataIntervalEnd: new Date('2026-01-01T00:00:00Z'),
-        params: {},
-      }),
-    );
+    const run = await insertManualRun(dag, version, 'manual__stalled', new Date('2026-01-01T00:00:00Z'));
     await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now(), "updatedAt" = now() - interval '1 minute' WHERE id = ${run!.id}::uuid`;
     const deadline = Date.now() + 30_000;
     let state = 'running';
@@ -108,22 +111,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   it('group-committed claims and ends: a try claimed many times at once runs once; ends store XCom and queue the downstream', async () => {
     const spec = { dagId: 'claims', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop' }, { taskId: 'c', type: 'noop', dependsOn: ['a', 'b'] }] };
     const { dag, version } = await engine.dags.upsert(tenantId, spec);
-    const run = await prisma.$transaction((tx) =>
-      engine.lifecycle.insertRun(tx, {
-        tenantId,
-        dagPk: dag.id,
-        dagId: dag.dagId,
-        versionId: version.id,
-        version: version.version,
-        spec: version.spec as never,
-        runType: 'manual',
-        runId: 'manual__claims',
-        logicalDate: new Date('2026-02-01T00:00:00Z'),
-        dataIntervalStart: new Date('2026-02-01T00:00:00Z'),
-        dataIntervalEnd: new Date('2026-02-01T00:00:00Z'),
-        params: {},
-      }),
-    );
+    const run = await insertManualRun(dag, version, 'manual__claims', new Date('2026-02-01T00:00:00Z'));
     // Queued in Postgres without a BullMQ job: only this test's calls claim them.
     await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
     await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid AND "taskId" IN ('a', 'b')`;
