@@ -102,6 +102,8 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       const abortTimer = setTimeout(() => shutdown.abort(), graceMs);
       await worker.close();
       clearTimeout(abortTimer);
+      // Ends already recorded still have their runs evaluated before the connections close.
+      await engine.execution.settle();
       clearInterval(heartbeat);
       await stopListener.close();
       await queue.close();

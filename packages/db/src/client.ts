@@ -43,9 +43,16 @@ export type SqlQuery = <T = Record<string, unknown>>(text: string, values?: read
  */
 export interface Sql {
   query: SqlQuery;
-  /** BEGIN … COMMIT on one connection (ROLLBACK if `fn` throws). */
-  transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T>;
+  /**
+   * BEGIN … COMMIT on one connection (ROLLBACK if `fn` throws). `lockKeys`: transaction-level
+   * advisory locks (`pg_advisory_xact_lock(hashtext(key))`) taken in the given order, sent with
+   * BEGIN in the same round trip.
+   */
+  transaction<T>(fn: (query: SqlQuery) => Promise<T>, opts?: { lockKeys?: readonly string[] }): Promise<T>;
 }
+
+const lockSql = (keys: readonly string[], literal: (s: string) => string) =>
+  keys.length ? `SELECT ${keys.map((k) => `pg_advisory_xact_lock(hashtext(${literal(k)}))`).join(', ')}` : '';
 
 const sqls = new WeakMap<object, Sql>();
 
@@ -56,11 +63,13 @@ export function sqlOf(db: DbClient): Sql {
   if (pool) {
     sql = {
       query: async <T>(text: string, values: readonly unknown[] = []) => (await pool.query(text, values as unknown[])).rows as T[],
-      async transaction<T>(fn: (query: SqlQuery) => Promise<T>): Promise<T> {
+      async transaction<T>(fn: (query: SqlQuery) => Promise<T>, opts: { lockKeys?: readonly string[] } = {}): Promise<T> {
         const client = await pool.connect();
         let broken = false;
         try {
-          await client.query('BEGIN');
+          const locks = lockSql(opts.lockKeys ?? [], (k) => client.escapeLiteral(k));
+          // One simple-protocol round trip for both (no parameters: the keys are escaped literals).
+          await client.query(locks ? `BEGIN; ${locks}` : 'BEGIN');
           const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await client.query(text, values as unknown[])).rows as R[]);
           await client.query('COMMIT');
           return out;
@@ -79,10 +88,16 @@ export function sqlOf(db: DbClient): Sql {
     // through Prisma's raw API (inside a transaction, `transaction` joins it).
     const query: SqlQuery = <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values);
     const root = '$transaction' in db ? (db as Db) : null;
+    const run = async <T>(q: SqlQuery, fn: (query: SqlQuery) => Promise<T>, keys: readonly string[]) => {
+      for (const key of keys) await q(`SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`, [key]);
+      return fn(q);
+    };
     sql = {
       query,
-      transaction: (fn) =>
-        root ? root.$transaction((tx) => fn(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values))) : fn(query),
+      transaction: (fn, opts = {}) =>
+        root
+          ? root.$transaction((tx) => run(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values), fn, opts.lockKeys ?? []))
+          : run(query, fn, opts.lockKeys ?? []),
     };
   }
   sqls.set(db, sql);

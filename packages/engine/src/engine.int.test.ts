@@ -131,6 +131,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
       engine.execution.finishTry(b, { kind: 'success', xcom: {} }),
     ]);
     expect(ended).toEqual(['success', 'success']);
+    await engine.execution.settle();
     // Both upstream ends were evaluated together: c is queued (or already running on the worker).
     const c = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run!.id, taskId: 'c' } });
     expect(['queued', 'running', 'success']).toContain(c.state);

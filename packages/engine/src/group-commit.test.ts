@@ -57,4 +57,18 @@ describe('GroupCommit', () => {
     fail = false;
     expect(await gc.submit(2)).toBe(2);
   });
+
+  it('idle() resolves once every pending and in-flight batch is done', async () => {
+    const done: number[] = [];
+    const gc = new GroupCommit<number, undefined>(async (items) => {
+      await new Promise((r) => setTimeout(r, 20));
+      done.push(...items);
+      return items.map(() => undefined);
+    });
+    await gc.idle(); // nothing to wait for
+    void gc.submit(1);
+    void gc.submit(2);
+    await gc.idle();
+    expect(done).toEqual([1, 2]);
+  });
 });

@@ -14,6 +14,7 @@
 export class GroupCommit<I, O> {
   private pending: Array<{ item: I; resolve: (o: O) => void; reject: (err: unknown) => void }> = [];
   private running = false;
+  private idleWaiters: Array<() => void> = [];
 
   constructor(
     private readonly flush: (items: I[]) => Promise<O[]>,
@@ -53,5 +54,12 @@ export class GroupCommit<I, O> {
       }
     }
     this.running = false;
+    for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** Resolves once nothing is pending or in flight (a process finishing its work before it exits). */
+  idle(): Promise<void> {
+    if (!this.running && this.pending.length === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 }

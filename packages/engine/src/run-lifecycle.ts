@@ -101,7 +101,6 @@ export class RunLifecycle {
     if (withQueued.length === 0) return items.map(() => []);
     const dagPks = withQueued.map((d) => d.dagPk).sort();
     const started = await this.sql.transaction(async (q) => {
-      await q(`SELECT count(pg_advisory_xact_lock(hashtext(id)))::int AS n FROM (SELECT unnest($1::text[]) AS id ORDER BY 1) AS d`, [dagPks]);
       const queued = (
         await q<DagRun & { rn: number }>(
           `SELECT * FROM (
@@ -148,7 +147,7 @@ export class RunLifecycle {
       // In the order they were picked (priority, then logical date): evaluation queues them so.
       const order = new Map(picked.map((p, i) => [p.id, i]));
       return moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    });
+    }, { lockKeys: dagPks });
     await this.deps.events.publishMany(started.map(runEvent));
     if (started.length) {
       // Runs that end at once (nothing to run) free their place: start the next ones here, not
@@ -417,29 +416,17 @@ export class RunLifecycle {
    * last slot. Returns them with the tenant's backlog depth for fair priorities.
    */
   private async queueScheduled(tenantId: string, contexts: RunContext[], now: Date): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
+    type Scheduled = { id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number };
     const byRun = new Map(contexts.map((c) => [c.run.id, c]));
     // What is scheduled: known from the evaluation's own reads (whole runs, or runs that held no
-    // scheduled task before it), looked up otherwise — before taking the lock.
+    // scheduled task before it); runs that held some are looked up under the lock, no more of
+    // them than the free capacity can take (a backlog of thousands is not read every time).
     const lookup = contexts.filter((c) => !c.full && c.hasScheduled).map((c) => c.run.id);
-    const scheduled: Array<{ id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number }> = [
-      ...contexts.filter((c) => c.full || !c.hasScheduled).flatMap((c) => [...c.states.values()].filter((t) => t.state === 'scheduled')),
-      ...(lookup.length
-        ? await this.sql.query<{ id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number }>(
-            `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-             WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled'
-             ORDER BY "priorityWeight" DESC
-             LIMIT 5000`,
-            [lookup],
-          )
-        : []),
-    ];
-    if (scheduled.length === 0) return { queued: [], tenantDepth: 0 };
-    // Highest priority weight first, then the runs in order, then task id.
-    const runOrder = new Map(contexts.map((c, i) => [c.run.id, i]));
-    scheduled.sort((a, b) => b.priorityWeight - a.priorityWeight || runOrder.get(a.dagRunId)! - runOrder.get(b.dagRunId)! || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
-    return this.sql.transaction(async (q) => {
-      await q(`SELECT pg_advisory_xact_lock(hashtext($1))::text`, [`tenant:${tenantId}`]);
-      const poolNames = [...new Set(scheduled.map((s) => s.pool))];
+    const known: Scheduled[] = contexts.filter((c) => c.full || !c.hasScheduled).flatMap((c) => [...c.states.values()].filter((t) => t.state === 'scheduled'));
+    if (known.length === 0 && lookup.length === 0) return { queued: [], tenantDepth: 0 };
+    const poolNames = [...new Set(contexts.flatMap((c) => c.graph.pools))];
+    return this.sql.transaction(
+      async (q) => {
       // One round trip for the tenant's quota, its pools and what it has queued or running.
       const [{ quota, pools, active }] = await q<{ quota: number; pools: Array<{ name: string; slots: number }>; active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }> }>(
         `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = $1::uuid) AS quota,
@@ -463,6 +450,24 @@ export class RunLifecycle {
       }
       // The backfill lane may use at most half of the tenant's quota: regular runs always find room.
       const backfillCap = Math.ceil(tenant.concurrencyQuota / 2);
+      const capacity = Math.min(tenant.concurrencyQuota - activeInTenant, Math.max(0, ...poolFree.values()));
+      if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
+      const openPools = poolNames.filter((name) => poolFree.get(name)! > 0);
+      const scheduled: Scheduled[] = [
+        ...known,
+        ...(lookup.length
+          ? await q<Scheduled>(
+              `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+               WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled' AND pool = ANY($2::text[])
+               ORDER BY "priorityWeight" DESC
+               LIMIT $3`,
+              [lookup, openPools, Math.min(capacity * 4, 5000)],
+            )
+          : []),
+      ];
+      // Highest priority weight first, then the runs in order, then task id.
+      const runOrder = new Map(contexts.map((c, i) => [c.run.id, i]));
+      scheduled.sort((a, b) => b.priorityWeight - a.priorityWeight || runOrder.get(a.dagRunId)! - runOrder.get(b.dagRunId)! || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
       const picked: string[] = [];
       for (const s of scheduled) {
         if (activeInTenant >= tenant.concurrencyQuota) break;
@@ -485,7 +490,9 @@ export class RunLifecycle {
       const order = new Map(picked.map((id, i) => [id, i]));
       moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
       return { queued: moved, tenantDepth: depth };
-    });
+      },
+      { lockKeys: [`tenant:${tenantId}`] },
+    );
   }
 }
 

@@ -11,7 +11,7 @@ import { sqlOf, type Sql, type SqlQuery } from '@tower/db';
 import type { EngineDeps } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 import { decideFailedTry } from './retry-decision.js';
-import type { RunLifecycle } from './run-lifecycle.js';
+import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
 import { taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
@@ -75,6 +75,10 @@ export type TryOutcome =
 export class TaskExecution {
   private readonly claims = new GroupCommit<ClaimItem, StartedTry | null>((items) => this.claimMany(items));
   private readonly finishes = new GroupCommit<FinishItem, TaskState | null>((items) => this.finishMany(items));
+  private readonly evaluations = new GroupCommit<EvaluationRequest[], undefined>(async (batches) => {
+    await this.lifecycle.evaluateRuns(batches.flat());
+    return batches.map(() => undefined);
+  });
 
   private readonly sql: Sql;
 
@@ -268,8 +272,18 @@ export class TaskExecution {
       byRun.set(f.dagRunId, e);
     }
     for (const r of restarted) byRun.set(r.dagRunId, { tenantId: r.tenantId, dagRunId: r.dagRunId });
-    if (byRun.size) await this.lifecycle.evaluateRuns([...byRun.values()]);
+    // Evaluated in the background: the worker slot is free as soon as the end is recorded, and the
+    // evaluations of many ends are batched together. One that fails (the database refused it) is
+    // caught up by the scheduler's stalled-run sweep.
+    if (byRun.size) {
+      this.evaluations.submit([...byRun.values()]).catch((err: unknown) => this.deps.logger.warn({ err, runs: byRun.size }, 'evaluating runs after tries ended failed; the scheduler will'));
+    }
     return results;
+  }
+
+  /** Resolves once the evaluations started by recorded ends are done (a worker shutting down waits). */
+  settle(): Promise<void> {
+    return this.evaluations.idle();
   }
 
   /** The end of a try whose instance is no longer running it: a cleared instance starts over. */
