@@ -1,16 +1,19 @@
-import { type DagSpec, type TaskState } from '@tower/core';
-import type { DagRun } from '@tower/db';
+import { nextScheduledRun, type DagSpec, type ScheduledRunInfo, type TaskState } from '@tower/core';
+import { sqlOf, type DagRun, type Sql, type SqlQuery } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { EngineDeps } from './deps.js';
 import { decideFailedTry } from './retry-decision.js';
-import type { NewRun, RunLifecycle } from './run-lifecycle.js';
-import { defaultParams, nextRunFor } from './schedule-info.js';
+import { insertRunsSql, type RunToInsert } from './run-insert.js';
+import type { RunLifecycle } from './run-lifecycle.js';
+import { defaultParams } from './schedule-info.js';
 import { runEvent, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
 export interface SchedulerOptions {
   /** How many due DAGs one transaction claims. */
   batchSize: number;
+  /** How many of those transactions createDueRuns runs at once (each on its own connection). */
+  createConcurrency: number;
   /** A running try whose heartbeat is older than this is a zombie (its worker died). */
   zombieAfterMs: number;
   /** A queued task older than this without a BullMQ job is re-enqueued (e.g. after a Redis flush). */
@@ -27,7 +30,21 @@ export interface TickStats {
   stalledRuns: number;
 }
 
-const DEFAULTS: SchedulerOptions = { batchSize: 500, zombieAfterMs: 30_000, requeueAfterMs: 15_000 };
+/** A due DAG claimed with its latest version, as JSON (createDueRunBatch). */
+interface DueDag {
+  id: string;
+  tenantId: string;
+  dagId: string;
+  /** ISO date-times. */
+  nextLogicalDate: string;
+  nextDueAt: string;
+  versionId: string;
+  version: number;
+  /** The version's spec without its task list. */
+  spec: Omit<DagSpec, 'tasks'>;
+}
+
+const DEFAULTS: SchedulerOptions = { batchSize: 1000, createConcurrency: 2, zombieAfterMs: 30_000, requeueAfterMs: 15_000 };
 
 /**
  * The scheduler's periodic work. Everything here is safe with several replicas: due DAGs are
@@ -38,6 +55,8 @@ const DEFAULTS: SchedulerOptions = { batchSize: 500, zombieAfterMs: 30_000, requ
 export class Scheduler {
   private readonly opts: SchedulerOptions;
 
+  private readonly sql: Sql;
+
   constructor(
     private readonly deps: EngineDeps,
     private readonly specs: SpecCache,
@@ -45,6 +64,7 @@ export class Scheduler {
     opts: Partial<SchedulerOptions> = {},
   ) {
     this.opts = { ...DEFAULTS, ...opts };
+    this.sql = sqlOf(deps.prisma);
   }
 
   async tick(): Promise<TickStats> {
@@ -61,72 +81,109 @@ export class Scheduler {
 
   /**
    * Creates the runs whose data interval has ended, one per due interval, and advances each DAG.
-   * Batched: a transaction claims up to batchSize due DAGs (FOR UPDATE SKIP LOCKED, so replicas
-   * split the work), inserts all their runs and task instances in two statements and advances
-   * every DAG in one UPDATE. The runs are started after every due DAG has its run, so run creation
-   * keeps up with thousands of schedules falling due at once.
+   * Batched: a transaction claims up to batchSize due DAGs with their latest version (FOR UPDATE
+   * SKIP LOCKED, so replicas — and this replica's concurrent batches — split the work), inserts all
+   * their runs and task instances in one statement and advances every DAG in one UPDATE. Up to
+   * createConcurrency batches run at once (one connection each), so Postgres works on one while
+   * this process prepares the next. Each batch takes its own clock, so queuedAt is when its runs
+   * were written. Events are published once every due DAG has its run (and for the runs committed
+   * even when a later batch fails); the runs are started after that, by the sweep.
    */
   async createDueRuns(): Promise<number> {
     const created: DagRun[] = [];
-    for (;;) {
-      const now = this.deps.clock();
-      const { claimed, runs } = await this.deps.prisma.$transaction(async (tx) => {
-        const due = await tx.$queryRaw<Array<{ id: string }>>`
-          SELECT id FROM "Dag"
-          WHERE paused = false AND "nextDueAt" IS NOT NULL AND "nextDueAt" <= ${now}
-          ORDER BY "nextDueAt"
-          LIMIT ${this.opts.batchSize}
-          FOR UPDATE SKIP LOCKED`;
-        if (due.length === 0) return { claimed: 0, runs: [] as DagRun[] };
-        const dags = await tx.dag.findMany({ where: { id: { in: due.map((d) => d.id) } } });
-        const versions = await tx.dagVersion.findMany({ where: { OR: dags.map((d) => ({ dagPk: d.id, version: d.latestVersion })) } });
-        const versionOf = new Map(versions.map((v) => [v.dagPk, v]));
-        const inputs: NewRun[] = [];
-        const advances: Array<{ id: string; nextLogicalDate: Date | null; nextDueAt: Date | null }> = [];
-        // DAGs sharing a schedule (thousands of "* * * * *") share the next-run computation.
-        const nextRuns = new Map<string, ReturnType<typeof nextRunFor>>();
-        const nextRunOf = (spec: DagSpec, after: Date) => {
-          const key = [spec.schedule, spec.timezone, spec.startDate, spec.endDate, spec.catchup, after.getTime()].join('|');
-          if (!nextRuns.has(key)) nextRuns.set(key, nextRunFor(spec, after, now));
-          return nextRuns.get(key)!;
-        };
-        for (const dag of dags) {
-          const version = versionOf.get(dag.id)!;
-          const spec = version.spec as unknown as DagSpec;
-          const logicalDate = dag.nextLogicalDate!;
-          inputs.push({
-            tenantId: dag.tenantId,
-            dagPk: dag.id,
-            dagId: dag.dagId,
-            versionId: version.id,
-            version: version.version,
-            spec,
-            runType: 'scheduled',
-            runId: `scheduled__${logicalDate.toISOString()}`,
-            logicalDate,
-            dataIntervalStart: logicalDate,
-            dataIntervalEnd: dag.nextDueAt!,
-            params: defaultParams(spec),
-          });
-          const next = nextRunOf(spec, logicalDate);
-          advances.push({ id: dag.id, nextLogicalDate: next?.logicalDate ?? null, nextDueAt: next?.dueAt ?? null });
+    let stop = false;
+    // A lane claims batch after batch until it finds nothing due; the first failure stops them all.
+    const lane = async () => {
+      try {
+        while (!stop) {
+          const { claimed, runs } = await this.sql.transaction((query) => this.createDueRunBatch(query, this.deps.clock()));
+          created.push(...runs);
+          // Catch-up DAGs are due again at once: keep going, within a bound per tick.
+          if (claimed === 0) return;
+          if (created.length >= 50_000) stop = true;
         }
-        const runs = await this.lifecycle.insertRuns(tx, inputs);
-        await tx.$executeRaw`
-          UPDATE "Dag" AS d SET "nextLogicalDate" = v.nl, "nextDueAt" = v.nd, "updatedAt" = now()
-          FROM (SELECT unnest(${advances.map((a) => a.id)}::uuid[]) AS id,
-                       unnest(${advances.map((a) => a.nextLogicalDate)}::timestamptz[]) AS nl,
-                       unnest(${advances.map((a) => a.nextDueAt)}::timestamptz[]) AS nd) AS v
-          WHERE d.id = v.id`;
-        return { claimed: due.length, runs };
-      });
-      created.push(...runs);
-      await this.deps.events.publishMany(runs.map(runEvent));
-      // Catch-up DAGs are due again at once: keep going, within a bound per tick.
-      if (claimed === 0 || created.length >= 50_000) break;
-    }
+      } catch (err) {
+        stop = true;
+        throw err;
+      }
+    };
+    const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, this.opts.createConcurrency) }, lane));
+    await this.deps.events.publishMany(created.map(runEvent));
     for (const run of created) this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId }, 'scheduled run created');
+    const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
+    if (failed) throw failed.reason;
     return created.length;
+  }
+
+  /**
+   * One batch of createDueRuns, in the caller's transaction: claims up to batchSize due DAGs with
+   * their latest version in one statement (FOR UPDATE OF the Dag rows, SKIP LOCKED), inserts their
+   * runs and task instances in one more (insertRunsSql) and advances every claimed DAG in a third.
+   */
+  private async createDueRunBatch(query: SqlQuery, now: Date): Promise<{ claimed: number; runs: DagRun[] }> {
+    // One JSON array, far cheaper to read than thousands of rows; the specs without their task
+    // lists (insertRunsSql reads those in SQL), so a batch of wide DAGs stays small.
+    const [{ due }] = await query<{ due: DueDag[] }>(
+      `SELECT coalesce(json_agg(c), '[]'::json) AS due FROM (
+         SELECT d.id, d."tenantId", d."dagId", d."nextLogicalDate", d."nextDueAt", v.id AS "versionId", v.version, v.spec - 'tasks' AS spec
+         FROM "Dag" d JOIN "DagVersion" v ON v."dagPk" = d.id AND v.version = d."latestVersion"
+         WHERE d.paused = false AND d."nextDueAt" IS NOT NULL AND d."nextDueAt" <= $1
+         ORDER BY d."nextDueAt"
+         LIMIT $2
+         FOR UPDATE OF d SKIP LOCKED) AS c`,
+      [now, this.opts.batchSize],
+    );
+    if (due.length === 0) return { claimed: 0, runs: [] };
+    // DAGs sharing a schedule (thousands of "* * * * *") share the next-run computation.
+    const nextRuns = new Map<string, ScheduledRunInfo | null>();
+    const nextRunOf = (spec: DueDag['spec'], after: Date) => {
+      const key = [spec.schedule, spec.timezone, spec.startDate, spec.endDate, spec.catchup, after.getTime()].join('|');
+      let next = nextRuns.get(key);
+      if (next === undefined) {
+        next = nextScheduledRun(spec, after, now);
+        nextRuns.set(key, next);
+      }
+      return next;
+    };
+    const inputs: RunToInsert[] = [];
+    // Every claimed DAG moves to one of a few next (logical date, due) pairs: `advanceTo` indexes them.
+    const ids: string[] = [];
+    const advanceTo: number[] = [];
+    const advances = new Map<ScheduledRunInfo | null, number>();
+    for (const dag of due) {
+      const logicalDate = new Date(dag.nextLogicalDate);
+      inputs.push({
+        tenantId: dag.tenantId,
+        dagPk: dag.id,
+        dagId: dag.dagId,
+        versionId: dag.versionId,
+        version: dag.version,
+        runType: 'scheduled',
+        runId: `scheduled__${logicalDate.toISOString()}`,
+        logicalDate,
+        dataIntervalStart: logicalDate,
+        dataIntervalEnd: new Date(dag.nextDueAt),
+        params: defaultParams({ ...dag.spec, tasks: [] }),
+      });
+      const next = nextRunOf(dag.spec, logicalDate);
+      let to = advances.get(next);
+      if (to === undefined) {
+        to = advances.size + 1;
+        advances.set(next, to);
+      }
+      ids.push(dag.id);
+      advanceTo.push(to);
+    }
+    // queuedAt is the instant this batch's runs are written, not when the tick began.
+    const runs = await insertRunsSql(query, inputs, this.deps.clock());
+    const targets = [...advances.keys()];
+    await query(
+      `UPDATE "Dag" AS d SET "nextLogicalDate" = ($3::timestamptz[])[v.i], "nextDueAt" = ($4::timestamptz[])[v.i], "updatedAt" = now()
+       FROM unnest($1::uuid[], $2::int[]) AS v(id, i)
+       WHERE d.id = v.id`,
+      [ids, advanceTo, targets.map((n) => n?.logicalDate ?? null), targets.map((n) => n?.dueAt ?? null)],
+    );
+    return { claimed: due.length, runs };
   }
 
   /**
