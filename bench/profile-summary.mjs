@@ -8,7 +8,7 @@ import path from 'node:path';
 const args = process.argv.slice(2);
 const topIdx = args.indexOf('--top');
 const TOP = topIdx >= 0 ? Number(args[topIdx + 1]) : 25;
-const inputs = args.filter((a, i) => !a.startsWith('--') && i !== topIdx + 1);
+const inputs = args.filter((a, i) => !a.startsWith('--') && (topIdx < 0 || i !== topIdx + 1));
 
 function files(p) {
   if (statSync(p).isDirectory()) return readdirSync(p).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(p, f));

@@ -48,8 +48,21 @@ export interface Sql {
    * advisory locks (`pg_advisory_xact_lock(hashtext(key))`) taken in the given order, sent with
    * BEGIN in the same round trip.
    */
-  transaction<T>(fn: (query: SqlQuery) => Promise<T>, opts?: { lockKeys?: readonly string[] }): Promise<T>;
+  transaction<T>(fn: (query: SqlQuery, first: Array<Record<string, unknown>>) => Promise<T>, opts?: TransactionOptions): Promise<T>;
 }
+
+export interface TransactionOptions {
+  /** Transaction-level advisory locks, `pg_advisory_xact_lock(hashtext(key))`, taken in this order. */
+  lockKeys?: readonly string[];
+  /**
+   * A first statement without parameters (values inlined with `sqlLiteral`), run after the locks in
+   * the same round trip as BEGIN; its rows are handed to the callback.
+   */
+  first?: string;
+}
+
+/** A value as an SQL literal (quotes escaped), for statements sent without parameters. */
+export const sqlLiteral = (value: string): string => pg.escapeLiteral(value);
 
 const lockSql = (keys: readonly string[], literal: (s: string) => string) =>
   keys.length ? `SELECT ${keys.map((k) => `pg_advisory_xact_lock(hashtext(${literal(k)}))`).join(', ')}` : '';
@@ -63,14 +76,16 @@ export function sqlOf(db: DbClient): Sql {
   if (pool) {
     sql = {
       query: async <T>(text: string, values: readonly unknown[] = []) => (await pool.query(text, values as unknown[])).rows as T[],
-      async transaction<T>(fn: (query: SqlQuery) => Promise<T>, opts: { lockKeys?: readonly string[] } = {}): Promise<T> {
+      async transaction<T>(fn: (query: SqlQuery, first: Array<Record<string, unknown>>) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
         const client = await pool.connect();
         let broken = false;
         try {
-          const locks = lockSql(opts.lockKeys ?? [], (k) => client.escapeLiteral(k));
-          // One simple-protocol round trip for both (no parameters: the keys are escaped literals).
-          await client.query(locks ? `BEGIN; ${locks}` : 'BEGIN');
-          const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await client.query(text, values as unknown[])).rows as R[]);
+          // One simple-protocol round trip for BEGIN, the locks and the first statement (no
+          // parameters: keys and values are escaped literals).
+          const statements = ['BEGIN', lockSql(opts.lockKeys ?? [], sqlLiteral), opts.first ?? ''].filter(Boolean);
+          const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
+          const first = opts.first && Array.isArray(results) ? (results[results.length - 1].rows as Array<Record<string, unknown>>) : [];
+          const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await client.query(text, values as unknown[])).rows as R[], first);
           await client.query('COMMIT');
           return out;
         } catch (err) {
@@ -88,16 +103,14 @@ export function sqlOf(db: DbClient): Sql {
     // through Prisma's raw API (inside a transaction, `transaction` joins it).
     const query: SqlQuery = <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values);
     const root = '$transaction' in db ? (db as Db) : null;
-    const run = async <T>(q: SqlQuery, fn: (query: SqlQuery) => Promise<T>, keys: readonly string[]) => {
-      for (const key of keys) await q(`SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`, [key]);
-      return fn(q);
+    const run = async <T>(q: SqlQuery, fn: (query: SqlQuery, first: Array<Record<string, unknown>>) => Promise<T>, opts: TransactionOptions) => {
+      for (const key of opts.lockKeys ?? []) await q(`SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`, [key]);
+      return fn(q, opts.first ? await q(opts.first) : []);
     };
     sql = {
       query,
       transaction: (fn, opts = {}) =>
-        root
-          ? root.$transaction((tx) => run(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values), fn, opts.lockKeys ?? []))
-          : run(query, fn, opts.lockKeys ?? []),
+        root ? root.$transaction((tx) => run(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values), fn, opts)) : run(query, fn, opts),
     };
   }
   sqls.set(db, sql);

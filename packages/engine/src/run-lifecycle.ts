@@ -14,9 +14,9 @@ import type { TowerEvent } from '@tower/events';
 import type { JobPayload } from '@tower/queue';
 import type { EngineDeps, Tx } from './deps.js';
 import { GroupCommit } from './group-commit.js';
-import { sqlOf, type Sql, type SqlQuery } from '@tower/db';
+import { sqlLiteral, sqlOf, type Sql, type SqlQuery } from '@tower/db';
 import { insertRunsSql } from './run-insert.js';
-import { runEvent, taskEvent, tryStops } from './snapshots.js';
+import { dagRunFromJson, runEvent, taskEvent, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
 export interface NewRun {
@@ -84,34 +84,32 @@ export class RunLifecycle {
    * calls of a process (many triggers, many runs finishing) are group-committed into one
    * transaction that holds the DAGs' locks, taken in a stable order.
    */
-  startQueuedRuns(tenantId: string, dagPk: string): Promise<DagRun[]> {
-    return this.starts.submit({ tenantId, dagPk });
+  startQueuedRuns(tenantId: string, dagPk: string, opts: { knownQueued?: boolean } = {}): Promise<DagRun[]> {
+    return this.starts.submit({ tenantId, dagPk, knownQueued: opts.knownQueued ?? false });
   }
 
-  private readonly starts = new GroupCommit<{ tenantId: string; dagPk: string }, DagRun[]>((items) => this.startQueuedRunsMany(items));
+  private readonly starts = new GroupCommit<StartRequest, DagRun[]>((items) => this.startQueuedRunsMany(items));
 
-  private async startQueuedRunsMany(items: Array<{ tenantId: string; dagPk: string }>): Promise<DagRun[][]> {
+  private async startQueuedRunsMany(items: StartRequest[]): Promise<DagRun[][]> {
     const tenantOf = new Map(items.map((i) => [i.dagPk, i.tenantId]));
-    // Most calls (a run finished) find nothing queued: look before taking locks. A run queued
-    // after this look is started by its own trigger's call (or the scheduler's sweep).
-    const withQueued = await this.sql.query<{ dagPk: string }>(
-      `SELECT DISTINCT "dagPk" FROM "DagRun" WHERE "dagPk" = ANY($1::uuid[]) AND state = 'queued'`,
-      [[...tenantOf.keys()]],
-    );
-    if (withQueued.length === 0) return items.map(() => []);
-    const dagPks = withQueued.map((d) => d.dagPk).sort();
-    const started = await this.sql.transaction(async (q) => {
-      const queued = (
-        await q<DagRun & { rn: number }>(
-          `SELECT * FROM (
-             SELECT r.*, (row_number() OVER (PARTITION BY r."dagPk" ORDER BY r.priority DESC, r."logicalDate"))::int AS rn
-             FROM "DagRun" r JOIN "Dag" d ON d.id = r."dagPk"
-             WHERE r."dagPk" = ANY($1::uuid[]) AND r.state = 'queued' AND d.paused = false) AS q
-           WHERE rn <= 64 ORDER BY "dagPk", rn`, [dagPks])
-      ).filter((r) => r.tenantId === tenantOf.get(r.dagPk));
+    // Most calls (a run finished) find nothing queued: look before taking locks, unless the caller
+    // just queued a run (a trigger). A run queued after this look is started by its own trigger's
+    // call (or the scheduler's sweep).
+    const known = new Set(items.filter((i) => i.knownQueued).map((i) => i.dagPk));
+    const unknown = [...tenantOf.keys()].filter((pk) => !known.has(pk));
+    const withQueued = unknown.length
+      ? await this.sql.query<{ dagPk: string }>(`SELECT DISTINCT "dagPk" FROM "DagRun" WHERE "dagPk" = ANY($1::uuid[]) AND state = 'queued'`, [unknown])
+      : [];
+    const dagPks = [...known, ...withQueued.map((d) => d.dagPk)].sort();
+    if (dagPks.length === 0) return items.map(() => []);
+    const dagArray = `ARRAY[${dagPks.map(sqlLiteral).join(', ')}]::uuid[]`;
+    const started = await this.sql.transaction(
+      async (q, [read]) => {
+      // Read with the locks, in the same round trip: the queued runs (64 per DAG, in start order)
+      // and how many run in each lane.
+      const { queued: queuedJson, running } = read as { queued: Array<Record<string, unknown>>; running: Array<{ dagPk: string; backfillId: string | null; n: number }> };
+      const queued = queuedJson.map(dagRunFromJson).filter((r) => r.tenantId === tenantOf.get(r.dagPk));
       if (queued.length === 0) return [];
-      const running = await q<{ dagPk: string; backfillId: string | null; n: number }>(
-        `SELECT "dagPk", "backfillId", count(*)::int AS n FROM "DagRun" WHERE "dagPk" = ANY($1::uuid[]) AND state = 'running' GROUP BY 1, 2`, [[...new Set(queued.map((r) => r.dagPk))]]);
       const active = new Map(running.map((r) => [`${r.dagPk}|${r.backfillId ?? ''}`, r.n]));
       const backfillIds = [...new Set(queued.map((r) => r.backfillId).filter((id): id is string => id !== null))];
       const backfills = new Map(
@@ -147,7 +145,20 @@ export class RunLifecycle {
       // In the order they were picked (priority, then logical date): evaluation queues them so.
       const order = new Map(picked.map((p, i) => [p.id, i]));
       return moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    }, { lockKeys: dagPks });
+      },
+      {
+        lockKeys: dagPks,
+        first: `SELECT
+          (SELECT coalesce(json_agg(q ORDER BY q."dagPk", q.rn), '[]'::json) FROM (
+             SELECT r.*, (row_number() OVER (PARTITION BY r."dagPk" ORDER BY r.priority DESC, r."logicalDate"))::int AS rn
+             FROM "DagRun" r JOIN "Dag" d ON d.id = r."dagPk"
+             WHERE r."dagPk" = ANY(${dagArray}) AND r.state = 'queued' AND d.paused = false) AS q
+           WHERE q.rn <= 64) AS queued,
+          (SELECT coalesce(json_agg(x), '[]'::json) FROM (
+             SELECT "dagPk", "backfillId", count(*)::int AS n FROM "DagRun"
+             WHERE "dagPk" = ANY(${dagArray}) AND state = 'running' GROUP BY 1, 2) AS x) AS running`,
+      },
+    );
     await this.deps.events.publishMany(started.map(runEvent));
     if (started.length) {
       // Runs that end at once (nothing to run) free their place: start the next ones here, not
@@ -156,7 +167,7 @@ export class RunLifecycle {
         started.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })),
         started,
       );
-      if (ended.length) await this.startQueuedRunsMany(ended);
+      if (ended.length) await this.startQueuedRunsMany(ended.map((e) => ({ ...e, knownQueued: false })));
     }
     return items.map((i) => started.filter((r) => r.dagPk === i.dagPk));
   }
@@ -425,18 +436,13 @@ export class RunLifecycle {
     const known: Scheduled[] = contexts.filter((c) => c.full || !c.hasScheduled).flatMap((c) => [...c.states.values()].filter((t) => t.state === 'scheduled'));
     if (known.length === 0 && lookup.length === 0) return { queued: [], tenantDepth: 0 };
     const poolNames = [...new Set(contexts.flatMap((c) => c.graph.pools))];
+    const tenant = sqlLiteral(tenantId);
+    const poolArray = `ARRAY[${poolNames.map(sqlLiteral).join(', ')}]::text[]`;
     return this.sql.transaction(
-      async (q) => {
-      // One round trip for the tenant's quota, its pools and what it has queued or running.
-      const [{ quota, pools, active }] = await q<{ quota: number; pools: Array<{ name: string; slots: number }>; active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }> }>(
-        `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = $1::uuid) AS quota,
-                (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
-                   FROM "Pool" WHERE "tenantId" = $1::uuid AND name = ANY($2::text[])) AS pools,
-                (SELECT coalesce(jsonb_agg(a), '[]'::jsonb) FROM (
-                   SELECT t."dagId", t.pool, (r."backfillId" IS NOT NULL) AS backfill, count(*)::int AS n
-                   FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"
-                   WHERE t."tenantId" = $1::uuid AND t.state IN ('queued', 'running')
-                   GROUP BY 1, 2, 3) AS a) AS active`, [tenantId, poolNames]);
+      async (q, [read]) => {
+      // Read with the lock, in the same round trip: the tenant's quota, its pools and what it has
+      // queued or running.
+      const { quota, pools, active } = read as { quota: number; pools: Array<{ name: string; slots: number }>; active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }> };
       const tenant = { concurrencyQuota: quota };
       let activeInTenant = 0;
       let activeBackfill = 0;
@@ -491,9 +497,26 @@ export class RunLifecycle {
       moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
       return { queued: moved, tenantDepth: depth };
       },
-      { lockKeys: [`tenant:${tenantId}`] },
+      {
+        lockKeys: [`tenant:${tenantId}`],
+        first: `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = ${tenant}::uuid) AS quota,
+                (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
+                   FROM "Pool" WHERE "tenantId" = ${tenant}::uuid AND name = ANY(${poolArray})) AS pools,
+                (SELECT coalesce(jsonb_agg(a), '[]'::jsonb) FROM (
+                   SELECT t."dagId", t.pool, (r."backfillId" IS NOT NULL) AS backfill, count(*)::int AS n
+                   FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"
+                   WHERE t."tenantId" = ${tenant}::uuid AND t.state IN ('queued', 'running')
+                   GROUP BY 1, 2, 3) AS a) AS active`,
+      },
     );
   }
+}
+
+interface StartRequest {
+  tenantId: string;
+  dagPk: string;
+  /** The caller just queued a run of this DAG (no need to look). */
+  knownQueued: boolean;
 }
 
 export interface EvaluationRequest {

@@ -55,7 +55,7 @@ export class RunService {
     // The caller gets the run as created (`queued`, as Airflow's API answers) and does not wait for
     // it to start: starts of concurrent triggers are group-committed in the background, and the
     // scheduler's queued-runs sweep starts anything this process could not (crash, error).
-    this.lifecycle.startQueuedRuns(tenantId, dag.id).catch((err: unknown) => {
+    this.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true }).catch((err: unknown) => {
       this.deps.logger.warn({ err, tenantId, dagId, runId: run.runId }, 'starting a triggered run failed; the scheduler will start it');
     });
     return run;

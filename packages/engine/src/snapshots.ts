@@ -52,3 +52,12 @@ export function taskEvent(ti: TaskInstance): TowerEvent {
 export function tryStops(tis: readonly TaskInstance[]): TryStop[] {
   return tis.map((ti) => ({ taskInstanceId: ti.id, tryNumber: ti.tryNumber, state: ti.state }));
 }
+
+const RUN_DATES = ['logicalDate', 'dataIntervalStart', 'dataIntervalEnd', 'queuedAt', 'startedAt', 'endedAt', 'timeoutAt', 'updatedAt'] as const;
+
+/** A DagRun row read as `to_jsonb(r)` (one statement claims the tries and reads their runs). */
+export function dagRunFromJson(json: Record<string, unknown>): DagRun {
+  const run = { ...json } as Record<string, unknown>;
+  for (const key of RUN_DATES) run[key] = run[key] == null ? null : new Date(run[key] as string);
+  return run as unknown as DagRun;
+}

@@ -12,7 +12,7 @@ import type { EngineDeps } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
-import { taskEvent } from './snapshots.js';
+import { dagRunFromJson, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
 export const XCOM_MAX_BYTES = 64 * 1024;
@@ -25,15 +25,6 @@ interface ClaimItem {
 interface FinishItem {
   started: StartedTry;
   outcome: TryOutcome;
-}
-
-const RUN_DATES = ['logicalDate', 'dataIntervalStart', 'dataIntervalEnd', 'queuedAt', 'startedAt', 'endedAt', 'timeoutAt', 'updatedAt'] as const;
-
-/** A DagRun row read as `to_jsonb(r)` (one statement claims the tries and reads their runs). */
-function dagRunFromJson(json: Record<string, unknown>): DagRun {
-  const run = { ...json } as Record<string, unknown>;
-  for (const key of RUN_DATES) run[key] = run[key] == null ? null : new Date(run[key] as string);
-  return run as unknown as DagRun;
 }
 
 const readers = new WeakMap<TaskSpec, boolean>();
