@@ -39,8 +39,9 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   });
 
   /**
-   * Records how a try ended. finishTry is a compare-and-set, so retrying it after a database
-   * hiccup is safe; giving up would leave the try to the zombie reaper and run the task again.
+   * Records how a try ended. finishTry is a compare-and-set that throws only when its statement
+   * failed (nothing recorded), so retrying it after a database hiccup is safe; giving up would
+   * leave the try to the zombie reaper and run the task again.
    * The lease keeps being renewed meanwhile (the try stays in `active`).
    */
   const recordOutcome = async (started: StartedTry, outcome: TryOutcome) => {

@@ -143,6 +143,47 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     ]);
   });
 
+  it('claims and ends survive a failing event publisher once their statements committed', async () => {
+    const spec = { dagId: 'no_events', tasks: [{ taskId: 'a', type: 'noop' }] };
+    const { dag, version } = await engine.dags.upsert(tenantId, spec);
+    const run = await insertManualRun(dag, version, 'manual__no_events', new Date('2026-03-01T00:00:00Z'));
+    await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid`;
+    const broken = Object.create(engine.deps.events) as typeof engine.deps.events;
+    broken.publishMany = () => Promise.reject(new Error('redis is down'));
+    const quiet = createEngine({ ...engine.deps, events: broken });
+    const [ti] = await engine.runs.taskInstances(tenantId, run!.id);
+    const started = await quiet.execution.startTry({ tenantId, dagRunId: run!.id, taskInstanceId: ti.id, tryNumber: 1 }, 'test-worker');
+    expect(started?.task.taskId).toBe('a');
+    expect(await quiet.execution.finishTry(started!, { kind: 'success', xcom: {} })).toBe('success');
+    await quiet.execution.settle();
+    expect((await engine.runs.get(tenantId, run!.id)).state).toBe('success');
+  });
+
+  it("queues another DAG's tasks while one DAG of the tenant sits at maxActiveTasks with a large backlog", async () => {
+    const busy = await engine.dags.upsert(tenantId, {
+      dagId: 'busy_backlog',
+      maxActiveTasks: 2,
+      tasks: Array.from({ length: 300 }, (_, i) => ({ taskId: `b${i}`, type: 'noop', priorityWeight: 5 })),
+    });
+    const other = await engine.dags.upsert(tenantId, { dagId: 'small_other', tasks: [1, 2, 3].map((i) => ({ taskId: `s${i}`, type: 'noop' })) });
+    const busyRun = await insertManualRun(busy.dag, busy.version, 'manual__busy', new Date('2026-04-01T00:00:00Z'));
+    const otherRun = await insertManualRun(other.dag, other.version, 'manual__other', new Date('2026-04-01T00:00:00Z'));
+    // The busy DAG: 2 tries running (its maxActiveTasks) and 298 scheduled with a higher weight.
+    await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id IN (${busyRun!.id}::uuid, ${otherRun!.id}::uuid)`;
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'scheduled' WHERE "dagRunId" IN (${busyRun!.id}::uuid, ${otherRun!.id}::uuid)`;
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'running', "tryNumber" = 1, "startedAt" = now() WHERE "dagRunId" = ${busyRun!.id}::uuid AND "taskId" IN ('b0', 'b1')`;
+    await engine.lifecycle.evaluateRuns([
+      { tenantId, dagRunId: busyRun!.id, finishedTaskIds: [] },
+      { tenantId, dagRunId: otherRun!.id, finishedTaskIds: [] },
+    ]);
+    const states = await prisma.taskInstance.groupBy({ by: ['dagId', 'state'], where: { dagRunId: { in: [busyRun!.id, otherRun!.id] } }, _count: true });
+    const count = (dagId: string, state: string) => states.find((s) => s.dagId === dagId && s.state === state)?._count ?? 0;
+    expect(count('busy_backlog', 'queued')).toBe(0); // at its limit: nothing more
+    expect(count('small_other', 'scheduled')).toBe(0); // not starved by the busy DAG's backlog
+    await engine.operations.cancelDagRun(tenantId, busyRun!.id);
+  });
+
   it('fails the run when a task fails for good, marking downstream upstream_failed and honouring trigger rules', async () => {
     const { run, states } = await runToEnd({
       dagId: 'failing',

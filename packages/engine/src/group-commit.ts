@@ -6,7 +6,9 @@
  * busy one gets larger batches exactly when it needs them.
  *
  * A failed batch of several items is retried item by item, so one bad item (say, a value the
- * database refuses) fails only its own call.
+ * database refuses) fails only its own call. That is only right while nothing was committed: a
+ * flush must not throw after its commit (the engine's claim and end flushes retry or log what
+ * follows their statement instead).
  *
  * Written here rather than taken from a library: DataLoader batches per event-loop tick but has
  * no "one in flight, the rest wait" mode, which is what bounds the batch round trips.

@@ -98,7 +98,10 @@ export class RunLifecycle {
     const known = new Set(items.filter((i) => i.knownQueued).map((i) => i.dagPk));
     const unknown = [...tenantOf.keys()].filter((pk) => !known.has(pk));
     const withQueued = unknown.length
-      ? await this.sql.query<{ dagPk: string }>(`SELECT DISTINCT "dagPk" FROM "DagRun" WHERE "dagPk" = ANY($1::uuid[]) AND state = 'queued'`, [unknown])
+      ? await this.sql.query<{ dagPk: string }>(
+          `SELECT DISTINCT "dagPk" FROM "DagRun" WHERE "tenantId" = ANY($2::uuid[]) AND "dagPk" = ANY($1::uuid[]) AND state = 'queued'`,
+          [unknown, [...new Set(unknown.map((pk) => tenantOf.get(pk)!))]],
+        )
       : [];
     const dagPks = [...known, ...withQueued.map((d) => d.dagPk)].sort();
     if (dagPks.length === 0) return items.map(() => []);
@@ -225,9 +228,11 @@ export class RunLifecycle {
   /**
    * Evaluates many runs at once, set-based: a handful of statements for a whole batch of
    * finished tasks, whatever their runs. No lock is taken for the trigger rules: every change is
-   * a compare-and-set, and evaluation always starts after the finished tasks were committed, so
-   * of two tasks finishing together at least the later evaluation sees both (a downstream task
-   * is never left waiting). Queueing takes the tenant's lock (quota, pools, maxActiveTasks).
+   * a compare-and-set committed at once, evaluation starts after the finished tasks were
+   * committed, and each round decides on fresh reads of every state not already seen finished —
+   * so whichever evaluation changes a task last re-reads its downstream's upstream afterwards,
+   * and a downstream task is not left waiting. Queueing takes the tenant's lock (quota, pools,
+   * maxActiveTasks). A failed evaluation is caught up by the scheduler's sweeps.
    */
   async evaluateRuns(requests: readonly EvaluationRequest[]): Promise<void> {
     for (const { tenantId, dagPk } of await this.evaluate(requests)) await this.startQueuedRuns(tenantId, dagPk);
@@ -401,23 +406,29 @@ export class RunLifecycle {
     return [...restart].map(([dagPk, tenantId]) => ({ tenantId, dagPk }));
   }
 
-  /** Loads the task instances (candidates and their upstream) that evaluation has not seen yet. */
+  /**
+   * Loads the task instances (candidates and their upstream) that this round needs and evaluation
+   * has not seen finished: a state read as unfinished may have changed since (another worker's end,
+   * another evaluation), and each round must decide on fresh reads — that is what makes evaluation
+   * safe without a lock (whoever changes a task last re-reads its downstream's upstream after).
+   */
   private async loadStates(ctx: Map<string, RunContext>, candidates: Map<string, string[]>): Promise<void> {
     const runIds: string[] = [];
     const taskIds = new Set<string>();
     for (const [runId, ids] of candidates) {
       const { graph, states } = ctx.get(runId)!;
-      const missing = ids.flatMap((id) => [id, ...(graph.tasks.get(id)?.dependsOn ?? [])]).filter((id) => !states.has(id));
+      const stale = (id: string) => {
+        const ti = states.get(id);
+        return !ti || !isFinished(ti.state as TaskState);
+      };
+      const missing = ids.flatMap((id) => [id, ...(graph.tasks.get(id)?.dependsOn ?? [])]).filter(stale);
       if (missing.length === 0) continue;
       runIds.push(runId);
       for (const id of missing) taskIds.add(id);
     }
     if (runIds.length === 0) return;
     const rows = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[]) AND "taskId" = ANY($2::text[])`, [runIds, [...taskIds]]);
-    for (const row of rows) {
-      const { states } = ctx.get(row.dagRunId)!;
-      if (!states.has(row.taskId)) states.set(row.taskId, row);
-    }
+    for (const row of rows) ctx.get(row.dagRunId)!.states.set(row.taskId, row);
   }
 
   /**
@@ -459,15 +470,33 @@ export class RunLifecycle {
       const capacity = Math.min(tenant.concurrencyQuota - activeInTenant, Math.max(0, ...poolFree.values()));
       if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
       const openPools = poolNames.filter((name) => poolFree.get(name)! > 0);
+      // How many rows each looked-up run may bring: no more than its DAG (and the backfill lane)
+      // can still take, within a budget for the whole read — so a DAG at maxActiveTasks with a
+      // backlog of thousands neither fills the read nor starves the tenant's other DAGs.
+      let budget = Math.min(capacity * 4, 5000);
+      const dagRoom = new Map<string, number>();
+      const perRun: Array<{ id: string; n: number }> = [];
+      for (const id of lookup) {
+        const { run, spec } = byRun.get(id)!;
+        if (run.backfillId && activeBackfill >= backfillCap) continue;
+        const room = dagRoom.get(run.dagId) ?? spec.maxActiveTasks - (activeInDag.get(run.dagId) ?? 0);
+        const n = Math.min(capacity, room, budget);
+        if (n <= 0) continue;
+        perRun.push({ id, n });
+        dagRoom.set(run.dagId, room - n);
+        budget -= n;
+      }
       const scheduled: Scheduled[] = [
         ...known,
-        ...(lookup.length
+        ...(perRun.length
           ? await q<Scheduled>(
-              `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-               WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled' AND pool = ANY($2::text[])
-               ORDER BY "priorityWeight" DESC
-               LIMIT $3`,
-              [lookup, openPools, Math.min(capacity * 4, 5000)],
+              `SELECT t.* FROM unnest($1::uuid[], $3::int[]) AS r(id, n)
+               CROSS JOIN LATERAL (
+                 SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+                 WHERE "dagRunId" = r.id AND state = 'scheduled' AND pool = ANY($2::text[])
+                 ORDER BY "priorityWeight" DESC, "taskId"
+                 LIMIT r.n) AS t`,
+              [perRun.map((r) => r.id), openPools, perRun.map((r) => r.n)],
             )
           : []),
       ];
@@ -490,8 +519,10 @@ export class RunLifecycle {
       const depth = activeInTenant - picked.length;
       if (picked.length === 0) return { queued: [], tenantDepth: depth };
       const moved = await q<TaskInstance>(
-        `UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = $2, "updatedAt" = $2
-         WHERE id = ANY($1::uuid[]) AND state = 'scheduled' RETURNING *`, [picked, now]);
+        `UPDATE "TaskInstance" t SET state = 'queued', "queuedAt" = $2, "updatedAt" = $2
+         WHERE t.id = ANY($1::uuid[]) AND t.state = 'scheduled'
+           AND EXISTS (SELECT 1 FROM "DagRun" r WHERE r.id = t."dagRunId" AND r.state = 'running')
+         RETURNING t.*`, [picked, now]);
       // Keep the priority-weight order in which they were picked.
       const order = new Map(picked.map((id, i) => [id, i]));
       moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);

@@ -18,7 +18,7 @@ const FAILED_STATES: TaskState[] = ['failed', 'upstream_failed'];
 /**
  * Operator actions on runs, as in Airflow's UI: clear, mark, cancel. Each change is a
  * compare-and-set; a running try that is moved away is stopped by its worker, which watches
- * its tries' state (events, and its heartbeat as the fallback).
+ * its tries' state (a notice on the try-stops channel, and its heartbeat as the fallback).
  */
 export class RunOperations {
   constructor(

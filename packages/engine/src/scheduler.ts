@@ -4,7 +4,7 @@ import type { TowerEvent } from '@tower/events';
 import type { EngineDeps } from './deps.js';
 import { decideFailedTry } from './retry-decision.js';
 import { insertRunsSql, type RunToInsert } from './run-insert.js';
-import type { RunLifecycle } from './run-lifecycle.js';
+import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
 import { defaultParams } from './schedule-info.js';
 import { runEvent, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
@@ -50,7 +50,9 @@ const DEFAULTS: SchedulerOptions = { batchSize: 1000, createConcurrency: 2, zomb
  * The scheduler's periodic work. Everything here is safe with several replicas: due DAGs are
  * claimed with FOR UPDATE SKIP LOCKED, run creation is idempotent on (tenant, dag, logical date),
  * and every state change is a compare-and-set. Downstream readiness is NOT polled here: the worker
- * evaluates a run the moment a task finishes; the sweep only catches what capacity limits deferred.
+ * evaluates a run the moment a task finishes. The sweeps are the safety nets: runs waiting on
+ * capacity, queued runs nobody started, tasks queued without a job, runs stalled by an evaluation
+ * that failed, and tries whose worker died.
  */
 export class Scheduler {
   private readonly opts: SchedulerOptions;
@@ -67,16 +69,41 @@ export class Scheduler {
     this.sql = sqlOf(deps.prisma);
   }
 
+  /**
+   * One pass of every duty. A duty that fails (the database refused a statement) is logged and the
+   * others still run: each is a safety net for the others, so none may hold the rest back.
+   */
   async tick(): Promise<TickStats> {
-    const runsCreated = await this.createDueRuns();
-    await this.startQueuedRunsSweep();
-    const retriesPromoted = await this.promoteDueRetries();
-    const zombiesReaped = await this.reapZombies();
-    const runsEvaluated = await this.evaluateWaitingRuns();
-    const requeued = await this.requeueLostTasks();
-    const runsTimedOut = await this.timeOutRuns();
-    const stalledRuns = await this.evaluateStalledRuns();
+    const step = async (name: string, duty: () => Promise<number>): Promise<number> => {
+      try {
+        return await duty();
+      } catch (err) {
+        this.deps.logger.error({ err, duty: name }, 'scheduler duty failed; retried next tick');
+        return 0;
+      }
+    };
+    const runsCreated = await step('createDueRuns', () => this.createDueRuns());
+    await step('startQueuedRuns', () => this.startQueuedRunsSweep());
+    const retriesPromoted = await step('promoteDueRetries', () => this.promoteDueRetries());
+    const zombiesReaped = await step('reapZombies', () => this.reapZombies());
+    const runsEvaluated = await step('evaluateWaitingRuns', () => this.evaluateWaitingRuns());
+    const requeued = await step('requeueLostTasks', () => this.requeueLostTasks());
+    const runsTimedOut = await step('timeOutRuns', () => this.timeOutRuns());
+    const stalledRuns = await step('evaluateStalledRuns', () => this.evaluateStalledRuns());
     return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued, runsTimedOut, stalledRuns };
+  }
+
+  /** Evaluates the runs together; if that fails, one by one, so one bad run holds no other back. */
+  private async evaluateEach(requests: EvaluationRequest[]): Promise<void> {
+    if (requests.length === 0) return;
+    try {
+      await this.lifecycle.evaluateRuns(requests);
+    } catch (err) {
+      this.deps.logger.warn({ err, runs: requests.length }, 'batched evaluation failed; evaluating runs one by one');
+      for (const r of requests) {
+        await this.lifecycle.evaluateRuns([r]).catch((one: unknown) => this.deps.logger.error({ err: one, dagRunId: r.dagRunId }, 'evaluating a run failed'));
+      }
+    }
   }
 
   /**
@@ -241,7 +268,7 @@ export class Scheduler {
           WHERE t."dagRunId" = r.id
             AND t.state IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting'))
       LIMIT 100`;
-    if (stalled.length) await this.lifecycle.evaluateRuns(stalled.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })));
+    await this.evaluateEach(stalled.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })));
     if (stalled.length > 0) this.deps.logger.warn({ runs: stalled.length }, 're-evaluated stalled runs');
     return stalled.length;
   }
@@ -255,7 +282,7 @@ export class Scheduler {
     });
     await this.deps.events.publishMany(promoted.map(taskEvent));
     // Promoted tasks are scheduled: queueing them needs no trigger-rule pass ([] = nothing finished).
-    if (promoted.length) await this.lifecycle.evaluateRuns(uniqueRuns(promoted).map((r) => ({ ...r, finishedTaskIds: [] })));
+    await this.evaluateEach(uniqueRuns(promoted).map((r) => ({ ...r, finishedTaskIds: [] })));
     return promoted.length;
   }
 
@@ -267,7 +294,7 @@ export class Scheduler {
       select: { tenantId: true, dagRunId: true },
       take: 500,
     });
-    if (waiting.length) await this.lifecycle.evaluateRuns(waiting.map((w) => ({ tenantId: w.tenantId, dagRunId: w.dagRunId, finishedTaskIds: [] })));
+    await this.evaluateEach(waiting.map((w) => ({ tenantId: w.tenantId, dagRunId: w.dagRunId, finishedTaskIds: [] })));
     return waiting.length;
   }
 
@@ -326,7 +353,7 @@ export class Scheduler {
   async requeueLostTasks(): Promise<number> {
     const cutoff = new Date(this.deps.clock().getTime() - this.opts.requeueAfterMs);
     const stale = await this.deps.prisma.taskInstance.findMany({
-      where: { state: 'queued', queuedAt: { lt: cutoff } },
+      where: { state: 'queued', queuedAt: { lt: cutoff }, dagRun: { state: 'running' } },
       select: { id: true, tenantId: true, dagRunId: true, tryNumber: true, priorityWeight: true },
       take: 1000,
     });

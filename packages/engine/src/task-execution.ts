@@ -91,7 +91,6 @@ export class TaskExecution {
 
   private async claimMany(items: ClaimItem[]): Promise<Array<StartedTry | null>> {
     const now = this.deps.clock();
-    const db = this.deps.prisma;
     // One worker id per process, but keep it per item so the batch stays correct if not.
     const rows = await this.sql.query<TaskInstance & { run: Record<string, unknown> }>(
       `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS v(id, tenant_id, try_number, worker_id)),
@@ -101,6 +100,8 @@ export class TaskExecution {
              "workerId" = v.worker_id, "heartbeatAt" = $5, "updatedAt" = $5
          FROM v
          WHERE t.id = v.id AND t."tenantId" = v.tenant_id AND t.state = 'queued' AND t."tryNumber" = v.try_number - 1
+           -- a run canceled or timed out meanwhile starts nothing more
+           AND EXISTS (SELECT 1 FROM "DagRun" r WHERE r.id = t."dagRunId" AND r.state = 'running')
          RETURNING t.*),
        tt AS (
          -- A rescheduled sensor pokes again under the same try number: its try row is reopened.
@@ -115,13 +116,36 @@ export class TaskExecution {
       runs.set(ti.dagRunId, dagRunFromJson(run));
       return ti as TaskInstance;
     });
-    await this.deps.events.publishMany(claimed.map(taskEvent));
+    // The claims are committed: from here nothing may fail the batch (a retry of the claim would
+    // find the tries running and drop them). Events are best-effort; the reads are retried.
+    await this.deps.events.publishMany(claimed.map(taskEvent)).catch((err: unknown) => this.deps.logger.warn({ err }, 'publishing claim events failed'));
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.completeClaims(items, claimed, runs);
+      } catch (err) {
+        if (attempt >= 4) {
+          // Left to the zombie reaper (no heartbeat): failed after ZOMBIE_AFTER_MS and retried per policy.
+          this.deps.logger.error({ err, tries: claimed.map((c) => c.id) }, 'reading what claimed tries need failed; they will be reaped and retried');
+          return items.map(() => null);
+        }
+        await new Promise((r) => setTimeout(r, 100 * attempt));
+      }
+    }
+  }
+
+  /** What claimed tries need besides their rows: spec, task, upstream XCom and states. */
+  private async completeClaims(items: ClaimItem[], claimed: TaskInstance[], runs: Map<string, DagRun>): Promise<Array<StartedTry | null>> {
+    const db = this.deps.prisma;
     const started = new Map<string, Omit<StartedTry, 'xcom' | 'upstreamStates'>>();
     for (const ti of claimed) {
       const run = runs.get(ti.dagRunId)!;
       const spec = await this.specs.get(db, ti.tenantId, run.dagVersionId);
       const task = spec.tasks.find((t) => t.taskId === ti.taskId);
-      if (!task) throw new Error(`task ${ti.taskId} missing from version ${run.dagVersion} of ${run.dagId}`);
+      if (!task) {
+        // Cannot happen (versions are immutable); if it did, only this try is left to the reaper.
+        this.deps.logger.error({ taskInstanceId: ti.id, taskId: ti.taskId, dagId: run.dagId, version: run.dagVersion }, 'claimed task missing from its DAG version');
+        continue;
+      }
       started.set(ti.id, { ti, run, spec, task, tryNumber: ti.tryNumber });
     }
     // Upstream XCom and states, only for the tasks that can use them (roots read nothing).
@@ -238,6 +262,8 @@ export class TaskExecution {
         })
       : await close(this.sql.query);
 
+    // The ends are committed: from here nothing may fail the batch (a retry would find the tries
+    // no longer running and skip their runs' evaluation).
     const moved = new Map(movedRows.map((m) => [m.id, m]));
     const results: Array<TaskState | null> = [];
     const finished: TaskInstance[] = [];
@@ -250,11 +276,13 @@ export class TaskExecution {
         continue;
       }
       // Not running under this try any more: cleared while running (restart) or moved on.
-      const r = await this.closeMovedOn(started, now);
+      const r = await this.closeMovedOn(started, now).catch((err: unknown) => {
+        this.deps.logger.warn({ err, taskInstanceId: started.ti.id }, 'closing a try that was moved on failed');
+        return null;
+      });
       results.push((r?.state as TaskState | undefined) ?? null);
       if (r) restarted.push(r);
     }
-    await this.deps.events.publishMany([...movedRows, ...restarted].map(taskEvent));
     // A finished task: only its downstream can change. Restarted (cleared while running): the whole run.
     const byRun = new Map<string, { tenantId: string; dagRunId: string; finishedTaskIds?: string[] }>();
     for (const f of finished) {
@@ -269,6 +297,7 @@ export class TaskExecution {
     if (byRun.size) {
       this.evaluations.submit([...byRun.values()]).catch((err: unknown) => this.deps.logger.warn({ err, runs: byRun.size }, 'evaluating runs after tries ended failed; the scheduler will'));
     }
+    await this.deps.events.publishMany([...movedRows, ...restarted].map(taskEvent)).catch((err: unknown) => this.deps.logger.warn({ err }, 'publishing end events failed'));
     return results;
   }
 

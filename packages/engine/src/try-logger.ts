@@ -26,9 +26,10 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
           lines.map((l) => l.message),
         ],
       );
-      await deps.events.publishMany(
-        batches.map((b): TowerEvent => ({ kind: 'taskLog', tenantId: b[0].tenantId, taskInstanceId: b[0].taskInstanceId, tryNumber: b[0].tryNumber, lines: b })),
-      );
+      // Stored: the live tail is best-effort (a failed publish must not write the lines twice).
+      await deps.events
+        .publishMany(batches.map((b): TowerEvent => ({ kind: 'taskLog', tenantId: b[0].tenantId, taskInstanceId: b[0].taskInstanceId, tryNumber: b[0].tryNumber, lines: b })))
+        .catch((err: unknown) => deps.logger.warn({ err }, 'publishing log lines failed'));
       return batches.map(() => undefined);
     });
     sinks.set(deps, sink);
