@@ -471,20 +471,18 @@ export class RunLifecycle {
       if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
       const openPools = poolNames.filter((name) => poolFree.get(name)! > 0);
       // How many rows each looked-up run may bring: no more than its DAG (and the backfill lane)
-      // can still take, within a budget for the whole read — so a DAG at maxActiveTasks with a
-      // backlog of thousands neither fills the read nor starves the tenant's other DAGs.
-      let budget = Math.min(capacity * 4, 5000);
+      // can still take — so a DAG at maxActiveTasks with a backlog of thousands neither fills the
+      // read nor starves the tenant's other DAGs — and a budget for the whole read.
       const dagRoom = new Map<string, number>();
       const perRun: Array<{ id: string; n: number }> = [];
       for (const id of lookup) {
         const { run, spec } = byRun.get(id)!;
         if (run.backfillId && activeBackfill >= backfillCap) continue;
         const room = dagRoom.get(run.dagId) ?? spec.maxActiveTasks - (activeInDag.get(run.dagId) ?? 0);
-        const n = Math.min(capacity, room, budget);
+        const n = Math.min(capacity, room);
         if (n <= 0) continue;
         perRun.push({ id, n });
         dagRoom.set(run.dagId, room - n);
-        budget -= n;
       }
       const scheduled: Scheduled[] = [
         ...known,
@@ -495,8 +493,10 @@ export class RunLifecycle {
                  SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
                  WHERE "dagRunId" = r.id AND state = 'scheduled' AND pool = ANY($2::text[])
                  ORDER BY "priorityWeight" DESC, "taskId"
-                 LIMIT r.n) AS t`,
-              [perRun.map((r) => r.id), openPools, perRun.map((r) => r.n)],
+                 LIMIT r.n) AS t
+               ORDER BY t."priorityWeight" DESC
+               LIMIT $4`,
+              [perRun.map((r) => r.id), openPools, perRun.map((r) => r.n), Math.min(capacity * 4, 5000)],
             )
           : []),
       ];
