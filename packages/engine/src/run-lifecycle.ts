@@ -470,33 +470,23 @@ export class RunLifecycle {
       const capacity = Math.min(tenant.concurrencyQuota - activeInTenant, Math.max(0, ...poolFree.values()));
       if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
       const openPools = poolNames.filter((name) => poolFree.get(name)! > 0);
-      // How many rows each looked-up run may bring: no more than its DAG (and the backfill lane)
-      // can still take — so a DAG at maxActiveTasks with a backlog of thousands neither fills the
-      // read nor starves the tenant's other DAGs — and a budget for the whole read.
-      const dagRoom = new Map<string, number>();
-      const perRun: Array<{ id: string; n: number }> = [];
-      for (const id of lookup) {
+      // Runs that can take nothing more — their DAG at maxActiveTasks, or the backfill lane full —
+      // are not read: a DAG at its limit with a backlog of thousands must not fill the read and
+      // starve the tenant's other DAGs.
+      const readable = lookup.filter((id) => {
         const { run, spec } = byRun.get(id)!;
-        if (run.backfillId && activeBackfill >= backfillCap) continue;
-        const room = dagRoom.get(run.dagId) ?? spec.maxActiveTasks - (activeInDag.get(run.dagId) ?? 0);
-        const n = Math.min(capacity, room);
-        if (n <= 0) continue;
-        perRun.push({ id, n });
-        dagRoom.set(run.dagId, room - n);
-      }
+        if (run.backfillId && activeBackfill >= backfillCap) return false;
+        return (activeInDag.get(run.dagId) ?? 0) < spec.maxActiveTasks;
+      });
       const scheduled: Scheduled[] = [
         ...known,
-        ...(perRun.length
+        ...(readable.length
           ? await q<Scheduled>(
-              `SELECT t.* FROM unnest($1::uuid[], $3::int[]) AS r(id, n)
-               CROSS JOIN LATERAL (
-                 SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-                 WHERE "dagRunId" = r.id AND state = 'scheduled' AND pool = ANY($2::text[])
-                 ORDER BY "priorityWeight" DESC, "taskId"
-                 LIMIT r.n) AS t
-               ORDER BY t."priorityWeight" DESC
-               LIMIT $4`,
-              [perRun.map((r) => r.id), openPools, perRun.map((r) => r.n), Math.min(capacity * 4, 5000)],
+              `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+               WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled' AND pool = ANY($2::text[])
+               ORDER BY "priorityWeight" DESC
+               LIMIT $3`,
+              [readable, openPools, Math.min(capacity * 4, 5000)],
             )
           : []),
       ];
@@ -521,7 +511,7 @@ export class RunLifecycle {
       const moved = await q<TaskInstance>(
         `UPDATE "TaskInstance" t SET state = 'queued', "queuedAt" = $2, "updatedAt" = $2
          WHERE t.id = ANY($1::uuid[]) AND t.state = 'scheduled'
-           AND EXISTS (SELECT 1 FROM "DagRun" r WHERE r.id = t."dagRunId" AND r.state = 'running')
+           AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = 'running'
          RETURNING t.*`, [picked, now]);
       // Keep the priority-weight order in which they were picked.
       const order = new Map(picked.map((id, i) => [id, i]));

@@ -101,7 +101,8 @@ export class TaskExecution {
          FROM v
          WHERE t.id = v.id AND t."tenantId" = v.tenant_id AND t.state = 'queued' AND t."tryNumber" = v.try_number - 1
            -- a run canceled or timed out meanwhile starts nothing more
-           AND EXISTS (SELECT 1 FROM "DagRun" r WHERE r.id = t."dagRunId" AND r.state = 'running')
+           -- (a per-row subquery: the plan stays driven by the claimed ids)
+           AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = 'running'
          RETURNING t.*),
        tt AS (
          -- A rescheduled sensor pokes again under the same try number: its try row is reopened.
