@@ -64,8 +64,11 @@ export interface TransactionOptions {
 /** A value as an SQL literal (quotes escaped), for statements sent without parameters. */
 export const sqlLiteral = (value: string): string => pg.escapeLiteral(value);
 
+/** The locks in the order of their hashes (what is locked): two transactions never wait on each other. */
 const lockSql = (keys: readonly string[], literal: (s: string) => string) =>
-  keys.length ? `SELECT ${keys.map((k) => `pg_advisory_xact_lock(hashtext(${literal(k)}))`).join(', ')}` : '';
+  keys.length
+    ? `SELECT count(pg_advisory_xact_lock(h))::int AS locked FROM (SELECT DISTINCT hashtext(k) AS h FROM unnest(ARRAY[${keys.map(literal).join(', ')}]::text[]) AS k ORDER BY 1) AS l`
+    : '';
 
 const sqls = new WeakMap<object, Sql>();
 

@@ -273,7 +273,7 @@ export class RunLifecycle {
     const ctx = new Map<string, RunContext>();
     for (const { run, hasScheduled, allFinished } of runs) {
       const spec = await this.specs.get(db, run.tenantId, run.dagVersionId);
-      ctx.set(run.id, { run, spec, graph: graphOf(spec), states: new Map(), full: wanted.get(run.id)!.full, hasScheduled, allFinished, changed: new Set() });
+      ctx.set(run.id, { run, spec, graph: graphOf(spec), states: new Map(), fresh: new Set(), full: wanted.get(run.id)!.full, hasScheduled, allFinished, changed: new Set() });
     }
 
     // 1. Trigger rules to a fixpoint: a task skipped or upstream_failed makes its downstream candidates.
@@ -281,7 +281,11 @@ export class RunLifecycle {
     const fullRuns = runs.filter((r) => wanted.get(r.run.id)!.full).map((r) => r.run.id);
     if (fullRuns.length) {
       const all = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[])`, [fullRuns]);
-      for (const ti of all) ctx.get(ti.dagRunId)!.states.set(ti.taskId, ti);
+      for (const ti of all) {
+        const c = ctx.get(ti.dagRunId)!;
+        c.states.set(ti.taskId, ti);
+        c.fresh.add(ti.taskId);
+      }
       for (const id of fullRuns) {
         candidates.set(id, [...ctx.get(id)!.states.values()].filter((t) => t.state === 'none').map((t) => t.taskId));
       }
@@ -294,6 +298,8 @@ export class RunLifecycle {
     }
     while ([...candidates.values()].some((c) => c.length > 0)) {
       await this.loadStates(ctx, candidates);
+      // What this round read is fresh for this round only.
+      for (const c of ctx.values()) c.fresh.clear();
       const decisions: Array<{ id: string; state: TaskState }> = [];
       for (const [runId, ids] of candidates) {
         const { graph, states } = ctx.get(runId)!;
@@ -417,9 +423,10 @@ export class RunLifecycle {
     const taskIds = new Set<string>();
     for (const [runId, ids] of candidates) {
       const { graph, states } = ctx.get(runId)!;
+      const { fresh } = ctx.get(runId)!;
       const stale = (id: string) => {
         const ti = states.get(id);
-        return !ti || !isFinished(ti.state as TaskState);
+        return !ti || (!isFinished(ti.state as TaskState) && !fresh.has(id));
       };
       const missing = ids.flatMap((id) => [id, ...(graph.tasks.get(id)?.dependsOn ?? [])]).filter(stale);
       if (missing.length === 0) continue;
@@ -428,7 +435,11 @@ export class RunLifecycle {
     }
     if (runIds.length === 0) return;
     const rows = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[]) AND "taskId" = ANY($2::text[])`, [runIds, [...taskIds]]);
-    for (const row of rows) ctx.get(row.dagRunId)!.states.set(row.taskId, row);
+    for (const row of rows) {
+      const c = ctx.get(row.dagRunId)!;
+      c.states.set(row.taskId, row);
+      c.fresh.add(row.taskId);
+    }
   }
 
   /**
@@ -553,6 +564,8 @@ interface RunContext {
   graph: RunGraph;
   /** Task instances read (all of them when `full`), by task id, as this evaluation changed them. */
   states: Map<string, TaskInstance>;
+  /** Task ids read since the current trigger-rule round began (no need to read them again). */
+  fresh: Set<string>;
   /** A whole-run evaluation. */
   full: boolean;
   /** When the evaluation began: the run held scheduled tasks / every task was finished. */
