@@ -20,4 +20,4 @@ export {
 } from './connection-service.js';
 export { FileTriggers, type ObjectLister, type ListedObject, type TriggerPollStats } from './file-triggers.js';
 export { PoolService, type PoolView } from './pool-service.js';
-export { DEFAULT_POOL_SLOTS } from './run-lifecycle.js';
+export { DEFAULT_POOL_SLOTS } from './task-queueing.js';

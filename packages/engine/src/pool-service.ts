@@ -1,7 +1,7 @@
 import { TowerError, ID_PATTERN, type DagSpec, type SpecError } from '@tower/core';
 import type { Pool } from '@tower/db';
 import type { EngineDeps } from './deps.js';
-import { DEFAULT_POOL_SLOTS } from './run-lifecycle.js';
+import { DEFAULT_POOL_SLOTS } from './task-queueing.js';
 
 export interface PoolView {
   name: string;

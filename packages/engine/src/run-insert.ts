@@ -1,5 +1,6 @@
 import type { DagRun, SqlQuery } from '@tower/db';
 import type { NewRun } from './run-lifecycle.js';
+import { dagRunFromJson } from './snapshots.js';
 
 /** DagRun's columns in the model's field order, and those holding a date (read back as Date). */
 const RUN_COLUMNS = [
@@ -24,7 +25,6 @@ const RUN_COLUMNS = [
   'backfillId',
   'updatedAt',
 ] as const satisfies ReadonlyArray<keyof DagRun>;
-const DATE_COLUMNS = ['logicalDate', 'dataIntervalStart', 'dataIntervalEnd', 'queuedAt', 'startedAt', 'endedAt', 'timeoutAt', 'updatedAt'] as const satisfies ReadonlyArray<keyof DagRun>;
 
 /**
  * One statement for a whole batch. The runs come in as one JSON document ($1: one parameter costs
@@ -101,8 +101,5 @@ export async function insertRunsSql(query: SqlQuery, inputs: readonly RunToInser
   }
   if (runs.length === 0) return [];
   const [row] = await query<{ runs: Array<Record<string, unknown>> }>(INSERT_RUNS_SQL, [JSON.stringify(runs), now]);
-  for (const run of row.runs) {
-    for (const c of DATE_COLUMNS) if (run[c] !== null) run[c] = new Date(run[c] as string);
-  }
-  return row.runs as unknown as DagRun[];
+  return row.runs.map(dagRunFromJson);
 }

@@ -55,7 +55,7 @@ export function tryStops(tis: readonly TaskInstance[]): TryStop[] {
 
 const RUN_DATES = ['logicalDate', 'dataIntervalStart', 'dataIntervalEnd', 'queuedAt', 'startedAt', 'endedAt', 'timeoutAt', 'updatedAt'] as const;
 
-/** A DagRun row read as `to_jsonb(r)` (one statement claims the tries and reads their runs). */
+/** A DagRun row read as JSON (`to_jsonb(r)`, `json_agg`): its dates come back as Date, as Prisma returns them. */
 export function dagRunFromJson(json: Record<string, unknown>): DagRun {
   const run = { ...json } as Record<string, unknown>;
   for (const key of RUN_DATES) run[key] = run[key] == null ? null : new Date(run[key] as string);
