@@ -35,6 +35,8 @@ export interface NewRun {
   priority?: number;
   /** Runs of a backfill start in the backfill lane, within the backfill's own maxActiveRuns. */
   backfillId?: string;
+  /** Insert only while `version` is still the DAG's latest (the caller read it from a cache). */
+  requireLatest?: boolean;
 }
 
 /**
@@ -249,16 +251,17 @@ export class RunLifecycle {
     // With each run, what its evaluation may skip: whether it already holds scheduled tasks (else
     // nothing but what this pass schedules can be queued) and whether every task is finished.
     const runs = (
-      runningRuns?.map((run) => ({ run, hasScheduled: false, allFinished: false })) ??
+      runningRuns?.map((run) => ({ run, hasScheduled: false, allFinished: false, tenantBacklog: false })) ??
       (
-        await this.sql.query<DagRun & { hasScheduled: boolean; allFinished: boolean }>(
+        await this.sql.query<DagRun & { hasScheduled: boolean; allFinished: boolean; tenantBacklog: boolean }>(
           `SELECT r.*,
                   EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND t.state = 'scheduled') AS "hasScheduled",
+                  EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."tenantId" = r."tenantId" AND t.state = 'scheduled') AS "tenantBacklog",
                   NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[]))) AS "allFinished"
            FROM "DagRun" r WHERE r.id = ANY($1::uuid[]) AND r.state = 'running'`,
           [[...wanted.keys()], [...FINISHED_TASK_STATES]],
         )
-      ).map(({ hasScheduled, allFinished, ...run }) => ({ run: run as DagRun, hasScheduled, allFinished }))
+      ).map(({ hasScheduled, allFinished, tenantBacklog, ...run }) => ({ run: run as DagRun, hasScheduled, allFinished, tenantBacklog }))
     )
       .filter((r) => r.run.tenantId === wanted.get(r.run.id)!.tenantId)
       .sort((a, b) => order.get(a.run.id)! - order.get(b.run.id)!);
@@ -267,6 +270,7 @@ export class RunLifecycle {
     const events: TowerEvent[] = [];
     const jobs: Array<{ payload: JobPayload<'runTask'>; priority?: number }> = [];
     const ctx = new Map<string, RunContext>();
+    const backlogTenants = new Set(runs.filter((r) => r.tenantBacklog).map((r) => r.run.tenantId));
     for (const { run, hasScheduled, allFinished } of runs) {
       const spec = await this.specs.get(db, run.tenantId, run.dagVersionId);
       ctx.set(run.id, { run, spec, graph: graphOf(spec), states: new Map(), fresh: new Set(), full: wanted.get(run.id)!.full, hasScheduled, allFinished, changed: new Set() });
@@ -333,15 +337,19 @@ export class RunLifecycle {
     const tenants = new Map<string, RunContext[]>();
     for (const c of ctx.values()) tenants.set(c.run.tenantId, [...(tenants.get(c.run.tenantId) ?? []), c]);
     for (const [tenantId, all] of tenants) {
-      const contexts = all.filter((c) => c.full || c.hasScheduled || c.changed.has('scheduled'));
-      if (contexts.length === 0) continue;
-      const { queued, tenantDepth } = await queueScheduled(this.sql, tenantId, contexts, now);
+      // Queueing is needed where these runs hold scheduled tasks, or where the tenant has a backlog
+      // elsewhere that capacity freed by these runs' finished tasks can now take.
+      const schedules = all.some((c) => c.full || c.hasScheduled || c.changed.has('scheduled'));
+      if (!schedules && !backlogTenants.has(tenantId)) continue;
+      const maxActiveTasksOf = async (versionId: string) => (await this.specs.get(db, tenantId, versionId)).maxActiveTasks;
+      const { queued, tenantDepth } = await queueScheduled(this.sql, tenantId, all, now, maxActiveTasksOf);
       queued.forEach((ti, i) => {
+        const { backfill, ...instance } = ti;
         queuedRuns.add(ti.dagRunId);
-        events.push(taskEvent(ti));
+        events.push(taskEvent(instance));
         jobs.push({
           payload: { tenantId, dagRunId: ti.dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
-          priority: fairPriority({ tenantDepth: tenantDepth + i, backfill: ctx.get(ti.dagRunId)!.run.backfillId !== null, repoke: ti.rescheduleCount > 0 }),
+          priority: fairPriority({ tenantDepth: tenantDepth + i, backfill, repoke: ti.rescheduleCount > 0 }),
         });
       });
     }

@@ -1,27 +1,42 @@
 import { sqlLiteral, type Sql, type TaskInstance } from '@tower/db';
 import type { RunContext } from './evaluation-context.js';
 
+/** A task instance queueing moved to `queued`, with whether its run belongs to a backfill. */
+export type QueuedTask = TaskInstance & { backfill: boolean };
+
 /** Slots of a tenant's `default` pool until the tenant sets its own (setPool). */
 export const DEFAULT_POOL_SLOTS = 128;
 
 /**
- * Queues the scheduled tasks of a tenant's runs, highest priority weight first, within each
- * DAG's maxActiveTasks, the tenant's quota (and the backfill lane's half of it) and pool slots —
- * one batched compare-and-set under the tenant's lock, so two evaluations never both take the
- * last slot. Returns them with the tenant's backlog depth for fair priorities.
+ * Queues the scheduled tasks of a tenant, highest priority weight first (then the oldest logical
+ * date), within each DAG's maxActiveTasks, the tenant's quota (and the backfill lane's half of
+ * it) and pool slots — one batched compare-and-set under the tenant's lock, so two evaluations
+ * never both take the last slot. Candidates are the evaluated runs' scheduled tasks and the top of
+ * the tenant's whole backlog: capacity a finished task frees goes to whatever waits longest at the
+ * highest priority, not only to the runs that happened to be evaluated (as Airflow's scheduler
+ * queues from every scheduled task instance). `maxActiveTasksOf` gives the limit of a DAG version
+ * no evaluated run belongs to. Returns what was queued (with whether its run is a backfill's) and
+ * the tenant's backlog depth for fair priorities.
  */
-export async function queueScheduled(sql: Sql, tenantId: string, contexts: RunContext[], now: Date): Promise<{ queued: TaskInstance[]; tenantDepth: number }> {
-  type Scheduled = { id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number };
-  const byRun = new Map(contexts.map((c) => [c.run.id, c]));
-  // What is scheduled: known from the evaluation's own reads (whole runs, or runs that held no
-  // scheduled task before it); runs that held some are looked up under the lock, no more of
-  // them than the free capacity can take (a backlog of thousands is not read every time).
+export async function queueScheduled(
+  sql: Sql,
+  tenantId: string,
+  contexts: RunContext[],
+  now: Date,
+  maxActiveTasksOf: (dagVersionId: string) => Promise<number>,
+): Promise<{ queued: QueuedTask[]; tenantDepth: number }> {
+  type Candidate = { id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number; dagVersionId: string; backfill: boolean; logicalDate: Date };
+  // What is scheduled in the evaluated runs: known from the evaluation's own reads (whole runs, or
+  // runs that held no scheduled task before it); runs that held some are looked up under the lock.
   const lookup = contexts.filter((c) => !c.full && c.hasScheduled).map((c) => c.run.id);
-  const known: Scheduled[] = contexts.filter((c) => c.full || !c.hasScheduled).flatMap((c) => [...c.states.values()].filter((t) => t.state === 'scheduled'));
-  if (known.length === 0 && lookup.length === 0) return { queued: [], tenantDepth: 0 };
-  const poolNames = [...new Set(contexts.flatMap((c) => c.graph.pools))];
+  const known: Candidate[] = contexts
+    .filter((c) => c.full || !c.hasScheduled)
+    .flatMap(({ run, states }) =>
+      [...states.values()]
+        .filter((t) => t.state === 'scheduled')
+        .map((t) => ({ ...t, dagVersionId: run.dagVersionId, backfill: run.backfillId !== null, logicalDate: run.logicalDate })),
+    );
   const tenant = sqlLiteral(tenantId);
-  const poolArray = `ARRAY[${poolNames.map(sqlLiteral).join(', ')}]::text[]`;
   return sql.transaction(
     async (q, [read]) => {
     // Read with the lock, in the same round trip: the tenant's quota, its pools and what it has
@@ -30,7 +45,8 @@ export async function queueScheduled(sql: Sql, tenantId: string, contexts: RunCo
     let activeInTenant = 0;
     let activeBackfill = 0;
     const activeInDag = new Map<string, number>();
-    const poolFree = new Map(poolNames.map((name) => [name, pools.find((p) => p.name === name)?.slots ?? (name === 'default' ? DEFAULT_POOL_SLOTS : 0)]));
+    // Pools the tenant never set hold no slots, except `default`.
+    const poolFree = new Map([['default', DEFAULT_POOL_SLOTS], ...pools.map((p): [string, number] => [p.name, p.slots])]);
     for (const a of active) {
       activeInTenant += a.n;
       if (a.backfill) activeBackfill += a.n;
@@ -39,42 +55,61 @@ export async function queueScheduled(sql: Sql, tenantId: string, contexts: RunCo
     }
     // The backfill lane may use at most half of the tenant's quota: regular runs always find room.
     const backfillCap = Math.ceil(quota / 2);
+    const backfillFull = activeBackfill >= backfillCap;
     const capacity = Math.min(quota - activeInTenant, Math.max(0, ...poolFree.values()));
     if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
-    const openPools = poolNames.filter((name) => poolFree.get(name)! > 0);
+    const openPools = [...poolFree].filter(([, free]) => free > 0).map(([name]) => name);
+    const dagLimit = new Map<string, number>();
+    for (const { run, spec } of contexts) dagLimit.set(run.dagId, spec.maxActiveTasks);
+    const saturated = [...dagLimit].filter(([dagId, max]) => (activeInDag.get(dagId) ?? 0) >= max).map(([dagId]) => dagId);
     // Runs that can take nothing more — their DAG at maxActiveTasks, or the backfill lane full —
-    // are not read: a DAG at its limit with a backlog of thousands must not fill the read and
-    // starve the tenant's other DAGs.
+    // are not looked up: a DAG at its limit with a backlog of thousands must not fill the read and
+    // starve the tenant's other DAGs. The tenant-wide part reads a bounded window of the backlog
+    // (by the (tenantId, state, priorityWeight) index), so the work under the lock stays small
+    // whatever the backlog; what a window leaves out is served when its own runs are evaluated.
     const readable = lookup.filter((id) => {
-      const { run, spec } = byRun.get(id)!;
-      if (run.backfillId && activeBackfill >= backfillCap) return false;
-      return (activeInDag.get(run.dagId) ?? 0) < spec.maxActiveTasks;
+      const { run } = contexts.find((c) => c.run.id === id)!;
+      return !(run.backfillId && backfillFull) && !saturated.includes(run.dagId);
     });
-    const scheduled: Scheduled[] = [
-      ...known,
-      ...(readable.length
-        ? await q<Scheduled>(
-            `SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-             WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled' AND pool = ANY($2::text[])
-             ORDER BY "priorityWeight" DESC
-             LIMIT $3`,
-            [readable, openPools, Math.min(capacity * 4, 5000)],
-          )
-        : []),
-    ];
-    // Highest priority weight first, then the runs in order, then task id.
-    const runOrder = new Map(contexts.map((c, i) => [c.run.id, i]));
-    scheduled.sort((a, b) => b.priorityWeight - a.priorityWeight || runOrder.get(a.dagRunId)! - runOrder.get(b.dagRunId)! || (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0));
+    const window = Math.min(Math.max(capacity * 4, 256), 5000);
+    const read2 = await q<Candidate>(
+      `WITH c AS (
+         (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+          WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled' AND pool = ANY($2::text[])
+          ORDER BY "priorityWeight" DESC LIMIT $3)
+         UNION
+         (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+          WHERE "tenantId" = $4::uuid AND state = 'scheduled'
+          ORDER BY "priorityWeight" DESC LIMIT $5))
+       SELECT c.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
+       FROM c JOIN "DagRun" r ON r.id = c."dagRunId"
+       WHERE c.pool = ANY($2::text[]) AND c."dagId" <> ALL($6::text[]) AND r.state = 'running'
+         AND (NOT $7::bool OR r."backfillId" IS NULL)`,
+      [readable, openPools, window, tenantId, window, saturated, backfillFull],
+    );
+    const byId = new Map<string, Candidate>();
+    for (const c of [...known, ...read2]) if (!byId.has(c.id)) byId.set(c.id, c);
+    const scheduled = [...byId.values()];
+    for (const s of scheduled) if (!dagLimit.has(s.dagId)) dagLimit.set(s.dagId, await maxActiveTasksOf(s.dagVersionId));
+    // Highest priority weight first, then the oldest logical date, then the run and the task id.
+    scheduled.sort(
+      (a, b) =>
+        b.priorityWeight - a.priorityWeight ||
+        new Date(a.logicalDate).getTime() - new Date(b.logicalDate).getTime() ||
+        (a.dagRunId < b.dagRunId ? -1 : a.dagRunId > b.dagRunId ? 1 : 0) ||
+        (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0),
+    );
     const picked: string[] = [];
+    const backfillOf = new Map<string, boolean>();
     for (const s of scheduled) {
       if (activeInTenant >= quota) break;
-      const { run, spec } = byRun.get(s.dagRunId)!;
-      if ((activeInDag.get(s.dagId) ?? 0) >= spec.maxActiveTasks) continue;
+      if ((activeInDag.get(s.dagId) ?? 0) >= dagLimit.get(s.dagId)!) continue;
       if ((poolFree.get(s.pool) ?? 0) <= 0) continue;
-      if (run.backfillId && activeBackfill >= backfillCap) continue;
+      if (s.backfill && activeBackfill >= backfillCap) continue;
       picked.push(s.id);
+      backfillOf.set(s.id, s.backfill);
       activeInTenant++;
-      if (run.backfillId) activeBackfill++;
+      if (s.backfill) activeBackfill++;
       activeInDag.set(s.dagId, (activeInDag.get(s.dagId) ?? 0) + 1);
       poolFree.set(s.pool, poolFree.get(s.pool)! - 1);
     }
@@ -85,16 +120,16 @@ export async function queueScheduled(sql: Sql, tenantId: string, contexts: RunCo
        WHERE t.id = ANY($1::uuid[]) AND t.state = 'scheduled'
          AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = 'running'
        RETURNING t.*`, [picked, now]);
-    // Keep the priority-weight order in which they were picked.
+    // Keep the order in which they were picked.
     const order = new Map(picked.map((id, i) => [id, i]));
     moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    return { queued: moved, tenantDepth: depth };
+    return { queued: moved.map((ti) => ({ ...ti, backfill: backfillOf.get(ti.id)! })), tenantDepth: depth };
     },
     {
       lockKeys: [`tenant:${tenantId}`],
       first: `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = ${tenant}::uuid) AS quota,
               (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
-                 FROM "Pool" WHERE "tenantId" = ${tenant}::uuid AND name = ANY(${poolArray})) AS pools,
+                 FROM "Pool" WHERE "tenantId" = ${tenant}::uuid) AS pools,
               (SELECT coalesce(jsonb_agg(a), '[]'::jsonb) FROM (
                  SELECT t."dagId", t.pool, (r."backfillId" IS NOT NULL) AS backfill, count(*)::int AS n
                  FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"

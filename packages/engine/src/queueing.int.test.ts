@@ -1,0 +1,95 @@
+import { DEV_KEYRING_VALUE, parseKeyring } from '@tower/secrets';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createTestDatabase, type PrismaClient } from '@tower/db';
+import { EventPublisher } from '@tower/events';
+import { createLogger } from '@tower/logger';
+import { createRedis, TaskQueue } from '@tower/queue';
+import { createEngine, type Engine } from './index.js';
+
+/**
+ * Queueing against the real Postgres (and Redis for the jobs), with no scheduler and no worker:
+ * what is queued here was queued by the evaluation under test, not by a sweep.
+ */
+describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)', () => {
+  let db: Awaited<ReturnType<typeof createTestDatabase>>;
+  let prisma: PrismaClient;
+  let engine: Engine;
+  let tenantId: string;
+  const redis = createRedis('redis://127.0.0.1:6379');
+  const prefix = `tower-test-queueing-${process.pid}-${Date.now().toString(36)}`;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('queueing');
+    prisma = db.prisma;
+    const logger = createLogger('queueing-test', { level: 'warn' });
+    engine = createEngine({ prisma, queue: new TaskQueue(redis, prefix), events: new EventPublisher(redis, prefix), logger, clock: () => new Date(), keyring: parseKeyring(DEV_KEYRING_VALUE) });
+    tenantId = (await prisma.tenant.create({ data: { slug: `queueing-${Date.now()}`, name: 'Queueing' } })).id;
+  });
+
+  afterAll(async () => {
+    await engine?.deps.queue.close();
+    const keys = await redis.keys(`${prefix}*`);
+    if (keys.length) await redis.del(...keys);
+    redis.disconnect();
+    await db?.drop();
+  });
+
+  /** A running run of the DAG's latest version with every task in the given state. */
+  async function runningRun(dagId: string, at: string, state: 'scheduled' | 'running') {
+    const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId } });
+    const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
+    const when = new Date(at);
+    const run = await engine.lifecycle.insertRun(null, {
+      tenantId, dagPk: dag.id, dagId, versionId: version.id, version: version.version, spec: version.spec as never,
+      runType: 'manual', runId: `manual__${at}`, logicalDate: when, dataIntervalStart: when, dataIntervalEnd: when, params: {},
+    });
+    await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
+    if (state === 'running') {
+      await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'running', "tryNumber" = 1, "startedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid`;
+    } else {
+      await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'scheduled' WHERE "dagRunId" = ${run!.id}::uuid`;
+    }
+    return run!;
+  }
+
+  const stateOf = async (runId: string) =>
+    Object.fromEntries((await prisma.taskInstance.findMany({ where: { dagRunId: runId } })).map((t) => [t.taskId, t.state]));
+
+  async function finish(runId: string, taskId: string) {
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'success', "endedAt" = now() WHERE "dagRunId" = ${runId}::uuid AND "taskId" = ${taskId}`;
+    await engine.lifecycle.evaluateRuns([{ tenantId, dagRunId: runId, finishedTaskIds: [taskId] }]);
+  }
+
+  it("gives a slot freed by one run to the highest-priority, oldest task of the tenant's backlog, not to the evaluated run", async () => {
+    await engine.pools.set(tenantId, 'default', 2);
+    await engine.dags.upsert(tenantId, { dagId: 'busy', tasks: [{ taskId: 'a0', type: 'noop' }, { taskId: 'a1', type: 'noop' }, { taskId: 'a2', type: 'noop' }] });
+    await engine.dags.upsert(tenantId, {
+      dagId: 'waiting',
+      tasks: [
+        { taskId: 'lo', type: 'noop', priorityWeight: 1 },
+        { taskId: 'hi', type: 'noop', priorityWeight: 10 },
+      ],
+    });
+    // The pool's 2 slots are taken by `busy`'s a0 and a1; its a2, and both runs of `waiting`, wait.
+    const busy = await runningRun('busy', '2026-05-01T00:00:00.000Z', 'running');
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'scheduled', "tryNumber" = 0, "startedAt" = NULL WHERE "dagRunId" = ${busy.id}::uuid AND "taskId" = 'a2'`;
+    const older = await runningRun('waiting', '2026-04-01T00:00:00.000Z', 'scheduled');
+    const newer = await runningRun('waiting', '2026-04-02T00:00:00.000Z', 'scheduled');
+
+    // a0 ends: the freed slot goes to `hi` (weight 10) of the oldest waiting run — neither run of
+    // `waiting` was evaluated, and `busy`'s own a2 (weight 1) waits.
+    await finish(busy.id, 'a0');
+    expect(await stateOf(older.id)).toEqual({ hi: 'queued', lo: 'scheduled' });
+    expect(await stateOf(newer.id)).toEqual({ hi: 'scheduled', lo: 'scheduled' });
+    expect((await stateOf(busy.id)).a2).toBe('scheduled');
+
+    // a1 ends: the newer run's `hi` is next (weight 10 before every weight 1).
+    await finish(busy.id, 'a1');
+    expect(await stateOf(newer.id)).toEqual({ hi: 'queued', lo: 'scheduled' });
+    expect((await stateOf(busy.id)).a2).toBe('scheduled');
+
+    // The queued tasks have their jobs: nothing is left for a sweep to repair.
+    const hi = await prisma.taskInstance.findMany({ where: { dagRunId: { in: [older.id, newer.id] }, taskId: 'hi' } });
+    expect(await Promise.all(hi.map((t) => engine.deps.queue.hasJob(t.id, 1)))).toEqual([true, true]);
+  });
+});
