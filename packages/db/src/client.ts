@@ -72,13 +72,56 @@ const lockSql = (keys: readonly string[], literal: (s: string) => string) =>
 
 const sqls = new WeakMap<object, Sql>();
 
+/**
+ * Statements with parameters run as named prepared statements: Postgres parses and plans each
+ * once per connection instead of on every call (that was a third of its CPU on the hot path).
+ * Their texts are constants (values always go in parameters), so the names are few; a cap keeps
+ * a text built at run time from growing every connection's statement cache. After a migration
+ * changed a table under a prepared `RETURNING *`, Postgres refuses the old plan ("cached plan must
+ * not change result type"): the generation moves on, so every statement is prepared afresh.
+ */
+const MAX_PREPARED = 256;
+const preparedNames = new Map<string, string>();
+let generation = 0;
+
+function statement(text: string, values: readonly unknown[]): pg.QueryConfig {
+  if (values.length === 0) return { text };
+  let name = preparedNames.get(text);
+  if (!name && preparedNames.size < MAX_PREPARED) {
+    name = `tower_${generation}_${preparedNames.size}`;
+    preparedNames.set(text, name);
+  }
+  return { text, values: values as unknown[], ...(name ? { name } : {}) };
+}
+
+const isStalePlan = (err: unknown) => (err as { code?: string }).code === '0A000' && /cached plan/.test(String((err as Error).message));
+
+async function run(client: pg.Pool | pg.PoolClient, text: string, values: readonly unknown[]): Promise<pg.QueryResult> {
+  try {
+    return await client.query(statement(text, values));
+  } catch (err) {
+    if (!isStalePlan(err)) throw err;
+    generation++;
+    preparedNames.clear();
+    throw err;
+  }
+}
+
 export function sqlOf(db: DbClient): Sql {
   let sql = sqls.get(db);
   if (sql) return sql;
   const pool = pools.get(db);
   if (pool) {
     sql = {
-      query: async <T>(text: string, values: readonly unknown[] = []) => (await pool.query(text, values as unknown[])).rows as T[],
+      query: async <T>(text: string, values: readonly unknown[] = []) => {
+        try {
+          return (await run(pool, text, values)).rows as T[];
+        } catch (err) {
+          // Outside a transaction a statement refused for a stale plan is simply sent again.
+          if (isStalePlan(err)) return (await run(pool, text, values)).rows as T[];
+          throw err;
+        }
+      },
       async transaction<T>(fn: (query: SqlQuery, first: Array<Record<string, unknown>>) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
         const client = await pool.connect();
         let broken = false;
@@ -88,7 +131,7 @@ export function sqlOf(db: DbClient): Sql {
           const statements = ['BEGIN', lockSql(opts.lockKeys ?? [], sqlLiteral), opts.first ?? ''].filter(Boolean);
           const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
           const first = opts.first && Array.isArray(results) ? (results[results.length - 1].rows as Array<Record<string, unknown>>) : [];
-          const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await client.query(text, values as unknown[])).rows as R[], first);
+          const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await run(client, text, values)).rows as R[], first);
           await client.query('COMMIT');
           return out;
         } catch (err) {
