@@ -116,6 +116,26 @@ export class DagService {
 
   private readonly versionCache = new Map<string, DagVersion>();
 
+  /**
+   * The DAG and its latest version, for a trigger: from a small cache unless `fresh`, saving the
+   * trigger a round trip. A cached entry may be stale (another process changed or deleted the
+   * DAG): the trigger's insert requires the version to be still the latest, and reads afresh when
+   * it was not (RunService.trigger).
+   */
+  async current(tenantId: string, dagId: string, fresh = false): Promise<{ dag: Dag; version: DagVersion; cached: boolean }> {
+    const key = `${tenantId}|${dagId}`;
+    const hit = fresh ? undefined : this.currentCache.get(key);
+    if (hit) return { ...hit, cached: true };
+    const dag = await this.get(tenantId, dagId);
+    const version = await this.latestVersion(tenantId, dag);
+    this.currentCache.delete(key);
+    if (this.currentCache.size >= 500) this.currentCache.delete(this.currentCache.keys().next().value as string);
+    this.currentCache.set(key, { dag, version });
+    return { dag, version, cached: false };
+  }
+
+  private readonly currentCache = new Map<string, { dag: Dag; version: DagVersion }>();
+
   async versions(tenantId: string, dagId: string): Promise<DagVersion[]> {
     const dag = await this.get(tenantId, dagId);
     return this.deps.prisma.dagVersion.findMany({ where: { tenantId, dagPk: dag.id }, orderBy: { version: 'desc' } });

@@ -244,6 +244,20 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect(await prisma.dagRun.count({ where: { dagId: 'typed_params' } })).toBe(0);
   });
 
+  it("a trigger runs the DAG's latest version even when another process changed it since this one cached it", async () => {
+    await engine.dags.upsert(tenantId, { dagId: 'versioned', tasks: [{ taskId: 'v1', type: 'noop' }] });
+    const first = await engine.runs.trigger(tenantId, 'versioned', {}, new Date('2026-06-01T00:00:00Z'));
+    expect(first.dagVersion).toBe(1);
+    // Another API process (its own caches) publishes version 2; this one still has version 1 cached.
+    const other = createEngine({ ...engine.deps });
+    await other.dags.upsert(tenantId, { dagId: 'versioned', tasks: [{ taskId: 'v2', type: 'noop' }] });
+    const second = await engine.runs.trigger(tenantId, 'versioned', {}, new Date('2026-06-02T00:00:00Z'));
+    expect(second.dagVersion).toBe(2);
+    expect((await engine.runs.taskInstances(tenantId, second.id)).map((t) => t.taskId)).toEqual(['v2']);
+    // A logical date already taken is still a conflict (after the cache was found fresh).
+    await expect(engine.runs.trigger(tenantId, 'versioned', {}, new Date('2026-06-02T00:00:00Z'))).rejects.toMatchObject({ code: 'CONFLICT' });
+  });
+
   it('keeps at most maxActiveRuns running and starts queued runs as others finish', async () => {
     await engine.dags.upsert(tenantId, { dagId: 'one_at_a_time', maxActiveRuns: 1, tasks: [{ taskId: 'x', type: 'noop', with: { durationMs: 300 } }] });
     const base = Date.now();

@@ -43,7 +43,9 @@ WITH input AS (
          to_timestamp("endMs" / 1000) AS "dataIntervalEnd", params, priority, "backfillId"
   FROM json_to_recordset($1::json) AS i(
     "tenantId" uuid, "dagPk" uuid, "dagId" text, "dagVersionId" uuid, "dagVersion" int, "runId" text, "runType" "RunType",
-    "logicalMs" float8, "startMs" float8, "endMs" float8, params jsonb, priority int, "backfillId" uuid)
+    "logicalMs" float8, "startMs" float8, "endMs" float8, params jsonb, priority int, "backfillId" uuid, "requireLatest" bool)
+  WHERE NOT coalesce(i."requireLatest", false)
+     OR EXISTS (SELECT 1 FROM "Dag" d WHERE d.id = i."dagPk" AND d."tenantId" = i."tenantId" AND d."latestVersion" = i."dagVersion")
 ), runs AS (
   INSERT INTO "DagRun" ("tenantId", "dagPk", "dagId", "dagVersionId", "dagVersion", "runId", "runType", state,
                         "logicalDate", "dataIntervalStart", "dataIntervalEnd", params, priority, "queuedAt",
@@ -74,7 +76,8 @@ export type RunToInsert = Omit<NewRun, 'spec'>;
  * rows (every column, dates as Date, as Prisma returns them). A run's task instances are those of
  * its version's stored spec (`versionId`), which is the spec every caller passes in NewRun.spec.
  * `now` is the runs' queuedAt and every new row's updatedAt. Inputs repeating a key count once
- * (the first wins).
+ * (the first wins). A run with `requireLatest` is inserted only while its version is still its DAG's
+ * latest (and the DAG exists): a caller that read the DAG from a cache learns it was stale.
  */
 export async function insertRunsSql(query: SqlQuery, inputs: readonly RunToInsert[], now: Date): Promise<DagRun[]> {
   const seen = new Set<string>();
@@ -97,6 +100,7 @@ export async function insertRunsSql(query: SqlQuery, inputs: readonly RunToInser
       params: input.params,
       priority: input.priority ?? 0,
       backfillId: input.backfillId ?? null,
+      requireLatest: input.requireLatest ?? false,
     });
   }
   if (runs.length === 0) return [];

@@ -20,45 +20,50 @@ export class RunService {
   ) {}
 
   async trigger(tenantId: string, dagId: string, params: unknown, logicalDate?: Date | null): Promise<DagRun> {
-    const dag = await this.dags.get(tenantId, dagId);
-    const version = await this.dags.latestVersion(tenantId, dag);
-    const spec = version.spec as unknown as DagSpec;
-    const checked = validateParams(spec.params, params ?? {});
-    if (!checked.ok) {
-      const first = checked.errors[0];
-      throw new TowerError('BAD_USER_INPUT', `invalid params: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
-        path: first?.path,
-        details: { errors: checked.errors },
+    // The DAG as last seen by this process first; the insert refuses it if a newer version (or a
+    // deletion) happened since, and the trigger then reads it afresh.
+    for (let fresh = false; ; fresh = true) {
+      const { dag, version, cached } = await this.dags.current(tenantId, dagId, fresh);
+      const spec = version.spec as unknown as DagSpec;
+      const checked = validateParams(spec.params, params ?? {});
+      if (!checked.ok) {
+        const first = checked.errors[0];
+        throw new TowerError('BAD_USER_INPUT', `invalid params: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
+          path: first?.path,
+          details: { errors: checked.errors },
+        });
+      }
+      const when = logicalDate ?? this.deps.clock();
+      const interval = manualRunInterval(
+        { schedule: spec.schedule, timezone: spec.timezone, startDate: spec.startDate, endDate: spec.endDate, catchup: spec.catchup },
+        when,
+      );
+      const run = await this.lifecycle.insertRun(null, {
+        tenantId,
+        dagPk: dag.id,
+        dagId: dag.dagId,
+        versionId: version.id,
+        version: version.version,
+        spec,
+        runType: 'manual',
+        runId: `manual__${when.toISOString()}`,
+        logicalDate: when,
+        dataIntervalStart: interval.start,
+        dataIntervalEnd: interval.end,
+        params: checked.params,
+        requireLatest: true,
       });
+      if (!run && cached) continue;
+      if (!run) throw new TowerError('CONFLICT', `DAG ${dagId} already has a run with logical date ${when.toISOString()}`);
+      await this.deps.events.publish(runEvent(run));
+      // The caller gets the run as created (`queued`, as Airflow's API answers) and does not wait for
+      // it to start: starts of concurrent triggers are group-committed in the background, and the
+      // scheduler's queued-runs sweep starts anything this process could not (crash, error).
+      this.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true }).catch((err: unknown) => {
+        this.deps.logger.warn({ err, tenantId, dagId, runId: run.runId }, 'starting a triggered run failed; the scheduler will start it');
+      });
+      return run;
     }
-    const when = logicalDate ?? this.deps.clock();
-    const interval = manualRunInterval(
-      { schedule: spec.schedule, timezone: spec.timezone, startDate: spec.startDate, endDate: spec.endDate, catchup: spec.catchup },
-      when,
-    );
-    const run = await this.lifecycle.insertRun(null, {
-      tenantId,
-      dagPk: dag.id,
-      dagId: dag.dagId,
-      versionId: version.id,
-      version: version.version,
-      spec,
-      runType: 'manual',
-      runId: `manual__${when.toISOString()}`,
-      logicalDate: when,
-      dataIntervalStart: interval.start,
-      dataIntervalEnd: interval.end,
-      params: checked.params,
-    });
-    if (!run) throw new TowerError('CONFLICT', `DAG ${dagId} already has a run with logical date ${when.toISOString()}`);
-    await this.deps.events.publish(runEvent(run));
-    // The caller gets the run as created (`queued`, as Airflow's API answers) and does not wait for
-    // it to start: starts of concurrent triggers are group-committed in the background, and the
-    // scheduler's queued-runs sweep starts anything this process could not (crash, error).
-    this.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true }).catch((err: unknown) => {
-      this.deps.logger.warn({ err, tenantId, dagId, runId: run.runId }, 'starting a triggered run failed; the scheduler will start it');
-    });
-    return run;
   }
 
   async get(tenantId: string, id: string): Promise<DagRun> {
