@@ -39,3 +39,8 @@ export async function triggerRun(client, dagId, logicalDate) {
   });
   return data.triggerDagRun;
 }
+
+/** Sets a pool's slots (the throughput cases lift the default pool's 128, as they lift the tenant's quota). */
+export async function setPool(client, name, slots) {
+  return (await client.request('mutation($n:String!,$s:Int!){ setPool(name:$n, slots:$s) { name slots } }', { n: name, s: slots })).setPool;
+}

@@ -196,7 +196,9 @@ export async function startStack(opts) {
       }
       await Promise.all(processes.map((p) => p.stop()));
       for (const p of proxies) await p.close();
-      await db.drop();
+      // BENCH_KEEP_DB=1 keeps the database for a look at the timestamps afterwards.
+      if (process.env.BENCH_KEEP_DB === '1') opts.progress?.note(`kept database ${db.url}`);
+      else await db.drop();
       await deleteRedisPrefix(env.REDIS_URL, redisPrefix).catch(() => undefined);
       activeStacks.delete(stack);
     },
