@@ -5,6 +5,7 @@ import { EventPublisher } from '@tower/events';
 import { createLogger } from '@tower/logger';
 import { createRedis, TaskQueue } from '@tower/queue';
 import { createEngine, type Engine } from './index.js';
+import { MAX_QUEUED_PER_PASS } from './task-queueing.js';
 
 /**
  * Queueing against the real Postgres (and Redis for the jobs), with no scheduler and no worker:
@@ -91,5 +92,22 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     // The queued tasks have their jobs: nothing is left for a sweep to repair.
     const hi = await prisma.taskInstance.findMany({ where: { dagRunId: { in: [older.id, newer.id] }, taskId: 'hi' } });
     expect(await Promise.all(hi.map((t) => engine.deps.queue.hasJob(t.id, 1)))).toEqual([true, true]);
+  });
+
+  it('queues at most MAX_QUEUED_PER_PASS tasks in one pass; the ends that follow queue the rest from the backlog', async () => {
+    const n = MAX_QUEUED_PER_PASS + 88;
+    await engine.pools.set(tenantId, 'default', 100_000);
+    await prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 100_000 } });
+    await engine.dags.upsert(tenantId, { dagId: 'wide', maxActiveTasks: n, tasks: Array.from({ length: n }, (_, i) => ({ taskId: `w${i}`, type: 'noop' })) });
+    const run = await runningRun('wide', '2026-07-01T00:00:00.000Z', 'scheduled');
+    // The tenant's whole backlog counts: the first test left three older tasks scheduled.
+    const count = async (state: string) => prisma.taskInstance.count({ where: { tenantId, state: state as never } });
+    const before = { queued: await count('queued'), scheduled: await count('scheduled') };
+    await engine.lifecycle.evaluateRuns([{ tenantId, dagRunId: run.id, finishedTaskIds: [] }]);
+    expect(await count('queued')).toBe(before.queued + MAX_QUEUED_PER_PASS);
+    const first = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id, state: 'queued' } });
+    await finish(run.id, first.taskId);
+    expect(await count('scheduled')).toBe(0);
+    expect(await count('queued')).toBe(before.queued + before.scheduled - 1);
   });
 });

@@ -8,6 +8,13 @@ export type QueuedTask = TaskInstance & { backfill: boolean };
 export const DEFAULT_POOL_SLOTS = 128;
 
 /**
+ * At most this many tasks are queued by one pass (Airflow's max_tis_per_query, larger): a run of
+ * thousands of tasks has its first jobs out at once, and every end that follows queues more from
+ * the backlog, so the queue stays ahead of the workers without one pass writing thousands of jobs.
+ */
+export const MAX_QUEUED_PER_PASS = 512;
+
+/**
  * Queues the scheduled tasks of a tenant, highest priority weight first (then the oldest logical
  * date), within each DAG's maxActiveTasks, the tenant's quota (and the backfill lane's half of
  * it) and pool slots — one batched compare-and-set under the tenant's lock, so two evaluations
@@ -71,7 +78,7 @@ export async function queueScheduled(
       const { run } = contexts.find((c) => c.run.id === id)!;
       return !(run.backfillId && backfillFull) && !saturated.includes(run.dagId);
     });
-    const window = Math.min(Math.max(capacity * 4, 256), 5000);
+    const window = Math.min(Math.max(Math.min(capacity, MAX_QUEUED_PER_PASS) * 4, 256), 5000);
     const read2 = await q<Candidate>(
       `WITH c AS (
          (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
@@ -102,7 +109,7 @@ export async function queueScheduled(
     const picked: string[] = [];
     const backfillOf = new Map<string, boolean>();
     for (const s of scheduled) {
-      if (activeInTenant >= quota) break;
+      if (activeInTenant >= quota || picked.length >= MAX_QUEUED_PER_PASS) break;
       if ((activeInDag.get(s.dagId) ?? 0) >= dagLimit.get(s.dagId)!) continue;
       if ((poolFree.get(s.pool) ?? 0) <= 0) continue;
       if (s.backfill && activeBackfill >= backfillCap) continue;
