@@ -54,7 +54,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
         const stack = await startStack({ name: 'smoke', progress });
         stack.shared = true;
         await stack.startAll();
-        await warmUp({ progress }, stack, 30_000);
+        await warmUp({ progress, smoke: true }, stack, 30_000);
         return stack;
       })();
     }
