@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createPrismaClient, sqlOf, type Db } from './client.js';
+import { createPrismaClient, inlineSql, sqlOf, type Db } from './client.js';
 import { createTestDatabase, type TestDatabase } from './testing/test-database.js';
 
 /** sqlOf's statements on a real Postgres: prepared once per connection, and surviving a migration. */
@@ -43,5 +43,33 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     // Inside a transaction the refusal aborts it (the caller's retry runs it again), once only.
     await expect(sql.transaction((q) => q(inTx, [2]))).rejects.toThrow(/cached plan/);
     expect(await sql.transaction((q) => q(inTx, [2]))).toEqual([{ id: 2, label: 'two' }]);
+  });
+
+  it('commitWith sends the last statement and COMMIT in one round trip; a failing one keeps nothing', async () => {
+    const sql = sqlOf(one);
+    const rows = await sql.transaction(async (q, _first, commitWith) => {
+      await q('INSERT INTO scratch (id, label) VALUES ($1, $2)', [3, 'three']);
+      return commitWith<{ id: number; label: string }>('UPDATE scratch SET label = $2 WHERE id = ANY($1::int[]) RETURNING id, label', [[3], "it's three"]);
+    });
+    expect(rows).toEqual([{ id: 3, label: "it's three" }]);
+    expect(await sql.query('SELECT label FROM scratch WHERE id = $1', [3])).toEqual([{ label: "it's three" }]);
+    // The first statement of the transaction is not kept when the last one fails.
+    await expect(
+      sql.transaction(async (q, _first, commitWith) => {
+        await q('INSERT INTO scratch (id, label) VALUES ($1, $2)', [4, 'four']);
+        return commitWith('INSERT INTO scratch (id, label) VALUES ($1, $2)', [3, 'duplicate']);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect(await sql.query('SELECT count(*)::int AS n FROM scratch WHERE id = $1', [4])).toEqual([{ n: 0 }]);
+    // The connection is usable afterwards (one connection in this pool).
+    expect(await sql.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
+  });
+
+  it('inlineSql writes values as escaped literals, keeping each parameter\'s cast', () => {
+    const at = new Date('2026-01-02T03:04:05.678Z');
+    expect(inlineSql('SELECT $1::text, $2::int, $3::timestamptz, $4::uuid[], $5::bool, $6::jsonb, $10::text', ["o'brien", 7, at, [], true, { a: "b'c" }, 0, 0, 0, null])).toBe(
+      "SELECT 'o''brien'::text, 7::int, '2026-01-02T03:04:05.678Z'::timestamptz, ARRAY[]::uuid[], true::bool, '{\"a\":\"b''c\"}'::jsonb, NULL::text",
+    );
+    expect(() => inlineSql('SELECT $2', [1])).toThrow(/no value for \$2/);
   });
 });

@@ -48,8 +48,15 @@ export interface Sql {
    * advisory locks (`pg_advisory_xact_lock(hashtext(key))`) taken in the given order, sent with
    * BEGIN in the same round trip.
    */
-  transaction<T>(fn: (query: SqlQuery, first: Array<Record<string, unknown>>) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (query: SqlQuery, first: Array<Record<string, unknown>>, commitWith: SqlQuery) => Promise<T>, opts?: TransactionOptions): Promise<T>;
 }
+
+/**
+ * `commitWith(text, values)`, the third argument of a transaction's callback: the transaction's
+ * last statement and its COMMIT in one round trip (values inlined as literals, `inlineSql`). The
+ * callback must send nothing after it; if the statement fails, nothing of the transaction is kept.
+ */
+export type CommitWith = SqlQuery;
 
 export interface TransactionOptions {
   /** Transaction-level advisory locks, `pg_advisory_xact_lock(hashtext(key))`, taken in this order. */
@@ -63,6 +70,33 @@ export interface TransactionOptions {
 
 /** A value as an SQL literal (quotes escaped), for statements sent without parameters. */
 export const sqlLiteral = (value: string): string => pg.escapeLiteral(value);
+
+function literalOf(value: unknown): string {
+  if (value === null || value === undefined) return 'NULL';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`cannot inline ${value}`);
+    return String(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (value instanceof Date) return sqlLiteral(value.toISOString());
+  if (Array.isArray(value)) return `ARRAY[${value.map(literalOf).join(', ')}]`;
+  if (typeof value === 'string') return sqlLiteral(value);
+  return sqlLiteral(JSON.stringify(value));
+}
+
+/**
+ * A statement with its parameters ($1, $2, …) replaced by escaped literals, for the simple
+ * protocol (several statements in one round trip). Meant for Tower's constant statement texts:
+ * every `$n` of the text is a parameter (none inside string literals), and each carries its cast
+ * (`$1::uuid[]`), which the literal keeps — an empty array becomes `ARRAY[]::uuid[]`.
+ */
+export function inlineSql(text: string, values: readonly unknown[]): string {
+  return text.replace(/\$(\d+)/g, (_, n: string) => {
+    const i = Number(n) - 1;
+    if (i < 0 || i >= values.length) throw new Error(`inlineSql: no value for $${n}`);
+    return literalOf(values[i]);
+  });
+}
 
 /** The locks in the order of their hashes (what is locked): two transactions never wait on each other. */
 const lockSql = (keys: readonly string[], literal: (s: string) => string) =>
@@ -122,22 +156,33 @@ export function sqlOf(db: DbClient): Sql {
           throw err;
         }
       },
-      async transaction<T>(fn: (query: SqlQuery, first: Array<Record<string, unknown>>) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+      async transaction<T>(
+        fn: (query: SqlQuery, first: Array<Record<string, unknown>>, commitWith: CommitWith) => Promise<T>,
+        opts: TransactionOptions = {},
+      ): Promise<T> {
         const client = await pool.connect();
         let broken = false;
+        let committed = false;
         try {
           // One simple-protocol round trip for BEGIN, the locks and the first statement (no
           // parameters: keys and values are escaped literals).
           const statements = ['BEGIN', lockSql(opts.lockKeys ?? [], sqlLiteral), opts.first ?? ''].filter(Boolean);
           const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
           const first = opts.first && Array.isArray(results) ? (results[results.length - 1].rows as Array<Record<string, unknown>>) : [];
-          const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await run(client, text, values)).rows as R[], first);
-          await client.query('COMMIT');
+          const commitWith = async <R>(text: string, values: readonly unknown[] = []): Promise<R[]> => {
+            const [last] = (await client.query(`${inlineSql(text, values)}; COMMIT`)) as unknown as pg.QueryResult[];
+            committed = true;
+            return last.rows as R[];
+          };
+          const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await run(client, text, values)).rows as R[], first, commitWith);
+          if (!committed) await client.query('COMMIT');
           return out;
         } catch (err) {
-          await client.query('ROLLBACK').catch(() => {
-            broken = true;
-          });
+          if (!committed) {
+            await client.query('ROLLBACK').catch(() => {
+              broken = true;
+            });
+          }
           throw err;
         } finally {
           client.release(broken);
@@ -149,9 +194,10 @@ export function sqlOf(db: DbClient): Sql {
     // through Prisma's raw API (inside a transaction, `transaction` joins it).
     const query: SqlQuery = <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values);
     const root = '$transaction' in db ? (db as Db) : null;
-    const run = async <T>(q: SqlQuery, fn: (query: SqlQuery, first: Array<Record<string, unknown>>) => Promise<T>, opts: TransactionOptions) => {
+    const run = async <T>(q: SqlQuery, fn: (query: SqlQuery, first: Array<Record<string, unknown>>, commitWith: CommitWith) => Promise<T>, opts: TransactionOptions) => {
       for (const key of opts.lockKeys ?? []) await q(`SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`, [key]);
-      return fn(q, opts.first ? await q(opts.first) : []);
+      // Prisma commits when the callback returns: the last statement is an ordinary one here.
+      return fn(q, opts.first ? await q(opts.first) : [], q);
     };
     sql = {
       query,

@@ -105,7 +105,7 @@ export class RunLifecycle {
     if (dagPks.length === 0) return items.map(() => []);
     const dagArray = `ARRAY[${dagPks.map(sqlLiteral).join(', ')}]::uuid[]`;
     const started = await this.sql.transaction(
-      async (q, [read]) => {
+      async (q, [read], commitWith) => {
       // Read with the locks, in the same round trip: the queued runs (64 per DAG, in start order)
       // and how many run in each lane.
       const { queued: queuedJson, running } = read as { queued: Array<Record<string, unknown>>; running: Array<{ dagPk: string; backfillId: string | null; n: number }> };
@@ -138,7 +138,8 @@ export class RunLifecycle {
         active.set(lane, (active.get(lane) ?? 0) + 1);
       }
       if (picked.length === 0) return [];
-      const moved = await q<DagRun>(
+      // The last statement commits in the same round trip.
+      const moved = await commitWith<DagRun>(
         `UPDATE "DagRun" r SET state = 'running', "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
          FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
          WHERE r.id = v.id AND r.state = 'queued'

@@ -14,6 +14,9 @@ export const DEFAULT_POOL_SLOTS = 128;
  */
 export const MAX_QUEUED_PER_PASS = 512;
 
+/** Scheduled tasks of the tenant read with its lock (the head of its backlog by priority weight). */
+const HEAD = 64;
+
 /**
  * Queues the scheduled tasks of a tenant, highest priority weight first (then the oldest logical
  * date), within each DAG's maxActiveTasks, the tenant's quota (and the backfill lane's half of
@@ -45,10 +48,16 @@ export async function queueScheduled(
     );
   const tenant = sqlLiteral(tenantId);
   return sql.transaction(
-    async (q, [read]) => {
-    // Read with the lock, in the same round trip: the tenant's quota, its pools and what it has
-    // queued or running.
-    const { quota, pools, active } = read as { quota: number; pools: Array<{ name: string; slots: number }>; active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }> };
+    async (q, [read], commitWith) => {
+    // Read with the lock, in the same round trip: the tenant's quota, its pools, what it has queued
+    // or running, and the head of its backlog.
+    const { quota, pools, active, head, headFull } = read as {
+      quota: number;
+      pools: Array<{ name: string; slots: number }>;
+      active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }>;
+      head: Candidate[];
+      headFull: boolean;
+    };
     let activeInTenant = 0;
     let activeBackfill = 0;
     const activeInDag = new Map<string, number>();
@@ -65,10 +74,46 @@ export async function queueScheduled(
     const backfillFull = activeBackfill >= backfillCap;
     const capacity = Math.min(quota - activeInTenant, Math.max(0, ...poolFree.values()));
     if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
-    const openPools = [...poolFree].filter(([, free]) => free > 0).map(([name]) => name);
     const dagLimit = new Map<string, number>();
     for (const { run, spec } of contexts) dagLimit.set(run.dagId, spec.maxActiveTasks);
     const saturated = [...dagLimit].filter(([dagId, max]) => (activeInDag.get(dagId) ?? 0) >= max).map(([dagId]) => dagId);
+
+    // Highest priority weight first, then the oldest logical date, then the run and the task id;
+    // within the DAGs' limits, the pools and the quota.
+    const pick = async (candidates: Candidate[]) => {
+      const byId = new Map<string, Candidate>();
+      for (const c of candidates) if (!byId.has(c.id)) byId.set(c.id, c);
+      const scheduled = [...byId.values()];
+      for (const c of scheduled) if (!dagLimit.has(c.dagId)) dagLimit.set(c.dagId, await maxActiveTasksOf(c.dagVersionId));
+      scheduled.sort(
+        (a, b) =>
+          b.priorityWeight - a.priorityWeight ||
+          new Date(a.logicalDate).getTime() - new Date(b.logicalDate).getTime() ||
+          (a.dagRunId < b.dagRunId ? -1 : a.dagRunId > b.dagRunId ? 1 : 0) ||
+          (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0),
+      );
+      let inTenant = activeInTenant;
+      let inBackfill = activeBackfill;
+      const inDag = new Map(activeInDag);
+      const free = new Map(poolFree);
+      const picked: Candidate[] = [];
+      for (const c of scheduled) {
+        if (inTenant >= quota || picked.length >= MAX_QUEUED_PER_PASS) break;
+        if ((inDag.get(c.dagId) ?? 0) >= dagLimit.get(c.dagId)!) continue;
+        if ((free.get(c.pool) ?? 0) <= 0) continue;
+        if (c.backfill && inBackfill >= backfillCap) continue;
+        picked.push(c);
+        inTenant++;
+        if (c.backfill) inBackfill++;
+        inDag.set(c.dagId, (inDag.get(c.dagId) ?? 0) + 1);
+        free.set(c.pool, free.get(c.pool)! - 1);
+      }
+      return picked;
+    };
+
+    let picked = await pick([...known, ...head]);
+    // The head of the backlog (read with the lock) usually fills what is free. Read further when it
+    // did not and there is more: the evaluated runs' own scheduled tasks, and a larger window.
     // Runs that can take nothing more — their DAG at maxActiveTasks, or the backfill lane full —
     // are not looked up: a DAG at its limit with a backlog of thousands must not fill the read and
     // starve the tenant's other DAGs. The tenant-wide part reads a bounded window of the backlog
@@ -78,57 +123,37 @@ export async function queueScheduled(
       const { run } = contexts.find((c) => c.run.id === id)!;
       return !(run.backfillId && backfillFull) && !saturated.includes(run.dagId);
     });
-    const window = Math.min(Math.max(Math.min(capacity, MAX_QUEUED_PER_PASS) * 4, 256), 5000);
-    const read2 = await q<Candidate>(
-      `WITH c AS (
-         (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-          WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled' AND pool = ANY($2::text[])
-          ORDER BY "priorityWeight" DESC LIMIT $3)
-         UNION
-         (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-          WHERE "tenantId" = $4::uuid AND state = 'scheduled'
-          ORDER BY "priorityWeight" DESC LIMIT $5))
-       SELECT c.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
-       FROM c JOIN "DagRun" r ON r.id = c."dagRunId"
-       WHERE c.pool = ANY($2::text[]) AND c."dagId" <> ALL($6::text[]) AND r.state = 'running'
-         AND (NOT $7::bool OR r."backfillId" IS NULL)`,
-      [readable, openPools, window, tenantId, window, saturated, backfillFull],
-    );
-    const byId = new Map<string, Candidate>();
-    for (const c of [...known, ...read2]) if (!byId.has(c.id)) byId.set(c.id, c);
-    const scheduled = [...byId.values()];
-    for (const s of scheduled) if (!dagLimit.has(s.dagId)) dagLimit.set(s.dagId, await maxActiveTasksOf(s.dagVersionId));
-    // Highest priority weight first, then the oldest logical date, then the run and the task id.
-    scheduled.sort(
-      (a, b) =>
-        b.priorityWeight - a.priorityWeight ||
-        new Date(a.logicalDate).getTime() - new Date(b.logicalDate).getTime() ||
-        (a.dagRunId < b.dagRunId ? -1 : a.dagRunId > b.dagRunId ? 1 : 0) ||
-        (a.taskId < b.taskId ? -1 : a.taskId > b.taskId ? 1 : 0),
-    );
-    const picked: string[] = [];
-    const backfillOf = new Map<string, boolean>();
-    for (const s of scheduled) {
-      if (activeInTenant >= quota || picked.length >= MAX_QUEUED_PER_PASS) break;
-      if ((activeInDag.get(s.dagId) ?? 0) >= dagLimit.get(s.dagId)!) continue;
-      if ((poolFree.get(s.pool) ?? 0) <= 0) continue;
-      if (s.backfill && activeBackfill >= backfillCap) continue;
-      picked.push(s.id);
-      backfillOf.set(s.id, s.backfill);
-      activeInTenant++;
-      if (s.backfill) activeBackfill++;
-      activeInDag.set(s.dagId, (activeInDag.get(s.dagId) ?? 0) + 1);
-      poolFree.set(s.pool, poolFree.get(s.pool)! - 1);
+    if (picked.length < Math.min(capacity, MAX_QUEUED_PER_PASS) && (headFull || readable.length > 0)) {
+      const openPools = [...poolFree].filter(([, free]) => free > 0).map(([name]) => name);
+      const window = Math.min(Math.max(Math.min(capacity, MAX_QUEUED_PER_PASS) * 4, 256), 5000);
+      const further = await q<Candidate>(
+        `WITH c AS (
+           (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+            WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled' AND pool = ANY($2::text[])
+            ORDER BY "priorityWeight" DESC LIMIT $3)
+           UNION
+           (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+            WHERE "tenantId" = $4::uuid AND state = 'scheduled'
+            ORDER BY "priorityWeight" DESC LIMIT $5))
+         SELECT c.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
+         FROM c JOIN "DagRun" r ON r.id = c."dagRunId"
+         WHERE c.pool = ANY($2::text[]) AND c."dagId" <> ALL($6::text[]) AND r.state = 'running'
+           AND (NOT $7::bool OR r."backfillId" IS NULL)`,
+        [readable, openPools, window, tenantId, headFull ? window : 0, saturated, backfillFull],
+      );
+      picked = await pick([...known, ...head, ...further]);
     }
-    const depth = activeInTenant - picked.length;
+    const depth = activeInTenant;
     if (picked.length === 0) return { queued: [], tenantDepth: depth };
-    const moved = await q<TaskInstance>(
+    // The last statement commits in the same round trip.
+    const moved = await commitWith<TaskInstance>(
       `UPDATE "TaskInstance" t SET state = 'queued', "queuedAt" = $2, "updatedAt" = $2
        WHERE t.id = ANY($1::uuid[]) AND t.state = 'scheduled'
          AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = 'running'
-       RETURNING t.*`, [picked, now]);
+       RETURNING t.*`, [picked.map((c) => c.id), now]);
     // Keep the order in which they were picked.
-    const order = new Map(picked.map((id, i) => [id, i]));
+    const order = new Map(picked.map((c, i) => [c.id, i]));
+    const backfillOf = new Map(picked.map((c) => [c.id, c.backfill]));
     moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     return { queued: moved.map((ti) => ({ ...ti, backfill: backfillOf.get(ti.id)! })), tenantDepth: depth };
     },
@@ -141,7 +166,15 @@ export async function queueScheduled(
                  SELECT t."dagId", t.pool, (r."backfillId" IS NOT NULL) AS backfill, count(*)::int AS n
                  FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"
                  WHERE t."tenantId" = ${tenant}::uuid AND t.state IN ('queued', 'running')
-                 GROUP BY 1, 2, 3) AS a) AS active`,
+                 GROUP BY 1, 2, 3) AS a) AS active,
+              (SELECT coalesce(json_agg(h), '[]'::json) FROM (
+                 SELECT t.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
+                 FROM (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+                       WHERE "tenantId" = ${tenant}::uuid AND state = 'scheduled'
+                       ORDER BY "priorityWeight" DESC LIMIT ${HEAD}) AS t
+                 JOIN "DagRun" r ON r.id = t."dagRunId" WHERE r.state = 'running') AS h) AS head,
+              (SELECT count(*) = ${HEAD} FROM (SELECT 1 FROM "TaskInstance"
+                 WHERE "tenantId" = ${tenant}::uuid AND state = 'scheduled' LIMIT ${HEAD}) AS n) AS "headFull"`,
     },
   );
 }
