@@ -161,7 +161,12 @@ export class RunLifecycle {
              WHERE "dagPk" = ANY(${dagArray}) AND state = 'running' GROUP BY 1, 2) AS x) AS running`,
       },
     );
-    await this.deps.events.publishMany(started.map(runEvent));
+    // The runs' events go out while they are evaluated (first on the connection, so before their
+    // tasks' events): their first tasks do not wait for the publish. The starts are committed, so
+    // a publish that fails is logged, not thrown (a retry would not re-send them anyway).
+    const published = this.deps.events
+      .publishMany(started.map(runEvent))
+      .catch((err: unknown) => this.deps.logger.warn({ err, runs: started.length }, 'publishing run-started events failed'));
     if (started.length) {
       // Runs that end at once (nothing to run) free their place: start the next ones here, not
       // through the group commit this call is part of.
@@ -171,6 +176,7 @@ export class RunLifecycle {
       );
       if (ended.length) await this.startQueuedRunsMany(ended.map((e) => ({ ...e, knownQueued: false })));
     }
+    await published;
     return items.map((i) => started.filter((r) => r.dagPk === i.dagPk));
   }
 
@@ -355,6 +361,9 @@ export class RunLifecycle {
       });
     }
 
+    // The jobs go out as soon as their tasks are committed `queued`, before any run's outcome.
+    await this.deps.queue.enqueueRunTasks(jobs);
+
     // 3. The outcome of runs with nothing left to do, decided by their leaves. Known without a
     // query for whole-run evaluations (every state is loaded) and for runs this pass left alone.
     const finishedRuns: DagRun[] = [];
@@ -407,8 +416,8 @@ export class RunLifecycle {
       }
     }
 
-    await this.deps.queue.enqueueRunTasks(jobs);
-    await this.deps.events.publishMany(events);
+    // Everything above is committed: its events are best-effort, as those of claims and ends.
+    await this.deps.events.publishMany(events).catch((err: unknown) => this.deps.logger.warn({ err, events: events.length }, 'publishing evaluation events failed'));
     const restart = new Map<string, string>();
     for (const run of finishedRuns) {
       this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId, state: run.state }, 'dag run finished');
