@@ -1,5 +1,5 @@
 import type { PrismaClient, Prisma } from '@tower/db';
-import type { EventPublisher } from '@tower/events';
+import type { EventPublisher, TowerEvent } from '@tower/events';
 import type { Logger } from '@tower/logger';
 import type { TaskQueue } from '@tower/queue';
 import type { Keyring } from '@tower/secrets';
@@ -17,3 +17,12 @@ export interface EngineDeps {
 
 export type Tx = Prisma.TransactionClient;
 export type DbClient = PrismaClient | Tx;
+
+/**
+ * Publishes events of state changes already committed: they are best-effort (the state is in
+ * Postgres), so a failed publish is logged, never thrown — a caller's retry would redo committed
+ * work or drop it. `what` names the events in the log line.
+ */
+export function publishCommitted(deps: EngineDeps, events: readonly TowerEvent[], what: string): Promise<void> {
+  return deps.events.publishMany(events).catch((err: unknown) => deps.logger.warn({ err, events: events.length }, `publishing ${what} events failed`));
+}

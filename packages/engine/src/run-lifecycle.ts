@@ -11,7 +11,7 @@ import {
 import { sqlLiteral, sqlOf, type DagRun, type RunType, type Sql, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { JobPayload } from '@tower/queue';
-import type { EngineDeps, Tx } from './deps.js';
+import { publishCommitted, type EngineDeps, type Tx } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 import { graphOf, type RunContext } from './evaluation-context.js';
 import { insertRunsSql } from './run-insert.js';
@@ -164,9 +164,7 @@ export class RunLifecycle {
     // The runs' events go out while they are evaluated (first on the connection, so before their
     // tasks' events): their first tasks do not wait for the publish. The starts are committed, so
     // a publish that fails is logged, not thrown (a retry would not re-send them anyway).
-    const published = this.deps.events
-      .publishMany(started.map(runEvent))
-      .catch((err: unknown) => this.deps.logger.warn({ err, runs: started.length }, 'publishing run-started events failed'));
+    const published = publishCommitted(this.deps, started.map(runEvent), 'run-started');
     if (started.length) {
       // Runs that end at once (nothing to run) free their place: start the next ones here, not
       // through the group commit this call is part of.
@@ -417,7 +415,7 @@ export class RunLifecycle {
     }
 
     // Everything above is committed: its events are best-effort, as those of claims and ends.
-    await this.deps.events.publishMany(events).catch((err: unknown) => this.deps.logger.warn({ err, events: events.length }, 'publishing evaluation events failed'));
+    await publishCommitted(this.deps, events, 'evaluation');
     const restart = new Map<string, string>();
     for (const run of finishedRuns) {
       this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId, state: run.state }, 'dag run finished');

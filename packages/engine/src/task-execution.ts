@@ -8,7 +8,7 @@ import {
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { JobPayload } from '@tower/queue';
 import { sqlOf, type Sql, type SqlQuery } from '@tower/db';
-import type { EngineDeps } from './deps.js';
+import { publishCommitted, type EngineDeps } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
@@ -119,7 +119,7 @@ export class TaskExecution {
     });
     // The claims are committed: from here nothing may fail the batch (a retry of the claim would
     // find the tries running and drop them). Events are best-effort; the reads are retried.
-    await this.deps.events.publishMany(claimed.map(taskEvent)).catch((err: unknown) => this.deps.logger.warn({ err }, 'publishing claim events failed'));
+    await publishCommitted(this.deps, claimed.map(taskEvent), 'claim');
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.completeClaims(items, claimed, runs);
@@ -298,7 +298,7 @@ export class TaskExecution {
     if (byRun.size) {
       this.evaluations.submit([...byRun.values()]).catch((err: unknown) => this.deps.logger.warn({ err, runs: byRun.size }, 'evaluating runs after tries ended failed; the scheduler will'));
     }
-    await this.deps.events.publishMany([...movedRows, ...restarted].map(taskEvent)).catch((err: unknown) => this.deps.logger.warn({ err }, 'publishing end events failed'));
+    await publishCommitted(this.deps, [...movedRows, ...restarted].map(taskEvent), 'end');
     return results;
   }
 

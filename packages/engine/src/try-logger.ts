@@ -1,6 +1,6 @@
 import { sqlOf } from '@tower/db';
 import type { TowerEvent, TaskLogLine } from '@tower/events';
-import type { EngineDeps } from './deps.js';
+import { publishCommitted, type EngineDeps } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 
 /**
@@ -27,9 +27,11 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
         ],
       );
       // Stored: the live tail is best-effort (a failed publish must not write the lines twice).
-      await deps.events
-        .publishMany(batches.map((b): TowerEvent => ({ kind: 'taskLog', tenantId: b[0].tenantId, taskInstanceId: b[0].taskInstanceId, tryNumber: b[0].tryNumber, lines: b })))
-        .catch((err: unknown) => deps.logger.warn({ err }, 'publishing log lines failed'));
+      await publishCommitted(
+        deps,
+        batches.map((b): TowerEvent => ({ kind: 'taskLog', tenantId: b[0].tenantId, taskInstanceId: b[0].taskInstanceId, tryNumber: b[0].tryNumber, lines: b })),
+        'log line',
+      );
       return batches.map(() => undefined);
     });
     sinks.set(deps, sink);
