@@ -346,8 +346,7 @@ export class RunLifecycle {
       // elsewhere that capacity freed by these runs' finished tasks can now take.
       const schedules = all.some((c) => c.full || c.hasScheduled || c.changed.has('scheduled'));
       if (!schedules && !backlogTenants.has(tenantId)) continue;
-      const maxActiveTasksOf = async (versionId: string) => (await this.specs.get(db, tenantId, versionId)).maxActiveTasks;
-      const { queued, tenantDepth } = await queueScheduled(this.sql, tenantId, all, now, maxActiveTasksOf);
+      const { queued, tenantDepth } = await queueScheduled(this.sql, tenantId, all, now, this.specs);
       queued.forEach((ti, i) => {
         const { backfill, ...instance } = ti;
         queuedRuns.add(ti.dagRunId);

@@ -10,6 +10,11 @@ export class SpecCache {
 
   constructor(private readonly max = 2000) {}
 
+  /** The spec if it is cached, without reading the database. */
+  peek(versionId: string): DagSpec | undefined {
+    return this.cache.get(versionId);
+  }
+
   async get(db: DbClient, tenantId: string, versionId: string): Promise<DagSpec> {
     const hit = this.cache.get(versionId);
     if (hit) return hit;

@@ -1,5 +1,6 @@
 import { sqlLiteral, type Sql, type TaskInstance } from '@tower/db';
 import type { RunContext } from './evaluation-context.js';
+import type { SpecCache } from './spec-cache.js';
 
 /** A task instance queueing moved to `queued`, with whether its run belongs to a backfill. */
 export type QueuedTask = TaskInstance & { backfill: boolean };
@@ -24,16 +25,17 @@ const HEAD = 64;
  * never both take the last slot. Candidates are the evaluated runs' scheduled tasks and the top of
  * the tenant's whole backlog: capacity a finished task frees goes to whatever waits longest at the
  * highest priority, not only to the runs that happened to be evaluated (as Airflow's scheduler
- * queues from every scheduled task instance). `maxActiveTasksOf` gives the limit of a DAG version
- * no evaluated run belongs to. Returns what was queued (with whether its run is a backfill's) and
- * the tenant's backlog depth for fair priorities.
+ * queues from every scheduled task instance). The maxActiveTasks of a DAG no evaluated run belongs
+ * to comes from `specs`, or from its version row on the transaction's own connection (never another
+ * pool connection while the tenant's lock is held). Returns what was queued (with whether its run
+ * is a backfill's) and the tenant's backlog depth for fair priorities.
  */
 export async function queueScheduled(
   sql: Sql,
   tenantId: string,
   contexts: RunContext[],
   now: Date,
-  maxActiveTasksOf: (dagVersionId: string) => Promise<number>,
+  specs: SpecCache,
 ): Promise<{ queued: QueuedTask[]; tenantDepth: number }> {
   type Candidate = { id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number; dagVersionId: string; backfill: boolean; logicalDate: Date };
   // What is scheduled in the evaluated runs: known from the evaluation's own reads (whole runs, or
@@ -84,7 +86,20 @@ export async function queueScheduled(
       const byId = new Map<string, Candidate>();
       for (const c of candidates) if (!byId.has(c.id)) byId.set(c.id, c);
       const scheduled = [...byId.values()];
-      for (const c of scheduled) if (!dagLimit.has(c.dagId)) dagLimit.set(c.dagId, await maxActiveTasksOf(c.dagVersionId));
+      const unknown = new Map<string, string>();
+      for (const c of scheduled) {
+        if (dagLimit.has(c.dagId)) continue;
+        const spec = specs.peek(c.dagVersionId);
+        if (spec) dagLimit.set(c.dagId, spec.maxActiveTasks);
+        else unknown.set(c.dagVersionId, c.dagId);
+      }
+      if (unknown.size) {
+        const limits = await q<{ id: string; maxActiveTasks: number }>(
+          `SELECT id, (spec->>'maxActiveTasks')::int AS "maxActiveTasks" FROM "DagVersion" WHERE id = ANY($1::uuid[]) AND "tenantId" = $2::uuid`,
+          [[...unknown.keys()], tenantId],
+        );
+        for (const l of limits) if (!dagLimit.has(unknown.get(l.id)!)) dagLimit.set(unknown.get(l.id)!, l.maxActiveTasks);
+      }
       scheduled.sort(
         (a, b) =>
           b.priorityWeight - a.priorityWeight ||
@@ -99,7 +114,7 @@ export async function queueScheduled(
       const picked: Candidate[] = [];
       for (const c of scheduled) {
         if (inTenant >= quota || picked.length >= MAX_QUEUED_PER_PASS) break;
-        if ((inDag.get(c.dagId) ?? 0) >= dagLimit.get(c.dagId)!) continue;
+        if ((inDag.get(c.dagId) ?? 0) >= (dagLimit.get(c.dagId) ?? 0)) continue;
         if ((free.get(c.pool) ?? 0) <= 0) continue;
         if (c.backfill && inBackfill >= backfillCap) continue;
         picked.push(c);
