@@ -270,6 +270,12 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect((await engine.runs.taskInstances(tenantId, second.id)).map((t) => t.taskId)).toEqual(['v2']);
     // A logical date already taken is still a conflict (after the cache was found fresh).
     await expect(engine.runs.trigger(tenantId, 'versioned', {}, new Date('2026-06-02T00:00:00Z'))).rejects.toMatchObject({ code: 'CONFLICT' });
+    // Version 3 (published elsewhere) adds a param: the cached version 2 would refuse it.
+    await other.dags.upsert(tenantId, { dagId: 'versioned', params: { region: { type: 'string', default: 'eu' } }, tasks: [{ taskId: 'v3', type: 'noop' }] });
+    const third = await engine.runs.trigger(tenantId, 'versioned', { region: 'us' }, new Date('2026-06-03T00:00:00Z'));
+    expect([third.dagVersion, third.params]).toEqual([3, { region: 'us' }]);
+    // Params no version accepts are still refused.
+    await expect(engine.runs.trigger(tenantId, 'versioned', { nope: 1 }, new Date('2026-06-04T00:00:00Z'))).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('keeps at most maxActiveRuns running and starts queued runs as others finish', async () => {

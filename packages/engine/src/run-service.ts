@@ -21,11 +21,14 @@ export class RunService {
 
   async trigger(tenantId: string, dagId: string, params: unknown, logicalDate?: Date | null): Promise<DagRun> {
     // The DAG as last seen by this process first; the insert refuses it if a newer version (or a
-    // deletion) happened since, and the trigger then reads it afresh.
+    // deletion) happened since, and the trigger then reads it afresh — as it does before refusing
+    // params. At most two passes: the second reads fresh.
     for (let fresh = false; ; fresh = true) {
       const { dag, version, cached } = await this.dags.current(tenantId, dagId, fresh);
       const spec = version.spec as unknown as DagSpec;
       const checked = validateParams(spec.params, params ?? {});
+      // Params a newer version accepts may be refused by a stale cached one: read afresh first.
+      if (!checked.ok && cached) continue;
       if (!checked.ok) {
         const first = checked.errors[0];
         throw new TowerError('BAD_USER_INPUT', `invalid params: ${checked.errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, {
