@@ -110,4 +110,36 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     expect(await count('scheduled')).toBe(0);
     expect(await count('queued')).toBe(before.queued + before.scheduled - 1);
   });
+
+  it("queues a waiting run's task when the run whose task ended has nothing left to queue", async () => {
+    await engine.pools.set(tenantId, 'default', 1);
+    await prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 100_000 } });
+    // Whatever earlier tests left waiting is out of the way: only these two runs compete.
+    await prisma.taskInstance.updateMany({ where: { tenantId, state: { in: ['scheduled', 'queued', 'running'] } }, data: { state: 'success' } });
+    await engine.dags.upsert(tenantId, { dagId: 'single', tasks: [{ taskId: 'only', type: 'noop' }] });
+    const holder = await runningRun('single', '2026-08-01T00:00:00.000Z', 'running');
+    const waiter = await runningRun('single', '2026-08-02T00:00:00.000Z', 'scheduled');
+    // The holder's only task ends: its run has nothing scheduled; the freed slot goes to the waiter.
+    await finish(holder.id, 'only');
+    expect(await stateOf(waiter.id)).toEqual({ only: 'queued' });
+  });
+
+  it('a run started while the event publisher fails still has its first tasks queued', async () => {
+    await engine.pools.set(tenantId, 'default', 100);
+    await engine.dags.upsert(tenantId, { dagId: 'no_events', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }] });
+    const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId: 'no_events' } });
+    const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
+    const when = new Date('2026-09-01T00:00:00.000Z');
+    const run = await engine.lifecycle.insertRun(null, {
+      tenantId, dagPk: dag.id, dagId: 'no_events', versionId: version.id, version: version.version, spec: version.spec as never,
+      runType: 'manual', runId: 'manual__no_events', logicalDate: when, dataIntervalStart: when, dataIntervalEnd: when, params: {},
+    });
+    const broken = Object.create(engine.deps.events) as typeof engine.deps.events;
+    broken.publishMany = () => Promise.reject(new Error('redis is down'));
+    broken.publish = () => Promise.reject(new Error('redis is down'));
+    const quiet = createEngine({ ...engine.deps, events: broken });
+    const [started] = await quiet.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true });
+    expect(started?.id).toBe(run!.id);
+    expect(await stateOf(run!.id)).toEqual({ a: 'queued', b: 'none' });
+  });
 });
