@@ -53,13 +53,15 @@ export async function queueScheduled(
     async (q, [read], commitWith) => {
     // Read with the lock, in the same round trip: the tenant's quota, its pools, what it has queued
     // or running, and the head of its backlog.
-    const { quota, pools, active, head, headFull } = read as {
+    const { quota, pools, active, head: headRows } = read as {
       quota: number;
       pools: Array<{ name: string; slots: number }>;
       active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }>;
-      head: Candidate[];
-      headFull: boolean;
+      head: Array<Candidate & { runState: string }>;
     };
+    // A full head means the backlog may hold more; only running runs' tasks are candidates.
+    const headFull = headRows.length === HEAD;
+    const head = headRows.filter((h) => h.runState === 'running');
     let activeInTenant = 0;
     let activeBackfill = 0;
     const activeInDag = new Map<string, number>();
@@ -183,13 +185,11 @@ export async function queueScheduled(
                  WHERE t."tenantId" = ${tenant}::uuid AND t.state IN ('queued', 'running')
                  GROUP BY 1, 2, 3) AS a) AS active,
               (SELECT coalesce(json_agg(h), '[]'::json) FROM (
-                 SELECT t.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
+                 SELECT t.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate", r.state AS "runState"
                  FROM (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
                        WHERE "tenantId" = ${tenant}::uuid AND state = 'scheduled'
                        ORDER BY "priorityWeight" DESC LIMIT ${HEAD}) AS t
-                 JOIN "DagRun" r ON r.id = t."dagRunId" WHERE r.state = 'running') AS h) AS head,
-              (SELECT count(*) = ${HEAD} FROM (SELECT 1 FROM "TaskInstance"
-                 WHERE "tenantId" = ${tenant}::uuid AND state = 'scheduled' LIMIT ${HEAD}) AS n) AS "headFull"`,
+                 JOIN "DagRun" r ON r.id = t."dagRunId") AS h) AS head`,
     },
   );
 }
