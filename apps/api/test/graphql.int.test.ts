@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GRAPHQL_SDL_FILE_HEADER } from '@nestjs/graphql';
-import { EventPublisher, type DagRunSnapshot } from '@tower/events';
+import { TryLogger, type EngineDeps } from '@tower/engine';
+import { EventPublisher, eventsChannel, type DagRunSnapshot } from '@tower/events';
+import { createLogger } from '@tower/logger';
 import { buildClientSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema, type IntrospectionQuery } from 'graphql';
 import { Redis } from 'ioredis';
 import { EventStreamService } from '../src/events/event-stream.service.js';
@@ -136,6 +138,51 @@ describe('graphql-ws subscriptions', () => {
     expect(refused.errors?.[0]).toMatchObject({ message: expect.any(String), extensions: { code: 'UNAUTHENTICATED' } });
     before.dispose();
     await client.dispose();
+  });
+
+  it("streams a task instance's log lines as a try writes them (taskLogAppended), on its tenant's channel only while watched", async () => {
+    const a = await tenant('log-a');
+    const b = await tenant('log-b');
+    ok(await t.gql(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, { s: { dagId: 'logs', tasks: [{ taskId: 'only', type: 'noop' }] } }, a.token));
+    const run = ok(await t.gql<{ triggerDagRun: { id: string } }>(`mutation { triggerDagRun(dagId: "logs") { id } }`, {}, a.token)).triggerDagRun;
+    const ti = await t.db.prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id } });
+    const channel = eventsChannel(t.redisPrefix, a.tenantId);
+    const listeners = async () => Number((await redis.pubsub('NUMSUB', channel))[1]);
+    expect(await listeners()).toBe(0);
+
+    const LOG = `subscription($id: ID!, $try: Int) { taskLogAppended(taskInstanceId: $id, tryNumber: $try) { id tryNumber level message } }`;
+    const client = wsClient(t.api.wsUrl, a.token);
+    const sub = subscribe<{ taskLogAppended: Array<{ id: string; tryNumber: number; level: string; message: string }> }>(client, LOG, { id: ti.id, try: 1 });
+    await waitFor(async () => openSubscriptions() === 1);
+    expect(await listeners()).toBe(1);
+
+    // Another tenant may not watch it.
+    const bClient = wsClient(t.api.wsUrl, b.token);
+    const foreign = subscribe(bClient, LOG, { id: ti.id });
+    expect((await foreign.next()).errors?.[0].extensions).toEqual({ code: 'NOT_FOUND' });
+
+    // What the worker's TryLogger does: store the lines, then publish them. Try 2's lines are not
+    // for a subscription to try 1.
+    const deps = { prisma: t.db.prisma, events: publisher, clock: () => new Date(), logger: createLogger('log-test', { level: 'silent' }) } as unknown as EngineDeps;
+    const other = new TryLogger(deps, a.tenantId, ti.id, 2);
+    other.log('info', 'from try 2');
+    await other.flush();
+    const logger = new TryLogger(deps, a.tenantId, ti.id, 1);
+    logger.log('info', 'first');
+    logger.log('warn', 'second');
+    await logger.flush();
+    const got = (await sub.next()).data!.taskLogAppended;
+    expect(got.map((l) => [l.tryNumber, l.level, l.message])).toEqual([[1, 'info', 'first'], [1, 'warn', 'second']]);
+    // The ids are the stored lines' (taskLog answers the same).
+    const stored = ok(await t.gql<{ taskLog: Array<{ id: string }> }>(`query($id: ID!) { taskLog(taskInstanceId: $id, tryNumber: 1) { id } }`, { id: ti.id }, a.token)).taskLog;
+    expect(got.map((l) => l.id)).toEqual(stored.map((l) => l.id));
+    expect(sub.pending()).toBe(0);
+
+    // The last subscription of the tenant gone, the API stops listening to its channel.
+    sub.dispose();
+    await waitFor(async () => openSubscriptions() === 0 && (await listeners()) === 0);
+    await client.dispose();
+    await bClient.dispose();
   });
 
   it('maps resolver errors of a subscription like HTTP ones (NOT_FOUND for an unknown run)', async () => {

@@ -1,5 +1,5 @@
 import { sqlOf } from '@tower/db';
-import type { TowerEvent, TaskLogLine } from '@tower/events';
+import type { StoredTaskLogLine, TaskLogLine, TowerEvent } from '@tower/events';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 
@@ -14,9 +14,10 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
   if (!sink) {
     sink = new GroupCommit<TaskLogLine[], undefined>(async (batches) => {
       const lines = batches.flat();
-      await sqlOf(deps.prisma).query(
+      const stored = await sqlOf(deps.prisma).query<{ id: bigint | string; taskInstanceId: string; tryNumber: number; ts: Date; level: string; message: string }>(
         `INSERT INTO "TaskLog" ("tenantId", "taskInstanceId", "tryNumber", ts, level, message)
-         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::text[], $6::text[])`,
+         SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::text[], $6::text[])
+         RETURNING id::text AS id, "taskInstanceId", "tryNumber", ts, level, message`,
         [
           lines.map((l) => l.tenantId),
           lines.map((l) => l.taskInstanceId),
@@ -26,10 +27,33 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
           lines.map((l) => l.message),
         ],
       );
-      // Stored: the live tail is best-effort (a failed publish must not write the lines twice).
+      // Stored: the live tail (taskLogAppended) is best-effort — a failed publish must not write the
+      // lines twice. One event per try, its lines in id order (the order they were written).
+      const byTry = new Map<string, StoredTaskLogLine[]>();
+      const tenantOf = new Map(lines.map((l) => [l.taskInstanceId, l.tenantId]));
+      for (const row of stored) {
+        const key = `${row.taskInstanceId}|${row.tryNumber}`;
+        const line: StoredTaskLogLine = {
+          id: String(row.id),
+          tenantId: tenantOf.get(row.taskInstanceId)!,
+          taskInstanceId: row.taskInstanceId,
+          tryNumber: row.tryNumber,
+          ts: new Date(row.ts).toISOString(),
+          level: row.level,
+          message: row.message,
+        };
+        const mine = byTry.get(key);
+        if (mine) mine.push(line);
+        else byTry.set(key, [line]);
+      }
+      const byId = (a: StoredTaskLogLine, b: StoredTaskLogLine) => (BigInt(a.id) < BigInt(b.id) ? -1 : BigInt(a.id) > BigInt(b.id) ? 1 : 0);
       await publishCommitted(
         deps,
-        batches.map((b): TowerEvent => ({ kind: 'taskLog', tenantId: b[0].tenantId, taskInstanceId: b[0].taskInstanceId, tryNumber: b[0].tryNumber, lines: b })),
+        [...byTry.values()].map((tryLines): TowerEvent => {
+          tryLines.sort(byId);
+          const first = tryLines[0];
+          return { kind: 'taskLog', tenantId: first.tenantId, taskInstanceId: first.taskInstanceId, tryNumber: first.tryNumber, lines: tryLines };
+        }),
         'log line',
       );
       return batches.map(() => undefined);

@@ -6,12 +6,12 @@ const PUBLISH_BATCH = 200;
 
 /** Publishes events on Redis pub/sub. Fire-and-forget: Postgres holds the truth, events only notify. */
 export class EventPublisher {
-  private readonly channel: string;
-
   private readonly stopsChannel: string;
 
-  constructor(private readonly redis: Redis, prefix: string) {
-    this.channel = eventsChannel(prefix);
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix: string,
+  ) {
     this.stopsChannel = tryStopsChannel(prefix);
   }
 
@@ -26,15 +26,27 @@ export class EventPublisher {
   }
 
   async publish(event: TowerEvent): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify(event));
+    await this.redis.publish(eventsChannel(this.prefix, event.tenantId), JSON.stringify(event));
   }
 
-  /** Several events travel as one message (a JSON array): one publish and one parse per batch. */
+  /**
+   * Several events travel as one message per tenant (a JSON array, in their order): one publish and
+   * one parse per batch.
+   */
   async publishMany(events: readonly TowerEvent[]): Promise<void> {
     if (events.length === 0) return;
     if (events.length === 1) return this.publish(events[0]);
+    const byTenant = new Map<string, TowerEvent[]>();
+    for (const e of events) {
+      const mine = byTenant.get(e.tenantId);
+      if (mine) mine.push(e);
+      else byTenant.set(e.tenantId, [e]);
+    }
     const pipeline = this.redis.pipeline();
-    for (let i = 0; i < events.length; i += PUBLISH_BATCH) pipeline.publish(this.channel, JSON.stringify(events.slice(i, i + PUBLISH_BATCH)));
+    for (const [tenantId, mine] of byTenant) {
+      const channel = eventsChannel(this.prefix, tenantId);
+      for (let i = 0; i < mine.length; i += PUBLISH_BATCH) pipeline.publish(channel, JSON.stringify(mine.slice(i, i + PUBLISH_BATCH)));
+    }
     await pipeline.exec();
   }
 }
@@ -43,38 +55,65 @@ export type EventHandler = (event: TowerEvent) => void;
 
 /**
  * One Redis subscriber connection per process, fanned out in memory to any number of handlers.
- * Tenant filtering happens in the handlers (the API's subscription resolvers).
+ * Handlers subscribe per tenant: the connection SUBSCRIBEs to a tenant's channel while at least
+ * one handler watches that tenant, so a process receives (and parses) only the events of tenants
+ * someone is watching.
  */
 export class EventSubscriber {
   private readonly redis: Redis;
-  private readonly handlers = new Set<EventHandler>();
-  private ready: Promise<unknown>;
+  private readonly handlers = new Map<string, { set: Set<EventHandler>; ready: Promise<unknown> }>();
+  private readonly ready: Promise<unknown>;
 
-  constructor(redisUrl: string, prefix: string) {
+  constructor(redisUrl: string, private readonly prefix: string) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-    const channel = eventsChannel(prefix);
-    this.ready = this.redis.subscribe(channel);
-    this.redis.on('message', (ch: string, message: string) => {
-      // Nobody listening (an API with no open subscription): not even parsed.
-      if (ch !== channel || this.handlers.size === 0) return;
+    this.ready = this.redis.ping();
+    this.redis.on('message', (channel: string, message: string) => {
+      const watchers = this.handlers.get(channel)?.set;
+      if (!watchers || watchers.size === 0) return;
       let parsed: TowerEvent | TowerEvent[];
       try {
         parsed = JSON.parse(message) as TowerEvent | TowerEvent[];
       } catch {
         return;
       }
-      for (const event of Array.isArray(parsed) ? parsed : [parsed]) for (const h of this.handlers) h(event);
+      for (const event of Array.isArray(parsed) ? parsed : [parsed]) for (const h of watchers) h(event);
     });
   }
 
-  /** Resolves once the Redis SUBSCRIBE is acknowledged (events published before that are not seen). */
+  /** Resolves once Redis answers (the process fails fast at boot when it cannot). */
   whenReady(): Promise<unknown> {
     return this.ready;
   }
 
-  subscribe(handler: EventHandler): () => void {
-    this.handlers.add(handler);
-    return () => this.handlers.delete(handler);
+  /**
+   * Watches one tenant's events. `ready` resolves once Redis acknowledged the channel's SUBSCRIBE:
+   * every event published after that reaches the handler.
+   */
+  subscribe(tenantId: string, handler: EventHandler): { ready: Promise<unknown>; unsubscribe: () => void } {
+    const channel = eventsChannel(this.prefix, tenantId);
+    let entry = this.handlers.get(channel);
+    if (!entry) {
+      entry = { set: new Set(), ready: this.redis.subscribe(channel) };
+      entry.ready.catch(() => undefined);
+      this.handlers.set(channel, entry);
+    }
+    entry.set.add(handler);
+    const watched = entry;
+    return {
+      ready: watched.ready,
+      unsubscribe: () => {
+        watched.set.delete(handler);
+        if (watched.set.size === 0 && this.handlers.get(channel) === watched) {
+          this.handlers.delete(channel);
+          this.redis.unsubscribe(channel).catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  /** Channels subscribed (for tests and metrics). */
+  get channelCount(): number {
+    return this.handlers.size;
   }
 
   async close(): Promise<void> {

@@ -47,12 +47,20 @@ export interface TaskLogLine {
 export type TowerEvent =
   | { kind: 'dagRun'; tenantId: string; dagId: string; dagRunId: string; run: DagRunSnapshot }
   | { kind: 'taskInstance'; tenantId: string; dagId: string; dagRunId: string; taskInstance: TaskInstanceSnapshot }
-  | { kind: 'taskLog'; tenantId: string; taskInstanceId: string; tryNumber: number; lines: TaskLogLine[] };
+  | { kind: 'taskLog'; tenantId: string; taskInstanceId: string; tryNumber: number; lines: StoredTaskLogLine[] };
+
+/** A log line as stored: with its TaskLog id (a decimal string: the column is a bigint). */
+export type StoredTaskLogLine = TaskLogLine & { id: string };
 
 export type TowerEventKind = TowerEvent['kind'];
 
-export function eventsChannel(prefix: string): string {
-  return `${prefix}:events`;
+/**
+ * Each tenant's events travel on a channel of their own: an API process subscribes only to the
+ * tenants its open subscriptions watch, so one tenant's flood costs the others nothing, and a
+ * subscriber is never even sent another tenant's events.
+ */
+export function eventsChannel(prefix: string, tenantId: string): string {
+  return `${prefix}:events:${tenantId}`;
 }
 
 /** A task instance moved away from running by an operation; the worker running `tryNumber` stops it. */

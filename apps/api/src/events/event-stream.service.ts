@@ -13,7 +13,8 @@ export interface TenantScope {
 const READY_TIMEOUT_MS = 10_000;
 
 /**
- * ONE Redis subscriber per API process, fanned out in memory to graphql-ws subscriptions.
+ * ONE Redis subscriber connection per API process, fanned out in memory to graphql-ws
+ * subscriptions; it listens to the channels of the tenants that have a subscription open.
  *
  *   @Subscription(() => TaskInstanceModel)
  *   taskInstanceUpdated(@CurrentActor() actor: Actor, @Args('runId') runId: string) {
@@ -36,7 +37,7 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
     this.subscriber = new EventSubscriber(config.REDIS_URL, config.REDIS_PREFIX);
   }
 
-  /** The app starts listening only once Redis acknowledged SUBSCRIBE: no event is missed after boot. */
+  /** The app starts only once Redis answers the subscriber connection (fails fast otherwise). */
   async onApplicationBootstrap(): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
@@ -49,19 +50,30 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
     }
   }
 
-  iterate<E extends TowerEvent, T>(scope: TenantScope, filter: (e: TowerEvent) => e is E, map: (e: E) => T): AsyncIterableIterator<T>;
-  iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): AsyncIterableIterator<T>;
-  iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): AsyncIterableIterator<T> {
+  iterate<E extends TowerEvent, T>(scope: TenantScope, filter: (e: TowerEvent) => e is E, map: (e: E) => T): Promise<AsyncIterableIterator<T>>;
+  iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): Promise<AsyncIterableIterator<T>>;
+  /**
+   * Resolves once Redis acknowledged the tenant channel's SUBSCRIBE (at once when another
+   * subscription of the tenant already holds it): every event published afterwards is delivered.
+   */
+  async iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): Promise<AsyncIterableIterator<T>> {
     const tenantId = scope.tenantId;
     if (!tenantId) throw new Error('EventStreamService.iterate needs the caller tenant');
     const iterator = new EventIterator<T>(() => {
-      unsubscribe();
+      watch.unsubscribe();
       this.open.delete(iterator as EventIterator<unknown>);
     }, (dropped) => this.logger.warn({ tenantId, dropped }, 'slow subscriber: dropped old events'));
-    const unsubscribe = this.subscriber.subscribe((event) => {
+    // The channel is the tenant's own; the check stays as a second line of defence.
+    const watch = this.subscriber.subscribe(tenantId, (event) => {
       if (event.tenantId !== tenantId || !filter(event)) return;
       iterator.push(map(event));
     });
+    try {
+      await watch.ready;
+    } catch (err) {
+      await iterator.return();
+      throw err;
+    }
     this.open.add(iterator as EventIterator<unknown>);
     return iterator;
   }

@@ -1,8 +1,9 @@
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
 import { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
+import { TaskLogLineModel } from './dtos/run-operations.dto.js';
 import { RunsService } from './runs.service.js';
 
 @Resolver(() => DagRunModel)
@@ -38,5 +39,16 @@ export class RunsResolver {
   @Subscription(() => TaskInstanceModel, { description: 'Task instances of one run (DagRun.id) changed state.' })
   taskInstanceUpdated(@CurrentActor() actor: Actor, @Args('runId', { type: () => ID }) runId: string) {
     return this.runs.taskUpdates(actor, runId);
+  }
+
+  @Subscription(() => [TaskLogLineModel], {
+    description: "Log lines of a task instance as its tries write them (only tryNumber's when given), a batch per message; earlier lines come from taskLog.",
+  })
+  taskLogAppended(
+    @CurrentActor() actor: Actor,
+    @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string,
+    @Args('tryNumber', { type: () => Int, nullable: true }) tryNumber?: number,
+  ) {
+    return this.runs.logLines(actor, taskInstanceId, tryNumber);
   }
 }

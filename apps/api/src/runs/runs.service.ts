@@ -6,6 +6,7 @@ import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
 import { EventStreamService } from '../events/event-stream.service.js';
 import type { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
+import type { TaskLogLineModel } from './dtos/run-operations.dto.js';
 import type { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
 import { runFromSnapshot, taskFromSnapshot } from './run-snapshots.js';
 
@@ -13,6 +14,7 @@ const RUNS_PAGE_SIZE = 25;
 
 type DagRunEvent = Extract<TowerEvent, { kind: 'dagRun' }>;
 type TaskInstanceEvent = Extract<TowerEvent, { kind: 'taskInstance' }>;
+type TaskLogEvent = Extract<TowerEvent, { kind: 'taskLog' }>;
 
 /** DAG runs of the caller's tenant, through @tower/engine; live updates through EventStreamService. */
 @Injectable()
@@ -56,6 +58,22 @@ export class RunsService {
       actor,
       (e): e is TaskInstanceEvent => e.kind === 'taskInstance' && e.dagRunId === runId,
       (e) => ({ taskInstanceUpdated: taskFromSnapshot(e.taskInstance) }),
+    );
+  }
+
+  /**
+   * A task instance's log lines as its tries write them (every try, or only `tryNumber`), in
+   * batches; NOT_FOUND for a task instance of another tenant. Lines written before the
+   * subscription started are read with `taskLog`; a line's id orders both.
+   */
+  async logLines(actor: Actor, taskInstanceId: string, tryNumber: number | null | undefined) {
+    await this.engine.runs.taskInstance(actor.tenantId, taskInstanceId);
+    return this.events.iterate(
+      actor,
+      (e): e is TaskLogEvent => e.kind === 'taskLog' && e.taskInstanceId === taskInstanceId && (tryNumber == null || e.tryNumber === tryNumber),
+      (e): { taskLogAppended: TaskLogLineModel[] } => ({
+        taskLogAppended: e.lines.map((l) => ({ id: l.id, tryNumber: l.tryNumber, ts: new Date(l.ts), level: l.level, message: l.message })),
+      }),
     );
   }
 }
