@@ -1,5 +1,6 @@
 import { keyringFromEnv } from '@tower/secrets';
-import { hostname } from 'node:os';
+import { readdirSync } from 'node:fs';
+import { hostname, setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
 import { createPrismaClient } from '@tower/db';
@@ -7,7 +8,7 @@ import { createEngine, type StartedTry, type TryOutcome } from '@tower/engine';
 import { EventPublisher, TryStopListener } from '@tower/events';
 import { OperatorError } from '@tower/operators';
 import { createLogger, type Logger } from '@tower/logger';
-import { createRedis, createTaskWorker, TaskQueue } from '@tower/queue';
+import { createRedis, createTaskWorker, TaskQueue, type JobPayload } from '@tower/queue';
 import { runTry } from './run-try.js';
 
 export interface WorkerHandle {
@@ -17,7 +18,30 @@ export interface WorkerHandle {
 }
 
 
+/**
+ * Lowers this process's scheduling priority to `nice`. On Linux a priority belongs to a thread, and
+ * V8's and libuv's threads already exist: each thread listed in /proc/self/task is lowered
+ * (threads started later inherit the main thread's). Elsewhere the process's priority is set.
+ */
+export function lowerPriority(nice: number, logger: Logger): void {
+  if (nice <= 0) return;
+  let threads: number[] = [0];
+  try {
+    threads = readdirSync('/proc/self/task').map(Number);
+  } catch {
+    // not Linux: setPriority(0) is the whole process
+  }
+  for (const tid of threads) {
+    try {
+      setPriority(tid, nice);
+    } catch (err) {
+      logger.warn({ err, tid, nice }, 'could not lower the worker thread priority');
+    }
+  }
+}
+
 export async function startWorker(config: TowerConfig, logger: Logger = createLogger('worker', { level: config.LOG_LEVEL })): Promise<WorkerHandle> {
+  lowerPriority(config.WORKER_NICE, logger);
   const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Claims, ends and log lines are group-committed (a few statements in flight whatever the
   // concurrency); operators' own lookups (connections) take the rest.
@@ -56,34 +80,34 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
     }
   };
 
-  const workerConnection = createRedis(config.REDIS_URL);
-  const worker = createTaskWorker(
-    workerConnection,
-    config.REDIS_PREFIX,
-    {
-      runTask: async (payload) => {
-        const started = await engine.execution.startTry(payload, workerId);
-        if (!started) {
-          logger.debug({ ...payload }, 'try already claimed or moved on; job dropped');
-          return;
-        }
-        active.set(started.ti.id, started);
-        const stop = new AbortController();
-        stops.set(started.ti.id, stop);
-        try {
-          const outcome = await runTry(engine, started, AbortSignal.any([shutdown.signal, stop.signal]));
-          const state = await recordOutcome(started, outcome);
-          logger.info({ tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state }, 'try finished');
-        } finally {
-          active.delete(started.ti.id);
-          stops.delete(started.ti.id);
-        }
-      },
+  const handlers = {
+    runTask: async (payload: JobPayload<'runTask'>) => {
+      const started = await engine.execution.startTry(payload, workerId);
+      if (!started) {
+        logger.debug({ ...payload }, 'try already claimed or moved on; job dropped');
+        return;
+      }
+      active.set(started.ti.id, started);
+      const stop = new AbortController();
+      stops.set(started.ti.id, stop);
+      try {
+        const outcome = await runTry(engine, started, AbortSignal.any([shutdown.signal, stop.signal]));
+        const state = await recordOutcome(started, outcome);
+        logger.info({ tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state }, 'try finished');
+      } finally {
+        active.delete(started.ti.id);
+        stops.delete(started.ti.id);
+      }
     },
-    { concurrency: config.WORKER_CONCURRENCY },
-  );
-  worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id }, 'job handler failed'));
-  worker.on('error', (err) => logger.error({ err }, 'worker error'));
+  };
+  // One BullMQ worker per lane served, each on a blocking connection of its own.
+  const workerConnections = config.WORKER_LANES.map(() => createRedis(config.REDIS_URL));
+  const workers = config.WORKER_LANES.map((lane, i) => {
+    const worker = createTaskWorker(workerConnections[i], config.REDIS_PREFIX, handlers, { concurrency: config.WORKER_CONCURRENCY }, lane);
+    worker.on('failed', (job, err) => logger.error({ err, jobId: job?.id, lane }, 'job handler failed'));
+    worker.on('error', (err) => logger.error({ err, lane }, 'worker error'));
+    return worker;
+  });
 
   const heartbeat = setInterval(() => {
     const tries = [...active.values()].map((s) => ({ taskInstanceId: s.ti.id, tryNumber: s.tryNumber }));
@@ -93,22 +117,22 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       .catch((err) => logger.warn({ err }, 'heartbeat failed'));
   }, config.HEARTBEAT_MS);
 
-  await Promise.all([worker.waitUntilReady(), stopListener.whenReady()]);
-  logger.info({ workerId, concurrency: config.WORKER_CONCURRENCY }, 'worker started');
+  await Promise.all([...workers.map((w) => w.waitUntilReady()), stopListener.whenReady()]);
+  logger.info({ workerId, lanes: config.WORKER_LANES, concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE }, 'worker started');
 
   return {
     workerId,
     async close(graceMs = 30_000) {
       logger.info({ workerId, active: active.size }, 'worker stopping');
       const abortTimer = setTimeout(() => shutdown.abort(), graceMs);
-      await worker.close();
+      await Promise.all(workers.map((w) => w.close()));
       clearTimeout(abortTimer);
       // Ends already recorded still have their runs evaluated before the connections close.
       await engine.execution.settle();
       clearInterval(heartbeat);
       await stopListener.close();
       await queue.close();
-      workerConnection.disconnect();
+      workerConnections.forEach((c) => c.disconnect());
       redis.disconnect();
       await prisma.$disconnect();
       logger.info({ workerId }, 'worker stopped');

@@ -15,6 +15,21 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   WORKER_ID: z.string().optional(),
+  /**
+   * The lanes this worker process serves, comma-separated: `interactive` (tenants' first tasks),
+   * `bulk` (deep backlogs, backfills). Each lane runs up to WORKER_CONCURRENCY tries at once.
+   */
+  WORKER_LANES: z
+    .string()
+    .default('interactive,bulk')
+    .transform((s) => [...new Set(s.split(',').map((l) => l.trim()).filter(Boolean))])
+    .pipe(z.array(z.enum(['interactive', 'bulk'])).min(1, 'WORKER_LANES names no lane: use interactive, bulk or both')),
+  /**
+   * OS scheduling priority (nice, 0–19) the worker lowers itself to: a bulk-lane worker sharing
+   * CPUs with interactive ones gives way to them (and to the API and scheduler) when CPU runs short,
+   * and loses nothing when it does not.
+   */
+  WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
   SCHEDULER_TICK_MS: z.coerce.number().int().positive().default(1000),
   /** How often the scheduler lists the S3 objects of `s3.objectCreated` triggers. */
   FILE_TRIGGER_POLL_MS: z.coerce.number().int().positive().default(5000),

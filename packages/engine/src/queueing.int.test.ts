@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createTestDatabase, type PrismaClient } from '@tower/db';
 import { EventPublisher } from '@tower/events';
 import { createLogger } from '@tower/logger';
-import { createRedis, TaskQueue } from '@tower/queue';
+import { INTERACTIVE_DEPTH } from '@tower/core';
+import { createRedis, runTaskJobId, TaskQueue } from '@tower/queue';
 import { createEngine, type Engine } from './index.js';
 import { MAX_QUEUED_PER_PASS } from './task-queueing.js';
 
@@ -141,5 +142,50 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     const [started] = await quiet.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true });
     expect(started?.id).toBe(run!.id);
     expect(await stateOf(run!.id)).toEqual({ a: 'queued', b: 'none' });
+  });
+  it('sends a tenant with a small backlog to the interactive lane, a deeper backlog and backfill tasks to the bulk lane', async () => {
+    const queue = engine.deps.queue;
+    await engine.pools.set(tenantId, 'default', 100_000);
+    await prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 100_000 } });
+    const settle = async () => {
+      await prisma.taskInstance.updateMany({ where: { tenantId, state: { in: ['scheduled', 'queued', 'running'] } }, data: { state: 'success' } });
+      await queue.obliterate();
+    };
+    await settle();
+
+    // A backfill's task goes to bulk although the tenant has nothing else active.
+    await engine.dags.upsert(tenantId, { dagId: 'lane_bf', tasks: [{ taskId: 'only', type: 'noop' }] });
+    const bfRun = await runningRun('lane_bf', '2026-10-01T00:00:00.000Z', 'scheduled');
+    const backfill = await prisma.backfill.create({
+      data: { tenantId, dagPk: bfRun.dagPk, dagId: 'lane_bf', fromDate: bfRun.logicalDate, toDate: bfRun.logicalDate, reprocess: 'none', maxActiveRuns: 1 },
+    });
+    await prisma.dagRun.update({ where: { id: bfRun.id }, data: { backfillId: backfill.id } });
+    await engine.lifecycle.evaluateRuns([{ tenantId, dagRunId: bfRun.id, finishedTaskIds: [] }]);
+    const bfTask = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: bfRun.id } });
+    expect(bfTask.state).toBe('queued');
+    expect(await queue.queues.bulk.getJob(runTaskJobId(bfTask.id, 1))).toBeDefined();
+    expect(await queue.waitingByLane()).toEqual({ interactive: 0, bulk: 1 });
+    await settle();
+
+    // A fan-out of INTERACTIVE_DEPTH tasks stays interactive; one of INTERACTIVE_DEPTH + 8 is a flood.
+    const fanOut = async (dagId: string, n: number) => {
+      await engine.dags.upsert(tenantId, { dagId, maxActiveTasks: n, tasks: Array.from({ length: n }, (_, i) => ({ taskId: `w${i}`, type: 'noop' })) });
+      const run = await runningRun(dagId, '2026-10-01T00:00:00.000Z', 'scheduled');
+      await engine.lifecycle.evaluateRuns([{ tenantId, dagRunId: run.id, finishedTaskIds: [] }]);
+      expect(await prisma.taskInstance.count({ where: { dagRunId: run.id, state: 'queued' } })).toBe(n);
+      return run;
+    };
+    await fanOut('lane_small', INTERACTIVE_DEPTH);
+    expect(await queue.waitingByLane()).toEqual({ interactive: INTERACTIVE_DEPTH, bulk: 0 });
+    await settle();
+    const n = INTERACTIVE_DEPTH + 8;
+    const wide = await fanOut('lane_wide', n);
+    expect(await queue.waitingByLane()).toEqual({ interactive: 0, bulk: n });
+
+    // Redis loses every job: the requeue sweep puts them back in the same lane.
+    await queue.obliterate();
+    await prisma.taskInstance.updateMany({ where: { dagRunId: wide.id }, data: { queuedAt: new Date(Date.now() - 60_000) } });
+    expect(await engine.scheduler.requeueLostTasks()).toBe(n);
+    expect(await queue.waitingByLane()).toEqual({ interactive: 0, bulk: n });
   });
 });

@@ -2,6 +2,7 @@ import {
   decideRunState,
   FINISHED_TASK_STATES,
   fairPriority,
+  laneOf,
   evaluateTriggerRule,
   isFinished,
   transition,
@@ -10,13 +11,13 @@ import {
 } from '@tower/core';
 import { sqlLiteral, sqlOf, type DagRun, type RunType, type Sql, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
-import type { JobPayload } from '@tower/queue';
+import type { JobPayload, TaskLane } from '@tower/queue';
 import { publishCommitted, type EngineDeps, type Tx } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 import { graphOf, type RunContext } from './evaluation-context.js';
 import { insertRunsSql } from './run-insert.js';
 import { queueScheduled } from './task-queueing.js';
-import { dagRunFromJson, runEvent, taskEvent, tryStops } from './snapshots.js';
+import { dagRunFromJson, runEvent, taskEvent, taskInstanceFromJson, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 
 export interface NewRun {
@@ -104,7 +105,7 @@ export class RunLifecycle {
     const dagPks = [...known, ...withQueued.map((d) => d.dagPk)].sort();
     if (dagPks.length === 0) return items.map(() => []);
     const dagArray = `ARRAY[${dagPks.map(sqlLiteral).join(', ')}]::uuid[]`;
-    const started = await this.sql.transaction(
+    const starts = await this.sql.transaction(
       async (q, [read], commitWith) => {
       // Read with the locks, in the same round trip: the queued runs (64 per DAG, in start order)
       // and how many run in each lane.
@@ -124,7 +125,7 @@ export class RunLifecycle {
           : [],
       );
       const now = this.deps.clock();
-      const picked: Array<{ id: string; timeoutAt: Date | null }> = [];
+      const picked: Array<{ id: string; timeoutAt: Date | null; roots: string[] }> = [];
       const first = new Map<string, DagRun>();
       for (const run of queued) {
         if (!first.has(run.dagPk)) first.set(run.dagPk, run);
@@ -134,19 +135,41 @@ export class RunLifecycle {
         const limit = backfill ? backfill.maxActiveRuns : (await this.specs.get(this.deps.prisma, run.tenantId, first.get(run.dagPk)!.dagVersionId)).maxActiveRuns;
         if ((active.get(lane) ?? 0) >= limit) continue;
         const spec = await this.specs.get(this.deps.prisma, run.tenantId, run.dagVersionId);
-        picked.push({ id: run.id, timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null });
+        picked.push({
+          id: run.id,
+          timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null,
+          roots: spec.tasks.filter((t) => (t.dependsOn ?? []).length === 0).map((t) => t.taskId),
+        });
         active.set(lane, (active.get(lane) ?? 0) + 1);
       }
       if (picked.length === 0) return [];
-      // The last statement commits in the same round trip.
-      const moved = await commitWith<DagRun>(
-        `UPDATE "DagRun" r SET state = 'running', "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
-         FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
-         WHERE r.id = v.id AND r.state = 'queued'
-         RETURNING r.*`, [picked.map((p) => p.id), picked.map((p) => p.timeoutAt), now]);
+      // The last statement commits in the same round trip. It also schedules each started run's
+      // roots (a task without upstream is ready whatever its trigger rule) and returns every task of
+      // the run, so the evaluation that follows needs neither a read nor a trigger-rule pass to
+      // queue them. (A statement's sub-selects see the rows as before its own updates: the roots'
+      // new rows are merged in from the CTE.)
+      const rows = await commitWith<DagRun & { tasks: Array<Record<string, unknown>> }>(
+        `WITH moved AS (
+           UPDATE "DagRun" r SET state = 'running', "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
+           FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
+           WHERE r.id = v.id AND r.state = 'queued'
+           RETURNING r.*),
+         roots AS (
+           UPDATE "TaskInstance" t SET state = 'scheduled', "updatedAt" = $3
+           FROM moved, unnest($4::uuid[], $5::text[]) AS x(run_id, task_id)
+           WHERE x.run_id = moved.id AND t."dagRunId" = moved.id AND t."taskId" = x.task_id AND t.state = 'none'
+           RETURNING t.*)
+         SELECT moved.*,
+                (SELECT coalesce(json_agg(coalesce((SELECT to_jsonb(rt) FROM roots rt WHERE rt.id = t.id), to_jsonb(t))), '[]'::json)
+                 FROM "TaskInstance" t WHERE t."dagRunId" = moved.id) AS tasks
+         FROM moved`,
+        [picked.map((p) => p.id), picked.map((p) => p.timeoutAt), now, picked.flatMap((p) => p.roots.map(() => p.id)), picked.flatMap((p) => p.roots)],
+      );
       // In the order they were picked (priority, then logical date): evaluation queues them so.
       const order = new Map(picked.map((p, i) => [p.id, i]));
-      return moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+      return rows
+        .map(({ tasks, ...run }) => ({ run: run as DagRun, tasks: tasks.map(taskInstanceFromJson) }))
+        .sort((a, b) => order.get(a.run.id)! - order.get(b.run.id)!);
       },
       {
         lockKeys: dagPks,
@@ -161,16 +184,22 @@ export class RunLifecycle {
              WHERE "dagPk" = ANY(${dagArray}) AND state = 'running' GROUP BY 1, 2) AS x) AS running`,
       },
     );
+    const started = starts.map((s) => s.run);
     // The runs' events go out while they are evaluated (first on the connection, so before their
     // tasks' events): their first tasks do not wait for the publish. The starts are committed, so
     // a publish that fails is logged, not thrown (a retry would not re-send them anyway).
-    const published = publishCommitted(this.deps, started.map(runEvent), 'run-started');
+    const published = publishCommitted(
+      this.deps,
+      [...starts.map((s) => runEvent(s.run)), ...starts.flatMap((s) => s.tasks.filter((t) => t.state === 'scheduled').map(taskEvent))],
+      'run-started',
+    );
     if (started.length) {
       // Runs that end at once (nothing to run) free their place: start the next ones here, not
       // through the group commit this call is part of.
       const ended = await this.evaluate(
         started.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })),
         started,
+        new Map(starts.map((s) => [s.run.id, s.tasks])),
       );
       if (ended.length) await this.startQueuedRunsMany(ended.map((e) => ({ ...e, knownQueued: false })));
     }
@@ -242,7 +271,12 @@ export class RunLifecycle {
   }
 
   /** evaluateRuns without starting the next queued runs: returns the DAGs whose runs finished. */
-  private async evaluate(requests: readonly EvaluationRequest[], runningRuns?: DagRun[]): Promise<Array<{ tenantId: string; dagPk: string }>> {
+  private async evaluate(
+    requests: readonly EvaluationRequest[],
+    runningRuns?: DagRun[],
+    /** Every task of some of the runs, as just committed (runs started by this process). */
+    knownTasks?: Map<string, TaskInstance[]>,
+  ): Promise<Array<{ tenantId: string; dagPk: string }>> {
     const db = this.deps.prisma;
     const wanted = new Map<string, { tenantId: string; full: boolean; finished: Set<string> }>();
     for (const r of requests) {
@@ -273,7 +307,7 @@ export class RunLifecycle {
     if (runs.length === 0) return [];
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
-    const jobs: Array<{ payload: JobPayload<'runTask'>; priority?: number }> = [];
+    const jobs: Array<{ payload: JobPayload<'runTask'>; priority?: number; lane: TaskLane }> = [];
     const ctx = new Map<string, RunContext>();
     const backlogTenants = new Set(runs.filter((r) => r.tenantBacklog).map((r) => r.run.tenantId));
     for (const { run, hasScheduled, allFinished } of runs) {
@@ -285,7 +319,9 @@ export class RunLifecycle {
     let candidates = new Map<string, string[]>();
     const fullRuns = runs.filter((r) => wanted.get(r.run.id)!.full).map((r) => r.run.id);
     if (fullRuns.length) {
-      const all = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[])`, [fullRuns]);
+      const toRead = fullRuns.filter((id) => !knownTasks?.has(id));
+      const read = toRead.length ? await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[])`, [toRead]) : [];
+      const all = [...read, ...fullRuns.flatMap((id) => knownTasks?.get(id) ?? [])];
       for (const ti of all) {
         const c = ctx.get(ti.dagRunId)!;
         c.states.set(ti.taskId, ti);
@@ -346,7 +382,7 @@ export class RunLifecycle {
       // elsewhere that capacity freed by these runs' finished tasks can now take.
       const schedules = all.some((c) => c.full || c.hasScheduled || c.changed.has('scheduled'));
       if (!schedules && !backlogTenants.has(tenantId)) continue;
-      const { queued, tenantDepth } = await queueScheduled(this.sql, tenantId, all, now, this.specs);
+      const { queued, tenantDepth, backlog } = await queueScheduled(this.sql, tenantId, all, now, this.specs);
       queued.forEach((ti, i) => {
         const { backfill, ...instance } = ti;
         queuedRuns.add(ti.dagRunId);
@@ -354,6 +390,7 @@ export class RunLifecycle {
         jobs.push({
           payload: { tenantId, dagRunId: ti.dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
           priority: fairPriority({ tenantDepth: tenantDepth + i, backfill, repoke: ti.rescheduleCount > 0 }),
+          lane: laneOf({ backlog, backfill }),
         });
       });
     }

@@ -1,7 +1,7 @@
 import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
 import { isUuid, type DagRun, type RunState, type TaskInstance, type TaskLog, type XCom } from '@tower/db';
 import type { DagService } from './dag-service.js';
-import type { EngineDeps } from './deps.js';
+import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import { runEvent } from './snapshots.js';
 
@@ -58,13 +58,17 @@ export class RunService {
       });
       if (!run && cached) continue;
       if (!run) throw new TowerError('CONFLICT', `DAG ${dagId} already has a run with logical date ${when.toISOString()}`);
-      await this.deps.events.publish(runEvent(run));
+      // The `queued` event goes out first (one Redis connection: its publish precedes the start's
+      // events), but the start does not wait for it, and the run exists whether or not it could be
+      // published (best-effort, logged).
+      const published = publishCommitted(this.deps, [runEvent(run)], 'run-queued');
       // The caller gets the run as created (`queued`, as Airflow's API answers) and does not wait for
       // it to start: starts of concurrent triggers are group-committed in the background, and the
       // scheduler's queued-runs sweep starts anything this process could not (crash, error).
       this.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true }).catch((err: unknown) => {
         this.deps.logger.warn({ err, tenantId, dagId, runId: run.runId }, 'starting a triggered run failed; the scheduler will start it');
       });
+      await published;
       return run;
     }
   }

@@ -1,4 +1,4 @@
-import { nextScheduledRun, type DagSpec, type ScheduledRunInfo, type TaskState } from '@tower/core';
+import { fairPriority, laneOf, nextScheduledRun, type DagSpec, type ScheduledRunInfo, type TaskState } from '@tower/core';
 import { sqlOf, type DagRun, type Sql, type SqlQuery } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { EngineDeps } from './deps.js';
@@ -18,6 +18,14 @@ export interface SchedulerOptions {
   zombieAfterMs: number;
   /** A queued task older than this without a BullMQ job is re-enqueued (e.g. after a Redis flush). */
   requeueAfterMs: number;
+  /**
+   * The sweeps below are safety nets: a manual run queued, or a task scheduled, less than this long
+   * ago is left to the process that queued it (the API starts its triggers' runs, evaluations queue
+   * what they schedule). Sweeping them at once would only race that process for the same DAG and
+   * tenant locks, in a scheduler that may be busy with other tenants' backlogs. The waiting-runs
+   * and stalled-runs sweeps also run at most once per this interval.
+   */
+  sweepGraceMs: number;
 }
 
 export interface TickStats {
@@ -44,7 +52,7 @@ interface DueDag {
   spec: Omit<DagSpec, 'tasks'>;
 }
 
-const DEFAULTS: SchedulerOptions = { batchSize: 1000, createConcurrency: 2, zombieAfterMs: 30_000, requeueAfterMs: 15_000 };
+const DEFAULTS: SchedulerOptions = { batchSize: 1000, createConcurrency: 2, zombieAfterMs: 30_000, requeueAfterMs: 15_000, sweepGraceMs: 2_000 };
 
 /**
  * The scheduler's periodic work. Everything here is safe with several replicas: due DAGs are
@@ -58,6 +66,7 @@ export class Scheduler {
   private readonly opts: SchedulerOptions;
 
   private readonly sql: Sql;
+  private lastSafetyNets = 0;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -86,10 +95,15 @@ export class Scheduler {
     await step('startQueuedRuns', () => this.startQueuedRunsSweep());
     const retriesPromoted = await step('promoteDueRetries', () => this.promoteDueRetries());
     const zombiesReaped = await step('reapZombies', () => this.reapZombies());
-    const runsEvaluated = await step('evaluateWaitingRuns', () => this.evaluateWaitingRuns());
+    // The two safety nets that scan running runs go at most once per sweepGraceMs, not every tick:
+    // nothing they find is younger than that anyway, and a tenant's backlog of thousands of tasks
+    // made them the scheduler's costliest statements.
+    const safetyNets = Date.now() - this.lastSafetyNets >= this.opts.sweepGraceMs;
+    if (safetyNets) this.lastSafetyNets = Date.now();
+    const runsEvaluated = safetyNets ? await step('evaluateWaitingRuns', () => this.evaluateWaitingRuns()) : 0;
     const requeued = await step('requeueLostTasks', () => this.requeueLostTasks());
     const runsTimedOut = await step('timeOutRuns', () => this.timeOutRuns());
-    const stalledRuns = await step('evaluateStalledRuns', () => this.evaluateStalledRuns());
+    const stalledRuns = safetyNets ? await step('evaluateStalledRuns', () => this.evaluateStalledRuns()) : 0;
     return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued, runsTimedOut, stalledRuns };
   }
 
@@ -220,9 +234,12 @@ export class Scheduler {
    */
   async startQueuedRunsSweep(budgetMs = 2_000): Promise<number> {
     const deadline = Date.now() + budgetMs;
+    // Runs cron, file triggers and backfills queued are started here at once; a manual run only once
+    // its trigger had sweepGraceMs to start it.
+    const manualCutoff = new Date(this.deps.clock().getTime() - this.opts.sweepGraceMs);
     const dags = await this.deps.prisma.$queryRaw<Array<{ dagPk: string; tenantId: string }>>`
       SELECT r."dagPk", r."tenantId" FROM "DagRun" r JOIN "Dag" d ON d.id = r."dagPk"
-      WHERE r.state = 'queued' AND d.paused = false
+      WHERE r.state = 'queued' AND d.paused = false AND (r."runType" <> 'manual' OR r."queuedAt" < ${manualCutoff})
       GROUP BY r."dagPk", r."tenantId"
       ORDER BY min(r."queuedAt")
       LIMIT 1000`;
@@ -286,14 +303,19 @@ export class Scheduler {
     return promoted.length;
   }
 
-  /** Runs holding scheduled tasks that a limit deferred get another chance at capacity. */
+  /**
+   * Runs holding scheduled tasks that a limit deferred get another chance at capacity (tasks
+   * scheduled within sweepGraceMs are still being queued by the evaluation that scheduled them).
+   */
   async evaluateWaitingRuns(): Promise<number> {
-    const waiting = await this.deps.prisma.taskInstance.findMany({
-      where: { state: 'scheduled', dagRun: { state: 'running' } },
-      distinct: ['dagRunId'],
-      select: { tenantId: true, dagRunId: true },
-      take: 500,
-    });
+    const cutoff = new Date(this.deps.clock().getTime() - this.opts.sweepGraceMs);
+    // DISTINCT in SQL: Prisma's `distinct` fetches every row and deduplicates in memory.
+    const waiting = await this.sql.query<{ tenantId: string; dagRunId: string }>(
+      `SELECT DISTINCT t."tenantId", t."dagRunId" FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"
+       WHERE t.state = 'scheduled' AND t."updatedAt" < $1 AND r.state = 'running'
+       LIMIT 500`,
+      [cutoff],
+    );
     await this.evaluateEach(waiting.map((w) => ({ tenantId: w.tenantId, dagRunId: w.dagRunId, finishedTaskIds: [] })));
     return waiting.length;
   }
@@ -354,13 +376,26 @@ export class Scheduler {
     const cutoff = new Date(this.deps.clock().getTime() - this.opts.requeueAfterMs);
     const stale = await this.deps.prisma.taskInstance.findMany({
       where: { state: 'queued', queuedAt: { lt: cutoff }, dagRun: { state: 'running' } },
-      select: { id: true, tenantId: true, dagRunId: true, tryNumber: true, priorityWeight: true },
+      select: { id: true, tenantId: true, dagRunId: true, tryNumber: true, priorityWeight: true, rescheduleCount: true, dagRun: { select: { backfillId: true } } },
+      orderBy: [{ priorityWeight: 'desc' }, { queuedAt: 'asc' }],
       take: 1000,
     });
     let requeued = 0;
+    // Lane and priority as queueing gives them: priority by each task's position among its tenant's
+    // requeued tasks, lane by how many regular tasks the tenant has to requeue (a flushed flood goes
+    // back to the bulk lane, a small tenant's task to interactive).
+    const regular = new Map<string, number>();
+    for (const ti of stale) if (ti.dagRun.backfillId == null) regular.set(ti.tenantId, (regular.get(ti.tenantId) ?? 0) + 1);
+    const depth = new Map<string, number>();
     for (const ti of stale) {
       if (await this.deps.queue.hasJob(ti.id, ti.tryNumber + 1)) continue;
-      await this.deps.queue.enqueueRunTask({ tenantId: ti.tenantId, dagRunId: ti.dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 });
+      const tenantDepth = depth.get(ti.tenantId) ?? 0;
+      depth.set(ti.tenantId, tenantDepth + 1);
+      const backfill = ti.dagRun.backfillId != null;
+      await this.deps.queue.enqueueRunTask(
+        { tenantId: ti.tenantId, dagRunId: ti.dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
+        { priority: fairPriority({ tenantDepth, backfill, repoke: ti.rescheduleCount > 0 }), lane: laneOf({ backlog: regular.get(ti.tenantId) ?? 0, backfill }) },
+      );
       requeued++;
     }
     if (requeued > 0) this.deps.logger.warn({ requeued }, 're-enqueued queued tasks missing from the queue');

@@ -61,3 +61,12 @@ export function dagRunFromJson(json: Record<string, unknown>): DagRun {
   for (const key of RUN_DATES) run[key] = run[key] == null ? null : new Date(run[key] as string);
   return run as unknown as DagRun;
 }
+
+const TASK_DATES = ['queuedAt', 'startedAt', 'endedAt', 'nextAttemptAt', 'heartbeatAt', 'sensorStartedAt', 'updatedAt'] as const;
+
+/** A TaskInstance row read as JSON: its dates come back as Date, as Prisma returns them. */
+export function taskInstanceFromJson(json: Record<string, unknown>): TaskInstance {
+  const ti = { ...json } as Record<string, unknown>;
+  for (const key of TASK_DATES) ti[key] = ti[key] == null ? null : new Date(ti[key] as string);
+  return ti as unknown as TaskInstance;
+}

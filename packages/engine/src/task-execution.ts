@@ -64,7 +64,12 @@ export type TryOutcome =
  * duplicate job or a second worker can never run the same try), and record how it ended.
  */
 export class TaskExecution {
-  private readonly claims = new GroupCommit<ClaimItem, StartedTry | null>((items) => this.claimMany(items));
+  /**
+   * Only the claim statement is the batch in flight: what a claimed try needs next (spec, upstream
+   * XCom) is read after the next batch's statement has gone out, so a try fetched meanwhile does not
+   * wait for the reads of the tries claimed before it.
+   */
+  private readonly claims = new GroupCommit<ClaimItem, { started: Promise<StartedTry | null> }>((items) => this.claimMany(items));
   private readonly finishes = new GroupCommit<FinishItem, TaskState | null>((items) => this.finishMany(items));
   private readonly evaluations = new GroupCommit<EvaluationRequest[], undefined>(async (batches) => {
     await this.lifecycle.evaluateRuns(batches.flat());
@@ -86,10 +91,10 @@ export class TaskExecution {
    * one statement claims the whole batch and opens its TaskTry rows.
    */
   startTry(payload: JobPayload<'runTask'>, workerId: string): Promise<StartedTry | null> {
-    return this.claims.submit({ payload, workerId });
+    return this.claims.submit({ payload, workerId }).then((claim) => claim.started);
   }
 
-  private async claimMany(items: ClaimItem[]): Promise<Array<StartedTry | null>> {
+  private async claimMany(items: ClaimItem[]): Promise<Array<{ started: Promise<StartedTry | null> }>> {
     const now = this.deps.clock();
     // One worker id per process, but keep it per item so the batch stays correct if not.
     const rows = await this.sql.query<TaskInstance & { run: Record<string, unknown> }>(
@@ -111,27 +116,31 @@ export class TaskExecution {
          ON CONFLICT ("taskInstanceId", "tryNumber")
          DO UPDATE SET state = 'running'::"TaskState", "workerId" = EXCLUDED."workerId", "endedAt" = NULL, error = NULL)
        SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`, [items.map((i) => i.payload.taskInstanceId), items.map((i) => i.payload.tenantId), items.map((i) => i.payload.tryNumber), items.map((i) => i.workerId), now]);
-    if (rows.length === 0) return items.map(() => null);
+    if (rows.length === 0) return items.map(() => ({ started: Promise.resolve(null) }));
     const runs = new Map<string, DagRun>();
     const claimed = rows.map(({ run, ...ti }) => {
       runs.set(ti.dagRunId, dagRunFromJson(run));
       return ti as TaskInstance;
     });
-    // The claims are committed: from here nothing may fail the batch (a retry of the claim would
-    // find the tries running and drop them). Events are best-effort; the reads are retried.
-    await publishCommitted(this.deps, claimed.map(taskEvent), 'claim');
-    for (let attempt = 1; ; attempt++) {
-      try {
-        return await this.completeClaims(items, claimed, runs);
-      } catch (err) {
-        if (attempt >= 4) {
-          // Left to the zombie reaper (no heartbeat): failed after ZOMBIE_AFTER_MS and retried per policy.
-          this.deps.logger.error({ err, tries: claimed.map((c) => c.id) }, 'reading what claimed tries need failed; they will be reaped and retried');
-          return items.map(() => null);
+    // The claims are committed: from here nothing may fail (a retry of the claim would find the
+    // tries running and drop them), so what follows never rejects. Events are best-effort; the
+    // reads are retried.
+    const completed = (async (): Promise<Array<StartedTry | null>> => {
+      await publishCommitted(this.deps, claimed.map(taskEvent), 'claim');
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.completeClaims(items, claimed, runs);
+        } catch (err) {
+          if (attempt >= 4) {
+            // Left to the zombie reaper (no heartbeat): failed after ZOMBIE_AFTER_MS and retried per policy.
+            this.deps.logger.error({ err, tries: claimed.map((c) => c.id) }, 'reading what claimed tries need failed; they will be reaped and retried');
+            return items.map(() => null);
+          }
+          await new Promise((r) => setTimeout(r, 100 * attempt));
         }
-        await new Promise((r) => setTimeout(r, 100 * attempt));
       }
-    }
+    })();
+    return items.map((_, i) => ({ started: completed.then((all) => all[i]) }));
   }
 
   /** What claimed tries need besides their rows: spec, task, upstream XCom and states. */

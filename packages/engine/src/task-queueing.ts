@@ -28,7 +28,7 @@ const HEAD = 64;
  * queues from every scheduled task instance). The maxActiveTasks of a DAG no evaluated run belongs
  * to comes from `specs`, or from its version row on the transaction's own connection (never another
  * pool connection while the tenant's lock is held). Returns what was queued (with whether its run
- * is a backfill's) and the tenant's backlog depth for fair priorities.
+ * is a backfill's), the tenant's active depth for fair priorities and its regular backlog for lanes.
  */
 export async function queueScheduled(
   sql: Sql,
@@ -36,7 +36,7 @@ export async function queueScheduled(
   contexts: RunContext[],
   now: Date,
   specs: SpecCache,
-): Promise<{ queued: QueuedTask[]; tenantDepth: number }> {
+): Promise<{ queued: QueuedTask[]; tenantDepth: number; backlog: number }> {
   type Candidate = { id: string; dagRunId: string; dagId: string; taskId: string; pool: string; priorityWeight: number; dagVersionId: string; backfill: boolean; logicalDate: Date };
   // What is scheduled in the evaluated runs: known from the evaluation's own reads (whole runs, or
   // runs that held no scheduled task before it); runs that held some are looked up under the lock.
@@ -77,7 +77,7 @@ export async function queueScheduled(
     const backfillCap = Math.ceil(quota / 2);
     const backfillFull = activeBackfill >= backfillCap;
     const capacity = Math.min(quota - activeInTenant, Math.max(0, ...poolFree.values()));
-    if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant };
+    if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant, backlog: activeInTenant - activeBackfill };
     const dagLimit = new Map<string, number>();
     for (const { run, spec } of contexts) dagLimit.set(run.dagId, spec.maxActiveTasks);
     const saturated = [...dagLimit].filter(([dagId, max]) => (activeInDag.get(dagId) ?? 0) >= max).map(([dagId]) => dagId);
@@ -128,7 +128,8 @@ export async function queueScheduled(
       return picked;
     };
 
-    let picked = await pick([...known, ...head]);
+    let candidates = [...known, ...head];
+    let picked = await pick(candidates);
     // The head of the backlog (read with the lock) usually fills what is free. Read further when it
     // did not and there is more: the evaluated runs' own scheduled tasks, and a larger window.
     // Runs that can take nothing more — their DAG at maxActiveTasks, or the backfill lane full —
@@ -158,10 +159,14 @@ export async function queueScheduled(
            AND (NOT $7::bool OR r."backfillId" IS NULL)`,
         [readable, openPools, window, tenantId, headFull ? window : 0, saturated, backfillFull],
       );
-      picked = await pick([...known, ...head, ...further]);
+      candidates = [...known, ...head, ...further];
+      picked = await pick(candidates);
     }
     const depth = activeInTenant;
-    if (picked.length === 0) return { queued: [], tenantDepth: depth };
+    // The tenant's regular (non-backfill) demand: what it has queued or running plus the scheduled
+    // tasks seen here (a lower bound when the head was full) — laneOf sends a deep one to the bulk lane.
+    const backlog = activeInTenant - activeBackfill + new Set(candidates.filter((c) => !c.backfill).map((c) => c.id)).size;
+    if (picked.length === 0) return { queued: [], tenantDepth: depth, backlog };
     // The last statement commits in the same round trip.
     const moved = await commitWith<TaskInstance>(
       `UPDATE "TaskInstance" t SET state = 'queued', "queuedAt" = $2, "updatedAt" = $2
@@ -172,7 +177,7 @@ export async function queueScheduled(
     const order = new Map(picked.map((c, i) => [c.id, i]));
     const backfillOf = new Map(picked.map((c) => [c.id, c.backfill]));
     moved.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-    return { queued: moved.map((ti) => ({ ...ti, backfill: backfillOf.get(ti.id)! })), tenantDepth: depth };
+    return { queued: moved.map((ti) => ({ ...ti, backfill: backfillOf.get(ti.id)! })), tenantDepth: depth, backlog };
     },
     {
       lockKeys: [`tenant:${tenantId}`],

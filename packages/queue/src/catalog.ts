@@ -8,7 +8,11 @@ import { z } from 'zod';
 export const JOB_CATALOG = {
   /** Run the next try of a task instance. The try number makes the job id unique per try. */
   runTask: {
-    queue: 'tasks',
+    /**
+     * One BullMQ queue per worker lane (laneOf in @tower/core decides): `interactive` keeps the
+     * historical queue name, `bulk` takes tenants' deep backlogs and backfills.
+     */
+    lanes: { interactive: 'tasks', bulk: 'tasks-bulk' },
     schema: z.object({
       tenantId: z.string().uuid(),
       dagRunId: z.string().uuid(),
@@ -17,6 +21,9 @@ export const JOB_CATALOG = {
     }),
   },
 } as const;
+
+export type TaskLane = keyof (typeof JOB_CATALOG)['runTask']['lanes'];
+export const TASK_QUEUE_LANES = Object.keys(JOB_CATALOG.runTask.lanes) as TaskLane[];
 
 export type JobName = keyof typeof JOB_CATALOG;
 export type JobPayload<N extends JobName> = z.infer<(typeof JOB_CATALOG)[N]['schema']>;

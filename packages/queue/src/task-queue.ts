@@ -1,6 +1,6 @@
 import { Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
-import { JOB_CATALOG, parseJob, runTaskJobId, type JobHandlers, type JobPayload } from './catalog.js';
+import { JOB_CATALOG, parseJob, runTaskJobId, TASK_QUEUE_LANES, type JobHandlers, type JobPayload, type TaskLane } from './catalog.js';
 
 export interface QueueConnectionOptions {
   redisUrl: string;
@@ -27,16 +27,19 @@ const RETRY_HANDLER_ERRORS = { attempts: 4, backoff: { type: 'exponential' as co
 
 /** Producer side of the task queue. BullMQ is transport only: the job says which try to run. */
 export class TaskQueue {
-  readonly queue: Queue;
+  /** One BullMQ queue per lane. */
+  readonly queues: Record<TaskLane, Queue>;
 
   constructor(readonly connection: Redis, prefix: string) {
-    this.queue = new Queue(JOB_CATALOG.runTask.queue, { connection, prefix: bullPrefix(prefix) });
+    this.queues = Object.fromEntries(
+      TASK_QUEUE_LANES.map((lane) => [lane, new Queue(JOB_CATALOG.runTask.lanes[lane], { connection, prefix: bullPrefix(prefix) })]),
+    ) as Record<TaskLane, Queue>;
   }
 
-  async enqueueRunTask(payload: JobPayload<'runTask'>, opts: { priority?: number; delayMs?: number } = {}): Promise<void> {
-    await this.queue.add('runTask', payload, {
+  /** BullMQ priorities: 1 is highest. Lane: `interactive` unless the caller says otherwise. */
+  async enqueueRunTask(payload: JobPayload<'runTask'>, opts: { priority?: number; delayMs?: number; lane?: TaskLane } = {}): Promise<void> {
+    await this.queues[opts.lane ?? 'interactive'].add('runTask', payload, {
       jobId: runTaskJobId(payload.taskInstanceId, payload.tryNumber),
-      // BullMQ priorities: 1 is highest. Callers pass Tower's priority weight (higher = sooner).
       priority: opts.priority,
       delay: opts.delayMs,
       removeOnComplete: true,
@@ -45,42 +48,62 @@ export class TaskQueue {
     });
   }
 
-  async enqueueRunTasks(payloads: Array<{ payload: JobPayload<'runTask'>; priority?: number }>): Promise<void> {
+  async enqueueRunTasks(payloads: Array<{ payload: JobPayload<'runTask'>; priority?: number; lane?: TaskLane }>): Promise<void> {
     if (payloads.length === 0) return;
-    await this.queue.addBulk(
-      payloads.map(({ payload, priority }) => ({
-        name: 'runTask',
-        data: payload,
-        opts: {
-          jobId: runTaskJobId(payload.taskInstanceId, payload.tryNumber),
-          priority,
-          removeOnComplete: true,
-          removeOnFail: true,
-          ...RETRY_HANDLER_ERRORS,
-        },
-      })),
+    await Promise.all(
+      TASK_QUEUE_LANES.map(async (lane) => {
+        const mine = payloads.filter((p) => (p.lane ?? 'interactive') === lane);
+        if (mine.length === 0) return;
+        await this.queues[lane].addBulk(
+          mine.map(({ payload, priority }) => ({
+            name: 'runTask',
+            data: payload,
+            opts: {
+              jobId: runTaskJobId(payload.taskInstanceId, payload.tryNumber),
+              priority,
+              removeOnComplete: true,
+              removeOnFail: true,
+              ...RETRY_HANDLER_ERRORS,
+            },
+          })),
+        );
+      }),
     );
   }
 
+  /** Whether the try's job is in any lane. */
   async hasJob(taskInstanceId: string, tryNumber: number): Promise<boolean> {
-    const job = await this.queue.getJob(runTaskJobId(taskInstanceId, tryNumber));
-    return job != null;
+    const id = runTaskJobId(taskInstanceId, tryNumber);
+    for (const lane of TASK_QUEUE_LANES) if ((await this.queues[lane].getJob(id)) != null) return true;
+    return false;
+  }
+
+  /** Jobs waiting (incl. prioritized and delayed) per lane. */
+  async waitingByLane(): Promise<Record<TaskLane, number>> {
+    const counts = await Promise.all(TASK_QUEUE_LANES.map((lane) => this.queues[lane].getJobCountByTypes('waiting', 'prioritized', 'delayed')));
+    return Object.fromEntries(TASK_QUEUE_LANES.map((lane, i) => [lane, counts[i]])) as Record<TaskLane, number>;
+  }
+
+  /** Drops every job of every lane (tests, benchmarks). */
+  async obliterate(): Promise<void> {
+    for (const lane of TASK_QUEUE_LANES) await this.queues[lane].obliterate({ force: true });
   }
 
   async close(): Promise<void> {
-    await this.queue.close();
+    await Promise.all(TASK_QUEUE_LANES.map((lane) => this.queues[lane].close()));
   }
 }
 
-/** Consumer side: one BullMQ worker per process whose handlers are typed by the catalog. */
+/** Consumer side: one BullMQ worker per lane a process serves, whose handlers are typed by the catalog. */
 export function createTaskWorker(
   connection: Redis,
   prefix: string,
   handlers: JobHandlers,
   opts: Omit<WorkerOptions, 'connection' | 'prefix'> = {},
+  lane: TaskLane = 'interactive',
 ): Worker {
   return new Worker(
-    JOB_CATALOG.runTask.queue,
+    JOB_CATALOG.runTask.lanes[lane],
     async (job: Job) => {
       const name = job.name as keyof JobHandlers;
       const handler = handlers[name];

@@ -15,3 +15,23 @@ export function fairPriority(job: { tenantDepth: number; backfill: boolean; repo
   const tier = job.repoke ? REPOKE_TIER : job.backfill ? BACKFILL_TIER : 0;
   return 1 + tier + Math.min(Math.max(0, job.tenantDepth), MAX_DEPTH);
 }
+
+/**
+ * A tenant whose regular (non-backfill) tasks queued, running and waiting to be queued number more
+ * than this is flooding: its tasks go to the bulk lane until its backlog drains.
+ */
+export const INTERACTIVE_DEPTH = 32;
+
+/**
+ * The worker lane of a job: each lane is a queue of its own, served by the worker processes
+ * configured for it (WORKER_LANES; both by default). Priorities order jobs within a queue, but a
+ * worker process kept CPU-bound by one tenant's flood delays every job it takes, whatever its
+ * priority: its event loop, database connections and group commits are shared. Lanes isolate
+ * processes instead: tenants with a small backlog (at most INTERACTIVE_DEPTH tasks) run in the
+ * interactive lane; a tenant's flood — every one of its tasks while its backlog is deeper — and
+ * every backfill task run in the bulk lane. A process serving only `interactive` stays lightly
+ * loaded, so small tenants' tasks start promptly while others flood.
+ */
+export function laneOf(job: { backlog: number; backfill: boolean }): 'interactive' | 'bulk' {
+  return job.backfill || job.backlog > INTERACTIVE_DEPTH ? 'bulk' : 'interactive';
+}
