@@ -59,7 +59,7 @@ export default async function fairness(ctx) {
   const perRun = ctx.smoke ? 50 : 500;
   const backlog = Math.max(perRun, Math.round(ctx.size(50_000, 200) / perRun) * perRun);
   const aRuns = backlog / perRun;
-  const probeRuns = ctx.smoke ? 3 : 50;
+  const probeRuns = ctx.smoke ? 3 : Number(process.env.BENCH_FAIRNESS_RUNS ?? 100);
   const spacingMs = ctx.smoke ? 100 : 200;
   const timeoutMs = (ctx.smoke ? 15 : Number(process.env.BENCH_FAIRNESS_TIMEOUT_S ?? 300)) * 1000;
   const stack = await openStack(ctx, 'fairness');
@@ -75,19 +75,30 @@ export default async function fairness(ctx) {
 
     ctx.progress.note(`writing tenant A's backlog: ${aRuns} DAGs x 1 run x ${perRun} scheduled tasks = ${backlog}`);
     const tenantA = await createTenant(prisma, `tenant-a-${Date.now().toString(36)}`, backlog + 1000);
-    const now = new Date();
+    // DAGs first, then every run and task instance in one transaction: the engine sees the whole
+    // backlog at once (written row by row, it would start running A's first DAGs while the rest is
+    // being written, and part of the backlog would be gone before B probes).
+    const dags = [];
     for (let d = 0; d < aRuns; d++) {
       const { spec, hash } = canonicalSpec({ dagId: `a_bulk_${d}`, maxActiveTasks: 10_000, tasks: noopTasks(perRun) });
-      const { dag, version } = await insertDag(prisma, tenantA.id, spec, hash);
-      const logicalDate = new Date(Date.UTC(2021, 0, 1));
-      const [run] = await prisma.dagRun.createManyAndReturn({
-        data: [{ tenantId: tenantA.id, dagPk: dag.id, dagId: dag.dagId, dagVersionId: version.id, dagVersion: 1, runId: `manual__${logicalDate.toISOString()}`, runType: 'manual', state: 'running', logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd: logicalDate, queuedAt: now, startedAt: now }],
-      });
-      await prisma.taskInstance.createMany({
-        data: spec.tasks.map((t) => ({ tenantId: tenantA.id, dagRunId: run.id, dagId: dag.dagId, taskId: t.taskId, operator: t.type, state: 'scheduled', maxTries: t.retries + 1, pool: t.pool, priorityWeight: t.priorityWeight })),
-      });
-      ctx.progress.update('A backlog: rows', (d + 1) * perRun, backlog);
+      dags.push({ spec, ...(await insertDag(prisma, tenantA.id, spec, hash)) });
     }
+    const now = new Date();
+    await prisma.$transaction(
+      async (tx) => {
+        for (const [d, { spec, dag, version }] of dags.entries()) {
+          const logicalDate = new Date(Date.UTC(2021, 0, 1));
+          const [run] = await tx.dagRun.createManyAndReturn({
+            data: [{ tenantId: tenantA.id, dagPk: dag.id, dagId: dag.dagId, dagVersionId: version.id, dagVersion: 1, runId: `manual__${logicalDate.toISOString()}`, runType: 'manual', state: 'running', logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd: logicalDate, queuedAt: now, startedAt: now }],
+          });
+          await tx.taskInstance.createMany({
+            data: spec.tasks.map((t) => ({ tenantId: tenantA.id, dagRunId: run.id, dagId: dag.dagId, taskId: t.taskId, operator: t.type, state: 'scheduled', maxTries: t.retries + 1, pool: t.pool, priorityWeight: t.priorityWeight })),
+          });
+          ctx.progress.update('A backlog: rows (one transaction)', (d + 1) * perRun, backlog);
+        }
+      },
+      { timeout: 300_000, maxWait: 30_000 },
+    );
     // Let the engine queue A's backlog: wait until nothing is left `scheduled`, or A's `queued` count
     // has stopped growing for 3 s (the engine's limits — quota, pools — hold the rest back).
     const queuedBy = Date.now() + (ctx.smoke ? 15_000 : 300_000);
@@ -121,6 +132,8 @@ export default async function fairness(ctx) {
       onTick: async () => `| A done ${await aDone()}/${backlog}`,
     });
     const aAfter = await aDone();
+    // A's backlog must outlast the probe, or part of it measured B alone.
+    const aLeftAfterProbe = await prisma.taskInstance.count({ where: { tenantId: tenantA.id, state: { in: ['scheduled', 'queued', 'running'] } } });
     const aRate = round((aAfter - aBefore) / ((Date.now() - tLoad) / 1000), 1);
     await ctx.afterMeasure?.(stack, { task: aAfter + probeRuns * 4 });
 
@@ -135,8 +148,10 @@ export default async function fairness(ctx) {
       censored: loaded.censored,
       segments: loaded.segments,
       ...(loaded.censored ? { note: `${loaded.censored} B tasks had not started after ${timeoutMs / 1000}s: latencies are lower bounds` } : {}),
+      ...(aLeftAfterProbe === 0 ? { warning: "A's backlog ran out before the probe ended: part of the probe measured B alone" } : {}),
       aStatesWhenProbing: aState,
       aTasksDoneMeanwhile: aAfter - aBefore,
+      aLeftAfterProbe,
       aTasksPerSec: aRate,
     };
     const figRatio = {
@@ -147,13 +162,14 @@ export default async function fairness(ctx) {
       loadedP99Ms: loaded.s.p99,
       lowerBound: loaded.censored > 0,
       workers: stack.workers,
+      interactiveWorkers: stack.interactiveWorkers,
       workerConcurrency: stack.concurrency,
     };
     for (const f of [figAlone, figLoaded, figRatio]) ctx.emit(f);
     return [figAlone, figLoaded, figRatio];
   } finally {
     // Drop A's leftover jobs so the workers stop promptly.
-    await queue.queue.obliterate({ force: true }).catch(() => undefined);
+    await queue.obliterate().catch(() => undefined);
     await queue.close();
     redis.disconnect();
     await closeStack(ctx, stack);

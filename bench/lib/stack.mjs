@@ -72,6 +72,9 @@ export function workerLayout() {
   return {
     workers: Number(process.env.BENCH_WORKERS ?? 2),
     concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 64),
+    // Worker processes serving only the interactive lane (the others then serve only bulk);
+    // 0: every worker serves both lanes.
+    interactiveWorkers: Number(process.env.BENCH_INTERACTIVE_WORKERS ?? 1),
   };
 }
 
@@ -84,6 +87,7 @@ export async function startStack(opts) {
   const layout = workerLayout();
   const workers = opts.workers ?? layout.workers;
   const concurrency = opts.concurrency ?? layout.concurrency;
+  const interactiveWorkers = opts.interactiveWorkers ?? layout.interactiveWorkers;
   const tStart = Date.now();
   const db = await createTestDatabase(`bench_${opts.name}`);
   const dbMs = Date.now() - tStart;
@@ -156,10 +160,14 @@ export async function startStack(opts) {
   const startAll = async () => {
     await startProcess('api');
     await startProcess('scheduler');
-    for (let i = 0; i < workers; i++) await startProcess('worker');
+    const bulkLanes = interactiveWorkers > 0 ? 'bulk' : 'interactive,bulk';
+    // Bulk-lane workers give way to the rest when CPU runs short (WORKER_NICE; BENCH_BULK_NICE=0 turns it off).
+    const bulkNice = interactiveWorkers > 0 ? (process.env.BENCH_BULK_NICE ?? '19') : '0';
+    for (let i = 0; i < workers; i++) await startProcess('worker', { WORKER_LANES: bulkLanes, WORKER_NICE: bulkNice });
+    for (let i = 0; i < interactiveWorkers; i++) await startProcess('worker', { WORKER_LANES: 'interactive' });
     if (process.env.BENCH_PG_SAMPLE === '1') sampler = await startPgSampler(db.url);
     const timing = { databaseMs: dbMs, totalMs: Date.now() - tStart };
-    opts.progress?.note(`stack up in ${(timing.totalMs / 1000).toFixed(1)}s (database ${(dbMs / 1000).toFixed(1)}s; ${workers} workers x concurrency ${concurrency})`);
+    opts.progress?.note(`stack up in ${(timing.totalMs / 1000).toFixed(1)}s (database ${(dbMs / 1000).toFixed(1)}s; ${workers} ${interactiveWorkers ? 'bulk-lane' : ''} workers + ${interactiveWorkers} interactive-lane x concurrency ${concurrency})`);
     return timing;
   };
 
@@ -171,6 +179,7 @@ export async function startStack(opts) {
     redisPrefix,
     env,
     workers,
+    interactiveWorkers,
     concurrency,
     processes,
     proxies,
