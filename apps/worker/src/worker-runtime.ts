@@ -45,7 +45,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Claims, ends and log lines are group-committed (a few statements in flight whatever the
   // concurrency); operators' own lookups (connections) take the rest.
-  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: Math.min(config.WORKER_CONCURRENCY + 4, 16) });
+  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: Math.min(config.WORKER_CONCURRENCY * config.WORKER_LANES.length + 4, 16) });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date(), keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV) });

@@ -187,5 +187,11 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     await prisma.taskInstance.updateMany({ where: { dagRunId: wide.id }, data: { queuedAt: new Date(Date.now() - 60_000) } });
     expect(await engine.scheduler.requeueLostTasks()).toBe(n);
     expect(await queue.waitingByLane()).toEqual({ interactive: 0, bulk: n });
+    // Jobs still there are not requeued twice.
+    expect(await engine.scheduler.requeueLostTasks()).toBe(0);
+
+    // No worker serves the bulk lane here: the scheduler reports it (the interactive lane is empty).
+    expect(await queue.unservedLanes()).toEqual([{ lane: 'bulk', waiting: n }]);
+    expect(await engine.scheduler.checkLanes()).toBe(1);
   });
 });

@@ -104,6 +104,7 @@ export class Scheduler {
     const requeued = await step('requeueLostTasks', () => this.requeueLostTasks());
     const runsTimedOut = await step('timeOutRuns', () => this.timeOutRuns());
     const stalledRuns = safetyNets ? await step('evaluateStalledRuns', () => this.evaluateStalledRuns()) : 0;
+    if (safetyNets) await step('checkLanes', () => this.checkLanes());
     return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued, runsTimedOut, stalledRuns };
   }
 
@@ -368,6 +369,24 @@ export class Scheduler {
   }
 
   /**
+   * A lane with jobs waiting and no worker serving it (WORKER_LANES leaves it out everywhere) is
+   * an operator's mistake nothing else would reveal: its tasks stay queued and hold their tenant's
+   * quota. Logged as an error at most once a minute per lane.
+   */
+  async checkLanes(): Promise<number> {
+    const unserved = await this.deps.queue.unservedLanes();
+    const now = Date.now();
+    for (const { lane, waiting } of unserved) {
+      if (now - (this.laneWarnedAt.get(lane) ?? 0) < 60_000) continue;
+      this.laneWarnedAt.set(lane, now);
+      this.deps.logger.error({ lane, waiting }, `no worker serves the ${lane} lane: its jobs wait until one starts with WORKER_LANES including ${lane}`);
+    }
+    return unserved.length;
+  }
+
+  private readonly laneWarnedAt = new Map<string, number>();
+
+  /**
    * Postgres is the truth, Redis only transport: a task queued in Postgres whose job is gone from
    * BullMQ (Redis flushed, or a crash between commit and enqueue) is enqueued again. The job id is
    * per try, and the worker's compare-and-set makes a duplicate harmless.
@@ -377,18 +396,19 @@ export class Scheduler {
     const stale = await this.deps.prisma.taskInstance.findMany({
       where: { state: 'queued', queuedAt: { lt: cutoff }, dagRun: { state: 'running' } },
       select: { id: true, tenantId: true, dagRunId: true, tryNumber: true, priorityWeight: true, rescheduleCount: true, dagRun: { select: { backfillId: true } } },
-      orderBy: [{ priorityWeight: 'desc' }, { queuedAt: 'asc' }],
       take: 1000,
     });
-    let requeued = 0;
-    // Lane and priority as queueing gives them: priority by each task's position among its tenant's
-    // requeued tasks, lane by how many regular tasks the tenant has to requeue (a flushed flood goes
-    // back to the bulk lane, a small tenant's task to interactive).
+    // Only the tasks whose job is really gone are requeued (a job still waiting is left where it is).
+    const missing: typeof stale = [];
+    for (const ti of stale) if (!(await this.deps.queue.hasJob(ti.id, ti.tryNumber + 1))) missing.push(ti);
+    // Lane and priority recomputed as queueing computes them: priority by each task's position among
+    // its tenant's requeued tasks, lane by how many regular tasks the tenant has to requeue (a flushed
+    // flood goes back to the bulk lane, a small tenant's task to interactive).
     const regular = new Map<string, number>();
-    for (const ti of stale) if (ti.dagRun.backfillId == null) regular.set(ti.tenantId, (regular.get(ti.tenantId) ?? 0) + 1);
+    for (const ti of missing) if (ti.dagRun.backfillId == null) regular.set(ti.tenantId, (regular.get(ti.tenantId) ?? 0) + 1);
     const depth = new Map<string, number>();
-    for (const ti of stale) {
-      if (await this.deps.queue.hasJob(ti.id, ti.tryNumber + 1)) continue;
+    let requeued = 0;
+    for (const ti of missing) {
       const tenantDepth = depth.get(ti.tenantId) ?? 0;
       depth.set(ti.tenantId, tenantDepth + 1);
       const backfill = ti.dagRun.backfillId != null;

@@ -84,6 +84,19 @@ export class TaskQueue {
     return Object.fromEntries(TASK_QUEUE_LANES.map((lane, i) => [lane, counts[i]])) as Record<TaskLane, number>;
   }
 
+  /**
+   * Lanes with jobs waiting and no worker connected to serve them (a deployment whose workers all
+   * leave a lane out, or old workers during an upgrade): their tasks would stay queued for ever.
+   */
+  async unservedLanes(): Promise<Array<{ lane: TaskLane; waiting: number }>> {
+    const waiting = await this.waitingByLane();
+    const out: Array<{ lane: TaskLane; waiting: number }> = [];
+    for (const lane of TASK_QUEUE_LANES) {
+      if (waiting[lane] > 0 && (await this.queues[lane].getWorkersCount()) === 0) out.push({ lane, waiting: waiting[lane] });
+    }
+    return out;
+  }
+
   /** Drops every job of every lane (tests, benchmarks). */
   async obliterate(): Promise<void> {
     for (const lane of TASK_QUEUE_LANES) await this.queues[lane].obliterate({ force: true });

@@ -68,11 +68,21 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
       if (event.tenantId !== tenantId || !filter(event)) return;
       iterator.push(map(event));
     });
+    // Redis unreachable: the SUBSCRIBE would wait in the client's offline queue for ever; the
+    // subscription fails instead (the client retries) and its handler is removed.
+    let timer: NodeJS.Timeout | undefined;
     try {
-      await watch.ready;
+      await Promise.race([
+        watch.ready,
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Redis did not acknowledge SUBSCRIBE within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+        }),
+      ]);
     } catch (err) {
       await iterator.return();
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
     this.open.add(iterator as EventIterator<unknown>);
     return iterator;
