@@ -2,22 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signUp, type GqlClient } from './support/graphql.js';
+import { getRun, runFinished, type RunView as RunNode } from './support/runs.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
-interface Ti {
-  id: string;
-  taskId: string;
-  state: string;
-  tryNumber: number;
-  startedAt: string | null;
-  endedAt: string | null;
-}
-interface RunNode {
-  id: string;
-  state: string;
-  dagVersion: number;
-  taskInstances: Ti[];
-}
 /** One request the test's HTTP server received. */
 interface Seen {
   path: string;
@@ -104,23 +91,7 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
     api.request<{ upsertDag: { dagId: string; latestVersion: number } }>('mutation($s:JSON!){ upsertDag(spec:$s){ dagId latestVersion } }', { s: spec }).then((d) => d.upsertDag);
   const trigger = (api: GqlClient, dagId: string) =>
     api.request<{ triggerDagRun: { id: string; dagVersion: number } }>('mutation($d:String!){ triggerDagRun(dagId:$d){ id dagVersion } }', { d: dagId }).then((d) => d.triggerDagRun);
-  const getRun = (api: GqlClient, id: string) =>
-    api
-      .request<{ dagRun: RunNode }>('query($id:ID!){ dagRun(id:$id){ id state dagVersion taskInstances { id taskId state tryNumber startedAt endedAt } } }', { id })
-      .then((d) => d.dagRun);
-  const finished = (api: GqlClient, id: string, timeoutMs = 30_000) =>
-    waitFor(
-      async () => {
-        const r = await getRun(api, id);
-        return ['success', 'failed', 'canceled'].includes(r.state) ? r : null;
-      },
-      timeoutMs,
-      `run ${id} to finish`,
-      150,
-    ).catch(async (err: Error) => {
-      const r = await getRun(api, id);
-      throw new Error(`${err.message}; run ${r.state}: ${r.taskInstances.map((t) => `${t.taskId}=${t.state}`).join(', ')}`);
-    });
+  const finished = runFinished;
   const states = (run: RunNode) => Object.fromEntries(run.taskInstances.map((t) => [t.taskId, t.state]));
   const ti = (run: RunNode, taskId: string) => run.taskInstances.find((t) => t.taskId === taskId)!;
   const xcomOf = (api: GqlClient, taskInstanceId: string) =>

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signUp, type GqlClient } from './support/graphql.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
+import { runFinished } from './support/runs.js';
 
 const RULES = [
   'all_success',
@@ -37,14 +38,6 @@ const EXPECTED: Record<(typeof RULES)[number], [string, string, string]> = {
 
 const FAIL_URL = 'http://127.0.0.1:9/unreachable';
 
-interface Ti {
-  id: string;
-  taskId: string;
-  state: string;
-  tryNumber: number;
-  startedAt: string | null;
-  endedAt: string | null;
-}
 
 /**
  * Execution semantics through the real API, scheduler and worker processes: trigger rules, retry
@@ -58,16 +51,7 @@ describe('execution semantics (real processes)', () => {
   const upsert = (spec: Record<string, unknown>) => client.request('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', { s: spec });
   const trigger = async (dagId: string) =>
     (await client.request<{ triggerDagRun: { id: string } }>('mutation($d:String!){ triggerDagRun(dagId:$d){ id } }', { d: dagId })).triggerDagRun.id;
-  const run = async (id: string) =>
-    (await client.request<{ dagRun: { state: string; taskInstances: Ti[] } }>('query($id:ID!){ dagRun(id:$id){ state taskInstances { id taskId state tryNumber startedAt endedAt } } }', { id })).dagRun;
-  const finished = (id: string, timeoutMs = 60_000) =>
-    waitFor(async () => {
-      const r = await run(id);
-      return ['success', 'failed', 'canceled'].includes(r.state) ? r : null;
-    }, timeoutMs, `run ${id}`, 150).catch(async (err: Error) => {
-      const r = await run(id);
-      throw new Error(`${err.message}; run ${r.state}: ${r.taskInstances.map((t) => `${t.taskId}=${t.state}`).join(', ')}`);
-    });
+  const finished = (id: string, timeoutMs = 60_000) => runFinished(client, id, timeoutMs);
   const tries = (runId: string) => stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: runId } }, include: { taskInstance: { select: { taskId: true } } }, orderBy: { startedAt: 'asc' } });
   /** The most intervals open at the same instant (an interval ends before one starting then). */
   function peakConcurrency(intervals: Array<{ start: Date; end: Date | null }>): number {

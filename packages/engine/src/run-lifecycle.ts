@@ -198,8 +198,7 @@ export class RunLifecycle {
       // through the group commit this call is part of.
       const ended = await this.evaluate(
         started.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })),
-        started,
-        new Map(starts.map((s) => [s.run.id, s.tasks])),
+        starts,
       );
       if (ended.length) await this.startQueuedRunsMany(ended.map((e) => ({ ...e, knownQueued: false })));
     }
@@ -273,10 +272,10 @@ export class RunLifecycle {
   /** evaluateRuns without starting the next queued runs: returns the DAGs whose runs finished. */
   private async evaluate(
     requests: readonly EvaluationRequest[],
-    runningRuns?: DagRun[],
-    /** Every task of some of the runs, as just committed (runs started by this process). */
-    knownTasks?: Map<string, TaskInstance[]>,
+    /** Runs this process just started, with every task as committed: nothing to read for them. */
+    justStarted?: Array<{ run: DagRun; tasks: TaskInstance[] }>,
   ): Promise<Array<{ tenantId: string; dagPk: string }>> {
+    const knownTasks = new Map(justStarted?.map((s) => [s.run.id, s.tasks]));
     const db = this.deps.prisma;
     const wanted = new Map<string, { tenantId: string; full: boolean; finished: Set<string> }>();
     for (const r of requests) {
@@ -290,7 +289,7 @@ export class RunLifecycle {
     // With each run, what its evaluation may skip: whether it already holds scheduled tasks (else
     // nothing but what this pass schedules can be queued) and whether every task is finished.
     const runs = (
-      runningRuns?.map((run) => ({ run, hasScheduled: false, allFinished: false, tenantBacklog: false })) ??
+      justStarted?.map(({ run }) => ({ run, hasScheduled: false, allFinished: false, tenantBacklog: false })) ??
       (
         await this.sql.query<DagRun & { hasScheduled: boolean; allFinished: boolean; tenantBacklog: boolean }>(
           `SELECT r.*,
@@ -319,9 +318,9 @@ export class RunLifecycle {
     let candidates = new Map<string, string[]>();
     const fullRuns = runs.filter((r) => wanted.get(r.run.id)!.full).map((r) => r.run.id);
     if (fullRuns.length) {
-      const toRead = fullRuns.filter((id) => !knownTasks?.has(id));
+      const toRead = fullRuns.filter((id) => !knownTasks.has(id));
       const read = toRead.length ? await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[])`, [toRead]) : [];
-      const all = [...read, ...fullRuns.flatMap((id) => knownTasks?.get(id) ?? [])];
+      const all = [...read, ...fullRuns.flatMap((id) => knownTasks.get(id) ?? [])];
       for (const ti of all) {
         const c = ctx.get(ti.dagRunId)!;
         c.states.set(ti.taskId, ti);

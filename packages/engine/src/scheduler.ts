@@ -67,6 +67,7 @@ export class Scheduler {
 
   private readonly sql: Sql;
   private lastSafetyNets = 0;
+  private lastLaneCheck = 0;
 
   constructor(
     private readonly deps: EngineDeps,
@@ -104,7 +105,10 @@ export class Scheduler {
     const requeued = await step('requeueLostTasks', () => this.requeueLostTasks());
     const runsTimedOut = await step('timeOutRuns', () => this.timeOutRuns());
     const stalledRuns = safetyNets ? await step('evaluateStalledRuns', () => this.evaluateStalledRuns()) : 0;
-    if (safetyNets) await step('checkLanes', () => this.checkLanes());
+    if (Date.now() - this.lastLaneCheck >= 60_000) {
+      this.lastLaneCheck = Date.now();
+      await step('checkLanes', () => this.checkLanes());
+    }
     return { runsCreated, retriesPromoted, runsEvaluated, zombiesReaped, requeued, runsTimedOut, stalledRuns };
   }
 
@@ -371,20 +375,15 @@ export class Scheduler {
   /**
    * A lane with jobs waiting and no worker serving it (WORKER_LANES leaves it out everywhere) is
    * an operator's mistake nothing else would reveal: its tasks stay queued and hold their tenant's
-   * quota. Logged as an error at most once a minute per lane.
+   * quota. The tick checks once a minute (it lists Redis's clients).
    */
   async checkLanes(): Promise<number> {
     const unserved = await this.deps.queue.unservedLanes();
-    const now = Date.now();
     for (const { lane, waiting } of unserved) {
-      if (now - (this.laneWarnedAt.get(lane) ?? 0) < 60_000) continue;
-      this.laneWarnedAt.set(lane, now);
       this.deps.logger.error({ lane, waiting }, `no worker serves the ${lane} lane: its jobs wait until one starts with WORKER_LANES including ${lane}`);
     }
     return unserved.length;
   }
-
-  private readonly laneWarnedAt = new Map<string, number>();
 
   /**
    * Postgres is the truth, Redis only transport: a task queued in Postgres whose job is gone from

@@ -14,10 +14,10 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
   if (!sink) {
     sink = new GroupCommit<TaskLogLine[], undefined>(async (batches) => {
       const lines = batches.flat();
-      const stored = await sqlOf(deps.prisma).query<{ id: bigint | string; taskInstanceId: string; tryNumber: number; ts: Date; level: string; message: string }>(
+      const stored = await sqlOf(deps.prisma).query<{ id: string; tenantId: string; taskInstanceId: string; tryNumber: number; ts: Date; level: string; message: string }>(
         `INSERT INTO "TaskLog" ("tenantId", "taskInstanceId", "tryNumber", ts, level, message)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::text[], $6::text[])
-         RETURNING id::text AS id, "taskInstanceId", "tryNumber", ts, level, message`,
+         RETURNING id::text AS id, "tenantId", "taskInstanceId", "tryNumber", ts, level, message`,
         [
           lines.map((l) => l.tenantId),
           lines.map((l) => l.taskInstanceId),
@@ -30,18 +30,9 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
       // Stored: the live tail (taskLogAppended) is best-effort — a failed publish must not write the
       // lines twice. One event per try, its lines in id order (the order they were written).
       const byTry = new Map<string, StoredTaskLogLine[]>();
-      const tenantOf = new Map(lines.map((l) => [l.taskInstanceId, l.tenantId]));
       for (const row of stored) {
         const key = `${row.taskInstanceId}|${row.tryNumber}`;
-        const line: StoredTaskLogLine = {
-          id: String(row.id),
-          tenantId: tenantOf.get(row.taskInstanceId)!,
-          taskInstanceId: row.taskInstanceId,
-          tryNumber: row.tryNumber,
-          ts: new Date(row.ts).toISOString(),
-          level: row.level,
-          message: row.message,
-        };
+        const line: StoredTaskLogLine = { ...row, ts: new Date(row.ts).toISOString() };
         const mine = byTry.get(key);
         if (mine) mine.push(line);
         else byTry.set(key, [line]);

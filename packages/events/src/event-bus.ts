@@ -111,11 +111,6 @@ export class EventSubscriber {
     };
   }
 
-  /** Channels subscribed (for tests and metrics). */
-  get channelCount(): number {
-    return this.handlers.size;
-  }
-
   async close(): Promise<void> {
     this.handlers.clear();
     await this.redis.quit().catch(() => this.redis.disconnect());

@@ -12,6 +12,21 @@ export interface TenantScope {
 
 const READY_TIMEOUT_MS = 10_000;
 
+/** `promise`, or a rejection saying `what` once READY_TIMEOUT_MS has passed. */
+async function withinReadyTimeout(promise: Promise<unknown>, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      promise,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`${what} within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+      }),
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /**
  * ONE Redis subscriber connection per API process, fanned out in memory to graphql-ws
  * subscriptions; it listens to the channels of the tenants that have a subscription open.
@@ -39,15 +54,7 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
 
   /** The app starts only once Redis answers the subscriber connection (fails fast otherwise). */
   async onApplicationBootstrap(): Promise<void> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`cannot subscribe to Redis (REDIS_URL) within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-    });
-    try {
-      await Promise.race([this.subscriber.whenReady(), timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+    await withinReadyTimeout(this.subscriber.whenReady(), 'cannot subscribe to Redis (REDIS_URL)');
   }
 
   iterate<E extends TowerEvent, T>(scope: TenantScope, filter: (e: TowerEvent) => e is E, map: (e: E) => T): Promise<AsyncIterableIterator<T>>;
@@ -70,19 +77,11 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
     });
     // Redis unreachable: the SUBSCRIBE would wait in the client's offline queue for ever; the
     // subscription fails instead (the client retries) and its handler is removed.
-    let timer: NodeJS.Timeout | undefined;
     try {
-      await Promise.race([
-        watch.ready,
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`Redis did not acknowledge SUBSCRIBE within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
-        }),
-      ]);
+      await withinReadyTimeout(watch.ready, 'Redis did not acknowledge SUBSCRIBE');
     } catch (err) {
       await iterator.return();
       throw err;
-    } finally {
-      clearTimeout(timer);
     }
     this.open.add(iterator as EventIterator<unknown>);
     return iterator;
