@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { signUp } from './support/graphql.js';
 import { startStack, waitFor, type Stack, type TowerProcess } from './support/stack.js';
@@ -39,6 +39,22 @@ describe('worker lanes', () => {
     expect(new Set(threadNice(interactive))).toEqual(new Set([0]));
   });
 
+  const autogroupNice = (pid: number) => Number(/nice (-?\d+)/.exec(readFileSync(`/proc/${pid}/autogroup`, 'utf8'))![1]);
+  const autogroups = existsSync('/proc/sys/kernel/sched_autogroup_enabled') && readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() === '1';
+
+  (autogroups ? it : it.skip)('with autogroup scheduling, a niced worker leading its own session lowers its autogroup; one sharing a session leaves it alone', async () => {
+    // Autogroups share the CPUs equally whatever their threads' nice: a bulk worker in a session of
+    // its own must lower its group, or it takes as much CPU as the API's whole session.
+    const own = await stack.startProcess('worker', { WORKER_LANES: 'bulk', WORKER_ID: 'lane-bulk-own-session', WORKER_NICE: '7' }, { detached: true });
+    try {
+      await waitFor(async () => (autogroupNice(own.child.pid!) === 7 ? true : null), 10_000, "the detached worker's autogroup at nice 7");
+      // The other bulk worker shares this test's session: lowering the group would lower the test runner too.
+      expect(autogroupNice(bulk.child.pid!)).toBe(autogroupNice(process.pid));
+    } finally {
+      await own.stop();
+    }
+  });
+
   it('runs a small run on the interactive lane and a wide fan-out (a backlog deeper than 32) on the bulk lane', async () => {
     const { client } = await signUp(stack.apiUrl, 'lanes');
     const runOn = async (dagId: string, n: number) => {
@@ -54,5 +70,12 @@ describe('worker lanes', () => {
     };
     expect(await runOn('small', 5)).toEqual({ 'lane-interactive': 5 });
     expect(await runOn('fan_out', 40)).toEqual({ 'lane-bulk': 40 });
+  });
+
+  it("names each process's Postgres connections (application_name), so pg_stat_activity tells whose they are", async () => {
+    const names = (await stack.prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE datname = current_database()`)).map((r) => r.name);
+    // The bulk worker ran the fan-out just above (pg closes a connection idle for 10 s).
+    expect(names).toEqual(expect.arrayContaining(['tower-api', 'tower-scheduler', 'tower-worker lane-bulk']));
+    expect(names.filter((n) => n.startsWith('tower-worker ')).every((n) => ['tower-worker lane-interactive', 'tower-worker lane-bulk'].includes(n))).toBe(true);
   });
 });

@@ -60,7 +60,7 @@ export default async function fairness(ctx) {
   const backlog = Math.max(perRun, Math.round(ctx.size(50_000, 200) / perRun) * perRun);
   const aRuns = backlog / perRun;
   const probeRuns = ctx.smoke ? 3 : Number(process.env.BENCH_FAIRNESS_RUNS ?? 100);
-  const spacingMs = ctx.smoke ? 100 : 200;
+  const spacingMs = ctx.smoke ? 100 : Number(process.env.BENCH_FAIRNESS_SPACING_MS ?? 200);
   const timeoutMs = (ctx.smoke ? 15 : Number(process.env.BENCH_FAIRNESS_TIMEOUT_S ?? 300)) * 1000;
   const stack = await openStack(ctx, 'fairness');
   const redis = createRedis(stack.env.REDIS_URL);

@@ -129,6 +129,9 @@ export async function startStack(opts) {
     const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
       cwd: ROOT,
       env: procEnv,
+      // A niced worker in a session of its own: it lowers its autogroup too (WORKER_NICE).
+      // BENCH_BULK_OWN_SESSION=0 keeps it in the bench's session (threads niced only).
+      detached: Number(extraEnv.WORKER_NICE ?? 0) > 0 && process.env.BENCH_BULK_OWN_SESSION !== '0',
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const log = createWriteStream(path.join(logDir, `${opts.name}-${name}.log`));

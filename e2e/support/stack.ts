@@ -37,7 +37,7 @@ export interface Stack {
   redisPrefix: string;
   env: Record<string, string>;
   processes: TowerProcess[];
-  startProcess(kind: 'api' | 'scheduler' | 'worker', extraEnv?: Record<string, string>): Promise<TowerProcess>;
+  startProcess(kind: 'api' | 'scheduler' | 'worker', extraEnv?: Record<string, string>, spawnOpts?: { detached?: boolean }): Promise<TowerProcess>;
   stop(): Promise<void>;
 }
 
@@ -84,12 +84,14 @@ export async function startStack(opts: { name: string; schedulers?: number; work
   const processes: TowerProcess[] = [];
   let counter = 0;
 
-  const startProcess = async (kind: 'api' | 'scheduler' | 'worker', extraEnv: Record<string, string> = {}): Promise<TowerProcess> => {
+  /** `detached`: the process leads a session of its own (setsid), as under a supervisor. */
+  const startProcess = async (kind: 'api' | 'scheduler' | 'worker', extraEnv: Record<string, string> = {}, spawnOpts: { detached?: boolean } = {}): Promise<TowerProcess> => {
     const name = `${kind}-${++counter}`;
     const child = spawn(process.execPath, [path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
       cwd: ROOT,
       env: { ...process.env, ...env, ...extraEnv, NODE_NO_WARNINGS: '1' },
       stdio: ['ignore', 'pipe', 'pipe'],
+      detached: spawnOpts.detached ?? false,
     });
     const log = createWriteStream(path.join(ARTIFACTS, `${opts.name}-${name}.log`));
     child.stdout!.pipe(log);

@@ -33,7 +33,7 @@ export async function startScheduler(
   logger: Logger = createLogger('scheduler', { level: config.LOG_LEVEL }),
   options: Partial<SchedulerOptions> = {},
 ): Promise<SchedulerHandle> {
-  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4 });
+  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4, applicationName: 'tower-scheduler' });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date(), keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV) }, {

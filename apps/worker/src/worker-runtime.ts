@@ -1,5 +1,5 @@
 import { keyringFromEnv } from '@tower/secrets';
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
@@ -38,6 +38,31 @@ export function lowerPriority(nice: number, logger: Logger): void {
       logger.warn({ err, tid, nice }, 'could not lower the worker thread priority');
     }
   }
+  lowerAutogroup(nice, logger);
+}
+
+/**
+ * With autogroup scheduling (Linux's `kernel.sched_autogroup_enabled`, on by default on desktops and
+ * many VMs) a nice value orders threads only within one session's group; groups share the CPUs
+ * equally. A niced worker sharing a session with the API still takes its session's whole share, and
+ * a worker in a session of its own would be niced within itself only. So a worker that leads its own
+ * session (started with setsid, or `detached` by a supervisor) lowers its group to the same nice;
+ * one that shares a session leaves the group alone (that would lower its neighbours too).
+ */
+function lowerAutogroup(nice: number, logger: Logger): void {
+  let session: number;
+  try {
+    session = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[3]); // field 6: session id
+    if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return;
+  } catch {
+    return; // not Linux, or no autogroup support
+  }
+  if (session !== process.pid) return;
+  try {
+    writeFileSync('/proc/self/autogroup', String(nice));
+  } catch (err) {
+    logger.warn({ err, nice }, 'could not lower the worker session autogroup priority');
+  }
 }
 
 export async function startWorker(config: TowerConfig, logger: Logger = createLogger('worker', { level: config.LOG_LEVEL })): Promise<WorkerHandle> {
@@ -45,7 +70,10 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Claims, ends and log lines are group-committed (a few statements in flight whatever the
   // concurrency); operators' own lookups (connections) take the rest.
-  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: Math.min(config.WORKER_CONCURRENCY * config.WORKER_LANES.length + 4, 16) });
+  const prisma = createPrismaClient(config.DATABASE_URL, {
+    poolMax: Math.min(config.WORKER_CONCURRENCY * config.WORKER_LANES.length + 4, 16),
+    applicationName: `tower-worker ${workerId}`,
+  });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date(), keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV) });

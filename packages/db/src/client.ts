@@ -11,6 +11,8 @@ export type DbClient = PrismaClient | Prisma.TransactionClient;
 export interface PrismaClientOptions {
   /** Connections in this process's pool (pg's default is 10). */
   poolMax?: number;
+  /** `application_name` of the connections (what `pg_stat_activity` shows for them). */
+  applicationName?: string;
 }
 
 const pools = new WeakMap<object, pg.Pool>();
@@ -21,7 +23,7 @@ const pools = new WeakMap<object, pg.Pool>();
  * connection budget; `$disconnect()` ends it.
  */
 export function createPrismaClient(databaseUrl: string, opts: PrismaClientOptions = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolMax ?? 10 });
+  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolMax ?? 10, ...(opts.applicationName ? { application_name: opts.applicationName } : {}) });
   // An idle connection that breaks (server restart) is dropped by the pool; the next query reports.
   pool.on('error', () => undefined);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });

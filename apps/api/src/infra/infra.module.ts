@@ -56,7 +56,7 @@ export class InfraModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: PRISMA, useFactory: (c: TowerConfig) => createPrismaClient(c.DATABASE_URL, { poolMax: 10 }), inject: [CONFIG] },
+        { provide: PRISMA, useFactory: (c: TowerConfig) => createPrismaClient(c.DATABASE_URL, { poolMax: 10, applicationName: 'tower-api' }), inject: [CONFIG] },
         { provide: REDIS, useFactory: (c: TowerConfig) => createRedis(c.REDIS_URL), inject: [CONFIG] },
         { provide: TaskQueue, useFactory: (redis: Redis, c: TowerConfig) => new TaskQueue(redis, c.REDIS_PREFIX), inject: [REDIS, CONFIG] },
         {
