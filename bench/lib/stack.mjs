@@ -126,14 +126,18 @@ export async function startStack(opts) {
       proxies.push(proxy);
       procEnv.DATABASE_URL = proxy.url;
     }
+    // A niced worker in a session of its own: it lowers its autogroup too (WORKER_NICE).
+    // BENCH_BULK_OWN_SESSION=0 keeps it in the bench's session (threads niced only).
+    const detached = Number(extraEnv.WORKER_NICE ?? 0) > 0 && process.env.BENCH_BULK_OWN_SESSION !== '0';
     const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
       cwd: ROOT,
       env: procEnv,
-      // A niced worker in a session of its own: it lowers its autogroup too (WORKER_NICE).
-      // BENCH_BULK_OWN_SESSION=0 keeps it in the bench's session (threads niced only).
-      detached: Number(extraEnv.WORKER_NICE ?? 0) > 0 && process.env.BENCH_BULK_OWN_SESSION !== '0',
+      detached,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    // A detached worker is out of the terminal's process group (Ctrl-C does not reach it): the
+    // signal handlers in run.mjs stop it, and if the bench dies otherwise it is killed on exit.
+    if (detached) process.once('exit', () => child.exitCode === null && child.kill('SIGKILL'));
     const log = createWriteStream(path.join(logDir, `${opts.name}-${name}.log`));
     child.stdout.pipe(log);
     child.stderr.pipe(log);
