@@ -26,3 +26,13 @@ export type DbClient = PrismaClient | Tx;
 export function publishCommitted(deps: EngineDeps, events: readonly TowerEvent[], what: string): Promise<void> {
   return deps.events.publishMany(events).catch((err: unknown) => deps.logger.warn({ err, events: events.length }, `publishing ${what} events failed`));
 }
+
+/**
+ * The events and try-stop notices of an operator's change already committed (clear, mark, cancel),
+ * best-effort as publishCommitted: a try whose stop notice is lost is stopped by its worker's next
+ * heartbeat (the heartbeat reports tries no longer running), so the caller gets its committed result.
+ */
+export async function publishCommittedWithStops(deps: EngineDeps, events: readonly TowerEvent[], stops: Parameters<EngineDeps['events']['publishTryStops']>[0], what: string): Promise<void> {
+  await publishCommitted(deps, events, what);
+  await deps.events.publishTryStops(stops).catch((err: unknown) => deps.logger.warn({ err, stops: stops.length }, `publishing ${what} try stops failed; workers stop those tries on their next heartbeat`));
+}

@@ -404,6 +404,56 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     await expect(engine.operations.cancelDagRun(tenantId, run.id)).rejects.toMatchObject({ code: 'CONFLICT' });
   });
 
+  it("mark, clear and cancel return their committed change while Redis refuses events and stop notices; the worker's heartbeat stops the try", async () => {
+    const broken = Object.create(engine.deps.events) as typeof engine.deps.events;
+    broken.publishMany = () => Promise.reject(new Error('redis is down'));
+    broken.publishTryStops = () => Promise.reject(new Error('redis is down'));
+    const quiet = createEngine({ ...engine.deps, events: broken });
+    await engine.dags.upsert(tenantId, {
+      dagId: 'ops_without_events',
+      tasks: [
+        { taskId: 'slow', type: 'noop', with: { durationMs: 60_000 } },
+        { taskId: 'after', type: 'noop', dependsOn: ['slow'] },
+      ],
+    });
+    const slowRunning = async (runId: string) => {
+      const deadline = Date.now() + 10_000;
+      for (;;) {
+        const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: runId, taskId: 'slow' } });
+        if (ti.state === 'running') return ti;
+        if (Date.now() > deadline) throw new Error('slow never ran');
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    };
+    // The stop notice is lost: the try ends on the worker's next heartbeat (HEARTBEAT_MS, 5 s).
+    const tryEnded = async (taskInstanceId: string) => {
+      const deadline = Date.now() + 15_000;
+      while (!(await prisma.taskTry.findFirstOrThrow({ where: { taskInstanceId } })).endedAt) {
+        if (Date.now() > deadline) throw new Error('the try was never stopped');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    };
+
+    const run = await engine.runs.trigger(tenantId, 'ops_without_events', {});
+    const slow = await slowRunning(run.id);
+    expect((await quiet.operations.markTaskInstance(tenantId, slow.id, 'success')).state).toBe('success');
+    expect((await waitRun(run.id, ['success', 'failed'])).state).toBe('success');
+    await tryEnded(slow.id);
+    expect((await prisma.taskInstance.findUniqueOrThrow({ where: { id: slow.id } })).state).toBe('success');
+
+    const cleared = await quiet.operations.clearTaskInstances(tenantId, run.id, { taskIds: ['after'], includeDownstream: false, onlyFailed: false });
+    expect(cleared.map((t) => t.taskId)).toEqual(['after']);
+    expect((await waitRun(run.id, ['success', 'failed'])).state).toBe('success');
+    expect((await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id, taskId: 'after' } })).tryNumber).toBe(2);
+
+    const second = await engine.runs.trigger(tenantId, 'ops_without_events', {}, new Date('2026-05-01T00:00:00Z'));
+    const slow2 = await slowRunning(second.id);
+    expect((await quiet.operations.cancelDagRun(tenantId, second.id)).state).toBe('canceled');
+    await tryEnded(slow2.id);
+    const tis = Object.fromEntries((await engine.runs.taskInstances(tenantId, second.id)).map((t) => [t.taskId, t.state]));
+    expect(tis).toEqual({ slow: 'skipped', after: 'skipped' });
+  });
+
   it('backfills a range: creates missing runs, and re-runs existing ones per reprocess mode', async () => {
     const http = await import('node:http');
     let failFirst = true;

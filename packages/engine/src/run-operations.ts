@@ -1,7 +1,7 @@
 import { downstreamOf, isFinished, transition, TowerError, type TaskState } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
-import type { EngineDeps } from './deps.js';
+import { publishCommittedWithStops, type EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { RunService } from './run-service.js';
 import { runEvent, taskEvent, tryStops } from './snapshots.js';
@@ -72,9 +72,9 @@ export class RunOperations {
         if (reopened) events.push(runEvent(reopened));
       }
     });
-    await this.deps.events.publishMany(events);
-    await this.deps.events.publishTryStops(tryStops(cleared));
-    await this.lifecycle.evaluateRun(tenantId, run.id);
+    // Committed: what follows is best-effort (the scheduler's sweeps evaluate a run left behind).
+    await publishCommittedWithStops(this.deps, events, tryStops(cleared), 'clear');
+    await this.evaluateCommitted(tenantId, run.id, 'clear');
     return cleared;
   }
 
@@ -98,10 +98,19 @@ export class RunOperations {
       }
       return m;
     });
-    await this.deps.events.publishMany(events);
-    await this.deps.events.publishTryStops(tryStops([moved]));
-    await this.lifecycle.evaluateRun(tenantId, moved.dagRunId);
+    await publishCommittedWithStops(this.deps, events, tryStops([moved]), 'mark');
+    await this.evaluateCommitted(tenantId, moved.dagRunId, 'mark');
     return moved;
+  }
+
+  /**
+   * Evaluates a run after an operator's committed change. A failure is logged, not thrown: the
+   * change stands, and the scheduler's stalled- and waiting-run sweeps evaluate the run again.
+   */
+  private async evaluateCommitted(tenantId: string, dagRunId: string, what: string): Promise<void> {
+    await this.lifecycle
+      .evaluateRun(tenantId, dagRunId)
+      .catch((err: unknown) => this.deps.logger.warn({ err, tenantId, dagRunId }, `evaluating the run after ${what} failed; the scheduler's sweeps evaluate it again`));
   }
 
   /** Cancels a queued or running run: unfinished tasks are skipped and running tries stopped. */
