@@ -90,6 +90,21 @@ describe('repositories (real Postgres)', () => {
       expect(await sessions.findValid('token-hash-1', expiresAt)).toBeNull();
       expect(await sessions.findValid('other-hash', new Date('2029-01-01T00:00:00Z'))).toBeNull();
     });
+
+    it("resolves a session to its user's current role until it expires, and not at all once the membership is gone", async () => {
+      const sessions = new SessionRepository(db.prisma);
+      const { user, tenant } = await users.createWithTenant('rae@example.com', 'h', 'Rae Co', 'rae-co');
+      const expiresAt = new Date('2030-01-01T12:00:00Z');
+      await sessions.create(tenant.id, user.id, 'token-hash-2', expiresAt);
+      const before = new Date('2030-01-01T11:59:59.999Z');
+      expect(await sessions.findValidWithRole('token-hash-2', before)).toEqual({ tenantId: tenant.id, userId: user.id, role: 'OWNER' });
+      expect(await sessions.findValidWithRole('token-hash-2', expiresAt)).toBeNull();
+      expect(await sessions.findValidWithRole('other-hash', before)).toBeNull();
+      await db.prisma.membership.update({ where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } }, data: { role: 'VIEWER' } });
+      expect((await sessions.findValidWithRole('token-hash-2', before))?.role).toBe('VIEWER');
+      await db.prisma.membership.delete({ where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } } });
+      expect(await sessions.findValidWithRole('token-hash-2', before)).toBeNull();
+    });
   });
 
   describe('ApiKeyRepository', () => {
