@@ -3,6 +3,7 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Redis } from 'ioredis';
 import { createTestDatabase } from '@tower/db';
 import type { PrismaClient } from '@tower/db';
 
@@ -138,6 +139,23 @@ export async function startStack(opts: { name: string; schedulers?: number; work
     async stop() {
       await Promise.all(processes.map((p) => p.stop()));
       await db.drop();
+      await dropRedisPrefix(redisPrefix);
     },
   };
+}
+
+/** Deletes a stack's Redis keys (its prefix is its own), as its database is dropped. */
+async function dropRedisPrefix(prefix: string): Promise<void> {
+  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
 }
