@@ -8,7 +8,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createTestDatabase } from '@tower/db';
-import { Redis } from 'ioredis';
+import { deleteRedisPrefix } from '@tower/queue';
 import { startSqlProxy } from './sql-proxy.mjs';
 import { startPgSampler } from './pg-sampler.mjs';
 import { writeFileSync } from 'node:fs';
@@ -20,21 +20,6 @@ export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** Stacks not yet stopped: run.mjs stops them on SIGINT/SIGTERM so no process or database is left behind. */
 export const activeStacks = new Set();
-
-/** Deletes every Redis key under a prefix (the stack's queues; pub/sub leaves no keys). */
-export async function deleteRedisPrefix(redisUrl, prefix) {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
 
 export async function freePort() {
   return new Promise((resolve, reject) => {

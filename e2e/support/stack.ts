@@ -3,8 +3,8 @@ import { createWriteStream, mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Redis } from 'ioredis';
 import { createTestDatabase } from '@tower/db';
+import { deleteRedisPrefix } from '@tower/queue';
 import type { PrismaClient } from '@tower/db';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -139,23 +139,8 @@ export async function startStack(opts: { name: string; schedulers?: number; work
     async stop() {
       await Promise.all(processes.map((p) => p.stop()));
       await db.drop();
-      await dropRedisPrefix(redisPrefix);
+      // The stack's Redis prefix is its own: its keys go with its database.
+      await deleteRedisPrefix(env.REDIS_URL, redisPrefix);
     },
   };
-}
-
-/** Deletes a stack's Redis keys (its prefix is its own), as its database is dropped. */
-async function dropRedisPrefix(prefix: string): Promise<void> {
-  const redis = new Redis('redis://127.0.0.1:6379', { lazyConnect: true, maxRetriesPerRequest: 1 });
-  try {
-    await redis.connect();
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -302,6 +302,26 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     await expect(engine.runs.trigger(other.id, 'diamond', {})).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
+  /** The task instance once it is running (a worker claimed it). */
+  async function waitTaskRunning(runId: string, taskId: string, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: runId, taskId } });
+      if (ti.state === 'running') return ti;
+      if (Date.now() > deadline) throw new Error(`${taskId} never ran`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
+  /** Waits for the task instance's (only) try to be closed by its worker. */
+  async function waitTryEnded(taskInstanceId: string, timeoutMs = 10_000) {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await prisma.taskTry.findFirstOrThrow({ where: { taskInstanceId } })).endedAt) {
+      if (Date.now() > deadline) throw new Error(`the try of ${taskInstanceId} was never closed`);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+
   async function waitRun(runId: string, states: string[], timeoutMs = 20_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -355,23 +375,14 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
       ],
     });
     const run = await engine.runs.trigger(tenantId, 'markable', {});
-    const slow = await (async () => {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id, taskId: 'slow' } });
-        if (ti.state === 'running') return ti;
-        if (Date.now() > deadline) throw new Error('slow never ran');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    })();
+    const slow = await waitTaskRunning(run.id, 'slow');
     const marked = await engine.operations.markTaskInstance(tenantId, slow.id, 'success');
     expect(marked.state).toBe('success');
     const done = await waitRun(run.id, ['success', 'failed']);
     expect(done.state).toBe('success');
     const tries = await prisma.taskTry.findMany({ where: { taskInstanceId: slow.id } });
     // the worker stopped the try well before its 60 s and left the marked state alone
-    const deadline = Date.now() + 10_000;
-    while (!(await prisma.taskTry.findFirstOrThrow({ where: { taskInstanceId: slow.id } })).endedAt && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await waitTryEnded(slow.id);
     const tryRow = await prisma.taskTry.findFirstOrThrow({ where: { taskInstanceId: slow.id } });
     expect(tries).toHaveLength(1);
     expect(tryRow.endedAt).not.toBeNull();
@@ -388,11 +399,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
       ],
     });
     const run = await engine.runs.trigger(tenantId, 'cancelable', {});
-    const deadline = Date.now() + 10_000;
-    while ((await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id, taskId: 'slow' } })).state !== 'running') {
-      if (Date.now() > deadline) throw new Error('slow never ran');
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    await waitTaskRunning(run.id, 'slow');
     const canceled = await engine.operations.cancelDagRun(tenantId, run.id);
     expect(canceled.state).toBe('canceled');
     await new Promise((r) => setTimeout(r, 500));
@@ -416,29 +423,12 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
         { taskId: 'after', type: 'noop', dependsOn: ['slow'] },
       ],
     });
-    const slowRunning = async (runId: string) => {
-      const deadline = Date.now() + 10_000;
-      for (;;) {
-        const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: runId, taskId: 'slow' } });
-        if (ti.state === 'running') return ti;
-        if (Date.now() > deadline) throw new Error('slow never ran');
-        await new Promise((r) => setTimeout(r, 50));
-      }
-    };
-    // The stop notice is lost: the try ends on the worker's next heartbeat (HEARTBEAT_MS, 5 s).
-    const tryEnded = async (taskInstanceId: string) => {
-      const deadline = Date.now() + 15_000;
-      while (!(await prisma.taskTry.findFirstOrThrow({ where: { taskInstanceId } })).endedAt) {
-        if (Date.now() > deadline) throw new Error('the try was never stopped');
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    };
-
     const run = await engine.runs.trigger(tenantId, 'ops_without_events', {});
-    const slow = await slowRunning(run.id);
+    const slow = await waitTaskRunning(run.id, 'slow');
     expect((await quiet.operations.markTaskInstance(tenantId, slow.id, 'success')).state).toBe('success');
     expect((await waitRun(run.id, ['success', 'failed'])).state).toBe('success');
-    await tryEnded(slow.id);
+    // The stop notice is lost: the try ends on the worker's next heartbeat (HEARTBEAT_MS, 5 s).
+    await waitTryEnded(slow.id, 15_000);
     expect((await prisma.taskInstance.findUniqueOrThrow({ where: { id: slow.id } })).state).toBe('success');
 
     const cleared = await quiet.operations.clearTaskInstances(tenantId, run.id, { taskIds: ['after'], includeDownstream: false, onlyFailed: false });
@@ -447,9 +437,9 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect((await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id, taskId: 'after' } })).tryNumber).toBe(2);
 
     const second = await engine.runs.trigger(tenantId, 'ops_without_events', {}, new Date('2026-05-01T00:00:00Z'));
-    const slow2 = await slowRunning(second.id);
+    const slow2 = await waitTaskRunning(second.id, 'slow');
     expect((await quiet.operations.cancelDagRun(tenantId, second.id)).state).toBe('canceled');
-    await tryEnded(slow2.id);
+    await waitTryEnded(slow2.id, 15_000);
     const tis = Object.fromEntries((await engine.runs.taskInstances(tenantId, second.id)).map((t) => [t.taskId, t.state]));
     expect(tis).toEqual({ slow: 'skipped', after: 'skipped' });
   });

@@ -12,7 +12,7 @@ import {
 import { sqlLiteral, sqlOf, type DagRun, type RunType, type Sql, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { JobPayload, TaskLane } from '@tower/queue';
-import { publishCommitted, publishCommittedWithStops, type EngineDeps, type Tx } from './deps.js';
+import { publishCommitted, type EngineDeps, type Tx } from './deps.js';
 import { GroupCommit } from './group-commit.js';
 import { graphOf, type RunContext } from './evaluation-context.js';
 import { insertRunsSql } from './run-insert.js';
@@ -238,7 +238,7 @@ export class RunLifecycle {
       return run;
     });
     if (!stopped) return null;
-    await publishCommittedWithStops(this.deps, events, tryStops(moved), stopped.state === 'canceled' ? 'cancel' : 'run timeout');
+    await publishCommitted(this.deps, events, state === 'canceled' ? 'cancel' : 'run timeout', tryStops(moved));
     this.deps.logger.info({ tenantId, dagId: stopped.dagId, runId: stopped.runId, state, reason }, 'dag run stopped');
     await this.startQueuedRuns(tenantId, stopped.dagPk);
     return stopped;

@@ -1,7 +1,7 @@
 import { downstreamOf, isFinished, transition, TowerError, type TaskState } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
-import { publishCommittedWithStops, type EngineDeps } from './deps.js';
+import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { RunService } from './run-service.js';
 import { runEvent, taskEvent, tryStops } from './snapshots.js';
@@ -73,7 +73,7 @@ export class RunOperations {
       }
     });
     // Committed: what follows is best-effort (the scheduler's sweeps evaluate a run left behind).
-    await publishCommittedWithStops(this.deps, events, tryStops(cleared), 'clear');
+    await publishCommitted(this.deps, events, 'clear', tryStops(cleared));
     await this.evaluateCommitted(tenantId, run.id, 'clear');
     return cleared;
   }
@@ -98,7 +98,7 @@ export class RunOperations {
       }
       return m;
     });
-    await publishCommittedWithStops(this.deps, events, tryStops([moved]), 'mark');
+    await publishCommitted(this.deps, events, 'mark', tryStops([moved]));
     await this.evaluateCommitted(tenantId, moved.dagRunId, 'mark');
     return moved;
   }

@@ -12,6 +12,24 @@ export function createRedis(url: string, opts: RedisOptions = {}): Redis {
   return new Redis(url, { maxRetriesPerRequest: null, ...opts });
 }
 
+/**
+ * Deletes every key under `${prefix}:` (SCAN + UNLINK, on a connection of its own): what a test or
+ * benchmark stack leaves in a shared Redis under its own prefix (queues; pub/sub leaves no keys).
+ */
+export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promise<void> {
+  const redis = createRedis(redisUrl);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
 /** BullMQ prefix: distinct from the pub/sub prefix so `${prefix}:events` never collides with queues. */
 function bullPrefix(prefix: string): string {
   return `${prefix}:bull`;
