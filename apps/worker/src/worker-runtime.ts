@@ -54,6 +54,9 @@ function lowerAutogroup(nice: number, logger: Logger): void {
   try {
     session = Number(readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ')[3]); // field 6: session id
     if (readFileSync('/proc/sys/kernel/sched_autogroup_enabled', 'utf8').trim() !== '1') return;
+    // A process whose session got no autogroup of its own (the boot session, or where creating one
+    // failed) is in the root group, which cannot be reniced; the kernel prints nothing for it.
+    if (!/nice -?\d+/.test(readFileSync('/proc/self/autogroup', 'utf8'))) return;
   } catch {
     return; // not Linux, or no autogroup support
   }
