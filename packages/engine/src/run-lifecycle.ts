@@ -159,10 +159,14 @@ export class RunLifecycle {
            FROM moved, unnest($4::uuid[], $5::text[]) AS x(run_id, task_id)
            WHERE x.run_id = moved.id AND t."dagRunId" = moved.id AND t."taskId" = x.task_id AND t.state = 'none'
            RETURNING t.*)
-         SELECT moved.*,
-                (SELECT coalesce(json_agg(coalesce((SELECT to_jsonb(rt) FROM roots rt WHERE rt.id = t.id), to_jsonb(t))), '[]'::json)
-                 FROM "TaskInstance" t WHERE t."dagRunId" = moved.id) AS tasks
-         FROM moved`,
+         SELECT moved.*, coalesce(tk.tasks, '[]'::json) AS tasks
+         FROM moved LEFT JOIN (
+           -- One grouped pass (hash joins): a sub-select per run that searched the roots CTE per
+           -- task grew with the square of the batch (20 ms for 18 runs of 10 tasks).
+           SELECT t."dagRunId" AS run_id, json_agg(coalesce(to_jsonb(rt), to_jsonb(t))) AS tasks
+           FROM "TaskInstance" t LEFT JOIN roots rt ON rt.id = t.id
+           WHERE t."dagRunId" IN (SELECT id FROM moved)
+           GROUP BY t."dagRunId") AS tk ON tk.run_id = moved.id`,
         [picked.map((p) => p.id), picked.map((p) => p.timeoutAt), now, picked.flatMap((p) => p.roots.map(() => p.id)), picked.flatMap((p) => p.roots)],
       );
       // In the order they were picked (priority, then logical date): evaluation queues them so.
