@@ -244,6 +244,18 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect(await prisma.dagRun.count({ where: { dagId: 'typed_params' } })).toBe(0);
   });
 
+  it('concurrent triggers share one insert: each gets its own run, and a repeated logical date in the batch is a conflict', async () => {
+    await engine.dags.upsert(tenantId, { dagId: 'burst', tasks: [{ taskId: 'only', type: 'noop' }] });
+    const day = (d: number) => new Date(Date.UTC(2026, 6, d));
+    const results = await Promise.allSettled([1, 2, 3, 2, 4, 5].map((d) => engine.runs.trigger(tenantId, 'burst', {}, day(d))));
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'rejected', 'fulfilled', 'fulfilled']);
+    expect((results[3] as PromiseRejectedResult).reason).toMatchObject({ code: 'CONFLICT' });
+    const runs = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+    expect(runs.map((r) => r.logicalDate.getTime())).toEqual([1, 2, 3, 4, 5].map((d) => day(d).getTime()));
+    expect(new Set(runs.map((r) => r.id)).size).toBe(5);
+    expect(await prisma.dagRun.count({ where: { tenantId, dagId: 'burst' } })).toBe(5);
+  });
+
   it("a trigger runs the DAG's latest version even when another process changed it since this one cached it", async () => {
     await engine.dags.upsert(tenantId, { dagId: 'versioned', tasks: [{ taskId: 'v1', type: 'noop' }] });
     const first = await engine.runs.trigger(tenantId, 'versioned', {}, new Date('2026-06-01T00:00:00Z'));

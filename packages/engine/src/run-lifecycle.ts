@@ -9,16 +9,18 @@ import {
   type DagSpec,
   type TaskState,
 } from '@tower/core';
-import { sqlLiteral, sqlOf, type DagRun, type RunType, type Sql, type TaskInstance } from '@tower/db';
+import { GroupCommit, sqlLiteral, sqlOf, type DagRun, type RunType, type Sql, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { JobPayload, TaskLane } from '@tower/queue';
 import { publishCommitted, type EngineDeps, type Tx } from './deps.js';
-import { GroupCommit } from './group-commit.js';
+
 import { graphOf, type RunContext } from './evaluation-context.js';
 import { insertRunsSql } from './run-insert.js';
 import { queueScheduled } from './task-queueing.js';
 import { dagRunFromJson, runEvent, taskEvent, taskInstanceFromJson, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
+
+const runKey = (tenantId: string, dagPk: string, logicalDate: Date) => `${tenantId}|${dagPk}|${logicalDate.getTime()}`;
 
 export interface NewRun {
   tenantId: string;
@@ -63,9 +65,25 @@ export class RunLifecycle {
    * null: the single statement commits on its own.
    */
   async insertRun(tx: Tx | null, input: NewRun): Promise<DagRun | null> {
+    if (!tx) return this.inserts.submit(input);
     const [run] = await this.insertRuns(tx, [input]);
     return run ?? null;
   }
+
+  /**
+   * Concurrent single inserts (API triggers) share one statement and one commit. Within a batch
+   * the first input of a (tenant, dag, logical date) gets the run and a repeat gets null, as it
+   * would one statement later.
+   */
+  private readonly inserts = new GroupCommit<NewRun, DagRun | null>(async (inputs) => {
+    const created = new Map((await this.insertRuns(null, inputs)).map((run) => [runKey(run.tenantId, run.dagPk, run.logicalDate), run]));
+    return inputs.map((input) => {
+      const key = runKey(input.tenantId, input.dagPk, input.logicalDate);
+      const run = created.get(key) ?? null;
+      created.delete(key);
+      return run;
+    });
+  });
 
   /**
    * Inserts many runs and their task instances in one statement (insertRunsSql). Runs whose

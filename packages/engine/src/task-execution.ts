@@ -7,9 +7,9 @@ import {
 } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { JobPayload } from '@tower/queue';
-import { sqlOf, type Sql, type SqlQuery } from '@tower/db';
+import { GroupCommit, sqlOf, type Sql, type SqlQuery } from '@tower/db';
 import { publishCommitted, type EngineDeps } from './deps.js';
-import { GroupCommit } from './group-commit.js';
+
 import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
 import { dagRunFromJson, taskEvent } from './snapshots.js';

@@ -1,7 +1,7 @@
-import { sqlOf } from '@tower/db';
+import { GroupCommit, sqlOf } from '@tower/db';
 import type { StoredTaskLogLine, TaskLogLine, TowerEvent } from '@tower/events';
 import { publishCommitted, type EngineDeps } from './deps.js';
-import { GroupCommit } from './group-commit.js';
+
 
 /**
  * The log lines of every try of a process go through one group commit: one INSERT and one

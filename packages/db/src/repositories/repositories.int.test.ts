@@ -105,6 +105,24 @@ describe('repositories (real Postgres)', () => {
       await db.prisma.membership.delete({ where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } } });
       expect(await sessions.findValidWithRole('token-hash-2', before)).toBeNull();
     });
+    it('answers concurrent lookups in one batch, each with its own token and clock', async () => {
+      const sessions = new SessionRepository(db.prisma);
+      const { user, tenant } = await users.createWithTenant('kim@example.com', 'h', 'Kim Co', 'kim-co');
+      await sessions.create(tenant.id, user.id, 'token-hash-3', new Date('2030-01-01T12:00:00Z'));
+      const found = { tenantId: tenant.id, userId: user.id, role: 'OWNER' };
+      const early = new Date('2030-01-01T11:00:00Z');
+      const late = new Date('2030-01-01T13:00:00Z');
+      // Submitted in one turn of the event loop: the first goes alone, the rest share the next statement.
+      const results = await Promise.all([
+        sessions.findValidWithRole('token-hash-3', early),
+        sessions.findValidWithRole('token-hash-3', late),
+        sessions.findValidWithRole('nobody', early),
+        sessions.findValidWithRole('token-hash-3', early),
+        sessions.findValidWithRole('nobody', late),
+        sessions.findValidWithRole('token-hash-3', early),
+      ]);
+      expect(results).toEqual([found, null, null, found, null, found]);
+    });
   });
 
   describe('ApiKeyRepository', () => {
@@ -167,6 +185,18 @@ describe('repositories (real Postgres)', () => {
       expect(await audit.count(a.id)).toBe(5);
       expect((await audit.list(b.id, { limit: 10 })).map((e) => e.action)).toEqual(['other']);
       expect(await audit.list('garbage', { limit: 10 })).toEqual([]);
+    });
+
+    it('group-commits concurrent appends: each caller gets its own row, and a bad entry fails only itself', async () => {
+      const audit = new AuditLogRepository(db.prisma);
+      const entries = Array.from({ length: 12 }, (_, i) => ({ actorType: 'user' as const, action: `batch${i}`, details: { i }, targetId: `t${i}` }));
+      const rows = await Promise.all(entries.map((e, i) => audit.append(i % 2 ? a.id : b.id, e)));
+      rows.forEach((row, i) => expect(row).toMatchObject({ tenantId: i % 2 ? a.id : b.id, action: `batch${i}`, details: { i }, targetId: `t${i}` }));
+      expect(new Set(rows.map((r) => r.id)).size).toBe(12);
+      // A tenant that does not exist (foreign key) among good entries: only its caller fails.
+      const mixed = await Promise.allSettled([audit.append(a.id, { actorType: 'user', action: 'ok1' }), audit.append(a.id, { actorType: 'user', action: 'ok2' }), audit.append(MISSING, { actorType: 'user', action: 'orphan' }), audit.append(a.id, { actorType: 'user', action: 'ok3' })]);
+      expect(mixed.map((m) => m.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
+      expect((await audit.list(a.id, { limit: 3 })).map((e) => e.action).sort()).toEqual(['ok1', 'ok2', 'ok3']);
     });
   });
 });

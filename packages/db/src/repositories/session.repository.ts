@@ -1,6 +1,14 @@
 import type { Role, Session } from '../generated/prisma/client.js';
 import { sqlOf, type DbClient } from '../client.js';
+import { GroupCommit } from '../group-commit.js';
 import type { TenantScoped } from './tenant-scoped.js';
+
+/** A valid session's tenant, user and the user's current role there. */
+export interface SessionRole {
+  tenantId: string;
+  userId: string;
+  role: Role;
+}
 
 /** Login sessions. Only a hash of the token is stored; finding one by it is how the tenant is learnt. */
 export class SessionRepository implements TenantScoped<SessionRepository, 'findValid' | 'findValidWithRole'> {
@@ -15,18 +23,25 @@ export class SessionRepository implements TenantScoped<SessionRepository, 'findV
    * expired at `now`) and its user's current role in the session's tenant. No membership: null,
    * so a removed or changed membership takes effect at once.
    */
-  async findValidWithRole(tokenHash: string, now: Date): Promise<{ tenantId: string; userId: string; role: Role } | null> {
-    // Plain SQL on the pool (a prepared statement): it runs before every request's work, and
-    // Prisma's query layer cost more CPU than the lookup itself.
-    const [row] = await sqlOf(this.db).query<{ tenantId: string; userId: string; role: Role }>(
-      `SELECT s."tenantId", s."userId", m.role::text AS role
-       FROM "Session" s JOIN "Membership" m ON m."tenantId" = s."tenantId" AND m."userId" = s."userId"
-       WHERE s."tokenHash" = $1 AND s."expiresAt" > $2
-       LIMIT 1`,
-      [tokenHash, now],
-    );
-    return row ?? null;
+  findValidWithRole(tokenHash: string, now: Date): Promise<SessionRole | null> {
+    return this.lookups.submit({ tokenHash, now });
   }
+
+  // Plain SQL on the pool (a prepared statement): it runs before every request's work, and
+  // Prisma's query layer cost more CPU than the lookup itself. Concurrent requests' lookups share
+  // one round trip (each with its own token and clock).
+  private readonly lookups = new GroupCommit<{ tokenHash: string; now: Date }, SessionRole | null>(async (items) => {
+    const rows = await sqlOf(this.db).query<SessionRole & { i: number }>(
+      `SELECT DISTINCT ON (q.i) q.i::int AS i, s."tenantId", s."userId", m.role::text AS role
+       FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS q(hash, now, i)
+       JOIN "Session" s ON s."tokenHash" = q.hash AND s."expiresAt" > q.now
+       JOIN "Membership" m ON m."tenantId" = s."tenantId" AND m."userId" = s."userId"
+       ORDER BY q.i`,
+      [items.map((i) => i.tokenHash), items.map((i) => i.now)],
+    );
+    const found = new Map(rows.map(({ i, ...row }) => [i, row]));
+    return items.map((_, i) => found.get(i + 1) ?? null);
+  });
 
   /** The session with this token hash if it has not expired at `now`. */
   findValid(tokenHash: string, now: Date): Promise<Session | null> {
