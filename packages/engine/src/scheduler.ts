@@ -96,13 +96,13 @@ export class Scheduler {
     await step('startQueuedRuns', () => this.startQueuedRunsSweep());
     const retriesPromoted = await step('promoteDueRetries', () => this.promoteDueRetries());
     const zombiesReaped = await step('reapZombies', () => this.reapZombies());
-    // The two safety nets that scan running runs go at most once per sweepGraceMs, not every tick:
-    // nothing they find is younger than that anyway, and a tenant's backlog of thousands of tasks
-    // made them the scheduler's costliest statements.
+    // The safety nets that scan running runs and queued tasks go at most once per sweepGraceMs, not
+    // every tick: nothing they find is younger than that anyway, and a tenant's backlog of
+    // thousands of tasks made them the scheduler's costliest statements.
     const safetyNets = Date.now() - this.lastSafetyNets >= this.opts.sweepGraceMs;
     if (safetyNets) this.lastSafetyNets = Date.now();
     const runsEvaluated = safetyNets ? await step('evaluateWaitingRuns', () => this.evaluateWaitingRuns()) : 0;
-    const requeued = await step('requeueLostTasks', () => this.requeueLostTasks());
+    const requeued = safetyNets ? await step('requeueLostTasks', () => this.requeueLostTasks()) : 0;
     const runsTimedOut = await step('timeOutRuns', () => this.timeOutRuns());
     const stalledRuns = safetyNets ? await step('evaluateStalledRuns', () => this.evaluateStalledRuns()) : 0;
     if (Date.now() - this.lastLaneCheck >= 60_000) {
@@ -392,11 +392,18 @@ export class Scheduler {
    */
   async requeueLostTasks(): Promise<number> {
     const cutoff = new Date(this.deps.clock().getTime() - this.opts.requeueAfterMs);
-    const stale = await this.deps.prisma.taskInstance.findMany({
-      where: { state: 'queued', queuedAt: { lt: cutoff }, dagRun: { state: 'running' } },
-      select: { id: true, tenantId: true, dagRunId: true, tryNumber: true, priorityWeight: true, rescheduleCount: true, dagRun: { select: { backfillId: true } } },
-      take: 1000,
-    });
+    // The queued range of the state index is read once, then joined to the runs. (As a join
+    // driven by the running runs, the plan probed the whole queued range once per running run:
+    // 22 ms a tick in the 500-run benchmark.)
+    const stale = (
+      await this.sql.query<{ id: string; tenantId: string; dagRunId: string; tryNumber: number; rescheduleCount: number; backfillId: string | null }>(
+        `WITH q AS MATERIALIZED (
+           SELECT id, "tenantId", "dagRunId", "tryNumber", "rescheduleCount" FROM "TaskInstance"
+           WHERE state = 'queued' AND "queuedAt" < $1 LIMIT 5000)
+         SELECT q.*, r."backfillId" FROM q JOIN "DagRun" r ON r.id = q."dagRunId" WHERE r.state = 'running' LIMIT 1000`,
+        [cutoff],
+      )
+    ).map(({ backfillId, ...ti }) => ({ ...ti, dagRun: { backfillId } }));
     // Only the tasks whose job is really gone are requeued (a job still waiting is left where it is).
     const missing: typeof stale = [];
     for (const ti of stale) if (!(await this.deps.queue.hasJob(ti.id, ti.tryNumber + 1))) missing.push(ti);
