@@ -90,14 +90,15 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
       /** BENCH_COUNT_SQL=1: writes the round trips counted since the last reset, per unit of work. */
       async afterMeasure(stack, units, label) {
         const [unitName, n] = Object.entries(units)[0];
-        // CPU time of each Tower process since the last reset, per unit of work (real CPU from /proc, not profiler samples).
+        // CPU time since the last reset of each Tower process, the database's backends and Redis, per unit of work (real CPU from /proc, not profiler samples).
         const before = cpuMark.get(stack) ?? {};
         const now = stack.cpu();
         const cpu = {};
-        for (const [proc, sec] of Object.entries(now)) if (sec != null) cpu[proc] = Math.round(((sec - (before[proc] ?? 0)) * 1000) / n * 10) / 10;
-        const cpuTotal = Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 10) / 10;
+        // Postgres backends that exited meanwhile took their CPU time with them: theirs is a floor.
+        for (const [proc, sec] of Object.entries(now)) if (sec != null) cpu[proc] = Math.round(((sec - (before[proc] ?? 0)) * 1000) / n * 100) / 100;
+        const cpuTotal = Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 100) / 100;
         cpuReports.push({ bench: name, label: label ?? null, unit: unitName, units: n, cpuMsPerUnit: cpu, cpuMsPerUnitTotal: cpuTotal });
-        progress.note(`Tower processes' CPU${label ? ` (${label})` : ''}: ${cpuTotal} ms per ${unitName} ${JSON.stringify(cpu)}`);
+        progress.note(`CPU of Tower, its Postgres backends and Redis${label ? ` (${label})` : ''}: ${cpuTotal} ms per ${unitName} ${JSON.stringify(cpu)}`);
         if (process.env.BENCH_COUNT_SQL !== '1' || !stack.proxies.length) return;
         const report = summarizeSql(stack.proxies, n, unitName);
         const file = `sql-${name}${label ? `-${label}` : ''}.json`;

@@ -3,7 +3,7 @@
 // TypeScript and owned by the e2e suite), plus benchmark knobs: worker count/concurrency,
 // optional --cpu-prof (BENCH_PROFILE=1) and an optional SQL round-trip counting proxy (BENCH_COUNT_SQL=1).
 import { spawn } from 'node:child_process';
-import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
+import { createWriteStream, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -178,17 +178,35 @@ export async function startStack(opts) {
     startProcess,
     startAll,
     /** CPU seconds (user + system, from /proc) used so far by each Tower process. */
+    /**
+     * CPU seconds so far of each Tower process, of this database's Postgres backends together
+     * (their process titles name the database) and of redis-server (the bench has it to itself).
+     */
     cpu() {
-      const out = {};
-      for (const p of processes) {
+      const seconds = (pid) => {
         try {
-          const fields = readFileSync(`/proc/${p.child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-          out[p.name] = (Number(fields[11]) + Number(fields[12])) / 100;
+          const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+          return (Number(fields[11]) + Number(fields[12])) / 100;
         } catch {
-          out[p.name] = null;
+          return null;
         }
+      };
+      const out = {};
+      for (const p of processes) out[p.name] = seconds(p.child.pid);
+      const dbName = new URL(db.url).pathname.slice(1);
+      let postgres = 0;
+      let redis = 0;
+      for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
+        let cmd;
+        try {
+          cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+        } catch {
+          continue;
+        }
+        if (cmd.startsWith('postgres: ') && cmd.includes(` ${dbName} `)) postgres += seconds(pid) ?? 0;
+        else if (cmd.startsWith('redis-server')) redis += seconds(pid) ?? 0;
       }
-      return out;
+      return { ...out, postgres, redis };
     },
     async stop() {
       if (sampler) {

@@ -20,14 +20,12 @@ class TryTimeout extends Error {
  * Runs one claimed try: renders the task's templates, executes its operator under the execution
  * timeout, keeps the log, and decides the outcome. Never throws: every failure is an outcome.
  */
-export async function runTry(engine: Engine, started: StartedTry, stop: AbortSignal): Promise<TryOutcome> {
+export async function runTry(engine: Engine, started: StartedTry, controller: AbortController): Promise<TryOutcome> {
+  // `controller` is the try's own: aborted from outside (the worker shuts down, or the instance was
+  // cleared, marked or canceled) or by the execution timeout below. One controller per try: an
+  // AbortSignal costs tens of microseconds to create, which a no-op task notices.
   const { ti, run, task, tryNumber } = started;
   const logger = new TryLogger(engine.deps, ti.tenantId, ti.id, tryNumber);
-  const controller = new AbortController();
-  // Stopped from outside: the worker shuts down, or the instance was cleared, marked or canceled.
-  const onStop = () => controller.abort(stop.reason instanceof Error ? stop.reason : new OperatorError('the try was stopped'));
-  if (stop.aborted) onStop();
-  stop.addEventListener('abort', onStop, { once: true });
   let timer: NodeJS.Timeout | undefined;
   const xcom: Record<string, unknown> = {};
 
@@ -90,7 +88,10 @@ export async function runTry(engine: Engine, started: StartedTry, stop: AbortSig
           }, task.executionTimeoutSeconds! * 1000);
         })
       : null;
-    const stopped = new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason), { once: true }));
+    const stopReason = () => (controller.signal.reason instanceof Error ? controller.signal.reason : new OperatorError('the try was stopped'));
+    const stopped = controller.signal.aborted
+      ? Promise.reject(stopReason())
+      : new Promise<never>((_, reject) => controller.signal.addEventListener('abort', () => reject(stopReason()), { once: true }));
     const result = await Promise.race([execution, stopped, ...(timeout ? [timeout] : [])]);
     if (result !== undefined) xcom.return_value = result;
     for (const [key, value] of Object.entries(xcom)) {
@@ -117,7 +118,6 @@ export async function runTry(engine: Engine, started: StartedTry, stop: AbortSig
     return { kind: 'failure', error: message, retryable, timedOut };
   } finally {
     if (timer) clearTimeout(timer);
-    stop.removeEventListener('abort', onStop);
     await logger.flush();
   }
 }

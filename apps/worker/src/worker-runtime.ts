@@ -83,6 +83,8 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const active = new Map<string, StartedTry>();
   const stops = new Map<string, AbortController>();
   const shutdown = new AbortController();
+  // Past the grace period every try still running is stopped (each has its own controller).
+  shutdown.signal.addEventListener('abort', () => stops.forEach((stop) => stop.abort(shutdown.signal.reason)), { once: true });
   const stopTry = (taskInstanceId: string, why: string) => stops.get(taskInstanceId)?.abort(new OperatorError(why, false));
   // A try moved away from running elsewhere (cleared, marked, canceled) is stopped at once;
   // the heartbeat below catches the same if a notice is missed.
@@ -121,8 +123,9 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       active.set(started.ti.id, started);
       const stop = new AbortController();
       stops.set(started.ti.id, stop);
+      if (shutdown.signal.aborted) stop.abort(shutdown.signal.reason);
       try {
-        const outcome = await runTry(engine, started, AbortSignal.any([shutdown.signal, stop.signal]));
+        const outcome = await runTry(engine, started, stop);
         const state = await recordOutcome(started, outcome);
         logger.info({ tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state }, 'try finished');
       } finally {

@@ -1,4 +1,5 @@
-import type { DagSpec } from '@tower/core';
+import { TowerError, type DagSpec } from '@tower/core';
+import { sqlOf } from '@tower/db';
 import type { DbClient } from './deps.js';
 
 /**
@@ -15,11 +16,27 @@ export class SpecCache {
     return this.cache.get(versionId);
   }
 
+  /** Concurrent misses of one version share one read. */
+  private readonly loading = new Map<string, Promise<DagSpec>>();
+
   async get(db: DbClient, tenantId: string, versionId: string): Promise<DagSpec> {
     const hit = this.cache.get(versionId);
     if (hit) return hit;
-    const version = await db.dagVersion.findFirstOrThrow({ where: { id: versionId, tenantId }, select: { spec: true } });
-    const spec = version.spec as unknown as DagSpec;
+    const key = `${tenantId}|${versionId}`;
+    let pending = this.loading.get(key);
+    if (!pending) {
+      pending = this.load(db, tenantId, versionId).finally(() => this.loading.delete(key));
+      this.loading.set(key, pending);
+    }
+    return pending;
+  }
+
+  private async load(db: DbClient, tenantId: string, versionId: string): Promise<DagSpec> {
+    // Plain SQL: a new DAG's first runs have every worker read its spec, and Prisma's query layer
+    // cost several milliseconds of CPU per read of a large JSON document.
+    const [version] = await sqlOf(db).query<{ spec: DagSpec }>(`SELECT spec FROM "DagVersion" WHERE id = $1::uuid AND "tenantId" = $2::uuid`, [versionId, tenantId]);
+    if (!version) throw new TowerError('NOT_FOUND', `DAG version ${versionId} not found`);
+    const spec = version.spec;
     if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value as string);
     this.cache.set(versionId, spec);
     return spec;

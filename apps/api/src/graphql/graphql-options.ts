@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { BuildSchemaOptions } from '@nestjs/graphql';
 import type { Logger } from '@tower/logger';
@@ -53,7 +54,9 @@ export function graphqlOptions({ auth, logger, autoSchemaFile }: GraphqlOptionsD
       return httpContext(arg.req!);
     },
     formatError: (formatted, error) => formatGraphqlError(formatted, error, logUnexpected),
-    plugins: [operationLogPlugin(logger)],
+    // Apollo's default cache-control plugin wraps every field's resolver to collect cache hints;
+    // Tower sets none (no HTTP caching of tenant data), so it is only per-field overhead.
+    plugins: [operationLogPlugin(logger), ApolloServerPluginCacheControlDisabled()],
     subscriptions: {
       'graphql-ws': {
         path: GRAPHQL_PATH,

@@ -33,25 +33,36 @@ export function airflowTimestamp(d: Date): string {
   return `${iso.slice(0, 19)}${ms ? `.${String(ms * 1000).padStart(6, '0')}` : ''}+00:00`;
 }
 
-/** The context for one try (Airflow's names; dates in UTC like Airflow's). */
+/**
+ * The context for one try (Airflow's names; dates in UTC like Airflow's). The dates are checked at
+ * once; the strings are formatted on first use, so a try without templates (most) formats none.
+ */
 export function buildTemplateContext(input: TemplateContextInput): TemplateContext {
   const logical = checkDate(input.logicalDate, 'logicalDate');
-  const ts = airflowTimestamp(logical);
-  const ds = logical.toISOString().slice(0, 10);
-  const tsNodash = `${ds.replaceAll('-', '')}T${logical.toISOString().slice(11, 19).replaceAll(':', '')}`;
-  return {
-    values: {
+  const start = checkDate(input.dataIntervalStart, 'dataIntervalStart');
+  const end = checkDate(input.dataIntervalEnd, 'dataIntervalEnd');
+  let values: Record<ValueName, string> | undefined;
+  const format = (): Record<ValueName, string> => {
+    const ts = airflowTimestamp(logical);
+    const ds = logical.toISOString().slice(0, 10);
+    const tsNodash = `${ds.replaceAll('-', '')}T${logical.toISOString().slice(11, 19).replaceAll(':', '')}`;
+    return {
       ds,
       ds_nodash: ds.replaceAll('-', ''),
       ts,
       ts_nodash: tsNodash,
       ts_nodash_with_tz: `${tsNodash}+0000`,
       logical_date: ts,
-      data_interval_start: airflowTimestamp(checkDate(input.dataIntervalStart, 'dataIntervalStart')),
-      data_interval_end: airflowTimestamp(checkDate(input.dataIntervalEnd, 'dataIntervalEnd')),
+      data_interval_start: airflowTimestamp(start),
+      data_interval_end: airflowTimestamp(end),
       run_id: input.runId,
       dag_id: input.dagId,
       task_id: input.taskId,
+    };
+  };
+  return {
+    get values() {
+      return (values ??= format());
     },
     params: input.params ?? {},
     xcom: input.xcom ?? {},
