@@ -67,7 +67,8 @@ export class Scheduler {
 
   private readonly sql: Sql;
   private lastSafetyNets = 0;
-  private lastLaneCheck = 0;
+  // The first check waits a minute: workers started after the scheduler are not missing.
+  private lastLaneCheck = Date.now();
 
   constructor(
     private readonly deps: EngineDeps,
