@@ -11,7 +11,7 @@ export class GqlClient {
     this.token = token;
   }
 
-  request(query, variables) {
+  request(query, variables, retried = false) {
     const body = JSON.stringify({ query, variables });
     return new Promise((resolve, reject) => {
       const req = http.request(
@@ -42,7 +42,12 @@ export class GqlClient {
           });
         },
       );
-      req.on('error', reject);
+      req.on('error', (err) => {
+        // A kept-alive socket the server closed while it idled: the request never reached the
+        // server, so it is sent again once on a new socket (Node's documented pattern).
+        if (req.reusedSocket && err.code === 'ECONNRESET' && !retried) this.request(query, variables, true).then(resolve, reject);
+        else reject(err);
+      });
       req.end(body);
     });
   }
