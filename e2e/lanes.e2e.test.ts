@@ -53,6 +53,7 @@ describe('worker lanes', () => {
       await waitFor(async () => (autogroupNice(own.child.pid!) === 7 ? true : null), 10_000, "the detached worker's autogroup at nice 7");
       // The other bulk worker shares this test's session: lowering the group would lower the test runner too.
       expect(autogroupOf(bulk.child.pid!)).toBe(autogroupOf(process.pid));
+      expect(autogroupOf(process.pid)).not.toMatch(/nice 7\b/);
     } finally {
       await own.stop();
     }

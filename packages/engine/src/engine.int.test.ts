@@ -315,6 +315,17 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   });
 
   /** The task instance once it is running (a worker claimed it). */
+  /** A DAG whose first task runs for a minute unless stopped, and a second task after it. */
+  function upsertSlowThenAfter(dagId: string, slow: Record<string, unknown> = {}) {
+    return engine.dags.upsert(tenantId, {
+      dagId,
+      tasks: [
+        { taskId: 'slow', type: 'noop', with: { durationMs: 60_000 }, ...slow },
+        { taskId: 'after', type: 'noop', dependsOn: ['slow'] },
+      ],
+    });
+  }
+
   async function waitTaskRunning(runId: string, taskId: string, timeoutMs = 10_000) {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
@@ -379,13 +390,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   });
 
   it('marks a running task success: its try is stopped and downstream runs', async () => {
-    await engine.dags.upsert(tenantId, {
-      dagId: 'markable',
-      tasks: [
-        { taskId: 'slow', type: 'noop', with: { durationMs: 60_000 } },
-        { taskId: 'after', type: 'noop', dependsOn: ['slow'] },
-      ],
-    });
+    await upsertSlowThenAfter('markable');
     const run = await engine.runs.trigger(tenantId, 'markable', {});
     const slow = await waitTaskRunning(run.id, 'slow');
     const marked = await engine.operations.markTaskInstance(tenantId, slow.id, 'success');
@@ -403,13 +408,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   });
 
   it('cancels a running run: unfinished tasks are skipped, the running try is stopped, nothing runs after', async () => {
-    await engine.dags.upsert(tenantId, {
-      dagId: 'cancelable',
-      tasks: [
-        { taskId: 'slow', type: 'noop', with: { durationMs: 60_000 } },
-        { taskId: 'after', type: 'noop', dependsOn: ['slow'] },
-      ],
-    });
+    await upsertSlowThenAfter('cancelable');
     const run = await engine.runs.trigger(tenantId, 'cancelable', {});
     await waitTaskRunning(run.id, 'slow');
     const canceled = await engine.operations.cancelDagRun(tenantId, run.id);
@@ -428,13 +427,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     broken.publishMany = () => Promise.reject(new Error('redis is down'));
     broken.publishTryStops = () => Promise.reject(new Error('redis is down'));
     const quiet = createEngine({ ...engine.deps, events: broken });
-    await engine.dags.upsert(tenantId, {
-      dagId: 'ops_without_events',
-      tasks: [
-        { taskId: 'slow', type: 'noop', with: { durationMs: 60_000 } },
-        { taskId: 'after', type: 'noop', dependsOn: ['slow'] },
-      ],
-    });
+    await upsertSlowThenAfter('ops_without_events');
     const run = await engine.runs.trigger(tenantId, 'ops_without_events', {});
     const slow = await waitTaskRunning(run.id, 'slow');
     expect((await quiet.operations.markTaskInstance(tenantId, slow.id, 'success')).state).toBe('success');
@@ -505,5 +498,20 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     } finally {
       await new Promise((r) => server.close(r));
     }
+  });
+
+  // Last: it stops the suite's worker.
+  it('a worker closing past its grace period stops the tries still running: each ends as a failed try, retried per policy', async () => {
+    await upsertSlowThenAfter('outlived', { retries: 1, retryDelaySeconds: 3600 });
+    const run = await engine.runs.trigger(tenantId, 'outlived', {});
+    const slow = await waitTaskRunning(run.id, 'slow');
+    const closing = Date.now();
+    await worker.close(300);
+    worker = undefined as unknown as WorkerHandle;
+    expect(Date.now() - closing).toBeLessThan(20_000); // not the try's 60 s
+    const tryRow = await prisma.taskTry.findFirstOrThrow({ where: { taskInstanceId: slow.id } });
+    expect(tryRow.state).toBe('failed');
+    expect(tryRow.endedAt).not.toBeNull();
+    expect((await prisma.taskInstance.findUniqueOrThrow({ where: { id: slow.id } })).state).toBe('up_for_retry');
   });
 });

@@ -396,15 +396,13 @@ export class Scheduler {
     // The queued range of the state index is read once, then joined to the runs. (As a join
     // driven by the running runs, the plan probed the whole queued range once per running run:
     // 22 ms a tick in the 500-run benchmark.)
-    const stale = (
-      await this.sql.query<{ id: string; tenantId: string; dagRunId: string; tryNumber: number; rescheduleCount: number; backfillId: string | null }>(
-        `WITH q AS MATERIALIZED (
-           SELECT id, "tenantId", "dagRunId", "tryNumber", "rescheduleCount" FROM "TaskInstance"
-           WHERE state = 'queued' AND "queuedAt" < $1 LIMIT 5000)
-         SELECT q.*, r."backfillId" FROM q JOIN "DagRun" r ON r.id = q."dagRunId" WHERE r.state = 'running' LIMIT 1000`,
-        [cutoff],
-      )
-    ).map(({ backfillId, ...ti }) => ({ ...ti, dagRun: { backfillId } }));
+    const stale = await this.sql.query<{ id: string; tenantId: string; dagRunId: string; tryNumber: number; rescheduleCount: number; backfillId: string | null }>(
+      `WITH q AS MATERIALIZED (
+         SELECT id, "tenantId", "dagRunId", "tryNumber", "rescheduleCount" FROM "TaskInstance"
+         WHERE state = 'queued' AND "queuedAt" < $1 LIMIT 5000)
+       SELECT q.*, r."backfillId" FROM q JOIN "DagRun" r ON r.id = q."dagRunId" WHERE r.state = 'running' LIMIT 1000`,
+      [cutoff],
+    );
     // Only the tasks whose job is really gone are requeued (a job still waiting is left where it is).
     const missing: typeof stale = [];
     for (const ti of stale) if (!(await this.deps.queue.hasJob(ti.id, ti.tryNumber + 1))) missing.push(ti);
@@ -412,13 +410,13 @@ export class Scheduler {
     // its tenant's requeued tasks, lane by how many regular tasks the tenant has to requeue (a flushed
     // flood goes back to the bulk lane, a small tenant's task to interactive).
     const regular = new Map<string, number>();
-    for (const ti of missing) if (ti.dagRun.backfillId == null) regular.set(ti.tenantId, (regular.get(ti.tenantId) ?? 0) + 1);
+    for (const ti of missing) if (ti.backfillId == null) regular.set(ti.tenantId, (regular.get(ti.tenantId) ?? 0) + 1);
     const depth = new Map<string, number>();
     let requeued = 0;
     for (const ti of missing) {
       const tenantDepth = depth.get(ti.tenantId) ?? 0;
       depth.set(ti.tenantId, tenantDepth + 1);
-      const backfill = ti.dagRun.backfillId != null;
+      const backfill = ti.backfillId != null;
       await this.deps.queue.enqueueRunTask(
         { tenantId: ti.tenantId, dagRunId: ti.dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
         { priority: fairPriority({ tenantDepth, backfill, repoke: ti.rescheduleCount > 0 }), lane: laneOf({ backlog: regular.get(ti.tenantId) ?? 0, backfill }) },

@@ -112,7 +112,7 @@ describe('repositories (real Postgres)', () => {
       const found = { tenantId: tenant.id, userId: user.id, role: 'OWNER' };
       const early = new Date('2030-01-01T11:00:00Z');
       const late = new Date('2030-01-01T13:00:00Z');
-      // Submitted in one turn of the event loop: the first goes alone, the rest share the next statement.
+      // Submitted in one turn of the event loop: they share one statement.
       const results = await Promise.all([
         sessions.findValidWithRole('token-hash-3', early),
         sessions.findValidWithRole('token-hash-3', late),
