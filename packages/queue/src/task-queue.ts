@@ -1,4 +1,4 @@
-import { Queue, Worker, type Job, type WorkerOptions } from 'bullmq';
+import { Queue, WaitingError, Worker, type Job, type WorkerOptions } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { JOB_CATALOG, parseJob, runTaskJobId, TASK_QUEUE_LANES, type JobHandlers, type JobPayload, type TaskLane } from './catalog.js';
 
@@ -125,7 +125,15 @@ export class TaskQueue {
   }
 }
 
-/** Consumer side: one BullMQ worker per lane a process serves, whose handlers are typed by the catalog. */
+/**
+ * Consumer side: one BullMQ worker per lane a process serves, whose handlers are typed by the catalog.
+ *
+ * A closing worker takes no new job. BullMQ's `close()` stops the fetch loop, but a fetch already
+ * blocked waiting for the queue's marker still moves the next job to active when the marker comes
+ * (the blocking connection is closed only after the running jobs finish): a worker finishing a
+ * long try after SIGTERM would take work queued meanwhile. Such a job is handed back to the wait
+ * list at once (`WaitingError`: neither completed nor failed) for another worker to take.
+ */
 export function createTaskWorker(
   connection: Redis,
   prefix: string,
@@ -133,9 +141,14 @@ export function createTaskWorker(
   opts: Omit<WorkerOptions, 'connection' | 'prefix'> = {},
   lane: TaskLane = 'interactive',
 ): Worker {
-  return new Worker(
+  let closing = false;
+  const worker = new Worker(
     JOB_CATALOG.runTask.lanes[lane],
-    async (job: Job) => {
+    async (job: Job, token?: string) => {
+      if (closing) {
+        await job.moveToWait(token);
+        throw new WaitingError();
+      }
       const name = job.name as keyof JobHandlers;
       const handler = handlers[name];
       if (!handler) throw new Error(`no handler for job ${job.name}`);
@@ -143,4 +156,9 @@ export function createTaskWorker(
     },
     { connection, prefix: bullPrefix(prefix), ...opts },
   );
+  // Emitted synchronously as close() begins.
+  worker.on('closing', () => {
+    closing = true;
+  });
+  return worker;
 }

@@ -1,0 +1,79 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
+import type { Worker } from 'bullmq';
+import { createRedis, createTaskWorker, deleteRedisPrefix, runTaskJobId, TaskQueue, type JobPayload } from './index.js';
+
+const REDIS_URL = 'redis://127.0.0.1:6379';
+
+/** Real Redis, under a prefix of this file's own. */
+describe('task worker on the real Redis', () => {
+  const prefix = `tower-test-taskqueue-${process.pid}-${Date.now().toString(36)}`;
+  const producer = createRedis(REDIS_URL);
+  const queue = new TaskQueue(producer, prefix);
+  const connections: ReturnType<typeof createRedis>[] = [];
+  const workers: Worker[] = [];
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.close(true)));
+    connections.forEach((c) => c.disconnect());
+    await queue.close();
+    producer.disconnect();
+    await deleteRedisPrefix(REDIS_URL, prefix);
+  });
+
+  const payload = (): JobPayload<'runTask'> => ({ tenantId: randomUUID(), dagRunId: randomUUID(), taskInstanceId: randomUUID(), tryNumber: 1 });
+
+  function startWorker(onJob: (p: JobPayload<'runTask'>) => Promise<void>): Worker {
+    const connection = createRedis(REDIS_URL);
+    connections.push(connection);
+    const worker = createTaskWorker(connection, prefix, { runTask: onJob }, { concurrency: 4 });
+    workers.push(worker);
+    return worker;
+  }
+
+  async function until(check: () => Promise<boolean> | boolean, what: string, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!(await check())) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
+  it('a closing worker hands a job that arrives while it finishes its running one back to the queue, for another worker to run', async () => {
+    const seen: string[] = [];
+    let releaseFirst!: () => void;
+    const firstHeld = new Promise<void>((r) => (releaseFirst = r));
+    const closingWorker = startWorker(async (p) => {
+      seen.push(p.taskInstanceId);
+      if (seen.length === 1) await firstHeld;
+    });
+    await closingWorker.waitUntilReady();
+
+    const first = payload();
+    await queue.enqueueRunTask(first);
+    await until(() => seen.length === 1, 'the first job to start');
+    // The worker has a free slot, so its fetch loop is now blocked waiting for the next job
+    // (the case BullMQ's close() leaves open).
+    await new Promise((r) => setTimeout(r, 200));
+
+    const closed = closingWorker.close();
+    const second = payload();
+    await queue.enqueueRunTask(second);
+    // Give the blocked fetch time to wake on the new job's marker (and, without the guard, run it).
+    await new Promise((r) => setTimeout(r, 700));
+    releaseFirst();
+    await closed;
+
+    // The closing worker ran only the job it held; the second is waiting, not completed or failed.
+    expect(seen).toEqual([first.taskInstanceId]);
+    expect(await queue.queues.interactive.getJobState(runTaskJobId(second.taskInstanceId, second.tryNumber))).toBe('waiting');
+
+    // Another worker takes it.
+    const ranByOther: string[] = [];
+    startWorker(async (p) => {
+      ranByOther.push(p.taskInstanceId);
+    });
+    await until(() => ranByOther.length === 1, 'another worker to run the handed-back job');
+    expect(ranByOther).toEqual([second.taskInstanceId]);
+  });
+});
