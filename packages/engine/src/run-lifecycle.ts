@@ -6,6 +6,7 @@ import {
   evaluateTriggerRule,
   isFinished,
   transition,
+  UNFINISHED_TASK_STATES,
   type DagSpec,
   type TaskState,
 } from '@tower/core';
@@ -19,6 +20,9 @@ import { insertRunsSql } from './run-insert.js';
 import { queueScheduled } from './task-queueing.js';
 import { dagRunFromJson, runEvent, taskEvent, taskInstanceFromJson, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
+
+/** The cancel transition of every unfinished state, as a CASE over the row's state (core decides). */
+const CANCEL_TO_SQL = `CASE t.state::text ${UNFINISHED_TASK_STATES.map((from) => `WHEN ${sqlLiteral(from)} THEN ${sqlLiteral(transition(from, { type: 'cancel' }).next)}`).join(' ')} END`;
 
 const runKey = (tenantId: string, dagPk: string, logicalDate: Date) => `${tenantId}|${dagPk}|${logicalDate.getTime()}`;
 
@@ -236,27 +240,26 @@ export class RunLifecycle {
   async stopRun(tenantId: string, runId: string, state: 'canceled' | 'failed', reason: string): Promise<DagRun | null> {
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
-    const moved: TaskInstance[] = [];
-    const stopped = await this.deps.prisma.$transaction(async (tx) => {
-      const [run] = await tx.dagRun.updateManyAndReturn({
-        where: { id: runId, tenantId, state: { in: ['queued', 'running'] } },
-        data: { state, endedAt: now },
-      });
+    let moved: TaskInstance[] = [];
+    const stopped = await this.sql.transaction(async (q) => {
+      const [run] = await q<DagRun>(
+        `UPDATE "DagRun" SET state = $3::"RunState", "endedAt" = $4, "updatedAt" = $4
+         WHERE id = $1 AND "tenantId" = $2 AND state IN ('queued', 'running') RETURNING *`,
+        [runId, tenantId, state, now],
+      );
       if (!run) return null;
       events.push(runEvent(run));
-      const tis = await tx.taskInstance.findMany({ where: { tenantId, dagRunId: run.id } });
-      for (const ti of tis) {
-        if (isFinished(ti.state as TaskState)) continue;
-        const { next } = transition(ti.state as TaskState, { type: 'cancel' });
-        const [m] = await tx.taskInstance.updateManyAndReturn({
-          where: { id: ti.id, state: ti.state, tryNumber: ti.tryNumber },
-          data: { state: next, endedAt: now, nextAttemptAt: null, heartbeatAt: null },
-        });
-        if (m) {
-          events.push(taskEvent(m));
-          moved.push(m);
-        }
-      }
+      // Every unfinished task instance in one statement. Each row's new state is computed from
+      // its state when the row is written (a try claimed or ended meanwhile is re-read), so the
+      // statement is a compare-and-set per row.
+      moved = await q<TaskInstance>(
+        `UPDATE "TaskInstance" t
+         SET state = (${CANCEL_TO_SQL})::"TaskState", "endedAt" = $3, "nextAttemptAt" = NULL, "heartbeatAt" = NULL, "updatedAt" = $3
+         WHERE t."dagRunId" = $1 AND t."tenantId" = $2 AND t.state::text = ANY($4::text[])
+         RETURNING t.*`,
+        [run.id, tenantId, now, [...UNFINISHED_TASK_STATES]],
+      );
+      events.push(...moved.map(taskEvent));
       return run;
     });
     if (!stopped) return null;
