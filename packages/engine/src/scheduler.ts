@@ -404,8 +404,8 @@ export class Scheduler {
       [cutoff],
     );
     // Only the tasks whose job is really gone are requeued (a job still waiting is left where it is).
-    const missing: typeof stale = [];
-    for (const ti of stale) if (!(await this.deps.queue.hasJob(ti.id, ti.tryNumber + 1))) missing.push(ti);
+    // (one pipelined round trip to Redis for the lot)
+    const missing = (await this.deps.queue.missingJobs(stale.map((ti) => ({ taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1, ti })))).map((j) => j.ti);
     // Lane and priority recomputed as queueing computes them: priority by each task's position among
     // its tenant's requeued tasks, lane by how many regular tasks the tenant has to requeue (a flushed
     // flood goes back to the bulk lane, a small tenant's task to interactive).

@@ -76,4 +76,17 @@ describe('task worker on the real Redis', () => {
     await until(() => ranByOther.length === 1, 'another worker to run the handed-back job');
     expect(ranByOther).toEqual([second.taskInstanceId]);
   });
+
+  it('missingJobs finds the tries whose job is in no lane, with jobs in either lane counted as present', async () => {
+    const interactive = payload();
+    const bulk = payload();
+    const absent = payload();
+    await queue.enqueueRunTask(interactive, { delayMs: 60_000 });
+    await queue.enqueueRunTask(bulk, { lane: 'bulk', delayMs: 60_000 });
+    const tries = [interactive, bulk, absent, { ...interactive, tryNumber: 2 }].map((p, i) => ({ ...p, i }));
+    expect((await queue.missingJobs(tries)).map((t) => t.i)).toEqual([2, 3]);
+    expect(await queue.hasJob(bulk.taskInstanceId, 1)).toBe(true);
+    expect(await queue.hasJob(absent.taskInstanceId, 1)).toBe(false);
+    expect(await queue.missingJobs([])).toEqual([]);
+  });
 });

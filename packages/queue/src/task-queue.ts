@@ -91,9 +91,25 @@ export class TaskQueue {
 
   /** Whether the try's job is in any lane. */
   async hasJob(taskInstanceId: string, tryNumber: number): Promise<boolean> {
-    const id = runTaskJobId(taskInstanceId, tryNumber);
-    for (const lane of TASK_QUEUE_LANES) if ((await this.queues[lane].getJob(id)) != null) return true;
-    return false;
+    return (await this.missingJobs([{ taskInstanceId, tryNumber }])).length === 0;
+  }
+
+  /**
+   * The tries of `tries` whose job is in no lane: one pipelined round trip (an EXISTS per job
+   * hash and lane) whatever their number.
+   */
+  async missingJobs<T extends { taskInstanceId: string; tryNumber: number }>(tries: readonly T[]): Promise<T[]> {
+    if (tries.length === 0) return [];
+    const pipeline = this.connection.pipeline();
+    for (const t of tries) for (const lane of TASK_QUEUE_LANES) pipeline.exists(this.queues[lane].toKey(runTaskJobId(t.taskInstanceId, t.tryNumber)));
+    const replies = (await pipeline.exec()) ?? [];
+    const lanes = TASK_QUEUE_LANES.length;
+    return tries.filter((_, i) =>
+      replies.slice(i * lanes, (i + 1) * lanes).every(([err, n]) => {
+        if (err) throw err;
+        return n === 0;
+      }),
+    );
   }
 
   /** Jobs waiting (incl. prioritized and delayed) per lane. */
