@@ -6,7 +6,9 @@ import { EventPublisher, eventsChannel, type DagRunSnapshot } from '@tower/event
 import { createLogger } from '@tower/logger';
 import { buildClientSchema, getIntrospectionQuery, lexicographicSortSchema, printSchema, type IntrospectionQuery } from 'graphql';
 import { Redis } from 'ioredis';
+import type { Actor } from '../src/auth/actor.js';
 import { EventStreamService } from '../src/events/event-stream.service.js';
+import { RunsService } from '../src/runs/runs.service.js';
 import { SCHEMA_FILE } from '../src/graphql/graphql-options.js';
 import { deleteRedisPrefix, ok, startTestApi, uniqueEmail, waitFor, type TestApi } from './support/test-api.js';
 import { subscribe, wsClient } from './support/ws-client.js';
@@ -44,6 +46,7 @@ function runEvent(tenantId: string, dagId: string): { id: string; publish: () =>
   return { id, publish: () => publisher.publish({ kind: 'dagRun', tenantId, dagId, dagRunId: id, run }) };
 }
 
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const openSubscriptions = () => t.api.app.get(EventStreamService).openCount;
 
 describe('schedulePreview', () => {
@@ -183,6 +186,44 @@ describe('graphql-ws subscriptions', () => {
     await waitFor(async () => openSubscriptions() === 0 && (await listeners()) === 0);
     await client.dispose();
     await bClient.dispose();
+  });
+
+  it('a log tail that fell more than its buffer behind gets the lines it missed from Postgres: every line once, in order', async () => {
+    const a = await tenant('log-slow');
+    ok(await t.gql(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, { s: { dagId: 'chatty', tasks: [{ taskId: 'only', type: 'noop' }] } }, a.token));
+    const run = ok(await t.gql<{ triggerDagRun: { id: string } }>(`mutation { triggerDagRun(dagId: "chatty") { id } }`, {}, a.token)).triggerDagRun;
+    const ti = await t.db.prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id } });
+    const deps = { prisma: t.db.prisma, events: publisher, clock: () => new Date(), logger: createLogger('log-test', { level: 'silent' }) } as unknown as EngineDeps;
+    const before = new TryLogger(deps, a.tenantId, ti.id, 1);
+    before.log('info', 'written before the subscription');
+    await before.flush();
+
+    // A reader that pulls nothing while 1,200 batches (one event each) arrive: the live buffer keeps 1,000.
+    const tail = await t.api.app.get(RunsService).logLines({ tenantId: a.tenantId } as Actor, ti.id, 1);
+    const logger = new TryLogger(deps, a.tenantId, ti.id, 1);
+    const other = new TryLogger(deps, a.tenantId, ti.id, 2);
+    for (let i = 0; i < 1_200; i++) {
+      logger.log('info', `line ${i}`);
+      await logger.flush();
+      if (i % 100 === 0) {
+        other.log('info', `try 2 line ${i}`);
+        await other.flush();
+      }
+    }
+    await sleep(500); // the last events reach the API's subscriber
+
+    const got: string[] = [];
+    let batches = 0;
+    while (got.length < 1_200) {
+      const r = await Promise.race([tail.next(), sleep(5_000).then(() => null)]);
+      if (!r || r.done) break;
+      batches++;
+      got.push(...r.value.taskLogAppended.map((l) => l.message));
+    }
+    expect(got).toEqual(Array.from({ length: 1_200 }, (_, i) => `line ${i}`));
+    expect(batches).toBeLessThan(1_200); // the missed part came as database pages, not events
+    await tail.return();
+    await waitFor(async () => openSubscriptions() === 0);
   });
 
   it('maps resolver errors of a subscription like HTTP ones (NOT_FOUND for an unknown run)', async () => {

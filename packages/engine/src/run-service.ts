@@ -109,6 +109,24 @@ export class RunService {
     });
   }
 
+  /**
+   * Log lines of a task instance after line `afterId` (of one try, or of every try), oldest first:
+   * what a live tail missed. The caller has checked the task instance belongs to the tenant.
+   */
+  async taskLogAfter(tenantId: string, taskInstanceId: string, afterId: bigint, tryNumber: number | null, limit: number): Promise<TaskLog[]> {
+    return this.deps.prisma.taskLog.findMany({
+      where: { tenantId, taskInstanceId, id: { gt: afterId }, ...(tryNumber == null ? {} : { tryNumber }) },
+      orderBy: { id: 'asc' },
+      take: limit,
+    });
+  }
+
+  /** The id of a task instance's last stored log line (0 when it has none). */
+  async lastTaskLogId(tenantId: string, taskInstanceId: string): Promise<bigint> {
+    const last = await this.deps.prisma.taskLog.aggregate({ where: { tenantId, taskInstanceId }, _max: { id: true } });
+    return last._max.id ?? 0n;
+  }
+
   async xcom(tenantId: string, taskInstanceId: string): Promise<XCom[]> {
     const ti = await this.taskInstance(tenantId, taskInstanceId);
     return this.deps.prisma.xCom.findMany({ where: { tenantId, taskInstanceId: ti.id }, orderBy: { key: 'asc' } });

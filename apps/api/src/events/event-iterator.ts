@@ -10,6 +10,8 @@ export class EventIterator<T> implements AsyncIterableIterator<T> {
   private waiting: ((r: IteratorResult<T>) => void) | null = null;
   private done = false;
   private dropped = 0;
+  /** Dropped since the last takeDropped(). */
+  private gap = 0;
 
   constructor(
     private readonly onClose: () => void,
@@ -27,8 +29,16 @@ export class EventIterator<T> implements AsyncIterableIterator<T> {
     this.buffer.push(value);
     if (this.buffer.length > MAX_BUFFER) {
       this.buffer.shift();
+      this.gap++;
       if (this.dropped++ % 100 === 0) this.onDrop(this.dropped);
     }
+  }
+
+  /** How many values were dropped since the last call (a reader that can fill the gap asks). */
+  takeDropped(): number {
+    const gap = this.gap;
+    this.gap = 0;
+    return gap;
   }
 
   next(): Promise<IteratorResult<T>> {

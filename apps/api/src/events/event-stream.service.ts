@@ -57,13 +57,13 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
     await withinReadyTimeout(this.subscriber.whenReady(), 'cannot subscribe to Redis (REDIS_URL)');
   }
 
-  iterate<E extends TowerEvent, T>(scope: TenantScope, filter: (e: TowerEvent) => e is E, map: (e: E) => T): Promise<AsyncIterableIterator<T>>;
-  iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): Promise<AsyncIterableIterator<T>>;
+  iterate<E extends TowerEvent, T>(scope: TenantScope, filter: (e: TowerEvent) => e is E, map: (e: E) => T): Promise<EventIterator<T>>;
+  iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): Promise<EventIterator<T>>;
   /**
    * Resolves once Redis acknowledged the tenant channel's SUBSCRIBE (at once when another
    * subscription of the tenant already holds it): every event published afterwards is delivered.
    */
-  async iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): Promise<AsyncIterableIterator<T>> {
+  async iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): Promise<EventIterator<T>> {
     const tenantId = scope.tenantId;
     if (!tenantId) throw new Error('EventStreamService.iterate needs the caller tenant');
     const iterator = new EventIterator<T>(() => {

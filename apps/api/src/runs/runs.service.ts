@@ -1,10 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { Engine } from '@tower/engine';
-import type { TowerEvent } from '@tower/events';
+import type { StoredTaskLogLine, TowerEvent } from '@tower/events';
 import type { Actor } from '../auth/actor.js';
 import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
 import { EventStreamService } from '../events/event-stream.service.js';
+import { LogTail } from '../events/log-tail.js';
 import type { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
 import type { TaskLogLineModel } from './dtos/run-operations.dto.js';
 import type { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
@@ -64,16 +65,32 @@ export class RunsService {
   /**
    * A task instance's log lines as its tries write them (every try, or only `tryNumber`), in
    * batches; NOT_FOUND for a task instance of another tenant. Lines written before the
-   * subscription started are read with `taskLog`; a line's id orders both.
+   * subscription started are read with `taskLog`; a line's id orders both. A reader too slow for
+   * the live buffer gets what it missed from the database (LogTail): no line is skipped.
    */
   async logLines(actor: Actor, taskInstanceId: string, tryNumber: number | null | undefined) {
-    await this.engine.runs.taskInstance(actor.tenantId, taskInstanceId);
-    return this.events.iterate(
+    const ti = await this.engine.runs.taskInstance(actor.tenantId, taskInstanceId);
+    // Read before subscribing: a line after it is either delivered live or read on a refill.
+    const startId = await this.engine.runs.lastTaskLogId(actor.tenantId, ti.id);
+    const live = await this.events.iterate(
       actor,
-      (e): e is TaskLogEvent => e.kind === 'taskLog' && e.taskInstanceId === taskInstanceId && (tryNumber == null || e.tryNumber === tryNumber),
-      (e): { taskLogAppended: TaskLogLineModel[] } => ({
-        taskLogAppended: e.lines.map((l) => ({ id: l.id, tryNumber: l.tryNumber, ts: new Date(l.ts), level: l.level, message: l.message })),
-      }),
+      (e): e is TaskLogEvent => e.kind === 'taskLog' && e.taskInstanceId === ti.id && (tryNumber == null || e.tryNumber === tryNumber),
+      (e) => e.lines,
+    );
+    return new LogTail<StoredTaskLogLine, { taskLogAppended: TaskLogLineModel[] }>(
+      live,
+      startId,
+      async (afterId, limit) =>
+        (await this.engine.runs.taskLogAfter(actor.tenantId, ti.id, afterId, tryNumber ?? null, limit)).map((l) => ({
+          id: l.id.toString(),
+          tenantId: l.tenantId,
+          taskInstanceId: l.taskInstanceId,
+          tryNumber: l.tryNumber,
+          ts: l.ts.toISOString(),
+          level: l.level,
+          message: l.message,
+        })),
+      (lines) => ({ taskLogAppended: lines.map((l) => ({ id: l.id, tryNumber: l.tryNumber, ts: new Date(l.ts), level: l.level, message: l.message })) }),
     );
   }
 }
