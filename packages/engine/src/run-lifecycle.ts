@@ -332,10 +332,10 @@ export class RunLifecycle {
       (
         await this.sql.query<DagRun & { hasScheduled: boolean; allFinished: boolean; tenantBacklog: boolean }>(
           `SELECT r.*,
-                  EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND t.state = 'scheduled') AS "hasScheduled",
+                  EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND t.state::text = 'scheduled') AS "hasScheduled",
                   EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."tenantId" = r."tenantId" AND t.state = 'scheduled') AS "tenantBacklog",
                   NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[]))) AS "allFinished"
-           FROM "DagRun" r WHERE r.id = ANY($1::uuid[]) AND r.state = 'running'`,
+           FROM "DagRun" r WHERE r.id = ANY($1::uuid[]) AND r.state::text = 'running'`,
           [[...wanted.keys()], [...FINISHED_TASK_STATES]],
         )
       ).map(({ hasScheduled, allFinished, tenantBacklog, ...run }) => ({ run: run as DagRun, hasScheduled, allFinished, tenantBacklog }))

@@ -283,14 +283,20 @@ export class Scheduler {
    */
   async evaluateStalledRuns(): Promise<number> {
     const cutoff = new Date(this.deps.clock().getTime() - 5_000);
-    const stalled = await this.deps.prisma.$queryRaw<Array<{ id: string; tenantId: string }>>`
-      SELECT r.id, r."tenantId" FROM "DagRun" r
-      WHERE r.state = 'running' AND r."updatedAt" < ${cutoff}
-        AND NOT EXISTS (
-          SELECT 1 FROM "TaskInstance" t
-          WHERE t."dagRunId" = r.id
-            AND t.state IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting'))
-      LIMIT 100`;
+    // Each running run is probed through its own tasks only: `state::text` keeps the state indexes
+    // out, and a LATERAL … LIMIT 1 cannot be turned into a join (with stale statistics the planner
+    // joined a scan of every task instance to the runs instead: 200 ms and more a sweep).
+    const stalled = await this.sql.query<{ id: string; tenantId: string }>(
+      `SELECT r.id, r."tenantId" FROM "DagRun" r
+       LEFT JOIN LATERAL (
+         SELECT 1 AS found FROM "TaskInstance" t
+         WHERE t."dagRunId" = r.id
+           AND t.state::text IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting')
+         LIMIT 1) a ON true
+       WHERE r.state = 'running' AND r."updatedAt" < $1 AND a.found IS NULL
+       LIMIT 100`,
+      [cutoff],
+    );
     await this.evaluateEach(stalled.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })));
     if (stalled.length > 0) this.deps.logger.warn({ runs: stalled.length }, 're-evaluated stalled runs');
     return stalled.length;
@@ -310,15 +316,23 @@ export class Scheduler {
   }
 
   /**
-   * Runs holding scheduled tasks that a limit deferred get another chance at capacity (tasks
+   * DAGs holding scheduled tasks that a limit deferred get another chance at capacity (tasks
    * scheduled within sweepGraceMs are still being queued by the evaluation that scheduled them).
+   * Queueing is per tenant (quota, pools and each DAG's maxActiveTasks, over the top of the
+   * tenant's backlog), so one run per DAG is enough: its oldest running run that holds such a task
+   * is evaluated, and the queueing pass reads the rest of the backlog itself. The statement walks
+   * the running runs, each probed through its own tasks only (`state::text` keeps the state
+   * indexes out; a LATERAL … LIMIT 1 cannot become a join to a scan of every task): listing waiting runs from the scheduled tasks read a deep backlog whole every
+   * sweep (200 ms with 50,000 tasks waiting, a stall for every other tenant).
    */
   async evaluateWaitingRuns(): Promise<number> {
     const cutoff = new Date(this.deps.clock().getTime() - this.opts.sweepGraceMs);
-    // DISTINCT in SQL: Prisma's `distinct` fetches every row and deduplicates in memory.
     const waiting = await this.sql.query<{ tenantId: string; dagRunId: string }>(
-      `SELECT DISTINCT t."tenantId", t."dagRunId" FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"
-       WHERE t.state = 'scheduled' AND t."updatedAt" < $1 AND r.state = 'running'
+      `SELECT DISTINCT ON (r."dagPk") r."tenantId", r.id AS "dagRunId" FROM "DagRun" r
+       CROSS JOIN LATERAL (
+         SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND t.state::text = 'scheduled' AND t."updatedAt" < $1 LIMIT 1) w
+       WHERE r.state = 'running'
+       ORDER BY r."dagPk", r."logicalDate"
        LIMIT 500`,
       [cutoff],
     );
