@@ -68,7 +68,7 @@ describe('the web app in Chromium', () => {
     await page.getByTestId('dag-row-browser_demo').getByRole('link').first().click();
     await page.waitForURL(/\/dags\/browser_demo/);
     // a marker that a reload would erase
-    await page.evaluate(() => ((window as unknown as { __noReload: boolean }).__noReload = true));
+    await page.evaluate(() => ((globalThis as unknown as { __noReload: boolean }).__noReload = true));
 
     await page.getByTestId('trigger-browser_demo').click();
     const run = await waitFor(async () => stack.prisma.dagRun.findFirst({ where: { dagId: 'browser_demo', runType: 'manual' } }), 10_000, 'the run row');
@@ -90,7 +90,7 @@ describe('the web app in Chromium', () => {
     // intermediate states were shown, not only the end
     expect([...seen].some((s) => /first:(running|queued|scheduled)/.test(s) || /second:(running|queued|none|scheduled)/.test(s))).toBe(true);
     expect(await page.getByTestId(`run-row-${run.id}`).getAttribute('data-state')).toBe('success');
-    expect(await page.evaluate(() => (window as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
+    expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-dag-run.png'), fullPage: true });
 
     // pause from the UI

@@ -117,7 +117,7 @@ export async function startStack(opts: { name: string; schedulers?: number; work
       await waitFor(async () => (await fetch(`http://127.0.0.1:${apiPort}/health`)).ok, 30_000, `${name} /health`);
     } else {
       // Workers and schedulers log once ready; a short wait is enough for them to connect.
-      await waitFor(async () => child.exitCode === null && (await new Promise((r) => setTimeout(() => r(true), 300))), 5_000, name);
+      await waitFor(async () => child.exitCode === null && (await new Promise<boolean>((r) => setTimeout(() => r(true), 300))), 5_000, name);
     }
     return proc;
   };
