@@ -125,6 +125,22 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     expect(await stateOf(waiter.id)).toEqual({ only: 'queued' });
   });
 
+  it("a DAG at its maxActiveTasks with a backlog deeper than the read window does not hide another DAG's lower-priority tasks", async () => {
+    await engine.pools.set(tenantId, 'default', 100_000);
+    await prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 20 } });
+    await prisma.taskInstance.updateMany({ where: { tenantId, state: { in: ['scheduled', 'queued', 'running'] } }, data: { state: 'success' } });
+    // 300 high-priority tasks of a DAG that runs 2 at a time fill the head and any window sized
+    // from the quota; the other DAG's 5 tasks come after all of them by priority.
+    await engine.dags.upsert(tenantId, { dagId: 'narrow', maxActiveTasks: 2, tasks: Array.from({ length: 300 }, (_, i) => ({ taskId: `n${i}`, type: 'noop', priorityWeight: 10 })) });
+    await engine.dags.upsert(tenantId, { dagId: 'other', tasks: Array.from({ length: 5 }, (_, i) => ({ taskId: `o${i}`, type: 'noop', priorityWeight: 1 })) });
+    const narrow = await runningRun('narrow', '2026-09-01T00:00:00.000Z', 'scheduled');
+    const other = await runningRun('other', '2026-09-01T00:00:00.000Z', 'scheduled');
+    await engine.lifecycle.evaluateRuns([{ tenantId, dagRunId: narrow.id, finishedTaskIds: [] }]);
+    const queued = (runId: string) => prisma.taskInstance.count({ where: { dagRunId: runId, state: 'queued' } });
+    expect(await queued(narrow.id)).toBe(2);
+    expect(await queued(other.id)).toBe(5);
+  });
+
   it('a run started while the event publisher fails still has its first tasks queued', async () => {
     await engine.pools.set(tenantId, 'default', 100);
     await engine.dags.upsert(tenantId, { dagId: 'no_events', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }] });

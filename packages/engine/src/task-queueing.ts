@@ -80,7 +80,6 @@ export async function queueScheduled(
     if (capacity <= 0) return { queued: [], tenantDepth: activeInTenant, backlog: activeInTenant - activeBackfill };
     const dagLimit = new Map<string, number>();
     for (const { run, spec } of contexts) dagLimit.set(run.dagId, spec.maxActiveTasks);
-    const saturated = [...dagLimit].filter(([dagId, max]) => (activeInDag.get(dagId) ?? 0) >= max).map(([dagId]) => dagId);
 
     // Highest priority weight first, then the oldest logical date, then the run and the task id;
     // within the DAGs' limits, the pools and the quota.
@@ -137,13 +136,22 @@ export async function queueScheduled(
     // starve the tenant's other DAGs. The tenant-wide part reads a bounded window of the backlog
     // (by the (tenantId, state, priorityWeight) index), so the work under the lock stays small
     // whatever the backlog; what a window leaves out is served when its own runs are evaluated.
+    // DAGs at their limit once the head's picks are counted cannot take more either.
+    const pickedInDag = new Map<string, number>();
+    for (const c of picked) pickedInDag.set(c.dagId, (pickedInDag.get(c.dagId) ?? 0) + 1);
+    const full = [...dagLimit].filter(([dagId, max]) => (activeInDag.get(dagId) ?? 0) + (pickedInDag.get(dagId) ?? 0) >= max).map(([dagId]) => dagId);
     const readable = lookup.filter((id) => {
       const { run } = contexts.find((c) => c.run.id === id)!;
-      return !(run.backfillId && backfillFull) && !saturated.includes(run.dagId);
+      return !(run.backfillId && backfillFull) && !full.includes(run.dagId);
     });
-    if (picked.length < Math.min(capacity, MAX_QUEUED_PER_PASS) && (headFull || readable.length > 0)) {
+    const need = Math.min(capacity, MAX_QUEUED_PER_PASS);
+    if (picked.length < need && (headFull || readable.length > 0)) {
       const openPools = [...poolFree].filter(([, free]) => free > 0).map(([name]) => name);
-      const window = Math.min(Math.max(Math.min(capacity, MAX_QUEUED_PER_PASS) * 4, 256), 5000);
+      // Rows of full DAGs and closed pools are skipped before the limit, so the window is what may
+      // be picked: what is needed (the head's picks are in it again), and some slack for DAGs and
+      // pools that fill up while picking. Runs are reached by id only (`state::text`): with stale
+      // statistics the planner joined every running run to every candidate instead.
+      const window = Math.min(need + 64, 5000);
       const further = await q<Candidate>(
         `WITH c AS (
            (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
@@ -151,13 +159,13 @@ export async function queueScheduled(
             ORDER BY "priorityWeight" DESC LIMIT $3)
            UNION
            (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-            WHERE "tenantId" = $4::uuid AND state = 'scheduled'
+            WHERE "tenantId" = $4::uuid AND state = 'scheduled' AND pool = ANY($2::text[]) AND "dagId" <> ALL($6::text[])
             ORDER BY "priorityWeight" DESC LIMIT $5))
          SELECT c.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
          FROM c JOIN "DagRun" r ON r.id = c."dagRunId"
-         WHERE c.pool = ANY($2::text[]) AND c."dagId" <> ALL($6::text[]) AND r.state = 'running'
+         WHERE c."dagId" <> ALL($6::text[]) AND r.state::text = 'running'
            AND (NOT $7::bool OR r."backfillId" IS NULL)`,
-        [readable, openPools, window, tenantId, headFull ? window : 0, saturated, backfillFull],
+        [readable, openPools, window, tenantId, headFull ? window : 0, full, backfillFull],
       );
       candidates = [...known, ...head, ...further];
       picked = await pick(candidates);
