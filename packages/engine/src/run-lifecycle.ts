@@ -168,8 +168,8 @@ export class RunLifecycle {
       // The last statement commits in the same round trip. It also schedules each started run's
       // roots (a task without upstream is ready whatever its trigger rule) and returns every task of
       // the run, so the evaluation that follows needs neither a read nor a trigger-rule pass to
-      // queue them. A statement's sub-selects see the rows as before its own updates: the roots'
-      // new rows replace the old ones below.
+      // queue them. A statement's sub-selects see the rows as before its own updates: the roots the
+      // update moved (their ids) are patched below.
       //
       // Every part is a single pass whatever the planner believes of the CTEs' sizes (it guesses
       // one row for each, and rarely-analyzed state counts made it worse): the roots are reached
@@ -178,7 +178,7 @@ export class RunLifecycle {
       // runs), and the three results are aggregated apart rather than joined (a join of the runs
       // to their grouped tasks re-sorted the tasks once per run).
       const ids = picked.map((p) => p.id);
-      const [out] = await commitWith<{ runs: Array<Record<string, unknown>> | null; roots: Array<Record<string, unknown>> | null; tasks: Array<Record<string, unknown>> | null }>(
+      const [out] = await commitWith<{ runs: Array<Record<string, unknown>> | null; roots: string[] | null; tasks: Array<Record<string, unknown>> | null }>(
         `WITH moved AS (
            UPDATE "DagRun" r SET state = 'running', "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
            FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
@@ -189,16 +189,18 @@ export class RunLifecycle {
            FROM unnest($4::uuid[], $5::text[]) AS x(run_id, task_id)
            WHERE t."dagRunId" = x.run_id AND t."taskId" = x.task_id AND t.state::text = 'none'
              AND EXISTS (SELECT 1 FROM moved WHERE moved.id = x.run_id)
-           RETURNING t.*)
+           RETURNING t.id)
          SELECT (SELECT json_agg(m) FROM moved m) AS runs,
-                (SELECT json_agg(rt) FROM roots rt) AS roots,
+                (SELECT json_agg(rt.id) FROM roots rt) AS roots,
                 (SELECT json_agg(t) FROM "TaskInstance" t WHERE t."dagRunId" = ANY($1::uuid[])) AS tasks`,
         [ids, picked.map((p) => p.timeoutAt), now, picked.flatMap((p) => p.roots.map(() => p.id)), picked.flatMap((p) => p.roots)],
       );
-      const roots = new Map((out.roots ?? []).map((t) => [t.id as string, t]));
+      // The roots' rows as the update wrote them: scheduled, at `now`.
+      const roots = new Set(out.roots ?? []);
       const tasksOf = new Map<string, TaskInstance[]>();
       for (const json of out.tasks ?? []) {
-        const ti = taskInstanceFromJson(roots.get(json.id as string) ?? json);
+        const ti = taskInstanceFromJson(json);
+        if (roots.has(ti.id)) Object.assign(ti, { state: 'scheduled', updatedAt: now });
         const list = tasksOf.get(ti.dagRunId);
         if (list) list.push(ti);
         else tasksOf.set(ti.dagRunId, [ti]);
