@@ -93,7 +93,9 @@ export type Backfill = Prisma.BackfillModel
 export type TaskInstance = Prisma.TaskInstanceModel
 /**
  * Model TaskTry
- * One row per try actually started; (taskInstanceId, tryNumber) unique proves no try runs twice.
+ * One row per try actually started. (taskInstanceId, tryNumber) is the key, which proves no try runs
+ * twice; rows are reached by it only (a random uuid key and a tenant index that no read used cost
+ * two more index entries per try).
  */
 export type TaskTry = Prisma.TaskTryModel
 /**

@@ -2044,7 +2044,6 @@ export type TaskInstanceScalarFieldEnum = (typeof TaskInstanceScalarFieldEnum)[k
 
 
 export const TaskTryScalarFieldEnum = {
-  id: 'id',
   tenantId: 'tenantId',
   taskInstanceId: 'taskInstanceId',
   tryNumber: 'tryNumber',

@@ -252,7 +252,6 @@ export type TaskInstanceScalarFieldEnum = (typeof TaskInstanceScalarFieldEnum)[k
 
 
 export const TaskTryScalarFieldEnum = {
-  id: 'id',
   tenantId: 'tenantId',
   taskInstanceId: 'taskInstanceId',
   tryNumber: 'tryNumber',

@@ -14,7 +14,9 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 
 /**
  * Model TaskTry
- * One row per try actually started; (taskInstanceId, tryNumber) unique proves no try runs twice.
+ * One row per try actually started. (taskInstanceId, tryNumber) is the key, which proves no try runs
+ * twice; rows are reached by it only (a random uuid key and a tenant index that no read used cost
+ * two more index entries per try).
  */
 export type TaskTryModel = runtime.Types.Result.DefaultSelection<Prisma.$TaskTryPayload>
 
@@ -35,7 +37,6 @@ export type TaskTrySumAggregateOutputType = {
 }
 
 export type TaskTryMinAggregateOutputType = {
-  id: string | null
   tenantId: string | null
   taskInstanceId: string | null
   tryNumber: number | null
@@ -47,7 +48,6 @@ export type TaskTryMinAggregateOutputType = {
 }
 
 export type TaskTryMaxAggregateOutputType = {
-  id: string | null
   tenantId: string | null
   taskInstanceId: string | null
   tryNumber: number | null
@@ -59,7 +59,6 @@ export type TaskTryMaxAggregateOutputType = {
 }
 
 export type TaskTryCountAggregateOutputType = {
-  id: number
   tenantId: number
   taskInstanceId: number
   tryNumber: number
@@ -81,7 +80,6 @@ export type TaskTrySumAggregateInputType = {
 }
 
 export type TaskTryMinAggregateInputType = {
-  id?: true
   tenantId?: true
   taskInstanceId?: true
   tryNumber?: true
@@ -93,7 +91,6 @@ export type TaskTryMinAggregateInputType = {
 }
 
 export type TaskTryMaxAggregateInputType = {
-  id?: true
   tenantId?: true
   taskInstanceId?: true
   tryNumber?: true
@@ -105,7 +102,6 @@ export type TaskTryMaxAggregateInputType = {
 }
 
 export type TaskTryCountAggregateInputType = {
-  id?: true
   tenantId?: true
   taskInstanceId?: true
   tryNumber?: true
@@ -204,7 +200,6 @@ export type TaskTryGroupByArgs<ExtArgs extends runtime.Types.Extensions.Internal
 }
 
 export type TaskTryGroupByOutputType = {
-  id: string
   tenantId: string
   taskInstanceId: string
   tryNumber: number
@@ -239,7 +234,6 @@ export type TaskTryWhereInput = {
   AND?: Prisma.TaskTryWhereInput | Prisma.TaskTryWhereInput[]
   OR?: Prisma.TaskTryWhereInput[]
   NOT?: Prisma.TaskTryWhereInput | Prisma.TaskTryWhereInput[]
-  id?: Prisma.UuidFilter<"TaskTry"> | string
   tenantId?: Prisma.UuidFilter<"TaskTry"> | string
   taskInstanceId?: Prisma.UuidFilter<"TaskTry"> | string
   tryNumber?: Prisma.IntFilter<"TaskTry"> | number
@@ -252,7 +246,6 @@ export type TaskTryWhereInput = {
 }
 
 export type TaskTryOrderByWithRelationInput = {
-  id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   taskInstanceId?: Prisma.SortOrder
   tryNumber?: Prisma.SortOrder
@@ -265,7 +258,6 @@ export type TaskTryOrderByWithRelationInput = {
 }
 
 export type TaskTryWhereUniqueInput = Prisma.AtLeast<{
-  id?: string
   taskInstanceId_tryNumber?: Prisma.TaskTryTaskInstanceIdTryNumberCompoundUniqueInput
   AND?: Prisma.TaskTryWhereInput | Prisma.TaskTryWhereInput[]
   OR?: Prisma.TaskTryWhereInput[]
@@ -279,10 +271,9 @@ export type TaskTryWhereUniqueInput = Prisma.AtLeast<{
   endedAt?: Prisma.DateTimeNullableFilter<"TaskTry"> | Date | string | null
   error?: Prisma.StringNullableFilter<"TaskTry"> | string | null
   taskInstance?: Prisma.XOR<Prisma.TaskInstanceScalarRelationFilter, Prisma.TaskInstanceWhereInput>
-}, "id" | "taskInstanceId_tryNumber">
+}, "taskInstanceId_tryNumber">
 
 export type TaskTryOrderByWithAggregationInput = {
-  id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   taskInstanceId?: Prisma.SortOrder
   tryNumber?: Prisma.SortOrder
@@ -302,7 +293,6 @@ export type TaskTryScalarWhereWithAggregatesInput = {
   AND?: Prisma.TaskTryScalarWhereWithAggregatesInput | Prisma.TaskTryScalarWhereWithAggregatesInput[]
   OR?: Prisma.TaskTryScalarWhereWithAggregatesInput[]
   NOT?: Prisma.TaskTryScalarWhereWithAggregatesInput | Prisma.TaskTryScalarWhereWithAggregatesInput[]
-  id?: Prisma.UuidWithAggregatesFilter<"TaskTry"> | string
   tenantId?: Prisma.UuidWithAggregatesFilter<"TaskTry"> | string
   taskInstanceId?: Prisma.UuidWithAggregatesFilter<"TaskTry"> | string
   tryNumber?: Prisma.IntWithAggregatesFilter<"TaskTry"> | number
@@ -314,7 +304,6 @@ export type TaskTryScalarWhereWithAggregatesInput = {
 }
 
 export type TaskTryCreateInput = {
-  id?: string
   tenantId: string
   tryNumber: number
   state: $Enums.TaskState
@@ -326,7 +315,6 @@ export type TaskTryCreateInput = {
 }
 
 export type TaskTryUncheckedCreateInput = {
-  id?: string
   tenantId: string
   taskInstanceId: string
   tryNumber: number
@@ -338,7 +326,6 @@ export type TaskTryUncheckedCreateInput = {
 }
 
 export type TaskTryUpdateInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   tryNumber?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumTaskStateFieldUpdateOperationsInput | $Enums.TaskState
@@ -350,7 +337,6 @@ export type TaskTryUpdateInput = {
 }
 
 export type TaskTryUncheckedUpdateInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   taskInstanceId?: Prisma.StringFieldUpdateOperationsInput | string
   tryNumber?: Prisma.IntFieldUpdateOperationsInput | number
@@ -362,7 +348,6 @@ export type TaskTryUncheckedUpdateInput = {
 }
 
 export type TaskTryCreateManyInput = {
-  id?: string
   tenantId: string
   taskInstanceId: string
   tryNumber: number
@@ -374,7 +359,6 @@ export type TaskTryCreateManyInput = {
 }
 
 export type TaskTryUpdateManyMutationInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   tryNumber?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumTaskStateFieldUpdateOperationsInput | $Enums.TaskState
@@ -385,7 +369,6 @@ export type TaskTryUpdateManyMutationInput = {
 }
 
 export type TaskTryUncheckedUpdateManyInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   taskInstanceId?: Prisma.StringFieldUpdateOperationsInput | string
   tryNumber?: Prisma.IntFieldUpdateOperationsInput | number
@@ -412,7 +395,6 @@ export type TaskTryTaskInstanceIdTryNumberCompoundUniqueInput = {
 }
 
 export type TaskTryCountOrderByAggregateInput = {
-  id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   taskInstanceId?: Prisma.SortOrder
   tryNumber?: Prisma.SortOrder
@@ -428,7 +410,6 @@ export type TaskTryAvgOrderByAggregateInput = {
 }
 
 export type TaskTryMaxOrderByAggregateInput = {
-  id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   taskInstanceId?: Prisma.SortOrder
   tryNumber?: Prisma.SortOrder
@@ -440,7 +421,6 @@ export type TaskTryMaxOrderByAggregateInput = {
 }
 
 export type TaskTryMinOrderByAggregateInput = {
-  id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   taskInstanceId?: Prisma.SortOrder
   tryNumber?: Prisma.SortOrder
@@ -498,7 +478,6 @@ export type TaskTryUncheckedUpdateManyWithoutTaskInstanceNestedInput = {
 }
 
 export type TaskTryCreateWithoutTaskInstanceInput = {
-  id?: string
   tenantId: string
   tryNumber: number
   state: $Enums.TaskState
@@ -509,7 +488,6 @@ export type TaskTryCreateWithoutTaskInstanceInput = {
 }
 
 export type TaskTryUncheckedCreateWithoutTaskInstanceInput = {
-  id?: string
   tenantId: string
   tryNumber: number
   state: $Enums.TaskState
@@ -549,7 +527,6 @@ export type TaskTryScalarWhereInput = {
   AND?: Prisma.TaskTryScalarWhereInput | Prisma.TaskTryScalarWhereInput[]
   OR?: Prisma.TaskTryScalarWhereInput[]
   NOT?: Prisma.TaskTryScalarWhereInput | Prisma.TaskTryScalarWhereInput[]
-  id?: Prisma.UuidFilter<"TaskTry"> | string
   tenantId?: Prisma.UuidFilter<"TaskTry"> | string
   taskInstanceId?: Prisma.UuidFilter<"TaskTry"> | string
   tryNumber?: Prisma.IntFilter<"TaskTry"> | number
@@ -561,7 +538,6 @@ export type TaskTryScalarWhereInput = {
 }
 
 export type TaskTryCreateManyTaskInstanceInput = {
-  id?: string
   tenantId: string
   tryNumber: number
   state: $Enums.TaskState
@@ -572,7 +548,6 @@ export type TaskTryCreateManyTaskInstanceInput = {
 }
 
 export type TaskTryUpdateWithoutTaskInstanceInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   tryNumber?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumTaskStateFieldUpdateOperationsInput | $Enums.TaskState
@@ -583,7 +558,6 @@ export type TaskTryUpdateWithoutTaskInstanceInput = {
 }
 
 export type TaskTryUncheckedUpdateWithoutTaskInstanceInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   tryNumber?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumTaskStateFieldUpdateOperationsInput | $Enums.TaskState
@@ -594,7 +568,6 @@ export type TaskTryUncheckedUpdateWithoutTaskInstanceInput = {
 }
 
 export type TaskTryUncheckedUpdateManyWithoutTaskInstanceInput = {
-  id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   tryNumber?: Prisma.IntFieldUpdateOperationsInput | number
   state?: Prisma.EnumTaskStateFieldUpdateOperationsInput | $Enums.TaskState
@@ -607,7 +580,6 @@ export type TaskTryUncheckedUpdateManyWithoutTaskInstanceInput = {
 
 
 export type TaskTrySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
-  id?: boolean
   tenantId?: boolean
   taskInstanceId?: boolean
   tryNumber?: boolean
@@ -620,7 +592,6 @@ export type TaskTrySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
 }, ExtArgs["result"]["taskTry"]>
 
 export type TaskTrySelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
-  id?: boolean
   tenantId?: boolean
   taskInstanceId?: boolean
   tryNumber?: boolean
@@ -633,7 +604,6 @@ export type TaskTrySelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
 }, ExtArgs["result"]["taskTry"]>
 
 export type TaskTrySelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
-  id?: boolean
   tenantId?: boolean
   taskInstanceId?: boolean
   tryNumber?: boolean
@@ -646,7 +616,6 @@ export type TaskTrySelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
 }, ExtArgs["result"]["taskTry"]>
 
 export type TaskTrySelectScalar = {
-  id?: boolean
   tenantId?: boolean
   taskInstanceId?: boolean
   tryNumber?: boolean
@@ -657,7 +626,7 @@ export type TaskTrySelectScalar = {
   error?: boolean
 }
 
-export type TaskTryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "taskInstanceId" | "tryNumber" | "state" | "workerId" | "startedAt" | "endedAt" | "error", ExtArgs["result"]["taskTry"]>
+export type TaskTryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"tenantId" | "taskInstanceId" | "tryNumber" | "state" | "workerId" | "startedAt" | "endedAt" | "error", ExtArgs["result"]["taskTry"]>
 export type TaskTryInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   taskInstance?: boolean | Prisma.TaskInstanceDefaultArgs<ExtArgs>
 }
@@ -674,7 +643,6 @@ export type $TaskTryPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     taskInstance: Prisma.$TaskInstancePayload<ExtArgs>
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
-    id: string
     tenantId: string
     taskInstanceId: string
     tryNumber: number
@@ -766,8 +734,8 @@ export interface TaskTryDelegate<ExtArgs extends runtime.Types.Extensions.Intern
    * // Get first 10 TaskTries
    * const taskTries = await prisma.taskTry.findMany({ take: 10 })
    * 
-   * // Only select the `id`
-   * const taskTryWithIdOnly = await prisma.taskTry.findMany({ select: { id: true } })
+   * // Only select the `tenantId`
+   * const taskTryWithTenantIdOnly = await prisma.taskTry.findMany({ select: { tenantId: true } })
    * 
    */
   findMany<T extends TaskTryFindManyArgs>(args?: Prisma.SelectSubset<T, TaskTryFindManyArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$TaskTryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions>>
@@ -811,9 +779,9 @@ export interface TaskTryDelegate<ExtArgs extends runtime.Types.Extensions.Intern
    *   ]
    * })
    * 
-   * // Create many TaskTries and only return the `id`
-   * const taskTryWithIdOnly = await prisma.taskTry.createManyAndReturn({
-   *   select: { id: true },
+   * // Create many TaskTries and only return the `tenantId`
+   * const taskTryWithTenantIdOnly = await prisma.taskTry.createManyAndReturn({
+   *   select: { tenantId: true },
    *   data: [
    *     // ... provide data here
    *   ]
@@ -902,9 +870,9 @@ export interface TaskTryDelegate<ExtArgs extends runtime.Types.Extensions.Intern
    *   ]
    * })
    * 
-   * // Update zero or more TaskTries and only return the `id`
-   * const taskTryWithIdOnly = await prisma.taskTry.updateManyAndReturn({
-   *   select: { id: true },
+   * // Update zero or more TaskTries and only return the `tenantId`
+   * const taskTryWithTenantIdOnly = await prisma.taskTry.updateManyAndReturn({
+   *   select: { tenantId: true },
    *   where: {
    *     // ... provide filter here
    *   },
@@ -1107,7 +1075,6 @@ export interface Prisma__TaskTryClient<T, Null = never, ExtArgs extends runtime.
  * Fields of the TaskTry model
  */
 export interface TaskTryFieldRefs {
-  readonly id: Prisma.FieldRef<"TaskTry", 'String'>
   readonly tenantId: Prisma.FieldRef<"TaskTry", 'String'>
   readonly taskInstanceId: Prisma.FieldRef<"TaskTry", 'String'>
   readonly tryNumber: Prisma.FieldRef<"TaskTry", 'Int'>
