@@ -108,6 +108,20 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect((await engine.runs.taskInstances(tenantId, run!.id)).map((t) => t.state)).toEqual(['success', 'success']);
   });
 
+  it('does not take a run whose last task just ended for a stalled one (its own evaluation is deciding it)', async () => {
+    const spec = { dagId: 'just_ended', tasks: [{ taskId: 'a', type: 'noop' }] };
+    const { dag, version } = await engine.dags.upsert(tenantId, spec);
+    const run = await insertManualRun(dag, version, 'manual__just_ended', new Date('2026-01-02T00:00:00Z'));
+    await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now(), "updatedAt" = now() - interval '1 minute' WHERE id = ${run!.id}::uuid`;
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'success', "endedAt" = now(), "updatedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid`;
+    await engine.scheduler.evaluateStalledRuns();
+    expect((await engine.runs.get(tenantId, run!.id)).state).toBe('running');
+    // Nothing moved it on for a while: now it is stalled, and the sweep decides it.
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET "updatedAt" = now() - interval '1 minute' WHERE "dagRunId" = ${run!.id}::uuid`;
+    await engine.scheduler.evaluateStalledRuns();
+    expect((await engine.runs.get(tenantId, run!.id)).state).toBe('success');
+  });
+
   it('group-committed claims and ends: a try claimed many times at once runs once; ends store XCom and queue the downstream', async () => {
     const spec = { dagId: 'claims', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop' }, { taskId: 'c', type: 'noop', dependsOn: ['a', 'b'] }] };
     const { dag, version } = await engine.dags.upsert(tenantId, spec);

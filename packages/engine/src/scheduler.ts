@@ -287,18 +287,21 @@ export class Scheduler {
     // out, and a LATERAL … LIMIT 1 cannot be turned into a join (with stale statistics the planner
     // joined a scan of every task instance to the runs instead: 200 ms and more a sweep).
     const stalled = await this.sql.query<{ id: string; tenantId: string }>(
-      `SELECT r.id, r."tenantId" FROM "DagRun" r
-       LEFT JOIN LATERAL (
-         SELECT 1 AS found FROM "TaskInstance" t
-         WHERE t."dagRunId" = r.id
-           AND t.state::text IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting')
-         LIMIT 1) a ON true
-       WHERE r.state = 'running' AND r."updatedAt" < $1 AND a.found IS NULL
-       LIMIT 100`,
+      `SELECT s.id, s."tenantId" FROM (
+         SELECT r.id, r."tenantId" FROM "DagRun" r
+         LEFT JOIN LATERAL (
+           SELECT 1 AS found FROM "TaskInstance" t
+           WHERE t."dagRunId" = r.id
+             AND t.state::text IN ('scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting')
+           LIMIT 1) a ON true
+         WHERE r.state = 'running' AND r."updatedAt" < $1 AND a.found IS NULL
+         LIMIT 100) s
+       -- not a run whose last task just ended: its own evaluation is deciding it now
+       WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = s.id AND t."updatedAt" >= $1)`,
       [cutoff],
     );
     await this.evaluateEach(stalled.map((run) => ({ tenantId: run.tenantId, dagRunId: run.id })));
-    if (stalled.length > 0) this.deps.logger.warn({ runs: stalled.length }, 're-evaluated stalled runs');
+    if (stalled.length > 0) this.deps.logger.warn({ runs: stalled.length, runIds: stalled.slice(0, 10).map((r) => r.id) }, 're-evaluated stalled runs');
     return stalled.length;
   }
 
