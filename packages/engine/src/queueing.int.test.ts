@@ -141,6 +141,32 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     expect(await queued(other.id)).toBe(5);
   });
 
+  it("the backfill lane takes at most half the tenant's quota, counting the backfill tasks already queued or running", async () => {
+    await engine.pools.set(tenantId, 'default', 100_000);
+    await prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 6 } });
+    await prisma.taskInstance.updateMany({ where: { tenantId, state: { in: ['scheduled', 'queued', 'running'] } }, data: { state: 'success' } });
+    await engine.dags.upsert(tenantId, { dagId: 'history', maxActiveTasks: 100, tasks: Array.from({ length: 6 }, (_, i) => ({ taskId: `h${i}`, type: 'noop' })) });
+    await engine.dags.upsert(tenantId, { dagId: 'live', tasks: Array.from({ length: 6 }, (_, i) => ({ taskId: `l${i}`, type: 'noop' })) });
+    const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId: 'history' } });
+    const backfill = await prisma.backfill.create({
+      data: { tenantId, dagPk: dag.id, dagId: 'history', fromDate: new Date('2025-01-01T00:00:00Z'), toDate: new Date('2025-01-02T00:00:00Z'), reprocess: 'none', maxActiveRuns: 2 },
+    });
+    // One backfill run already has 2 tasks running (of the lane's 3 = half of 6); a second one waits.
+    const busy = await runningRun('history', '2025-01-01T00:00:00.000Z', 'scheduled');
+    const waiting = await runningRun('history', '2025-01-02T00:00:00.000Z', 'scheduled');
+    await prisma.dagRun.updateMany({ where: { id: { in: [busy.id, waiting.id] } }, data: { backfillId: backfill.id } });
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'running', "tryNumber" = 1 WHERE "dagRunId" = ${busy.id}::uuid AND "taskId" IN ('h0', 'h1')`;
+    const live = await runningRun('live', '2025-01-03T00:00:00.000Z', 'scheduled'); // after the backfill runs in queueing order
+    await engine.lifecycle.evaluateRuns([{ tenantId, dagRunId: waiting.id, finishedTaskIds: [] }, { tenantId, dagRunId: live.id, finishedTaskIds: [] }]);
+    const queuedIn = (runIds: string[]) => prisma.taskInstance.count({ where: { dagRunId: { in: runIds }, state: 'queued' } });
+    // The backfill lane had room for one more task; the rest of the quota went to the live run.
+    expect(await queuedIn([busy.id, waiting.id])).toBe(1);
+    expect(await queuedIn([live.id])).toBe(3);
+    // The tests after this one start from an idle tenant with room.
+    await prisma.taskInstance.updateMany({ where: { tenantId, state: { in: ['scheduled', 'queued', 'running'] } }, data: { state: 'success' } });
+    await prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 100_000 } });
+  });
+
   it('a run started while the event publisher fails still has its first tasks queued', async () => {
     await engine.pools.set(tenantId, 'default', 100);
     await engine.dags.upsert(tenantId, { dagId: 'no_events', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }] });

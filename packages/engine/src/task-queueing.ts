@@ -52,24 +52,26 @@ export async function queueScheduled(
   return sql.transaction(
     async (q, [read], commitWith) => {
     // Read with the lock, in the same round trip: the tenant's quota, its pools, what it has queued
-    // or running, and the head of its backlog.
-    const { quota, pools, active, head: headRows } = read as {
+    // or running, and the head of its backlog. (Queued and running are read as two equality ranges
+    // of the (tenantId, state, …) index: as `state IN (…)` the planner scanned the tenant's every
+    // row and filtered.) The backfill lane's share is counted from the tenant's running backfill
+    // runs, a handful: joining every active task to its run cost more than the rest of the read.
+    const { quota, pools, active, activeBackfill, head: headRows } = read as {
       quota: number;
       pools: Array<{ name: string; slots: number }>;
-      active: Array<{ dagId: string; pool: string; backfill: boolean; n: number }>;
+      active: Array<{ dagId: string; pool: string; n: number }>;
+      activeBackfill: number;
       head: Array<Candidate & { runState: string }>;
     };
     // A full head means the backlog may hold more; only running runs' tasks are candidates.
     const headFull = headRows.length === HEAD;
     const head = headRows.filter((h) => h.runState === 'running');
     let activeInTenant = 0;
-    let activeBackfill = 0;
     const activeInDag = new Map<string, number>();
     // Pools the tenant never set hold no slots, except `default`.
     const poolFree = new Map([['default', DEFAULT_POOL_SLOTS], ...pools.map((p): [string, number] => [p.name, p.slots])]);
     for (const a of active) {
       activeInTenant += a.n;
-      if (a.backfill) activeBackfill += a.n;
       activeInDag.set(a.dagId, (activeInDag.get(a.dagId) ?? 0) + a.n);
       if (poolFree.has(a.pool)) poolFree.set(a.pool, poolFree.get(a.pool)! - a.n);
     }
@@ -193,10 +195,13 @@ export async function queueScheduled(
               (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
                  FROM "Pool" WHERE "tenantId" = ${tenant}::uuid) AS pools,
               (SELECT coalesce(jsonb_agg(a), '[]'::jsonb) FROM (
-                 SELECT t."dagId", t.pool, (r."backfillId" IS NOT NULL) AS backfill, count(*)::int AS n
-                 FROM "TaskInstance" t JOIN "DagRun" r ON r.id = t."dagRunId"
-                 WHERE t."tenantId" = ${tenant}::uuid AND t.state IN ('queued', 'running')
-                 GROUP BY 1, 2, 3) AS a) AS active,
+                 SELECT t."dagId", t.pool, count(*)::int AS n
+                 FROM (SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND state = 'queued'
+                       UNION ALL
+                       SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND state = 'running') AS t
+                 GROUP BY 1, 2) AS a) AS active,
+              (SELECT coalesce(sum((SELECT count(*) FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND t.state::text IN ('queued', 'running'))), 0)::int
+                 FROM "DagRun" r WHERE r."tenantId" = ${tenant}::uuid AND r."backfillId" IS NOT NULL AND r.state = 'running') AS "activeBackfill",
               (SELECT coalesce(json_agg(h), '[]'::json) FROM (
                  SELECT t.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate", r.state AS "runState"
                  FROM (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
