@@ -325,8 +325,9 @@ export class Scheduler {
    * tenant's backlog), so one run per DAG is enough: its oldest running run that holds such a task
    * is evaluated, and the queueing pass reads the rest of the backlog itself. The statement walks
    * the running runs, each probed through its own tasks only (`state::text` keeps the state
-   * indexes out; a LATERAL … LIMIT 1 cannot become a join to a scan of every task): listing waiting runs from the scheduled tasks read a deep backlog whole every
-   * sweep (200 ms with 50,000 tasks waiting, a stall for every other tenant).
+   * indexes out; a LATERAL … LIMIT 1 cannot become a join to a scan of every task). Listing
+   * waiting runs from the scheduled tasks read a deep backlog whole every sweep (200 ms with
+   * 50,000 tasks waiting, a stall for every other tenant).
    */
   async evaluateWaitingRuns(): Promise<number> {
     const cutoff = new Date(this.deps.clock().getTime() - this.opts.sweepGraceMs);

@@ -149,10 +149,11 @@ export async function queueScheduled(
     const need = Math.min(capacity, MAX_QUEUED_PER_PASS);
     if (picked.length < need && (headFull || readable.length > 0)) {
       const openPools = [...poolFree].filter(([, free]) => free > 0).map(([name]) => name);
-      // Rows of full DAGs and closed pools are skipped before the limit, so the window is what may
-      // be picked: what is needed (the head's picks are in it again), and some slack for DAGs and
-      // pools that fill up while picking. Runs are reached by id only (`state::text`): with stale
-      // statistics the planner joined every running run to every candidate instead.
+      // Rows of full DAGs and closed pools are skipped before the limit (the readable runs are of
+      // DAGs with room already), so the window is what may be picked: what is needed (the head's
+      // picks are in it again), and some slack for DAGs and pools that fill up while picking. Runs
+      // are reached by id only (`state::text`): with stale statistics the planner joined every
+      // running run to every candidate instead.
       const window = Math.min(need + 64, 5000);
       const further = await q<Candidate>(
         `WITH c AS (
@@ -165,8 +166,7 @@ export async function queueScheduled(
             ORDER BY "priorityWeight" DESC LIMIT $5))
          SELECT c.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
          FROM c JOIN "DagRun" r ON r.id = c."dagRunId"
-         WHERE c."dagId" <> ALL($6::text[]) AND r.state::text = 'running'
-           AND (NOT $7::bool OR r."backfillId" IS NULL)`,
+         WHERE r.state::text = 'running' AND (NOT $7::bool OR r."backfillId" IS NULL)`,
         [readable, openPools, window, tenantId, headFull ? window : 0, full, backfillFull],
       );
       candidates = [...known, ...head, ...further];

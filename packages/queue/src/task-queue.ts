@@ -157,11 +157,11 @@ export function createTaskWorker(
   opts: Omit<WorkerOptions, 'connection' | 'prefix'> = {},
   lane: TaskLane = 'interactive',
 ): Worker {
-  let closing = false;
-  const worker = new Worker(
+  const worker: Worker = new Worker(
     JOB_CATALOG.runTask.lanes[lane],
     async (job: Job, token?: string) => {
-      if (closing) {
+      // `closing` is set as close() begins.
+      if (worker.closing) {
         await job.moveToWait(token);
         throw new WaitingError();
       }
@@ -172,9 +172,5 @@ export function createTaskWorker(
     },
     { connection, prefix: bullPrefix(prefix), ...opts },
   );
-  // Emitted synchronously as close() begins.
-  worker.on('closing', () => {
-    closing = true;
-  });
   return worker;
 }
