@@ -99,7 +99,7 @@ export async function startStack(opts) {
     const name = `${kind}-${++counter}`;
     const procEnv = { ...process.env, ...env, ...extraEnv, NODE_NO_WARNINGS: '1' };
     // --cpu-prof is refused in NODE_OPTIONS: it goes on the command line.
-    const nodeArgs = [];
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     if (profile) {
       const dir = path.join(RESULTS, 'profiles', opts.name);
       mkdirSync(dir, { recursive: true });

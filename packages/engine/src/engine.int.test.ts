@@ -157,6 +157,42 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     ]);
   });
 
+  it('heartbeat extends the leases of running tries, names those moved on, and never waits on a row another transaction holds', async () => {
+    const spec = { dagId: 'beats', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop' }] };
+    const { dag, version } = await engine.dags.upsert(tenantId, spec);
+    const run = await insertManualRun(dag, version, 'manual__beats', new Date('2026-02-02T00:00:00Z'));
+    await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid`;
+    const tis = Object.fromEntries((await engine.runs.taskInstances(tenantId, run!.id)).map((t) => [t.taskId, t]));
+    const [a, b] = await Promise.all(['a', 'b'].map((t) => engine.execution.startTry({ tenantId, dagRunId: run!.id, taskInstanceId: tis[t].id, tryNumber: 1 }, 'test-worker')));
+    const tries = [a!, b!].map((s) => ({ taskInstanceId: s.ti.id, tryNumber: s.tryNumber }));
+    const beatOf = async (id: string) => (await prisma.taskInstance.findUniqueOrThrow({ where: { id } })).heartbeatAt!.getTime();
+
+    const before = await beatOf(tis.a.id);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(await engine.execution.heartbeat(tries)).toEqual([]);
+    expect(await beatOf(tis.a.id)).toBeGreaterThan(before);
+
+    // a's row held by another transaction (an end being written): skipped at once, not reported.
+    const held = await beatOf(tis.a.id);
+    await prisma.$transaction(async (tx) => {
+      await tx.$queryRaw`SELECT id FROM "TaskInstance" WHERE id = ${tis.a.id}::uuid FOR UPDATE`;
+      const outcome = await Promise.race([
+        engine.execution.heartbeat(tries.slice(0, 1)),
+        new Promise((r) => setTimeout(() => r('waited on the lock'), 3_000)),
+      ]);
+      expect(outcome).toEqual([]);
+    });
+    expect(await beatOf(tis.a.id)).toBe(held);
+
+    // b moved on (marked elsewhere) and a try number nobody runs: both named.
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'success', "endedAt" = now() WHERE id = ${tis.b.id}::uuid`;
+    expect((await engine.execution.heartbeat([...tries, { taskInstanceId: tis.a.id, tryNumber: 7 }])).sort()).toEqual([tis.a.id, tis.b.id].sort());
+
+    expect(await engine.execution.finishTry(a!, { kind: 'success', xcom: {} })).toBe('success');
+    await engine.execution.settle();
+  });
+
   it('claims and ends survive a failing event publisher once their statements committed', async () => {
     const spec = { dagId: 'no_events', tasks: [{ taskId: 'a', type: 'noop' }] };
     const { dag, version } = await engine.dags.upsert(tenantId, spec);

@@ -347,14 +347,23 @@ export class TaskExecution {
    */
   async heartbeat(tries: Array<{ taskInstanceId: string; tryNumber: number }>): Promise<string[]> {
     if (tries.length === 0) return [];
-    const now = this.deps.clock();
-    const alive = await this.deps.prisma.taskInstance.updateManyAndReturn({
-      where: { OR: tries.map((t) => ({ id: t.taskInstanceId, tryNumber: t.tryNumber })), state: 'running' },
-      data: { heartbeatAt: now },
-      select: { id: true },
-    });
-    const ids = new Set(alive.map((a) => a.id));
-    return tries.filter((t) => !ids.has(t.taskInstanceId)).map((t) => t.taskInstanceId);
+    // Never waits on a row lock: a row locked by another statement (this worker's own end batch,
+    // an operation moving it on) is skipped, not waited for — a multi-row update waiting on rows
+    // another multi-row update holds, in another order, was a deadlock that Postgres breaks only
+    // after `deadlock_timeout` (1 s), stalling the end batch too. A skipped row is not reported:
+    // the reply names only tries the statement's snapshot shows not running under their number.
+    const gone = await this.sql.query<{ id: string }>(
+      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS v(id, try_number)),
+         beat AS (
+           UPDATE "TaskInstance" t SET "heartbeatAt" = $3, "updatedAt" = $3
+           WHERE t.id IN (SELECT l.id FROM "TaskInstance" l JOIN v ON l.id = v.id AND l."tryNumber" = v.try_number
+                          WHERE l.state = 'running' FOR UPDATE OF l SKIP LOCKED)
+           RETURNING t.id)
+       SELECT v.id FROM v
+       WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t.id = v.id AND t."tryNumber" = v.try_number AND t.state = 'running')`,
+      [tries.map((t) => t.taskInstanceId), tries.map((t) => t.tryNumber), this.deps.clock()],
+    );
+    return gone.map((g) => g.id);
   }
 
   private nextState(started: StartedTry, outcome: TryOutcome, now: Date): { state: TaskState; retryAt: Date | null } {
