@@ -65,6 +65,20 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     expect(await sql.query('SELECT 1 AS ok')).toEqual([{ ok: 1 }]);
   });
 
+  it('asyncCommit turns synchronous_commit off for its own transaction only', async () => {
+    const sql = sqlOf(one);
+    const setting = `SELECT current_setting('synchronous_commit') AS s`;
+    const [{ s: outside }] = await sql.query<{ s: string }>(setting);
+    expect(outside).not.toBe('off');
+    expect(await sql.transaction((q) => q(setting), { asyncCommit: true })).toEqual([{ s: 'off' }]);
+    expect(await sql.transaction((_q, _first, commitWith) => commitWith(setting), { asyncCommit: true, lockKeys: ['k'] })).toEqual([{ s: 'off' }]);
+    // The same (only) connection afterwards, in and out of a transaction: as before.
+    expect(await sql.transaction((q) => q(setting))).toEqual([{ s: outside }]);
+    expect(await sql.query(setting)).toEqual([{ s: outside }]);
+    // Through a Prisma transaction's client, the commit is left as that transaction makes it.
+    expect(await one.$transaction((tx) => sqlOf(tx).transaction((q) => q(setting), { asyncCommit: true }))).toEqual([{ s: outside }]);
+  });
+
   it('inlineSql writes values as escaped literals, keeping each parameter\'s cast', () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
     expect(inlineSql('SELECT $1::text, $2::int, $3::timestamptz, $4::uuid[], $5::bool, $6::jsonb, $10::text', ["o'brien", 7, at, [], true, { a: "b'c" }, 0, 0, 0, null])).toBe(

@@ -68,6 +68,17 @@ export interface TransactionOptions {
    * the same round trip as BEGIN; its rows are handed to the callback.
    */
   first?: string;
+  /**
+   * Commit without waiting for the WAL flush (`SET LOCAL synchronous_commit = off`, sent with
+   * BEGIN). Only for state the engine rebuilds by itself if a database crash loses the last commits
+   * (its sweeps: run starts, queueing, scheduled run creation) — never for a try's claim or end,
+   * which precede and record work done outside the database. The transaction is visible to other
+   * sessions at once, and the WAL is one sequence: the next synchronous commit of any session
+   * (a claim, say) makes it durable with its own. Applies on the pool of a client made by
+   * `createPrismaClient`; through any other client (a Prisma transaction's, say) the commit is left
+   * as that client makes it.
+   */
+  asyncCommit?: boolean;
 }
 
 /** A value as an SQL literal (quotes escaped), for statements sent without parameters. */
@@ -168,7 +179,7 @@ export function sqlOf(db: DbClient): Sql {
         try {
           // One simple-protocol round trip for BEGIN, the locks and the first statement (no
           // parameters: keys and values are escaped literals).
-          const statements = ['BEGIN', lockSql(opts.lockKeys ?? [], sqlLiteral), opts.first ?? ''].filter(Boolean);
+          const statements = ['BEGIN', opts.asyncCommit ? 'SET LOCAL synchronous_commit = off' : '', lockSql(opts.lockKeys ?? [], sqlLiteral), opts.first ?? ''].filter(Boolean);
           const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
           const first = opts.first && Array.isArray(results) ? (results[results.length - 1].rows as Array<Record<string, unknown>>) : [];
           const commitWith = async <R>(text: string, values: readonly unknown[] = []): Promise<R[]> => {

@@ -185,6 +185,28 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     expect(started?.id).toBe(run!.id);
     expect(await stateOf(run!.id)).toEqual({ a: 'queued', b: 'none' });
   });
+  it("queueing lost with the database's last (asynchronous) commits: the job finds nothing to claim, and the waiting sweep queues the task again", async () => {
+    await engine.pools.set(tenantId, 'default', 100);
+    await engine.dags.upsert(tenantId, { dagId: 'lost_commit', tasks: [{ taskId: 'only', type: 'noop' }] });
+    const run = await runningRun('lost_commit', '2026-09-02T00:00:00.000Z', 'scheduled');
+    await engine.lifecycle.evaluateRuns([{ tenantId, dagRunId: run.id, finishedTaskIds: [] }]);
+    const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id } });
+    expect(ti.state).toBe('queued');
+    const payload = { tenantId, dagRunId: run.id, taskInstanceId: ti.id, tryNumber: 1 };
+    // The crash: Postgres comes back without the queueing commit, BullMQ still holds the job.
+    await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'scheduled', "queuedAt" = NULL, "updatedAt" = now() - interval '1 minute' WHERE id = ${ti.id}::uuid`;
+    const { queues } = engine.deps.queue;
+    const job = (await queues.interactive.getJob(runTaskJobId(ti.id, 1))) ?? (await queues.bulk.getJob(runTaskJobId(ti.id, 1)));
+    expect(job).toBeTruthy();
+    expect(await engine.execution.startTry(payload, 'test-worker')).toBeNull();
+    await job!.remove(); // as the worker's handler ends it (removeOnComplete)
+    expect(await engine.scheduler.evaluateWaitingRuns()).toBeGreaterThanOrEqual(1);
+    expect(await stateOf(run.id)).toEqual({ only: 'queued' });
+    const started = await engine.execution.startTry(payload, 'test-worker');
+    expect(started?.tryNumber).toBe(1);
+    expect(await prisma.taskTry.count({ where: { taskInstanceId: ti.id } })).toBe(1);
+  });
+
   it('sends a tenant with a small backlog to the interactive lane, a deeper backlog and backfill tasks to the bulk lane', async () => {
     const queue = engine.deps.queue;
     await engine.pools.set(tenantId, 'default', 100_000);

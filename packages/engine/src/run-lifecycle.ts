@@ -216,6 +216,9 @@ export class RunLifecycle {
       },
       {
         lockKeys: dagPks,
+        // A start lost with the database's last commits leaves the run queued: the queued-runs
+        // sweep starts it again.
+        asyncCommit: true,
         first: `SELECT
           (SELECT coalesce(json_agg(q ORDER BY q."dagPk", q.rn), '[]'::json) FROM (
              SELECT r.*, (row_number() OVER (PARTITION BY r."dagPk" ORDER BY r.priority DESC, r."logicalDate"))::int AS rn
@@ -396,6 +399,10 @@ export class RunLifecycle {
       }
       const next = new Map<string, string[]>();
       if (decisions.length) {
+        // Rows are locked in id order, as every multi-row compare-and-set on task instances that
+        // another one may overlap does: two evaluations of one run (two upstream tasks ending on
+        // two workers) then queue on the same first row instead of deadlocking.
+        decisions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
         const moved = await this.sql.query<TaskInstance>(
           `UPDATE "TaskInstance" t
            SET state = v.state::"TaskState", "endedAt" = CASE WHEN v.finished THEN $3 ELSE t."endedAt" END, "updatedAt" = $3

@@ -191,6 +191,9 @@ export async function queueScheduled(
     },
     {
       lockKeys: [`tenant:${tenantId}`],
+      // Queueing lost with the database's last commits leaves the tasks scheduled: their jobs find
+      // nothing to claim and are dropped, and the waiting-runs sweep queues them again.
+      asyncCommit: true,
       first: `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = ${tenant}::uuid) AS quota,
               (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
                  FROM "Pool" WHERE "tenantId" = ${tenant}::uuid) AS pools,
