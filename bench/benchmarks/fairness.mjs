@@ -8,13 +8,15 @@
 // B's tasks that have not started when the timeout hits are counted with the latency they had
 // reached (censored: the figure is then a lower bound, flagged `censored`).
 import { createRedis, TaskQueue } from '@tower/queue';
-import { sleep } from '../lib/stack.mjs';
+import { RESULTS, sleep } from '../lib/stack.mjs';
 import { closeStack, openStack } from '../lib/warmup.mjs';
 import { signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
 import { canonicalSpec, createTenant, insertDag, noopTasks, round, summarize } from '../lib/util.mjs';
+import { diskSummary, startDiskProbe } from '../lib/disk-probe.mjs';
 
-async function probe(ctx, stack, client, tenantId, { runs, spacingMs, timeoutMs, label, base, onTick }) {
+async function probe(ctx, stack, client, tenantId, { runs, spacingMs, timeoutMs, label, base, onTick, disk }) {
   const runIds = [];
+  const from = Date.now();
   for (let i = 0; i < runs; i++) {
     const r = await triggerRun(client, 'probe', new Date(base + i * 1000));
     runIds.push(r.id);
@@ -52,7 +54,18 @@ async function probe(ctx, stack, client, tenantId, { runs, spacingMs, timeoutMs,
     taskQueued: seg((r) => r.dagRun.startedAt, (r) => r.queuedAt),
     taskStarted: seg((r) => r.queuedAt, (r) => r.startedAt),
   };
-  return { s: summarize(lat), censored, samples: rows.length, segments };
+  // The disk: how often its flushes (which every synchronous commit waits for) stalled meanwhile,
+  // and how many samples such a stall overlapped.
+  // A diagnostic, not the figure: the p99 of the samples no stall overlapped.
+  const clear = rows.filter((r) => !disk.overlaps(r.dagRun.queuedAt.getTime(), (r.startedAt ?? new Date(measuredAt)).getTime()));
+  const clearP99 = summarize(clear.map((r) => (r.startedAt ?? new Date(measuredAt)).getTime() - r.dagRun.queuedAt.getTime())).p99;
+  return {
+    s: summarize(lat),
+    censored,
+    samples: rows.length,
+    segments,
+    disk: { ...diskSummary(disk, from, measuredAt), samplesOverlappingAStall: rows.length - clear.length, p99MsOfTheOthers: clearP99 },
+  };
 }
 
 export default async function fairness(ctx) {
@@ -65,13 +78,14 @@ export default async function fairness(ctx) {
   const stack = await openStack(ctx, 'fairness');
   const redis = createRedis(stack.env.REDIS_URL);
   const queue = new TaskQueue(redis, stack.redisPrefix);
+  const disk = startDiskProbe(process.env.BENCH_DISK_PROBE_DIR ?? RESULTS);
   try {
     const { prisma } = stack;
     const b = await signUp(stack.apiUrl, 'tenant-b');
     await upsertDag(b.client, { dagId: 'probe', maxActiveRuns: 1000, tasks: noopTasks(2) });
 
     ctx.progress.note(`B alone: ${probeRuns} runs x 2 noop tasks, one every ${spacingMs} ms`);
-    const alone = await probe(ctx, stack, b.client, b.tenantId, { runs: probeRuns, spacingMs, timeoutMs, label: 'B alone', base: Date.UTC(2020, 0, 1) });
+    const alone = await probe(ctx, stack, b.client, b.tenantId, { runs: probeRuns, spacingMs, timeoutMs, label: 'B alone', base: Date.UTC(2020, 0, 1), disk });
 
     ctx.progress.note(`writing tenant A's backlog: ${aRuns} DAGs x 1 run x ${perRun} scheduled tasks = ${backlog}`);
     const tenantA = await createTenant(prisma, `tenant-a-${Date.now().toString(36)}`, backlog + 1000);
@@ -130,6 +144,7 @@ export default async function fairness(ctx) {
       label: 'B with A backlog',
       base: Date.UTC(2022, 0, 1),
       onTick: async () => `| A done ${await aDone()}/${backlog}`,
+      disk,
     });
     const aAfter = await aDone();
     // A's backlog must outlast the probe, or part of it measured B alone.
@@ -137,7 +152,7 @@ export default async function fairness(ctx) {
     const aRate = round((aAfter - aBefore) / ((Date.now() - tLoad) / 1000), 1);
     await ctx.afterMeasure?.(stack, { task: aAfter + probeRuns * 4 });
 
-    const figAlone = { bench: 'fairness', case: 'b_alone', p50Ms: alone.s.p50, p99Ms: alone.s.p99, maxMs: alone.s.max, samples: alone.samples, censored: alone.censored, segments: alone.segments };
+    const figAlone = { bench: 'fairness', case: 'b_alone', p50Ms: alone.s.p50, p99Ms: alone.s.p99, maxMs: alone.s.max, samples: alone.samples, censored: alone.censored, segments: alone.segments, disk: alone.disk };
     const figLoaded = {
       bench: 'fairness',
       case: `b_with_a_${backlog}_queued`,
@@ -147,6 +162,7 @@ export default async function fairness(ctx) {
       samples: loaded.samples,
       censored: loaded.censored,
       segments: loaded.segments,
+      disk: loaded.disk,
       ...(loaded.censored ? { note: `${loaded.censored} B tasks had not started after ${timeoutMs / 1000}s: latencies are lower bounds` } : {}),
       ...(aLeftAfterProbe === 0 ? { warning: "A's backlog ran out before the probe ended: part of the probe measured B alone" } : {}),
       aStatesWhenProbing: aState,
@@ -161,6 +177,8 @@ export default async function fairness(ctx) {
       aloneP99Ms: alone.s.p99,
       loadedP99Ms: loaded.s.p99,
       lowerBound: loaded.censored > 0,
+      // Diagnostic (the figure is `ratio`): the same ratio over the samples no disk stall overlapped.
+      ratioWithoutStalledSamples: alone.disk.p99MsOfTheOthers ? round(loaded.disk.p99MsOfTheOthers / alone.disk.p99MsOfTheOthers, 1) : null,
       workers: stack.workers,
       interactiveWorkers: stack.interactiveWorkers,
       workerConcurrency: stack.concurrency,
@@ -168,6 +186,7 @@ export default async function fairness(ctx) {
     for (const f of [figAlone, figLoaded, figRatio]) ctx.emit(f);
     return [figAlone, figLoaded, figRatio];
   } finally {
+    disk.stop();
     // Drop A's leftover jobs so the workers stop promptly.
     await queue.obliterate().catch(() => undefined);
     await queue.close();
