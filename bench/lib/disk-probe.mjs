@@ -24,7 +24,10 @@ tick();
 process.on('SIGTERM', () => { fs.closeSync(fd); fs.rmSync(file, { force: true }); process.exit(0); });
 `;
 
-export function startDiskProbe(dir, { intervalMs = 100, reportMs = 50 } = {}) {
+/** A flush this long is a stall: the disk's median here is 0.4 ms. */
+export const STALL_MS = 50;
+
+export function startDiskProbe(dir, { intervalMs = 100, reportMs = STALL_MS } = {}) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `.disk-probe-${process.pid}`);
   const child = spawn(process.execPath, ['-e', CHILD, file, String(intervalMs), String(reportMs)], { stdio: ['ignore', 'pipe', 'ignore'] });
@@ -38,11 +41,11 @@ export function startDiskProbe(dir, { intervalMs = 100, reportMs = 50 } = {}) {
   process.once('exit', () => child.exitCode === null && child.kill('SIGKILL'));
   return {
     /** Flushes at least `minMs` long that began in [from, to] (epoch ms). */
-    between(from, to, minMs = 100) {
+    between(from, to, minMs = STALL_MS) {
       return stalls.filter((s) => s.t >= from && s.t <= to && s.ms >= minMs);
     },
     /** Whether a flush of at least `minMs` overlapped [from, to]. */
-    overlaps(from, to, minMs = 100) {
+    overlaps(from, to, minMs = STALL_MS) {
       return stalls.some((s) => s.ms >= minMs && s.t <= to && s.t + s.ms >= from);
     },
     stop() {
@@ -53,6 +56,6 @@ export function startDiskProbe(dir, { intervalMs = 100, reportMs = 50 } = {}) {
 
 /** What the probe saw during one phase, for a figure. */
 export function diskSummary(probe, from, to) {
-  const s = probe.between(from, to, 100);
-  return { stallsOver100Ms: s.length, maxStallMs: s.reduce((m, x) => Math.max(m, x.ms), 0), stalledMs: s.reduce((n, x) => n + x.ms, 0) };
+  const s = probe.between(from, to);
+  return { stallsOver50Ms: s.length, maxStallMs: s.reduce((m, x) => Math.max(m, x.ms), 0), stalledMs: s.reduce((n, x) => n + x.ms, 0) };
 }
