@@ -207,6 +207,34 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     expect(await prisma.taskTry.count({ where: { taskInstanceId: ti.id } })).toBe(1);
   });
 
+  it("a run's cancel locks its task rows in id order (lock-order.ts), whatever their task ids' order", async () => {
+    const spec = { dagId: 'lock_order', tasks: ['a', 'b', 'c'].map((taskId) => ({ taskId, type: 'noop' })) };
+    await engine.dags.upsert(tenantId, spec);
+    const run = await runningRun('lock_order', '2026-09-03T00:00:00.000Z', 'scheduled');
+    // Ids in the reverse order of the task ids (the run's own index walks task ids).
+    const ids = { a: 'ffffffff-0000-4000-8000-000000000003', b: 'ffffffff-0000-4000-8000-000000000002', c: 'ffffffff-0000-4000-8000-000000000001' };
+    for (const [taskId, id] of Object.entries(ids)) {
+      await prisma.$executeRaw`UPDATE "TaskInstance" SET id = ${id}::uuid WHERE "dagRunId" = ${run.id}::uuid AND "taskId" = ${taskId}`;
+    }
+    const waiting = async () => (await prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)[0].n;
+    let cancel: Promise<unknown> | undefined;
+    const free = await prisma.$transaction(async (tx) => {
+      // b, in the middle, is held (as an end batch would hold it): the cancel waits on it, holding
+      // what it locked before it.
+      await tx.$queryRaw`SELECT id FROM "TaskInstance" WHERE id = ${ids.b}::uuid FOR UPDATE`;
+      cancel = engine.lifecycle.stopRun(tenantId, run.id, 'canceled', 'test');
+      for (let i = 0; i < 100 && (await waiting()) === 0; i++) await new Promise((r) => setTimeout(r, 50));
+      expect(await waiting()).toBeGreaterThan(0);
+      // Which of a and c the cancel does not hold: a: it took c (lowest id) first; c: it took a
+      // (first by task id) first.
+      return (await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "TaskInstance" WHERE id IN (${ids.a}::uuid, ${ids.c}::uuid) FOR UPDATE SKIP LOCKED`).map((r) => r.id);
+    });
+    await cancel;
+    expect(free).toEqual([ids.a]);
+    const states = Object.fromEntries((await engine.runs.taskInstances(tenantId, run.id)).map((t) => [t.taskId, t.state]));
+    expect(states).toEqual({ a: 'skipped', b: 'skipped', c: 'skipped' });
+  });
+
   it('sends a tenant with a small backlog to the interactive lane, a deeper backlog and backfill tasks to the bulk lane', async () => {
     const queue = engine.deps.queue;
     await engine.pools.set(tenantId, 'default', 100_000);

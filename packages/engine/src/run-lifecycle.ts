@@ -16,6 +16,7 @@ import type { JobPayload, TaskLane } from '@tower/queue';
 import { publishCommitted, type EngineDeps, type Tx } from './deps.js';
 
 import { graphOf, type RunContext } from './evaluation-context.js';
+import { compareIds } from './lock-order.js';
 import { insertRunsSql } from './run-insert.js';
 import { queueScheduled } from './task-queueing.js';
 import { dagRunFromJson, runEvent, taskEvent, taskInstanceFromJson, tryStops } from './snapshots.js';
@@ -269,13 +270,17 @@ export class RunLifecycle {
       );
       if (!run) return null;
       events.push(runEvent(run));
-      // Every unfinished task instance in one statement. Each row's new state is computed from
-      // its state when the row is written (a try claimed or ended meanwhile is re-read), so the
+      // Every unfinished task instance in one statement, locked in id order first (lock-order.ts:
+      // a worker's end batch may hold some of them). Each row's new state is computed from its
+      // state when the row is written (a try claimed or ended meanwhile is re-read), so the
       // statement is a compare-and-set per row.
       moved = await q<TaskInstance>(
         `UPDATE "TaskInstance" t
          SET state = (${CANCEL_TO_SQL})::"TaskState", "endedAt" = $3, "nextAttemptAt" = NULL, "heartbeatAt" = NULL, "updatedAt" = $3
-         WHERE t."dagRunId" = $1 AND t."tenantId" = $2 AND t.state::text = ANY($4::text[])
+         WHERE t.id IN (SELECT l.id FROM "TaskInstance" l
+                        WHERE l."dagRunId" = $1 AND l."tenantId" = $2 AND l.state::text = ANY($4::text[])
+                        ORDER BY l.id FOR UPDATE)
+           AND t.state::text = ANY($4::text[])
          RETURNING t.*`,
         [run.id, tenantId, now, [...UNFINISHED_TASK_STATES]],
       );
@@ -399,10 +404,9 @@ export class RunLifecycle {
       }
       const next = new Map<string, string[]>();
       if (decisions.length) {
-        // Rows are locked in id order, as every multi-row compare-and-set on task instances that
-        // another one may overlap does: two evaluations of one run (two upstream tasks ending on
-        // two workers) then queue on the same first row instead of deadlocking.
-        decisions.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+        // Rows are locked in id order (lock-order.ts): two evaluations of one run (two upstream
+        // tasks ending on two workers) then queue on the same first row instead of deadlocking.
+        decisions.sort((a, b) => compareIds(a.id, b.id));
         const moved = await this.sql.query<TaskInstance>(
           `UPDATE "TaskInstance" t
            SET state = v.state::"TaskState", "endedAt" = CASE WHEN v.finished THEN $3 ELSE t."endedAt" END, "updatedAt" = $3

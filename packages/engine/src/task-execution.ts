@@ -10,6 +10,7 @@ import type { JobPayload } from '@tower/queue';
 import { GroupCommit, sqlOf, type Sql, type SqlQuery } from '@tower/db';
 import { publishCommitted, type EngineDeps } from './deps.js';
 
+import { compareIds } from './lock-order.js';
 import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
 import { dagRunFromJson, taskEvent } from './snapshots.js';
@@ -96,7 +97,9 @@ export class TaskExecution {
 
   private async claimMany(items: ClaimItem[]): Promise<Array<{ started: Promise<StartedTry | null> }>> {
     const now = this.deps.clock();
-    // One worker id per process, but keep it per item so the batch stays correct if not.
+    // One worker id per process, but keep it per item so the batch stays correct if not. Rows are
+    // locked in id order (lock-order.ts); what comes back is matched to the items by id.
+    const byId = [...items].sort((a, b) => compareIds(a.payload.taskInstanceId, b.payload.taskInstanceId));
     const rows = await this.sql.query<TaskInstance & { run: Record<string, unknown> }>(
       `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS v(id, tenant_id, try_number, worker_id)),
        c AS (
@@ -119,7 +122,7 @@ export class TaskExecution {
          SELECT c."tenantId", c.id, c."tryNumber", 'running'::"TaskState", c."workerId", $5 FROM c
          ON CONFLICT ("taskInstanceId", "tryNumber")
          DO UPDATE SET state = 'running'::"TaskState", "workerId" = EXCLUDED."workerId", "endedAt" = NULL, error = NULL)
-       SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`, [items.map((i) => i.payload.taskInstanceId), items.map((i) => i.payload.tenantId), items.map((i) => i.payload.tryNumber), items.map((i) => i.workerId), now]);
+       SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`, [byId.map((i) => i.payload.taskInstanceId), byId.map((i) => i.payload.tenantId), byId.map((i) => i.payload.tryNumber), byId.map((i) => i.workerId), now]);
     if (rows.length === 0) return items.map(() => ({ started: Promise.resolve(null) }));
     const runs = new Map<string, DagRun>();
     const claimed = rows.map(({ run, ...ti }) => {
@@ -228,6 +231,8 @@ export class TaskExecution {
         error: outcome.kind === 'failure' ? outcome.error : outcome.kind === 'skipped' ? outcome.reason : null,
       };
     });
+    // Rows are locked in id order (lock-order.ts); what comes back is matched to the items by id.
+    rows.sort((a, b) => compareIds(a.id, b.id));
     const xcoms = items.flatMap(({ started, outcome }) =>
       outcome.kind === 'success' ? Object.entries(outcome.xcom).map(([key, value]) => ({ started, key, value })) : [],
     );
