@@ -42,7 +42,8 @@ async function probe(ctx, stack, client, tenantId, { runs, spacingMs, timeoutMs,
     where: { tenantId, dagRunId: { in: runIds } },
     select: { startedAt: true, queuedAt: true, dagRun: { select: { queuedAt: true, startedAt: true } } },
   });
-  const lat = rows.map((r) => (r.startedAt ?? new Date(measuredAt)).getTime() - r.dagRun.queuedAt.getTime());
+  const endOf = (r) => (r.startedAt ?? new Date(measuredAt)).getTime();
+  const lat = rows.map((r) => endOf(r) - r.dagRun.queuedAt.getTime());
   // Where the time goes (p50/p99 ms): run created → run started → task queued → task started.
   const seg = (from, to) => {
     const xs = rows.filter((r) => from(r) && to(r)).map((r) => to(r).getTime() - from(r).getTime());
@@ -57,8 +58,8 @@ async function probe(ctx, stack, client, tenantId, { runs, spacingMs, timeoutMs,
   // The disk: how often its flushes (which every synchronous commit waits for) stalled meanwhile,
   // and how many samples such a stall overlapped.
   // A diagnostic, not the figure: the p99 of the samples no stall overlapped.
-  const clear = rows.filter((r) => !disk.overlaps(r.dagRun.queuedAt.getTime(), (r.startedAt ?? new Date(measuredAt)).getTime()));
-  const clearP99 = summarize(clear.map((r) => (r.startedAt ?? new Date(measuredAt)).getTime() - r.dagRun.queuedAt.getTime())).p99;
+  const clear = rows.filter((r) => !disk.overlaps(r.dagRun.queuedAt.getTime(), endOf(r)));
+  const clearP99 = summarize(clear.map((r) => endOf(r) - r.dagRun.queuedAt.getTime())).p99;
   return {
     s: summarize(lat),
     censored,

@@ -1,5 +1,5 @@
-// Disk stall probe: a child process writes 8 KiB and fdatasyncs it every `intervalMs`, and reports
-// every flush slower than `reportMs`. Postgres waits for such a flush at every synchronous commit,
+// Disk stall probe: a child process writes 8 KiB and fdatasyncs it every 100 ms, and reports every
+// flush of STALL_MS or more. Postgres waits for such a flush at every synchronous commit,
 // so a stall here is a stall of every commit on the same disk: the probe tells a latency tail the
 // disk caused from one Tower caused. A child process, because fdatasync blocks its caller.
 import { spawn } from 'node:child_process';
@@ -25,12 +25,12 @@ process.on('SIGTERM', () => { fs.closeSync(fd); fs.rmSync(file, { force: true })
 `;
 
 /** A flush this long is a stall: the disk's median here is 0.4 ms. */
-export const STALL_MS = 50;
+const STALL_MS = 50;
 
-export function startDiskProbe(dir, { intervalMs = 100, reportMs = STALL_MS } = {}) {
+export function startDiskProbe(dir) {
   mkdirSync(dir, { recursive: true });
   const file = path.join(dir, `.disk-probe-${process.pid}`);
-  const child = spawn(process.execPath, ['-e', CHILD, file, String(intervalMs), String(reportMs)], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn(process.execPath, ['-e', CHILD, file, '100', String(STALL_MS)], { stdio: ['ignore', 'pipe', 'ignore'] });
   const stalls = [];
   let rest = '';
   child.stdout.on('data', (chunk) => {
@@ -40,13 +40,13 @@ export function startDiskProbe(dir, { intervalMs = 100, reportMs = STALL_MS } = 
   });
   process.once('exit', () => child.exitCode === null && child.kill('SIGKILL'));
   return {
-    /** Flushes at least `minMs` long that began in [from, to] (epoch ms). */
-    between(from, to, minMs = STALL_MS) {
-      return stalls.filter((s) => s.t >= from && s.t <= to && s.ms >= minMs);
+    /** Stalls that began in [from, to] (epoch ms). */
+    between(from, to) {
+      return stalls.filter((s) => s.t >= from && s.t <= to);
     },
-    /** Whether a flush of at least `minMs` overlapped [from, to]. */
-    overlaps(from, to, minMs = STALL_MS) {
-      return stalls.some((s) => s.ms >= minMs && s.t <= to && s.t + s.ms >= from);
+    /** Whether a stall overlapped [from, to]. */
+    overlaps(from, to) {
+      return stalls.some((s) => s.t <= to && s.t + s.ms >= from);
     },
     stop() {
       child.kill('SIGTERM');

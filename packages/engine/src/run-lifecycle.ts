@@ -271,16 +271,15 @@ export class RunLifecycle {
       if (!run) return null;
       events.push(runEvent(run));
       // Every unfinished task instance in one statement, locked in id order first (lock-order.ts:
-      // a worker's end batch may hold some of them). Each row's new state is computed from its
-      // state when the row is written (a try claimed or ended meanwhile is re-read), so the
-      // statement is a compare-and-set per row.
+      // a worker's end batch may hold some of them; the lock re-checks a row changed meanwhile and
+      // leaves it out if it finished). Each row's new state is computed from its state as locked,
+      // so the statement is a compare-and-set per row.
       moved = await q<TaskInstance>(
         `UPDATE "TaskInstance" t
          SET state = (${CANCEL_TO_SQL})::"TaskState", "endedAt" = $3, "nextAttemptAt" = NULL, "heartbeatAt" = NULL, "updatedAt" = $3
          WHERE t.id IN (SELECT l.id FROM "TaskInstance" l
                         WHERE l."dagRunId" = $1 AND l."tenantId" = $2 AND l.state::text = ANY($4::text[])
                         ORDER BY l.id FOR UPDATE)
-           AND t.state::text = ANY($4::text[])
          RETURNING t.*`,
         [run.id, tenantId, now, [...UNFINISHED_TASK_STATES]],
       );
