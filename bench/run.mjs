@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { summarizeSql } from './lib/sql-proxy.mjs';
 import { load, Progress } from './lib/util.mjs';
-import { activeStacks, startStack } from './lib/stack.mjs';
+import { activeStacks, startStack, workerLayout } from './lib/stack.mjs';
 import { warmUp } from './lib/warmup.mjs';
 
 // Ctrl-C / SIGTERM: stop the running stack's processes and drop its database before exiting.
@@ -125,7 +125,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     benchmarks: names,
     machine: { loadBefore, loadAfter: load(), node: process.version },
     scale: Number(process.env.BENCH_SCALE ?? 1),
-    layout: { workers: Number(process.env.BENCH_WORKERS ?? 2), workerConcurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 8) },
+    layout: workerLayout(),
     secondsPerBenchmark: timings,
     figures,
     failures,

@@ -55,8 +55,8 @@ function waitExit(child) {
 /** Worker layout used by every benchmark (documented in bench/README.md). */
 export function workerLayout() {
   return {
-    workers: Number(process.env.BENCH_WORKERS ?? 2),
-    concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 64),
+    workers: Number(process.env.BENCH_WORKERS ?? 1),
+    concurrency: Number(process.env.BENCH_WORKER_CONCURRENCY ?? 256),
     // Worker processes serving only the interactive lane (the others then serve only bulk);
     // 0: every worker serves both lanes.
     interactiveWorkers: Number(process.env.BENCH_INTERACTIVE_WORKERS ?? 1),
