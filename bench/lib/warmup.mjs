@@ -1,11 +1,12 @@
 // Warm-up, so every process has opened its Postgres/Redis connections and JIT-compiled its hot paths
 // before anything is measured. (Cold pools under load make the first transactions miss Prisma's 2 s
 // maxWait; see bench/README.md.) Two parts: one run with as many noop tasks as the workers have slots,
-// then BENCH_WARMUP_RUNS (default 1,000; none in smoke runs) small runs triggered through the API
+// then BENCH_WARMUP_RUNS (default 3,000; none in smoke runs) small runs triggered through the API
 // 8 at a time, as the throughput case does. The second part matters: V8 optimises a function after
 // many calls, and a process that has served one trigger runs the trigger path in its interpreter —
 // the API's CPU per trigger was 5.7 ms in its first 500 triggers, 4.1 in the next 500 and 2.9 in the
-// 500 after that. Measured figures are of processes past that point, as a long-running service is.
+// 500 after that, and still fell between 1,000 and 2,000-3,000 warm-up runs (bench/README.md).
+// Measured figures are of processes past that point, as a long-running service is.
 import { signUp, triggerRun, upsertDag } from './gql.mjs';
 import { mapLimit, noopTasks } from './util.mjs';
 import { sleep, startStack } from './stack.mjs';
@@ -30,7 +31,7 @@ export async function warmUp(ctx, stack, timeoutMs = 60_000) {
   await upsertDag(client, { dagId: 'warmup', maxActiveTasks: n, tasks: noopTasks(n) });
   await triggerRun(client, 'warmup');
   await waitDone(ctx, stack, tenantId, n, 'warm-up', t0 + timeoutMs);
-  const runs = ctx.smoke ? 0 : Number(process.env.BENCH_WARMUP_RUNS ?? 1000);
+  const runs = ctx.smoke ? 0 : Number(process.env.BENCH_WARMUP_RUNS ?? 3000);
   if (runs > 0) {
     const perRun = 2;
     for (let d = 0; d < 10; d++) await upsertDag(client, { dagId: `warmup_${d}`, maxActiveRuns: 1000, tasks: noopTasks(perRun) });
