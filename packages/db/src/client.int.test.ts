@@ -79,6 +79,21 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     expect(await one.$transaction((tx) => sqlOf(tx).transaction((q) => q(setting), { asyncCommit: true }))).toEqual([{ s: outside }]);
   });
 
+  it('flushed() resolves once the WAL is on disk past every earlier commit, asynchronous ones included', async () => {
+    const sql = sqlOf(one);
+    for (let i = 0; i < 3; i++) {
+      // An asynchronous commit that writes a commit record (it takes a transaction id) …
+      await sql.transaction((q) => q(`SELECT pg_current_xact_id()::text AS xid`), { asyncCommit: true });
+      // … which ends before this position of the WAL.
+      const [{ lsn }] = await sql.query<{ lsn: string }>(`SELECT pg_current_wal_insert_lsn()::text AS lsn`);
+      await sql.flushed();
+      const [{ durable }] = await sql.query<{ durable: boolean }>(`SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn AS durable`, [lsn]);
+      expect(durable).toBe(true);
+    }
+    // Inside a Prisma transaction there is nothing to wait for (its commit is the caller's).
+    await expect(one.$transaction((tx) => sqlOf(tx).flushed())).resolves.toBeUndefined();
+  });
+
   it('inlineSql writes values as escaped literals, keeping each parameter\'s cast', () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
     expect(inlineSql('SELECT $1::text, $2::int, $3::timestamptz, $4::uuid[], $5::bool, $6::jsonb, $10::text', ["o'brien", 7, at, [], true, { a: "b'c" }, 0, 0, 0, null])).toBe(

@@ -51,6 +51,13 @@ export interface Sql {
    * BEGIN in the same round trip.
    */
   transaction<T>(fn: (query: SqlQuery, first: Array<Record<string, unknown>>, commitWith: SqlQuery) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  /**
+   * A durability barrier: resolves once every commit this process has seen return — asynchronous
+   * ones (`asyncCommit`) included — is flushed to the WAL on disk. It commits a transaction of its
+   * own synchronously (FLUSH_BARRIER_SQL); the WAL is one sequence, so that flush carries every
+   * earlier commit with it.
+   */
+  flushed(): Promise<void>;
 }
 
 /**
@@ -118,6 +125,15 @@ const lockSql = (keys: readonly string[], literal: (s: string) => string) =>
     : '';
 
 const sqls = new WeakMap<object, Sql>();
+
+/**
+ * `Sql.flushed`. A synchronous commit waits for the flush only if its transaction wrote WAL before
+ * the commit record (one that merely took a transaction id commits without waiting), so the
+ * barrier writes one small record of its own: a transactional logical-decoding message, which
+ * touches no table (no row to contend on) and which decoders that do not know its prefix ignore.
+ */
+const FLUSH_BARRIER = `SELECT pg_logical_emit_message(true, 'tower.flush', '')::text AS lsn`;
+const FLUSH_BARRIER_SQL = `BEGIN; SET LOCAL synchronous_commit = on; ${FLUSH_BARRIER}; COMMIT`;
 
 /**
  * Statements with parameters run as named prepared statements: Postgres parses and plans each
@@ -201,6 +217,9 @@ export function sqlOf(db: DbClient): Sql {
           client.release(broken);
         }
       },
+      async flushed() {
+        await pool.query(FLUSH_BARRIER_SQL);
+      },
     };
   } else {
     // A transaction's client, or a client not made by createPrismaClient: the same statements
@@ -216,6 +235,10 @@ export function sqlOf(db: DbClient): Sql {
       query,
       transaction: (fn, opts = {}) =>
         root ? root.$transaction((tx) => run(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values), fn, opts)) : run(query, fn, opts),
+      // Inside a transaction there is nothing to wait for yet: its commit is the caller's.
+      flushed: async () => {
+        if (root) await root.$transaction((tx) => tx.$queryRawUnsafe(FLUSH_BARRIER));
+      },
     };
   }
   sqls.set(db, sql);

@@ -306,6 +306,44 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect(await prisma.dagRun.count({ where: { tenantId, dagId: 'burst' } })).toBe(5);
   });
 
+  it('a triggered run starts without waiting for the disk, and the caller hears of it only once it is durable', async () => {
+    await engine.dags.upsert(tenantId, { dagId: 'durable_trigger', tasks: [{ taskId: 'only', type: 'noop' }] });
+    // Hold the durability barrier: the trigger's insert has committed asynchronously meanwhile.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    const lifecycle = engine.lifecycle;
+    const flushed = lifecycle.flushed.bind(lifecycle);
+    let barriers = 0;
+    lifecycle.flushed = () => {
+      barriers++;
+      return held.then(flushed);
+    };
+    try {
+      let answered = false;
+      const triggered = engine.runs.trigger(tenantId, 'durable_trigger', {}).then((run) => {
+        answered = true;
+        return run;
+      });
+      // The run starts, and its task runs to the end, while the caller still waits.
+      const deadline = Date.now() + 15_000;
+      let ti = null;
+      while (Date.now() < deadline) {
+        ti = await prisma.taskInstance.findFirst({ where: { tenantId, dagId: 'durable_trigger' } });
+        if (ti?.state === 'success') break;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      expect(ti?.state).toBe('success');
+      expect(answered).toBe(false);
+      expect(barriers).toBe(1);
+      release();
+      const run = await triggered;
+      expect(run.id).toBe(ti!.dagRunId);
+    } finally {
+      lifecycle.flushed = flushed;
+      release();
+    }
+  });
+
   it("a trigger runs the DAG's latest version even when another process changed it since this one cached it", async () => {
     await engine.dags.upsert(tenantId, { dagId: 'versioned', tasks: [{ taskId: 'v1', type: 'noop' }] });
     const first = await engine.runs.trigger(tenantId, 'versioned', {}, new Date('2026-06-01T00:00:00Z'));

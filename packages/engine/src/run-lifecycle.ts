@@ -67,7 +67,8 @@ export class RunLifecycle {
   /**
    * Inserts a run and its task instances; null when the run (tenant, dag, logical date) exists.
    * `tx`: a Prisma transaction to join (a file trigger's dedupe row and its run commit together);
-   * null: the single statement commits on its own.
+   * null: the insert commits on its own, without waiting for the WAL flush, so the run can start at
+   * once. A caller that tells anyone the run exists waits for `flushed()` first (a trigger does).
    */
   async insertRun(tx: Tx | null, input: NewRun): Promise<DagRun | null> {
     if (!tx) return this.inserts.submit(input);
@@ -81,13 +82,29 @@ export class RunLifecycle {
    * would one statement later.
    */
   private readonly inserts = new GroupCommit<NewRun, DagRun | null>(async (inputs) => {
-    const created = new Map((await this.insertRuns(null, inputs)).map((run) => [runKey(run.tenantId, run.dagPk, run.logicalDate), run]));
+    const now = this.deps.clock();
+    const inserted = await this.sql.transaction((query) => insertRunsSql(query, inputs, now), { asyncCommit: true });
+    const created = new Map(inserted.map((run) => [runKey(run.tenantId, run.dagPk, run.logicalDate), run]));
     return inputs.map((input) => {
       const key = runKey(input.tenantId, input.dagPk, input.logicalDate);
       const run = created.get(key) ?? null;
       created.delete(key);
       return run;
     });
+  });
+
+  /**
+   * Resolves once every run this process inserted so far is durable (flushed with the WAL). Concurrent
+   * callers share one barrier: a synchronous commit of its own, which carries the earlier
+   * asynchronous ones with it (`Sql.flushed`).
+   */
+  flushed(): Promise<void> {
+    return this.barriers.submit(undefined);
+  }
+
+  private readonly barriers = new GroupCommit<undefined, undefined>(async (items) => {
+    await this.sql.flushed();
+    return items.map(() => undefined);
   });
 
   /**

@@ -68,7 +68,9 @@ export class RunService {
       this.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true }).catch((err: unknown) => {
         this.deps.logger.warn({ err, tenantId, dagId, runId: run.runId }, 'starting a triggered run failed; the scheduler will start it');
       });
-      await published;
+      // The insert committed without waiting for the disk, so the start above runs meanwhile; the
+      // caller is told the run exists only once it is durable (docs/database.md, "Durability").
+      await Promise.all([published, this.lifecycle.flushed()]);
       return run;
     }
   }
