@@ -125,7 +125,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     benchmarks: names,
     machine: { loadBefore, loadAfter: load(), node: process.version },
     scale: Number(process.env.BENCH_SCALE ?? 1),
-    layout: workerLayout(),
+    layout: (({ workers, concurrency, interactiveWorkers }) => ({ workers, workerConcurrency: concurrency, interactiveWorkers }))(workerLayout()),
     secondsPerBenchmark: timings,
     figures,
     failures,

@@ -86,12 +86,14 @@ describe('sqlOf prepared statements (real Postgres)', () => {
       await sql.transaction((q) => q(`SELECT pg_current_xact_id()::text AS xid`), { asyncCommit: true });
       // … which ends before this position of the WAL.
       const [{ lsn }] = await sql.query<{ lsn: string }>(`SELECT pg_current_wal_insert_lsn()::text AS lsn`);
-      await sql.flushed();
+      expect(await sql.flushed()).toEqual([]);
       const [{ durable }] = await sql.query<{ durable: boolean }>(`SELECT pg_current_wal_flush_lsn() >= $1::pg_lsn AS durable`, [lsn]);
       expect(durable).toBe(true);
     }
-    // Inside a Prisma transaction there is nothing to wait for (its commit is the caller's).
-    await expect(one.$transaction((tx) => sqlOf(tx).flushed())).resolves.toBeUndefined();
+    // The check runs in the barrier's transaction, and its rows come back.
+    expect(await sql.flushed(`SELECT 'seen' AS what`)).toEqual([{ what: 'seen' }]);
+    // Inside a Prisma transaction there is nothing to wait for (its commit is the caller's): the check still runs.
+    expect(await one.$transaction((tx) => sqlOf(tx).flushed(`SELECT 'seen' AS what`))).toEqual([{ what: 'seen' }]);
   });
 
   it('inlineSql writes values as escaped literals, keeping each parameter\'s cast', () => {

@@ -54,10 +54,15 @@ export interface Sql {
   /**
    * A durability barrier: resolves once every commit this process has seen return — asynchronous
    * ones (`asyncCommit`) included — is flushed to the WAL on disk. It commits a transaction of its
-   * own synchronously (FLUSH_BARRIER_SQL); the WAL is one sequence, so that flush carries every
-   * earlier commit with it.
+   * own synchronously (writing FLUSH_BARRIER's record); the WAL is one sequence, so that flush carries every
+   * earlier commit with it. `check` (a read without parameters, values inlined) runs in that
+   * transaction and its rows are returned: what it sees is durable once the barrier resolves — even
+   * across a crash of the server in between, when the WAL is no longer one sequence with what came
+   * before, which is why a caller should check for what it wants durable rather than assume it.
+   * Through a Prisma transaction's client the check runs, and durability is that transaction's
+   * commit's.
    */
-  flushed(): Promise<void>;
+  flushed(check?: string): Promise<Array<Record<string, unknown>>>;
 }
 
 /**
@@ -133,7 +138,6 @@ const sqls = new WeakMap<object, Sql>();
  * touches no table (no row to contend on) and which decoders that do not know its prefix ignore.
  */
 const FLUSH_BARRIER = `SELECT pg_logical_emit_message(true, 'tower.flush', '')::text AS lsn`;
-const FLUSH_BARRIER_SQL = `BEGIN; SET LOCAL synchronous_commit = on; ${FLUSH_BARRIER}; COMMIT`;
 
 /**
  * Statements with parameters run as named prepared statements: Postgres parses and plans each
@@ -217,8 +221,10 @@ export function sqlOf(db: DbClient): Sql {
           client.release(broken);
         }
       },
-      async flushed() {
-        await pool.query(FLUSH_BARRIER_SQL);
+      async flushed(check) {
+        const statements = ['BEGIN', 'SET LOCAL synchronous_commit = on', check ?? 'SELECT 1', FLUSH_BARRIER, 'COMMIT'];
+        const results = (await pool.query(statements.join('; '))) as unknown as pg.QueryResult[];
+        return check ? (results[2].rows as Array<Record<string, unknown>>) : [];
       },
     };
   } else {
@@ -235,9 +241,15 @@ export function sqlOf(db: DbClient): Sql {
       query,
       transaction: (fn, opts = {}) =>
         root ? root.$transaction((tx) => run(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values), fn, opts)) : run(query, fn, opts),
-      // Inside a transaction there is nothing to wait for yet: its commit is the caller's.
-      flushed: async () => {
-        if (root) await root.$transaction((tx) => tx.$queryRawUnsafe(FLUSH_BARRIER));
+      flushed: async (check) => {
+        // Inside a transaction there is nothing to wait for yet: its commit is the caller's.
+        if (!root) return check ? query<Record<string, unknown>>(check) : [];
+        return root.$transaction(async (tx) => {
+          await tx.$executeRawUnsafe('SET LOCAL synchronous_commit = on');
+          const rows = check ? await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(check) : [];
+          await tx.$queryRawUnsafe(FLUSH_BARRIER);
+          return rows;
+        });
       },
     };
   }

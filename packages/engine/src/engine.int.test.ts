@@ -312,11 +312,11 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     let release!: () => void;
     const held = new Promise<void>((resolve) => (release = resolve));
     const lifecycle = engine.lifecycle;
-    const flushed = lifecycle.flushed.bind(lifecycle);
+    const durable = lifecycle.durable.bind(lifecycle);
     let barriers = 0;
-    lifecycle.flushed = () => {
+    lifecycle.durable = (runId) => {
       barriers++;
-      return held.then(flushed);
+      return held.then(() => durable(runId));
     };
     try {
       let answered = false;
@@ -335,12 +335,34 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
       expect(ti?.state).toBe('success');
       expect(answered).toBe(false);
       expect(barriers).toBe(1);
+      // Started by the trigger itself, not by the scheduler's queued-runs sweep (which waits 2 s).
+      const started = await prisma.dagRun.findUniqueOrThrow({ where: { id: ti!.dagRunId } });
+      expect(started.startedAt!.getTime() - started.queuedAt.getTime()).toBeLessThan(1_000);
       release();
       const run = await triggered;
       expect(run.id).toBe(ti!.dagRunId);
     } finally {
-      lifecycle.flushed = flushed;
+      lifecycle.durable = durable;
       release();
+    }
+  });
+
+  it('a barrier reports a run it cannot find (lost in a crash) as not durable, and the trigger then fails with its id', async () => {
+    await engine.dags.upsert(tenantId, { dagId: 'lost_trigger', tasks: [{ taskId: 'only', type: 'noop' }] });
+    const existing = await engine.runs.trigger(tenantId, 'lost_trigger', {}, new Date(Date.UTC(2026, 2, 1)));
+    const gone = '00000000-0000-4000-8000-000000000000';
+    expect(await Promise.all([engine.lifecycle.durable(existing.id), engine.lifecycle.durable(gone)])).toEqual([true, false]);
+    // A trigger whose run the barrier cannot find: the caller is not told it exists.
+    const lifecycle = engine.lifecycle;
+    const durable = lifecycle.durable.bind(lifecycle);
+    lifecycle.durable = () => durable(gone);
+    try {
+      const err = await engine.runs.trigger(tenantId, 'lost_trigger', {}, new Date(Date.UTC(2026, 2, 2))).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/lost before it was stored durably/) });
+      const runId = (err as { details?: { runId?: string } }).details?.runId;
+      expect(runId).toEqual((await prisma.dagRun.findFirstOrThrow({ where: { tenantId, dagId: 'lost_trigger', logicalDate: new Date(Date.UTC(2026, 2, 2)) } })).id);
+    } finally {
+      lifecycle.durable = durable;
     }
   });
 

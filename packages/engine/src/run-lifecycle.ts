@@ -68,7 +68,7 @@ export class RunLifecycle {
    * Inserts a run and its task instances; null when the run (tenant, dag, logical date) exists.
    * `tx`: a Prisma transaction to join (a file trigger's dedupe row and its run commit together);
    * null: the insert commits on its own, without waiting for the WAL flush, so the run can start at
-   * once. A caller that tells anyone the run exists waits for `flushed()` first (a trigger does).
+   * once. A caller that tells anyone the run exists waits for `durable()` first (a trigger does).
    */
   async insertRun(tx: Tx | null, input: NewRun): Promise<DagRun | null> {
     if (!tx) return this.inserts.submit(input);
@@ -94,17 +94,21 @@ export class RunLifecycle {
   });
 
   /**
-   * Resolves once every run this process inserted so far is durable (flushed with the WAL). Concurrent
-   * callers share one barrier: a synchronous commit of its own, which carries the earlier
-   * asynchronous ones with it (`Sql.flushed`).
+   * Whether a run this process inserted (asynchronously) is durable: true once it is flushed with
+   * the WAL, false if it is gone — a database crash lost it before the flush. Concurrent callers
+   * share one barrier (`Sql.flushed`): a synchronous commit of its own, which carries the earlier
+   * asynchronous ones with it, and which looks for the runs in the same transaction, since after a
+   * crash and recovery in between the barrier's flush would say nothing of them.
    */
-  flushed(): Promise<void> {
-    return this.barriers.submit(undefined);
+  durable(runId: string): Promise<boolean> {
+    return this.barriers.submit(runId);
   }
 
-  private readonly barriers = new GroupCommit<undefined, undefined>(async (items) => {
-    await this.sql.flushed();
-    return items.map(() => undefined);
+  private readonly barriers = new GroupCommit<string, boolean>(async (runIds) => {
+    const ids = [...new Set(runIds)].sort(compareIds);
+    const rows = await this.sql.flushed(`SELECT id::text AS id FROM "DagRun" WHERE id = ANY(ARRAY[${ids.map(sqlLiteral).join(', ')}]::uuid[])`);
+    const present = new Set(rows.map((r) => r.id as string));
+    return runIds.map((id) => present.has(id));
   });
 
   /**

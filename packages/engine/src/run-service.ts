@@ -70,7 +70,12 @@ export class RunService {
       });
       // The insert committed without waiting for the disk, so the start above runs meanwhile; the
       // caller is told the run exists only once it is durable (docs/database.md, "Durability").
-      await Promise.all([published, this.lifecycle.flushed()]);
+      const [, durable] = await Promise.all([published, this.lifecycle.durable(run.id)]);
+      if (!durable) {
+        throw new TowerError('INTERNAL', `the run of ${dagId} for ${when.toISOString()} was lost before it was stored durably (the database restarted); trigger it again`, {
+          details: { runId: run.id },
+        });
+      }
       return run;
     }
   }
