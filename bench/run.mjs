@@ -117,6 +117,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     progress.note(`done in ${timings[name]}s`);
   }
   if (sharedStack) await (await sharedStack.catch(() => null))?.stop();
+  const layout = workerLayout();
   const result = {
     startedAt: startedAt.toISOString(),
     finishedAt: new Date().toISOString(),
@@ -125,7 +126,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     benchmarks: names,
     machine: { loadBefore, loadAfter: load(), node: process.version },
     scale: Number(process.env.BENCH_SCALE ?? 1),
-    layout: (({ workers, concurrency, interactiveWorkers }) => ({ workers, workerConcurrency: concurrency, interactiveWorkers }))(workerLayout()),
+    layout: { workers: layout.workers, workerConcurrency: layout.concurrency, interactiveWorkers: layout.interactiveWorkers },
     secondsPerBenchmark: timings,
     figures,
     failures,

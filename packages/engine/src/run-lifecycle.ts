@@ -82,9 +82,7 @@ export class RunLifecycle {
    * would one statement later.
    */
   private readonly inserts = new GroupCommit<NewRun, DagRun | null>(async (inputs) => {
-    const now = this.deps.clock();
-    const inserted = await this.sql.transaction((query) => insertRunsSql(query, inputs, now), { asyncCommit: true });
-    const created = new Map(inserted.map((run) => [runKey(run.tenantId, run.dagPk, run.logicalDate), run]));
+    const created = new Map((await this.insertRuns(null, inputs)).map((run) => [runKey(run.tenantId, run.dagPk, run.logicalDate), run]));
     return inputs.map((input) => {
       const key = runKey(input.tenantId, input.dagPk, input.logicalDate);
       const run = created.get(key) ?? null;
@@ -113,11 +111,14 @@ export class RunLifecycle {
 
   /**
    * Inserts many runs and their task instances in one statement (insertRunsSql). Runs whose
-   * (tenant, dag, logical date) already exists are skipped; the created ones are returned.
+   * (tenant, dag, logical date) already exists are skipped; the created ones are returned. In `tx`,
+   * or (null) in a transaction of its own that commits without waiting for the flush (insertRun).
    */
-  async insertRuns(tx: Tx | null, inputs: NewRun[]): Promise<DagRun[]> {
+  private async insertRuns(tx: Tx | null, inputs: NewRun[]): Promise<DagRun[]> {
     if (inputs.length === 0) return [];
-    return insertRunsSql((tx ? sqlOf(tx) : this.sql).query, inputs, this.deps.clock());
+    const now = this.deps.clock();
+    if (tx) return insertRunsSql(sqlOf(tx).query, inputs, now);
+    return this.sql.transaction((query) => insertRunsSql(query, inputs, now), { asyncCommit: true });
   }
 
   /**
