@@ -58,6 +58,8 @@ export {
 
 export * from './state/states.js';
 export * from './state/transition.js';
+export * from './state/transition-table.js';
+export * from './state/run-transition.js';
 export * from './state/trigger-rules.js';
 export * from './state/run-outcome.js';
 export * from './state/fair-priority.js';

@@ -66,13 +66,12 @@ export class BackfillService {
       const run = existing.get(interval.logicalDate.getTime());
       if (!run) {
         const created = await this.deps.prisma.$transaction((tx) =>
-          this.lifecycle.insertRun(tx, {
+          this.lifecycle.insertRunIn(tx, {
             tenantId,
             dagPk: dag.id,
             dagId,
             versionId: version.id,
             version: version.version,
-            spec,
             runType: 'backfill',
             runId: `backfill__${interval.logicalDate.toISOString()}`,
             logicalDate: interval.logicalDate,

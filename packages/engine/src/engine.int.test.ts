@@ -26,13 +26,12 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
 
   /** A run inserted as the engine inserts it, left queued with every task `none` (nothing starts it). */
   function insertManualRun(dag: { id: string; dagId: string }, version: { id: string; version: number; spec: unknown }, runId: string, at: Date) {
-    return engine.lifecycle.insertRun(null, {
+    return engine.lifecycle.insertRun({
       tenantId,
       dagPk: dag.id,
       dagId: dag.dagId,
       versionId: version.id,
       version: version.version,
-      spec: version.spec as never,
       runType: 'manual',
       runId,
       logicalDate: at,
@@ -80,11 +79,11 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     const run = await insertManualRun(dag, version, 'manual__just_ended', new Date('2026-01-02T00:00:00Z'));
     await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now(), "updatedAt" = now() - interval '1 minute' WHERE id = ${run!.id}::uuid`;
     await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'success', "endedAt" = now(), "updatedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid`;
-    await engine.scheduler.evaluateStalledRuns();
+    await engine.scheduler.sweeps.evaluateStalledRuns();
     expect((await engine.runs.get(tenantId, run!.id)).state).toBe('running');
     // Nothing moved it on for a while: now it is stalled, and the sweep decides it.
     await prisma.$executeRaw`UPDATE "TaskInstance" SET "updatedAt" = now() - interval '1 minute' WHERE "dagRunId" = ${run!.id}::uuid`;
-    await engine.scheduler.evaluateStalledRuns();
+    await engine.scheduler.sweeps.evaluateStalledRuns();
     expect((await engine.runs.get(tenantId, run!.id)).state).toBe('success');
   });
 

@@ -109,13 +109,12 @@ export class FileTriggers {
           { schedule: spec.schedule, timezone: spec.timezone, startDate: spec.startDate, endDate: spec.endDate, catchup: spec.catchup },
           when,
         );
-        const inserted = await this.lifecycle.insertRun(tx, {
+        const inserted = await this.lifecycle.insertRunIn(tx, {
           tenantId: dag.tenantId,
           dagPk: dag.id,
           dagId: dag.dagId,
           versionId: version.id,
           version: version.version,
-          spec,
           runType: 'triggered',
           runId: `triggered__${when.toISOString()}`,
           logicalDate: when,

@@ -41,8 +41,8 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId } });
     const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
     const when = new Date(at);
-    const run = await engine.lifecycle.insertRun(null, {
-      tenantId, dagPk: dag.id, dagId, versionId: version.id, version: version.version, spec: version.spec as never,
+    const run = await engine.lifecycle.insertRun({
+      tenantId, dagPk: dag.id, dagId, versionId: version.id, version: version.version,
       runType: 'manual', runId: `manual__${at}`, logicalDate: when, dataIntervalStart: when, dataIntervalEnd: when, params: {},
     });
     await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
@@ -173,8 +173,8 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId: 'no_events' } });
     const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
     const when = new Date('2026-09-01T00:00:00.000Z');
-    const run = await engine.lifecycle.insertRun(null, {
-      tenantId, dagPk: dag.id, dagId: 'no_events', versionId: version.id, version: version.version, spec: version.spec as never,
+    const run = await engine.lifecycle.insertRun({
+      tenantId, dagPk: dag.id, dagId: 'no_events', versionId: version.id, version: version.version,
       runType: 'manual', runId: 'manual__no_events', logicalDate: when, dataIntervalStart: when, dataIntervalEnd: when, params: {},
     });
     const broken = Object.create(engine.deps.events) as typeof engine.deps.events;
@@ -200,7 +200,7 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     expect(job).toBeTruthy();
     expect(await engine.execution.startTry(payload, 'test-worker')).toBeNull();
     await job!.remove(); // as the worker's handler ends it (removeOnComplete)
-    expect(await engine.scheduler.evaluateWaitingRuns()).toBeGreaterThanOrEqual(1);
+    expect(await engine.scheduler.sweeps.evaluateWaitingRuns()).toBeGreaterThanOrEqual(1);
     expect(await stateOf(run.id)).toEqual({ only: 'queued' });
     const started = await engine.execution.startTry(payload, 'test-worker');
     expect(started?.tryNumber).toBe(1);
@@ -277,13 +277,13 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     // Redis loses every job: the requeue sweep puts them back in the same lane.
     await queue.obliterate();
     await prisma.taskInstance.updateMany({ where: { dagRunId: wide.id }, data: { queuedAt: new Date(Date.now() - 60_000) } });
-    expect(await engine.scheduler.requeueLostTasks()).toBe(n);
+    expect(await engine.scheduler.sweeps.requeueLostTasks()).toBe(n);
     expect(await queue.waitingByLane()).toEqual({ interactive: 0, bulk: n });
     // Jobs still there are not requeued twice.
-    expect(await engine.scheduler.requeueLostTasks()).toBe(0);
+    expect(await engine.scheduler.sweeps.requeueLostTasks()).toBe(0);
 
     // No worker serves the bulk lane here: the scheduler reports it (the interactive lane is empty).
     expect(await queue.unservedLanes()).toEqual([{ lane: 'bulk', waiting: n }]);
-    expect(await engine.scheduler.checkLanes()).toBe(1);
+    expect(await engine.scheduler.sweeps.checkLanes()).toBe(1);
   });
 });

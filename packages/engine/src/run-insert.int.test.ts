@@ -6,7 +6,7 @@ import { createLogger } from '@tower/logger';
 import type { TaskQueue } from '@tower/queue';
 import { DEV_KEYRING_VALUE, parseKeyring } from '@tower/secrets';
 import { createEngine } from './engine.js';
-import { insertRunsSql } from './run-insert.js';
+import { insertRuns } from './run-insert.js';
 import type { NewRun } from './run-lifecycle.js';
 
 const MINUTE = 60_000;
@@ -17,7 +17,7 @@ function specOf(raw: Record<string, unknown>): DagSpec {
   return result.spec;
 }
 
-/** insertRunsSql and the scheduler's cron batch against the real Postgres. */
+/** insertRuns and the scheduler's cron batch against the real Postgres. */
 describe('run insertion in SQL (real Postgres)', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   let prisma: PrismaClient;
@@ -50,7 +50,6 @@ describe('run insertion in SQL (real Postgres)', () => {
       dagId: d.dag.dagId,
       versionId: d.version.id,
       version: d.version.version,
-      spec: d.spec,
       runType: 'scheduled',
       runId: `scheduled__${logicalDate.toISOString()}`,
       logicalDate,
@@ -79,7 +78,7 @@ describe('run insertion in SQL (real Postgres)', () => {
       newRun(etl, t1, { runType: 'manual', runId: 'manual__custom', priority: 5 }),
       newRun(other, t0),
     ];
-    const runs = await sql.transaction((query) => insertRunsSql(query, inputs, now));
+    const runs = await sql.transaction((query) => insertRuns(query, inputs, now));
 
     expect(runs).toHaveLength(3);
     const stored = await prisma.dagRun.findMany({ where: { id: { in: runs.map((r) => r.id) } } });
@@ -125,12 +124,12 @@ describe('run insertion in SQL (real Postgres)', () => {
     const t2 = new Date('2026-02-01T00:02:00.000Z');
     const t3 = new Date('2026-02-01T00:03:00.000Z');
     const first = new Date('2026-02-01T01:00:00.000Z');
-    const [existing] = await sql.transaction((query) => insertRunsSql(query, [newRun(d, t0)], first));
-    await sql.transaction((query) => insertRunsSql(query, [newRun(d, t3, { runType: 'manual', runId: 'manual__taken' })], first));
+    const [existing] = await sql.transaction((query) => insertRuns(query, [newRun(d, t0)], first));
+    await sql.transaction((query) => insertRuns(query, [newRun(d, t3, { runType: 'manual', runId: 'manual__taken' })], first));
 
     const later = new Date('2026-02-01T02:00:00.000Z');
     const runs = await sql.transaction((query) =>
-      insertRunsSql(
+      insertRuns(
         query,
         [
           newRun(d, t0), // same logical date as an existing run
@@ -148,8 +147,8 @@ describe('run insertion in SQL (real Postgres)', () => {
     // One task instance per run: the skipped inputs created none.
     expect(await prisma.taskInstance.count({ where: { dagRunId: { in: all.map((r) => r.id) } } })).toBe(3);
 
-    expect(await sql.transaction((query) => insertRunsSql(query, [newRun(d, t0), newRun(d, t1)], later))).toEqual([]);
-    expect(await sql.transaction((query) => insertRunsSql(query, [], later))).toEqual([]);
+    expect(await sql.transaction((query) => insertRuns(query, [newRun(d, t0), newRun(d, t1)], later))).toEqual([]);
+    expect(await sql.transaction((query) => insertRuns(query, [], later))).toEqual([]);
   });
 
   it('cron: two scheduler replicas create exactly one run per due DAG, skip paused ones and advance each DAG', async () => {

@@ -1,6 +1,6 @@
-import type { DagRun, SqlQuery } from '@tower/db';
-import type { NewRun } from './run-lifecycle.js';
+import type { DagRun, RunType, SqlQuery } from '@tower/db';
 import { dagRunFromJson } from './snapshots.js';
+import { runState } from './state-sql.js';
 
 /** DagRun's columns in the model's field order, and those holding a date (read back as Date). */
 const RUN_COLUMNS = [
@@ -50,7 +50,7 @@ WITH input AS (
   INSERT INTO "DagRun" ("tenantId", "dagPk", "dagId", "dagVersionId", "dagVersion", "runId", "runType", state,
                         "logicalDate", "dataIntervalStart", "dataIntervalEnd", params, priority, "queuedAt",
                         "backfillId", "updatedAt")
-  SELECT "tenantId", "dagPk", "dagId", "dagVersionId", "dagVersion", "runId", "runType", 'queued',
+  SELECT "tenantId", "dagPk", "dagId", "dagVersionId", "dagVersion", "runId", "runType", ${runState('queued')},
          "logicalDate", "dataIntervalStart", "dataIntervalEnd", params, priority, $2::timestamptz,
          "backfillId", $2::timestamptz
   FROM input ORDER BY "tenantId", "dagPk", "logicalDate"
@@ -66,24 +66,44 @@ WITH input AS (
 )
 SELECT coalesce(json_agg(runs), '[]'::json) AS runs FROM runs`;
 
-/** What insertRunsSql needs of a new run: a NewRun, whose spec it does not read (see below). */
-export type RunToInsert = Omit<NewRun, 'spec'>;
+/** A run to insert. Its task instances are those of its version's stored spec (`versionId`). */
+export interface RunToInsert {
+  tenantId: string;
+  dagPk: string;
+  dagId: string;
+  versionId: string;
+  version: number;
+  runType: RunType;
+  runId: string;
+  logicalDate: Date;
+  dataIntervalStart: Date;
+  dataIntervalEnd: Date;
+  params: Record<string, unknown>;
+  priority?: number;
+  /** Runs of a backfill start in the backfill lane, within the backfill's own maxActiveRuns. */
+  backfillId?: string;
+  /** Insert only while `version` is still the DAG's latest (the caller read it from a cache). */
+  requireLatest?: boolean;
+}
+
+/** A run's natural key: (tenant, dag, logical date). */
+export const runKey = (run: { tenantId: string; dagPk: string; logicalDate: Date }): string => `${run.tenantId}|${run.dagPk}|${run.logicalDate.getTime()}`;
 
 /**
  * Inserts runs and their task instances in one round trip (the scheduler's cron batch): runs whose
  * (tenant, dag, logical date) — or (tenant, dag, runId) — already exists are skipped, so a second
  * scheduler replica never creates a duplicate; the runs created are returned as complete DagRun
  * rows (every column, dates as Date, as Prisma returns them). A run's task instances are those of
- * its version's stored spec (`versionId`), which is the spec every caller passes in NewRun.spec.
+ * its version's stored spec (`versionId`).
  * `now` is the runs' queuedAt and every new row's updatedAt. Inputs repeating a key count once
  * (the first wins). A run with `requireLatest` is inserted only while its version is still its DAG's
  * latest (and the DAG exists): a caller that read the DAG from a cache learns it was stale.
  */
-export async function insertRunsSql(query: SqlQuery, inputs: readonly RunToInsert[], now: Date): Promise<DagRun[]> {
+export async function insertRuns(query: SqlQuery, inputs: readonly RunToInsert[], now: Date): Promise<DagRun[]> {
   const seen = new Set<string>();
   const runs: object[] = [];
   for (const input of inputs) {
-    const key = `${input.tenantId}|${input.dagPk}|${input.logicalDate.getTime()}`;
+    const key = runKey(input);
     if (seen.has(key)) continue;
     seen.add(key);
     runs.push({

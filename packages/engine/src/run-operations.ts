@@ -1,7 +1,7 @@
-import { downstreamOf, isFinished, transition, TowerError, type TaskState } from '@tower/core';
+import { canRunTransition, canTransition, downstreamOf, runEventTarget, transition, TowerError, type RunState, type TaskState } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
-import { publishCommitted, type EngineDeps } from './deps.js';
+import { publishCommitted, type EngineDeps, type Tx } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { RunService } from './run-service.js';
 import { runEvent, taskEvent, tryStops } from './snapshots.js';
@@ -14,6 +14,16 @@ export interface ClearOptions {
 }
 
 const FAILED_STATES: TaskState[] = ['failed', 'upstream_failed'];
+
+/**
+ * A finished run whose task a user cleared or marked runs again (core's run "reopen"); a queued or
+ * running run is left as it is. Compare-and-set on the state it was read in.
+ */
+async function reopen(tx: Tx, runPk: string, state: RunState): Promise<DagRun | null> {
+  if (!canRunTransition(state, { type: 'reopen' })) return null;
+  const [reopened] = await tx.dagRun.updateManyAndReturn({ where: { id: runPk, state }, data: { state: runEventTarget('reopen'), endedAt: null } });
+  return reopened ?? null;
+}
 
 /**
  * Operator actions on runs, as in Airflow's UI: clear, mark, cancel. Each change is a
@@ -49,7 +59,8 @@ export class RunOperations {
       for (const ti of tis) {
         const state = ti.state as TaskState;
         if (opts.onlyFailed && !FAILED_STATES.includes(state)) continue;
-        if (!isFinished(state) && state !== 'running' && state !== 'up_for_retry' && state !== 'up_for_reschedule') continue;
+        // What may be cleared is core's rule (a task not yet run has nothing to clear).
+        if (!canTransition(state, { type: 'clear' })) continue;
         const { next } = transition(state, { type: 'clear' });
         const task = spec.tasks.find((t) => t.taskId === ti.taskId)!;
         const [moved] = await tx.taskInstance.updateManyAndReturn({
@@ -64,11 +75,8 @@ export class RunOperations {
           events.push(taskEvent(moved));
         }
       }
-      if (cleared.length && run.state !== 'running') {
-        const [reopened] = await tx.dagRun.updateManyAndReturn({
-          where: { id: run.id, state: run.state },
-          data: { state: run.state === 'queued' ? 'queued' : 'running', endedAt: null },
-        });
+      if (cleared.length) {
+        const reopened = await reopen(tx, run.id, run.state as RunState);
         if (reopened) events.push(runEvent(reopened));
       }
     });
@@ -92,10 +100,8 @@ export class RunOperations {
       if (!m) throw new TowerError('CONFLICT', `task instance ${ti.taskId} changed state meanwhile; retry`);
       events.push(taskEvent(m));
       const run = await tx.dagRun.findUniqueOrThrow({ where: { id: ti.dagRunId } });
-      if (run.state === 'success' || run.state === 'failed') {
-        const [reopened] = await tx.dagRun.updateManyAndReturn({ where: { id: run.id, state: run.state }, data: { state: 'running', endedAt: null } });
-        if (reopened) events.push(runEvent(reopened));
-      }
+      const reopened = await reopen(tx, run.id, run.state as RunState);
+      if (reopened) events.push(runEvent(reopened));
       return m;
     });
     await publishCommitted(this.deps, events, 'mark', tryStops([moved]));

@@ -41,13 +41,12 @@ export class RunService {
         { schedule: spec.schedule, timezone: spec.timezone, startDate: spec.startDate, endDate: spec.endDate, catchup: spec.catchup },
         when,
       );
-      const run = await this.lifecycle.insertRun(null, {
+      const run = await this.lifecycle.insertRun({
         tenantId,
         dagPk: dag.id,
         dagId: dag.dagId,
         versionId: version.id,
         version: version.version,
-        spec,
         runType: 'manual',
         runId: `manual__${when.toISOString()}`,
         logicalDate: when,

@@ -1,5 +1,6 @@
 import {
   isFinished,
+  taskEventTarget,
   transition,
   type DagSpec,
   type TaskSpec,
@@ -15,6 +16,13 @@ import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
 import { dagRunFromJson, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
+import { runState, taskEntering, taskLeaving, taskState, taskStateIn } from './state-sql.js';
+
+/**
+ * A try's end is recorded on a running instance: every end event (succeed, fail, timeout,
+ * reschedule, skip, defer) leaves it. A cleared instance (restarting) ends in closeMovedOn.
+ */
+const TRY_ENDS = (column: string) => taskLeaving(column, ['succeed', 'fail', 'timeout', 'reschedule', 'skip', 'defer'], { only: ['running'] });
 
 export const XCOM_MAX_BYTES = 64 * 1024;
 
@@ -104,24 +112,24 @@ export class TaskExecution {
       `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS v(id, tenant_id, try_number, worker_id)),
        c AS (
          UPDATE "TaskInstance" t
-         SET state = 'running', "tryNumber" = v.try_number, "startedAt" = $5, "endedAt" = NULL,
+         SET state = ${taskEntering('start', 'queued')}, "tryNumber" = v.try_number, "startedAt" = $5, "endedAt" = NULL,
              "workerId" = v.worker_id, "heartbeatAt" = $5, "updatedAt" = $5
          FROM v
          -- Only the id may reach an index: state and tenant are compared as text. Statistics taken
-         -- when little is queued make "state = 'queued'" look rare, and the generic plan of this
+         -- when little is queued make the queued state look rare, and the generic plan of this
          -- prepared statement then scanned the tenant's whole (tenantId, state) range per claimed
          -- row (17 ms per batch of 24 in the 500-run benchmark, the largest cost in Postgres).
-         WHERE t.id = v.id AND t."tenantId"::text = v.tenant_id::text AND t.state::text = 'queued' AND t."tryNumber" = v.try_number - 1
+         WHERE t.id = v.id AND t."tenantId"::text = v.tenant_id::text AND ${taskLeaving('t.state', 'start', { text: true })} AND t."tryNumber" = v.try_number - 1
            -- a run canceled or timed out meanwhile starts nothing more
            -- (a per-row subquery: the plan stays driven by the claimed ids)
-           AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = 'running'
+           AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = ${runState('running')}
          RETURNING t.*),
        tt AS (
          -- A rescheduled sensor pokes again under the same try number: its try row is reopened.
          INSERT INTO "TaskTry" ("tenantId", "taskInstanceId", "tryNumber", state, "workerId", "startedAt")
-         SELECT c."tenantId", c.id, c."tryNumber", 'running'::"TaskState", c."workerId", $5 FROM c
+         SELECT c."tenantId", c.id, c."tryNumber", ${taskState('running')}::"TaskState", c."workerId", $5 FROM c
          ON CONFLICT ("taskInstanceId", "tryNumber")
-         DO UPDATE SET state = 'running'::"TaskState", "workerId" = EXCLUDED."workerId", "endedAt" = NULL, error = NULL)
+         DO UPDATE SET state = ${taskState('running')}::"TaskState", "workerId" = EXCLUDED."workerId", "endedAt" = NULL, error = NULL)
        SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`, [byId.map((i) => i.payload.taskInstanceId), byId.map((i) => i.payload.tenantId), byId.map((i) => i.payload.tryNumber), byId.map((i) => i.workerId), now]);
     if (rows.length === 0) return items.map(() => ({ started: Promise.resolve(null) }));
     const runs = new Map<string, DagRun>();
@@ -249,7 +257,7 @@ export class TaskExecution {
                "workerId" = CASE WHEN v.rescheduled THEN NULL ELSE t."workerId" END,
                "updatedAt" = $10
            FROM v
-           WHERE t.id = v.id AND t.state = 'running' AND t."tryNumber" = v.try_number
+           WHERE t.id = v.id AND ${TRY_ENDS('t.state')} AND t."tryNumber" = v.try_number
            RETURNING t.*),
          tt AS (
            UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error
@@ -331,7 +339,7 @@ export class TaskExecution {
     return this.deps.prisma.$transaction(async (tx) => {
       const [restarted] = await tx.taskInstance.updateManyAndReturn({
         where: { id: ti.id, tenantId: ti.tenantId, state: 'restarting', tryNumber },
-        data: { state: 'none', startedAt: null, endedAt: null, queuedAt: null, heartbeatAt: null, nextAttemptAt: null },
+        data: { state: taskEventTarget('succeed', 'restarting'), startedAt: null, endedAt: null, queuedAt: null, heartbeatAt: null, nextAttemptAt: null },
       });
       await tx.taskTry.updateMany({
         where: { taskInstanceId: ti.id, tryNumber, endedAt: null },
@@ -362,10 +370,10 @@ export class TaskExecution {
          beat AS (
            UPDATE "TaskInstance" t SET "heartbeatAt" = $3, "updatedAt" = $3
            WHERE t.id IN (SELECT l.id FROM "TaskInstance" l JOIN v ON l.id = v.id AND l."tryNumber" = v.try_number
-                          WHERE l.state = 'running' FOR UPDATE OF l SKIP LOCKED)
+                          WHERE ${taskStateIn('l.state', ['running'])} FOR UPDATE OF l SKIP LOCKED)
            RETURNING t.id)
        SELECT v.id FROM v
-       WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t.id = v.id AND t."tryNumber" = v.try_number AND t.state = 'running')`,
+       WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t.id = v.id AND t."tryNumber" = v.try_number AND ${taskStateIn('t.state', ['running'])})`,
       [tries.map((t) => t.taskInstanceId), tries.map((t) => t.tryNumber), this.deps.clock()],
     );
     return gone.map((g) => g.id);

@@ -1,6 +1,10 @@
 import { sqlLiteral, type Sql, type TaskInstance } from '@tower/db';
 import type { RunContext } from './evaluation-context.js';
 import type { SpecCache } from './spec-cache.js';
+import { runState, runStateIn, taskEntering, taskLeaving, taskStateIn } from './state-sql.js';
+
+/** Tasks waiting for a place in the queue: the states core's "queue" event may leave. */
+const WAITS_FOR_QUEUE = (column: string) => taskLeaving(column, 'queue');
 
 /** A task instance queueing moved to `queued`, with whether its run belongs to a backfill. */
 export type QueuedTask = TaskInstance & { backfill: boolean };
@@ -158,15 +162,15 @@ export async function queueScheduled(
       const further = await q<Candidate>(
         `WITH c AS (
            (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-            WHERE "dagRunId" = ANY($1::uuid[]) AND state = 'scheduled' AND pool = ANY($2::text[])
+            WHERE "dagRunId" = ANY($1::uuid[]) AND ${WAITS_FOR_QUEUE('state')} AND pool = ANY($2::text[])
             ORDER BY "priorityWeight" DESC LIMIT $3)
            UNION
            (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-            WHERE "tenantId" = $4::uuid AND state = 'scheduled' AND pool = ANY($2::text[]) AND "dagId" <> ALL($6::text[])
+            WHERE "tenantId" = $4::uuid AND ${WAITS_FOR_QUEUE('state')} AND pool = ANY($2::text[]) AND "dagId" <> ALL($6::text[])
             ORDER BY "priorityWeight" DESC LIMIT $5))
          SELECT c.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
          FROM c JOIN "DagRun" r ON r.id = c."dagRunId"
-         WHERE r.state::text = 'running' AND (NOT $7::bool OR r."backfillId" IS NULL)`,
+         WHERE ${runStateIn('r.state', ['running'], { text: true })} AND (NOT $7::bool OR r."backfillId" IS NULL)`,
         [readable, openPools, window, tenantId, headFull ? window : 0, full, backfillFull],
       );
       candidates = [...known, ...head, ...further];
@@ -179,9 +183,9 @@ export async function queueScheduled(
     if (picked.length === 0) return { queued: [], tenantDepth: depth, backlog };
     // The last statement commits in the same round trip.
     const moved = await commitWith<TaskInstance>(
-      `UPDATE "TaskInstance" t SET state = 'queued', "queuedAt" = $2, "updatedAt" = $2
-       WHERE t.id = ANY($1::uuid[]) AND t.state = 'scheduled'
-         AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = 'running'
+      `UPDATE "TaskInstance" t SET state = ${taskEntering('queue', 'scheduled')}, "queuedAt" = $2, "updatedAt" = $2
+       WHERE t.id = ANY($1::uuid[]) AND ${WAITS_FOR_QUEUE('t.state')}
+         AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = ${runState('running')}
        RETURNING t.*`, [picked.map((c) => c.id), now]);
     // Keep the order in which they were picked.
     const order = new Map(picked.map((c, i) => [c.id, i]));
@@ -199,16 +203,16 @@ export async function queueScheduled(
                  FROM "Pool" WHERE "tenantId" = ${tenant}::uuid) AS pools,
               (SELECT coalesce(jsonb_agg(a), '[]'::jsonb) FROM (
                  SELECT t."dagId", t.pool, count(*)::int AS n
-                 FROM (SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND state = 'queued'
+                 FROM (SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND ${taskStateIn('state', ['queued'])}
                        UNION ALL
-                       SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND state = 'running') AS t
+                       SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND ${taskStateIn('state', ['running'])}) AS t
                  GROUP BY 1, 2) AS a) AS active,
-              (SELECT coalesce(sum((SELECT count(*) FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND t.state::text IN ('queued', 'running'))), 0)::int
-                 FROM "DagRun" r WHERE r."tenantId" = ${tenant}::uuid AND r."backfillId" IS NOT NULL AND r.state = 'running') AS "activeBackfill",
+              (SELECT coalesce(sum((SELECT count(*) FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND ${taskStateIn('t.state', ['queued', 'running'], { text: true })})), 0)::int
+                 FROM "DagRun" r WHERE r."tenantId" = ${tenant}::uuid AND r."backfillId" IS NOT NULL AND ${runStateIn('r.state', ['running'])}) AS "activeBackfill",
               (SELECT coalesce(json_agg(h), '[]'::json) FROM (
                  SELECT t.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate", r.state AS "runState"
                  FROM (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-                       WHERE "tenantId" = ${tenant}::uuid AND state = 'scheduled'
+                       WHERE "tenantId" = ${tenant}::uuid AND ${WAITS_FOR_QUEUE('state')}
                        ORDER BY "priorityWeight" DESC LIMIT ${HEAD}) AS t
                  JOIN "DagRun" r ON r.id = t."dagRunId") AS h) AS head`,
     },

@@ -1,4 +1,4 @@
-/** Airflow's task-instance states (DESIGN §3). `none` = created, not yet scheduled. */
+/** Airflow's task-instance states (docs/semantics.md, States and transitions). `none` = created, not yet scheduled. */
 export const TASK_STATES = [
   'none',
   'scheduled',

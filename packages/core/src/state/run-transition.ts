@@ -1,0 +1,71 @@
+import { TowerError } from '../errors.js';
+import { RUN_STATES, type RunState } from './states.js';
+
+/** What happened to a run; `runTransition` decides its next state. */
+export type RunEvent =
+  /** Started within maxActiveRuns: its roots are scheduled. */
+  | { type: 'start' }
+  /** Every task finished; the leaves decided the outcome (decideRunState). */
+  | { type: 'finish'; outcome: 'success' | 'failed' }
+  /** A user canceled it (cancelDagRun, or its backfill was canceled). */
+  | { type: 'cancel' }
+  /** dagRunTimeoutSeconds passed: the run fails, its unfinished tasks are skipped. */
+  | { type: 'timeout' }
+  /** A user cleared or marked one of its tasks: it runs again (a queued run stays queued). */
+  | { type: 'reopen' };
+
+export type RunEventType = RunEvent['type'];
+
+function illegal(state: RunState, event: RunEvent): never {
+  throw new TowerError('ILLEGAL_TRANSITION', `a dag run in state ${state} cannot take event "${event.type}"`, { details: { state, event: event.type } });
+}
+
+/**
+ * The run state machine: queued → running → success | failed; queued | running → canceled
+ * (cancel) or failed (timeout); a finished run is reopened to running when a user clears or marks
+ * one of its tasks. Any other pair throws ILLEGAL_TRANSITION.
+ */
+export function runTransition(state: RunState, event: RunEvent): RunState {
+  switch (event.type) {
+    case 'start':
+      return state === 'queued' ? 'running' : illegal(state, event);
+    case 'finish':
+      return state === 'running' ? event.outcome : illegal(state, event);
+    case 'cancel':
+      return state === 'queued' || state === 'running' ? 'canceled' : illegal(state, event);
+    case 'timeout':
+      return state === 'queued' || state === 'running' ? 'failed' : illegal(state, event);
+    case 'reopen':
+      return state === 'success' || state === 'failed' || state === 'canceled' ? 'running' : illegal(state, event);
+  }
+}
+
+export function canRunTransition(state: RunState, event: RunEvent): boolean {
+  try {
+    runTransition(state, event);
+    return true;
+  } catch (err) {
+    if (err instanceof TowerError && err.code === 'ILLEGAL_TRANSITION') return false;
+    throw err;
+  }
+}
+
+const RUN_SAMPLE: { [K in RunEventType]: Extract<RunEvent, { type: K }> } = {
+  start: { type: 'start' },
+  finish: { type: 'finish', outcome: 'success' },
+  cancel: { type: 'cancel' },
+  timeout: { type: 'timeout' },
+  reopen: { type: 'reopen' },
+};
+
+/** The states a run may leave on `event`, in RUN_STATES order. */
+export function runEventSources(event: RunEvent | RunEventType): readonly RunState[] {
+  const e = typeof event === 'string' ? RUN_SAMPLE[event] : event;
+  return RUN_STATES.filter((s) => canRunTransition(s, e));
+}
+
+/** The state a run enters on `event` (the same from every source state). */
+export function runEventTarget(event: RunEvent | Exclude<RunEventType, 'finish'>): RunState {
+  const e = typeof event === 'string' ? RUN_SAMPLE[event] : event;
+  return runTransition(runEventSources(e)[0], e);
+}

@@ -1,0 +1,124 @@
+import {
+  isRunState,
+  isTaskState,
+  runEventSources,
+  runEventTarget,
+  taskEventSources,
+  taskEventTarget,
+  taskSourcesOfAll,
+  transition,
+  type RunEvent,
+  type RunEventType,
+  type RunState,
+  type TaskEvent,
+  type TaskEventType,
+  type TaskState,
+} from '@tower/core';
+
+/**
+ * The engine's SQL speaks of states only through this file: every `WHERE state …` of a
+ * compare-and-set is built from core's state machine (the states an event may leave), and every
+ * `SET state = …` from the state it enters, so a rule changed in core changes every statement that
+ * applies it. A test (state-sql.guard.test.ts) fails when an engine file spells a state in SQL.
+ *
+ * Everything here renders at module load into constant statement texts: statements stay named
+ * prepared statements, and the planner sees the same literals as before (partial indexes whose
+ * predicate is `state = 'queued'` still match).
+ */
+
+/**
+ * Renders once per distinct call: the SQL texts that embed these are built where they are sent,
+ * and core answers "which states may this event leave" by trying each state (exceptions included).
+ */
+function memo<A extends unknown[]>(fn: (...args: A) => string): (...args: A) => string {
+  const cache = new Map<string, string>();
+  return (...args: A) => {
+    const key = JSON.stringify(args);
+    let text = cache.get(key);
+    if (text === undefined) {
+      text = fn(...args);
+      cache.set(key, text);
+    }
+    return text;
+  };
+}
+
+type TaskEventArg = TaskEvent | Exclude<TaskEventType, 'mark'>;
+
+export interface StateSqlOptions {
+  /**
+   * Compare `column::text` rather than the enum: keeps the state indexes out of a plan that must
+   * reach rows by key (see docs/database.md on plans that hold with stale statistics).
+   */
+  text?: boolean;
+}
+
+function taskLit(state: TaskState): string {
+  if (!isTaskState(state)) throw new Error(`not a task state: ${String(state)}`);
+  return `'${state}'`;
+}
+
+function runLit(state: RunState): string {
+  if (!isRunState(state)) throw new Error(`not a run state: ${String(state)}`);
+  return `'${state}'`;
+}
+
+function render(column: string, literals: string[], opts: StateSqlOptions): string {
+  if (literals.length === 0) throw new Error(`no state to compare ${column} with`);
+  const c = opts.text ? `${column}::text` : column;
+  return literals.length === 1 ? `${c} = ${literals[0]}` : `${c} IN (${literals.join(', ')})`;
+}
+
+function narrowed<S extends string>(what: string, sources: readonly S[], only: readonly S[] | undefined): readonly S[] {
+  if (!only) return sources;
+  const outside = only.filter((s) => !sources.includes(s));
+  if (outside.length) throw new Error(`${what} cannot leave ${outside.join(', ')} (core allows ${sources.join(', ')})`);
+  return only;
+}
+
+/** A task state as an SQL literal (`'queued'`), checked against core's list. */
+export const taskState = (state: TaskState): string => taskLit(state);
+
+/** A run state as an SQL literal. */
+export const runState = (state: RunState): string => runLit(state);
+
+/** `column = 'a'` or `column IN ('a', 'b')`: rows in these task states (a read). */
+export const taskStateIn = memo((column: string, states: readonly TaskState[], opts: StateSqlOptions = {}): string => render(column, states.map(taskLit), opts));
+
+/** `column = 'a'` or `column IN (…)`: runs in these states (a read). */
+export const runStateIn = memo((column: string, states: readonly RunState[], opts: StateSqlOptions = {}): string => render(column, states.map(runLit), opts));
+
+/**
+ * The guard of a task compare-and-set: the row is still in a state that `event` may leave — or
+ * that every one of `events` may leave, where the statement decides among them per row. `only`
+ * narrows it to the states this statement acts on (it must be a subset: checked at load).
+ */
+export const taskLeaving = memo(function taskLeaving(column: string, event: TaskEventArg | readonly TaskEventArg[], opts: StateSqlOptions & { only?: readonly TaskState[] } = {}): string {
+  const events = Array.isArray(event) ? (event as readonly TaskEventArg[]) : [event as TaskEventArg];
+  const sources = taskSourcesOfAll(events);
+  const name = events.map((e) => (typeof e === 'string' ? e : e.type)).join('/');
+  return taskStateIn(column, narrowed(`task event ${name}`, sources, opts.only), opts);
+});
+
+/** The state `event` moves a task to from `from`, as a literal (`SET state = …`). */
+export const taskEntering = memo((event: TaskEventArg, from: TaskState): string => taskLit(taskEventTarget(event, from)));
+
+/** The guard of a run compare-and-set: the run is still in a state `event` may leave. */
+export const runLeaving = memo(function runLeaving(column: string, event: RunEvent | RunEventType, opts: StateSqlOptions & { only?: readonly RunState[] } = {}): string {
+  const name = typeof event === 'string' ? event : event.type;
+  return runStateIn(column, narrowed(`run event ${name}`, runEventSources(event), opts.only), opts);
+});
+
+/** The state `event` moves a run to, as a literal. */
+export const runEntering = memo((event: RunEvent | Exclude<RunEventType, 'finish'>): string => runLit(runEventTarget(event)));
+
+/**
+ * `event` applied per row: a CASE over the row's state giving core's next state for each state
+ * the event may leave (NULL for the others, which the statement's guard excludes).
+ */
+export const taskTransitionCase = memo(function taskTransitionCase(column: string, event: TaskEventArg): string {
+  const e: TaskEvent = typeof event === 'string' ? ({ type: event } as TaskEvent) : event;
+  return `CASE ${column}::text ${taskEventSources(event)
+    .map((from) => `WHEN ${taskLit(from)} THEN ${taskLit(transition(from, e, { tryNumber: 1, maxTries: 1 }).next)}`)
+    .join(' ')} END`;
+});
