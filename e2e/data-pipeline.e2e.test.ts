@@ -43,9 +43,10 @@ function connectionInputs(services: DataServices) {
 }
 
 /**
- * DESIGN §1 for real: a file lands in the tenant's S3 (s3rver), the file trigger starts a run, the
- * worker extracts, transforms, loads into Snowflake (snowflake-sdk → Tower's emulator), checks
- * quality and notifies over real SMTP and HTTP — with the tenant's encrypted connections.
+ * The reference pipeline (docs/operators.md) for real: a file lands in the tenant's S3 (s3rver),
+ * the file trigger starts a run, the worker extracts, transforms, loads into Snowflake
+ * (snowflake-sdk → Tower's emulator), checks quality and notifies over real SMTP and HTTP — with
+ * the tenant's encrypted connections.
  */
 describe('daily_sales_pipeline end to end', () => {
   let services: DataServices;

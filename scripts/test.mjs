@@ -20,9 +20,10 @@ try {
     run(bin('eslint'), ['--max-warnings', '0', '.']);
     step('Build and type-check every workspace');
     run(bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only']);
-    step('Generated artifacts are up to date (Prisma client + migrations, GraphQL schema)');
+    step('Generated artifacts are up to date (Prisma client + migrations, GraphQL schema); docs self-contained');
     run('node', ['scripts/db.mjs', 'check']);
     run('node', ['scripts/schema-check.mjs']);
+    run('node', ['scripts/docs-check.mjs']);
   }
 
   step('Jest');

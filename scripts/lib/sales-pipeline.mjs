@@ -1,5 +1,6 @@
-// The reference pipeline of DESIGN §1 and its sample data, shared by the demo (`npm start`,
-// `npm run demo:drop-file`) and the end-to-end tests. Plain ESM without dependencies.
+// The reference pipeline (docs/operators.md, "The reference pipeline") and its sample data,
+// shared by the demo (`npm start`, `npm run demo:drop-file`) and the end-to-end tests. Plain ESM
+// without dependencies.
 
 export const SALES_COLUMNS = ['order_id', 'amount', 'sold_at', 'region', 'sku', 'quantity'];
 export const SALES_REGIONS = ['us', 'eu', 'apac'];

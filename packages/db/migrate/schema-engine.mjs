@@ -1,7 +1,8 @@
 // Prisma's schema engine, run offline through its official WebAssembly build and a pg driver
-// adapter. `prisma migrate` needs a native engine that cannot be downloaded here (STACK.md), so
-// this module creates and applies migrations itself, in Prisma's standard folder format and
-// recorded in `_prisma_migrations` exactly as `prisma migrate dev --create-only` and
+// adapter. `prisma migrate` needs a native engine that the CLI downloads on first use, which
+// this project's machines cannot do and no npm package ships (docs/database.md, "Why our own
+// scripts"), so this module creates and applies migrations itself, in Prisma's standard folder
+// format and recorded in `_prisma_migrations` exactly as `prisma migrate dev --create-only` and
 // `prisma migrate deploy` do. Plain ESM so that both scripts/db.mjs (plain node) and the
 // TypeScript test harness (src/testing/test-database.ts) use this one implementation.
 import { randomUUID } from 'node:crypto';

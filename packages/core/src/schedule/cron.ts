@@ -4,7 +4,7 @@ import { TowerError } from '../errors.js';
 import { DAY_MS, dayWallTimeResolver, HOUR_MS, MINUTE_MS, naiveOf } from './wall-clock.js';
 
 /**
- * Cron in an IANA time zone with Tower's DST rules (DESIGN §3):
+ * Cron in an IANA time zone with Tower's DST rules (docs/semantics.md, "Schedules and DST"):
  * - a fire time in the spring-forward gap runs at the first valid instant after the gap;
  * - at fall-back, a job whose hour field is a wildcard or a step (hourly-type: `*`, `1-23/2`)
  *   fires for both occurrences of the repeated wall time; a job with fixed hours (daily-type)

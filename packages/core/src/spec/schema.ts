@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { MAX_RETRY_DELAY_SECONDS } from '../retry/retry-policy.js';
 import { TRIGGER_RULES, type TriggerRule } from '../state/trigger-rules.js';
 
-/** dagId, taskId: DESIGN §2. */
+/** dagId, taskId: 1–200 letters, digits, `_`, `.` or `-` (docs/semantics.md, "DAG spec"). */
 export const ID_PATTERN = /^[a-zA-Z0-9_.-]{1,200}$/;
 /** Param names are identifiers so that `{{ params.NAME }}` can name them. */
 export const PARAM_NAME_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;

@@ -150,9 +150,9 @@ function inDocumentOrder(errors: SpecError[]): SpecError[] {
 }
 
 /**
- * Validates a DAG spec (DESIGN §2) and returns every error found, each with a path, or the
- * normalised spec with all defaults resolved. Pure: the caller supplies the tenant's
- * connections. Oversized or non-JSON input is refused before anything else is looked at.
+ * Validates a DAG spec (docs/semantics.md, "DAG spec") and returns every error found, each with
+ * a path, or the normalised spec with all defaults resolved. Pure: the caller supplies the
+ * tenant's connections. Oversized or non-JSON input is refused before anything else is looked at.
  */
 export function validateDagSpec(input: unknown, ctx: SpecValidationContext = {}): SpecValidationResult {
   const limits = { ...DEFAULT_LIMITS, ...(ctx.limits ?? {}) };

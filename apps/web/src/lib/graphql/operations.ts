@@ -1,7 +1,7 @@
 /**
  * Every GraphQL operation the web app sends, with hand-written result and variable types.
  *
- * Names and shapes follow apps/api/schema.graphql (the public contract, DESIGN.md §5). Keep this the
+ * Names and shapes follow apps/api/schema.graphql (the public contract, docs/api.md). Keep this the
  * only file that holds GraphQL text so it can later be generated from the schema without touching
  * components: each operation is a `TypedDocument<Result, Variables>` string constant.
  */
