@@ -38,16 +38,16 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     expect(await sql.query(text, [1])).toEqual([{ id: 1, label: 'one', extra: 7 }]);
 
     const inTx = 'SELECT * FROM scratch WHERE id = $1 FOR UPDATE';
-    expect(await sql.transaction((q) => q(inTx, [2]))).toEqual([{ id: 2, label: 'two', extra: 7 }]);
+    expect(await sql.transaction((tx) => tx.query(inTx, [2]))).toEqual([{ id: 2, label: 'two', extra: 7 }]);
     await sql.query('ALTER TABLE scratch DROP COLUMN extra');
     // Inside a transaction the refusal aborts it (the caller's retry runs it again), once only.
-    await expect(sql.transaction((q) => q(inTx, [2]))).rejects.toThrow(/cached plan/);
-    expect(await sql.transaction((q) => q(inTx, [2]))).toEqual([{ id: 2, label: 'two' }]);
+    await expect(sql.transaction((tx) => tx.query(inTx, [2]))).rejects.toThrow(/cached plan/);
+    expect(await sql.transaction((tx) => tx.query(inTx, [2]))).toEqual([{ id: 2, label: 'two' }]);
   });
 
   it('commitWith sends the last statement and COMMIT in one round trip; a failing one keeps nothing', async () => {
     const sql = sqlOf(one);
-    const rows = await sql.transaction(async (q, _first, commitWith) => {
+    const rows = await sql.transaction(async ({ query: q, commitWith }) => {
       await q('INSERT INTO scratch (id, label) VALUES ($1, $2)', [3, 'three']);
       return commitWith<{ id: number; label: string }>('UPDATE scratch SET label = $2 WHERE id = ANY($1::int[]) RETURNING id, label', [[3], "it's three"]);
     });
@@ -55,7 +55,7 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     expect(await sql.query('SELECT label FROM scratch WHERE id = $1', [3])).toEqual([{ label: "it's three" }]);
     // The first statement of the transaction is not kept when the last one fails.
     await expect(
-      sql.transaction(async (q, _first, commitWith) => {
+      sql.transaction(async ({ query: q, commitWith }) => {
         await q('INSERT INTO scratch (id, label) VALUES ($1, $2)', [4, 'four']);
         return commitWith('INSERT INTO scratch (id, label) VALUES ($1, $2)', [3, 'duplicate']);
       }),
@@ -70,20 +70,20 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     const setting = `SELECT current_setting('synchronous_commit') AS s`;
     const [{ s: outside }] = await sql.query<{ s: string }>(setting);
     expect(outside).not.toBe('off');
-    expect(await sql.transaction((q) => q(setting), { asyncCommit: true })).toEqual([{ s: 'off' }]);
-    expect(await sql.transaction((_q, _first, commitWith) => commitWith(setting), { asyncCommit: true, lockKeys: ['k'] })).toEqual([{ s: 'off' }]);
+    expect(await sql.transaction((tx) => tx.query(setting), { asyncCommit: true })).toEqual([{ s: 'off' }]);
+    expect(await sql.transaction((tx) => tx.commitWith(setting), { asyncCommit: true, lockKeys: ['k'] })).toEqual([{ s: 'off' }]);
     // The same (only) connection afterwards, in and out of a transaction: as before.
-    expect(await sql.transaction((q) => q(setting))).toEqual([{ s: outside }]);
+    expect(await sql.transaction((tx) => tx.query(setting))).toEqual([{ s: outside }]);
     expect(await sql.query(setting)).toEqual([{ s: outside }]);
-    // Through a Prisma transaction's client, the commit is left as that transaction makes it.
-    expect(await one.$transaction((tx) => sqlOf(tx).transaction((q) => q(setting), { asyncCommit: true }))).toEqual([{ s: outside }]);
+    // A Prisma transaction has no SQL layer, so no option can be silently dropped by one.
+    await expect(one.$transaction(async (tx) => sqlOf(tx as never).transaction((t) => t.query(setting), { asyncCommit: true }))).rejects.toThrow(/sqlOf needs the client createPrismaClient made/);
   });
 
   it('flushed() resolves once the WAL is on disk past every earlier commit, asynchronous ones included', async () => {
     const sql = sqlOf(one);
     for (let i = 0; i < 3; i++) {
       // An asynchronous commit that writes a commit record (it takes a transaction id) …
-      await sql.transaction((q) => q(`SELECT pg_current_xact_id()::text AS xid`), { asyncCommit: true });
+      await sql.transaction((tx) => tx.query(`SELECT pg_current_xact_id()::text AS xid`), { asyncCommit: true });
       // … which ends before this position of the WAL.
       const [{ lsn }] = await sql.query<{ lsn: string }>(`SELECT pg_current_wal_insert_lsn()::text AS lsn`);
       expect(await sql.flushed()).toEqual([]);
@@ -92,8 +92,6 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     }
     // The check runs in the barrier's transaction, and its rows come back.
     expect(await sql.flushed(`SELECT 'seen' AS what`)).toEqual([{ what: 'seen' }]);
-    // Inside a Prisma transaction there is nothing to wait for (its commit is the caller's): the check still runs.
-    expect(await one.$transaction((tx) => sqlOf(tx).flushed(`SELECT 'seen' AS what`))).toEqual([{ what: 'seen' }]);
   });
 
   it('inlineSql writes values as escaped literals, keeping each parameter\'s cast', () => {

@@ -46,11 +46,13 @@ export type SqlQuery = <T = Record<string, unknown>>(text: string, values?: read
 export interface Sql {
   query: SqlQuery;
   /**
-   * BEGIN … COMMIT on one connection (ROLLBACK if `fn` throws). `lockKeys`: transaction-level
-   * advisory locks (`pg_advisory_xact_lock(hashtext(key))`) taken in the given order, sent with
-   * BEGIN in the same round trip.
+   * BEGIN … COMMIT on one connection (ROLLBACK if `fn` throws), handed to `fn` as `tx`: what runs
+   * in the transaction takes the handle, never the pool. `lockKeys`: transaction-level advisory
+   * locks (`pg_advisory_xact_lock(hashtext(key))`) taken in the given order, sent with BEGIN in
+   * the same round trip. Durability is the option `asyncCommit`, which always applies: there is
+   * one backend, the pool's.
    */
-  transaction<T>(fn: (query: SqlQuery, first: Array<Record<string, unknown>>, commitWith: SqlQuery) => Promise<T>, opts?: TransactionOptions): Promise<T>;
+  transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts?: TransactionOptions): Promise<T>;
   /**
    * A durability barrier: resolves once every commit this process has seen return — asynchronous
    * ones (`asyncCommit`) included — is flushed to the WAL on disk. It commits a transaction of its
@@ -59,18 +61,23 @@ export interface Sql {
    * transaction and its rows are returned: what it sees is durable once the barrier resolves — even
    * across a crash of the server in between, when the WAL is no longer one sequence with what came
    * before, which is why a caller should check for what it wants durable rather than assume it.
-   * Through a Prisma transaction's client the check runs, and durability is that transaction's
-   * commit's.
    */
   flushed(check?: string): Promise<Array<Record<string, unknown>>>;
 }
 
-/**
- * `commitWith(text, values)`, the third argument of a transaction's callback: the transaction's
- * last statement and its COMMIT in one round trip (values inlined as literals, `inlineSql`). The
- * callback must send nothing after it; if the statement fails, nothing of the transaction is kept.
- */
-export type CommitWith = SqlQuery;
+/** An open transaction on one connection (Sql.transaction). */
+export interface SqlTx {
+  /** A statement in the transaction. */
+  query: SqlQuery;
+  /** The rows of `TransactionOptions.first`, run with BEGIN ([] without it). */
+  first: Array<Record<string, unknown>>;
+  /**
+   * The transaction's last statement and its COMMIT in one round trip (values inlined as
+   * literals, `inlineSql`). Nothing may be sent after it; if the statement fails, nothing of the
+   * transaction is kept.
+   */
+  commitWith: SqlQuery;
+}
 
 export interface TransactionOptions {
   /** Transaction-level advisory locks, `pg_advisory_xact_lock(hashtext(key))`, taken in this order. */
@@ -86,9 +93,7 @@ export interface TransactionOptions {
    * (its sweeps: run starts, queueing, scheduled run creation) — never for a try's claim or end,
    * which precede and record work done outside the database. The transaction is visible to other
    * sessions at once, and the WAL is one sequence: the next synchronous commit of any session
-   * (a claim, say) makes it durable with its own. Applies on the pool of a client made by
-   * `createPrismaClient`; through any other client (a Prisma transaction's, say) the commit is left
-   * as that client makes it.
+   * (a claim, say) makes it durable with its own.
    */
   asyncCommit?: boolean;
 }
@@ -174,85 +179,63 @@ async function run(client: pg.Pool | pg.PoolClient, text: string, values: readon
   }
 }
 
-export function sqlOf(db: DbClient): Sql {
+/**
+ * The SQL layer of a client made by `createPrismaClient`, on its pool. There is no other backend:
+ * a Prisma transaction's client (or any client without Tower's pool) is refused, so no option of
+ * a statement or transaction (`asyncCommit`, the prepared statements) is ever silently dropped.
+ * Work that must commit together runs in one `Sql.transaction` and passes its `tx` along.
+ */
+export function sqlOf(db: Db): Sql {
   let sql = sqls.get(db);
   if (sql) return sql;
   const pool = pools.get(db);
-  if (pool) {
-    sql = {
-      query: async <T>(text: string, values: readonly unknown[] = []) => {
-        try {
-          return (await run(pool, text, values)).rows as T[];
-        } catch (err) {
-          // Outside a transaction a statement refused for a stale plan is simply sent again.
-          if (isStalePlan(err)) return (await run(pool, text, values)).rows as T[];
-          throw err;
+  if (!pool) throw new Error('sqlOf needs the client createPrismaClient made (a Prisma transaction has no SQL layer: use Sql.transaction)');
+  sql = {
+    query: async <T>(text: string, values: readonly unknown[] = []) => {
+      try {
+        return (await run(pool, text, values)).rows as T[];
+      } catch (err) {
+        // Outside a transaction a statement refused for a stale plan is simply sent again.
+        if (isStalePlan(err)) return (await run(pool, text, values)).rows as T[];
+        throw err;
+      }
+    },
+    async transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+      const client = await pool.connect();
+      let broken = false;
+      let committed = false;
+      try {
+        // One simple-protocol round trip for BEGIN, the locks and the first statement (no
+        // parameters: keys and values are escaped literals).
+        const statements = ['BEGIN', opts.asyncCommit ? 'SET LOCAL synchronous_commit = off' : '', lockSql(opts.lockKeys ?? [], sqlLiteral), opts.first ?? ''].filter(Boolean);
+        const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
+        const first = opts.first && Array.isArray(results) ? (results[results.length - 1].rows as Array<Record<string, unknown>>) : [];
+        const commitWith = async <R>(text: string, values: readonly unknown[] = []): Promise<R[]> => {
+          const [last] = (await client.query(`${inlineSql(text, values)}; COMMIT`)) as unknown as pg.QueryResult[];
+          committed = true;
+          return last.rows as R[];
+        };
+        const query = async <R>(text: string, values: readonly unknown[] = []) => (await run(client, text, values)).rows as R[];
+        const out = await fn({ query, first, commitWith });
+        if (!committed) await client.query('COMMIT');
+        return out;
+      } catch (err) {
+        if (!committed) {
+          await client.query('ROLLBACK').catch(() => {
+            broken = true;
+          });
         }
-      },
-      async transaction<T>(
-        fn: (query: SqlQuery, first: Array<Record<string, unknown>>, commitWith: CommitWith) => Promise<T>,
-        opts: TransactionOptions = {},
-      ): Promise<T> {
-        const client = await pool.connect();
-        let broken = false;
-        let committed = false;
-        try {
-          // One simple-protocol round trip for BEGIN, the locks and the first statement (no
-          // parameters: keys and values are escaped literals).
-          const statements = ['BEGIN', opts.asyncCommit ? 'SET LOCAL synchronous_commit = off' : '', lockSql(opts.lockKeys ?? [], sqlLiteral), opts.first ?? ''].filter(Boolean);
-          const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
-          const first = opts.first && Array.isArray(results) ? (results[results.length - 1].rows as Array<Record<string, unknown>>) : [];
-          const commitWith = async <R>(text: string, values: readonly unknown[] = []): Promise<R[]> => {
-            const [last] = (await client.query(`${inlineSql(text, values)}; COMMIT`)) as unknown as pg.QueryResult[];
-            committed = true;
-            return last.rows as R[];
-          };
-          const out = await fn(async <R>(text: string, values: readonly unknown[] = []) => (await run(client, text, values)).rows as R[], first, commitWith);
-          if (!committed) await client.query('COMMIT');
-          return out;
-        } catch (err) {
-          if (!committed) {
-            await client.query('ROLLBACK').catch(() => {
-              broken = true;
-            });
-          }
-          throw err;
-        } finally {
-          client.release(broken);
-        }
-      },
-      async flushed(check) {
-        const statements = ['BEGIN', 'SET LOCAL synchronous_commit = on', check ?? 'SELECT 1', FLUSH_BARRIER, 'COMMIT'];
-        const results = (await pool.query(statements.join('; '))) as unknown as pg.QueryResult[];
-        return check ? (results[2].rows as Array<Record<string, unknown>>) : [];
-      },
-    };
-  } else {
-    // A transaction's client, or a client not made by createPrismaClient: the same statements
-    // through Prisma's raw API (inside a transaction, `transaction` joins it).
-    const query: SqlQuery = <T>(text: string, values: readonly unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...values);
-    const root = '$transaction' in db ? (db as Db) : null;
-    const run = async <T>(q: SqlQuery, fn: (query: SqlQuery, first: Array<Record<string, unknown>>, commitWith: CommitWith) => Promise<T>, opts: TransactionOptions) => {
-      for (const key of opts.lockKeys ?? []) await q(`SELECT pg_advisory_xact_lock(hashtext($1))::text AS locked`, [key]);
-      // Prisma commits when the callback returns: the last statement is an ordinary one here.
-      return fn(q, opts.first ? await q(opts.first) : [], q);
-    };
-    sql = {
-      query,
-      transaction: (fn, opts = {}) =>
-        root ? root.$transaction((tx) => run(<T>(text: string, values: readonly unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...values), fn, opts)) : run(query, fn, opts),
-      flushed: async (check) => {
-        // Inside a transaction there is nothing to wait for yet: its commit is the caller's.
-        if (!root) return check ? query<Record<string, unknown>>(check) : [];
-        return root.$transaction(async (tx) => {
-          await tx.$executeRawUnsafe('SET LOCAL synchronous_commit = on');
-          const rows = check ? await tx.$queryRawUnsafe<Array<Record<string, unknown>>>(check) : [];
-          await tx.$queryRawUnsafe(FLUSH_BARRIER);
-          return rows;
-        });
-      },
-    };
-  }
+        throw err;
+      } finally {
+        client.release(broken);
+      }
+    },
+    async flushed(check) {
+      const statements = ['BEGIN', 'SET LOCAL synchronous_commit = on', check ?? 'SELECT 1', FLUSH_BARRIER, 'COMMIT'];
+      const results = (await pool.query(statements.join('; '))) as unknown as pg.QueryResult[];
+      return check ? (results[2].rows as Array<Record<string, unknown>>) : [];
+    },
+  };
   sqls.set(db, sql);
   return sql;
 }

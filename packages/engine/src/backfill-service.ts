@@ -62,30 +62,30 @@ export class BackfillService {
       data: { tenantId, dagPk: dag.id, dagId, fromDate: from, toDate: to, reprocess, maxActiveRuns, createdBy: actor ?? null },
     });
     const result: BackfillResult = { backfill, created: [], reprocessed: [], skipped: 0 };
+    // The missing runs in one statement and one commit; a run created meanwhile is skipped.
+    const missing = intervals.filter((interval) => !existing.has(interval.logicalDate.getTime()));
+    const created = await this.lifecycle.insertRunsDurably(
+      missing.map((interval) => ({
+        tenantId,
+        dagPk: dag.id,
+        dagId,
+        versionId: version.id,
+        version: version.version,
+        runType: 'backfill' as const,
+        runId: `backfill__${interval.logicalDate.toISOString()}`,
+        logicalDate: interval.logicalDate,
+        dataIntervalStart: interval.dataIntervalStart,
+        dataIntervalEnd: interval.dataIntervalEnd,
+        params: {},
+        priority: BACKFILL_PRIORITY,
+        backfillId: backfill.id,
+      })),
+    );
+    result.created.push(...created.sort((a, b) => a.logicalDate.getTime() - b.logicalDate.getTime()));
+    result.skipped += missing.length - created.length;
     for (const interval of intervals) {
       const run = existing.get(interval.logicalDate.getTime());
-      if (!run) {
-        const created = await this.deps.prisma.$transaction((tx) =>
-          this.lifecycle.insertRunIn(tx, {
-            tenantId,
-            dagPk: dag.id,
-            dagId,
-            versionId: version.id,
-            version: version.version,
-            runType: 'backfill',
-            runId: `backfill__${interval.logicalDate.toISOString()}`,
-            logicalDate: interval.logicalDate,
-            dataIntervalStart: interval.dataIntervalStart,
-            dataIntervalEnd: interval.dataIntervalEnd,
-            params: {},
-            priority: BACKFILL_PRIORITY,
-            backfillId: backfill.id,
-          }),
-        );
-        if (created) result.created.push(created);
-        else result.skipped++;
-        continue;
-      }
+      if (!run) continue;
       const finished = run.state === 'success' || run.state === 'failed';
       if ((reprocess === 'all' && finished) || (reprocess === 'failed' && run.state === 'failed')) {
         // The re-run belongs to the backfill's lane (and is stopped by cancelBackfill).

@@ -16,7 +16,6 @@ export interface EngineDeps {
 }
 
 export type Tx = Prisma.TransactionClient;
-export type DbClient = PrismaClient | Tx;
 
 /**
  * Publishes events of state changes already committed: they are best-effort (the state is in

@@ -1,3 +1,4 @@
+import { sqlOf } from '@tower/db';
 import { BackfillService } from './backfill-service.js';
 import { ConnectionService } from './connection-service.js';
 import { DagService } from './dag-service.js';
@@ -27,7 +28,7 @@ export interface Engine {
 
 /** Wires the engine's services around one shared set of resources. */
 export function createEngine(deps: EngineDeps, schedulerOptions: Partial<SchedulerOptions> = {}): Engine {
-  const specs = new SpecCache();
+  const specs = new SpecCache(sqlOf(deps.prisma));
   const lifecycle = new RunLifecycle(deps, specs);
   const pools = new PoolService(deps);
   const dags = new DagService(deps, lifecycle, pools);

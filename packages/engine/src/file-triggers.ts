@@ -1,5 +1,5 @@
-import { manualRunInterval, type DagSpec, type DagTrigger } from '@tower/core';
-import type { DagRun } from '@tower/db';
+import { manualRunInterval, TowerError, type DagSpec, type DagTrigger } from '@tower/core';
+import { sqlOf, type DagRun } from '@tower/db';
 import type { ConnectionService, ResolvedConnectionRecord } from './connection-service.js';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -82,25 +82,21 @@ export class FileTriggers {
 
   /** Claims the object and creates its run in one transaction; false when another poller won. */
   private async startRun(dag: { id: string; tenantId: string; dagId: string; latestVersion: number }, trigger: S3Trigger, object: ListedObject): Promise<boolean> {
-    const run = await this.deps.prisma.$transaction(async (tx): Promise<DagRun | null> => {
-      const [claimed] = await tx.s3TriggerObject.createManyAndReturn({
-        data: [
-          {
-            tenantId: dag.tenantId,
-            dagPk: dag.id,
-            connId: trigger.connection,
-            bucket: trigger.bucket,
-            key: object.key,
-            etag: object.etag,
-            size: BigInt(object.size),
-            lastModified: object.lastModified ?? null,
-          },
-        ],
-        skipDuplicates: true,
-      });
+    const run = await sqlOf(this.deps.prisma).transaction(async (tx): Promise<DagRun | null> => {
+      // (dagPk, bucket, key, etag) is unique: a second poller's claim of the same object inserts nothing.
+      const [claimed] = await tx.query<{ id: string }>(
+        `INSERT INTO "S3TriggerObject" ("tenantId", "dagPk", "connId", bucket, key, etag, size, "lastModified")
+         VALUES ($1::uuid, $2::uuid, $3, $4, $5, $6, $7::bigint, $8::timestamptz)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [dag.tenantId, dag.id, trigger.connection, trigger.bucket, object.key, object.etag, String(object.size), object.lastModified ?? null],
+      );
       if (!claimed) return null;
-      const version = await tx.dagVersion.findUniqueOrThrow({ where: { dagPk_version: { dagPk: dag.id, version: dag.latestVersion } } });
-      const spec = version.spec as unknown as DagSpec;
+      const [version] = await tx.query<{ id: string; version: number; spec: DagSpec }>(
+        `SELECT id, version, spec FROM "DagVersion" WHERE "dagPk" = $1::uuid AND version = $2`,
+        [dag.id, dag.latestVersion],
+      );
+      if (!version) throw new TowerError('NOT_FOUND', `DAG ${dag.dagId} has no version ${dag.latestVersion}`);
+      const spec = version.spec;
       const s3Object = { connection: trigger.connection, bucket: trigger.bucket, key: object.key, etag: object.etag, size: object.size };
       // Logical dates are unique per DAG: objects found in the same millisecond step apart by 1 ms.
       let when = this.deps.clock();
@@ -123,7 +119,7 @@ export class FileTriggers {
           params: { ...defaultParams(spec), s3_object: s3Object },
         });
         if (inserted) {
-          await tx.s3TriggerObject.update({ where: { id: claimed.id }, data: { dagRunId: inserted.id } });
+          await tx.query(`UPDATE "S3TriggerObject" SET "dagRunId" = $2::uuid WHERE id = $1::uuid`, [claimed.id, inserted.id]);
           return inserted;
         }
         when = new Date(when.getTime() + 1);

@@ -1,5 +1,5 @@
-import { GroupCommit, sqlLiteral, sqlOf, type DagRun, type Sql } from '@tower/db';
-import type { EngineDeps, Tx } from './deps.js';
+import { GroupCommit, sqlLiteral, sqlOf, type DagRun, type Sql, type SqlTx } from '@tower/db';
+import type { EngineDeps } from './deps.js';
 import { compareIds } from './lock-order.js';
 import { insertRuns, runKey, type RunToInsert } from './run-insert.js';
 
@@ -7,10 +7,10 @@ import { insertRuns, runKey, type RunToInsert } from './run-insert.js';
 export type NewRun = RunToInsert;
 
 /**
- * Creating runs. Two ways, named for their durability: `insertRun` commits on its own without
+ * Creating runs, each way named for its durability: `insertRun` commits on its own without
  * waiting for the WAL flush (group-committed with concurrent triggers), and its caller waits for
- * `durable()` before telling anyone the run exists; `insertRunIn` joins the caller's transaction,
- * whose commit is the caller's.
+ * `durable()` before telling anyone the run exists; `insertRunsDurably` commits synchronously;
+ * `insertRunIn` joins the caller's transaction, whose commit is the caller's.
  */
 export class RunCreation {
   private readonly sql: Sql;
@@ -32,9 +32,19 @@ export class RunCreation {
    * Inserts a run and its task instances in the caller's transaction (a file trigger's dedupe row
    * and its run commit together; a backfill's runs commit with the backfill); null when it exists.
    */
-  async insertRunIn(tx: Tx, input: NewRun): Promise<DagRun | null> {
-    const [run] = await insertRuns(sqlOf(tx).query, [input], this.deps.clock());
+  async insertRunIn(tx: SqlTx, input: NewRun): Promise<DagRun | null> {
+    const [run] = await insertRuns(tx.query, [input], this.deps.clock());
     return run ?? null;
+  }
+
+  /**
+   * Inserts many runs (a backfill's) in one statement and one synchronous commit: they are durable
+   * when it returns. Runs that exist are skipped; the created ones are returned.
+   */
+  insertRunsDurably(inputs: readonly NewRun[]): Promise<DagRun[]> {
+    if (inputs.length === 0) return Promise.resolve([]);
+    const now = this.deps.clock();
+    return this.sql.transaction((tx) => insertRuns(tx.query, inputs, now));
   }
 
   /**
@@ -44,7 +54,7 @@ export class RunCreation {
    */
   private readonly inserts = new GroupCommit<NewRun, DagRun | null>(async (inputs) => {
     const now = this.deps.clock();
-    const runs = await this.sql.transaction((query) => insertRuns(query, inputs, now), { asyncCommit: true });
+    const runs = await this.sql.transaction((tx) => insertRuns(tx.query, inputs, now), { asyncCommit: true });
     const created = new Map(runs.map((run) => [runKey(run), run]));
     return inputs.map((input) => {
       const key = runKey(input);

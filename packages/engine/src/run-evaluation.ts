@@ -49,7 +49,6 @@ export class RunEvaluation {
     justStarted?: Array<{ run: DagRun; tasks: TaskInstance[] }>,
   ): Promise<Array<{ tenantId: string; dagPk: string }>> {
     const knownTasks = new Map(justStarted?.map((s) => [s.run.id, s.tasks]));
-    const db = this.deps.prisma;
     const wanted = new Map<string, { tenantId: string; full: boolean; finished: Set<string> }>();
     for (const r of requests) {
       const w = wanted.get(r.dagRunId) ?? { tenantId: r.tenantId, full: false, finished: new Set<string>() };
@@ -83,7 +82,7 @@ export class RunEvaluation {
     const ctx = new Map<string, RunContext>();
     const backlogTenants = new Set(runs.filter((r) => r.tenantBacklog).map((r) => r.run.tenantId));
     for (const { run, hasScheduled, allFinished } of runs) {
-      const spec = await this.specs.get(db, run.tenantId, run.dagVersionId);
+      const spec = await this.specs.get(run.tenantId, run.dagVersionId);
       ctx.set(run.id, { run, spec, graph: graphOf(spec), states: new Map(), fresh: new Set(), full: wanted.get(run.id)!.full, hasScheduled, allFinished, changed: new Set() });
     }
 

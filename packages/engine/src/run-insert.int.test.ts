@@ -78,7 +78,7 @@ describe('run insertion in SQL (real Postgres)', () => {
       newRun(etl, t1, { runType: 'manual', runId: 'manual__custom', priority: 5 }),
       newRun(other, t0),
     ];
-    const runs = await sql.transaction((query) => insertRuns(query, inputs, now));
+    const runs = await sql.transaction((tx) => insertRuns(tx.query, inputs, now));
 
     expect(runs).toHaveLength(3);
     const stored = await prisma.dagRun.findMany({ where: { id: { in: runs.map((r) => r.id) } } });
@@ -124,13 +124,13 @@ describe('run insertion in SQL (real Postgres)', () => {
     const t2 = new Date('2026-02-01T00:02:00.000Z');
     const t3 = new Date('2026-02-01T00:03:00.000Z');
     const first = new Date('2026-02-01T01:00:00.000Z');
-    const [existing] = await sql.transaction((query) => insertRuns(query, [newRun(d, t0)], first));
-    await sql.transaction((query) => insertRuns(query, [newRun(d, t3, { runType: 'manual', runId: 'manual__taken' })], first));
+    const [existing] = await sql.transaction((tx) => insertRuns(tx.query, [newRun(d, t0)], first));
+    await sql.transaction((tx) => insertRuns(tx.query, [newRun(d, t3, { runType: 'manual', runId: 'manual__taken' })], first));
 
     const later = new Date('2026-02-01T02:00:00.000Z');
-    const runs = await sql.transaction((query) =>
+    const runs = await sql.transaction((tx) =>
       insertRuns(
-        query,
+        tx.query,
         [
           newRun(d, t0), // same logical date as an existing run
           newRun(d, t1),
@@ -147,8 +147,8 @@ describe('run insertion in SQL (real Postgres)', () => {
     // One task instance per run: the skipped inputs created none.
     expect(await prisma.taskInstance.count({ where: { dagRunId: { in: all.map((r) => r.id) } } })).toBe(3);
 
-    expect(await sql.transaction((query) => insertRuns(query, [newRun(d, t0), newRun(d, t1)], later))).toEqual([]);
-    expect(await sql.transaction((query) => insertRuns(query, [], later))).toEqual([]);
+    expect(await sql.transaction((tx) => insertRuns(tx.query, [newRun(d, t0), newRun(d, t1)], later))).toEqual([]);
+    expect(await sql.transaction((tx) => insertRuns(tx.query, [], later))).toEqual([]);
   });
 
   it('cron: two scheduler replicas create exactly one run per due DAG, skip paused ones and advance each DAG', async () => {

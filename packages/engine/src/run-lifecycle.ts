@@ -1,5 +1,5 @@
-import type { DagRun } from '@tower/db';
-import type { EngineDeps, Tx } from './deps.js';
+import type { DagRun, SqlTx } from '@tower/db';
+import type { EngineDeps } from './deps.js';
 import { RunCreation, type NewRun } from './run-creation.js';
 import { RunEvaluation, type EvaluationRequest } from './run-evaluation.js';
 import { RunStops } from './run-outcome.js';
@@ -37,8 +37,13 @@ export class RunLifecycle {
   }
 
   /** RunCreation.insertRunIn: in the caller's transaction. */
-  insertRunIn(tx: Tx, input: NewRun): Promise<DagRun | null> {
+  insertRunIn(tx: SqlTx, input: NewRun): Promise<DagRun | null> {
     return this.creation.insertRunIn(tx, input);
+  }
+
+  /** RunCreation.insertRunsDurably: many runs, one synchronous commit. */
+  insertRunsDurably(inputs: readonly NewRun[]): Promise<DagRun[]> {
+    return this.creation.insertRunsDurably(inputs);
   }
 
   /** Whether a run `insertRun` created is on disk (false: a database crash lost it). */

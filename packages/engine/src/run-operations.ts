@@ -44,7 +44,7 @@ export class RunOperations {
    */
   async clearTaskInstances(tenantId: string, runId: string, opts: ClearOptions): Promise<TaskInstance[]> {
     const run = await this.runs.get(tenantId, runId);
-    const spec = await this.specs.get(this.deps.prisma, tenantId, run.dagVersionId);
+    const spec = await this.specs.get(tenantId, run.dagVersionId);
     const known = new Set(spec.tasks.map((t) => t.taskId));
     opts.taskIds.forEach((id, i) => {
       if (!known.has(id)) throw new TowerError('BAD_USER_INPUT', `run ${run.runId} has no task "${id}"`, { path: `taskIds[${i}]` });

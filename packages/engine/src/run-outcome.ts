@@ -91,7 +91,7 @@ export class RunStops {
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
     let moved: TaskInstance[] = [];
-    const stopped = await this.sql.transaction(async (q) => {
+    const stopped = await this.sql.transaction(async ({ query: q }) => {
       const [run] = await q<DagRun>(STOP_RUN[state], [runId, tenantId, now]);
       if (!run) return null;
       events.push(runEvent(run));

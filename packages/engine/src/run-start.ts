@@ -57,7 +57,7 @@ export class RunStarts {
     if (dagPks.length === 0) return items.map(() => []);
     const dagArray = `ARRAY[${dagPks.map(sqlLiteral).join(', ')}]::uuid[]`;
     const starts = await this.sql.transaction(
-      async (q, [read], commitWith) => {
+      async ({ query: q, first: [read], commitWith }) => {
       // Read with the locks, in the same round trip: the queued runs (64 per DAG, in start order)
       // and how many run in each lane.
       const { queued: queuedJson, running } = read as { queued: Array<Record<string, unknown>>; running: Array<{ dagPk: string; backfillId: string | null; n: number }> };
@@ -83,9 +83,9 @@ export class RunStarts {
         const lane = `${run.dagPk}|${run.backfillId ?? ''}`;
         const backfill = run.backfillId ? backfills.get(run.backfillId) : undefined;
         if (backfill?.canceledAt) continue;
-        const limit = backfill ? backfill.maxActiveRuns : (await this.specs.get(this.deps.prisma, run.tenantId, first.get(run.dagPk)!.dagVersionId)).maxActiveRuns;
+        const limit = backfill ? backfill.maxActiveRuns : (await this.specs.get(run.tenantId, first.get(run.dagPk)!.dagVersionId)).maxActiveRuns;
         if ((active.get(lane) ?? 0) >= limit) continue;
-        const spec = await this.specs.get(this.deps.prisma, run.tenantId, run.dagVersionId);
+        const spec = await this.specs.get(run.tenantId, run.dagVersionId);
         picked.push({
           id: run.id,
           timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null,

@@ -182,7 +182,7 @@ export class SchedulerSweeps {
     let reaped = 0;
     const events: TowerEvent[] = [];
     for (const z of zombies) {
-      const spec = await this.specs.get(this.deps.prisma, z.tenantId, z.dagRun.dagVersionId);
+      const spec = await this.specs.get(z.tenantId, z.dagRun.dagVersionId);
       const { state: next, retryAt } = decideFailedTry({
         task: spec.tasks.find((t) => t.taskId === z.taskId),
         dagId: z.dagId,

@@ -134,7 +134,7 @@ export class Scheduler {
         while (!stop) {
           // Runs lost with the database's last commits are created again: their DAGs' next run
           // goes back with them, and creation is idempotent.
-          const { claimed, runs } = await this.sql.transaction((query) => this.createDueRunBatch(query, this.deps.clock()), { asyncCommit: true });
+          const { claimed, runs } = await this.sql.transaction((tx) => this.createDueRunBatch(tx.query, this.deps.clock()), { asyncCommit: true });
           created.push(...runs);
           // Catch-up DAGs are due again at once: keep going, within a bound per tick.
           if (claimed === 0) return;

@@ -160,11 +160,10 @@ export class TaskExecution {
 
   /** What claimed tries need besides their rows: spec, task, upstream XCom and states. */
   private async completeClaims(items: ClaimItem[], claimed: TaskInstance[], runs: Map<string, DagRun>): Promise<Array<StartedTry | null>> {
-    const db = this.deps.prisma;
     const started = new Map<string, Omit<StartedTry, 'xcom' | 'upstreamStates'>>();
     for (const ti of claimed) {
       const run = runs.get(ti.dagRunId)!;
-      const spec = await this.specs.get(db, ti.tenantId, run.dagVersionId);
+      const spec = await this.specs.get(ti.tenantId, run.dagVersionId);
       const task = spec.tasks.find((t) => t.taskId === ti.taskId);
       if (!task) {
         // Cannot happen (versions are immutable); if it did, only this try is left to the reaper.
@@ -265,7 +264,7 @@ export class TaskExecution {
            WHERE tt."taskInstanceId" = m.id AND tt."tryNumber" = v.try_number)
          SELECT * FROM m`, [rows.map((r) => r.id), rows.map((r) => r.tryNumber), rows.map((r) => r.state), rows.map((r) => r.retryAt), rows.map((r) => r.tryAfter), rows.map((r) => r.rescheduled), rows.map((r) => r.sensorStartedAt), rows.map((r) => r.tryState), rows.map((r) => r.error), now]);
     const movedRows = xcoms.length
-      ? await this.sql.transaction(async (q) => {
+      ? await this.sql.transaction(async ({ query: q }) => {
           const moved = await close(q);
           const ids = new Set(moved.map((m) => m.id));
           const kept = xcoms.filter((x) => ids.has(x.started.ti.id));

@@ -54,7 +54,7 @@ export async function queueScheduled(
     );
   const tenant = sqlLiteral(tenantId);
   return sql.transaction(
-    async (q, [read], commitWith) => {
+    async ({ query: q, first: [read], commitWith }) => {
     // Read with the lock, in the same round trip: the tenant's quota, its pools, what it has queued
     // or running, and the head of its backlog. (Queued and running are read as two equality ranges
     // of the (tenantId, state, …) index: as `state IN (…)` the planner scanned the tenant's every

@@ -1,5 +1,5 @@
 import type { ActorType, AuditLog } from '../generated/prisma/client.js';
-import { sqlOf, type DbClient } from '../client.js';
+import { sqlOf, type Db } from '../client.js';
 import { GroupCommit } from '../group-commit.js';
 import { isUuid, type TenantScoped } from './tenant-scoped.js';
 
@@ -25,7 +25,7 @@ export interface AuditPage {
 
 /** The append-only audit trail of a tenant. */
 export class AuditLogRepository implements TenantScoped<AuditLogRepository> {
-  constructor(private readonly db: DbClient) {}
+  constructor(private readonly db: Db) {}
 
   /**
    * One row per mutation, so on the request path: plain SQL rather than Prisma's query layer, and

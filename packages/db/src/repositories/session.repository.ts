@@ -1,5 +1,5 @@
 import type { Role, Session } from '../generated/prisma/client.js';
-import { sqlOf, type DbClient } from '../client.js';
+import { sqlOf, type Db } from '../client.js';
 import { GroupCommit } from '../group-commit.js';
 import type { TenantScoped } from './tenant-scoped.js';
 
@@ -12,7 +12,7 @@ export interface SessionRole {
 
 /** Login sessions. Only a hash of the token is stored; finding one by it is how the tenant is learnt. */
 export class SessionRepository implements TenantScoped<SessionRepository, 'findValid' | 'findValidWithRole'> {
-  constructor(private readonly db: DbClient) {}
+  constructor(private readonly db: Db) {}
 
   create(tenantId: string, userId: string, tokenHash: string, expiresAt: Date): Promise<Session> {
     return this.db.session.create({ data: { tenantId, userId, tokenHash, expiresAt } });
