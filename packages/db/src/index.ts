@@ -9,3 +9,4 @@ export { SessionRepository } from './repositories/session.repository.js';
 export { ApiKeyRepository, type CreateApiKeyInput } from './repositories/api-key.repository.js';
 export { AuditLogRepository, type AuditEntryInput, type AuditPage } from './repositories/audit-log.repository.js';
 export { createTestDatabase, type TestDatabase } from './testing/test-database.js';
+export { DAG_RUN_COLUMNS, TASK_INSTANCE_COLUMNS, columnList, dagRunFromJson, taskInstanceFromJson } from './columns.js';

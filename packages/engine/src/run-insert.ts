@@ -1,30 +1,5 @@
-import type { DagRun, RunType, SqlQuery } from '@tower/db';
-import { dagRunFromJson } from './snapshots.js';
+import { columnList, DAG_RUN_COLUMNS, dagRunFromJson, type DagRun, type RunType, type SqlQuery } from '@tower/db';
 import { runState } from './state-sql.js';
-
-/** DagRun's columns in the model's field order, and those holding a date (read back as Date). */
-const RUN_COLUMNS = [
-  'id',
-  'tenantId',
-  'dagPk',
-  'dagId',
-  'dagVersionId',
-  'dagVersion',
-  'runId',
-  'runType',
-  'state',
-  'logicalDate',
-  'dataIntervalStart',
-  'dataIntervalEnd',
-  'params',
-  'priority',
-  'queuedAt',
-  'startedAt',
-  'endedAt',
-  'timeoutAt',
-  'backfillId',
-  'updatedAt',
-] as const satisfies ReadonlyArray<keyof DagRun>;
 
 /**
  * One statement for a whole batch. The runs come in as one JSON document ($1: one parameter costs
@@ -55,7 +30,7 @@ WITH input AS (
          "backfillId", $2::timestamptz
   FROM input ORDER BY "tenantId", "dagPk", "logicalDate"
   ON CONFLICT DO NOTHING
-  RETURNING ${RUN_COLUMNS.map((c) => `"${c}"`).join(', ')}
+  RETURNING ${columnList(DAG_RUN_COLUMNS)}
 ), tis AS (
   INSERT INTO "TaskInstance" ("tenantId", "dagRunId", "dagId", "taskId", operator, "maxTries", pool, "priorityWeight", "updatedAt")
   SELECT r."tenantId", r.id, r."dagId", t."taskId", t.type, coalesce(t.retries, 0) + 1, coalesce(t.pool, 'default'),

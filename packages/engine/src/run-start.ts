@@ -1,7 +1,7 @@
-import { sqlLiteral, sqlOf, GroupCommit, type DagRun, type Sql, type TaskInstance } from '@tower/db';
+import { dagRunFromJson, GroupCommit, sqlLiteral, sqlOf, taskInstanceFromJson, type DagRun, type Sql, type TaskInstance } from '@tower/db';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunEvaluation } from './run-evaluation.js';
-import { dagRunFromJson, runEvent, taskEvent, taskInstanceFromJson } from './snapshots.js';
+import { runEvent, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 import { runEntering, runLeaving, runStateIn, taskEntering, taskLeaving } from './state-sql.js';
 

@@ -52,21 +52,3 @@ export function taskEvent(ti: TaskInstance): TowerEvent {
 export function tryStops(tis: readonly TaskInstance[]): TryStop[] {
   return tis.map((ti) => ({ taskInstanceId: ti.id, tryNumber: ti.tryNumber, state: ti.state }));
 }
-
-const RUN_DATES = ['logicalDate', 'dataIntervalStart', 'dataIntervalEnd', 'queuedAt', 'startedAt', 'endedAt', 'timeoutAt', 'updatedAt'] as const;
-
-/** A DagRun row read as JSON (`to_jsonb(r)`, `json_agg`): its dates come back as Date, as Prisma returns them. */
-export function dagRunFromJson(json: Record<string, unknown>): DagRun {
-  const run = { ...json } as Record<string, unknown>;
-  for (const key of RUN_DATES) run[key] = run[key] == null ? null : new Date(run[key] as string);
-  return run as unknown as DagRun;
-}
-
-const TASK_DATES = ['queuedAt', 'startedAt', 'endedAt', 'nextAttemptAt', 'heartbeatAt', 'sensorStartedAt', 'updatedAt'] as const;
-
-/** A TaskInstance row read as JSON: its dates come back as Date, as Prisma returns them. */
-export function taskInstanceFromJson(json: Record<string, unknown>): TaskInstance {
-  const ti = { ...json } as Record<string, unknown>;
-  for (const key of TASK_DATES) ti[key] = ti[key] == null ? null : new Date(ti[key] as string);
-  return ti as unknown as TaskInstance;
-}

@@ -8,13 +8,13 @@ import {
 } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { JobPayload } from '@tower/queue';
-import { GroupCommit, sqlOf, type Sql, type SqlQuery } from '@tower/db';
+import { dagRunFromJson, GroupCommit, sqlOf, type Sql, type SqlQuery } from '@tower/db';
 import { publishCommitted, type EngineDeps } from './deps.js';
 
 import { compareIds } from './lock-order.js';
 import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
-import { dagRunFromJson, taskEvent } from './snapshots.js';
+import { taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
 import { runState, taskEntering, taskLeaving, taskState, taskStateIn } from './state-sql.js';
 
