@@ -22,7 +22,8 @@ export {
   type TaskSpec,
   type DagSpec,
 } from './spec/schema.js';
-export { TASK_TYPES, QUALITY_CHECK_TYPES, OPERATOR_WITH_SCHEMAS, isTaskType, type TaskType } from './spec/operator-schemas.js';
+export { TASK_TYPES, TASK_TYPE_DEFINITIONS, QUALITY_CHECK_TYPES, OPERATOR_WITH_SCHEMAS, OPERATOR_CONNECTION_TYPES, isTaskType, type TaskType } from './spec/operator-schemas.js';
+export { SENSOR_MODES, SENSOR_DEFAULTS, SENSOR_WITH_FIELDS, type SensorMode, type SensorSettings } from './spec/sensor-schema.js';
 export { validateDagSpec, DEFAULT_LIMITS, type SpecValidationContext, type SpecValidationResult } from './spec/validate.js';
 export { formatPath, type SpecError } from './spec/spec-error.js';
 export { parseDagSpecText, canonicalSpecJson, specHash } from './spec/spec-text.js';
@@ -81,9 +82,9 @@ export {
 
 export {
   CONNECTION_TYPES,
+  CONNECTION_TYPE_DEFINITIONS,
   SECRET_FIELDS,
   PASSWORD_FIELDS,
-  OPERATOR_CONNECTION_TYPES,
   isConnectionType,
   parseConnectionIdentity,
   parseConnectionConfig,

@@ -11,14 +11,15 @@ export {
   type ResolvedConnection,
   type TriggerObject,
 } from './operator.js';
-export { operatorFor, availableOperators } from './registry.js';
-export { noopOperator } from './noop.operator.js';
-export { httpRequestOperator } from './http-request.operator.js';
+export { OPERATORS, operatorFor, availableOperators } from './registry.js';
+export { CONNECTION_TESTERS, type ConnectionTester, type ConnectionTestOutcome } from './connection-testers.js';
+export { sensorOperator, pokeUntilDone, readSensorSettings, type SensorDefinition, type SensorSession } from './sensor/sensor.js';
+export { noopOperator } from './noop/noop.operator.js';
+export { httpRequestOperator } from './http/http-request.operator.js';
 export {
   snowflakeLoadOperator,
   snowflakeSqlOperator,
   connectSnowflake,
-  testSnowflakeConnection,
   SnowflakeOperatorError,
   type ConnectOptions,
   type ExecuteOptions,
@@ -31,12 +32,11 @@ export {
   type SqlResult,
 } from './snowflake/index.js';
 export { qualityCheckOperator, type CheckResult, type QualityResult } from './quality/index.js';
-export { notifyOperator, testSmtpConnection, testHttpConnection, signBody, SIGNATURE_HEADER, type NotifyResult, type WebhookPayload } from './notify/index.js';
+export { notifyOperator, signBody, SIGNATURE_HEADER, type NotifyResult, type WebhookPayload } from './notify/index.js';
 export {
   s3KeySensorOperator,
   s3ExtractOperator,
   createS3Client,
-  testS3Connection,
   listMatchingKeys,
   fnmatchRegExp,
   literalPrefix,

@@ -1,19 +1,13 @@
 export type OperatorLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-import type { ConnectionType } from '@tower/core';
+import type { ConnectionType, TaskType } from '@tower/core';
 
 export { CONNECTION_TYPES, type ConnectionType } from '@tower/core';
 
 /**
  * A tenant's connection as the worker hands it to an operator: `config` is the stored, non-secret
- * part; `secrets` the decrypted secret fields. Shapes per type (see docs/connections.md):
- * - s3:        config { region, endpoint?, forcePathStyle?, accessKeyId?, bucket? }
- *              secrets { secretAccessKey?, sessionToken? }
- * - snowflake: config { account, user, role?, warehouse?, database?, schema?, accessUrl? }
- *              secrets { password?, privateKey?, privateKeyPassphrase? }
- * - http:      config { baseUrl, headers?, username? }       secrets { password?, bearerToken? }
- * - smtp:      config { host, port, secure?, username?, from, to? } secrets { password? }
- * Secrets must never be logged, put in an XCom or in an error message.
+ * part; `secrets` the decrypted secret fields. Their shapes per type are core's
+ * CONNECTION_TYPE_DEFINITIONS. Secrets must never be logged, put in an XCom or in an error message.
  */
 export interface ResolvedConnection {
   connId: string;
@@ -68,8 +62,9 @@ export interface OperatorContext {
   xcomPush(key: string, value: unknown): void;
 }
 
-export interface Operator {
-  readonly type: string;
+/** Runs one task type; the registry holds exactly one per task type core declares. */
+export interface Operator<T extends TaskType = TaskType> {
+  readonly type: T;
   execute(ctx: OperatorContext): Promise<unknown>;
 }
 

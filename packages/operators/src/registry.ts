@@ -1,23 +1,41 @@
-import { httpRequestOperator } from './http-request.operator.js';
-import { noopOperator } from './noop.operator.js';
+import { isTaskType, type TaskType } from '@tower/core';
+import { httpRequestOperator } from './http/http-request.operator.js';
+import { noopOperator } from './noop/noop.operator.js';
+import { notifyOperator } from './notify/notify.operator.js';
 import { OperatorError, type Operator } from './operator.js';
-import { notifyOperators } from './notify/index.js';
-import { qualityOperators } from './quality/index.js';
-import { snowflakeOperators } from './snowflake/index.js';
-import { s3Operators } from './s3/index.js';
-import { transformOperators } from './transform/index.js';
+import { qualityCheckOperator } from './quality/quality-check.operator.js';
+import { s3ExtractOperator } from './s3/extract.operator.js';
+import { s3KeySensorOperator } from './s3/key-sensor.operator.js';
+import { snowflakeLoadOperator } from './snowflake/load.operator.js';
+import { snowflakeSqlOperator } from './snowflake/sql.operator.js';
+import { transformRecordsOperator } from './transform/transform.operator.js';
 
-const OPERATORS = new Map<string, Operator>([noopOperator, httpRequestOperator].map((op) => [op.type, op]));
-for (const op of [...snowflakeOperators, ...qualityOperators, ...notifyOperators]) OPERATORS.set(op.type, op);
-for (const op of [...s3Operators, ...transformOperators]) OPERATORS.set(op.type, op);
+/**
+ * One operator per task type core declares: a type without its operator, an operator under
+ * another type's key, or one for a type core does not know is a compile error — not a task that
+ * validates at upsert and fails at run time.
+ */
+export const OPERATORS = {
+  noop: noopOperator,
+  'http.request': httpRequestOperator,
+  's3.keySensor': s3KeySensorOperator,
+  's3.extract': s3ExtractOperator,
+  'transform.records': transformRecordsOperator,
+  'snowflake.load': snowflakeLoadOperator,
+  'snowflake.sql': snowflakeSqlOperator,
+  'quality.check': qualityCheckOperator,
+  notify: notifyOperator,
+} as const satisfies { readonly [T in TaskType]: Operator<T> };
 
-/** The operator for a task type; a type the spec accepts but this worker lacks fails for good. */
+/**
+ * The operator for a task type. A type this worker does not know (a spec stored by a newer
+ * release during a rolling deploy) fails for good.
+ */
 export function operatorFor(type: string): Operator {
-  const op = OPERATORS.get(type);
-  if (!op) throw new OperatorError(`operator ${type} is not available on this worker`, false);
-  return op;
+  if (!isTaskType(type)) throw new OperatorError(`operator ${type} is not available on this worker`, false);
+  return OPERATORS[type];
 }
 
-export function availableOperators(): string[] {
-  return [...OPERATORS.keys()];
+export function availableOperators(): TaskType[] {
+  return Object.keys(OPERATORS) as TaskType[];
 }

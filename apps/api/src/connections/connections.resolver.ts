@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Engine } from '@tower/engine';
-import { badInput, isConnectionType } from '@tower/core';
+import { badInput, CONNECTION_TYPES, isConnectionType } from '@tower/core';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
@@ -22,7 +22,7 @@ export class ConnectionsResolver {
 
   @Query(() => ConnectionList, { description: 'Ordered by connId.' })
   async connections(@CurrentActor() actor: Actor, @Args() args: ConnectionsArgs): Promise<ConnectionList> {
-    if (args.type != null && !isConnectionType(args.type)) throw badInput('type must be one of s3, snowflake, http, smtp', 'type');
+    if (args.type != null && !isConnectionType(args.type)) throw badInput(`type must be one of ${CONNECTION_TYPES.join(', ')}`, 'type');
     const page = offsetPageArgs(args);
     const all = (await this.engine.connections.list(actor.tenantId)).filter((c) => args.type == null || c.type === args.type);
     return offsetConnection(all.slice(page.offset, page.offset + page.limit), page, all.length);

@@ -5,6 +5,8 @@ import {
   mergeConnectionSecrets,
   parseConnectionConfig,
   parseConnectionIdentity,
+  PASSWORD_FIELDS,
+  SECRET_FIELDS,
 } from './connection-schemas.js';
 
 function inputError(fn: () => unknown): { path?: string; message: string } {
@@ -85,5 +87,17 @@ describe('completeness', () => {
     expect(connectionCompletenessErrors('smtp', {}, { password: 'p' })).toEqual([{ path: 'config.username', message: expect.any(String) }]);
     expect(() => assertConnectionComplete('smtp', { username: 'u' }, { password: 'p' })).not.toThrow();
     expect(inputError(() => assertConnectionComplete('snowflake', {}, {})).path).toBe('secrets.password');
+  });
+});
+
+describe('derived from the per-type declarations', () => {
+  it('lists the secret fields per type and which of them count as a password', () => {
+    expect(SECRET_FIELDS).toEqual({
+      s3: ['secretAccessKey', 'sessionToken'],
+      snowflake: ['password', 'privateKey', 'privateKeyPassphrase'],
+      http: ['password', 'bearerToken', 'signingSecret'],
+      smtp: ['password'],
+    });
+    expect([...PASSWORD_FIELDS].sort()).toEqual(['bearerToken', 'password', 'privateKey', 'secretAccessKey']);
   });
 });

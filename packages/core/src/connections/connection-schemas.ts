@@ -2,61 +2,93 @@ import { z } from 'zod';
 import { badInput, TowerError } from '../errors.js';
 import { ID_PATTERN } from '../spec/schema.js';
 
-/**
- * Connection types and the shape of each: `config` is stored as JSON and returned by the API;
- * `secrets` are encrypted at rest, write-only (the API only says which are set).
- */
-export const CONNECTION_TYPES = ['s3', 'snowflake', 'http', 'smtp'] as const;
-export type ConnectionType = (typeof CONNECTION_TYPES)[number];
-
 const host = z.string().min(1).max(500);
 const url = z.url({ protocol: /^https?$/, message: 'must be an http(s) URL' });
 const headerMap = z.record(z.string().min(1).max(200), z.string().max(8000));
 
-const CONFIG_SCHEMAS = {
-  s3: z.strictObject({
-    region: z.string().min(1).max(64).default('us-east-1'),
-    endpoint: url.optional(),
-    forcePathStyle: z.boolean().optional(),
-    accessKeyId: z.string().min(1).max(256).optional(),
-    bucket: z.string().min(3).max(63).optional(),
-  }),
-  snowflake: z.strictObject({
-    account: z.string().min(1).max(255),
-    user: z.string().min(1).max(255),
-    role: z.string().min(1).max(255).optional(),
-    warehouse: z.string().min(1).max(255).optional(),
-    database: z.string().min(1).max(255).optional(),
-    schema: z.string().min(1).max(255).optional(),
-    accessUrl: url.optional(),
-  }),
-  http: z.strictObject({
-    baseUrl: url,
-    headers: headerMap.optional(),
-    username: z.string().min(1).max(255).optional(),
-  }),
-  smtp: z.strictObject({
-    host,
-    port: z.number().int().min(1).max(65535).default(587),
-    secure: z.boolean().optional(),
-    username: z.string().min(1).max(255).optional(),
-    from: z.string().min(3).max(320),
-    to: z.array(z.string().min(3).max(320)).max(100).optional(),
-  }),
-} as const;
+type FieldErrors = Array<{ path: string; message: string }>;
+
+/**
+ * What core knows of a connection type. `config` is stored as JSON and returned by the API;
+ * `secrets` are encrypted at rest and write-only (the API only says which are set); a set
+ * `passwordFields` member makes `hasPassword` true; `completeness` holds the cross-field rules
+ * once config and secrets are merged. The tester (I/O) lives in packages/operators, keyed by
+ * ConnectionType so that a type without one does not compile.
+ */
+interface ConnectionTypeDefinition {
+  readonly config: z.ZodType;
+  readonly secrets: readonly string[];
+  readonly passwordFields: readonly string[];
+  readonly completeness?: (config: ConnectionConfig, secrets: ConnectionSecrets) => FieldErrors;
+}
+
+export const CONNECTION_TYPE_DEFINITIONS = {
+  s3: {
+    config: z.strictObject({
+      region: z.string().min(1).max(64).default('us-east-1'),
+      endpoint: url.optional(),
+      forcePathStyle: z.boolean().optional(),
+      accessKeyId: z.string().min(1).max(256).optional(),
+      bucket: z.string().min(3).max(63).optional(),
+    }),
+    secrets: ['secretAccessKey', 'sessionToken'],
+    passwordFields: ['secretAccessKey'],
+    completeness: (config, secrets) =>
+      (config.accessKeyId === undefined) !== (secrets.secretAccessKey === undefined)
+        ? [{ path: config.accessKeyId === undefined ? 'config.accessKeyId' : 'secrets.secretAccessKey', message: 'accessKeyId and secretAccessKey go together' }]
+        : [],
+  },
+  snowflake: {
+    config: z.strictObject({
+      account: z.string().min(1).max(255),
+      user: z.string().min(1).max(255),
+      role: z.string().min(1).max(255).optional(),
+      warehouse: z.string().min(1).max(255).optional(),
+      database: z.string().min(1).max(255).optional(),
+      schema: z.string().min(1).max(255).optional(),
+      accessUrl: url.optional(),
+    }),
+    secrets: ['password', 'privateKey', 'privateKeyPassphrase'],
+    passwordFields: ['password', 'privateKey'],
+    completeness: (_config, secrets) =>
+      secrets.password === undefined && secrets.privateKey === undefined ? [{ path: 'secrets.password', message: 'a snowflake connection needs a password or a privateKey' }] : [],
+  },
+  http: {
+    config: z.strictObject({
+      baseUrl: url,
+      headers: headerMap.optional(),
+      username: z.string().min(1).max(255).optional(),
+    }),
+    secrets: ['password', 'bearerToken', 'signingSecret'],
+    passwordFields: ['password', 'bearerToken'],
+  },
+  smtp: {
+    config: z.strictObject({
+      host,
+      port: z.number().int().min(1).max(65535).default(587),
+      secure: z.boolean().optional(),
+      username: z.string().min(1).max(255).optional(),
+      from: z.string().min(3).max(320),
+      to: z.array(z.string().min(3).max(320)).max(100).optional(),
+    }),
+    secrets: ['password'],
+    passwordFields: ['password'],
+    completeness: (config, secrets) => (secrets.password !== undefined && config.username === undefined ? [{ path: 'config.username', message: 'an SMTP password needs a username' }] : []),
+  },
+} as const satisfies Record<string, ConnectionTypeDefinition>;
+
+export type ConnectionType = keyof typeof CONNECTION_TYPE_DEFINITIONS;
+export const CONNECTION_TYPES = Object.keys(CONNECTION_TYPE_DEFINITIONS) as readonly ConnectionType[];
 
 const secret = z.string().min(1).max(16_384);
 
 /** Secret fields per type. Absent in an update = keep; null = remove. */
-export const SECRET_FIELDS = {
-  s3: ['secretAccessKey', 'sessionToken'],
-  snowflake: ['password', 'privateKey', 'privateKeyPassphrase'],
-  http: ['password', 'bearerToken', 'signingSecret'],
-  smtp: ['password'],
-} as const satisfies Record<ConnectionType, readonly string[]>;
+export const SECRET_FIELDS = Object.fromEntries(CONNECTION_TYPES.map((t) => [t, CONNECTION_TYPE_DEFINITIONS[t].secrets])) as {
+  readonly [C in ConnectionType]: (typeof CONNECTION_TYPE_DEFINITIONS)[C]['secrets'];
+};
 
 /** The secret fields that count as "a password is set" (`hasPassword` in the API). */
-export const PASSWORD_FIELDS: ReadonlySet<string> = new Set(['password', 'secretAccessKey', 'privateKey', 'bearerToken']);
+export const PASSWORD_FIELDS: ReadonlySet<string> = new Set(CONNECTION_TYPES.flatMap((t) => CONNECTION_TYPE_DEFINITIONS[t].passwordFields));
 
 export type ConnectionConfig = Record<string, unknown>;
 export type ConnectionSecrets = Record<string, string>;
@@ -83,7 +115,7 @@ export function parseConnectionIdentity(connId: unknown, type: unknown): { connI
 
 /** Validates and normalises a connection's non-secret config for its type. */
 export function parseConnectionConfig(type: ConnectionType, config: unknown): ConnectionConfig {
-  const result = CONFIG_SCHEMAS[type].safeParse(config ?? {});
+  const result = CONNECTION_TYPE_DEFINITIONS[type].config.safeParse(config ?? {});
   if (!result.success) throw toInputError('config', result.error);
   return result.data as ConnectionConfig;
 }
@@ -111,32 +143,12 @@ export function mergeConnectionSecrets(type: ConnectionType, current: Connection
 }
 
 /** Cross-field rules a connection must satisfy once config and secrets are merged. */
-export function connectionCompletenessErrors(type: ConnectionType, config: ConnectionConfig, secrets: ConnectionSecrets): Array<{ path: string; message: string }> {
-  const errors: Array<{ path: string; message: string }> = [];
-  if (type === 's3' && (config.accessKeyId === undefined) !== (secrets.secretAccessKey === undefined)) {
-    errors.push({ path: config.accessKeyId === undefined ? 'config.accessKeyId' : 'secrets.secretAccessKey', message: 'accessKeyId and secretAccessKey go together' });
-  }
-  if (type === 'snowflake' && secrets.password === undefined && secrets.privateKey === undefined) {
-    errors.push({ path: 'secrets.password', message: 'a snowflake connection needs a password or a privateKey' });
-  }
-  if (type === 'smtp' && secrets.password !== undefined && config.username === undefined) {
-    errors.push({ path: 'config.username', message: 'an SMTP password needs a username' });
-  }
-  return errors;
+export function connectionCompletenessErrors(type: ConnectionType, config: ConnectionConfig, secrets: ConnectionSecrets): FieldErrors {
+  const def: ConnectionTypeDefinition = CONNECTION_TYPE_DEFINITIONS[type];
+  return def.completeness?.(config, secrets) ?? [];
 }
 
 export function assertConnectionComplete(type: ConnectionType, config: ConnectionConfig, secrets: ConnectionSecrets): void {
   const errors = connectionCompletenessErrors(type, config, secrets);
   if (errors.length > 0) throw badInput(`invalid connection: ${errors.map((e) => `${e.path}: ${e.message}`).join('; ')}`, errors[0].path, { errors });
 }
-
-/** The connection type each operator needs (a task's connection must be of this type). */
-export const OPERATOR_CONNECTION_TYPES: Readonly<Record<string, ConnectionType>> = {
-  's3.keySensor': 's3',
-  's3.extract': 's3',
-  'transform.records': 's3',
-  'snowflake.load': 'snowflake',
-  'snowflake.sql': 'snowflake',
-  'quality.check': 'snowflake',
-  'http.request': 'http',
-};

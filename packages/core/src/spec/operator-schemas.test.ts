@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { isTaskType, TASK_TYPES } from './operator-schemas.js';
+import { isTaskType, OPERATOR_CONNECTION_TYPES, TASK_TYPES } from './operator-schemas.js';
 import { validateDagSpec, type SpecError } from './validate.js';
 
 /** Validates one task of `type` with `withValue`; returns its normalised `with` or the errors. */
@@ -16,6 +16,17 @@ describe('operator types', () => {
     expect(isTaskType('noop')).toBe(true);
     expect(isTaskType('toString')).toBe(false);
     expect(isTaskType(5)).toBe(false);
+  });
+  it('declare the connection type their connection must be of (notify takes smtp or http channels)', () => {
+    expect(OPERATOR_CONNECTION_TYPES).toEqual({
+      'http.request': 'http',
+      's3.keySensor': 's3',
+      's3.extract': 's3',
+      'transform.records': 's3',
+      'snowflake.load': 'snowflake',
+      'snowflake.sql': 'snowflake',
+      'quality.check': 'snowflake',
+    });
   });
   it('reject a `with` that is not an object', () => {
     expect(check('noop', 'fast').errors).toEqual([['with', 'must be an object']]);

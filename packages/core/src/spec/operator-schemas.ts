@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import type { ConnectionType } from '../connections/connection-schemas.js';
+import { SENSOR_WITH_FIELDS } from './sensor-schema.js';
 import { specErrorMap } from './spec-error.js';
 
-/**
- * `with` schemas per task type. noop and http.request are strict (their operators exist; a
- * misspelt key is an error), like every other operator's schema.
- * Strings may hold templates; they are rendered before each try.
+/*
+ * Helpers of the `with` schemas below. Every schema is strict (a misspelt key is an error with
+ * its path); strings may hold templates, rendered before each try.
  */
 const nonEmpty = z.string().min(1);
 const connection = z.string().min(1).max(200).optional();
@@ -127,98 +128,144 @@ const fileFormat = z.strictObject({
 
 const ON_ERROR = /^(abort_statement|continue|skip_file(_\d+%?)?)$/i;
 
-export const OPERATOR_WITH_SCHEMAS = {
-  noop: z.strictObject({
-    durationMs: z.number().int().min(0).max(86_400_000).optional(),
-  }),
-  'http.request': z.strictObject({
-    connection,
-    method: z
-      .string()
-      .transform((m) => m.toUpperCase())
-      .pipe(z.enum(HTTP_METHODS))
-      .default('GET'),
-    url: httpUrl,
-    headers: z.record(z.string(), z.string()).optional(),
-    body: z.unknown().optional(),
-    expectedStatus: z.union([status, z.array(status).min(1)]).optional(),
-    timeoutMs: z.number().int().positive().max(3_600_000).optional(),
-    xcomResponse: z.boolean().optional(),
-  }),
-  's3.keySensor': z.strictObject({
-    connection,
-    bucket: nonEmpty,
-    key: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
-    wildcard: z.boolean().default(false),
-    pokeIntervalSeconds: z.number().positive().max(86_400).default(30),
-    timeoutSeconds: z.number().positive().max(30 * 86_400).default(7 * 86_400),
-    mode: z.enum(['reschedule', 'poke', 'deferred']).default('reschedule'),
-    softFail: z.boolean().default(false),
-    exponentialBackoff: z.boolean().optional(),
-  }),
-  's3.extract': z
-    .strictObject({
-      connection,
-      format: z.enum(['csv', 'jsonl']),
-      requiredColumns: z.array(nonEmpty).optional(),
-      bucket: nonEmpty.optional(),
-      key: nonEmpty.optional(),
-      delimiter: nonEmpty.optional(),
-    })
-    .superRefine((w, ctx) => {
-      if (w.bucket !== undefined && w.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'is required with bucket' });
-    }),
-  'transform.records': z.strictObject({
-    connection,
-    steps: z.array(transformStep).min(1),
-    input: z.strictObject({ bucket: nonEmpty.optional(), key: nonEmpty }).optional(),
-    output: z.strictObject({ bucket: nonEmpty.optional(), key: nonEmpty.optional() }).optional(),
-    format: z.enum(['csv', 'jsonl']).optional(),
-    delimiter: nonEmpty.optional(),
-  }),
-  'snowflake.load': z.strictObject({
-    connection,
-    table: nonEmpty,
-    s3Connection: connection,
-    source: s3Source.optional(),
-    fileFormat: fileFormat.optional(),
-    // columns: a list keeps the file's column order; an object (stored as JSONB, whose key order is
-    // not kept) only gives types to the upstream task's columns, matched by name.
-    createTable: z
-      .union([
-        z.boolean(),
-        z.strictObject({
-          columns: z.union([z.record(z.string(), nonEmpty), z.array(z.strictObject({ name: nonEmpty, type: nonEmpty })).min(1)]).optional(),
-        }),
-      ])
-      .optional(),
-    onError: z.string().regex(ON_ERROR, 'must be abort_statement, continue, skip_file, skip_file_<n> or skip_file_<n>%').optional(),
-    matchByColumnName: z.enum(['case_sensitive', 'case_insensitive', 'none']).optional(),
-  }),
-  'snowflake.sql': z.strictObject({
-    connection,
-    sql: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
-    binds: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
-  }),
-  'quality.check': z.strictObject({
-    connection,
-    table: nonEmpty.optional(),
-    checks: z.array(qualityCheck).min(1),
-  }),
-  // Channels default to the task-level connection; status overrides the one derived from upstream XComs.
-  notify: z.strictObject({
-    channels: z.array(nonEmpty).min(1).optional(),
-    message: z.string().optional(),
-    subject: z.string().optional(),
-    on: z.union([z.enum(NOTIFY_ON), z.array(z.enum(NOTIFY_ON)).min(1)]).optional(),
-    status: runStatus.optional(),
-    propagateFailure: z.boolean().optional(),
-  }),
-} as const;
+/** What core knows of a task type: its `with` schema and the connection type its `connection` names. */
+interface TaskTypeDefinition {
+  readonly with: z.ZodType;
+  readonly connection?: ConnectionType;
+}
 
-export type TaskType = keyof typeof OPERATOR_WITH_SCHEMAS;
-export const TASK_TYPES = Object.keys(OPERATOR_WITH_SCHEMAS) as TaskType[];
+/**
+ * The task types and everything pure about them. A new type starts here; packages/operators'
+ * registry then fails to compile until it has an operator, and the completeness test fails until
+ * docs/operators.md describes it.
+ */
+export const TASK_TYPE_DEFINITIONS = {
+  noop: {
+    with: z.strictObject({
+      durationMs: z.number().int().min(0).max(86_400_000).optional(),
+    }),
+  },
+  'http.request': {
+    connection: 'http',
+    with: z.strictObject({
+      connection,
+      method: z
+        .string()
+        .transform((m) => m.toUpperCase())
+        .pipe(z.enum(HTTP_METHODS))
+        .default('GET'),
+      url: httpUrl,
+      headers: z.record(z.string(), z.string()).optional(),
+      body: z.unknown().optional(),
+      expectedStatus: z.union([status, z.array(status).min(1)]).optional(),
+      timeoutMs: z.number().int().positive().max(3_600_000).optional(),
+      xcomResponse: z.boolean().optional(),
+    }),
+  },
+  's3.keySensor': {
+    connection: 's3',
+    with: z.strictObject({
+      connection,
+      bucket: nonEmpty,
+      key: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
+      wildcard: z.boolean().default(false),
+      ...SENSOR_WITH_FIELDS,
+    }),
+  },
+  's3.extract': {
+    connection: 's3',
+    with: z
+      .strictObject({
+        connection,
+        format: z.enum(['csv', 'jsonl']),
+        requiredColumns: z.array(nonEmpty).optional(),
+        bucket: nonEmpty.optional(),
+        key: nonEmpty.optional(),
+        delimiter: nonEmpty.optional(),
+      })
+      .superRefine((w, ctx) => {
+        if (w.bucket !== undefined && w.key === undefined) ctx.addIssue({ code: 'custom', path: ['key'], message: 'is required with bucket' });
+      }),
+  },
+  'transform.records': {
+    connection: 's3',
+    with: z.strictObject({
+      connection,
+      steps: z.array(transformStep).min(1),
+      input: z.strictObject({ bucket: nonEmpty.optional(), key: nonEmpty }).optional(),
+      output: z.strictObject({ bucket: nonEmpty.optional(), key: nonEmpty.optional() }).optional(),
+      format: z.enum(['csv', 'jsonl']).optional(),
+      delimiter: nonEmpty.optional(),
+    }),
+  },
+  'snowflake.load': {
+    connection: 'snowflake',
+    with: z.strictObject({
+      connection,
+      table: nonEmpty,
+      s3Connection: connection,
+      source: s3Source.optional(),
+      fileFormat: fileFormat.optional(),
+      // columns: a list keeps the file's column order; an object (stored as JSONB, whose key order is
+      // not kept) only gives types to the upstream task's columns, matched by name.
+      createTable: z
+        .union([
+          z.boolean(),
+          z.strictObject({
+            columns: z.union([z.record(z.string(), nonEmpty), z.array(z.strictObject({ name: nonEmpty, type: nonEmpty })).min(1)]).optional(),
+          }),
+        ])
+        .optional(),
+      onError: z.string().regex(ON_ERROR, 'must be abort_statement, continue, skip_file, skip_file_<n> or skip_file_<n>%').optional(),
+      matchByColumnName: z.enum(['case_sensitive', 'case_insensitive', 'none']).optional(),
+    }),
+  },
+  'snowflake.sql': {
+    connection: 'snowflake',
+    with: z.strictObject({
+      connection,
+      sql: z.union([nonEmpty, z.array(nonEmpty).min(1)]),
+      binds: z.union([z.array(z.unknown()), z.record(z.string(), z.unknown())]).optional(),
+    }),
+  },
+  'quality.check': {
+    connection: 'snowflake',
+    with: z.strictObject({
+      connection,
+      table: nonEmpty.optional(),
+      checks: z.array(qualityCheck).min(1),
+    }),
+  },
+  // No own connection type: channels (smtp or http) default to the task-level connection; status
+  // overrides the one derived from upstream XComs.
+  notify: {
+    with: z.strictObject({
+      channels: z.array(nonEmpty).min(1).optional(),
+      message: z.string().optional(),
+      subject: z.string().optional(),
+      on: z.union([z.enum(NOTIFY_ON), z.array(z.enum(NOTIFY_ON)).min(1)]).optional(),
+      status: runStatus.optional(),
+      propagateFailure: z.boolean().optional(),
+    }),
+  },
+} as const satisfies Record<string, TaskTypeDefinition>;
+
+export type TaskType = keyof typeof TASK_TYPE_DEFINITIONS;
+export const TASK_TYPES = Object.keys(TASK_TYPE_DEFINITIONS) as TaskType[];
+
+/** The `with` schema of each task type. */
+export const OPERATOR_WITH_SCHEMAS = Object.fromEntries(TASK_TYPES.map((t) => [t, TASK_TYPE_DEFINITIONS[t].with])) as {
+  readonly [T in TaskType]: (typeof TASK_TYPE_DEFINITIONS)[T]['with'];
+};
+
+/** The connection type each task type needs (a task's connection must be of this type). */
+export const OPERATOR_CONNECTION_TYPES: Readonly<Record<string, ConnectionType>> = Object.fromEntries(
+  TASK_TYPES.flatMap((t) => {
+    const def: TaskTypeDefinition = TASK_TYPE_DEFINITIONS[t];
+    return def.connection ? [[t, def.connection]] : [];
+  }),
+);
 
 export function isTaskType(type: unknown): type is TaskType {
-  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(OPERATOR_WITH_SCHEMAS, type);
+  return typeof type === 'string' && Object.prototype.hasOwnProperty.call(TASK_TYPE_DEFINITIONS, type);
 }

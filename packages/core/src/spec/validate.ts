@@ -1,7 +1,6 @@
 import type { z } from 'zod';
-import { OPERATOR_CONNECTION_TYPES } from '../connections/connection-schemas.js';
 import { findCycles } from './graph.js';
-import { isTaskType, OPERATOR_WITH_SCHEMAS, TASK_TYPES } from './operator-schemas.js';
+import { isTaskType, OPERATOR_CONNECTION_TYPES, OPERATOR_WITH_SCHEMAS, TASK_TYPES } from './operator-schemas.js';
 import { paramSpecErrors } from './params.js';
 import { ID_PATTERN, paramSpecSchema, rawDagSchema, rawTaskSchema, TASK_DEFAULTS, type DagSpec, type DefaultArgs, type TaskSpec } from './schema.js';
 import { isPlainObject, scheduleErrors, structureErrors, templateErrors } from './spec-checks.js';

@@ -1,6 +1,3 @@
-import { notifyOperator } from './notify.operator.js';
-
-export const notifyOperators = [notifyOperator];
 export { notifyOperator, type ChannelResult, type NotifyResult, type WebhookPayload } from './notify.operator.js';
 export { sendEmail, smtpConfig, testSmtpConnection, type EmailMessage, type SmtpConnectionConfig } from './email.js';
 export { postWebhook, signBody, testHttpConnection, SIGNATURE_HEADER } from './webhook.js';

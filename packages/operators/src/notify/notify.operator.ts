@@ -80,7 +80,7 @@ function propagate(ctx: OperatorContext, p: NotifyParams): void {
  * retryable unless every failure is permanent — a retry sends to every channel again, so a
  * channel that succeeded may get a duplicate (at-least-once).
  */
-export const notifyOperator: Operator = {
+export const notifyOperator: Operator<'notify'> = {
   type: 'notify',
   async execute(ctx: OperatorContext): Promise<NotifyResult> {
     const p = ctx.params as NotifyParams;

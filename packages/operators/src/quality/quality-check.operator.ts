@@ -54,7 +54,7 @@ async function runCheck(session: SnowflakeSession, check: QualityCheck): Promise
  * clear the task). Failed `warn` checks only log warnings. Results go to the `results` XCom and
  * the return value.
  */
-export const qualityCheckOperator: Operator = {
+export const qualityCheckOperator: Operator<'quality.check'> = {
   type: 'quality.check',
   async execute(ctx: OperatorContext): Promise<QualityResult> {
     let checks: QualityCheck[];

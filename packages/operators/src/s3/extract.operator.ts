@@ -1,7 +1,7 @@
 import { OperatorError, type Operator } from '../operator.js';
 import { FORMATS, s3Url } from './context.js';
 import { resolveInput } from './input.js';
-import { Params } from './params.js';
+import { Params } from '../params.js';
 import { openRecords } from './records.js';
 
 /**
@@ -10,7 +10,7 @@ import { openRecords } from './records.js';
  * Returns { bucket, keys, format, delimiter, columns, rowCount, connection } and pushes `rowCount`.
  * A missing column or malformed data fails for good; a network error may be retried.
  */
-export const s3ExtractOperator: Operator = {
+export const s3ExtractOperator: Operator<'s3.extract'> = {
   type: 's3.extract',
   async execute(ctx) {
     const p = new Params(ctx);

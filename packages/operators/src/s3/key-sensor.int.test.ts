@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { OperatorError, RescheduleTry, SkipTask, type OperatorContext } from '../operator.js';
 import { s3KeySensorOperator } from './key-sensor.operator.js';
-import { pokeIntervalSeconds } from './poke-interval.js';
+import { pokeIntervalSeconds } from '../sensor/poke-interval.js';
 import { startTestS3, testContext, type TestS3 } from './test-support.js';
 
 let s3: TestS3;

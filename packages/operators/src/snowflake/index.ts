@@ -1,7 +1,3 @@
-import { snowflakeLoadOperator } from './load.operator.js';
-import { snowflakeSqlOperator } from './sql.operator.js';
-
-export const snowflakeOperators = [snowflakeLoadOperator, snowflakeSqlOperator];
 export { snowflakeLoadOperator, type LoadResult, type LoadedFile } from './load.operator.js';
 export { snowflakeSqlOperator, type SqlResult } from './sql.operator.js';
 export {

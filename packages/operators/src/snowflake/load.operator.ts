@@ -83,7 +83,7 @@ export function loadedFiles(rows: SnowflakeRow[]): LoadedFile[] {
  * retry's COPY reports "0 files processed". No explicit transaction is opened around it: it would
  * add nothing to a single statement, and CREATE TABLE commits implicitly in Snowflake anyway.
  */
-export const snowflakeLoadOperator: Operator = {
+export const snowflakeLoadOperator: Operator<'snowflake.load'> = {
   type: 'snowflake.load',
   async execute(ctx: OperatorContext): Promise<LoadResult> {
     const p = ctx.params as unknown as LoadParams;

@@ -45,7 +45,7 @@ const preview = (sql: string) => {
  * over), each string being one statement. Binds: an array binds `?` / `:n` positionally in every
  * statement that has placeholders; an object binds `:name` placeholders by name.
  */
-export const snowflakeSqlOperator: Operator = {
+export const snowflakeSqlOperator: Operator<'snowflake.sql'> = {
   type: 'snowflake.sql',
   async execute(ctx: OperatorContext): Promise<SqlResult> {
     const p = ctx.params as unknown as SqlParams;

@@ -1,9 +1,4 @@
-import type { Operator } from '../operator.js';
-import { transformRecordsOperator } from './transform.operator.js';
-
 export { transformRecordsOperator, defaultOutputKey } from './transform.operator.js';
 export { parseExpression } from './parser.js';
 export { compileSteps, parseSteps, type CompiledSteps, type ParsedStep } from './steps.js';
 export { CAST_TYPES, castValue, type CastTypeName } from './cast.js';
-
-export const transformOperators: Operator[] = [transformRecordsOperator];

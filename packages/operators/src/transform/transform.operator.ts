@@ -5,7 +5,7 @@ import { OperatorError, type Operator, type OperatorContext } from '../operator.
 import { s3OperatorError } from '../s3/client.js';
 import { FORMATS, s3Url, type DataFormat } from '../s3/context.js';
 import { resolveInput, type InputObjects } from '../s3/input.js';
-import { Params } from '../s3/params.js';
+import { Params } from '../params.js';
 import { openRecords, type Cell, type ObjectRecords } from '../s3/records.js';
 import { S3UploadStream } from '../s3/upload-stream.js';
 import { RowError, StepError } from './errors.js';
@@ -80,7 +80,7 @@ async function* outputRows(ctx: OperatorContext, input: InputObjects, first: Obj
  * Returns { bucket, key, keys: [key], format: 'csv', delimiter: ',', rowsIn, rowsOut, columns,
  * connection } — the shape s3.extract reads, so steps can be chained — and pushes `rowsOut`.
  */
-export const transformRecordsOperator: Operator = {
+export const transformRecordsOperator: Operator<'transform.records'> = {
   type: 'transform.records',
   async execute(ctx) {
     const p = new Params(ctx);

@@ -1,9 +1,10 @@
 import { ArgsType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { CONNECTION_TYPES } from '@tower/core';
 import { GraphQLJSON } from 'graphql-type-json';
 import { Connection, ConnectionArgs } from '../../common/pagination.js';
 
 @ObjectType('Connection', {
-  description: 'A tenant connection (s3, snowflake, http, smtp). Secrets are write-only: the API only says which are set.',
+  description: `A tenant connection (${CONNECTION_TYPES.join(', ')}). Secrets are write-only: the API only says which are set.`,
 })
 export class ConnectionModel {
   @Field(() => ID)
@@ -12,7 +13,7 @@ export class ConnectionModel {
   @Field({ description: 'The name DAG specs reference (`connection: <connId>`)' })
   connId!: string;
 
-  @Field({ description: 's3 | snowflake | http | smtp' })
+  @Field({ description: CONNECTION_TYPES.join(' | ') })
   type!: string;
 
   @Field(() => String, { nullable: true })
@@ -51,7 +52,7 @@ export class CreateConnectionInput {
   @Field({ description: '[a-zA-Z0-9_.-]{1,200}, unique per tenant' })
   connId!: string;
 
-  @Field({ description: 's3 | snowflake | http | smtp' })
+  @Field({ description: CONNECTION_TYPES.join(' | ') })
   type!: string;
 
   @Field(() => String, { nullable: true })

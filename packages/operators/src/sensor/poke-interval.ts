@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 
-/** Longest wait between two pokes with exponential backoff (Airflow has no cap; DESIGN caps retry delays at a day). */
+/** Longest wait between two pokes with exponential backoff (Airflow has no cap; Tower caps retry delays at a day too). */
 export const MAX_POKE_INTERVAL_SECONDS = 86_400;
 
 /**

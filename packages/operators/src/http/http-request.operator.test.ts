@@ -2,9 +2,9 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { httpRequestOperator } from './http-request.operator.js';
-import { OperatorError, type OperatorContext } from './operator.js';
-import { operatorFor } from './registry.js';
-import { noopOperator } from './noop.operator.js';
+import { OperatorError, type OperatorContext } from '../operator.js';
+import { operatorFor } from '../registry.js';
+import { noopOperator } from '../noop/noop.operator.js';
 
 let server: http.Server;
 const timers: NodeJS.Timeout[] = [];

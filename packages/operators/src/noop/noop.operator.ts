@@ -1,7 +1,7 @@
-import { sleep, type Operator } from './operator.js';
+import { sleep, type Operator } from '../operator.js';
 
 /** Does nothing, optionally for `durationMs`: for tests, benchmarks and joining branches. */
-export const noopOperator: Operator = {
+export const noopOperator: Operator<'noop'> = {
   type: 'noop',
   async execute(ctx) {
     const durationMs = typeof ctx.params.durationMs === 'number' ? ctx.params.durationMs : 0;

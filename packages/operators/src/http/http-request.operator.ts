@@ -1,4 +1,4 @@
-import { OperatorError, type Operator } from './operator.js';
+import { OperatorError, type Operator } from '../operator.js';
 
 interface HttpRequestParams {
   method?: string;
@@ -20,7 +20,7 @@ function statusExpected(status: number, expected: HttpRequestParams['expectedSta
  * Calls an HTTP endpoint; an unexpected status fails the try (and may retry). The response
  * (status + body, JSON when the server says so) becomes the task's return_value XCom.
  */
-export const httpRequestOperator: Operator = {
+export const httpRequestOperator: Operator<'http.request'> = {
   type: 'http.request',
   async execute(ctx) {
     const p = ctx.params as unknown as HttpRequestParams;

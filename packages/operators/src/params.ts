@@ -1,4 +1,4 @@
-import { OperatorError, type OperatorContext } from '../operator.js';
+import { OperatorError, type OperatorContext } from './operator.js';
 
 /**
  * Readers for an operator's `with`. The spec validation already checked the shapes; these keep
