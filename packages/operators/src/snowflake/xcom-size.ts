@@ -1,4 +1,4 @@
-/** XComs are capped at 64 KiB (DESIGN §3); operators keep a margin for the rest of the value. */
+/** XComs are capped at 64 KiB (docs/semantics.md, XCom and logs); operators keep a margin for the rest of the value. */
 export const XCOM_ROWS_BUDGET = 48 * 1024;
 
 export function jsonBytes(value: unknown): number {
