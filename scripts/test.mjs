@@ -18,6 +18,8 @@ try {
   if (!only) {
     step('Lint');
     run(bin('eslint'), ['--max-warnings', '0', '.']);
+    step('No import circle (dpdm, type imports included)');
+    run(bin('dpdm'), ['--no-warning', '--no-tree', '--exit-code', 'circular:1', '--exclude', 'generated|node_modules', 'packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx']);
     step('Build and type-check every workspace');
     run(bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only']);
     step('Generated artifacts are up to date (Prisma client + migrations, GraphQL schema); docs self-contained');
