@@ -8,8 +8,22 @@ import { compareIds } from './lock-order.js';
 import { finishDoneRuns } from './run-outcome.js';
 import { runEvent, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
-import { runStateIn, taskLeaving, taskStateIn } from './state-sql.js';
+import { journaled, runStateIn, taskEventByTarget, taskLeaving, taskStateIn } from './state-sql.js';
 import { queueScheduled } from './task-queueing.js';
+
+/** Trigger rules decide among these for a task awaiting its upstream. */
+const DECISIONS = ['schedule', 'skip', 'upstream_failed'] as const;
+
+/** The decisions of one round, one compare-and-set for all of them, journaled with the event each row took. */
+const DECIDE_SQL = journaled(
+  'task',
+  `UPDATE "TaskInstance" t
+   SET state = v.state::"TaskState", "endedAt" = CASE WHEN v.finished THEN $3 ELSE t."endedAt" END, "updatedAt" = $3
+   FROM unnest($1::uuid[], $2::text[], $4::bool[]) AS v(id, state, finished)
+   WHERE t.id = v.id AND ${taskLeaving('t.state', DECISIONS)}
+   RETURNING t.*`,
+  { sql: taskEventByTarget('j.state', 'none', DECISIONS) },
+);
 
 export interface EvaluationRequest {
   tenantId: string;
@@ -131,11 +145,7 @@ export class RunEvaluation {
         // tasks ending on two workers) then queue on the same first row instead of deadlocking.
         decisions.sort((a, b) => compareIds(a.id, b.id));
         const moved = await this.sql.query<TaskInstance>(
-          `UPDATE "TaskInstance" t
-           SET state = v.state::"TaskState", "endedAt" = CASE WHEN v.finished THEN $3 ELSE t."endedAt" END, "updatedAt" = $3
-           FROM unnest($1::uuid[], $2::text[], $4::bool[]) AS v(id, state, finished)
-           WHERE t.id = v.id AND ${taskLeaving('t.state', ['schedule', 'skip', 'upstream_failed'])}
-           RETURNING t.*`, [decisions.map((d) => d.id), decisions.map((d) => d.state), now, decisions.map((d) => isFinished(d.state))]);
+          DECIDE_SQL, [decisions.map((d) => d.id), decisions.map((d) => d.state), now, decisions.map((d) => isFinished(d.state))]);
         for (const m of moved) {
           const c = ctx.get(m.dagRunId)!;
           c.states.set(m.taskId, m);

@@ -1,5 +1,5 @@
 import { columnList, DAG_RUN_COLUMNS, dagRunFromJson, type DagRun, type RunType, type SqlQuery } from '@tower/db';
-import { runState } from './state-sql.js';
+import { journalRuns, runState } from './state-sql.js';
 
 /**
  * One statement for a whole batch. The runs come in as one JSON document ($1: one parameter costs
@@ -38,6 +38,8 @@ WITH input AS (
   FROM runs r
   JOIN "DagVersion" v ON v.id = r."dagVersionId" AND v."tenantId" = r."tenantId"
   CROSS JOIN LATERAL jsonb_to_recordset(v.spec->'tasks') AS t("taskId" text, type text, retries int, pool text, "priorityWeight" int)
+), journal AS (
+  ${journalRuns('runs', 'create')}
 )
 SELECT coalesce(json_agg(runs), '[]'::json) AS runs FROM runs`;
 

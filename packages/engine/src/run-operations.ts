@@ -1,11 +1,12 @@
-import { canRunTransition, canTransition, downstreamOf, runEventTarget, transition, TowerError, type RunState, type TaskState } from '@tower/core';
-import type { DagRun, TaskInstance } from '@tower/db';
+import { canRunTransition, canTransition, downstreamOf, transition, TowerError, type RunState, type TaskState } from '@tower/core';
+import { sqlOf, type DagRun, type Sql, type SqlQuery, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
-import { publishCommitted, type EngineDeps, type Tx } from './deps.js';
+import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { RunService } from './run-service.js';
 import { runEvent, taskEvent, tryStops } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
+import { journaled, runEntering } from './state-sql.js';
 
 export interface ClearOptions {
   taskIds: string[];
@@ -16,12 +17,39 @@ export interface ClearOptions {
 const FAILED_STATES: TaskState[] = ['failed', 'upstream_failed'];
 
 /**
- * A finished run whose task a user cleared or marked runs again (core's run "reopen"); a queued or
- * running run is left as it is. Compare-and-set on the state it was read in.
+ * The operators' compare-and-sets, each on the state the row was read in (core validated the
+ * transition from it) and journaled. A cleared instance that starts over (`none`) forgets its
+ * last try's times and sensor progress.
  */
-async function reopen(tx: Tx, runPk: string, state: RunState): Promise<DagRun | null> {
-  if (!canRunTransition(state, { type: 'reopen' })) return null;
-  const [reopened] = await tx.dagRun.updateManyAndReturn({ where: { id: runPk, state }, data: { state: runEventTarget('reopen'), endedAt: null } });
+const CLEAR_TASK = journaled(
+  'task',
+  `UPDATE "TaskInstance" SET state = $4::"TaskState", "maxTries" = $5, "updatedAt" = $6,
+     "startedAt" = CASE WHEN $7 THEN NULL ELSE "startedAt" END, "endedAt" = CASE WHEN $7 THEN NULL ELSE "endedAt" END,
+     "queuedAt" = CASE WHEN $7 THEN NULL ELSE "queuedAt" END, "nextAttemptAt" = CASE WHEN $7 THEN NULL ELSE "nextAttemptAt" END,
+     "rescheduleCount" = CASE WHEN $7 THEN 0 ELSE "rescheduleCount" END, "sensorStartedAt" = CASE WHEN $7 THEN NULL ELSE "sensorStartedAt" END
+   WHERE id = $1 AND state = $2::"TaskState" AND "tryNumber" = $3 RETURNING *`,
+  'clear',
+);
+const MARK_TASK = journaled(
+  'task',
+  `UPDATE "TaskInstance" SET state = $4::"TaskState", "endedAt" = $5, "nextAttemptAt" = NULL, "heartbeatAt" = NULL, "updatedAt" = $5
+   WHERE id = $1 AND state = $2::"TaskState" AND "tryNumber" = $3 RETURNING *`,
+  'mark',
+);
+const REOPEN_RUN = journaled(
+  'run',
+  `UPDATE "DagRun" SET state = ${runEntering('reopen')}, "endedAt" = NULL, "updatedAt" = $3
+   WHERE id = $1 AND state = $2::"RunState" RETURNING *`,
+  'reopen',
+);
+
+/**
+ * A finished run whose task a user cleared or marked runs again (core's run "reopen"); a queued or
+ * running run is left as it is.
+ */
+async function reopen(q: SqlQuery, run: DagRun, now: Date): Promise<DagRun | null> {
+  if (!canRunTransition(run.state as RunState, { type: 'reopen' })) return null;
+  const [reopened] = await q<DagRun>(REOPEN_RUN, [run.id, run.state, now]);
   return reopened ?? null;
 }
 
@@ -36,7 +64,11 @@ export class RunOperations {
     private readonly specs: SpecCache,
     private readonly lifecycle: RunLifecycle,
     private readonly runs: RunService,
-  ) {}
+  ) {
+    this.sql = sqlOf(deps.prisma);
+  }
+
+  private readonly sql: Sql;
 
   /**
    * Clears task instances so they run again with a new try number (and the full retry budget);
@@ -54,8 +86,9 @@ export class RunOperations {
 
     const events: TowerEvent[] = [];
     const cleared: TaskInstance[] = [];
-    await this.deps.prisma.$transaction(async (tx) => {
-      const tis = await tx.taskInstance.findMany({ where: { tenantId, dagRunId: run.id, taskId: { in: [...targets] } } });
+    const now = this.deps.clock();
+    await this.sql.transaction(async ({ query: q }) => {
+      const tis = await q<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "tenantId" = $1 AND "dagRunId" = $2 AND "taskId" = ANY($3::text[]) ORDER BY id`, [tenantId, run.id, [...targets]]);
       for (const ti of tis) {
         const state = ti.state as TaskState;
         if (opts.onlyFailed && !FAILED_STATES.includes(state)) continue;
@@ -63,20 +96,15 @@ export class RunOperations {
         if (!canTransition(state, { type: 'clear' })) continue;
         const { next } = transition(state, { type: 'clear' });
         const task = spec.tasks.find((t) => t.taskId === ti.taskId)!;
-        const [moved] = await tx.taskInstance.updateManyAndReturn({
-          where: { id: ti.id, state, tryNumber: ti.tryNumber },
-          data:
-            next === 'none'
-              ? { state: 'none', startedAt: null, endedAt: null, queuedAt: null, nextAttemptAt: null, rescheduleCount: 0, sensorStartedAt: null, maxTries: ti.tryNumber + task.retries + 1 }
-              : { state: next, maxTries: ti.tryNumber + task.retries + 1 },
-        });
+        const startsOver = next === 'none';
+        const [moved] = await q<TaskInstance>(CLEAR_TASK, [ti.id, state, ti.tryNumber, next, ti.tryNumber + task.retries + 1, now, startsOver]);
         if (moved) {
           cleared.push(moved);
           events.push(taskEvent(moved));
         }
       }
       if (cleared.length) {
-        const reopened = await reopen(tx, run.id, run.state as RunState);
+        const reopened = await reopen(q, run, now);
         if (reopened) events.push(runEvent(reopened));
       }
     });
@@ -92,15 +120,12 @@ export class RunOperations {
     const { next } = transition(ti.state as TaskState, { type: 'mark', state });
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
-    const moved = await this.deps.prisma.$transaction(async (tx) => {
-      const [m] = await tx.taskInstance.updateManyAndReturn({
-        where: { id: ti.id, state: ti.state, tryNumber: ti.tryNumber },
-        data: { state: next, endedAt: now, nextAttemptAt: null, heartbeatAt: null },
-      });
+    const moved = await this.sql.transaction(async ({ query: q }) => {
+      const [m] = await q<TaskInstance>(MARK_TASK, [ti.id, ti.state, ti.tryNumber, next, now]);
       if (!m) throw new TowerError('CONFLICT', `task instance ${ti.taskId} changed state meanwhile; retry`);
       events.push(taskEvent(m));
-      const run = await tx.dagRun.findUniqueOrThrow({ where: { id: ti.dagRunId } });
-      const reopened = await reopen(tx, run.id, run.state as RunState);
+      const [run] = await q<DagRun>(`SELECT * FROM "DagRun" WHERE id = $1`, [ti.dagRunId]);
+      const reopened = await reopen(q, run, now);
       if (reopened) events.push(runEvent(reopened));
       return m;
     });

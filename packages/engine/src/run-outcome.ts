@@ -4,17 +4,31 @@ import type { TowerEvent } from '@tower/events';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunContext } from './evaluation-context.js';
 import { runEvent, taskEvent, tryStops } from './snapshots.js';
-import { runEntering, runLeaving, taskLeaving, taskTransitionCase } from './state-sql.js';
+import { journaled, runEntering, runLeaving, taskLeaving, taskTransitionCase } from './state-sql.js';
 
 /** The cancel transition of every state it may leave, as a CASE over the row's state (core decides). */
 const CANCEL_TO_SQL = taskTransitionCase('t.state', 'cancel');
+
+/** The runs whose leaves decided, journaled. */
+const FINISH_RUNS = journaled(
+  'run',
+  `UPDATE "DagRun" r SET state = v.state::"RunState", "endedAt" = $3, "updatedAt" = $3
+   FROM unnest($1::uuid[], $2::text[]) AS v(id, state)
+   WHERE r.id = v.id AND ${runLeaving('r.state', 'finish')}
+   RETURNING r.*`,
+  'finish',
+);
 
 /** Ends a run as canceled or failed (timeout): a compare-and-set per event, from core's run state machine. */
 const STOP_RUN = Object.fromEntries(
   (['cancel', 'timeout'] as const).map((event) => [
     runEventTarget(event),
-    `UPDATE "DagRun" SET state = ${runEntering(event)}, "endedAt" = $3, "updatedAt" = $3
-     WHERE id = $1 AND "tenantId" = $2 AND ${runLeaving('state', event)} RETURNING *`,
+    journaled(
+      'run',
+      `UPDATE "DagRun" SET state = ${runEntering(event)}, "endedAt" = $3, "updatedAt" = $3
+       WHERE id = $1 AND "tenantId" = $2 AND ${runLeaving('state', event)} RETURNING *`,
+      event,
+    ),
   ]),
 ) as Record<'canceled' | 'failed', string>;
 
@@ -60,11 +74,7 @@ const finishedRuns: DagRun[] = [];
       if (outcome) outcomes.push({ id, state: outcome });
     }
     if (outcomes.length) {
-      const finished = await sql.query<DagRun>(
-        `UPDATE "DagRun" r SET state = v.state::"RunState", "endedAt" = $3, "updatedAt" = $3
-         FROM unnest($1::uuid[], $2::text[]) AS v(id, state)
-         WHERE r.id = v.id AND ${runLeaving('r.state', 'finish')}
-         RETURNING r.*`,
+      const finished = await sql.query<DagRun>(FINISH_RUNS,
         [outcomes.map((o) => o.id), outcomes.map((o) => o.state), now],
       );
       finishedRuns.push(...finished);
@@ -100,12 +110,16 @@ export class RunStops {
       // leaves it out if it finished). Each row's new state is computed from its state as locked,
       // so the statement is a compare-and-set per row.
       moved = await q<TaskInstance>(
-        `UPDATE "TaskInstance" t
-         SET state = (${CANCEL_TO_SQL})::"TaskState", "endedAt" = $3, "nextAttemptAt" = NULL, "heartbeatAt" = NULL, "updatedAt" = $3
-         WHERE t.id IN (SELECT l.id FROM "TaskInstance" l
-                        WHERE l."dagRunId" = $1 AND l."tenantId" = $2 AND ${taskLeaving('l.state', 'cancel', { text: true })}
-                        ORDER BY l.id FOR UPDATE)
-         RETURNING t.*`,
+        journaled(
+          'task',
+          `UPDATE "TaskInstance" t
+           SET state = (${CANCEL_TO_SQL})::"TaskState", "endedAt" = $3, "nextAttemptAt" = NULL, "heartbeatAt" = NULL, "updatedAt" = $3
+           WHERE t.id IN (SELECT l.id FROM "TaskInstance" l
+                          WHERE l."dagRunId" = $1 AND l."tenantId" = $2 AND ${taskLeaving('l.state', 'cancel', { text: true })}
+                          ORDER BY l.id FOR UPDATE)
+           RETURNING t.*`,
+          'cancel',
+        ),
         [run.id, tenantId, now],
       );
       events.push(...moved.map(taskEvent));

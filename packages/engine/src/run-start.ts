@@ -3,7 +3,7 @@ import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunEvaluation } from './run-evaluation.js';
 import { runEvent, taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
-import { runEntering, runLeaving, runStateIn, taskEntering, taskLeaving } from './state-sql.js';
+import { journalRuns, journalTasks, runEntering, runLeaving, runStateIn, taskEntering, taskLeaving } from './state-sql.js';
 
 /** Runs waiting for a place within maxActiveRuns. */
 const RUN_WAITS = (column: string) => runLeaving(column, 'start');
@@ -113,12 +113,14 @@ export class RunStarts {
            FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
            WHERE r.id = v.id AND ${runLeaving('r.state', 'start')}
            RETURNING r.*),
+         moved_journal AS (${journalRuns('moved', 'start')}),
          roots AS (
            UPDATE "TaskInstance" t SET state = ${taskEntering('schedule', 'none')}, "updatedAt" = $3
            FROM unnest($4::uuid[], $5::text[]) AS x(run_id, task_id)
            WHERE t."dagRunId" = x.run_id AND t."taskId" = x.task_id AND ${taskLeaving('t.state', 'schedule', { only: ['none'], text: true })}
              AND EXISTS (SELECT 1 FROM moved WHERE moved.id = x.run_id)
-           RETURNING t.id)
+           RETURNING t.id, t."tenantId", t."dagRunId", t."dagId", t."taskId", t."tryNumber", t.state, t."updatedAt"),
+         roots_journal AS (${journalTasks('roots', 'schedule')})
          SELECT (SELECT json_agg(m) FROM moved m) AS runs,
                 (SELECT json_agg(rt.id) FROM roots rt) AS roots,
                 (SELECT json_agg(t) FROM "TaskInstance" t WHERE t."dagRunId" = ANY($1::uuid[])) AS tasks`,

@@ -6,7 +6,7 @@ import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
 import { taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
-import { runLeaving, runStateIn, taskEntering, taskLeaving, taskState, taskStateIn } from './state-sql.js';
+import { journaled, journalTasks, runLeaving, runStateIn, taskEntering, taskLeaving, taskState, taskStateIn } from './state-sql.js';
 
 export interface SweepOptions {
   zombieAfterMs: number;
@@ -16,6 +16,14 @@ export interface SweepOptions {
 
 /** Tasks waiting for their retry delay or their next poke: what "schedule" moves on when due. */
 const WAITING_TO_RETRY = taskEventSources('schedule').filter((s) => s !== 'none');
+/** Due retries and re-pokes go back to scheduled, journaled. */
+const PROMOTE_DUE = journaled(
+  'task',
+  `UPDATE "TaskInstance" SET state = ${taskEntering('schedule', 'up_for_retry')}, "nextAttemptAt" = NULL, "updatedAt" = $1
+   WHERE ${taskLeaving('state', 'schedule', { only: WAITING_TO_RETRY })} AND "nextAttemptAt" <= $1
+   RETURNING *`,
+  'schedule',
+);
 /** A zombie's try fails (the retry policy decides what the instance becomes) while it is still running. */
 const ZOMBIE_ENDS = taskLeaving('state', 'fail', { only: ['running'] });
 /** A try that failed with no tries left: its run is evaluated at once (downstream may fail or run). */
@@ -131,12 +139,7 @@ export class SchedulerSweeps {
   /** up_for_retry tries whose delay has passed go back to scheduled, and their run is evaluated. */
   async promoteDueRetries(): Promise<number> {
     const now = this.deps.clock();
-    const promoted = await this.sql.query<TaskInstance>(
-      `UPDATE "TaskInstance" SET state = ${taskEntering('schedule', 'up_for_retry')}, "nextAttemptAt" = NULL, "updatedAt" = $1
-       WHERE ${taskLeaving('state', 'schedule', { only: WAITING_TO_RETRY })} AND "nextAttemptAt" <= $1
-       RETURNING *`,
-      [now],
-    );
+    const promoted = await this.sql.query<TaskInstance>(PROMOTE_DUE, [now]);
     await this.deps.events.publishMany(promoted.map(taskEvent));
     // Promoted tasks are scheduled: queueing them needs no trigger-rule pass ([] = nothing finished).
     await this.evaluateEach(uniqueRuns(promoted).map((r) => ({ ...r, finishedTaskIds: [] })));
@@ -201,6 +204,7 @@ export class SchedulerSweeps {
            UPDATE "TaskInstance" SET state = $4::"TaskState", "endedAt" = $5, "heartbeatAt" = NULL, "nextAttemptAt" = $6, "updatedAt" = $5
            WHERE id = $1 AND ${ZOMBIE_ENDS} AND "tryNumber" = $2 AND "heartbeatAt" < $3
            RETURNING *),
+         journal AS (${journalTasks('m', 'fail')}),
          tt AS (
            UPDATE "TaskTry" tt SET state = ${taskState('failed')}, "endedAt" = $5, error = $7
            FROM m WHERE tt."taskInstanceId" = m.id AND tt."tryNumber" = $2)

@@ -122,3 +122,50 @@ export const taskTransitionCase = memo(function taskTransitionCase(column: strin
     .map((from) => `WHEN ${taskLit(from)} THEN ${taskLit(transition(from, e, { tryNumber: 1, maxTries: 1 }).next)}`)
     .join(' ')} END`;
 });
+
+/**
+ * The state-change journal (`StateChange`): the statement that performs a compare-and-set also
+ * records what it moved, in a CTE of its own, so the record commits with the change or not at all.
+ * `event` is the core event that moved the rows: a name, or an SQL expression per row.
+ */
+type JournalEvent = TaskEventType | RunEventType | 'create' | { sql: string };
+
+const KNOWN_EVENTS = new Set<string>(['create', 'schedule', 'queue', 'start', 'succeed', 'fail', 'timeout', 'reschedule', 'defer', 'resume', 'upstream_failed', 'skip', 'remove', 'clear', 'mark', 'cancel', 'finish', 'reopen']);
+
+function eventSql(event: JournalEvent): string {
+  if (typeof event === 'object') return event.sql;
+  if (!KNOWN_EVENTS.has(event)) throw new Error(`not a state event: ${event}`);
+  return `'${event}'`;
+}
+
+/** `INSERT INTO "StateChange" …` of the task instances in `rows` (a CTE or alias with TaskInstance's columns). */
+export function journalTasks(rows: string, event: JournalEvent): string {
+  return `INSERT INTO "StateChange" ("tenantId", entity, "entityId", "dagRunId", "dagId", "taskId", "tryNumber", state, event, at)
+    SELECT j."tenantId", 'task', j.id, j."dagRunId", j."dagId", j."taskId", j."tryNumber", j.state::text, ${eventSql(event)}, j."updatedAt" FROM ${rows} j`;
+}
+
+/** `INSERT INTO "StateChange" …` of the runs in `rows` (a CTE or alias with DagRun's columns). */
+export function journalRuns(rows: string, event: JournalEvent): string {
+  return `INSERT INTO "StateChange" ("tenantId", entity, "entityId", "dagRunId", "dagId", state, event, at)
+    SELECT j."tenantId", 'run', j.id, j.id, j."dagId", j.state::text, ${eventSql(event)}, j."updatedAt" FROM ${rows} j`;
+}
+
+/**
+ * A compare-and-set `UPDATE … RETURNING *` of one table, journaled: the statement's rows come
+ * back as before, and each is recorded in the same statement.
+ */
+export function journaled(entity: 'task' | 'run', update: string, event: JournalEvent): string {
+  return `WITH changed AS (${update}),
+    journal AS (${entity === 'task' ? journalTasks('changed', event) : journalRuns('changed', event)})
+    SELECT * FROM changed`;
+}
+
+/**
+ * The event that moved a task from `from` to the state in `column`, for a statement that decides
+ * among `events` per row (each must enter a different state from `from`).
+ */
+export const taskEventByTarget = memo((column: string, from: TaskState, events: readonly Exclude<TaskEventType, 'mark'>[]): string => {
+  const targets = events.map((e) => [taskEventTarget(e, from), e] as const);
+  if (new Set(targets.map(([t]) => t)).size !== targets.length) throw new Error(`events ${events.join(', ')} share a target from ${from}`);
+  return `CASE ${column}::text ${targets.map(([t, e]) => `WHEN ${taskLit(t)} THEN '${e}'`).join(' ')} END`;
+});

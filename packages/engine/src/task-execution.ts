@@ -1,9 +1,9 @@
 import {
   isFinished,
-  taskEventTarget,
   transition,
   type DagSpec,
   type TaskSpec,
+  type TaskEventType,
   type TaskState,
 } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
@@ -16,7 +16,7 @@ import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
 import { taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
-import { runState, taskEntering, taskLeaving, taskState, taskStateIn } from './state-sql.js';
+import { journalTasks, runState, taskEntering, taskLeaving, taskState, taskStateIn } from './state-sql.js';
 
 /**
  * A try's end is recorded on a running instance: every end event (succeed, fail, timeout,
@@ -25,6 +25,39 @@ import { runState, taskEntering, taskLeaving, taskState, taskStateIn } from './s
 const TRY_ENDS = (column: string) => taskLeaving(column, ['succeed', 'fail', 'timeout', 'reschedule', 'skip', 'defer'], { only: ['running'] });
 
 export const XCOM_MAX_BYTES = 64 * 1024;
+
+/**
+ * The end of a try whose instance no longer runs it, in one statement: a cleared instance
+ * (restarting) starts over — whatever the try's end, core moves it to `none` — and its try is
+ * closed as restarted; an instance moved on otherwise (marked, canceled) only has its try closed.
+ */
+const RESTART_ENDS = ['succeed', 'fail', 'timeout', 'reschedule', 'skip', 'defer'] as const;
+const CLOSE_MOVED_ON = `WITH r AS (
+    UPDATE "TaskInstance" SET state = ${taskEntering('succeed', 'restarting')}, "startedAt" = NULL, "endedAt" = NULL, "queuedAt" = NULL,
+           "heartbeatAt" = NULL, "nextAttemptAt" = NULL, "updatedAt" = $4
+    WHERE id = $1 AND "tenantId" = $2 AND ${taskLeaving('state', RESTART_ENDS, { only: ['restarting'] })} AND "tryNumber" = $3
+    RETURNING *),
+  journal AS (${journalTasks('r', { sql: '$5::text' })}),
+  tt AS (
+    UPDATE "TaskTry" SET state = (CASE WHEN EXISTS (SELECT 1 FROM r) THEN ${taskState('restarting')} ELSE ${taskState('failed')} END)::"TaskState",
+           "endedAt" = $4,
+           error = CASE WHEN EXISTS (SELECT 1 FROM r) THEN 'cleared while running' ELSE 'stopped: the task instance was moved on (marked, cleared or canceled)' END
+    WHERE "taskInstanceId" = $1 AND "tryNumber" = $3 AND "endedAt" IS NULL)
+  SELECT * FROM r`;
+
+/** The core event a try's end is (journaled with the change). */
+function endEvent(outcome: TryOutcome): TaskEventType {
+  switch (outcome.kind) {
+    case 'success':
+      return 'succeed';
+    case 'failure':
+      return outcome.timedOut ? 'timeout' : 'fail';
+    case 'reschedule':
+      return 'reschedule';
+    case 'skipped':
+      return 'skip';
+  }
+}
 
 interface ClaimItem {
   payload: JobPayload<'runTask'>;
@@ -124,6 +157,7 @@ export class TaskExecution {
            -- (a per-row subquery: the plan stays driven by the claimed ids)
            AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = ${runState('running')}
          RETURNING t.*),
+       journal AS (${journalTasks('c', 'start')}),
        tt AS (
          -- A rescheduled sensor pokes again under the same try number: its try row is reopened.
          INSERT INTO "TaskTry" ("tenantId", "taskInstanceId", "tryNumber", state, "workerId", "startedAt")
@@ -236,6 +270,7 @@ export class TaskExecution {
         sensorStartedAt: rescheduled ? outcome.sensorStartedAt : null,
         tryState: next.state === 'up_for_retry' ? 'failed' : next.state,
         error: outcome.kind === 'failure' ? outcome.error : outcome.kind === 'skipped' ? outcome.reason : null,
+        event: endEvent(outcome),
       };
     });
     // Rows are locked in id order (lock-order.ts); what comes back is matched to the items by id.
@@ -246,8 +281,8 @@ export class TaskExecution {
     const close = (query: SqlQuery) =>
       query<TaskInstance>(
         `WITH v AS (
-           SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::bool[], $7::timestamptz[], $8::text[], $9::text[])
-             AS v(id, try_number, next_state, retry_at, try_after, rescheduled, sensor_started_at, try_state, error)),
+           SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::bool[], $7::timestamptz[], $8::text[], $9::text[], $11::text[])
+             AS v(id, try_number, next_state, retry_at, try_after, rescheduled, sensor_started_at, try_state, error, event)),
          m AS (
            UPDATE "TaskInstance" t
            SET state = v.next_state::"TaskState", "endedAt" = $10, "nextAttemptAt" = v.retry_at, "heartbeatAt" = NULL,
@@ -258,11 +293,12 @@ export class TaskExecution {
            FROM v
            WHERE t.id = v.id AND ${TRY_ENDS('t.state')} AND t."tryNumber" = v.try_number
            RETURNING t.*),
+         journal AS (${journalTasks('(SELECT m.*, v.event FROM m JOIN v ON v.id = m.id)', { sql: 'j.event' })}),
          tt AS (
            UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error
            FROM m JOIN v ON v.id = m.id
            WHERE tt."taskInstanceId" = m.id AND tt."tryNumber" = v.try_number)
-         SELECT * FROM m`, [rows.map((r) => r.id), rows.map((r) => r.tryNumber), rows.map((r) => r.state), rows.map((r) => r.retryAt), rows.map((r) => r.tryAfter), rows.map((r) => r.rescheduled), rows.map((r) => r.sensorStartedAt), rows.map((r) => r.tryState), rows.map((r) => r.error), now]);
+         SELECT * FROM m`, [rows.map((r) => r.id), rows.map((r) => r.tryNumber), rows.map((r) => r.state), rows.map((r) => r.retryAt), rows.map((r) => r.tryAfter), rows.map((r) => r.rescheduled), rows.map((r) => r.sensorStartedAt), rows.map((r) => r.tryState), rows.map((r) => r.error), now, rows.map((r) => r.event)]);
     const movedRows = xcoms.length
       ? await this.sql.transaction(async ({ query: q }) => {
           const moved = await close(q);
@@ -294,7 +330,7 @@ export class TaskExecution {
     const results: Array<TaskState | null> = [];
     const finished: TaskInstance[] = [];
     const restarted: TaskInstance[] = [];
-    for (const { started } of items) {
+    for (const { started, outcome } of items) {
       const m = moved.get(started.ti.id);
       if (m) {
         results.push(m.state as TaskState);
@@ -302,7 +338,7 @@ export class TaskExecution {
         continue;
       }
       // Not running under this try any more: cleared while running (restart) or moved on.
-      const r = await this.closeMovedOn(started, now).catch((err: unknown) => {
+      const r = await this.closeMovedOn(started, outcome, now).catch((err: unknown) => {
         this.deps.logger.warn({ err, taskInstanceId: started.ti.id }, 'closing a try that was moved on failed');
         return null;
       });
@@ -333,23 +369,10 @@ export class TaskExecution {
   }
 
   /** The end of a try whose instance is no longer running it: a cleared instance starts over. */
-  private async closeMovedOn(started: StartedTry, now: Date): Promise<TaskInstance | null> {
+  private async closeMovedOn(started: StartedTry, outcome: TryOutcome, now: Date): Promise<TaskInstance | null> {
     const { ti, tryNumber } = started;
-    return this.deps.prisma.$transaction(async (tx) => {
-      const [restarted] = await tx.taskInstance.updateManyAndReturn({
-        where: { id: ti.id, tenantId: ti.tenantId, state: 'restarting', tryNumber },
-        data: { state: taskEventTarget('succeed', 'restarting'), startedAt: null, endedAt: null, queuedAt: null, heartbeatAt: null, nextAttemptAt: null },
-      });
-      await tx.taskTry.updateMany({
-        where: { taskInstanceId: ti.id, tryNumber, endedAt: null },
-        data: {
-          state: restarted ? 'restarting' : 'failed',
-          endedAt: now,
-          error: restarted ? 'cleared while running' : 'stopped: the task instance was moved on (marked, cleared or canceled)',
-        },
-      });
-      return restarted ?? null;
-    });
+    const [restarted] = await this.sql.query<TaskInstance>(CLOSE_MOVED_ON, [ti.id, ti.tenantId, tryNumber, now, endEvent(outcome)]);
+    return restarted ?? null;
   }
 
   /**

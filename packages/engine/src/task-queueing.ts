@@ -1,7 +1,7 @@
 import { sqlLiteral, type Sql, type TaskInstance } from '@tower/db';
 import type { RunContext } from './evaluation-context.js';
 import type { SpecCache } from './spec-cache.js';
-import { runState, runStateIn, taskEntering, taskLeaving, taskStateIn } from './state-sql.js';
+import { journaled, runState, runStateIn, taskEntering, taskLeaving, taskStateIn } from './state-sql.js';
 
 /** Tasks waiting for a place in the queue: the states core's "queue" event may leave. */
 const WAITS_FOR_QUEUE = (column: string) => taskLeaving(column, 'queue');
@@ -183,10 +183,16 @@ export async function queueScheduled(
     if (picked.length === 0) return { queued: [], tenantDepth: depth, backlog };
     // The last statement commits in the same round trip.
     const moved = await commitWith<TaskInstance>(
-      `UPDATE "TaskInstance" t SET state = ${taskEntering('queue', 'scheduled')}, "queuedAt" = $2, "updatedAt" = $2
-       WHERE t.id = ANY($1::uuid[]) AND ${WAITS_FOR_QUEUE('t.state')}
-         AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = ${runState('running')}
-       RETURNING t.*`, [picked.map((c) => c.id), now]);
+      journaled(
+        'task',
+        `UPDATE "TaskInstance" t SET state = ${taskEntering('queue', 'scheduled')}, "queuedAt" = $2, "updatedAt" = $2
+         WHERE t.id = ANY($1::uuid[]) AND ${WAITS_FOR_QUEUE('t.state')}
+           AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = ${runState('running')}
+         RETURNING t.*`,
+        'queue',
+      ),
+      [picked.map((c) => c.id), now],
+    );
     // Keep the order in which they were picked.
     const order = new Map(picked.map((c, i) => [c.id, i]));
     const backfillOf = new Map(picked.map((c) => [c.id, c.backfill]));

@@ -139,3 +139,13 @@ export type AuditLog = Prisma.AuditLogModel
  * starts exactly one run, across scheduler restarts and replicas.
  */
 export type S3TriggerObject = Prisma.S3TriggerObjectModel
+/**
+ * Model StateChange
+ * Every state change of a task instance or a run, written by the statement that performs the
+ * compare-and-set, in its transaction: the durable record that events, alert rules, metrics and
+ * audits read (an outbox). Append-only. Ids are drawn before commit, so concurrent transactions
+ * commit them out of order: a reader that follows `id` reads only below the oldest transaction
+ * still in progress (`xid < pg_snapshot_xmin(pg_current_snapshot())`), where no row can appear
+ * later. No foreign keys: the hot path writes several rows per task and checks nothing.
+ */
+export type StateChange = Prisma.StateChangeModel

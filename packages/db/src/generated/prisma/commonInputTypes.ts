@@ -419,6 +419,23 @@ export type EnumActorTypeWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedEnumActorTypeFilter<$PrismaModel>
 }
 
+export type EnumStateEntityFilter<$PrismaModel = never> = {
+  equals?: $Enums.StateEntity | Prisma.EnumStateEntityFieldRefInput<$PrismaModel>
+  in?: $Enums.StateEntity[] | Prisma.ListEnumStateEntityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StateEntity[] | Prisma.ListEnumStateEntityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStateEntityFilter<$PrismaModel> | $Enums.StateEntity
+}
+
+export type EnumStateEntityWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StateEntity | Prisma.EnumStateEntityFieldRefInput<$PrismaModel>
+  in?: $Enums.StateEntity[] | Prisma.ListEnumStateEntityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StateEntity[] | Prisma.ListEnumStateEntityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStateEntityWithAggregatesFilter<$PrismaModel> | $Enums.StateEntity
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStateEntityFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStateEntityFilter<$PrismaModel>
+}
+
 export type NestedUuidFilter<$PrismaModel = never> = {
   equals?: string | Prisma.StringFieldRefInput<$PrismaModel>
   in?: string[] | Prisma.ListStringFieldRefInput<$PrismaModel>
@@ -804,6 +821,23 @@ export type NestedEnumActorTypeWithAggregatesFilter<$PrismaModel = never> = {
   _count?: Prisma.NestedIntFilter<$PrismaModel>
   _min?: Prisma.NestedEnumActorTypeFilter<$PrismaModel>
   _max?: Prisma.NestedEnumActorTypeFilter<$PrismaModel>
+}
+
+export type NestedEnumStateEntityFilter<$PrismaModel = never> = {
+  equals?: $Enums.StateEntity | Prisma.EnumStateEntityFieldRefInput<$PrismaModel>
+  in?: $Enums.StateEntity[] | Prisma.ListEnumStateEntityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StateEntity[] | Prisma.ListEnumStateEntityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStateEntityFilter<$PrismaModel> | $Enums.StateEntity
+}
+
+export type NestedEnumStateEntityWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.StateEntity | Prisma.EnumStateEntityFieldRefInput<$PrismaModel>
+  in?: $Enums.StateEntity[] | Prisma.ListEnumStateEntityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.StateEntity[] | Prisma.ListEnumStateEntityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumStateEntityWithAggregatesFilter<$PrismaModel> | $Enums.StateEntity
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumStateEntityFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumStateEntityFilter<$PrismaModel>
 }
 
 

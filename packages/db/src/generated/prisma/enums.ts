@@ -67,3 +67,11 @@ export const ActorType = {
 } as const
 
 export type ActorType = (typeof ActorType)[keyof typeof ActorType]
+
+
+export const StateEntity = {
+  task: 'task',
+  run: 'run'
+} as const
+
+export type StateEntity = (typeof StateEntity)[keyof typeof StateEntity]

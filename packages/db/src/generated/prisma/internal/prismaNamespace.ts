@@ -415,7 +415,8 @@ export const ModelName = {
   AlertRule: 'AlertRule',
   Alert: 'Alert',
   AuditLog: 'AuditLog',
-  S3TriggerObject: 'S3TriggerObject'
+  S3TriggerObject: 'S3TriggerObject',
+  StateChange: 'StateChange'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -431,7 +432,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "tenant" | "user" | "membership" | "session" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "backfill" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertRule" | "alert" | "auditLog" | "s3TriggerObject"
+    modelProps: "tenant" | "user" | "membership" | "session" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "backfill" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertRule" | "alert" | "auditLog" | "s3TriggerObject" | "stateChange"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1841,6 +1842,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    StateChange: {
+      payload: Prisma.$StateChangePayload<ExtArgs>
+      fields: Prisma.StateChangeFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.StateChangeFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.StateChangeFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>
+        }
+        findFirst: {
+          args: Prisma.StateChangeFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.StateChangeFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>
+        }
+        findMany: {
+          args: Prisma.StateChangeFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>[]
+        }
+        create: {
+          args: Prisma.StateChangeCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>
+        }
+        createMany: {
+          args: Prisma.StateChangeCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.StateChangeCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>[]
+        }
+        delete: {
+          args: Prisma.StateChangeDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>
+        }
+        update: {
+          args: Prisma.StateChangeUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>
+        }
+        deleteMany: {
+          args: Prisma.StateChangeDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.StateChangeUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.StateChangeUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>[]
+        }
+        upsert: {
+          args: Prisma.StateChangeUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$StateChangePayload>
+        }
+        aggregate: {
+          args: Prisma.StateChangeAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateStateChange>
+        }
+        groupBy: {
+          args: Prisma.StateChangeGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StateChangeGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.StateChangeCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.StateChangeCountAggregateOutputType> | number
+        }
+      }
+    }
   }
 } & {
   other: {
@@ -2181,6 +2256,23 @@ export const S3TriggerObjectScalarFieldEnum = {
 export type S3TriggerObjectScalarFieldEnum = (typeof S3TriggerObjectScalarFieldEnum)[keyof typeof S3TriggerObjectScalarFieldEnum]
 
 
+export const StateChangeScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  entity: 'entity',
+  entityId: 'entityId',
+  dagRunId: 'dagRunId',
+  dagId: 'dagId',
+  taskId: 'taskId',
+  tryNumber: 'tryNumber',
+  state: 'state',
+  event: 'event',
+  at: 'at'
+} as const
+
+export type StateChangeScalarFieldEnum = (typeof StateChangeScalarFieldEnum)[keyof typeof StateChangeScalarFieldEnum]
+
+
 export const SortOrder = {
   asc: 'asc',
   desc: 'desc'
@@ -2375,6 +2467,20 @@ export type ListEnumActorTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$Pr
 
 
 /**
+ * Reference to a field of type 'StateEntity'
+ */
+export type EnumStateEntityFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StateEntity'>
+    
+
+
+/**
+ * Reference to a field of type 'StateEntity[]'
+ */
+export type ListEnumStateEntityFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'StateEntity[]'>
+    
+
+
+/**
  * Reference to a field of type 'Float'
  */
 export type FloatFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Float'>
@@ -2557,6 +2663,7 @@ export type GlobalOmitConfig = {
   alert?: Prisma.AlertOmit
   auditLog?: Prisma.AuditLogOmit
   s3TriggerObject?: Prisma.S3TriggerObjectOmit
+  stateChange?: Prisma.StateChangeOmit
 }
 
 /* Types for Logging */

@@ -69,7 +69,8 @@ export const ModelName = {
   AlertRule: 'AlertRule',
   Alert: 'Alert',
   AuditLog: 'AuditLog',
-  S3TriggerObject: 'S3TriggerObject'
+  S3TriggerObject: 'S3TriggerObject',
+  StateChange: 'StateChange'
 } as const
 
 export type ModelName = (typeof ModelName)[keyof typeof ModelName]
@@ -387,6 +388,23 @@ export const S3TriggerObjectScalarFieldEnum = {
 } as const
 
 export type S3TriggerObjectScalarFieldEnum = (typeof S3TriggerObjectScalarFieldEnum)[keyof typeof S3TriggerObjectScalarFieldEnum]
+
+
+export const StateChangeScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  entity: 'entity',
+  entityId: 'entityId',
+  dagRunId: 'dagRunId',
+  dagId: 'dagId',
+  taskId: 'taskId',
+  tryNumber: 'tryNumber',
+  state: 'state',
+  event: 'event',
+  at: 'at'
+} as const
+
+export type StateChangeScalarFieldEnum = (typeof StateChangeScalarFieldEnum)[keyof typeof StateChangeScalarFieldEnum]
 
 
 export const SortOrder = {
