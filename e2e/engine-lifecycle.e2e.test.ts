@@ -45,6 +45,15 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
     await waitFor(async () => (await count()) >= 20, 30_000, 'the catch-up to begin', 5);
     const scheduler = stack.processes.find((p) => p.name.startsWith('scheduler'))!;
     await scheduler.kill9();
+    // A COMMIT the scheduler sent before it died can still land: count once Postgres has closed
+    // every session of the dead scheduler (its backends end after finishing what they received).
+    await waitFor(
+      async () =>
+        (await stack.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tower-scheduler'`)[0].n === 0,
+      10_000,
+      "the killed scheduler's sessions to end",
+      20,
+    );
     const atKill = await count();
 
     // Stay down across a due time: the interval ending at `boundary` becomes due meanwhile.
@@ -103,7 +112,8 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
     const exit = exited(stopping);
     const sigtermAt = Date.now();
     stopping.child.kill('SIGTERM');
-    await sleep(500); // let it begin closing
+    await stopping.waitForLog('worker stopping', 10_000); // it began closing
+    await sleep(500); // and dropped its blocking fetch
 
     // Work queued after SIGTERM: the stopping worker (still alive, finishing its try) takes none of it.
     const later = await trigger(api, 'after_term');

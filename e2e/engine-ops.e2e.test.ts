@@ -29,6 +29,8 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
   let base: string;
   const seen: Seen[] = [];
   const counts = new Map<string, number>();
+  /** Responses to /gate, held until the test sends them. */
+  const held: Array<() => void> = [];
 
   beforeAll(async () => {
     server = http.createServer((req, res) => {
@@ -66,6 +68,10 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
           case '/v1':
           case '/v2':
             return json({ version: path.slice(1) });
+          case '/gate':
+            // answered when the test says so: a task that runs exactly as long as the test needs
+            held.push(() => json({ released: true }));
+            return;
           case '/hang-then-ok':
             // the first call never answers (the try must time out); later calls answer at once
             if (n === 1) return;
@@ -135,7 +141,8 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
 
     // The worker stopped the try well before its 60 s.
     const stopped = await waitFor(() => stack.prisma.taskTry.findFirst({ where: { taskInstanceId: slow.id, endedAt: { not: null } } }), 10_000, 'the marked try to end');
-    expect(stopped.endedAt!.getTime() - markedAt).toBeLessThan(5_000);
+    // (10 s: the stop notice, the abort and the try's end across processes on a loaded machine)
+    expect(stopped.endedAt!.getTime() - markedAt).toBeLessThan(10_000);
 
     // Past the retry delay: still failed, one try, the run still failed (no retry, no overwrite by the worker).
     await sleep(2_500);
@@ -230,7 +237,8 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
     const v1 = await upsert(api, {
       dagId: 'evolving',
       tasks: [
-        { taskId: 'first', type: 'noop', with: { durationMs: 2_500 } },
+        // runs until the test releases its request (after the upsert below)
+        { taskId: 'first', type: 'http.request', with: { url: `${base}/gate` } },
         { taskId: 'second', type: 'http.request', dependsOn: ['first'], with: { url: `${base}/v1` } },
       ],
     });
@@ -250,6 +258,8 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
     });
     expect(v2.latestVersion).toBe(2);
     expect(ti(await getRun(api, run.id), 'first').state).toBe('running'); // really mid-run
+    await waitFor(async () => held.length > 0, 20_000, "first's request");
+    held.splice(0).forEach((release) => release());
 
     const done = await finished(api, run.id);
     expect(done.state).toBe('success');
@@ -293,7 +303,7 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
     // try 1 was stopped at its 1 s timeout, not left hanging on the request
     const firstMs = tries[0].endedAt!.getTime() - tries[0].startedAt.getTime();
     expect(firstMs).toBeGreaterThanOrEqual(900);
-    expect(firstMs).toBeLessThan(4_000);
+    expect(firstMs).toBeLessThan(10_000); // the timeout, the log flush and the end on a loaded machine
     // the retry waited its delay (1 s) after try 1 ended
     expect(tries[1].startedAt.getTime() - tries[0].endedAt!.getTime()).toBeGreaterThanOrEqual(900);
     // the hanging request itself was aborted by the worker

@@ -386,10 +386,11 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   it('cancels a running run: unfinished tasks are skipped, the running try is stopped, nothing runs after', async () => {
     await upsertSlowThenAfter('cancelable');
     const run = await engine.runs.trigger(tenantId, 'cancelable', {});
-    await waitTaskRunning(run.id, 'slow');
+    const slow = await waitTaskRunning(run.id, 'slow');
     const canceled = await engine.operations.cancelDagRun(tenantId, run.id);
     expect(canceled.state).toBe('canceled');
-    await new Promise((r) => setTimeout(r, 500));
+    // the worker stops the try well before its 60 s (waitTryEnded gives it 10 s)
+    await waitTryEnded(slow.id);
     const tis = Object.fromEntries((await engine.runs.taskInstances(tenantId, run.id)).map((t) => [t.taskId, t.state]));
     expect(tis).toEqual({ slow: 'skipped', after: 'skipped' });
     expect((await engine.runs.get(tenantId, run.id)).state).toBe('canceled');
@@ -427,10 +428,12 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
 
   it('backfills a range: creates missing runs, and re-runs existing ones per reprocess mode', async () => {
     const http = await import('node:http');
+    // The first call for 2026-01-01 fails (by path: the backfill starts up to maxActiveRuns, 4 by default, at once).
     let failFirst = true;
-    const server = http.createServer((_req, res) => {
-      res.writeHead(failFirst ? 500 : 200);
-      failFirst = false;
+    const server = http.createServer((req, res) => {
+      const fail = failFirst && req.url === '/2026-01-01';
+      if (fail) failFirst = false;
+      res.writeHead(fail ? 500 : 200);
       res.end();
     });
     await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
@@ -457,7 +460,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
           await new Promise((r) => setTimeout(r, 50));
         }
       };
-      // oldest first, one at a time (maxActiveRuns 1); the very first call failed
+      // the run whose call failed (2026-01-01) failed, the others succeeded
       expect((await waitAll()).map((r) => r.state)).toEqual(['failed', 'success', 'success']);
 
       const none = await engine.backfills.backfill(tenantId, 'backfillable', from, to, 'none');

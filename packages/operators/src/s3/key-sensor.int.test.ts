@@ -140,12 +140,19 @@ describe('s3.keySensor', () => {
 
   it('in poke mode keeps poking until an object uploaded meanwhile appears', async () => {
     const { ctx, logs } = sensor({ key: 'poke/late_*.csv', wildcard: true, mode: 'poke', pokeIntervalSeconds: 0.1, timeoutSeconds: 30 });
-    const upload = new Promise((r) => setTimeout(r, 400)).then(() => s3.put('sales', 'poke/late_1.csv', 'x'));
+    // Uploaded once two pokes have been logged (missing it), so at least a third poke finds it.
+    const pokesLogged = () => logs.filter((l) => /^poke \d+:/.test(l.message)).length;
+    const upload = (async () => {
+      const deadline = Date.now() + 20_000;
+      while (pokesLogged() < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await s3.put('sales', 'poke/late_1.csv', 'x');
+    })();
     const out = await s3KeySensorOperator.execute(ctx);
     await upload;
     expect(out).toEqual({ bucket: 'sales', keys: ['poke/late_1.csv'], connection: 'test_s3' });
     const pokes = logs.filter((l) => /^poke \d+:/.test(l.message));
     expect(pokes.length).toBeGreaterThanOrEqual(3);
+    expect(pokes.slice(0, 2).map((l) => l.message.endsWith(': not found'))).toEqual([true, true]);
     expect(pokes[pokes.length - 1].message).toContain('found 1 object(s)');
   });
 
