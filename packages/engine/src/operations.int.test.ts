@@ -13,10 +13,11 @@ describe('engine operations (real Postgres + Redis)', () => {
   let prisma: PrismaClient;
   let engine: Engine;
   let tenantId: string;
+  let runToEnd: EngineStack['runToEnd'];
 
   beforeAll(async () => {
     stack = await startEngineStack('operations');
-    ({ prisma, engine, tenantId } = stack);
+    ({ prisma, engine, tenantId, runToEnd } = stack);
   });
 
   afterAll(async () => {
