@@ -22,6 +22,8 @@ try {
     run(bin('dpdm'), ['--no-warning', '--no-tree', '--exit-code', 'circular:1', '--exclude', 'generated|node_modules', 'packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx']);
     step('Build and type-check every workspace');
     run(bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only']);
+    step('Type-check the tests (packages and apps; e2e is a workspace of its own)');
+    run(bin('tsc'), ['-p', 'tsconfig.tests.json']);
     step('Generated artifacts are up to date (Prisma client + migrations, GraphQL schema); docs self-contained');
     run('node', ['scripts/db.mjs', 'check']);
     run('node', ['scripts/schema-check.mjs']);
