@@ -3,7 +3,22 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 /** Imports that would make packages/core impure: it must stay free of frameworks and I/O clients. */
-const IMPURE = ['@nestjs/*', '@prisma/*', 'prisma', 'bullmq', 'ioredis', 'pg', 'redis', '@tower/db', '@tower/queue', '@tower/events', 'node:fs', 'fs', 'node:net', 'node:http'];
+const IMPURE = [
+  '@nestjs/*',
+  '@prisma/*',
+  'prisma',
+  'bullmq',
+  'ioredis',
+  'pg',
+  'redis',
+  '@tower/db',
+  '@tower/queue',
+  '@tower/events',
+  'node:fs',
+  'fs',
+  'node:net',
+  'node:http',
+];
 
 export default tseslint.config(
   {

@@ -98,7 +98,12 @@ try {
   const connections = [s3.connection('bench_s3')];
   const log = () => undefined;
   const extract = await measure('extract', inputMiB, async () => {
-    const { ctx } = testContext({ taskId: 'extract', params: { connection: 'bench_s3', format: 'csv', bucket: 'bench', key: inputKey, requiredColumns: ['order_id', 'amount', 'sold_at'] }, connections, log });
+    const { ctx } = testContext({
+      taskId: 'extract',
+      params: { connection: 'bench_s3', format: 'csv', bucket: 'bench', key: inputKey, requiredColumns: ['order_id', 'amount', 'sold_at'] },
+      connections,
+      log,
+    });
     const out = await s3ExtractOperator.execute(ctx);
     return { out, extra: { rows: out.rowCount } };
   });
@@ -125,7 +130,10 @@ try {
     return { out, extra: { rowsIn: out.rowsIn, rowsOut: out.rowsOut } };
   });
 
-  for (const [step, r] of [['extract', extract], ['transform', transform]]) {
+  for (const [step, r] of [
+    ['extract', extract],
+    ['transform', transform],
+  ]) {
     if (r.growthMiB > MAX_RSS_GROWTH_MIB) {
       console.error(`${step}: RSS grew by ${r.growthMiB} MiB, over the ${MAX_RSS_GROWTH_MIB} MiB budget`);
       failed = true;

@@ -11,7 +11,10 @@ const TOP = topIdx >= 0 ? Number(args[topIdx + 1]) : 25;
 const inputs = args.filter((a, i) => !a.startsWith('--') && (topIdx < 0 || i !== topIdx + 1));
 
 function files(p) {
-  if (statSync(p).isDirectory()) return readdirSync(p).filter((f) => f.endsWith('.cpuprofile')).map((f) => path.join(p, f));
+  if (statSync(p).isDirectory())
+    return readdirSync(p)
+      .filter((f) => f.endsWith('.cpuprofile'))
+      .map((f) => path.join(p, f));
   return [p];
 }
 
@@ -24,13 +27,26 @@ function group(url, fn) {
   if (url.includes('/node_modules/ioredis') || url.includes('redis-parser')) return 'ioredis';
   if (url.includes('/node_modules/pino')) return 'pino (logging)';
   if (url.includes('/node_modules/zod')) return 'zod';
-  if (url.includes('/node_modules/@nestjs') || url.includes('/node_modules/graphql') || url.includes('/node_modules/@apollo') || url.includes('/node_modules/express') || url.includes('/node_modules/fastify')) return 'api framework (nest/graphql/http)';
+  if (
+    url.includes('/node_modules/@nestjs') ||
+    url.includes('/node_modules/graphql') ||
+    url.includes('/node_modules/@apollo') ||
+    url.includes('/node_modules/express') ||
+    url.includes('/node_modules/fastify')
+  )
+    return 'api framework (nest/graphql/http)';
   if (url.includes('/packages/engine/')) return 'tower engine';
   if (url.includes('/packages/core/')) return 'tower core';
   if (url.includes('/packages/')) return `tower ${url.split('/packages/')[1].split('/')[0]}`;
   if (url.includes('/apps/')) return `tower app ${url.split('/apps/')[1].split('/')[0]}`;
   if (url.startsWith('node:')) return 'node internals';
-  if (url.includes('/node_modules/')) return url.split('/node_modules/').pop().split('/').slice(0, url.includes('/node_modules/@') ? 2 : 1).join('/');
+  if (url.includes('/node_modules/'))
+    return url
+      .split('/node_modules/')
+      .pop()
+      .split('/')
+      .slice(0, url.includes('/node_modules/@') ? 2 : 1)
+      .join('/');
   return 'other';
 }
 
@@ -74,7 +90,9 @@ function summarize(file) {
       .slice(0, TOP)
       .map(([k, v]) => `  ${v.toFixed(0).padStart(7)} ms ${((v / busy) * 100).toFixed(1).padStart(5)}%  ${k}`)
       .join('\n');
-  console.log(`\n=== ${path.basename(file)}: ${(total / 1000).toFixed(1)}s profiled, ${(busy / 1000).toFixed(1)}s on CPU (${((busy / total) * 100).toFixed(0)}%), idle ${(idle / 1000).toFixed(1)}s`);
+  console.log(
+    `\n=== ${path.basename(file)}: ${(total / 1000).toFixed(1)}s profiled, ${(busy / 1000).toFixed(1)}s on CPU (${((busy / total) * 100).toFixed(0)}%), idle ${(idle / 1000).toFixed(1)}s`,
+  );
   console.log('-- self time by module group (% of CPU time)');
   console.log(fmt(groups));
   console.log('-- self time by function');
@@ -84,5 +102,8 @@ function summarize(file) {
 }
 
 for (const input of inputs.length ? inputs : ['bench/results/profiles']) {
-  for (const f of statSync(input).isDirectory() && readdirSync(input).some((e) => statSync(path.join(input, e)).isDirectory()) ? readdirSync(input).flatMap((d) => files(path.join(input, d))) : files(input)) summarize(f);
+  for (const f of statSync(input).isDirectory() && readdirSync(input).some((e) => statSync(path.join(input, e)).isDirectory())
+    ? readdirSync(input).flatMap((d) => files(path.join(input, d)))
+    : files(input))
+    summarize(f);
 }

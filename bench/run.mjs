@@ -60,7 +60,9 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
     }
     return sharedStack;
   };
-  process.stderr.write(`[bench] ${smoke ? 'SMOKE ' : ''}run of ${names.join(', ')} — load average ${loadBefore.load1}/${loadBefore.load5}/${loadBefore.load15} on ${loadBefore.cpus} CPUs\n`);
+  process.stderr.write(
+    `[bench] ${smoke ? 'SMOKE ' : ''}run of ${names.join(', ')} — load average ${loadBefore.load1}/${loadBefore.load5}/${loadBefore.load15} on ${loadBefore.cpus} CPUs\n`,
+  );
   for (const name of names) {
     const progress = new Progress(name);
     const t0 = Date.now();
@@ -95,7 +97,7 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
         const now = stack.cpu();
         const cpu = {};
         // Postgres backends that exited meanwhile took their CPU time with them: theirs is a floor.
-        for (const [proc, sec] of Object.entries(now)) if (sec != null) cpu[proc] = Math.round(((sec - (before[proc] ?? 0)) * 1000) / n * 100) / 100;
+        for (const [proc, sec] of Object.entries(now)) if (sec != null) cpu[proc] = Math.round((((sec - (before[proc] ?? 0)) * 1000) / n) * 100) / 100;
         const cpuTotal = Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 100) / 100;
         cpuReports.push({ bench: name, label: label ?? null, unit: unitName, units: n, cpuMsPerUnit: cpu, cpuMsPerUnitTotal: cpuTotal });
         progress.note(`CPU of Tower, its Postgres backends and Redis${label ? ` (${label})` : ''}: ${cpuTotal} ms per ${unitName} ${JSON.stringify(cpu)}`);
@@ -103,7 +105,9 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
         const report = summarizeSql(stack.proxies, n, unitName);
         const file = `sql-${name}${label ? `-${label}` : ''}.json`;
         writeFileSync(path.join(RESULTS, file), JSON.stringify(report, null, 2));
-        progress.note(`SQL round trips${label ? ` (${label})` : ''}: ${report.totalRoundTrips} (${report[`roundTripsPer_${unitName}`]} per ${unitName}) → bench/results/${file}`);
+        progress.note(
+          `SQL round trips${label ? ` (${label})` : ''}: ${report.totalRoundTrips} (${report[`roundTripsPer_${unitName}`]} per ${unitName}) → bench/results/${file}`,
+        );
       },
     };
     try {
@@ -135,8 +139,11 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
   // Scaled or instrumented runs (BENCH_SCALE, BENCH_COUNT_SQL) are not figures: they never replace latest.json.
   const instrumented = result.scale !== 1 || process.env.BENCH_COUNT_SQL === '1';
   writeFileSync(path.join(RESULTS, smoke ? 'smoke.json' : instrumented ? 'latest-instrumented.json' : 'latest.json'), `${JSON.stringify(result, null, 2)}\n`);
-  if (!smoke && !instrumented) writeFileSync(path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
-  process.stderr.write(`[bench] finished: ${figures.length} figures, ${failures.length} failed${failures.length ? ` (${failures.map((f) => f.bench).join(', ')})` : ''}\n`);
+  if (!smoke && !instrumented)
+    writeFileSync(path.join(RESULTS, `run-${startedAt.toISOString().replace(/[:.]/g, '-')}.json`), `${JSON.stringify(result, null, 2)}\n`);
+  process.stderr.write(
+    `[bench] finished: ${figures.length} figures, ${failures.length} failed${failures.length ? ` (${failures.map((f) => f.bench).join(', ')})` : ''}\n`,
+  );
   return result;
 }
 

@@ -9,15 +9,19 @@ async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> 
   const port = await freePort();
   const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
-  await waitFor(async () => {
-    const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-    try {
-      await r.connect();
-      return (await r.ping()) === 'PONG';
-    } finally {
-      r.disconnect();
-    }
-  }, 10_000, 'a private redis-server (is redis-server installed?)');
+  await waitFor(
+    async () => {
+      const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+      try {
+        await r.connect();
+        return (await r.ping()) === 'PONG';
+      } finally {
+        r.disconnect();
+      }
+    },
+    10_000,
+    'a private redis-server (is redis-server installed?)',
+  );
   return {
     url,
     stop: () =>
@@ -42,7 +46,11 @@ describe('crash safety', () => {
       s: { dagId: 'victim', tasks: [{ taskId: 'long', type: 'noop', retries: 1, retryDelaySeconds: 1, with: { durationMs: 6000 } }] },
     });
     const run = (await api.request<{ triggerDagRun: { id: string } }>(`mutation { triggerDagRun(dagId: "victim") { id } }`)).triggerDagRun;
-    await waitFor(async () => (await stack.prisma.taskInstance.findFirst({ where: { dagRunId: run.id, state: 'running' } })) !== null, 20_000, 'the try to run');
+    await waitFor(
+      async () => (await stack.prisma.taskInstance.findFirst({ where: { dagRunId: run.id, state: 'running' } })) !== null,
+      20_000,
+      'the try to run',
+    );
 
     const worker = stack.processes.find((p) => p.name.startsWith('worker'))!;
     await worker.kill9();
@@ -98,7 +106,11 @@ describe('crash safety', () => {
     expect(await admin.flushall()).toBe('OK');
     admin.disconnect();
 
-    await waitFor(async () => (await stack.prisma.dagRun.count({ where: { dagId: 'fifty', state: 'success' } })) === 50, 90_000, 'all 50 runs to succeed after the flush');
+    await waitFor(
+      async () => (await stack.prisma.dagRun.count({ where: { dagId: 'fifty', state: 'success' } })) === 50,
+      90_000,
+      'all 50 runs to succeed after the flush',
+    );
     const tis = await stack.prisma.taskInstance.findMany({ where: { dagId: 'fifty' }, include: { tries: true } });
     expect(tis).toHaveLength(150);
     for (const ti of tis) {

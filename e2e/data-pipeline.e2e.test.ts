@@ -37,7 +37,11 @@ function connectionInputs(services: DataServices) {
       config: { account: 'tower', user: SF_USER, database: 'ANALYTICS', schema: 'RAW', accessUrl: services.snowflakeUrl },
       secrets: { password: SF_PASSWORD },
     },
-    { connId: 'ops_email', type: 'smtp', config: { host: '127.0.0.1', port: services.smtpPort, secure: false, from: 'tower@example.test', to: ['data@example.test'] } },
+    {
+      connId: 'ops_email',
+      type: 'smtp',
+      config: { host: '127.0.0.1', port: services.smtpPort, secure: false, from: 'tower@example.test', to: ['data@example.test'] },
+    },
     { connId: 'ops_webhook', type: 'http', config: { baseUrl: services.webhookUrl }, secrets: { signingSecret: WEBHOOK_SECRET } },
   ];
 }
@@ -71,7 +75,10 @@ describe('daily_sales_pipeline end to end', () => {
 
   beforeAll(async () => {
     services = await startDataServices([BUCKET]);
-    stack = await startStack({ name: 'data', env: { FILE_TRIGGER_POLL_MS: '300', TOWER_ENCRYPTION_KEYS: OLD_KEYS, ZOMBIE_AFTER_MS: '4000', HEARTBEAT_MS: '1000' } });
+    stack = await startStack({
+      name: 'data',
+      env: { FILE_TRIGGER_POLL_MS: '300', TOWER_ENCRYPTION_KEYS: OLD_KEYS, ZOMBIE_AFTER_MS: '4000', HEARTBEAT_MS: '1000' },
+    });
     a = (await signUp(stack.apiUrl, 'sales-a')).client;
     b = (await signUp(stack.apiUrl, 'sales-b')).client;
   });
@@ -83,13 +90,16 @@ describe('daily_sales_pipeline end to end', () => {
 
   it('stores connections with write-only secrets and really tests them', async () => {
     for (const input of connectionInputs(services)) {
-      const created = await a.request<{ createConnection: Record<string, unknown> }>(`mutation($i:CreateConnectionInput!){ createConnection(input:$i){ ${CONNECTION_FIELDS} } }`, { i: input });
+      const created = await a.request<{ createConnection: Record<string, unknown> }>(
+        `mutation($i:CreateConnectionInput!){ createConnection(input:$i){ ${CONNECTION_FIELDS} } }`,
+        { i: input },
+      );
       ids[input.connId] = created.createConnection.id as string;
       for (const secret of SECRETS) expect(JSON.stringify(created)).not.toContain(secret);
     }
-    const listed = await a.request<{ connections: { edges: Array<{ node: { connId: string; hasPassword: boolean; secretFields: string[]; keyId: string | null } }> } }>(
-      `{ connections { edges { node { ${CONNECTION_FIELDS} } } } }`,
-    );
+    const listed = await a.request<{
+      connections: { edges: Array<{ node: { connId: string; hasPassword: boolean; secretFields: string[]; keyId: string | null } }> };
+    }>(`{ connections { edges { node { ${CONNECTION_FIELDS} } } } }`);
     for (const secret of SECRETS) expect(JSON.stringify(listed)).not.toContain(secret);
     const byId = Object.fromEntries(listed.connections.edges.map((e) => [e.node.connId, e.node]));
     expect(byId.sales_snowflake).toMatchObject({ hasPassword: true, secretFields: ['password'], keyId: 'old' });
@@ -97,14 +107,24 @@ describe('daily_sales_pipeline end to end', () => {
     expect(byId.ops_email).toMatchObject({ hasPassword: false, secretFields: [], keyId: null });
 
     for (const connId of Object.keys(ids)) {
-      const { testConnection } = await a.request<{ testConnection: { ok: boolean; message: string } }>('mutation($id:ID!){ testConnection(id:$id){ ok message } }', { id: ids[connId] });
+      const { testConnection } = await a.request<{ testConnection: { ok: boolean; message: string } }>(
+        'mutation($id:ID!){ testConnection(id:$id){ ok message } }',
+        { id: ids[connId] },
+      );
       expect({ connId, result: testConnection.ok ? 'ok' : testConnection.message }).toEqual({ connId, result: 'ok' });
     }
     // A wrong password fails the test with a clear message that does not echo it.
     const bad = await a.request<{ createConnection: { id: string } }>('mutation($i:CreateConnectionInput!){ createConnection(input:$i){ id } }', {
-      i: { connId: 'wrong_sf', type: 'snowflake', config: { account: 'tower', user: SF_USER, accessUrl: services.snowflakeUrl }, secrets: { password: 'not-the-password-123' } },
+      i: {
+        connId: 'wrong_sf',
+        type: 'snowflake',
+        config: { account: 'tower', user: SF_USER, accessUrl: services.snowflakeUrl },
+        secrets: { password: 'not-the-password-123' },
+      },
     });
-    const failed = await a.request<{ testConnection: { ok: boolean; message: string } }>('mutation($id:ID!){ testConnection(id:$id){ ok message } }', { id: bad.createConnection.id });
+    const failed = await a.request<{ testConnection: { ok: boolean; message: string } }>('mutation($id:ID!){ testConnection(id:$id){ ok message } }', {
+      id: bad.createConnection.id,
+    });
     expect(failed.testConnection.ok).toBe(false);
     expect(failed.testConnection.message).not.toContain('not-the-password-123');
     await a.request('mutation($id:ID!){ deleteConnection(id:$id){ id } }', { id: bad.createConnection.id });
@@ -113,7 +133,11 @@ describe('daily_sales_pipeline end to end', () => {
   it("keeps tenant B away from tenant A's connections, by id and by name", async () => {
     const listed = await b.request<{ connections: { totalCount: number } }>('{ connections { totalCount } }');
     expect(listed.connections.totalCount).toBe(0);
-    for (const query of ['mutation($id:ID!){ testConnection(id:$id){ ok } }', 'query($id:ID!){ connection(id:$id){ id } }', 'mutation($id:ID!){ deleteConnection(id:$id){ id } }']) {
+    for (const query of [
+      'mutation($id:ID!){ testConnection(id:$id){ ok } }',
+      'query($id:ID!){ connection(id:$id){ id } }',
+      'mutation($id:ID!){ deleteConnection(id:$id){ id } }',
+    ]) {
       const res = await b.raw(query, { id: ids.sales_snowflake });
       expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     }
@@ -125,7 +149,10 @@ describe('daily_sales_pipeline end to end', () => {
     const byId = await b.raw('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', {
       s: { dagId: 'steal', tasks: [{ taskId: 'q', type: 'snowflake.sql', with: { connection: ids.sales_snowflake, sql: 'select 1' } }] },
     });
-    expect(byId.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { errors: [{ path: 'tasks[0].with.connection', message: `unknown connection "${ids.sales_snowflake}"` }] } });
+    expect(byId.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { errors: [{ path: 'tasks[0].with.connection', message: `unknown connection "${ids.sales_snowflake}"` }] },
+    });
     expect(await stack.prisma.dag.count({ where: { dagId: 'steal' } })).toBe(0);
   });
 
@@ -153,9 +180,14 @@ describe('daily_sales_pipeline end to end', () => {
     // The object is in the run's params, and the extract counted its rows.
     const row = await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: run.id } });
     expect(row.params).toMatchObject({ s3_object: { bucket: BUCKET, key: 'incoming/sales_data_2026-11-30.csv' } });
-    const extract = await a.request<{ dagRun: { taskInstances: Array<{ taskId: string; id: string }> } }>('query($id:ID!){ dagRun(id:$id){ taskInstances { id taskId } } }', { id: run.id });
+    const extract = await a.request<{ dagRun: { taskInstances: Array<{ taskId: string; id: string }> } }>(
+      'query($id:ID!){ dagRun(id:$id){ taskInstances { id taskId } } }',
+      { id: run.id },
+    );
     const extractTi = extract.dagRun.taskInstances.find((t) => t.taskId === 'extract')!;
-    const xcom = await a.request<{ xcom: Array<{ key: string; value: unknown }> }>('query($id:ID!){ xcom(taskInstanceId:$id){ key value } }', { id: extractTi.id });
+    const xcom = await a.request<{ xcom: Array<{ key: string; value: unknown }> }>('query($id:ID!){ xcom(taskInstanceId:$id){ key value } }', {
+      id: extractTi.id,
+    });
     expect(xcom.xcom.find((x) => x.key === 'rowCount')?.value).toBe(40);
 
     await waitFor(async () => services.mail.length >= 1 && services.webhooks.length >= 1, 10_000, 'the success notifications');
@@ -225,15 +257,29 @@ describe('daily_sales_pipeline end to end', () => {
     });
     const { triggerDagRun } = await a.request<{ triggerDagRun: { id: string } }>('mutation{ triggerDagRun(dagId: "load_once"){ id } }');
     // The COPY statement is on its way to Snowflake: kill the worker without a chance to finish the try.
-    await waitFor(async () => (await stack.prisma.taskLog.findFirst({ where: { taskInstance: { dagRunId: triggerDagRun.id }, message: { contains: 'COPY INTO' } } })) !== null, 60_000, 'the COPY to start', 20);
+    await waitFor(
+      async () =>
+        (await stack.prisma.taskLog.findFirst({ where: { taskInstance: { dagRunId: triggerDagRun.id }, message: { contains: 'COPY INTO' } } })) !== null,
+      60_000,
+      'the COPY to start',
+      20,
+    );
     const worker = stack.processes.find((p) => p.name.startsWith('worker'))!;
     await worker.kill9();
     stack.processes.splice(stack.processes.indexOf(worker), 1);
     await stack.startProcess('worker');
-    const done = await waitFor(async () => {
-      const { dagRun } = await a.request<{ dagRun: RunNode }>('query($id:ID!){ dagRun(id:$id){ id runType state taskInstances { taskId state tryNumber } } }', { id: triggerDagRun.id });
-      return ['success', 'failed'].includes(dagRun.state) ? dagRun : null;
-    }, 90_000, 'the load run', 250);
+    const done = await waitFor(
+      async () => {
+        const { dagRun } = await a.request<{ dagRun: RunNode }>(
+          'query($id:ID!){ dagRun(id:$id){ id runType state taskInstances { taskId state tryNumber } } }',
+          { id: triggerDagRun.id },
+        );
+        return ['success', 'failed'].includes(dagRun.state) ? dagRun : null;
+      },
+      90_000,
+      'the load run',
+      250,
+    );
     expect(done.state).toBe('success');
     const load = done.taskInstances.find((t) => t.taskId === 'load')!;
     const attempts = await stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: triggerDagRun.id } }, orderBy: { tryNumber: 'asc' } });
@@ -260,7 +306,10 @@ describe('daily_sales_pipeline end to end', () => {
     await stack.startProcess('scheduler', { TOWER_ENCRYPTION_KEYS: NEW_KEY });
     await stack.startProcess('worker', { TOWER_ENCRYPTION_KEYS: NEW_KEY });
     for (const connId of Object.keys(ids)) {
-      const { testConnection } = await a.request<{ testConnection: { ok: boolean; message: string } }>('mutation($id:ID!){ testConnection(id:$id){ ok message } }', { id: ids[connId] });
+      const { testConnection } = await a.request<{ testConnection: { ok: boolean; message: string } }>(
+        'mutation($id:ID!){ testConnection(id:$id){ ok message } }',
+        { id: ids[connId] },
+      );
       expect({ connId, result: testConnection.ok ? 'ok' : testConnection.message }).toEqual({ connId, result: 'ok' });
     }
     const file3 = generateSalesCsv({ rows: 5, firstId: 20_000, seed: 4 });
@@ -282,7 +331,8 @@ describe('daily_sales_pipeline end to end', () => {
     const audit = JSON.stringify(await stack.prisma.auditLog.findMany(), (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     const tries = JSON.stringify(await stack.prisma.taskTry.findMany({ select: { error: true } }));
     for (const secret of SECRETS) {
-      for (const [where, text] of Object.entries({ logs, taskLogs, xcoms, audit, tries })) expect({ where, leaked: text.includes(secret) }).toEqual({ where, leaked: false });
+      for (const [where, text] of Object.entries({ logs, taskLogs, xcoms, audit, tries }))
+        expect({ where, leaked: text.includes(secret) }).toEqual({ where, leaked: false });
     }
   });
 });

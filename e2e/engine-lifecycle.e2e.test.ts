@@ -37,7 +37,15 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
     const { client: api } = await signUp(stack.apiUrl, 'schedkill');
     const start = new Date(Math.floor(Date.now() / MINUTE) * MINUTE - 600 * MINUTE);
     await api.request(UPSERT, {
-      s: { dagId: 'frequent', schedule: '* * * * *', timezone: 'UTC', startDate: localUtc(start), catchup: true, maxActiveRuns: 1, tasks: [{ taskId: 'a', type: 'noop' }] },
+      s: {
+        dagId: 'frequent',
+        schedule: '* * * * *',
+        timezone: 'UTC',
+        startDate: localUtc(start),
+        catchup: true,
+        maxActiveRuns: 1,
+        tasks: [{ taskId: 'a', type: 'noop' }],
+      },
     });
     const count = () => stack.prisma.dagRun.count({ where: { dagId: 'frequent' } });
 
@@ -49,7 +57,11 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
     // every session of the dead scheduler (its backends end after finishing what they received).
     await waitFor(
       async () =>
-        (await stack.prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tower-scheduler'`)[0].n === 0,
+        (
+          await stack.prisma.$queryRaw<
+            Array<{ n: number }>
+          >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = 'tower-scheduler'`
+        )[0].n === 0,
       10_000,
       "the killed scheduler's sessions to end",
       20,
@@ -66,7 +78,11 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
     const runs = await waitFor(
       async () => {
         const ended = (Math.floor(Date.now() / MINUTE) * MINUTE - start.getTime()) / MINUTE; // intervals that have ended by now
-        const rows = await stack.prisma.dagRun.findMany({ where: { dagId: 'frequent' }, orderBy: { logicalDate: 'asc' }, include: { _count: { select: { taskInstances: true } } } });
+        const rows = await stack.prisma.dagRun.findMany({
+          where: { dagId: 'frequent' },
+          orderBy: { logicalDate: 'asc' },
+          include: { _count: { select: { taskInstances: true } } },
+        });
         return rows.length >= ended ? rows : null;
       },
       60_000,
@@ -96,11 +112,17 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
 
   it('a worker stopped with SIGTERM mid-try finishes that try (success, try 1) and exits cleanly; work queued after SIGTERM runs on the other worker', async () => {
     // ZOMBIE_AFTER_MS < the try's remaining time: a stopping worker that stopped heartbeating would be reaped.
-    const stack: Stack = await startStack({ name: 'worker-sigterm', workers: 0, env: { SCHEDULER_TICK_MS: '100', HEARTBEAT_MS: '500', ZOMBIE_AFTER_MS: '3000' } });
+    const stack: Stack = await startStack({
+      name: 'worker-sigterm',
+      workers: 0,
+      env: { SCHEDULER_TICK_MS: '100', HEARTBEAT_MS: '500', ZOMBIE_AFTER_MS: '3000' },
+    });
     cleanups.push(() => stack.stop());
     const stopping = await stack.startProcess('worker', { WORKER_ID: 'w-stopping' });
     const { client: api } = await signUp(stack.apiUrl, 'sigterm');
-    await api.request(UPSERT, { s: { dagId: 'inflight', tasks: [{ taskId: 'long', type: 'noop', retries: 1, retryDelaySeconds: 1, with: { durationMs: 8_000 } }] } });
+    await api.request(UPSERT, {
+      s: { dagId: 'inflight', tasks: [{ taskId: 'long', type: 'noop', retries: 1, retryDelaySeconds: 1, with: { durationMs: 8_000 } }] },
+    });
     await api.request(UPSERT, {
       s: { dagId: 'after_term', maxActiveTasks: 8, tasks: Array.from({ length: 6 }, (_, i) => ({ taskId: `t${i}`, type: 'noop', with: { durationMs: 200 } })) },
     });
@@ -117,7 +139,11 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
 
     // Work queued after SIGTERM: the stopping worker (still alive, finishing its try) takes none of it.
     const later = await trigger(api, 'after_term');
-    await waitFor(async () => (await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: later } })).state === 'success', 30_000, 'the run queued after SIGTERM');
+    await waitFor(
+      async () => (await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: later } })).state === 'success',
+      30_000,
+      'the run queued after SIGTERM',
+    );
     const laterTries = await stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: later } } });
     expect(laterTries).toHaveLength(6);
     expect(new Set(laterTries.map((t) => t.workerId))).toEqual(new Set(['w-other']));
@@ -125,10 +151,17 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
 
     // The stopping worker finished its try and then exited with 0.
     let giveUp: NodeJS.Timeout | undefined;
-    const { code, at: exitedAt } = await Promise.race([exit, new Promise<{ code: number; at: number }>((r) => (giveUp = setTimeout(() => r({ code: -1, at: 0 }), 25_000)))]);
+    const { code, at: exitedAt } = await Promise.race([
+      exit,
+      new Promise<{ code: number; at: number }>((r) => (giveUp = setTimeout(() => r({ code: -1, at: 0 }), 25_000))),
+    ]);
     clearTimeout(giveUp);
     expect(code).toBe(0);
-    await waitFor(async () => (await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: inflight } })).state === 'success', 20_000, 'the in-flight run to succeed');
+    await waitFor(
+      async () => (await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: inflight } })).state === 'success',
+      20_000,
+      'the in-flight run to succeed',
+    );
     const tries = await stack.prisma.taskTry.findMany({ where: { taskInstanceId: long.id }, orderBy: { tryNumber: 'asc' } });
     expect(tries.map((t) => [t.tryNumber, t.state, t.workerId])).toEqual([[1, 'success', 'w-stopping']]);
     const t1 = tries[0];
@@ -150,7 +183,9 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
       { taskId: 'after', type: 'noop', dependsOn: ['work'] },
     ];
     // Version 1 starts in 2030: nothing is due yet.
-    await api.request(UPSERT, { s: { dagId: 'pausable', schedule: '* * * * *', timezone: 'UTC', startDate: '2030-01-01T00:00:00', catchup: true, maxActiveRuns: 10, tasks } });
+    await api.request(UPSERT, {
+      s: { dagId: 'pausable', schedule: '* * * * *', timezone: 'UTC', startDate: '2030-01-01T00:00:00', catchup: true, maxActiveRuns: 10, tasks },
+    });
     const manual = await trigger(api, 'pausable');
     await waitFor(() => stack.prisma.taskInstance.findFirst({ where: { dagRunId: manual, taskId: 'work', state: 'running' } }), 20_000, 'work to run');
 
@@ -168,7 +203,11 @@ describe('engine lifecycle: scheduler SIGKILL, worker SIGTERM, pause', () => {
     expect(new Date(dag.dag.nextDagRunDueAt).getTime()).toBeLessThan(Date.now()); // due: only the pause holds it
 
     // The running run goes on: its task finishes and its downstream task is scheduled and runs while paused.
-    await waitFor(async () => ['success', 'failed'].includes((await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: manual } })).state), 20_000, 'the manual run to finish');
+    await waitFor(
+      async () => ['success', 'failed'].includes((await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: manual } })).state),
+      20_000,
+      'the manual run to finish',
+    );
     const run = await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: manual }, include: { taskInstances: true } });
     expect(run.state).toBe('success');
     const byId = Object.fromEntries(run.taskInstances.map((t) => [t.taskId, t]));

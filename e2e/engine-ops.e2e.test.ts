@@ -94,19 +94,28 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
   });
 
   const upsert = (api: GqlClient, spec: Record<string, unknown>) =>
-    api.request<{ upsertDag: { dagId: string; latestVersion: number } }>('mutation($s:JSON!){ upsertDag(spec:$s){ dagId latestVersion } }', { s: spec }).then((d) => d.upsertDag);
+    api
+      .request<{ upsertDag: { dagId: string; latestVersion: number } }>('mutation($s:JSON!){ upsertDag(spec:$s){ dagId latestVersion } }', { s: spec })
+      .then((d) => d.upsertDag);
   const trigger = (api: GqlClient, dagId: string) =>
-    api.request<{ triggerDagRun: { id: string; dagVersion: number } }>('mutation($d:String!){ triggerDagRun(dagId:$d){ id dagVersion } }', { d: dagId }).then((d) => d.triggerDagRun);
+    api
+      .request<{ triggerDagRun: { id: string; dagVersion: number } }>('mutation($d:String!){ triggerDagRun(dagId:$d){ id dagVersion } }', { d: dagId })
+      .then((d) => d.triggerDagRun);
   const finished = runFinished;
   const states = (run: RunNode) => Object.fromEntries(run.taskInstances.map((t) => [t.taskId, t.state]));
   const ti = (run: RunNode, taskId: string) => run.taskInstances.find((t) => t.taskId === taskId)!;
   const xcomOf = (api: GqlClient, taskInstanceId: string) =>
     api
-      .request<{ xcom: Array<{ key: string; value: unknown; tryNumber: number }> }>('query($t:ID!){ xcom(taskInstanceId:$t){ key value tryNumber } }', { t: taskInstanceId })
+      .request<{ xcom: Array<{ key: string; value: unknown; tryNumber: number }> }>('query($t:ID!){ xcom(taskInstanceId:$t){ key value tryNumber } }', {
+        t: taskInstanceId,
+      })
       .then((d) => d.xcom);
   const taskLog = (api: GqlClient, taskInstanceId: string, tryNumber: number) =>
     api
-      .request<{ taskLog: Array<{ message: string; level: string }> }>('query($t:ID!,$n:Int){ taskLog(taskInstanceId:$t, tryNumber:$n){ message level } }', { t: taskInstanceId, n: tryNumber })
+      .request<{ taskLog: Array<{ message: string; level: string }> }>('query($t:ID!,$n:Int){ taskLog(taskInstanceId:$t, tryNumber:$n){ message level } }', {
+        t: taskInstanceId,
+        n: tryNumber,
+      })
       .then((d) => d.taskLog);
 
   it('markTaskInstance(failed) on a running task: the try is stopped, not retried; all_success downstream is upstream_failed and the run fails', async () => {
@@ -122,10 +131,14 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
       ],
     });
     const run = await trigger(api, 'mark_failed');
-    const slow = await waitFor(async () => {
-      const t = ti(await getRun(api, run.id), 'slow');
-      return t.state === 'running' ? t : null;
-    }, 20_000, 'slow to run');
+    const slow = await waitFor(
+      async () => {
+        const t = ti(await getRun(api, run.id), 'slow');
+        return t.state === 'running' ? t : null;
+      },
+      20_000,
+      'slow to run',
+    );
 
     const markedAt = Date.now();
     const { markTaskInstance } = await api.request<{ markTaskInstance: { taskId: string; state: string } }>(
@@ -140,7 +153,11 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
     expect(ti(done, 'after').tryNumber).toBe(0); // never ran
 
     // The worker stopped the try well before its 60 s.
-    const stopped = await waitFor(() => stack.prisma.taskTry.findFirst({ where: { taskInstanceId: slow.id, endedAt: { not: null } } }), 10_000, 'the marked try to end');
+    const stopped = await waitFor(
+      () => stack.prisma.taskTry.findFirst({ where: { taskInstanceId: slow.id, endedAt: { not: null } } }),
+      10_000,
+      'the marked try to end',
+    );
     // (10 s: the stop notice, the abort and the try's end across processes on a loaded machine)
     expect(stopped.endedAt!.getTime() - markedAt).toBeLessThan(10_000);
 
@@ -217,10 +234,14 @@ describe('engine operations (real processes): mark failed, XCom limit and templa
     // Clear the upstream with its downstream: produce returns tok-2 on its second try, and
     // consume's second try is rendered afresh with it.
     await api.request('mutation($r:ID!){ clearTaskInstances(runId:$r, taskIds:["produce"], includeDownstream:true){ taskId } }', { r: run.id });
-    const again = await waitFor(async () => {
-      const r = await getRun(api, run.id);
-      return r.state === 'success' && ti(r, 'consume').tryNumber === 2 ? r : null;
-    }, 30_000, 'the cleared run to succeed again');
+    const again = await waitFor(
+      async () => {
+        const r = await getRun(api, run.id);
+        return r.state === 'success' && ti(r, 'consume').tryNumber === 2 ? r : null;
+      },
+      30_000,
+      'the cleared run to succeed again',
+    );
     expect(ti(again, 'produce').tryNumber).toBe(2);
     expect(sent()).toHaveLength(2);
     expect(JSON.parse(sent()[1].got)).toEqual({ status: 200, body: { token: 'tok-2' } });

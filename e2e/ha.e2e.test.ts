@@ -72,14 +72,22 @@ describe('two schedulers, three workers; tenant fairness', () => {
     const a = await signUp(stack.apiUrl, 'flooder');
     const b = await signUp(stack.apiUrl, 'neighbour');
     await a.client.request('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', {
-      s: { dagId: 'flood', maxActiveTasks: 10_000, tasks: Array.from({ length: 600 }, (_, i) => ({ taskId: `t${i}`, type: 'noop', with: { durationMs: 20 } })) },
+      s: {
+        dagId: 'flood',
+        maxActiveTasks: 10_000,
+        tasks: Array.from({ length: 600 }, (_, i) => ({ taskId: `t${i}`, type: 'noop', with: { durationMs: 20 } })),
+      },
     });
     await b.client.request('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', { s: { dagId: 'probe', tasks: [{ taskId: 'ping', type: 'noop' }] } });
     const flood = (await a.client.request<{ triggerDagRun: { id: string } }>('mutation{ triggerDagRun(dagId: "flood"){ id } }')).triggerDagRun.id;
     // Let A's flood build up, then B asks for one task.
     await waitFor(async () => (await stack.prisma.taskInstance.count({ where: { dagRunId: flood, state: 'success' } })) >= 20, 60_000, 'the flood to flow');
     const probe = (await b.client.request<{ triggerDagRun: { id: string } }>('mutation{ triggerDagRun(dagId: "probe"){ id } }')).triggerDagRun.id;
-    const started = await waitFor(async () => (await stack.prisma.taskInstance.findFirst({ where: { dagRunId: probe, startedAt: { not: null } } })) ?? null, 30_000, "B's task to start");
+    const started = await waitFor(
+      async () => (await stack.prisma.taskInstance.findFirst({ where: { dagRunId: probe, startedAt: { not: null } } })) ?? null,
+      30_000,
+      "B's task to start",
+    );
     const run = await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: probe } });
     const waitedMs = started.startedAt!.getTime() - run.queuedAt.getTime();
     // A's tasks not yet done when B's task started (read from the end times, not from when this

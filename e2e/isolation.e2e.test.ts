@@ -23,7 +23,13 @@ describe('tenants are isolated', () => {
     const b = await keyFor((await signUp(stack.apiUrl, 'tenant-b')).client);
 
     await a.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, {
-      s: { dagId: 'secret_pipeline', tasks: [{ taskId: 'one', type: 'noop', with: { durationMs: 800 } }, { taskId: 'two', type: 'noop', dependsOn: ['one'] }] },
+      s: {
+        dagId: 'secret_pipeline',
+        tasks: [
+          { taskId: 'one', type: 'noop', with: { durationMs: 800 } },
+          { taskId: 'two', type: 'noop', dependsOn: ['one'] },
+        ],
+      },
     });
 
     const wsA = a.ws();
@@ -37,22 +43,26 @@ describe('tenants are isolated', () => {
       const tiByB = collect<unknown>(wsB, `subscription($r: ID!) { taskInstanceUpdated(runId: $r) { id state } }`, { r: run.id });
 
       await waitFor(
-        async () => (await a.request<{ dagRun: { state: string } }>(`query($id: ID!) { dagRun(id: $id) { state } }`, { id: run.id })).dagRun.state === 'success',
+        async () =>
+          (await a.request<{ dagRun: { state: string } }>(`query($id: ID!) { dagRun(id: $id) { state } }`, { id: run.id })).dagRun.state === 'success',
         30_000,
         "tenant A's run to succeed",
       );
       // A sees its own run's events: at least its last, success (the subscriptions were opened
       // 300 ms before the trigger, which does not guarantee they were ready for its first, queued).
       type RunUpdate = { dagRunUpdated: { id: string; state: string } };
-      await waitFor(async () => (seenByA.items as RunUpdate[]).some((i) => i.dagRunUpdated.id === run.id && i.dagRunUpdated.state === 'success'), 5_000, "tenant A's own success event");
+      await waitFor(
+        async () => (seenByA.items as RunUpdate[]).some((i) => i.dagRunUpdated.id === run.id && i.dagRunUpdated.state === 'success'),
+        5_000,
+        "tenant A's own success event",
+      );
 
       // B sees none of A's events
       await new Promise((r) => setTimeout(r, 500));
       expect(seenByB.items).toEqual([]);
       expect(tiByB.items).toEqual([]);
 
-      const codes = async (query: string, variables?: Record<string, unknown>) =>
-        (await b.raw(query, variables)).errors?.map((e) => e.extensions?.code);
+      const codes = async (query: string, variables?: Record<string, unknown>) => (await b.raw(query, variables)).errors?.map((e) => e.extensions?.code);
       expect(await codes(`query { dag(dagId: "secret_pipeline") { id } }`)).toEqual(['NOT_FOUND']);
       expect(await codes(`query($id: ID!) { dagRun(id: $id) { id } }`, { id: run.id })).toEqual(['NOT_FOUND']);
       expect(await codes(`query { dagRuns(dagId: "secret_pipeline") { totalCount } }`)).toEqual(['NOT_FOUND']);

@@ -31,10 +31,14 @@ describe('worker lanes', () => {
 
   it('a bulk-lane worker with WORKER_NICE runs every thread at that priority; the interactive one is untouched', async () => {
     // The worker lowers its priority while it boots; it is up once the stack saw it start.
-    const bulkNice = await waitFor(async () => {
-      const n = threadNice(bulk);
-      return n.every((v) => v === 7) ? n : null;
-    }, 10_000, 'the bulk worker threads at nice 7');
+    const bulkNice = await waitFor(
+      async () => {
+        const n = threadNice(bulk);
+        return n.every((v) => v === 7) ? n : null;
+      },
+      10_000,
+      'the bulk worker threads at nice 7',
+    );
     expect(bulkNice.length).toBeGreaterThan(1);
     expect(new Set(threadNice(interactive))).toEqual(new Set([0]));
   });
@@ -45,19 +49,22 @@ describe('worker lanes', () => {
   // since boot, as a test runner in a container may be (CI's is).
   const autogroupOf = (pid: number) => readFileSync(`/proc/${pid}/autogroup`, 'utf8');
 
-  (autogroups ? it : it.skip)('with autogroup scheduling, a niced worker leading its own session lowers its autogroup; one sharing a session leaves it alone', async () => {
-    // Autogroups share the CPUs equally whatever their threads' nice: a bulk worker in a session of
-    // its own must lower its group, or it takes as much CPU as the API's whole session.
-    const own = await stack.startProcess('worker', { WORKER_LANES: 'bulk', WORKER_ID: 'lane-bulk-own-session', WORKER_NICE: '7' }, { detached: true });
-    try {
-      await waitFor(async () => (autogroupNice(own.child.pid!) === 7 ? true : null), 10_000, "the detached worker's autogroup at nice 7");
-      // The other bulk worker shares this test's session: lowering the group would lower the test runner too.
-      expect(autogroupOf(bulk.child.pid!)).toBe(autogroupOf(process.pid));
-      expect(autogroupOf(process.pid)).not.toMatch(/nice 7\b/);
-    } finally {
-      await own.stop();
-    }
-  });
+  (autogroups ? it : it.skip)(
+    'with autogroup scheduling, a niced worker leading its own session lowers its autogroup; one sharing a session leaves it alone',
+    async () => {
+      // Autogroups share the CPUs equally whatever their threads' nice: a bulk worker in a session of
+      // its own must lower its group, or it takes as much CPU as the API's whole session.
+      const own = await stack.startProcess('worker', { WORKER_LANES: 'bulk', WORKER_ID: 'lane-bulk-own-session', WORKER_NICE: '7' }, { detached: true });
+      try {
+        await waitFor(async () => (autogroupNice(own.child.pid!) === 7 ? true : null), 10_000, "the detached worker's autogroup at nice 7");
+        // The other bulk worker shares this test's session: lowering the group would lower the test runner too.
+        expect(autogroupOf(bulk.child.pid!)).toBe(autogroupOf(process.pid));
+        expect(autogroupOf(process.pid)).not.toMatch(/nice 7\b/);
+      } finally {
+        await own.stop();
+      }
+    },
+  );
 
   it('runs a small run on the interactive lane and a wide fan-out (a backlog deeper than 32) on the bulk lane', async () => {
     const { client } = await signUp(stack.apiUrl, 'lanes');
@@ -65,7 +72,8 @@ describe('worker lanes', () => {
       await client.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, {
         s: { dagId, maxActiveTasks: n, tasks: Array.from({ length: n }, (_, i) => ({ taskId: `t${i}`, type: 'noop' })) },
       });
-      const run = (await client.request<{ triggerDagRun: { id: string } }>(`mutation($d: String!) { triggerDagRun(dagId: $d) { id } }`, { d: dagId })).triggerDagRun;
+      const run = (await client.request<{ triggerDagRun: { id: string } }>(`mutation($d: String!) { triggerDagRun(dagId: $d) { id } }`, { d: dagId }))
+        .triggerDagRun;
       await waitFor(async () => (await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: run.id } })).state === 'success', 60_000, `${dagId} to succeed`);
       const tries = await stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: run.id } } });
       const byWorker: Record<string, number> = {};
@@ -77,7 +85,11 @@ describe('worker lanes', () => {
   });
 
   it("names each process's Postgres connections (application_name), so pg_stat_activity tells whose they are", async () => {
-    const names = (await stack.prisma.$queryRawUnsafe<Array<{ name: string }>>(`SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE datname = current_database()`)).map((r) => r.name);
+    const names = (
+      await stack.prisma.$queryRawUnsafe<Array<{ name: string }>>(
+        `SELECT DISTINCT application_name AS name FROM pg_stat_activity WHERE datname = current_database()`,
+      )
+    ).map((r) => r.name);
     // The bulk worker ran the fan-out just above (pg closes a connection idle for 10 s).
     expect(names).toEqual(expect.arrayContaining(['tower-api', 'tower-scheduler', 'tower-worker lane-bulk']));
     expect(names.filter((n) => n.startsWith('tower-worker ')).every((n) => ['tower-worker lane-interactive', 'tower-worker lane-bulk'].includes(n))).toBe(true);

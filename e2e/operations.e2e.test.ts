@@ -26,20 +26,31 @@ describe('run operations through the API: clear, mark, cancel, backfill, logs an
     await new Promise((r) => server.close(r));
   });
 
-  const runState = (api: GqlClient, id: string) => api.request<{ dagRun: { state: string; taskInstances: Array<{ id: string; taskId: string; state: string; tryNumber: number }> } }>(
-    `query($id: ID!) { dagRun(id: $id) { state taskInstances { id taskId state tryNumber } } }`,
-    { id },
-  );
+  const runState = (api: GqlClient, id: string) =>
+    api.request<{ dagRun: { state: string; taskInstances: Array<{ id: string; taskId: string; state: string; tryNumber: number }> } }>(
+      `query($id: ID!) { dagRun(id: $id) { state taskInstances { id taskId state tryNumber } } }`,
+      { id },
+    );
   const waitState = (api: GqlClient, id: string, states: string[]) =>
-    waitFor(async () => {
-      const r = await runState(api, id);
-      return states.includes(r.dagRun.state) ? r.dagRun : null;
-    }, 30_000, `run ${id} to reach ${states.join('|')}`);
+    waitFor(
+      async () => {
+        const r = await runState(api, id);
+        return states.includes(r.dagRun.state) ? r.dagRun : null;
+      },
+      30_000,
+      `run ${id} to reach ${states.join('|')}`,
+    );
 
   it('clears a failed task with its downstream; logs and XCom of every try stay readable after the worker exits', async () => {
     const { client: api } = await signUp(stack.apiUrl, 'ops');
     await api.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, {
-      s: { dagId: 'ops', tasks: [{ taskId: 'call', type: 'http.request', with: { url } }, { taskId: 'after', type: 'noop', dependsOn: ['call'] }] },
+      s: {
+        dagId: 'ops',
+        tasks: [
+          { taskId: 'call', type: 'http.request', with: { url } },
+          { taskId: 'after', type: 'noop', dependsOn: ['call'] },
+        ],
+      },
     });
     const run = (await api.request<{ triggerDagRun: { id: string } }>(`mutation { triggerDagRun(dagId: "ops") { id } }`)).triggerDagRun;
     const failed = await waitState(api, run.id, ['failed', 'success']);
@@ -57,10 +68,18 @@ describe('run operations through the API: clear, mark, cancel, backfill, logs an
     // the worker is gone; the logs and XCom are in Postgres
     await Promise.all(stack.processes.filter((p) => p.name.startsWith('worker')).map((p) => p.stop()));
     const logs = async (tryNumber: number) =>
-      (await api.request<{ taskLog: Array<{ message: string; tryNumber: number }> }>(`query($t: ID!, $n: Int) { taskLog(taskInstanceId: $t, tryNumber: $n) { message tryNumber } }`, { t: call.id, n: tryNumber })).taskLog;
+      (
+        await api.request<{ taskLog: Array<{ message: string; tryNumber: number }> }>(
+          `query($t: ID!, $n: Int) { taskLog(taskInstanceId: $t, tryNumber: $n) { message tryNumber } }`,
+          { t: call.id, n: tryNumber },
+        )
+      ).taskLog;
     expect((await logs(1)).some((l) => /503/.test(l.message))).toBe(true);
     expect((await logs(2)).some((l) => /succeeded/.test(l.message))).toBe(true);
-    const xcom = await api.request<{ xcom: Array<{ key: string; value: unknown; tryNumber: number }> }>(`query($t: ID!) { xcom(taskInstanceId: $t) { key value tryNumber } }`, { t: call.id });
+    const xcom = await api.request<{ xcom: Array<{ key: string; value: unknown; tryNumber: number }> }>(
+      `query($t: ID!) { xcom(taskInstanceId: $t) { key value tryNumber } }`,
+      { t: call.id },
+    );
     expect(xcom.xcom).toEqual([{ key: 'return_value', value: { status: 200, body: { call: 2 } }, tryNumber: 2 }]);
 
     // another tenant can neither read nor act on any of it

@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { collect, GqlClient, signUp } from './support/graphql.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
-
 /** A local endpoint that fails its first call with 500 and succeeds afterwards. */
 function flakyServer(): Promise<{ url: string; hits: () => number; close: () => Promise<void> }> {
   let hits = 0;
@@ -88,10 +87,17 @@ describe('a DAG runs end to end through the API, Postgres, Redis, scheduler and 
       );
       expect(final).toBe('success');
       // let the last events arrive
-      await waitFor(async () => sub.items.some((i) => i.taskInstanceUpdated.taskId === 'finish' && i.taskInstanceUpdated.state === 'success'), 5_000, 'finish event');
+      await waitFor(
+        async () => sub.items.some((i) => i.taskInstanceUpdated.taskId === 'finish' && i.taskInstanceUpdated.state === 'success'),
+        5_000,
+        'finish event',
+      );
       sub.dispose();
 
-      const states = sub.items.map((i) => i.taskInstanceUpdated).filter((t) => t.taskId === 'call_service').map((t) => t.state);
+      const states = sub.items
+        .map((i) => i.taskInstanceUpdated)
+        .filter((t) => t.taskId === 'call_service')
+        .map((t) => t.state);
       expect(sub.errors).toEqual([]);
       const expected = ['scheduled', 'queued', 'running', 'up_for_retry', 'scheduled', 'queued', 'running', 'success'];
       expect([...states].sort()).toEqual([...expected].sort());

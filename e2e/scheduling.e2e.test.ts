@@ -66,7 +66,10 @@ describe('cron scheduling with two scheduler replicas and two workers', () => {
 
     // every task instance ran exactly one try, recorded once (the runs above: a run the scheduler
     // created since, at a minute boundary, may still be running)
-    const tis = await stack.prisma.taskInstance.findMany({ where: { dagId: 'every_minute', dagRunId: { in: runs.map((r) => r.id) } }, include: { tries: true } });
+    const tis = await stack.prisma.taskInstance.findMany({
+      where: { dagId: 'every_minute', dagRunId: { in: runs.map((r) => r.id) } },
+      include: { tries: true },
+    });
     expect(tis.length).toBe(runs.length * 2);
     for (const ti of tis) {
       expect(ti.state).toBe('success');

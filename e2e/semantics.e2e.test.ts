@@ -39,7 +39,6 @@ const EXPECTED: Record<(typeof RULES)[number], [string, string, string]> = {
 
 const FAIL_URL = 'http://127.0.0.1:9/unreachable';
 
-
 /**
  * Execution semantics through the real API, scheduler and worker processes: trigger rules, retry
  * backoff, run timeouts, concurrency limits and pools, priority order, catchup, the backfill lane.
@@ -53,7 +52,12 @@ describe('execution semantics (real processes)', () => {
   const trigger = async (dagId: string) =>
     (await client.request<{ triggerDagRun: { id: string } }>('mutation($d:String!){ triggerDagRun(dagId:$d){ id } }', { d: dagId })).triggerDagRun.id;
   const finished = (id: string, timeoutMs = 60_000) => runFinished(client, id, timeoutMs);
-  const tries = (runId: string) => stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: runId } }, include: { taskInstance: { select: { taskId: true } } }, orderBy: { startedAt: 'asc' } });
+  const tries = (runId: string) =>
+    stack.prisma.taskTry.findMany({
+      where: { taskInstance: { dagRunId: runId } },
+      include: { taskInstance: { select: { taskId: true } } },
+      orderBy: { startedAt: 'asc' },
+    });
   /** The most intervals open at the same instant (an interval ends before one starting then). */
   function peakConcurrency(intervals: Array<{ start: Date; end: Date | null }>): number {
     const points = intervals.flatMap((i) => [
@@ -107,7 +111,10 @@ describe('execution semantics (real processes)', () => {
   });
 
   it('retries with exponential backoff: each delay lies within the formula’s bounds [base, 2·base)', async () => {
-    await upsert({ dagId: 'backoff', tasks: [{ taskId: 'flaky', type: 'http.request', retries: 2, retryDelaySeconds: 1, retryExponentialBackoff: true, with: { url: FAIL_URL } }] });
+    await upsert({
+      dagId: 'backoff',
+      tasks: [{ taskId: 'flaky', type: 'http.request', retries: 2, retryDelaySeconds: 1, retryExponentialBackoff: true, with: { url: FAIL_URL } }],
+    });
     const runId = await trigger('backoff');
     const done = await finished(runId);
     expect(done.taskInstances[0]).toMatchObject({ state: 'failed', tryNumber: 3 });
@@ -122,40 +129,69 @@ describe('execution semantics (real processes)', () => {
     // and the worker's claim.
     const { logicalDate } = await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: runId } });
     const delays = [1, 2].map((tryNumber) =>
-      retryDelaySeconds({ tryNumber, retryDelaySeconds: 1, exponentialBackoff: true, maxRetryDelaySeconds: MAX_RETRY_DELAY_SECONDS, dagId: 'backoff', taskId: 'flaky', logicalDate }),
+      retryDelaySeconds({
+        tryNumber,
+        retryDelaySeconds: 1,
+        exponentialBackoff: true,
+        maxRetryDelaySeconds: MAX_RETRY_DELAY_SECONDS,
+        dagId: 'backoff',
+        taskId: 'flaky',
+        logicalDate,
+      }),
     );
     expect(gaps[0]).toBeLessThan(delays[0] + 5);
     expect(gaps[1]).toBeLessThan(delays[1] + 5);
   });
 
   it('dagRunTimeoutSeconds fails a run that runs too long and stops its running try', async () => {
-    await upsert({ dagId: 'slow_run', dagRunTimeoutSeconds: 2, tasks: [{ taskId: 'long', type: 'noop', with: { durationMs: 30_000 } }, { taskId: 'after', type: 'noop', dependsOn: ['long'] }] });
+    await upsert({
+      dagId: 'slow_run',
+      dagRunTimeoutSeconds: 2,
+      tasks: [
+        { taskId: 'long', type: 'noop', with: { durationMs: 30_000 } },
+        { taskId: 'after', type: 'noop', dependsOn: ['long'] },
+      ],
+    });
     const started = Date.now();
     const done = await finished(await trigger('slow_run'), 20_000);
     expect(done.state).toBe('failed');
     expect((Date.now() - started) / 1000).toBeLessThan(10);
     expect(Object.fromEntries(done.taskInstances.map((t) => [t.taskId, t.state]))).toEqual({ long: 'skipped', after: 'skipped' });
     // The worker stopped the try instead of sleeping 30 s.
-    await waitFor(async () => (await stack.prisma.taskTry.findFirst({ where: { taskInstance: { dagId: 'slow_run' }, endedAt: { not: null } } })) !== null, 10_000, 'the stopped try');
+    await waitFor(
+      async () => (await stack.prisma.taskTry.findFirst({ where: { taskInstance: { dagId: 'slow_run' }, endedAt: { not: null } } })) !== null,
+      10_000,
+      'the stopped try',
+    );
   });
 
   it('keeps maxActiveTasks and pool slots, and starts the highest priority weight first', async () => {
-    const parallel = (n: number, extra: Record<string, unknown> = {}) => Array.from({ length: n }, (_, i) => ({ taskId: `t${i}`, type: 'noop', with: { durationMs: 600 }, ...extra }));
+    const parallel = (n: number, extra: Record<string, unknown> = {}) =>
+      Array.from({ length: n }, (_, i) => ({ taskId: `t${i}`, type: 'noop', with: { durationMs: 600 }, ...extra }));
     await upsert({ dagId: 'max_tasks', maxActiveTasks: 2, tasks: parallel(6) });
     const limited = await finished(await trigger('max_tasks'));
     expect(limited.state).toBe('success');
     expect(await maxOverlap([(await stack.prisma.dagRun.findFirstOrThrow({ where: { dagId: 'max_tasks' } })).id])).toBe(2);
 
     await client.request('mutation{ setPool(name: "narrow", slots: 1){ name slots } }');
-    const unknownPool = await client.raw('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', { s: { dagId: 'bad_pool', tasks: [{ taskId: 'a', type: 'noop', pool: 'nope' }] } });
-    expect(unknownPool.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', details: { errors: [{ path: 'tasks[0].pool', message: expect.stringContaining('unknown pool "nope"') }] } });
+    const unknownPool = await client.raw('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', {
+      s: { dagId: 'bad_pool', tasks: [{ taskId: 'a', type: 'noop', pool: 'nope' }] },
+    });
+    expect(unknownPool.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      details: { errors: [{ path: 'tasks[0].pool', message: expect.stringContaining('unknown pool "nope"') }] },
+    });
     await upsert({ dagId: 'pool_a', tasks: parallel(3, { pool: 'narrow' }) });
     await upsert({ dagId: 'pool_b', tasks: parallel(3, { pool: 'narrow' }) });
     const [a, b] = [await trigger('pool_a'), await trigger('pool_b')];
     await Promise.all([finished(a), finished(b)]);
     expect(await maxOverlap([a, b])).toBe(1); // one slot shared by both DAGs
 
-    await upsert({ dagId: 'priorities', maxActiveTasks: 1, tasks: [1, 5, 3, 4, 2].map((w) => ({ taskId: `w${w}`, type: 'noop', priorityWeight: w, with: { durationMs: 50 } })) });
+    await upsert({
+      dagId: 'priorities',
+      maxActiveTasks: 1,
+      tasks: [1, 5, 3, 4, 2].map((w) => ({ taskId: `w${w}`, type: 'noop', priorityWeight: w, with: { durationMs: 50 } })),
+    });
     const prioRun = await trigger('priorities');
     await finished(prioRun);
     expect((await tries(prioRun)).map((t) => t.taskInstance.taskId)).toEqual(['w5', 'w4', 'w3', 'w2', 'w1']);
@@ -165,10 +201,14 @@ describe('execution semantics (real processes)', () => {
     const start = new Date(Date.now() - 3.5 * 86_400_000);
     const startDate = start.toISOString().slice(0, 10) + 'T00:00:00';
     await upsert({ dagId: 'catching_up', schedule: '@daily', startDate, catchup: true, maxActiveRuns: 5, tasks: [{ taskId: 'a', type: 'noop' }] });
-    const runs = await waitFor(async () => {
-      const r = await stack.prisma.dagRun.findMany({ where: { dagId: 'catching_up' }, orderBy: [{ queuedAt: 'asc' }, { logicalDate: 'asc' }] });
-      return r.length >= 3 ? r : null;
-    }, 20_000, 'the catchup runs');
+    const runs = await waitFor(
+      async () => {
+        const r = await stack.prisma.dagRun.findMany({ where: { dagId: 'catching_up' }, orderBy: [{ queuedAt: 'asc' }, { logicalDate: 'asc' }] });
+        return r.length >= 3 ? r : null;
+      },
+      20_000,
+      'the catchup runs',
+    );
     const dates = runs.map((r) => r.logicalDate.getTime());
     expect(dates).toEqual([...dates].sort((x, y) => x - y));
     expect(new Set(dates).size).toBe(dates.length);
@@ -176,10 +216,19 @@ describe('execution semantics (real processes)', () => {
   });
 
   it('a backfill runs in its own lane: its own maxActiveRuns, regular runs not blocked, and it can be canceled', async () => {
-    await upsert({ dagId: 'history', schedule: '@daily', startDate: '2026-01-01T00:00:00', catchup: false, maxActiveRuns: 1, tasks: [{ taskId: 'slow', type: 'noop', with: { durationMs: 1500 } }] });
+    await upsert({
+      dagId: 'history',
+      schedule: '@daily',
+      startDate: '2026-01-01T00:00:00',
+      catchup: false,
+      maxActiveRuns: 1,
+      tasks: [{ taskId: 'slow', type: 'noop', with: { durationMs: 1500 } }],
+    });
     await client.request('mutation{ pauseDag(dagId: "history"){ dagId } }');
     await client.request('mutation{ unpauseDag(dagId: "history"){ dagId } }');
-    const { backfillDag } = await client.request<{ backfillDag: { backfill: { id: string; maxActiveRuns: number; state: string }; created: Array<{ id: string }> } }>(
+    const { backfillDag } = await client.request<{
+      backfillDag: { backfill: { id: string; maxActiveRuns: number; state: string }; created: Array<{ id: string }> };
+    }>(
       'mutation{ backfillDag(dagId: "history", from: "2026-02-01T00:00:00Z", to: "2026-02-10T00:00:00Z", reprocess: none, maxActiveRuns: 2){ backfill { id maxActiveRuns state } created { id } } }',
     );
     expect(backfillDag.created).toHaveLength(10);
@@ -190,9 +239,12 @@ describe('execution semantics (real processes)', () => {
     expect(manualDone.state).toBe('success');
     const backfillRunIds = backfillDag.created.map((r) => r.id);
     await waitFor(async () => (await stack.prisma.dagRun.count({ where: { id: { in: backfillRunIds }, state: 'success' } })) >= 2, 30_000, 'two backfill runs');
-    const { cancelBackfill } = await client.request<{ cancelBackfill: { state: string; runCounts: Record<string, number> } }>('mutation($id:ID!){ cancelBackfill(id:$id){ state runCounts } }', {
-      id: backfillDag.backfill.id,
-    });
+    const { cancelBackfill } = await client.request<{ cancelBackfill: { state: string; runCounts: Record<string, number> } }>(
+      'mutation($id:ID!){ cancelBackfill(id:$id){ state runCounts } }',
+      {
+        id: backfillDag.backfill.id,
+      },
+    );
     expect(cancelBackfill.state).toBe('canceled');
     expect(cancelBackfill.runCounts.queued ?? 0).toBe(0);
     expect(cancelBackfill.runCounts.running ?? 0).toBe(0);

@@ -32,23 +32,40 @@ describe('S3 key sensors (reschedule mode)', () => {
 
   async function trigger(spec: Record<string, unknown>): Promise<string> {
     await client.request('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', { s: spec });
-    const { triggerDagRun } = await client.request<{ triggerDagRun: { id: string } }>('mutation($d:String!){ triggerDagRun(dagId:$d){ id } }', { d: spec.dagId });
+    const { triggerDagRun } = await client.request<{ triggerDagRun: { id: string } }>('mutation($d:String!){ triggerDagRun(dagId:$d){ id } }', {
+      d: spec.dagId,
+    });
     return triggerDagRun.id;
   }
   const tis = async (runId: string) =>
-    (await client.request<{ dagRun: { state: string; taskInstances: Ti[] } }>('query($id:ID!){ dagRun(id:$id){ state taskInstances { id taskId state tryNumber } } }', { id: runId })).dagRun;
+    (
+      await client.request<{ dagRun: { state: string; taskInstances: Ti[] } }>(
+        'query($id:ID!){ dagRun(id:$id){ state taskInstances { id taskId state tryNumber } } }',
+        { id: runId },
+      )
+    ).dagRun;
   const finished = (runId: string, timeoutMs = 60_000) =>
-    waitFor(async () => {
-      const run = await tis(runId);
-      return ['success', 'failed'].includes(run.state) ? run : null;
-    }, timeoutMs, `run ${runId}`, 200);
+    waitFor(
+      async () => {
+        const run = await tis(runId);
+        return ['success', 'failed'].includes(run.state) ? run : null;
+      },
+      timeoutMs,
+      `run ${runId}`,
+      200,
+    );
 
   beforeAll(async () => {
     services = await startDataServices([BUCKET]);
     stack = await startStack({ name: 'sensors', env: { WORKER_CONCURRENCY: '4', SCHEDULER_TICK_MS: '200' } });
     client = (await signUp(stack.apiUrl, 'sensors')).client;
     await client.request('mutation($i:CreateConnectionInput!){ createConnection(input:$i){ id } }', {
-      i: { connId: 'lake', type: 's3', config: { endpoint: services.s3Endpoint, forcePathStyle: true, accessKeyId: S3_KEY }, secrets: { secretAccessKey: S3_SECRET } },
+      i: {
+        connId: 'lake',
+        type: 's3',
+        config: { endpoint: services.s3Endpoint, forcePathStyle: true, accessKeyId: S3_KEY },
+        secrets: { secretAccessKey: S3_SECRET },
+      },
     });
   });
 
@@ -59,13 +76,19 @@ describe('S3 key sensors (reschedule mode)', () => {
 
   it('finds a key uploaded between pokes and pushes the keys it found to XCom', async () => {
     const runId = await trigger({ dagId: 'sense_found', tasks: [sensor('wait', 'drop/*.csv', { wildcard: true, timeoutSeconds: 60 })] });
-    await waitFor(async () => (await stack.prisma.taskInstance.findFirst({ where: { dagRunId: runId, rescheduleCount: { gte: 1 } } })) !== null, 60_000, 'a reschedule');
+    await waitFor(
+      async () => (await stack.prisma.taskInstance.findFirst({ where: { dagRunId: runId, rescheduleCount: { gte: 1 } } })) !== null,
+      60_000,
+      'a reschedule',
+    );
     await services.put(BUCKET, 'drop/one.csv', 'a,b\n1,2\n');
     const run = await finished(runId);
     expect(run.state).toBe('success');
     const wait = run.taskInstances[0];
     expect(wait.tryNumber).toBe(1); // reschedules do not consume tries
-    const xcom = await client.request<{ xcom: Array<{ key: string; value: unknown }> }>('query($id:ID!){ xcom(taskInstanceId:$id){ key value } }', { id: wait.id });
+    const xcom = await client.request<{ xcom: Array<{ key: string; value: unknown }> }>('query($id:ID!){ xcom(taskInstanceId:$id){ key value } }', {
+      id: wait.id,
+    });
     expect(xcom.xcom.find((x) => x.key === 'keys')?.value).toEqual(['drop/one.csv']);
   });
 
@@ -80,10 +103,15 @@ describe('S3 key sensors (reschedule mode)', () => {
     const tries = await stack.prisma.taskTry.findMany({ where: { taskInstanceId: wait.id } });
     expect(tries).toHaveLength(1);
     expect(tries[0].error).toMatch(/timed out|timeout/i);
-    const log = await client.request<{ taskLog: Array<{ message: string }> }>('query($id:ID!){ taskLog(taskInstanceId:$id, tryNumber: 1){ message } }', { id: wait.id });
+    const log = await client.request<{ taskLog: Array<{ message: string }> }>('query($id:ID!){ taskLog(taskInstanceId:$id, tryNumber: 1){ message } }', {
+      id: wait.id,
+    });
     expect(log.taskLog.filter((l) => /^Poke \d+ of try 1/.test(l.message)).length).toBeGreaterThanOrEqual(2);
 
-    const softRun = await trigger({ dagId: 'sense_soft', tasks: [sensor('wait', 'never/there.csv', { softFail: true }), { taskId: 'after', type: 'noop', dependsOn: ['wait'] }] });
+    const softRun = await trigger({
+      dagId: 'sense_soft',
+      tasks: [sensor('wait', 'never/there.csv', { softFail: true }), { taskId: 'after', type: 'noop', dependsOn: ['wait'] }],
+    });
     const soft = await finished(softRun);
     expect(Object.fromEntries(soft.taskInstances.map((t) => [t.taskId, t.state]))).toEqual({ wait: 'skipped', after: 'skipped' });
     expect(soft.state).toBe('success');

@@ -17,7 +17,14 @@ describe('npm start', () => {
   it('brings up API, scheduler, worker and web, prints the URLs and a demo login, and stops cleanly on Ctrl-C', async () => {
     const db = await createTestDatabase('start');
     cleanups.push(() => db.drop());
-    const [apiPort, webPort, s3Port, sfPort, smtpPort, hookPort] = [await freePort(), await freePort(), await freePort(), await freePort(), await freePort(), await freePort()];
+    const [apiPort, webPort, s3Port, sfPort, smtpPort, hookPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     const dataDir = mkdtempSync(path.join(tmpdir(), 'tower-start-'));
     cleanups.push(async () => rmSync(dataDir, { recursive: true, force: true }));
     // What `npm start` runs, from an environment without npm's variables of this test run. (Spawning
@@ -75,10 +82,15 @@ describe('npm start', () => {
     expect(dags.dags.edges.map((e) => e.node.dagId)).toEqual(expect.arrayContaining(['hello_tower', 'daily_sales_pipeline']));
 
     // the demo connections reach the local S3, Snowflake emulator and catchers
-    const conns = await api.request<{ connections: { edges: Array<{ node: { id: string; connId: string } }> } }>('{ connections { edges { node { id connId } } } }');
+    const conns = await api.request<{ connections: { edges: Array<{ node: { id: string; connId: string } }> } }>(
+      '{ connections { edges { node { id connId } } } }',
+    );
     expect(conns.connections.edges.map((e) => e.node.connId).sort()).toEqual(['ops_email', 'ops_webhook', 'sales_s3', 'sales_snowflake']);
     for (const { node } of conns.connections.edges) {
-      const { testConnection } = await api.request<{ testConnection: { ok: boolean; message: string } }>('mutation($id:ID!){ testConnection(id:$id){ ok message } }', { id: node.id });
+      const { testConnection } = await api.request<{ testConnection: { ok: boolean; message: string } }>(
+        'mutation($id:ID!){ testConnection(id:$id){ ok message } }',
+        { id: node.id },
+      );
       expect({ connId: node.connId, ...testConnection }).toMatchObject({ connId: node.connId, ok: true });
     }
 
@@ -90,10 +102,15 @@ describe('npm start', () => {
     expect(drop.stdout).toMatch(/Dropped s3:\/\/sales\/incoming\/sales_data_/);
     const RUNS = '{ dagRuns(dagId: "daily_sales_pipeline") { edges { node { id runType state } } } }';
     type Runs = { dagRuns: { edges: Array<{ node: { id: string; runType: string; state: string } }> } };
-    const run = await waitFor(async () => {
-      const runs = (await api.request<Runs>(RUNS)).dagRuns.edges.map((e) => e.node);
-      return runs.find((r) => r.runType === 'triggered' && ['success', 'failed'].includes(r.state));
-    }, 90_000, 'the demo pipeline run', 500);
+    const run = await waitFor(
+      async () => {
+        const runs = (await api.request<Runs>(RUNS)).dagRuns.edges.map((e) => e.node);
+        return runs.find((r) => r.runType === 'triggered' && ['success', 'failed'].includes(r.state));
+      },
+      90_000,
+      'the demo pipeline run',
+      500,
+    );
     expect(run.state).toBe('success');
     // the web app's "Drop a sample file" button does the same through its route
     const dropped = await fetch(`http://127.0.0.1:${webPort}/api/demo/drop-file`, { method: 'POST', headers: { authorization: `Bearer ${api.token}` } });

@@ -34,7 +34,11 @@ describe('DAG spec validation through the API', () => {
     const res = await client.request<{ validateDagSpec: { valid: boolean; errors: Array<{ path: string; message: string }> } }>(VALIDATE, { s: bad });
     expect(res.validateDagSpec.valid).toBe(false);
     const errors = res.validateDagSpec.errors;
-    const at = (path: string) => errors.filter((e) => e.path === path).map((e) => e.message).join(' | ');
+    const at = (path: string) =>
+      errors
+        .filter((e) => e.path === path)
+        .map((e) => e.message)
+        .join(' | ');
     expect(at('dagId')).not.toBe('');
     expect(at('schedule')).not.toBe('');
     expect(at('timezone')).not.toBe('');
@@ -46,10 +50,9 @@ describe('DAG spec validation through the API', () => {
     expect(at('tasks[6].connection')).toMatch(/not_a_connection/);
 
     // the same through the mutation form
-    const viaMutation = await client.request<{ validateDagSpec: { valid: boolean } }>(
-      `mutation($s: JSON!) { validateDagSpec(spec: $s) { valid } }`,
-      { s: bad },
-    );
+    const viaMutation = await client.request<{ validateDagSpec: { valid: boolean } }>(`mutation($s: JSON!) { validateDagSpec(spec: $s) { valid } }`, {
+      s: bad,
+    });
     expect(viaMutation.validateDagSpec.valid).toBe(false);
 
     const upsert = await client.raw(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, { s: bad });
@@ -107,6 +110,6 @@ describe('DAG spec validation through the API', () => {
     // every mutation was audited, without secrets
     const audit = await stack.prisma.auditLog.findMany({ where: { action: { in: ['signUp', 'createApiKey', 'revokeApiKey'] } } });
     expect(audit.map((a) => a.action)).toEqual(expect.arrayContaining(['signUp', 'createApiKey', 'revokeApiKey']));
-    expect(JSON.stringify(audit, (_k, v) => (typeof v === "bigint" ? v.toString() : v))).not.toMatch(/correct-horse-battery|tower_key_|tower_sess_/);
+    expect(JSON.stringify(audit, (_k, v) => (typeof v === 'bigint' ? v.toString() : v))).not.toMatch(/correct-horse-battery|tower_key_|tower_sess_/);
   });
 });

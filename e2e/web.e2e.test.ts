@@ -19,15 +19,28 @@ describe('the web app in Chromium', () => {
     stack = await startStack({ name: 'web' });
     const port = await freePort();
     webUrl = `http://127.0.0.1:${port}`;
-    web = spawn(process.execPath, [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', path.join(ROOT, 'apps/web'), '-p', String(port), '-H', '127.0.0.1'], {
-      cwd: ROOT,
-      env: { ...process.env, TOWER_API_URL: stack.apiUrl },
-      stdio: 'ignore',
-    });
+    web = spawn(
+      process.execPath,
+      [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', path.join(ROOT, 'apps/web'), '-p', String(port), '-H', '127.0.0.1'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, TOWER_API_URL: stack.apiUrl },
+        stdio: 'ignore',
+      },
+    );
     await waitFor(async () => (await fetch(`${webUrl}/login`)).ok, 60_000, 'the web app');
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
   }, 120_000);
 
@@ -77,8 +90,12 @@ describe('the web app in Chromium', () => {
     const seen = new Set<string>();
     await waitFor(
       async () => {
-        const state = await cell('second').getAttribute('data-state', { timeout: 1_000 }).catch(() => null);
-        const first = await cell('first').getAttribute('data-state', { timeout: 1_000 }).catch(() => null);
+        const state = await cell('second')
+          .getAttribute('data-state', { timeout: 1_000 })
+          .catch(() => null);
+        const first = await cell('first')
+          .getAttribute('data-state', { timeout: 1_000 })
+          .catch(() => null);
         if (first) seen.add(`first:${first}`);
         if (state) seen.add(`second:${state}`);
         return state === 'success';

@@ -72,7 +72,11 @@ function generatedClientIsFresh() {
 }
 
 async function main(argv) {
-  const { values, positionals } = parseArgs({ args: argv, options: { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { url: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    allowPositionals: true,
+  });
   const [command, ...rest] = positionals;
   if (values.help) {
     console.log(USAGE);

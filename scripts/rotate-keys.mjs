@@ -41,7 +41,13 @@ try {
   if (process.stdout.isTTY) process.stdout.write('\n');
   const left = await prisma.connection.count({ where: { secretCiphertext: { not: null }, NOT: { keyId: keyring.current.id } } });
   console.log(
-    JSON.stringify({ event: 'rotation-finished', currentKey: result.keyId, connectionsWithSecrets: result.connections, reencrypted: result.reencrypted, leftUnderOldKeys: left }),
+    JSON.stringify({
+      event: 'rotation-finished',
+      currentKey: result.keyId,
+      connectionsWithSecrets: result.connections,
+      reencrypted: result.reencrypted,
+      leftUnderOldKeys: left,
+    }),
   );
   process.exitCode = left === 0 ? 0 : 1;
 } catch (err) {

@@ -78,14 +78,31 @@ try {
     });
   };
   // --openssl-legacy-provider: s3rver's listing tokens use DES, which Node 20 refuses otherwise.
-  spawnOne('s3', 'node', ['--openssl-legacy-provider', 'node_modules/s3rver/bin/s3rver.js', '-d', path.join(DATA_DIR, 's3'), '-a', '127.0.0.1', '-p', String(S3_PORT), '--silent', '--configure-bucket', 'sales']);
+  spawnOne('s3', 'node', [
+    '--openssl-legacy-provider',
+    'node_modules/s3rver/bin/s3rver.js',
+    '-d',
+    path.join(DATA_DIR, 's3'),
+    '-a',
+    '127.0.0.1',
+    '-p',
+    String(S3_PORT),
+    '--silent',
+    '--configure-bucket',
+    'sales',
+  ]);
   spawnOne('snowflake', 'node', [
     'packages/snowflake-emulator/dist/main.js',
-    '--port', String(SNOWFLAKE_PORT),
-    '--s3-endpoint', `http://127.0.0.1:${S3_PORT}`,
-    '--data-dir', path.join(DATA_DIR, 'snowflake'),
-    '--user', `${DEMO_CLOUD.snowflakeUser}:${DEMO_CLOUD.snowflakePassword}`,
-    '--log-level', 'warn',
+    '--port',
+    String(SNOWFLAKE_PORT),
+    '--s3-endpoint',
+    `http://127.0.0.1:${S3_PORT}`,
+    '--data-dir',
+    path.join(DATA_DIR, 'snowflake'),
+    '--user',
+    `${DEMO_CLOUD.snowflakeUser}:${DEMO_CLOUD.snowflakePassword}`,
+    '--log-level',
+    'warn',
   ]);
   spawnOne('sinks', 'node', ['scripts/local-sinks.mjs', '--smtp-port', String(SMTP_PORT), '--webhook-port', String(WEBHOOK_PORT)]);
   await waitForHttp(`http://127.0.0.1:${SNOWFLAKE_PORT}/health`);

@@ -18,8 +18,20 @@ try {
   if (!only) {
     step('Lint');
     run(bin('eslint'), ['--max-warnings', '0', '.']);
+    step('Formatting (Prettier)');
+    run(bin('prettier'), ['--check', '.', '--log-level', 'warn']);
     step('No import circle (dpdm, type imports included)');
-    run(bin('dpdm'), ['--no-warning', '--no-tree', '--exit-code', 'circular:1', '--exclude', 'generated|node_modules', 'packages/*/src/**/*.ts', 'apps/*/src/**/*.ts', 'apps/*/src/**/*.tsx']);
+    run(bin('dpdm'), [
+      '--no-warning',
+      '--no-tree',
+      '--exit-code',
+      'circular:1',
+      '--exclude',
+      'generated|node_modules',
+      'packages/*/src/**/*.ts',
+      'apps/*/src/**/*.ts',
+      'apps/*/src/**/*.tsx',
+    ]);
     step('Build and type-check every workspace');
     run(bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only']);
     step('Type-check the tests (packages and apps; e2e is a workspace of its own)');
@@ -36,9 +48,21 @@ try {
   const projects = only ? ['--selectProjects', only] : [];
   let jestFailed = false;
   try {
-    run('node', ['--experimental-vm-modules', 'node_modules/jest/bin/jest.js', ...projects, '--forceExit', '--json', `--outputFile=${report}`, ...args.filter((a) => !a.startsWith('--only='))], {
-      env: { NODE_NO_WARNINGS: '1' },
-    });
+    run(
+      'node',
+      [
+        '--experimental-vm-modules',
+        'node_modules/jest/bin/jest.js',
+        ...projects,
+        '--forceExit',
+        '--json',
+        `--outputFile=${report}`,
+        ...args.filter((a) => !a.startsWith('--only=')),
+      ],
+      {
+        env: { NODE_NO_WARNINGS: '1' },
+      },
+    );
   } catch {
     jestFailed = true;
   }

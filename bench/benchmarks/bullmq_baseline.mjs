@@ -37,11 +37,9 @@ async function runCase(ctx, { jobs, opts, caseName, redisUrl }) {
     }
     const tAdd = Date.now();
     const payload = () => ({ tenantId: randomUUID(), dagRunId: randomUUID(), taskInstanceId: randomUUID(), tryNumber: 1 });
-    for (let added = 0; added < jobs; ) {
+    for (let added = 0; added < jobs;) {
       const n = Math.min(500, jobs - added);
-      await queue.addBulk(
-        Array.from({ length: n }, (_, k) => ({ name: 'runTask', data: payload(), opts: opts(added + k) })),
-      );
+      await queue.addBulk(Array.from({ length: n }, (_, k) => ({ name: 'runTask', data: payload(), opts: opts(added + k) })));
       added += n;
     }
     const enqueueMs = Date.now() - tAdd;
@@ -57,7 +55,17 @@ async function runCase(ctx, { jobs, opts, caseName, redisUrl }) {
     }
     const lastAt = Math.max(...[...counts.values()].map((c) => c.lastAt));
     const seconds = (lastAt - t0) / 1000;
-    return { bench: 'bullmq_baseline', case: caseName, jobsPerSec: round(jobs / seconds, 1), jobs, seconds: round(seconds, 2), enqueueMs, enqueueJobsPerSec: round(jobs / (enqueueMs / 1000), 1), workers, workerConcurrency: concurrency };
+    return {
+      bench: 'bullmq_baseline',
+      case: caseName,
+      jobsPerSec: round(jobs / seconds, 1),
+      jobs,
+      seconds: round(seconds, 2),
+      enqueueMs,
+      enqueueJobsPerSec: round(jobs / (enqueueMs / 1000), 1),
+      workers,
+      workerConcurrency: concurrency,
+    };
   } finally {
     for (const c of children) {
       if (c.exitCode === null) {
@@ -91,12 +99,21 @@ export default async function bullmqBaseline(ctx) {
   const tower = ctx.shared.throughput ?? ctx.previous('throughput');
   if (tower?.length) {
     for (const t of tower) {
-      const ratio = { bench: 'bullmq_baseline', case: `ratio_${t.case}`, towerTasksPerSec: t.tasksPerSec, bullmqJobsPerSec: fig.jobsPerSec, ratio: round(t.tasksPerSec / fig.jobsPerSec, 4), towerFigureFrom: ctx.shared.throughput ? 'this run' : 'bench/results/latest.json (earlier run)' };
+      const ratio = {
+        bench: 'bullmq_baseline',
+        case: `ratio_${t.case}`,
+        towerTasksPerSec: t.tasksPerSec,
+        bullmqJobsPerSec: fig.jobsPerSec,
+        ratio: round(t.tasksPerSec / fig.jobsPerSec, 4),
+        towerFigureFrom: ctx.shared.throughput ? 'this run' : 'bench/results/latest.json (earlier run)',
+      };
       out.push(ratio);
       ctx.emit(ratio);
     }
   } else {
-    ctx.progress.note('no Tower throughput figure in this run or in bench/results/latest.json: ratio not computed (run `npm run bench -- throughput bullmq_baseline`)');
+    ctx.progress.note(
+      'no Tower throughput figure in this run or in bench/results/latest.json: ratio not computed (run `npm run bench -- throughput bullmq_baseline`)',
+    );
   }
   return out;
 }

@@ -25,7 +25,16 @@ export default async function cronLag(ctx) {
     for (let off = 0; off < dagsN; off += chunk) {
       const rows = Array.from({ length: Math.min(chunk, dagsN - off) }, (_, k) => {
         const i = off + k;
-        return { tenantId: tenants[i % tenantsN].id, dagId: `cron_${i}`, schedule: template.schedule, timezone: template.timezone, tags: [], latestVersion: 1, nextDueAt: null, nextLogicalDate: null };
+        return {
+          tenantId: tenants[i % tenantsN].id,
+          dagId: `cron_${i}`,
+          schedule: template.schedule,
+          timezone: template.timezone,
+          tags: [],
+          latestVersion: 1,
+          nextDueAt: null,
+          nextLogicalDate: null,
+        };
       });
       const dags = await prisma.dag.createManyAndReturn({ data: rows, select: { id: true, tenantId: true, dagId: true } });
       await prisma.dagVersion.createMany({

@@ -51,9 +51,18 @@ async function probe(ctx, stack, client, tenantId, { runs, spacingMs, timeoutMs,
     return [round(q.p50, 0), round(q.p99, 0)];
   };
   const segments = {
-    runStart: seg((r) => r.dagRun.queuedAt, (r) => r.dagRun.startedAt),
-    taskQueued: seg((r) => r.dagRun.startedAt, (r) => r.queuedAt),
-    taskStarted: seg((r) => r.queuedAt, (r) => r.startedAt),
+    runStart: seg(
+      (r) => r.dagRun.queuedAt,
+      (r) => r.dagRun.startedAt,
+    ),
+    taskQueued: seg(
+      (r) => r.dagRun.startedAt,
+      (r) => r.queuedAt,
+    ),
+    taskStarted: seg(
+      (r) => r.queuedAt,
+      (r) => r.startedAt,
+    ),
   };
   // The disk: how often its flushes (which every synchronous commit waits for) stalled meanwhile,
   // and how many samples such a stall overlapped.
@@ -104,10 +113,36 @@ export default async function fairness(ctx) {
         for (const [d, { spec, dag, version }] of dags.entries()) {
           const logicalDate = new Date(Date.UTC(2021, 0, 1));
           const [run] = await tx.dagRun.createManyAndReturn({
-            data: [{ tenantId: tenantA.id, dagPk: dag.id, dagId: dag.dagId, dagVersionId: version.id, dagVersion: 1, runId: `manual__${logicalDate.toISOString()}`, runType: 'manual', state: 'running', logicalDate, dataIntervalStart: logicalDate, dataIntervalEnd: logicalDate, queuedAt: now, startedAt: now }],
+            data: [
+              {
+                tenantId: tenantA.id,
+                dagPk: dag.id,
+                dagId: dag.dagId,
+                dagVersionId: version.id,
+                dagVersion: 1,
+                runId: `manual__${logicalDate.toISOString()}`,
+                runType: 'manual',
+                state: 'running',
+                logicalDate,
+                dataIntervalStart: logicalDate,
+                dataIntervalEnd: logicalDate,
+                queuedAt: now,
+                startedAt: now,
+              },
+            ],
           });
           await tx.taskInstance.createMany({
-            data: spec.tasks.map((t) => ({ tenantId: tenantA.id, dagRunId: run.id, dagId: dag.dagId, taskId: t.taskId, operator: t.type, state: 'scheduled', maxTries: t.retries + 1, pool: t.pool, priorityWeight: t.priorityWeight })),
+            data: spec.tasks.map((t) => ({
+              tenantId: tenantA.id,
+              dagRunId: run.id,
+              dagId: dag.dagId,
+              taskId: t.taskId,
+              operator: t.type,
+              state: 'scheduled',
+              maxTries: t.retries + 1,
+              pool: t.pool,
+              priorityWeight: t.priorityWeight,
+            })),
           });
           ctx.progress.update('A backlog: rows (one transaction)', (d + 1) * perRun, backlog);
         }
@@ -153,7 +188,17 @@ export default async function fairness(ctx) {
     const aRate = round((aAfter - aBefore) / ((Date.now() - tLoad) / 1000), 1);
     await ctx.afterMeasure?.(stack, { task: aAfter + probeRuns * 4 });
 
-    const figAlone = { bench: 'fairness', case: 'b_alone', p50Ms: alone.s.p50, p99Ms: alone.s.p99, maxMs: alone.s.max, samples: alone.samples, censored: alone.censored, segments: alone.segments, disk: alone.disk };
+    const figAlone = {
+      bench: 'fairness',
+      case: 'b_alone',
+      p50Ms: alone.s.p50,
+      p99Ms: alone.s.p99,
+      maxMs: alone.s.max,
+      samples: alone.samples,
+      censored: alone.censored,
+      segments: alone.segments,
+      disk: alone.disk,
+    };
     const figLoaded = {
       bench: 'fairness',
       case: `b_with_a_${backlog}_queued`,

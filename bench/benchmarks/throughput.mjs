@@ -104,54 +104,64 @@ export default async function throughput(ctx) {
       out.push(await figures(stack.prisma, tenantId, t0, n, `wide_1x${n}`, { triggerMs, runsNotFinalized, ...layout }));
       ctx.emit(out[out.length - 1]);
     };
-    if (only !== 'runs') try {
-      await wideCase(wideN);
-    } catch (err) {
-      errors.push(`wide_1x${wideN}: ${err.message}`);
-      ctx.progress.note(`wide case FAILED: ${err.message}`);
-      ctx.emit({ bench: 'throughput', case: `wide_1x${wideN}`, failed: true, error: err.message.slice(0, 300) });
-      // Still give a wide figure: the largest DAG the API accepts.
-      if (wideN > 500) {
-        try {
-          await wideCase(500);
-        } catch (err2) {
-          errors.push(`wide_1x500: ${err2.message}`);
-          ctx.progress.note(`wide_1x500 FAILED too: ${err2.message}`);
+    if (only !== 'runs')
+      try {
+        await wideCase(wideN);
+      } catch (err) {
+        errors.push(`wide_1x${wideN}: ${err.message}`);
+        ctx.progress.note(`wide case FAILED: ${err.message}`);
+        ctx.emit({ bench: 'throughput', case: `wide_1x${wideN}`, failed: true, error: err.message.slice(0, 300) });
+        // Still give a wide figure: the largest DAG the API accepts.
+        if (wideN > 500) {
+          try {
+            await wideCase(500);
+          } catch (err2) {
+            errors.push(`wide_1x500: ${err2.message}`);
+            ctx.progress.note(`wide_1x500 FAILED too: ${err2.message}`);
+          }
         }
       }
-    }
 
     // Case 2: many small runs: runsN runs of a 10-task DAG, spread over dagsN DAGs (runsN/dagsN each).
-    if (only !== 'wide') try {
-      const { client, tenantId } = await signUp(stack.apiUrl, 'many');
-      // The engine is measured, not the tenant's limits: no quota, and the default pool (128 slots, as
-      // Airflow's) raised, so tasks wait in the queue for a free worker slot rather than for a pool slot.
-      await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
-      await setPool(client, 'default', 100_000);
-      const perDag = Math.ceil(runsN / dagsN);
-      for (let d = 0; d < dagsN; d++) {
-        await upsertDag(client, { dagId: `small_${d}`, maxActiveRuns: Math.max(16, perDag), maxActiveTasks: 1000, tasks: noopTasks(perRun) });
+    if (only !== 'wide')
+      try {
+        const { client, tenantId } = await signUp(stack.apiUrl, 'many');
+        // The engine is measured, not the tenant's limits: no quota, and the default pool (128 slots, as
+        // Airflow's) raised, so tasks wait in the queue for a free worker slot rather than for a pool slot.
+        await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
+        await setPool(client, 'default', 100_000);
+        const perDag = Math.ceil(runsN / dagsN);
+        for (let d = 0; d < dagsN; d++) {
+          await upsertDag(client, { dagId: `small_${d}`, maxActiveRuns: Math.max(16, perDag), maxActiveTasks: 1000, tasks: noopTasks(perRun) });
+        }
+        ctx.progress.note(`many: ${runsN} runs x ${perRun} noop tasks over ${dagsN} DAGs, triggered through the API 8 at a time`);
+        const base = Date.UTC(2020, 0, 1);
+        const jobs = Array.from({ length: runsN }, (_, i) => ({ dagId: `small_${i % dagsN}`, logicalDate: new Date(base + i * 1000) }));
+        await settle(stack.prisma);
+        ctx.resetSql?.(stack);
+        const t0 = Date.now();
+        let triggered = 0;
+        await mapLimit(jobs, 8, async (j) => {
+          await triggerRun(client, j.dagId, j.logicalDate);
+          ctx.progress.update('many: triggering', ++triggered, runsN);
+        });
+        const triggerMs = Date.now() - t0;
+        const runsNotFinalized = await waitTasks(stack.prisma, tenantId, runsN, runsN * perRun, ctx.progress, 'many', timeoutMs);
+        await ctx.afterMeasure?.(stack, { task: runsN * perRun }, `runs_${runsN}x${perRun}`);
+        out.push(
+          await figures(stack.prisma, tenantId, t0, runsN * perRun, `runs_${runsN}x${perRun}`, {
+            runs: runsN,
+            dags: dagsN,
+            triggerMs,
+            runsNotFinalized,
+            ...layout,
+          }),
+        );
+        ctx.emit(out[out.length - 1]);
+      } catch (err) {
+        errors.push(`many runs: ${err.message}`);
+        ctx.progress.note(`many-runs case FAILED: ${err.message}`);
       }
-      ctx.progress.note(`many: ${runsN} runs x ${perRun} noop tasks over ${dagsN} DAGs, triggered through the API 8 at a time`);
-      const base = Date.UTC(2020, 0, 1);
-      const jobs = Array.from({ length: runsN }, (_, i) => ({ dagId: `small_${i % dagsN}`, logicalDate: new Date(base + i * 1000) }));
-      await settle(stack.prisma);
-      ctx.resetSql?.(stack);
-      const t0 = Date.now();
-      let triggered = 0;
-      await mapLimit(jobs, 8, async (j) => {
-        await triggerRun(client, j.dagId, j.logicalDate);
-        ctx.progress.update('many: triggering', ++triggered, runsN);
-      });
-      const triggerMs = Date.now() - t0;
-      const runsNotFinalized = await waitTasks(stack.prisma, tenantId, runsN, runsN * perRun, ctx.progress, 'many', timeoutMs);
-      await ctx.afterMeasure?.(stack, { task: runsN * perRun }, `runs_${runsN}x${perRun}`);
-      out.push(await figures(stack.prisma, tenantId, t0, runsN * perRun, `runs_${runsN}x${perRun}`, { runs: runsN, dags: dagsN, triggerMs, runsNotFinalized, ...layout }));
-      ctx.emit(out[out.length - 1]);
-    } catch (err) {
-      errors.push(`many runs: ${err.message}`);
-      ctx.progress.note(`many-runs case FAILED: ${err.message}`);
-    }
     ctx.shared.throughput = out;
     if (errors.length) throw new Error(errors.join('; '));
     return out;

@@ -56,10 +56,11 @@ export class GqlClient {
 export async function signUp(url, name) {
   const email = `${name}-${Date.now()}-${Math.random().toString(36).slice(2, 7)}@example.test`;
   const client = new GqlClient(url);
-  const data = await client.request(
-    'mutation($e:String!,$p:String!,$t:String!){ signUp(email:$e,password:$p,tenantName:$t){ token tenant { id } } }',
-    { e: email, p: 'correct-horse-battery', t: `${name} org` },
-  );
+  const data = await client.request('mutation($e:String!,$p:String!,$t:String!){ signUp(email:$e,password:$p,tenantName:$t){ token tenant { id } } }', {
+    e: email,
+    p: 'correct-horse-battery',
+    t: `${name} org`,
+  });
   client.token = data.signUp.token;
   return { client, tenantId: data.signUp.tenant.id };
 }

@@ -3,7 +3,11 @@
 import pg from 'pg';
 
 function normalize(sql) {
-  return sql.replace(/\s+/g, ' ').replace(/\$\d+(\s*,\s*\$\d+)+/g, '$n…').trim().slice(0, 200);
+  return sql
+    .replace(/\s+/g, ' ')
+    .replace(/\$\d+(\s*,\s*\$\d+)+/g, '$n…')
+    .trim()
+    .slice(0, 200);
 }
 
 export async function startPgSampler(databaseUrl, intervalMs = 50) {
@@ -41,7 +45,11 @@ export async function startPgSampler(databaseUrl, intervalMs = 50) {
       stopped = true;
       await loop;
       await client.end().catch(() => undefined);
-      const top = (m) => [...m.entries()].sort((a, b) => b[1] - a[1]).slice(0, 30).map(([k, v]) => ({ share: +(v / Math.max(1, samples)).toFixed(3), seen: v, key: k }));
+      const top = (m) =>
+        [...m.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 30)
+          .map(([k, v]) => ({ share: +(v / Math.max(1, samples)).toFixed(3), seen: v, key: k }));
       return { samples, intervalMs, meanActiveBackends: +(activeSum / Math.max(1, samples)).toFixed(2), topStatements: top(byQuery), waits: top(byWait) };
     },
   };

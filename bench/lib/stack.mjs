@@ -159,7 +159,9 @@ export async function startStack(opts) {
     for (let i = 0; i < interactiveWorkers; i++) await startProcess('worker', { WORKER_LANES: 'interactive' });
     if (process.env.BENCH_PG_SAMPLE === '1') sampler = await startPgSampler(db.url);
     const timing = { databaseMs: dbMs, totalMs: Date.now() - tStart };
-    opts.progress?.note(`stack up in ${(timing.totalMs / 1000).toFixed(1)}s (database ${(dbMs / 1000).toFixed(1)}s; ${workers} ${interactiveWorkers ? 'bulk-lane' : ''} workers + ${interactiveWorkers} interactive-lane x concurrency ${concurrency})`);
+    opts.progress?.note(
+      `stack up in ${(timing.totalMs / 1000).toFixed(1)}s (database ${(dbMs / 1000).toFixed(1)}s; ${workers} ${interactiveWorkers ? 'bulk-lane' : ''} workers + ${interactiveWorkers} interactive-lane x concurrency ${concurrency})`,
+    );
     return timing;
   };
 

@@ -37,10 +37,14 @@ export async function warmUp(ctx, stack, timeoutMs = 60_000) {
     for (let d = 0; d < 10; d++) await upsertDag(client, { dagId: `warmup_${d}`, maxActiveRuns: 1000, tasks: noopTasks(perRun) });
     const base = Date.UTC(2000, 0, 1);
     let triggered = 0;
-    await mapLimit(Array.from({ length: runs }, (_, i) => i), 8, async (i) => {
-      await triggerRun(client, `warmup_${i % 10}`, new Date(base + i * 1000));
-      ctx.progress.update('warm-up: triggering', ++triggered, runs);
-    });
+    await mapLimit(
+      Array.from({ length: runs }, (_, i) => i),
+      8,
+      async (i) => {
+        await triggerRun(client, `warmup_${i % 10}`, new Date(base + i * 1000));
+        ctx.progress.update('warm-up: triggering', ++triggered, runs);
+      },
+    );
     await waitDone(ctx, stack, tenantId, n + runs * perRun, 'warm-up: runs', Date.now() + timeoutMs);
   }
   ctx.resetSql?.(stack);

@@ -61,7 +61,14 @@ export async function startDataServices(buckets: string[]): Promise<DataServices
     [
       '--openssl-legacy-provider',
       join(ROOT, 'node_modules', 's3rver', 'bin', 's3rver.js'),
-      '-d', directory, '-a', '127.0.0.1', '-p', String(s3Port), '--silent', '--allow-mismatched-signatures',
+      '-d',
+      directory,
+      '-a',
+      '127.0.0.1',
+      '-p',
+      String(s3Port),
+      '--silent',
+      '--allow-mismatched-signatures',
       ...buckets.flatMap((b) => ['--configure-bucket', b]),
     ],
     { stdio: 'ignore' },
@@ -76,7 +83,11 @@ export async function startDataServices(buckets: string[]): Promise<DataServices
     requestChecksumCalculation: 'WHEN_REQUIRED',
     responseChecksumValidation: 'WHEN_REQUIRED',
   });
-  const emulator = await startSnowflakeEmulator({ port: 0, s3: { endpoint: s3Endpoint, forcePathStyle: true }, users: [{ user: SF_USER, password: SF_PASSWORD }] });
+  const emulator = await startSnowflakeEmulator({
+    port: 0,
+    s3: { endpoint: s3Endpoint, forcePathStyle: true },
+    users: [{ user: SF_USER, password: SF_PASSWORD }],
+  });
 
   const mail: MailMessage[] = [];
   const smtp = new SMTPServer({
@@ -87,7 +98,11 @@ export async function startDataServices(buckets: string[]): Promise<DataServices
       const chunks: Buffer[] = [];
       stream.on('data', (c: Buffer) => chunks.push(c));
       stream.on('end', () => {
-        mail.push({ from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined, to: session.envelope.rcptTo.map((r) => r.address), raw: Buffer.concat(chunks).toString('utf8') });
+        mail.push({
+          from: session.envelope.mailFrom ? session.envelope.mailFrom.address : undefined,
+          to: session.envelope.rcptTo.map((r) => r.address),
+          raw: Buffer.concat(chunks).toString('utf8'),
+        });
         done();
       });
     },
@@ -110,17 +125,30 @@ export async function startDataServices(buckets: string[]): Promise<DataServices
       }
       // testConnection's probe (GET/HEAD) is not a notification.
       if (req.method !== 'POST') return void res.writeHead(204).end();
-      webhooks.push({ method: req.method, path: req.url ?? '', headers: req.headers, body, json, signatureValid: req.headers['x-tower-signature'] === expected });
+      webhooks.push({
+        method: req.method,
+        path: req.url ?? '',
+        headers: req.headers,
+        body,
+        json,
+        signatureValid: req.headers['x-tower-signature'] === expected,
+      });
       res.writeHead(204).end();
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', () => resolve()));
   const webhookUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks/tower`;
 
-  const sfConnection = snowflake.createConnection({ account: 'tower', username: SF_USER, password: SF_PASSWORD, accessUrl: emulator.url, database: 'ANALYTICS', schema: 'RAW' } as snowflake.ConnectionOptions);
+  const sfConnection = snowflake.createConnection({
+    account: 'tower',
+    username: SF_USER,
+    password: SF_PASSWORD,
+    accessUrl: emulator.url,
+    database: 'ANALYTICS',
+    schema: 'RAW',
+  } as snowflake.ConnectionOptions);
   let connected: Promise<void> | null = null;
-  const connect = () =>
-    (connected ??= new Promise<void>((resolve, reject) => sfConnection.connect((err) => (err ? reject(err) : resolve()))));
+  const connect = () => (connected ??= new Promise<void>((resolve, reject) => sfConnection.connect((err) => (err ? reject(err) : resolve()))));
 
   return {
     s3Endpoint,
@@ -135,7 +163,10 @@ export async function startDataServices(buckets: string[]): Promise<DataServices
     async sql(statement) {
       await connect();
       return new Promise((resolve, reject) =>
-        sfConnection.execute({ sqlText: statement, complete: (err, _s, rows) => (err ? reject(err) : resolve((rows ?? []) as Array<Record<string, unknown>>)) }),
+        sfConnection.execute({
+          sqlText: statement,
+          complete: (err, _s, rows) => (err ? reject(err) : resolve((rows ?? []) as Array<Record<string, unknown>>)),
+        }),
       );
     },
     async close() {

@@ -91,7 +91,11 @@ export async function startStack(opts: { name: string; schedulers?: number; work
   let counter = 0;
 
   /** `detached`: the process leads a session of its own (setsid), as under a supervisor. */
-  const startProcess = async (kind: 'api' | 'scheduler' | 'worker', extraEnv: Record<string, string> = {}, spawnOpts: { detached?: boolean } = {}): Promise<TowerProcess> => {
+  const startProcess = async (
+    kind: 'api' | 'scheduler' | 'worker',
+    extraEnv: Record<string, string> = {},
+    spawnOpts: { detached?: boolean } = {},
+  ): Promise<TowerProcess> => {
     const name = `${kind}-${++counter}`;
     const child = spawn(process.execPath, [path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
       cwd: ROOT,

@@ -19,7 +19,14 @@ export function demoConnections({ s3Port, snowflakePort, smtpPort, webhookPort }
       connId: 'sales_snowflake',
       type: 'snowflake',
       description: 'Local Snowflake emulator (DuckDB inside)',
-      config: { account: 'tower-demo', user: DEMO_CLOUD.snowflakeUser, database: 'ANALYTICS', schema: 'RAW', warehouse: 'DEMO_WH', accessUrl: `http://127.0.0.1:${snowflakePort}` },
+      config: {
+        account: 'tower-demo',
+        user: DEMO_CLOUD.snowflakeUser,
+        database: 'ANALYTICS',
+        schema: 'RAW',
+        warehouse: 'DEMO_WH',
+        accessUrl: `http://127.0.0.1:${snowflakePort}`,
+      },
       secrets: { password: DEMO_CLOUD.snowflakePassword },
     },
     {
@@ -79,7 +86,13 @@ export function demoDags(apiUrl) {
 export async function seedDemo(apiUrl, cloud) {
   let auth;
   try {
-    auth = (await gql(apiUrl, 'mutation($e:String!,$p:String!,$t:String!){ signUp(email:$e,password:$p,tenantName:$t){ token } }', { e: DEMO.email, p: DEMO.password, t: DEMO.tenantName })).signUp;
+    auth = (
+      await gql(apiUrl, 'mutation($e:String!,$p:String!,$t:String!){ signUp(email:$e,password:$p,tenantName:$t){ token } }', {
+        e: DEMO.email,
+        p: DEMO.password,
+        t: DEMO.tenantName,
+      })
+    ).signUp;
   } catch (err) {
     if (!err.codes?.includes('CONFLICT')) throw err;
     auth = (await gql(apiUrl, 'mutation($e:String!,$p:String!){ login(email:$e,password:$p){ token } }', { e: DEMO.email, p: DEMO.password })).login;
@@ -90,7 +103,12 @@ export async function seedDemo(apiUrl, cloud) {
       const found = existing.find((c) => c.connId === conn.connId);
       if (found) {
         const { config, secrets, description } = conn;
-        await gql(apiUrl, 'mutation($id:ID!,$i:UpdateConnectionInput!){ updateConnection(id:$id,input:$i){ id } }', { id: found.id, i: { config, secrets, description } }, auth.token);
+        await gql(
+          apiUrl,
+          'mutation($id:ID!,$i:UpdateConnectionInput!){ updateConnection(id:$id,input:$i){ id } }',
+          { id: found.id, i: { config, secrets, description } },
+          auth.token,
+        );
       } else {
         await gql(apiUrl, 'mutation($i:CreateConnectionInput!){ createConnection(input:$i){ id } }', { i: conn }, auth.token);
       }

@@ -100,7 +100,9 @@ export function ensureChromium() {
   step('Installing Chromium for the browser tests (apt-get install chromium)');
   const isRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   const sudo = isRoot ? '' : 'sudo ';
-  const res = spawnSync('bash', ['-c', `${sudo}apt-get update -qq && ${sudo}DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`], { stdio: 'inherit' });
+  const res = spawnSync('bash', ['-c', `${sudo}apt-get update -qq && ${sudo}DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium`], {
+    stdio: 'inherit',
+  });
   if (res.status !== 0 || !existsSync(CHROMIUM)) {
     throw new Error(`Chromium is required at ${CHROMIUM} for the browser tests: apt-get install -y chromium (or set CHROMIUM_PATH)`);
   }

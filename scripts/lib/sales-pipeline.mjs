@@ -146,7 +146,14 @@ export function generateSalesCsv({ rows = 50, firstId = 1, seed = 42, date = '20
     const soldAt = `${date}T${String(8 + (i % 12)).padStart(2, '0')}:${minute}:00Z`;
     const sku = `SKU-${1000 + Math.floor(random() * 9000)}`;
     lines.push([orderId, amount.toFixed(2), soldAt, region, sku, quantity].join(','));
-    if (amount > 0) expected.push({ order_id: orderId, amount: Number(amount.toFixed(2)), quantity, total: Number((amount * quantity).toFixed(2)), region: region.toUpperCase() });
+    if (amount > 0)
+      expected.push({
+        order_id: orderId,
+        amount: Number(amount.toFixed(2)),
+        quantity,
+        total: Number((amount * quantity).toFixed(2)),
+        region: region.toUpperCase(),
+      });
   }
   return { csv: `${lines.join('\n')}\n`, rows, expected };
 }

@@ -31,7 +31,12 @@ export interface ApiApp {
 const BODY_LIMIT = '4mb';
 
 function corsOrigin(webOrigin: string): true | string[] {
-  return webOrigin.trim() === '*' ? true : webOrigin.split(',').map((o) => o.trim()).filter(Boolean);
+  return webOrigin.trim() === '*'
+    ? true
+    : webOrigin
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean);
 }
 
 /** Builds and starts the API. The process entry (main.ts) and the tests share this one path. */

@@ -68,7 +68,9 @@ describe('auth over HTTP', () => {
     expect(rejected.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     expect(rejected.data).toBeNull();
     // Revoking again is harmless; another tenant's key is not found.
-    expect(ok(await t.gql<{ revokeApiKey: { revokedAt: string } }>(REVOKE_KEY, { id: createApiKey.apiKey.id }, owner.token)).revokeApiKey.revokedAt).toBe(revokeApiKey.revokedAt);
+    expect(ok(await t.gql<{ revokeApiKey: { revokedAt: string } }>(REVOKE_KEY, { id: createApiKey.apiKey.id }, owner.token)).revokeApiKey.revokedAt).toBe(
+      revokeApiKey.revokedAt,
+    );
     const stranger = await signUp('stranger');
     const foreign = await t.gql(REVOKE_KEY, { id: createApiKey.apiKey.id }, stranger.token);
     expect(foreign.errors?.[0].extensions).toMatchObject({ code: 'NOT_FOUND', path: 'id' });
@@ -107,7 +109,9 @@ describe('auth over HTTP', () => {
     const dup = await t.gql(SIGN_UP, { email: existing.email, password: PASSWORD, tenantName: 'again' });
     expect(dup.errors?.[0].extensions).toEqual({ code: 'CONFLICT', path: 'email' });
     // A missing argument is GraphQL's own validation error.
-    expect((await t.gql(`mutation { signUp(email: "a@b.co", password: "12345678") { token } }`)).errors?.[0].extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect((await t.gql(`mutation { signUp(email: "a@b.co", password: "12345678") { token } }`)).errors?.[0].extensions?.code).toBe(
+      'GRAPHQL_VALIDATION_FAILED',
+    );
   });
 
   it('answers a wrong password and an unknown email the same way', async () => {
@@ -129,13 +133,21 @@ describe('auth over HTTP', () => {
     const rows = await t.db.prisma.auditLog.findMany({ where: { tenantId: owner.tenant.id }, orderBy: { id: 'asc' } });
     expect(rows.map((r) => r.action)).toEqual(['signUp', 'createApiKey', 'login', 'revokeApiKey']);
     const [signUpRow, createRow] = rows;
-    expect(signUpRow).toMatchObject({ actorType: 'user', actorId: owner.user.id, targetType: 'User', ip: expect.stringMatching(/127\.0\.0\.1/), userAgent: 'tower-api-test' });
+    expect(signUpRow).toMatchObject({
+      actorType: 'user',
+      actorId: owner.user.id,
+      targetType: 'User',
+      ip: expect.stringMatching(/127\.0\.0\.1/),
+      userAgent: 'tower-api-test',
+    });
     expect(signUpRow.details).toMatchObject({ args: { email: owner.email, tenantName: 'audit org', password: '[redacted]' }, outcome: 'ok' });
     expect(createRow).toMatchObject({ actorType: 'user', actorId: owner.user.id, targetType: 'ApiKey', targetId: key.apiKey.id });
     const dump = JSON.stringify(rows, (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v));
     for (const secret of [PASSWORD, key.secret, owner.token, 'tower_key_', 'tower_sess_']) expect(dump).not.toContain(secret);
 
-    type Page = { auditLog: { totalCount: number; edges: Array<{ cursor: string; node: { action: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } } };
+    type Page = {
+      auditLog: { totalCount: number; edges: Array<{ cursor: string; node: { action: string } }>; pageInfo: { hasNextPage: boolean; endCursor: string } };
+    };
     const query = `query($first: Int, $after: String) { auditLog(first: $first, after: $after) { totalCount edges { cursor node { action actorType targetType details ip userAgent createdAt } } pageInfo { hasNextPage endCursor } } }`;
     const first = ok(await t.gql<Page>(query, { first: 3 }, owner.token)).auditLog;
     expect(first.totalCount).toBe(4);

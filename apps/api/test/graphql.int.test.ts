@@ -40,8 +40,20 @@ function runEvent(tenantId: string, dagId: string): { id: string; publish: () =>
   const id = randomUUID();
   const at = '2026-03-01T08:00:00.000Z';
   const run: DagRunSnapshot = {
-    id, tenantId, dagId, runId: `manual__${at}`, runType: 'manual', state: 'running', logicalDate: at, dataIntervalStart: at, dataIntervalEnd: at,
-    params: {}, queuedAt: at, startedAt: at, endedAt: null, dagVersion: 1,
+    id,
+    tenantId,
+    dagId,
+    runId: `manual__${at}`,
+    runType: 'manual',
+    state: 'running',
+    logicalDate: at,
+    dataIntervalStart: at,
+    dataIntervalEnd: at,
+    params: {},
+    queuedAt: at,
+    startedAt: at,
+    endedAt: null,
+    dagVersion: 1,
   };
   return { id, publish: () => publisher.publish({ kind: 'dagRun', tenantId, dagId, dagRunId: id, run }) };
 }
@@ -52,11 +64,13 @@ const openSubscriptions = () => t.api.app.get(EventStreamService).openCount;
 describe('schedulePreview', () => {
   it('returns the instants of a New York cron across the 2026-03-08 spring-forward', async () => {
     const { token } = await tenant('cron');
-    const res = ok(await t.gql<{ schedulePreview: string[] }>(
-      `query($after: DateTime) { schedulePreview(schedule: "0 3 * * *", timezone: "America/New_York", after: $after, count: 10) }`,
-      { after: '2026-03-01T00:00:00Z' },
-      token,
-    ));
+    const res = ok(
+      await t.gql<{ schedulePreview: string[] }>(
+        `query($after: DateTime) { schedulePreview(schedule: "0 3 * * *", timezone: "America/New_York", after: $after, count: 10) }`,
+        { after: '2026-03-01T00:00:00Z' },
+        token,
+      ),
+    );
     expect(res.schedulePreview).toEqual([
       ...[1, 2, 3, 4, 5, 6, 7].map((d) => `2026-03-0${d}T08:00:00.000Z`), // EST: 03:00 = 08:00Z
       '2026-03-08T07:00:00.000Z', // EDT from 2026-03-08: 03:00 = 07:00Z
@@ -64,7 +78,9 @@ describe('schedulePreview', () => {
       '2026-03-10T07:00:00.000Z',
     ]);
     // timezone defaults to UTC and count to 5
-    expect(ok(await t.gql<{ schedulePreview: string[] }>(`{ schedulePreview(schedule: "@daily", after: "2026-01-01T00:00:00Z") }`, {}, token)).schedulePreview).toHaveLength(5);
+    expect(
+      ok(await t.gql<{ schedulePreview: string[] }>(`{ schedulePreview(schedule: "@daily", after: "2026-01-01T00:00:00Z") }`, {}, token)).schedulePreview,
+    ).toHaveLength(5);
   });
 
   it('answers a bad cron, time zone, count or date with BAD_USER_INPUT', async () => {
@@ -83,7 +99,14 @@ describe('validateDagSpec', () => {
     const { token } = await tenant('spec');
     const query = `query($s: JSON!) { validateDagSpec(spec: $s) { valid errors { path message } } }`;
     const mutation = `mutation($s: JSON!) { validateDagSpec(spec: $s) { valid errors { path message } } }`;
-    const good = { dagId: 'daily', schedule: '0 3 * * *', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }] };
+    const good = {
+      dagId: 'daily',
+      schedule: '0 3 * * *',
+      tasks: [
+        { taskId: 'a', type: 'noop' },
+        { taskId: 'b', type: 'noop', dependsOn: ['a'] },
+      ],
+    };
     expect(ok(await t.gql(query, { s: good }, token))).toEqual({ validateDagSpec: { valid: true, errors: [] } });
 
     const bad = { dagId: 'daily', schedule: 'every day', tasks: [{ taskId: 'a', type: 'noop', dependsOn: ['ghost'] }] };
@@ -129,8 +152,13 @@ describe('graphql-ws subscriptions', () => {
 
   it('re-checks the token for every new subscription on an open socket', async () => {
     const owner = await tenant('ws-revoke');
-    const { createApiKey } = ok(await t.gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
-      `mutation { createApiKey(name: "ws", role: VIEWER) { secret apiKey { id } } }`, {}, owner.token));
+    const { createApiKey } = ok(
+      await t.gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+        `mutation { createApiKey(name: "ws", role: VIEWER) { secret apiKey { id } } }`,
+        {},
+        owner.token,
+      ),
+    );
     const client = wsClient(t.api.wsUrl, createApiKey.secret);
     const before = subscribe(client, RUN_UPDATED);
     await waitFor(async () => openSubscriptions() === 1);
@@ -166,7 +194,12 @@ describe('graphql-ws subscriptions', () => {
 
     // What the worker's TryLogger does: store the lines, then publish them. Try 2's lines are not
     // for a subscription to try 1.
-    const deps = { prisma: t.db.prisma, events: publisher, clock: () => new Date(), logger: createLogger('log-test', { level: 'silent' }) } as unknown as EngineDeps;
+    const deps = {
+      prisma: t.db.prisma,
+      events: publisher,
+      clock: () => new Date(),
+      logger: createLogger('log-test', { level: 'silent' }),
+    } as unknown as EngineDeps;
     const other = new TryLogger(deps, a.tenantId, ti.id, 2);
     other.log('info', 'from try 2');
     await other.flush();
@@ -175,9 +208,14 @@ describe('graphql-ws subscriptions', () => {
     logger.log('warn', 'second');
     await logger.flush();
     const got = (await sub.next()).data!.taskLogAppended;
-    expect(got.map((l) => [l.tryNumber, l.level, l.message])).toEqual([[1, 'info', 'first'], [1, 'warn', 'second']]);
+    expect(got.map((l) => [l.tryNumber, l.level, l.message])).toEqual([
+      [1, 'info', 'first'],
+      [1, 'warn', 'second'],
+    ]);
     // The ids are the stored lines' (taskLog answers the same).
-    const stored = ok(await t.gql<{ taskLog: Array<{ id: string }> }>(`query($id: ID!) { taskLog(taskInstanceId: $id, tryNumber: 1) { id } }`, { id: ti.id }, a.token)).taskLog;
+    const stored = ok(
+      await t.gql<{ taskLog: Array<{ id: string }> }>(`query($id: ID!) { taskLog(taskInstanceId: $id, tryNumber: 1) { id } }`, { id: ti.id }, a.token),
+    ).taskLog;
     expect(got.map((l) => l.id)).toEqual(stored.map((l) => l.id));
     expect(sub.pending()).toBe(0);
 
@@ -193,7 +231,12 @@ describe('graphql-ws subscriptions', () => {
     ok(await t.gql(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, { s: { dagId: 'chatty', tasks: [{ taskId: 'only', type: 'noop' }] } }, a.token));
     const run = ok(await t.gql<{ triggerDagRun: { id: string } }>(`mutation { triggerDagRun(dagId: "chatty") { id } }`, {}, a.token)).triggerDagRun;
     const ti = await t.db.prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id } });
-    const deps = { prisma: t.db.prisma, events: publisher, clock: () => new Date(), logger: createLogger('log-test', { level: 'silent' }) } as unknown as EngineDeps;
+    const deps = {
+      prisma: t.db.prisma,
+      events: publisher,
+      clock: () => new Date(),
+      logger: createLogger('log-test', { level: 'silent' }),
+    } as unknown as EngineDeps;
     const before = new TryLogger(deps, a.tenantId, ti.id, 1);
     before.log('info', 'written before the subscription');
     await before.flush();

@@ -36,11 +36,21 @@ export async function startScheduler(
   const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4, applicationName: 'tower-scheduler' });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
-  const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date(), keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV) }, {
-    zombieAfterMs: config.ZOMBIE_AFTER_MS,
-    requeueAfterMs: config.REQUEUE_AFTER_MS,
-    ...options,
-  });
+  const engine = createEngine(
+    {
+      prisma,
+      queue,
+      events: new EventPublisher(redis, config.REDIS_PREFIX),
+      logger,
+      clock: () => new Date(),
+      keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV),
+    },
+    {
+      zombieAfterMs: config.ZOMBIE_AFTER_MS,
+      requeueAfterMs: config.REQUEUE_AFTER_MS,
+      ...options,
+    },
+  );
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;

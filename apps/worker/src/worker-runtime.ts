@@ -17,7 +17,6 @@ export interface WorkerHandle {
   close(graceMs?: number): Promise<void>;
 }
 
-
 /**
  * Lowers this process's scheduling priority to `nice`. On Linux a priority belongs to a thread, and
  * V8's and libuv's threads already exist: each thread listed in /proc/self/task is lowered
@@ -79,7 +78,14 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
-  const engine = createEngine({ prisma, queue, events: new EventPublisher(redis, config.REDIS_PREFIX), logger, clock: () => new Date(), keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV) });
+  const engine = createEngine({
+    prisma,
+    queue,
+    events: new EventPublisher(redis, config.REDIS_PREFIX),
+    logger,
+    clock: () => new Date(),
+    keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV),
+  });
   const active = new Map<string, StartedTry>();
   const stops = new Map<string, AbortController>();
   const shutdown = new AbortController();
@@ -127,7 +133,10 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       try {
         const outcome = await runTry(engine, started, stop);
         const state = await recordOutcome(started, outcome);
-        logger.info({ tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state }, 'try finished');
+        logger.info(
+          { tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state },
+          'try finished',
+        );
       } finally {
         active.delete(started.ti.id);
         stops.delete(started.ti.id);

@@ -22,7 +22,14 @@ const schema = z.object({
   WORKER_LANES: z
     .string()
     .default('interactive,bulk')
-    .transform((s) => [...new Set(s.split(',').map((l) => l.trim()).filter(Boolean))])
+    .transform((s) => [
+      ...new Set(
+        s
+          .split(',')
+          .map((l) => l.trim())
+          .filter(Boolean),
+      ),
+    ])
     .pipe(z.array(z.enum(['interactive', 'bulk'])).min(1, 'WORKER_LANES names no lane: use interactive, bulk or both')),
   /**
    * OS scheduling priority (nice, 0–19) the worker lowers itself to: a bulk-lane worker sharing
@@ -39,7 +46,11 @@ const schema = z.object({
   REQUEUE_AFTER_MS: z.coerce.number().int().positive().default(15_000),
   /** How often a worker renews the lease of its running tries. */
   HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
-  SESSION_TTL_HOURS: z.coerce.number().int().positive().default(24 * 14),
+  SESSION_TTL_HOURS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(24 * 14),
   /** Base64 of 32 bytes, or "keyId:base64,keyId:base64" (first = current) for secret encryption. */
   TOWER_ENCRYPTION_KEYS: z.string().optional(),
   /** production refuses to start without TOWER_ENCRYPTION_KEYS. */

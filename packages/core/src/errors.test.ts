@@ -18,7 +18,12 @@ describe('TowerError', () => {
     expect(e.cause).toBe(cause);
   });
   it('serialises to JSON with its code', () => {
-    expect(JSON.parse(JSON.stringify(new TowerError('CONFLICT', 'taken', { path: 'dagId' })))).toEqual({ name: 'TowerError', code: 'CONFLICT', message: 'taken', path: 'dagId' });
+    expect(JSON.parse(JSON.stringify(new TowerError('CONFLICT', 'taken', { path: 'dagId' })))).toEqual({
+      name: 'TowerError',
+      code: 'CONFLICT',
+      message: 'taken',
+      path: 'dagId',
+    });
   });
   it('lists the seven codes', () => {
     expect(ERROR_CODES).toEqual(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED', 'ILLEGAL_TRANSITION', 'INTERNAL']);

@@ -22,7 +22,15 @@ export {
   type TaskSpec,
   type DagSpec,
 } from './spec/schema.js';
-export { TASK_TYPES, TASK_TYPE_DEFINITIONS, QUALITY_CHECK_TYPES, OPERATOR_WITH_SCHEMAS, OPERATOR_CONNECTION_TYPES, isTaskType, type TaskType } from './spec/operator-schemas.js';
+export {
+  TASK_TYPES,
+  TASK_TYPE_DEFINITIONS,
+  QUALITY_CHECK_TYPES,
+  OPERATOR_WITH_SCHEMAS,
+  OPERATOR_CONNECTION_TYPES,
+  isTaskType,
+  type TaskType,
+} from './spec/operator-schemas.js';
 export { SENSOR_MODES, SENSOR_DEFAULTS, SENSOR_WITH_FIELDS, type SensorMode, type SensorSettings } from './spec/sensor-schema.js';
 export { validateDagSpec, DEFAULT_LIMITS, type SpecValidationContext, type SpecValidationResult } from './spec/validate.js';
 export { formatPath, type SpecError } from './spec/spec-error.js';

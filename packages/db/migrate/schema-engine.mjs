@@ -251,7 +251,10 @@ export async function withEngine(url, fn, { schemaPath = SCHEMA_PATH } = {}) {
 /** The migrations folder as the engine expects it (Prisma CLI format). */
 export async function readMigrations(dir = MIGRATIONS_DIR) {
   const entries = existsSync(dir) ? await readdir(dir, { withFileTypes: true }) : [];
-  const names = entries.filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, 'migration.sql'))).map((e) => e.name).sort();
+  const names = entries
+    .filter((e) => e.isDirectory() && existsSync(path.join(dir, e.name, 'migration.sql')))
+    .map((e) => e.name)
+    .sort();
   const lockPath = path.join(dir, LOCKFILE);
   return {
     baseDir: dir,
@@ -275,7 +278,10 @@ export async function applyMigrations(url, { migrationsDir = MIGRATIONS_DIR, sch
 
 /** Prisma's migration folder name: UTC timestamp, then the name made safe (as `migrate dev` does). */
 export function migrationFolderName(name, now = new Date()) {
-  const slug = name.trim().replace(/[^A-Za-z0-9_]+/g, '_').slice(0, 200);
+  const slug = name
+    .trim()
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .slice(0, 200);
   if (!/[A-Za-z0-9]/.test(slug)) throw new Error(`migration name must contain letters or digits (got "${name}")`);
   return `${now.toISOString().replace(/[-:T]/g, '').slice(0, 14)}_${slug}`;
 }

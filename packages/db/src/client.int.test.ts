@@ -76,7 +76,9 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     expect(await sql.transaction((tx) => tx.query(setting))).toEqual([{ s: outside }]);
     expect(await sql.query(setting)).toEqual([{ s: outside }]);
     // A Prisma transaction has no SQL layer, so no option can be silently dropped by one.
-    await expect(one.$transaction(async (tx) => sqlOf(tx as never).transaction((t) => t.query(setting), { asyncCommit: true }))).rejects.toThrow(/sqlOf needs the client createPrismaClient made/);
+    await expect(one.$transaction(async (tx) => sqlOf(tx as never).transaction((t) => t.query(setting), { asyncCommit: true }))).rejects.toThrow(
+      /sqlOf needs the client createPrismaClient made/,
+    );
   });
 
   it('flushed() resolves once the WAL is on disk past every earlier commit, asynchronous ones included', async () => {
@@ -94,11 +96,22 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     expect(await sql.flushed(`SELECT 'seen' AS what`)).toEqual([{ what: 'seen' }]);
   });
 
-  it('inlineSql writes values as escaped literals, keeping each parameter\'s cast', () => {
+  it("inlineSql writes values as escaped literals, keeping each parameter's cast", () => {
     const at = new Date('2026-01-02T03:04:05.678Z');
-    expect(inlineSql('SELECT $1::text, $2::int, $3::timestamptz, $4::uuid[], $5::bool, $6::jsonb, $10::text', ["o'brien", 7, at, [], true, { a: "b'c" }, 0, 0, 0, null])).toBe(
-      "SELECT 'o''brien'::text, 7::int, '2026-01-02T03:04:05.678Z'::timestamptz, ARRAY[]::uuid[], true::bool, '{\"a\":\"b''c\"}'::jsonb, NULL::text",
-    );
+    expect(
+      inlineSql('SELECT $1::text, $2::int, $3::timestamptz, $4::uuid[], $5::bool, $6::jsonb, $10::text', [
+        "o'brien",
+        7,
+        at,
+        [],
+        true,
+        { a: "b'c" },
+        0,
+        0,
+        0,
+        null,
+      ]),
+    ).toBe("SELECT 'o''brien'::text, 7::int, '2026-01-02T03:04:05.678Z'::timestamptz, ARRAY[]::uuid[], true::bool, '{\"a\":\"b''c\"}'::jsonb, NULL::text");
     expect(() => inlineSql('SELECT $2', [1])).toThrow(/no value for \$2/);
   });
 });

@@ -23,7 +23,11 @@ const pools = new WeakMap<object, pg.Pool>();
  * connection budget; `$disconnect()` ends it.
  */
 export function createPrismaClient(databaseUrl: string, opts: PrismaClientOptions = {}): Db {
-  const pool = new pg.Pool({ connectionString: databaseUrl, max: opts.poolMax ?? 10, ...(opts.applicationName ? { application_name: opts.applicationName } : {}) });
+  const pool = new pg.Pool({
+    connectionString: databaseUrl,
+    max: opts.poolMax ?? 10,
+    ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
+  });
   // An idle connection that breaks (server restart) is dropped by the pool; the next query reports.
   pool.on('error', () => undefined);
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
@@ -207,7 +211,12 @@ export function sqlOf(db: Db): Sql {
       try {
         // One simple-protocol round trip for BEGIN, the locks and the first statement (no
         // parameters: keys and values are escaped literals).
-        const statements = ['BEGIN', opts.asyncCommit ? 'SET LOCAL synchronous_commit = off' : '', lockSql(opts.lockKeys ?? [], sqlLiteral), opts.first ?? ''].filter(Boolean);
+        const statements = [
+          'BEGIN',
+          opts.asyncCommit ? 'SET LOCAL synchronous_commit = off' : '',
+          lockSql(opts.lockKeys ?? [], sqlLiteral),
+          opts.first ?? '',
+        ].filter(Boolean);
         const results = (await client.query(statements.join('; '))) as unknown as pg.QueryResult | pg.QueryResult[];
         const first = opts.first && Array.isArray(results) ? (results[results.length - 1].rows as Array<Record<string, unknown>>) : [];
         const commitWith = async <R>(text: string, values: readonly unknown[] = []): Promise<R[]> => {

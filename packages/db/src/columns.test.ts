@@ -14,7 +14,13 @@ describe('column lists derived from the Prisma models', () => {
   });
 
   it('revive the date columns of a row read as JSON, and only those', () => {
-    const run = dagRunFromJson({ id: 'x', runId: '2026-01-01T00:00:00Z', logicalDate: '2026-01-01T00:00:00.000Z', startedAt: null, params: { at: '2026-01-02' } });
+    const run = dagRunFromJson({
+      id: 'x',
+      runId: '2026-01-01T00:00:00Z',
+      logicalDate: '2026-01-01T00:00:00.000Z',
+      startedAt: null,
+      params: { at: '2026-01-02' },
+    });
     expect(run.logicalDate).toEqual(new Date('2026-01-01T00:00:00.000Z'));
     expect(run.startedAt).toBeNull();
     expect(run.runId).toBe('2026-01-01T00:00:00Z');

@@ -1,6 +1,18 @@
 // @tower/db: the Prisma client and types, tenant-scoped repositories, and the test-database harness.
 export * from './generated/prisma/client.js';
-export { createPrismaClient, inlineSql, sqlLiteral, sqlOf, type Db, type DbClient, type PrismaClientOptions, type Sql, type SqlQuery, type SqlTx, type TransactionOptions } from './client.js';
+export {
+  createPrismaClient,
+  inlineSql,
+  sqlLiteral,
+  sqlOf,
+  type Db,
+  type DbClient,
+  type PrismaClientOptions,
+  type Sql,
+  type SqlQuery,
+  type SqlTx,
+  type TransactionOptions,
+} from './client.js';
 export { GroupCommit } from './group-commit.js';
 export { isUuid, type TenantScoped } from './repositories/tenant-scoped.js';
 export { TenantRepository, type CreateTenantInput } from './repositories/tenant.repository.js';

@@ -38,7 +38,10 @@ async function query<T extends pg.QueryResultRow>(url: string, sql: string): Pro
 }
 
 async function migrationFolders(dir: string): Promise<string[]> {
-  return (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return (await readdir(dir, { withFileTypes: true }))
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 describe('migrations (WebAssembly schema engine on the real Postgres)', () => {

@@ -37,7 +37,15 @@ export class BackfillService {
     private readonly operations: RunOperations,
   ) {}
 
-  async backfill(tenantId: string, dagId: string, from: Date, to: Date, reprocess: Reprocess, maxActiveRuns = DEFAULT_BACKFILL_MAX_ACTIVE_RUNS, actor?: string): Promise<BackfillResult> {
+  async backfill(
+    tenantId: string,
+    dagId: string,
+    from: Date,
+    to: Date,
+    reprocess: Reprocess,
+    maxActiveRuns = DEFAULT_BACKFILL_MAX_ACTIVE_RUNS,
+    actor?: string,
+  ): Promise<BackfillResult> {
     if (!Number.isInteger(maxActiveRuns) || maxActiveRuns < 1 || maxActiveRuns > 100) {
       throw new TowerError('BAD_USER_INPUT', 'maxActiveRuns must be an integer from 1 to 100', { path: 'maxActiveRuns' });
     }
@@ -51,12 +59,16 @@ export class BackfillService {
       to,
       MAX_BACKFILL_RUNS,
     );
-    if (intervals.length === 0) throw new TowerError('BAD_USER_INPUT', `no scheduled interval of ${dagId} starts between ${from.toISOString()} and ${to.toISOString()}`, { path: 'from' });
+    if (intervals.length === 0)
+      throw new TowerError('BAD_USER_INPUT', `no scheduled interval of ${dagId} starts between ${from.toISOString()} and ${to.toISOString()}`, {
+        path: 'from',
+      });
     const existing = new Map(
-      (await this.deps.prisma.dagRun.findMany({ where: { tenantId, dagPk: dag.id, logicalDate: { gte: intervals[0].logicalDate, lte: intervals[intervals.length - 1].logicalDate } } })).map((r) => [
-        r.logicalDate.getTime(),
-        r,
-      ]),
+      (
+        await this.deps.prisma.dagRun.findMany({
+          where: { tenantId, dagPk: dag.id, logicalDate: { gte: intervals[0].logicalDate, lte: intervals[intervals.length - 1].logicalDate } },
+        })
+      ).map((r) => [r.logicalDate.getTime(), r]),
     );
     const backfill = await this.deps.prisma.backfill.create({
       data: { tenantId, dagPk: dag.id, dagId, fromDate: from, toDate: to, reprocess, maxActiveRuns, createdBy: actor ?? null },
@@ -98,7 +110,10 @@ export class BackfillService {
     }
     await this.deps.events.publishMany(result.created.map(runEvent));
     await this.lifecycle.startQueuedRuns(tenantId, dag.id);
-    this.deps.logger.info({ tenantId, dagId, created: result.created.length, reprocessed: result.reprocessed.length, skipped: result.skipped }, 'backfill requested');
+    this.deps.logger.info(
+      { tenantId, dagId, created: result.created.length, reprocessed: result.reprocessed.length, skipped: result.skipped },
+      'backfill requested',
+    );
     return result;
   }
 
@@ -130,7 +145,8 @@ export class BackfillService {
     const backfill = await this.get(tenantId, id);
     const canceled = backfill.canceledAt
       ? backfill
-      : ((await this.deps.prisma.backfill.updateManyAndReturn({ where: { id, tenantId, canceledAt: null }, data: { canceledAt: this.deps.clock() } }))[0] ?? (await this.get(tenantId, id)));
+      : ((await this.deps.prisma.backfill.updateManyAndReturn({ where: { id, tenantId, canceledAt: null }, data: { canceledAt: this.deps.clock() } }))[0] ??
+        (await this.get(tenantId, id)));
     const runs = await this.deps.prisma.dagRun.findMany({ where: { tenantId, backfillId: id, state: { in: ['queued', 'running'] } }, select: { id: true } });
     for (const run of runs) await this.lifecycle.stopRun(tenantId, run.id, 'canceled', `backfill ${id} canceled`);
     this.deps.logger.info({ tenantId, dagId: backfill.dagId, backfillId: id, runsCanceled: runs.length }, 'backfill canceled');

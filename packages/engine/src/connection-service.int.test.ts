@@ -89,7 +89,12 @@ describe('ConnectionService (real Postgres)', () => {
 
   it('patches secrets (set, keep, remove), refuses bad input whole, and detects the wrong type', async () => {
     const engine = engineWith(OLD);
-    const conn = await engine.connections.create(tenantA, { connId: 'lake', type: 's3', config: { accessKeyId: 'AKIA1' }, secrets: { secretAccessKey: 's3cr3t' } });
+    const conn = await engine.connections.create(tenantA, {
+      connId: 'lake',
+      type: 's3',
+      config: { accessKeyId: 'AKIA1' },
+      secrets: { secretAccessKey: 's3cr3t' },
+    });
     const updated = await engine.connections.update(tenantA, conn.id, { secrets: { sessionToken: 'tok' } });
     expect(updated.secretFields).toEqual(['secretAccessKey', 'sessionToken']);
     const removed = await engine.connections.update(tenantA, conn.id, { secrets: { sessionToken: null } });

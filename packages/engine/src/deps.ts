@@ -29,5 +29,7 @@ export async function publishCommitted(deps: EngineDeps, events: readonly TowerE
   if (stops.length === 0) return;
   await deps.events
     .publishTryStops(stops)
-    .catch((err: unknown) => deps.logger.warn({ err, stops: stops.length }, `publishing ${what} try stops failed; workers stop those tries on their next heartbeat`));
+    .catch((err: unknown) =>
+      deps.logger.warn({ err, stops: stops.length }, `publishing ${what} try stops failed; workers stop those tries on their next heartbeat`),
+    );
 }

@@ -58,7 +58,13 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   });
 
   it('moves on a run left stalled (running, nothing in flight) by a failed evaluation', async () => {
-    const spec = { dagId: 'stalled', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }] };
+    const spec = {
+      dagId: 'stalled',
+      tasks: [
+        { taskId: 'a', type: 'noop' },
+        { taskId: 'b', type: 'noop', dependsOn: ['a'] },
+      ],
+    };
     const { dag, version } = await engine.dags.upsert(tenantId, spec);
     // What a crash between "run started" and its first evaluation leaves: running, every task none.
     const run = await insertManualRun(dag, version, 'manual__stalled', new Date('2026-01-01T00:00:00Z'));
@@ -88,7 +94,14 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   });
 
   it('group-committed claims and ends: a try claimed many times at once runs once; ends store XCom and queue the downstream', async () => {
-    const spec = { dagId: 'claims', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop' }, { taskId: 'c', type: 'noop', dependsOn: ['a', 'b'] }] };
+    const spec = {
+      dagId: 'claims',
+      tasks: [
+        { taskId: 'a', type: 'noop' },
+        { taskId: 'b', type: 'noop' },
+        { taskId: 'c', type: 'noop', dependsOn: ['a', 'b'] },
+      ],
+    };
     const { dag, version } = await engine.dags.upsert(tenantId, spec);
     const run = await insertManualRun(dag, version, 'manual__claims', new Date('2026-02-01T00:00:00Z'));
     // Queued in Postgres without a BullMQ job: only this test's calls claim them.
@@ -123,13 +136,21 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   });
 
   it('heartbeat extends the leases of running tries, names those moved on, and never waits on a row another transaction holds', async () => {
-    const spec = { dagId: 'beats', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop' }] };
+    const spec = {
+      dagId: 'beats',
+      tasks: [
+        { taskId: 'a', type: 'noop' },
+        { taskId: 'b', type: 'noop' },
+      ],
+    };
     const { dag, version } = await engine.dags.upsert(tenantId, spec);
     const run = await insertManualRun(dag, version, 'manual__beats', new Date('2026-02-02T00:00:00Z'));
     await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
     await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid`;
     const tis = Object.fromEntries((await engine.runs.taskInstances(tenantId, run!.id)).map((t) => [t.taskId, t]));
-    const [a, b] = await Promise.all(['a', 'b'].map((t) => engine.execution.startTry({ tenantId, dagRunId: run!.id, taskInstanceId: tis[t].id, tryNumber: 1 }, 'test-worker')));
+    const [a, b] = await Promise.all(
+      ['a', 'b'].map((t) => engine.execution.startTry({ tenantId, dagRunId: run!.id, taskInstanceId: tis[t].id, tryNumber: 1 }, 'test-worker')),
+    );
     const tries = [a!, b!].map((s) => ({ taskInstanceId: s.ti.id, tryNumber: s.tryNumber }));
     const beatOf = async (id: string) => (await prisma.taskInstance.findUniqueOrThrow({ where: { id } })).heartbeatAt!.getTime();
 
@@ -142,10 +163,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     const held = await beatOf(tis.a.id);
     await prisma.$transaction(async (tx) => {
       await tx.$queryRaw`SELECT id FROM "TaskInstance" WHERE id = ${tis.a.id}::uuid FOR UPDATE`;
-      const outcome = await Promise.race([
-        engine.execution.heartbeat(tries.slice(0, 1)),
-        new Promise((r) => setTimeout(() => r('waited on the lock'), 3_000)),
-      ]);
+      const outcome = await Promise.race([engine.execution.heartbeat(tries.slice(0, 1)), new Promise((r) => setTimeout(() => r('waited on the lock'), 3_000))]);
       expect(outcome).toEqual([]);
     });
     expect(await beatOf(tis.a.id)).toBe(held);

@@ -65,7 +65,11 @@ export class FileTriggers {
     return stats;
   }
 
-  private async pollOne(dag: { id: string; tenantId: string; dagId: string; latestVersion: number }, trigger: S3Trigger, lister: ObjectLister): Promise<number> {
+  private async pollOne(
+    dag: { id: string; tenantId: string; dagId: string; latestVersion: number },
+    trigger: S3Trigger,
+    lister: ObjectLister,
+  ): Promise<number> {
     const conn = await this.connections.resolve(dag.tenantId, trigger.connection, 's3');
     const objects = await lister(conn, trigger.bucket, trigger.key);
     if (objects.length === 0) return 0;
@@ -81,7 +85,11 @@ export class FileTriggers {
   }
 
   /** Claims the object and creates its run in one transaction; false when another poller won. */
-  private async startRun(dag: { id: string; tenantId: string; dagId: string; latestVersion: number }, trigger: S3Trigger, object: ListedObject): Promise<boolean> {
+  private async startRun(
+    dag: { id: string; tenantId: string; dagId: string; latestVersion: number },
+    trigger: S3Trigger,
+    object: ListedObject,
+  ): Promise<boolean> {
     const run = await sqlOf(this.deps.prisma).transaction(async (tx): Promise<DagRun | null> => {
       // (dagPk, bucket, key, etag) is unique: a second poller's claim of the same object inserts nothing.
       const [claimed] = await tx.query<{ id: string }>(
@@ -127,7 +135,10 @@ export class FileTriggers {
       throw new Error(`no free logical date for a triggered run of ${dag.dagId}`);
     });
     if (!run) return false;
-    this.deps.logger.info({ tenantId: dag.tenantId, dagId: dag.dagId, runId: run.runId, bucket: trigger.bucket, key: object.key }, 'file trigger started a run');
+    this.deps.logger.info(
+      { tenantId: dag.tenantId, dagId: dag.dagId, runId: run.runId, bucket: trigger.bucket, key: object.key },
+      'file trigger started a run',
+    );
     await this.deps.events.publish(runEvent(run));
     await this.lifecycle.startQueuedRuns(dag.tenantId, dag.id);
     return true;

@@ -9,7 +9,15 @@ export { Scheduler, type SchedulerOptions, type TickStats } from './scheduler.js
 export { TryLogger, type LogLevel } from './try-logger.js';
 export { runSnapshot, taskSnapshot, runEvent, taskEvent } from './snapshots.js';
 export { RunOperations, type ClearOptions } from './run-operations.js';
-export { BackfillService, BACKFILL_PRIORITY, MAX_BACKFILL_RUNS, DEFAULT_BACKFILL_MAX_ACTIVE_RUNS, type Reprocess, type BackfillResult, type BackfillState } from './backfill-service.js';
+export {
+  BackfillService,
+  BACKFILL_PRIORITY,
+  MAX_BACKFILL_RUNS,
+  DEFAULT_BACKFILL_MAX_ACTIVE_RUNS,
+  type Reprocess,
+  type BackfillResult,
+  type BackfillState,
+} from './backfill-service.js';
 export {
   ConnectionService,
   type ConnectionView,

@@ -41,7 +41,10 @@ describe('state-change journal (real Postgres + Redis)', () => {
   const sorted = (changes: Change[]) => changes.map(key).sort();
 
   async function history(entityId: string): Promise<Array<[string, string]>> {
-    const rows = await prisma.$queryRawUnsafe<Array<{ state: string; event: string }>>(`SELECT state, event FROM "StateChange" WHERE "entityId" = $1::uuid ORDER BY id`, entityId);
+    const rows = await prisma.$queryRawUnsafe<Array<{ state: string; event: string }>>(
+      `SELECT state, event FROM "StateChange" WHERE "entityId" = $1::uuid ORDER BY id`,
+      entityId,
+    );
     return rows.map((r) => [r.state, r.event]);
   }
 
@@ -93,14 +96,16 @@ describe('state-change journal (real Postgres + Redis)', () => {
     expect((await history(failed.id))[3]).toEqual(['running', 'reopen']);
     // It fails again; marking the failure a success lets its downstream run.
     const deadline = Date.now() + 30_000;
-    while ((await prisma.dagRun.findUniqueOrThrow({ where: { id: failed.id } })).state === 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await prisma.dagRun.findUniqueOrThrow({ where: { id: failed.id } })).state === 'running' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await engine.operations.markTaskInstance(tenantId, boom.id, 'success');
     expect((await history(boom.id)).slice(-1)).toEqual([['success', 'mark']]);
 
     await engine.dags.upsert(tenantId, { dagId: 'long', tasks: [{ taskId: 'wait', type: 'noop', with: { durationMs: 60_000 } }] });
     const long = await engine.runs.trigger(tenantId, 'long', {});
     const wait = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: long.id } });
-    while ((await prisma.taskInstance.findUniqueOrThrow({ where: { id: wait.id } })).state !== 'running' && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    while ((await prisma.taskInstance.findUniqueOrThrow({ where: { id: wait.id } })).state !== 'running' && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 50));
     await engine.operations.cancelDagRun(tenantId, long.id);
     expect((await history(wait.id)).slice(-1)).toEqual([['skipped', 'cancel']]);
     expect((await history(long.id)).slice(-1)).toEqual([['canceled', 'cancel']]);

@@ -91,7 +91,9 @@ describe('engine operations (real Postgres + Redis)', () => {
       expect(tis.a).toMatchObject({ state: 'success', tryNumber: 1 });
       expect(tis.b).toMatchObject({ state: 'success', tryNumber: 2 });
       expect(tis.c).toMatchObject({ state: 'success', tryNumber: 1 });
-      await expect(engine.operations.clearTaskInstances(tenantId, run.id, { taskIds: ['zzz'], includeDownstream: false, onlyFailed: false })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
+      await expect(
+        engine.operations.clearTaskInstances(tenantId, run.id, { taskIds: ['zzz'], includeDownstream: false, onlyFailed: false }),
+      ).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
     } finally {
       await new Promise((r) => server.close(r));
     }
@@ -181,7 +183,11 @@ describe('engine operations (real Postgres + Redis)', () => {
       const from = new Date('2026-01-01T00:00:00Z');
       const to = new Date('2026-01-03T00:00:00Z');
       const first = await engine.backfills.backfill(tenantId, 'backfillable', from, to, 'none');
-      expect(first.created.map((r) => r.logicalDate.toISOString())).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z', '2026-01-03T00:00:00.000Z']);
+      expect(first.created.map((r) => r.logicalDate.toISOString())).toEqual([
+        '2026-01-01T00:00:00.000Z',
+        '2026-01-02T00:00:00.000Z',
+        '2026-01-03T00:00:00.000Z',
+      ]);
       expect(first.created.every((r) => r.runType === 'backfill' && r.priority < 0)).toBe(true);
       const waitAll = async () => {
         const deadline = Date.now() + 20_000;

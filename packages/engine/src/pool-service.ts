@@ -23,13 +23,16 @@ export class PoolService {
       this.deps.prisma.pool.findMany({ where: { tenantId }, orderBy: { name: 'asc' } }),
       this.deps.prisma.taskInstance.groupBy({ by: ['pool'], where: { tenantId, state: { in: ['queued', 'running'] } }, _count: true }),
     ]);
-    const rows: Array<Pick<Pool, 'name' | 'slots'>> = pools.some((p) => p.name === 'default') ? pools : [{ name: 'default', slots: DEFAULT_POOL_SLOTS }, ...pools];
+    const rows: Array<Pick<Pool, 'name' | 'slots'>> = pools.some((p) => p.name === 'default')
+      ? pools
+      : [{ name: 'default', slots: DEFAULT_POOL_SLOTS }, ...pools];
     return rows.map((p) => ({ name: p.name, slots: p.slots, occupied: use.find((u) => u.pool === p.name)?._count ?? 0 }));
   }
 
   async set(tenantId: string, name: string, slots: number): Promise<PoolView> {
     if (!ID_PATTERN.test(name)) throw new TowerError('BAD_USER_INPUT', 'pool names match [a-zA-Z0-9_.-]{1,200}', { path: 'name' });
-    if (!Number.isInteger(slots) || slots < 0 || slots > 100_000) throw new TowerError('BAD_USER_INPUT', 'slots must be an integer from 0 to 100000', { path: 'slots' });
+    if (!Number.isInteger(slots) || slots < 0 || slots > 100_000)
+      throw new TowerError('BAD_USER_INPUT', 'slots must be an integer from 0 to 100000', { path: 'slots' });
     await this.deps.prisma.pool.upsert({ where: { tenantId_name: { tenantId, name } }, create: { tenantId, name, slots }, update: { slots } });
     return (await this.list(tenantId)).find((p) => p.name === name)!;
   }
@@ -46,6 +49,8 @@ export class PoolService {
     const named = [...new Set(spec.tasks.map((t) => t.pool).filter((p) => p !== 'default'))];
     if (named.length === 0) return [];
     const known = new Set((await this.deps.prisma.pool.findMany({ where: { tenantId, name: { in: named } }, select: { name: true } })).map((p) => p.name));
-    return spec.tasks.flatMap((t, i) => (t.pool !== 'default' && !known.has(t.pool) ? [{ path: `tasks[${i}].pool`, message: `unknown pool "${t.pool}" (create it with setPool)` }] : []));
+    return spec.tasks.flatMap((t, i) =>
+      t.pool !== 'default' && !known.has(t.pool) ? [{ path: `tasks[${i}].pool`, message: `unknown pool "${t.pool}" (create it with setPool)` }] : [],
+    );
   }
 }

@@ -24,7 +24,14 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     db = await createTestDatabase('queueing');
     prisma = db.prisma;
     const logger = createLogger('queueing-test', { level: 'warn' });
-    engine = createEngine({ prisma, queue: new TaskQueue(redis, prefix), events: new EventPublisher(redis, prefix), logger, clock: () => new Date(), keyring: parseKeyring(DEV_KEYRING_VALUE) });
+    engine = createEngine({
+      prisma,
+      queue: new TaskQueue(redis, prefix),
+      events: new EventPublisher(redis, prefix),
+      logger,
+      clock: () => new Date(),
+      keyring: parseKeyring(DEV_KEYRING_VALUE),
+    });
     tenantId = (await prisma.tenant.create({ data: { slug: `queueing-${Date.now()}`, name: 'Queueing' } })).id;
   });
 
@@ -42,8 +49,17 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
     const when = new Date(at);
     const run = await engine.lifecycle.insertRun({
-      tenantId, dagPk: dag.id, dagId, versionId: version.id, version: version.version,
-      runType: 'manual', runId: `manual__${at}`, logicalDate: when, dataIntervalStart: when, dataIntervalEnd: when, params: {},
+      tenantId,
+      dagPk: dag.id,
+      dagId,
+      versionId: version.id,
+      version: version.version,
+      runType: 'manual',
+      runId: `manual__${at}`,
+      logicalDate: when,
+      dataIntervalStart: when,
+      dataIntervalEnd: when,
+      params: {},
     });
     await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
     if (state === 'running') {
@@ -64,7 +80,14 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
 
   it("gives a slot freed by one run to the highest-priority, oldest task of the tenant's backlog, not to the evaluated run", async () => {
     await engine.pools.set(tenantId, 'default', 2);
-    await engine.dags.upsert(tenantId, { dagId: 'busy', tasks: [{ taskId: 'a0', type: 'noop' }, { taskId: 'a1', type: 'noop' }, { taskId: 'a2', type: 'noop' }] });
+    await engine.dags.upsert(tenantId, {
+      dagId: 'busy',
+      tasks: [
+        { taskId: 'a0', type: 'noop' },
+        { taskId: 'a1', type: 'noop' },
+        { taskId: 'a2', type: 'noop' },
+      ],
+    });
     await engine.dags.upsert(tenantId, {
       dagId: 'waiting',
       tasks: [
@@ -131,7 +154,11 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     await prisma.taskInstance.updateMany({ where: { tenantId, state: { in: ['scheduled', 'queued', 'running'] } }, data: { state: 'success' } });
     // 300 high-priority tasks of a DAG that runs 2 at a time fill the head and any window sized
     // from the quota; the other DAG's 5 tasks come after all of them by priority.
-    await engine.dags.upsert(tenantId, { dagId: 'narrow', maxActiveTasks: 2, tasks: Array.from({ length: 300 }, (_, i) => ({ taskId: `n${i}`, type: 'noop', priorityWeight: 10 })) });
+    await engine.dags.upsert(tenantId, {
+      dagId: 'narrow',
+      maxActiveTasks: 2,
+      tasks: Array.from({ length: 300 }, (_, i) => ({ taskId: `n${i}`, type: 'noop', priorityWeight: 10 })),
+    });
     await engine.dags.upsert(tenantId, { dagId: 'other', tasks: Array.from({ length: 5 }, (_, i) => ({ taskId: `o${i}`, type: 'noop', priorityWeight: 1 })) });
     const narrow = await runningRun('narrow', '2026-09-01T00:00:00.000Z', 'scheduled');
     const other = await runningRun('other', '2026-09-01T00:00:00.000Z', 'scheduled');
@@ -145,11 +172,23 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     await engine.pools.set(tenantId, 'default', 100_000);
     await prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 6 } });
     await prisma.taskInstance.updateMany({ where: { tenantId, state: { in: ['scheduled', 'queued', 'running'] } }, data: { state: 'success' } });
-    await engine.dags.upsert(tenantId, { dagId: 'history', maxActiveTasks: 100, tasks: Array.from({ length: 6 }, (_, i) => ({ taskId: `h${i}`, type: 'noop' })) });
+    await engine.dags.upsert(tenantId, {
+      dagId: 'history',
+      maxActiveTasks: 100,
+      tasks: Array.from({ length: 6 }, (_, i) => ({ taskId: `h${i}`, type: 'noop' })),
+    });
     await engine.dags.upsert(tenantId, { dagId: 'live', tasks: Array.from({ length: 6 }, (_, i) => ({ taskId: `l${i}`, type: 'noop' })) });
     const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId: 'history' } });
     const backfill = await prisma.backfill.create({
-      data: { tenantId, dagPk: dag.id, dagId: 'history', fromDate: new Date('2025-01-01T00:00:00Z'), toDate: new Date('2025-01-02T00:00:00Z'), reprocess: 'none', maxActiveRuns: 2 },
+      data: {
+        tenantId,
+        dagPk: dag.id,
+        dagId: 'history',
+        fromDate: new Date('2025-01-01T00:00:00Z'),
+        toDate: new Date('2025-01-02T00:00:00Z'),
+        reprocess: 'none',
+        maxActiveRuns: 2,
+      },
     });
     // One backfill run already has 2 tasks running (of the lane's 3 = half of 6); a second one waits.
     const busy = await runningRun('history', '2025-01-01T00:00:00.000Z', 'scheduled');
@@ -157,7 +196,10 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     await prisma.dagRun.updateMany({ where: { id: { in: [busy.id, waiting.id] } }, data: { backfillId: backfill.id } });
     await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'running', "tryNumber" = 1 WHERE "dagRunId" = ${busy.id}::uuid AND "taskId" IN ('h0', 'h1')`;
     const live = await runningRun('live', '2025-01-03T00:00:00.000Z', 'scheduled'); // after the backfill runs in queueing order
-    await engine.lifecycle.evaluateRuns([{ tenantId, dagRunId: waiting.id, finishedTaskIds: [] }, { tenantId, dagRunId: live.id, finishedTaskIds: [] }]);
+    await engine.lifecycle.evaluateRuns([
+      { tenantId, dagRunId: waiting.id, finishedTaskIds: [] },
+      { tenantId, dagRunId: live.id, finishedTaskIds: [] },
+    ]);
     const queuedIn = (runIds: string[]) => prisma.taskInstance.count({ where: { dagRunId: { in: runIds }, state: 'queued' } });
     // The backfill lane had room for one more task; the rest of the quota went to the live run.
     expect(await queuedIn([busy.id, waiting.id])).toBe(1);
@@ -169,13 +211,28 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
 
   it('a run started while the event publisher fails still has its first tasks queued', async () => {
     await engine.pools.set(tenantId, 'default', 100);
-    await engine.dags.upsert(tenantId, { dagId: 'no_events', tasks: [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }] });
+    await engine.dags.upsert(tenantId, {
+      dagId: 'no_events',
+      tasks: [
+        { taskId: 'a', type: 'noop' },
+        { taskId: 'b', type: 'noop', dependsOn: ['a'] },
+      ],
+    });
     const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId: 'no_events' } });
     const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
     const when = new Date('2026-09-01T00:00:00.000Z');
     const run = await engine.lifecycle.insertRun({
-      tenantId, dagPk: dag.id, dagId: 'no_events', versionId: version.id, version: version.version,
-      runType: 'manual', runId: 'manual__no_events', logicalDate: when, dataIntervalStart: when, dataIntervalEnd: when, params: {},
+      tenantId,
+      dagPk: dag.id,
+      dagId: 'no_events',
+      versionId: version.id,
+      version: version.version,
+      runType: 'manual',
+      runId: 'manual__no_events',
+      logicalDate: when,
+      dataIntervalStart: when,
+      dataIntervalEnd: when,
+      params: {},
     });
     const broken = Object.create(engine.deps.events) as typeof engine.deps.events;
     broken.publishMany = () => Promise.reject(new Error('redis is down'));
@@ -216,7 +273,12 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     for (const [taskId, id] of Object.entries(ids)) {
       await prisma.$executeRaw`UPDATE "TaskInstance" SET id = ${id}::uuid WHERE "dagRunId" = ${run.id}::uuid AND "taskId" = ${taskId}`;
     }
-    const waiting = async () => (await prisma.$queryRaw<Array<{ n: number }>>`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`)[0].n;
+    const waiting = async () =>
+      (
+        await prisma.$queryRaw<
+          Array<{ n: number }>
+        >`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'`
+      )[0].n;
     let cancel: Promise<unknown> | undefined;
     const free = await prisma.$transaction(async (tx) => {
       // b, in the middle, is held (as an end batch would hold it): the cancel waits on it, holding
@@ -227,7 +289,9 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
       expect(await waiting()).toBeGreaterThan(0);
       // Which of a and c the cancel does not hold: a: it took c (lowest id) first; c: it took a
       // (first by task id) first.
-      return (await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "TaskInstance" WHERE id IN (${ids.a}::uuid, ${ids.c}::uuid) FOR UPDATE SKIP LOCKED`).map((r) => r.id);
+      return (await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "TaskInstance" WHERE id IN (${ids.a}::uuid, ${ids.c}::uuid) FOR UPDATE SKIP LOCKED`).map(
+        (r) => r.id,
+      );
     });
     await cancel;
     expect(free).toEqual([ids.a]);

@@ -97,7 +97,17 @@ export class RunEvaluation {
     const backlogTenants = new Set(runs.filter((r) => r.tenantBacklog).map((r) => r.run.tenantId));
     for (const { run, hasScheduled, allFinished } of runs) {
       const spec = await this.specs.get(run.tenantId, run.dagVersionId);
-      ctx.set(run.id, { run, spec, graph: graphOf(spec), states: new Map(), fresh: new Set(), full: wanted.get(run.id)!.full, hasScheduled, allFinished, changed: new Set() });
+      ctx.set(run.id, {
+        run,
+        spec,
+        graph: graphOf(spec),
+        states: new Map(),
+        fresh: new Set(),
+        full: wanted.get(run.id)!.full,
+        hasScheduled,
+        allFinished,
+        changed: new Set(),
+      });
     }
 
     // 1. Trigger rules to a fixpoint: a task skipped or upstream_failed makes its downstream candidates.
@@ -113,7 +123,10 @@ export class RunEvaluation {
         c.fresh.add(ti.taskId);
       }
       for (const id of fullRuns) {
-        candidates.set(id, [...ctx.get(id)!.states.values()].filter((t) => t.state === 'none').map((t) => t.taskId));
+        candidates.set(
+          id,
+          [...ctx.get(id)!.states.values()].filter((t) => t.state === 'none').map((t) => t.taskId),
+        );
       }
     }
     for (const { run } of runs) {
@@ -144,8 +157,12 @@ export class RunEvaluation {
         // Rows are locked in id order (lock-order.ts): two evaluations of one run (two upstream
         // tasks ending on two workers) then queue on the same first row instead of deadlocking.
         decisions.sort((a, b) => compareIds(a.id, b.id));
-        const moved = await this.sql.query<TaskInstance>(
-          DECIDE_SQL, [decisions.map((d) => d.id), decisions.map((d) => d.state), now, decisions.map((d) => isFinished(d.state))]);
+        const moved = await this.sql.query<TaskInstance>(DECIDE_SQL, [
+          decisions.map((d) => d.id),
+          decisions.map((d) => d.state),
+          now,
+          decisions.map((d) => isFinished(d.state)),
+        ]);
         for (const m of moved) {
           const c = ctx.get(m.dagRunId)!;
           c.states.set(m.taskId, m);
@@ -216,7 +233,10 @@ export class RunEvaluation {
       for (const id of missing) taskIds.add(id);
     }
     if (runIds.length === 0) return;
-    const rows = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[]) AND "taskId" = ANY($2::text[])`, [runIds, [...taskIds]]);
+    const rows = await this.sql.query<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[]) AND "taskId" = ANY($2::text[])`, [
+      runIds,
+      [...taskIds],
+    ]);
     for (const row of rows) {
       const c = ctx.get(row.dagRunId)!;
       c.states.set(row.taskId, row);

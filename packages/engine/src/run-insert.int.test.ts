@@ -38,8 +38,12 @@ describe('run insertion in SQL (real Postgres)', () => {
   /** A DAG and its version 1, written as upsertDag writes them. */
   async function dagWith(raw: Record<string, unknown>, extra: { nextDueAt?: Date; nextLogicalDate?: Date; paused?: boolean } = {}) {
     const spec = specOf(raw);
-    const dag = await prisma.dag.create({ data: { tenantId, dagId: spec.dagId, schedule: spec.schedule, timezone: spec.timezone, tags: spec.tags, latestVersion: 1, ...extra } });
-    const version = await prisma.dagVersion.create({ data: { tenantId, dagPk: dag.id, version: 1, spec: spec as object, specHash: specHash(spec), createdBy: 'test' } });
+    const dag = await prisma.dag.create({
+      data: { tenantId, dagId: spec.dagId, schedule: spec.schedule, timezone: spec.timezone, tags: spec.tags, latestVersion: 1, ...extra },
+    });
+    const version = await prisma.dagVersion.create({
+      data: { tenantId, dagPk: dag.id, version: 1, spec: spec as object, specHash: specHash(spec), createdBy: 'test' },
+    });
     return { dag, version, spec };
   }
 
@@ -110,11 +114,32 @@ describe('run insertion in SQL (real Postgres)', () => {
     expect(tis).toHaveLength(5);
     const tiOf = (runId: string, taskId: string) => tis.find((t) => t.dagRunId === runId && t.taskId === taskId);
     for (const run of runs.filter((r) => r.dagPk === etl.dag.id)) {
-      expect(tiOf(run.id, 'extract')).toMatchObject({ tenantId, dagId: 'sql_etl', operator: 'noop', maxTries: 3, pool: 'etl', priorityWeight: 7, state: 'none', tryNumber: 0, updatedAt: now });
-      expect(tiOf(run.id, 'call')).toMatchObject({ tenantId, dagId: 'sql_etl', operator: 'http.request', maxTries: 1, pool: 'default', priorityWeight: 1, state: 'none', tryNumber: 0 });
+      expect(tiOf(run.id, 'extract')).toMatchObject({
+        tenantId,
+        dagId: 'sql_etl',
+        operator: 'noop',
+        maxTries: 3,
+        pool: 'etl',
+        priorityWeight: 7,
+        state: 'none',
+        tryNumber: 0,
+        updatedAt: now,
+      });
+      expect(tiOf(run.id, 'call')).toMatchObject({
+        tenantId,
+        dagId: 'sql_etl',
+        operator: 'http.request',
+        maxTries: 1,
+        pool: 'default',
+        priorityWeight: 1,
+        state: 'none',
+        tryNumber: 0,
+      });
     }
     const otherRun = runs.find((r) => r.dagPk === other.dag.id)!;
-    expect(tis.filter((t) => t.dagRunId === otherRun.id)).toEqual([expect.objectContaining({ taskId: 'only', operator: 'noop', maxTries: 2, pool: 'default', priorityWeight: 3 })]);
+    expect(tis.filter((t) => t.dagRunId === otherRun.id)).toEqual([
+      expect.objectContaining({ taskId: 'only', operator: 'noop', maxTries: 2, pool: 'default', priorityWeight: 3 }),
+    ]);
   });
 
   it('skips runs whose (tenant, dag, logical date) or runId exists, and repeated inputs, without touching them', async () => {
@@ -158,7 +183,12 @@ describe('run insertion in SQL (real Postgres)', () => {
     const now = new Date('2026-03-01T10:01:30.000Z');
     const dags = [];
     for (let i = 0; i < 60; i++) {
-      dags.push(await dagWith({ dagId: `sql_cron_${i}`, schedule: '* * * * *', tasks: [{ taskId: 't', type: 'noop', retries: 1 }] }, { nextLogicalDate: logical, nextDueAt: due, paused: i % 10 === 9 }));
+      dags.push(
+        await dagWith(
+          { dagId: `sql_cron_${i}`, schedule: '* * * * *', tasks: [{ taskId: 't', type: 'noop', retries: 1 }] },
+          { nextLogicalDate: logical, nextDueAt: due, paused: i % 10 === 9 },
+        ),
+      );
     }
     const active = dags.filter((_, i) => i % 10 !== 9);
     const events: TowerEvent[] = [];

@@ -88,7 +88,11 @@ export class RunOperations {
     const cleared: TaskInstance[] = [];
     const now = this.deps.clock();
     await this.sql.transaction(async ({ query: q }) => {
-      const tis = await q<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "tenantId" = $1 AND "dagRunId" = $2 AND "taskId" = ANY($3::text[]) ORDER BY id`, [tenantId, run.id, [...targets]]);
+      const tis = await q<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "tenantId" = $1 AND "dagRunId" = $2 AND "taskId" = ANY($3::text[]) ORDER BY id`, [
+        tenantId,
+        run.id,
+        [...targets],
+      ]);
       for (const ti of tis) {
         const state = ti.state as TaskState;
         if (opts.onlyFailed && !FAILED_STATES.includes(state)) continue;
@@ -141,7 +145,9 @@ export class RunOperations {
   private async evaluateCommitted(tenantId: string, dagRunId: string, what: string): Promise<void> {
     await this.lifecycle
       .evaluateRun(tenantId, dagRunId)
-      .catch((err: unknown) => this.deps.logger.warn({ err, tenantId, dagRunId }, `evaluating the run after ${what} failed; the scheduler's sweeps evaluate it again`));
+      .catch((err: unknown) =>
+        this.deps.logger.warn({ err, tenantId, dagRunId }, `evaluating the run after ${what} failed; the scheduler's sweeps evaluate it again`),
+      );
   }
 
   /** Cancels a queued or running run: unfinished tasks are skipped and running tries stopped. */
@@ -152,4 +158,3 @@ export class RunOperations {
     return canceled;
   }
 }
-

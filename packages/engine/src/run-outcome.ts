@@ -38,7 +38,7 @@ const STOP_RUN = Object.fromEntries(
  * for whole-run evaluations (every state is loaded) and for runs the evaluation left alone.
  */
 export async function finishDoneRuns(sql: Sql, ctx: Map<string, RunContext>, queuedRuns: ReadonlySet<string>, now: Date): Promise<DagRun[]> {
-const finishedRuns: DagRun[] = [];
+  const finishedRuns: DagRun[] = [];
   const done: Array<{ id: string }> = [];
   const toCheck: string[] = [];
   for (const c of ctx.values()) {
@@ -74,9 +74,7 @@ const finishedRuns: DagRun[] = [];
       if (outcome) outcomes.push({ id, state: outcome });
     }
     if (outcomes.length) {
-      const finished = await sql.query<DagRun>(FINISH_RUNS,
-        [outcomes.map((o) => o.id), outcomes.map((o) => o.state), now],
-      );
+      const finished = await sql.query<DagRun>(FINISH_RUNS, [outcomes.map((o) => o.id), outcomes.map((o) => o.state), now]);
       finishedRuns.push(...finished);
     }
   }

@@ -71,9 +71,13 @@ export class RunService {
       // caller is told the run exists only once it is durable (docs/database.md, "Durability").
       const [, durable] = await Promise.all([published, this.lifecycle.durable(run.id)]);
       if (!durable) {
-        throw new TowerError('INTERNAL', `the run of ${dagId} for ${when.toISOString()} was lost before it was stored durably (the database restarted); trigger it again`, {
-          details: { runId: run.id },
-        });
+        throw new TowerError(
+          'INTERNAL',
+          `the run of ${dagId} for ${when.toISOString()} was lost before it was stored durably (the database restarted); trigger it again`,
+          {
+            details: { runId: run.id },
+          },
+        );
       }
       return run;
     }

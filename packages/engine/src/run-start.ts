@@ -58,57 +58,60 @@ export class RunStarts {
     const dagArray = `ARRAY[${dagPks.map(sqlLiteral).join(', ')}]::uuid[]`;
     const starts = await this.sql.transaction(
       async ({ query: q, first: [read], commitWith }) => {
-      // Read with the locks, in the same round trip: the queued runs (64 per DAG, in start order)
-      // and how many run in each lane.
-      const { queued: queuedJson, running } = read as { queued: Array<Record<string, unknown>>; running: Array<{ dagPk: string; backfillId: string | null; n: number }> };
-      const queued = queuedJson.map(dagRunFromJson).filter((r) => r.tenantId === tenantOf.get(r.dagPk));
-      if (queued.length === 0) return [];
-      const active = new Map(running.map((r) => [`${r.dagPk}|${r.backfillId ?? ''}`, r.n]));
-      const backfillIds = [...new Set(queued.map((r) => r.backfillId).filter((id): id is string => id !== null))];
-      const backfills = new Map(
-        backfillIds.length
-          ? (
-              await q<{ id: string; maxActiveRuns: number; canceledAt: Date | null }>(
-                `SELECT id, "maxActiveRuns", "canceledAt" FROM "Backfill" WHERE id = ANY($1::uuid[])`,
-                [backfillIds],
-              )
-            ).map((b) => [b.id, b])
-          : [],
-      );
-      const now = this.deps.clock();
-      const picked: Array<{ id: string; timeoutAt: Date | null; roots: string[] }> = [];
-      const first = new Map<string, DagRun>();
-      for (const run of queued) {
-        if (!first.has(run.dagPk)) first.set(run.dagPk, run);
-        const lane = `${run.dagPk}|${run.backfillId ?? ''}`;
-        const backfill = run.backfillId ? backfills.get(run.backfillId) : undefined;
-        if (backfill?.canceledAt) continue;
-        const limit = backfill ? backfill.maxActiveRuns : (await this.specs.get(run.tenantId, first.get(run.dagPk)!.dagVersionId)).maxActiveRuns;
-        if ((active.get(lane) ?? 0) >= limit) continue;
-        const spec = await this.specs.get(run.tenantId, run.dagVersionId);
-        picked.push({
-          id: run.id,
-          timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null,
-          roots: spec.tasks.filter((t) => (t.dependsOn ?? []).length === 0).map((t) => t.taskId),
-        });
-        active.set(lane, (active.get(lane) ?? 0) + 1);
-      }
-      if (picked.length === 0) return [];
-      // The last statement commits in the same round trip. It also schedules each started run's
-      // roots (a task without upstream is ready whatever its trigger rule) and returns every task of
-      // the run, so the evaluation that follows needs neither a read nor a trigger-rule pass to
-      // queue them. A statement's sub-selects see the rows as before its own updates: the roots the
-      // update moved (their ids) are patched below.
-      //
-      // Every part is a single pass whatever the planner believes of the CTEs' sizes (it guesses
-      // one row for each, and rarely-analyzed state counts made it worse): the roots are reached
-      // through the (dagRunId, taskId) key only (`state::text` keeps the state index out; driven by
-      // the state index, the update probed every root pair per TaskInstance row: 2 s for 140
-      // runs), and the three results are aggregated apart rather than joined (a join of the runs
-      // to their grouped tasks re-sorted the tasks once per run).
-      const ids = picked.map((p) => p.id);
-      const [out] = await commitWith<{ runs: Array<Record<string, unknown>> | null; roots: string[] | null; tasks: Array<Record<string, unknown>> | null }>(
-        `WITH moved AS (
+        // Read with the locks, in the same round trip: the queued runs (64 per DAG, in start order)
+        // and how many run in each lane.
+        const { queued: queuedJson, running } = read as {
+          queued: Array<Record<string, unknown>>;
+          running: Array<{ dagPk: string; backfillId: string | null; n: number }>;
+        };
+        const queued = queuedJson.map(dagRunFromJson).filter((r) => r.tenantId === tenantOf.get(r.dagPk));
+        if (queued.length === 0) return [];
+        const active = new Map(running.map((r) => [`${r.dagPk}|${r.backfillId ?? ''}`, r.n]));
+        const backfillIds = [...new Set(queued.map((r) => r.backfillId).filter((id): id is string => id !== null))];
+        const backfills = new Map(
+          backfillIds.length
+            ? (
+                await q<{ id: string; maxActiveRuns: number; canceledAt: Date | null }>(
+                  `SELECT id, "maxActiveRuns", "canceledAt" FROM "Backfill" WHERE id = ANY($1::uuid[])`,
+                  [backfillIds],
+                )
+              ).map((b) => [b.id, b])
+            : [],
+        );
+        const now = this.deps.clock();
+        const picked: Array<{ id: string; timeoutAt: Date | null; roots: string[] }> = [];
+        const first = new Map<string, DagRun>();
+        for (const run of queued) {
+          if (!first.has(run.dagPk)) first.set(run.dagPk, run);
+          const lane = `${run.dagPk}|${run.backfillId ?? ''}`;
+          const backfill = run.backfillId ? backfills.get(run.backfillId) : undefined;
+          if (backfill?.canceledAt) continue;
+          const limit = backfill ? backfill.maxActiveRuns : (await this.specs.get(run.tenantId, first.get(run.dagPk)!.dagVersionId)).maxActiveRuns;
+          if ((active.get(lane) ?? 0) >= limit) continue;
+          const spec = await this.specs.get(run.tenantId, run.dagVersionId);
+          picked.push({
+            id: run.id,
+            timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null,
+            roots: spec.tasks.filter((t) => (t.dependsOn ?? []).length === 0).map((t) => t.taskId),
+          });
+          active.set(lane, (active.get(lane) ?? 0) + 1);
+        }
+        if (picked.length === 0) return [];
+        // The last statement commits in the same round trip. It also schedules each started run's
+        // roots (a task without upstream is ready whatever its trigger rule) and returns every task of
+        // the run, so the evaluation that follows needs neither a read nor a trigger-rule pass to
+        // queue them. A statement's sub-selects see the rows as before its own updates: the roots the
+        // update moved (their ids) are patched below.
+        //
+        // Every part is a single pass whatever the planner believes of the CTEs' sizes (it guesses
+        // one row for each, and rarely-analyzed state counts made it worse): the roots are reached
+        // through the (dagRunId, taskId) key only (`state::text` keeps the state index out; driven by
+        // the state index, the update probed every root pair per TaskInstance row: 2 s for 140
+        // runs), and the three results are aggregated apart rather than joined (a join of the runs
+        // to their grouped tasks re-sorted the tasks once per run).
+        const ids = picked.map((p) => p.id);
+        const [out] = await commitWith<{ runs: Array<Record<string, unknown>> | null; roots: string[] | null; tasks: Array<Record<string, unknown>> | null }>(
+          `WITH moved AS (
            UPDATE "DagRun" r SET state = ${runEntering('start')}, "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
            FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
            WHERE r.id = v.id AND ${runLeaving('r.state', 'start')}
@@ -124,26 +127,26 @@ export class RunStarts {
          SELECT (SELECT json_agg(m) FROM moved m) AS runs,
                 (SELECT json_agg(rt.id) FROM roots rt) AS roots,
                 (SELECT json_agg(t) FROM "TaskInstance" t WHERE t."dagRunId" = ANY($1::uuid[])) AS tasks`,
-        [ids, picked.map((p) => p.timeoutAt), now, picked.flatMap((p) => p.roots.map(() => p.id)), picked.flatMap((p) => p.roots)],
-      );
-      // The roots' rows as the update wrote them: scheduled, at `now`.
-      const roots = new Set(out.roots ?? []);
-      const tasksOf = new Map<string, TaskInstance[]>();
-      for (const json of out.tasks ?? []) {
-        const ti = taskInstanceFromJson(json);
-        if (roots.has(ti.id)) Object.assign(ti, { state: 'scheduled', updatedAt: now });
-        const list = tasksOf.get(ti.dagRunId);
-        if (list) list.push(ti);
-        else tasksOf.set(ti.dagRunId, [ti]);
-      }
-      // In the order they were picked (priority, then logical date): evaluation queues them so.
-      const order = new Map(ids.map((id, i) => [id, i]));
-      return (out.runs ?? [])
-        .map((json) => {
-          const run = dagRunFromJson(json);
-          return { run, tasks: tasksOf.get(run.id) ?? [] };
-        })
-        .sort((a, b) => order.get(a.run.id)! - order.get(b.run.id)!);
+          [ids, picked.map((p) => p.timeoutAt), now, picked.flatMap((p) => p.roots.map(() => p.id)), picked.flatMap((p) => p.roots)],
+        );
+        // The roots' rows as the update wrote them: scheduled, at `now`.
+        const roots = new Set(out.roots ?? []);
+        const tasksOf = new Map<string, TaskInstance[]>();
+        for (const json of out.tasks ?? []) {
+          const ti = taskInstanceFromJson(json);
+          if (roots.has(ti.id)) Object.assign(ti, { state: 'scheduled', updatedAt: now });
+          const list = tasksOf.get(ti.dagRunId);
+          if (list) list.push(ti);
+          else tasksOf.set(ti.dagRunId, [ti]);
+        }
+        // In the order they were picked (priority, then logical date): evaluation queues them so.
+        const order = new Map(ids.map((id, i) => [id, i]));
+        return (out.runs ?? [])
+          .map((json) => {
+            const run = dagRunFromJson(json);
+            return { run, tasks: tasksOf.get(run.id) ?? [] };
+          })
+          .sort((a, b) => order.get(a.run.id)! - order.get(b.run.id)!);
       },
       {
         lockKeys: dagPks,

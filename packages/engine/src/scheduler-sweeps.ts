@@ -244,7 +244,14 @@ export class SchedulerSweeps {
     // The queued range of the state index is read once, then joined to the runs. (As a join
     // driven by the running runs, the plan probed the whole queued range once per running run:
     // 22 ms a tick in the 500-run benchmark.)
-    const stale = await this.sql.query<{ id: string; tenantId: string; dagRunId: string; tryNumber: number; rescheduleCount: number; backfillId: string | null }>(
+    const stale = await this.sql.query<{
+      id: string;
+      tenantId: string;
+      dagRunId: string;
+      tryNumber: number;
+      rescheduleCount: number;
+      backfillId: string | null;
+    }>(
       `WITH q AS MATERIALIZED (
          SELECT id, "tenantId", "dagRunId", "tryNumber", "rescheduleCount" FROM "TaskInstance"
          WHERE ${taskLeaving('state', 'start')} AND "queuedAt" < $1 LIMIT 5000)
@@ -267,7 +274,10 @@ export class SchedulerSweeps {
       const backfill = ti.backfillId != null;
       await this.deps.queue.enqueueRunTask(
         { tenantId: ti.tenantId, dagRunId: ti.dagRunId, taskInstanceId: ti.id, tryNumber: ti.tryNumber + 1 },
-        { priority: fairPriority({ tenantDepth, backfill, repoke: ti.rescheduleCount > 0 }), lane: laneOf({ backlog: regular.get(ti.tenantId) ?? 0, backfill }) },
+        {
+          priority: fairPriority({ tenantDepth, backfill, repoke: ti.rescheduleCount > 0 }),
+          lane: laneOf({ backlog: regular.get(ti.tenantId) ?? 0, backfill }),
+        },
       );
       requeued++;
     }
@@ -281,4 +291,3 @@ function uniqueRuns(rows: Array<{ tenantId: string; dagRunId: string }>): Array<
   for (const r of rows) seen.set(r.dagRunId, { tenantId: r.tenantId, dagRunId: r.dagRunId });
   return [...seen.values()];
 }
-

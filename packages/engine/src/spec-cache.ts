@@ -36,7 +36,10 @@ export class SpecCache {
   private async load(tenantId: string, versionId: string): Promise<DagSpec> {
     // Plain SQL: a new DAG's first runs have every worker read its spec, and Prisma's query layer
     // cost several milliseconds of CPU per read of a large JSON document.
-    const [version] = await this.sql.query<{ spec: DagSpec }>(`SELECT spec FROM "DagVersion" WHERE id = $1::uuid AND "tenantId" = $2::uuid`, [versionId, tenantId]);
+    const [version] = await this.sql.query<{ spec: DagSpec }>(`SELECT spec FROM "DagVersion" WHERE id = $1::uuid AND "tenantId" = $2::uuid`, [
+      versionId,
+      tenantId,
+    ]);
     if (!version) throw new TowerError('NOT_FOUND', `DAG version ${versionId} not found`);
     const spec = version.spec;
     if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value as string);

@@ -83,7 +83,9 @@ export const taskState = (state: TaskState): string => taskLit(state);
 export const runState = (state: RunState): string => runLit(state);
 
 /** `column = 'a'` or `column IN ('a', 'b')`: rows in these task states (a read). */
-export const taskStateIn = memo((column: string, states: readonly TaskState[], opts: StateSqlOptions = {}): string => render(column, states.map(taskLit), opts));
+export const taskStateIn = memo((column: string, states: readonly TaskState[], opts: StateSqlOptions = {}): string =>
+  render(column, states.map(taskLit), opts),
+);
 
 /** `column = 'a'` or `column IN (…)`: runs in these states (a read). */
 export const runStateIn = memo((column: string, states: readonly RunState[], opts: StateSqlOptions = {}): string => render(column, states.map(runLit), opts));
@@ -93,7 +95,11 @@ export const runStateIn = memo((column: string, states: readonly RunState[], opt
  * that every one of `events` may leave, where the statement decides among them per row. `only`
  * narrows it to the states this statement acts on (it must be a subset: checked at load).
  */
-export const taskLeaving = memo(function taskLeaving(column: string, event: TaskEventArg | readonly TaskEventArg[], opts: StateSqlOptions & { only?: readonly TaskState[] } = {}): string {
+export const taskLeaving = memo(function taskLeaving(
+  column: string,
+  event: TaskEventArg | readonly TaskEventArg[],
+  opts: StateSqlOptions & { only?: readonly TaskState[] } = {},
+): string {
   const events = Array.isArray(event) ? (event as readonly TaskEventArg[]) : [event as TaskEventArg];
   const sources = taskSourcesOfAll(events);
   const name = events.map((e) => (typeof e === 'string' ? e : e.type)).join('/');
@@ -104,7 +110,11 @@ export const taskLeaving = memo(function taskLeaving(column: string, event: Task
 export const taskEntering = memo((event: TaskEventArg, from: TaskState): string => taskLit(taskEventTarget(event, from)));
 
 /** The guard of a run compare-and-set: the run is still in a state `event` may leave. */
-export const runLeaving = memo(function runLeaving(column: string, event: RunEvent | RunEventType, opts: StateSqlOptions & { only?: readonly RunState[] } = {}): string {
+export const runLeaving = memo(function runLeaving(
+  column: string,
+  event: RunEvent | RunEventType,
+  opts: StateSqlOptions & { only?: readonly RunState[] } = {},
+): string {
   const name = typeof event === 'string' ? event : event.type;
   return runStateIn(column, narrowed(`run event ${name}`, runEventSources(event), opts.only), opts);
 });
@@ -130,7 +140,26 @@ export const taskTransitionCase = memo(function taskTransitionCase(column: strin
  */
 type JournalEvent = TaskEventType | RunEventType | 'create' | { sql: string };
 
-const KNOWN_EVENTS = new Set<string>(['create', 'schedule', 'queue', 'start', 'succeed', 'fail', 'timeout', 'reschedule', 'defer', 'resume', 'upstream_failed', 'skip', 'remove', 'clear', 'mark', 'cancel', 'finish', 'reopen']);
+const KNOWN_EVENTS = new Set<string>([
+  'create',
+  'schedule',
+  'queue',
+  'start',
+  'succeed',
+  'fail',
+  'timeout',
+  'reschedule',
+  'defer',
+  'resume',
+  'upstream_failed',
+  'skip',
+  'remove',
+  'clear',
+  'mark',
+  'cancel',
+  'finish',
+  'reopen',
+]);
 
 function eventSql(event: JournalEvent): string {
   if (typeof event === 'object') return event.sql;

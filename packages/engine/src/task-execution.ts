@@ -1,11 +1,4 @@
-import {
-  isFinished,
-  transition,
-  type DagSpec,
-  type TaskSpec,
-  type TaskEventType,
-  type TaskState,
-} from '@tower/core';
+import { isFinished, transition, type DagSpec, type TaskSpec, type TaskEventType, type TaskState } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { JobPayload } from '@tower/queue';
 import { dagRunFromJson, GroupCommit, sqlOf, type Sql, type SqlQuery } from '@tower/db';
@@ -164,7 +157,9 @@ export class TaskExecution {
          SELECT c."tenantId", c.id, c."tryNumber", ${taskState('running')}::"TaskState", c."workerId", $5 FROM c
          ON CONFLICT ("taskInstanceId", "tryNumber")
          DO UPDATE SET state = ${taskState('running')}::"TaskState", "workerId" = EXCLUDED."workerId", "endedAt" = NULL, error = NULL)
-       SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`, [byId.map((i) => i.payload.taskInstanceId), byId.map((i) => i.payload.tenantId), byId.map((i) => i.payload.tryNumber), byId.map((i) => i.workerId), now]);
+       SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`,
+      [byId.map((i) => i.payload.taskInstanceId), byId.map((i) => i.payload.tenantId), byId.map((i) => i.payload.tryNumber), byId.map((i) => i.workerId), now],
+    );
     if (rows.length === 0) return items.map(() => ({ started: Promise.resolve(null) }));
     const runs = new Map<string, DagRun>();
     const claimed = rows.map(({ run, ...ti }) => {
@@ -201,7 +196,10 @@ export class TaskExecution {
       const task = spec.tasks.find((t) => t.taskId === ti.taskId);
       if (!task) {
         // Cannot happen (versions are immutable); if it did, only this try is left to the reaper.
-        this.deps.logger.error({ taskInstanceId: ti.id, taskId: ti.taskId, dagId: run.dagId, version: run.dagVersion }, 'claimed task missing from its DAG version');
+        this.deps.logger.error(
+          { taskInstanceId: ti.id, taskId: ti.taskId, dagId: run.dagId, version: run.dagVersion },
+          'claimed task missing from its DAG version',
+        );
         continue;
       }
       started.set(ti.id, { ti, run, spec, task, tryNumber: ti.tryNumber });
@@ -298,7 +296,21 @@ export class TaskExecution {
            UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error
            FROM m JOIN v ON v.id = m.id
            WHERE tt."taskInstanceId" = m.id AND tt."tryNumber" = v.try_number)
-         SELECT * FROM m`, [rows.map((r) => r.id), rows.map((r) => r.tryNumber), rows.map((r) => r.state), rows.map((r) => r.retryAt), rows.map((r) => r.tryAfter), rows.map((r) => r.rescheduled), rows.map((r) => r.sensorStartedAt), rows.map((r) => r.tryState), rows.map((r) => r.error), now, rows.map((r) => r.event)]);
+         SELECT * FROM m`,
+        [
+          rows.map((r) => r.id),
+          rows.map((r) => r.tryNumber),
+          rows.map((r) => r.state),
+          rows.map((r) => r.retryAt),
+          rows.map((r) => r.tryAfter),
+          rows.map((r) => r.rescheduled),
+          rows.map((r) => r.sensorStartedAt),
+          rows.map((r) => r.tryState),
+          rows.map((r) => r.error),
+          now,
+          rows.map((r) => r.event),
+        ],
+      );
     const movedRows = xcoms.length
       ? await this.sql.transaction(async ({ query: q }) => {
           const moved = await close(q);
@@ -357,7 +369,9 @@ export class TaskExecution {
     // evaluations of many ends are batched together. One that fails (the database refused it) is
     // caught up by the scheduler's stalled-run sweep.
     if (byRun.size) {
-      this.evaluations.submit([...byRun.values()]).catch((err: unknown) => this.deps.logger.warn({ err, runs: byRun.size }, 'evaluating runs after tries ended failed; the scheduler will'));
+      this.evaluations
+        .submit([...byRun.values()])
+        .catch((err: unknown) => this.deps.logger.warn({ err, runs: byRun.size }, 'evaluating runs after tries ended failed; the scheduler will'));
     }
     await publishCommitted(this.deps, [...movedRows, ...restarted].map(taskEvent), 'end');
     return results;

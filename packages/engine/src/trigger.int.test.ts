@@ -103,7 +103,9 @@ describe('triggers (real Postgres + Redis)', () => {
       const err = await engine.runs.trigger(tenantId, 'lost_trigger', {}, new Date(Date.UTC(2026, 2, 2))).catch((e: unknown) => e);
       expect(err).toMatchObject({ code: 'INTERNAL', message: expect.stringMatching(/lost before it was stored durably/) });
       const runId = (err as { details?: { runId?: string } }).details?.runId;
-      expect(runId).toEqual((await prisma.dagRun.findFirstOrThrow({ where: { tenantId, dagId: 'lost_trigger', logicalDate: new Date(Date.UTC(2026, 2, 2)) } })).id);
+      expect(runId).toEqual(
+        (await prisma.dagRun.findFirstOrThrow({ where: { tenantId, dagId: 'lost_trigger', logicalDate: new Date(Date.UTC(2026, 2, 2)) } })).id,
+      );
     } finally {
       lifecycle.durable = durable;
     }

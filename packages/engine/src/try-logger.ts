@@ -2,7 +2,6 @@ import { GroupCommit, sqlOf } from '@tower/db';
 import type { StoredTaskLogLine, TaskLogLine, TowerEvent } from '@tower/events';
 import { publishCommitted, type EngineDeps } from './deps.js';
 
-
 /**
  * The log lines of every try of a process go through one group commit: one INSERT and one
  * publish for all the tries that flushed meanwhile.
@@ -14,7 +13,15 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
   if (!sink) {
     sink = new GroupCommit<TaskLogLine[], undefined>(async (batches) => {
       const lines = batches.flat();
-      const stored = await sqlOf(deps.prisma).query<{ id: string; tenantId: string; taskInstanceId: string; tryNumber: number; ts: Date; level: string; message: string }>(
+      const stored = await sqlOf(deps.prisma).query<{
+        id: string;
+        tenantId: string;
+        taskInstanceId: string;
+        tryNumber: number;
+        ts: Date;
+        level: string;
+        message: string;
+      }>(
         `INSERT INTO "TaskLog" ("tenantId", "taskInstanceId", "tryNumber", ts, level, message)
          SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::timestamptz[], $5::text[], $6::text[])
          RETURNING id::text AS id, "tenantId", "taskInstanceId", "tryNumber", ts, level, message`,

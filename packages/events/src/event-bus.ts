@@ -64,7 +64,10 @@ export class EventSubscriber {
   private readonly handlers = new Map<string, { set: Set<EventHandler>; ready: Promise<unknown> }>();
   private readonly ready: Promise<unknown>;
 
-  constructor(redisUrl: string, private readonly prefix: string) {
+  constructor(
+    redisUrl: string,
+    private readonly prefix: string,
+  ) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
     this.ready = this.redis.ping();
     this.redis.on('message', (channel: string, message: string) => {

@@ -25,7 +25,9 @@ describe('every task type is complete', () => {
 
   it('has an operator registered under it, a `with` schema and a row in docs/operators.md', () => {
     const gaps = TASK_TYPES.flatMap((type) => [
-      ...((OPERATORS as Record<string, { type: string } | undefined>)[type]?.type === type ? [] : [`${type}: no operator in packages/operators/src/registry.ts`]),
+      ...((OPERATORS as Record<string, { type: string } | undefined>)[type]?.type === type
+        ? []
+        : [`${type}: no operator in packages/operators/src/registry.ts`]),
       ...(typeof OPERATOR_WITH_SCHEMAS[type]?.safeParse === 'function' ? [] : [`${type}: no with schema in core's TASK_TYPE_DEFINITIONS`]),
       ...(documented.includes(type) ? [] : [`${type}: no row in the table of docs/operators.md`]),
     ]);
@@ -53,7 +55,9 @@ describe('every connection type is complete', () => {
   it('has a tester and a row in docs/connections.md', () => {
     const documented = tableNames(read('docs/connections.md'), 'type');
     const gaps = CONNECTION_TYPES.flatMap((type) => [
-      ...(typeof (CONNECTION_TESTERS as Record<string, unknown>)[type] === 'function' ? [] : [`${type}: no tester in packages/operators/src/connection-testers.ts`]),
+      ...(typeof (CONNECTION_TESTERS as Record<string, unknown>)[type] === 'function'
+        ? []
+        : [`${type}: no tester in packages/operators/src/connection-testers.ts`]),
       ...(documented.includes(type) ? [] : [`${type}: no row in the table of docs/connections.md`]),
     ]);
     expect(gaps).toEqual([]);

@@ -49,4 +49,15 @@ export {
   type S3ObjectInfo,
   type UploadStreamOptions,
 } from './s3/index.js';
-export { transformRecordsOperator, defaultOutputKey, parseExpression, parseSteps, compileSteps, castValue, CAST_TYPES, type CastTypeName, type CompiledSteps, type ParsedStep } from './transform/index.js';
+export {
+  transformRecordsOperator,
+  defaultOutputKey,
+  parseExpression,
+  parseSteps,
+  compileSteps,
+  castValue,
+  CAST_TYPES,
+  type CastTypeName,
+  type CompiledSteps,
+  type ParsedStep,
+} from './transform/index.js';

@@ -48,7 +48,10 @@ export class TaskQueue {
   /** One BullMQ queue per lane. */
   readonly queues: Record<TaskLane, Queue>;
 
-  constructor(readonly connection: Redis, prefix: string) {
+  constructor(
+    readonly connection: Redis,
+    prefix: string,
+  ) {
     this.queues = Object.fromEntries(
       TASK_QUEUE_LANES.map((lane) => [lane, new Queue(JOB_CATALOG.runTask.lanes[lane], { connection, prefix: bullPrefix(prefix) })]),
     ) as Record<TaskLane, Queue>;

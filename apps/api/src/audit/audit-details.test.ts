@@ -3,7 +3,12 @@ import { auditArgs, auditOutcome, auditTarget } from './audit-details.js';
 
 describe('auditArgs', () => {
   it('keeps ids and names but never a password, secret or token', () => {
-    const out = auditArgs({ email: 'a@b.co', password: 'hunter2hunter2', tenantName: 'Acme', input: { secretAccessKey: 'AKIA…', privateKey: 'k', accessKeyId: 'id', bucket: 'b', token: 't' } });
+    const out = auditArgs({
+      email: 'a@b.co',
+      password: 'hunter2hunter2',
+      tenantName: 'Acme',
+      input: { secretAccessKey: 'AKIA…', privateKey: 'k', accessKeyId: 'id', bucket: 'b', token: 't' },
+    });
     expect(out).toEqual({
       email: 'a@b.co',
       password: '[redacted]',

@@ -65,7 +65,8 @@ export class AuditService {
   /** Newest first, paged by id (stable while new rows are appended). */
   async list(actor: Actor, args: ConnectionArgs): Promise<AuditEntryConnection> {
     const page = keysetPageArgs(args);
-    if (page.afterKey !== null && !/^\d{1,19}$/.test(page.afterKey)) throw new TowerError('BAD_USER_INPUT', 'after is not a cursor of this list', { path: 'after' });
+    if (page.afterKey !== null && !/^\d{1,19}$/.test(page.afterKey))
+      throw new TowerError('BAD_USER_INPUT', 'after is not a cursor of this list', { path: 'after' });
     const before = page.afterKey === null ? undefined : BigInt(page.afterKey);
     const [rows, totalCount] = await Promise.all([
       this.auditLogs.list(actor.tenantId, { before, limit: page.limit + 1 }),

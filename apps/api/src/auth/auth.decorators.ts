@@ -24,4 +24,3 @@ export const CurrentActor = createParamDecorator((_data: unknown, context: Execu
   if (!ctx.actor) throw new Error('@CurrentActor() used where AuthGuard set no actor');
   return ctx.actor;
 });
-

@@ -114,7 +114,12 @@ export class AuthService {
       throw new TowerError('FORBIDDEN', `a ${actor.role} cannot create a key with the higher role ${args.role}`, { path: 'role' });
     }
     const secret = this.crypto.newToken('tower_key');
-    const apiKey = await this.apiKeys.create(actor.tenantId, { name, role: args.role, secretHash: this.crypto.tokenHash(secret), createdById: actor.userId ?? null });
+    const apiKey = await this.apiKeys.create(actor.tenantId, {
+      name,
+      role: args.role,
+      secretHash: this.crypto.tokenHash(secret),
+      createdById: actor.userId ?? null,
+    });
     return { apiKey, secret };
   }
 

@@ -4,7 +4,11 @@ import { GraphQLError } from 'graphql';
 import { clientCodeOf, formatGraphqlError, GRAPHQL_CODE, INTERNAL_MESSAGE } from './errors.js';
 
 function resolverError(original: Error): GraphQLError {
-  return new GraphQLError(original.message, { path: ['field'], originalError: original, extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['secret stack'] } });
+  return new GraphQLError(original.message, {
+    path: ['field'],
+    originalError: original,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', stacktrace: ['secret stack'] },
+  });
 }
 
 const format = (error: GraphQLError, log = jest.fn()) => formatGraphqlError(error.toJSON(), error, log);

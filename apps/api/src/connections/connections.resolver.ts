@@ -6,14 +6,7 @@ import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
 import { testConnection } from './connection-tester.js';
-import {
-  ConnectionList,
-  ConnectionModel,
-  ConnectionsArgs,
-  ConnectionTestResult,
-  CreateConnectionInput,
-  UpdateConnectionInput,
-} from './dtos/connection.dto.js';
+import { ConnectionList, ConnectionModel, ConnectionsArgs, ConnectionTestResult, CreateConnectionInput, UpdateConnectionInput } from './dtos/connection.dto.js';
 
 /** Connections of the caller's tenant. Reading needs VIEWER; changing or testing them EDITOR. */
 @Resolver(() => ConnectionModel)

@@ -28,7 +28,8 @@ export class DagsResolver {
 
   @Roles('EDITOR')
   @Mutation(() => DagModel, {
-    description: 'Creates the DAG, or a new version when the spec changed. Invalid specs store nothing (BAD_USER_INPUT with every error in extensions.details.errors).',
+    description:
+      'Creates the DAG, or a new version when the spec changed. Invalid specs store nothing (BAD_USER_INPUT with every error in extensions.details.errors).',
   })
   upsertDag(@CurrentActor() actor: Actor, @Args('spec', { type: () => GraphQLJSON }) spec: unknown): Promise<DagModel> {
     return this.service.upsert(actor, spec);
@@ -57,7 +58,11 @@ export class DagsResolver {
   }
 
   @ResolveField(() => [DagRunModel], { description: 'Newest first' })
-  recentRuns(@CurrentActor() actor: Actor, @Parent() dag: DagModel, @Args('limit', { type: () => Int, defaultValue: 10 }) limit: number): Promise<DagRunModel[]> {
+  recentRuns(
+    @CurrentActor() actor: Actor,
+    @Parent() dag: DagModel,
+    @Args('limit', { type: () => Int, defaultValue: 10 }) limit: number,
+  ): Promise<DagRunModel[]> {
     return this.service.recentRuns(actor, dag, limit) as Promise<DagRunModel[]>;
   }
 }

@@ -66,10 +66,13 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
   async iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): Promise<EventIterator<T>> {
     const tenantId = scope.tenantId;
     if (!tenantId) throw new Error('EventStreamService.iterate needs the caller tenant');
-    const iterator = new EventIterator<T>(() => {
-      watch.unsubscribe();
-      this.open.delete(iterator as EventIterator<unknown>);
-    }, (dropped) => this.logger.warn({ tenantId, dropped }, 'slow subscriber: dropped old events'));
+    const iterator = new EventIterator<T>(
+      () => {
+        watch.unsubscribe();
+        this.open.delete(iterator as EventIterator<unknown>);
+      },
+      (dropped) => this.logger.warn({ tenantId, dropped }, 'slow subscriber: dropped old events'),
+    );
     // The channel is the tenant's own; the check stays as a second line of defence.
     const watch = this.subscriber.subscribe(tenantId, (event) => {
       if (event.tenantId !== tenantId || !filter(event)) return;

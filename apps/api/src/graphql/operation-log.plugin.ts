@@ -20,7 +20,11 @@ export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GqlContex
             type,
             durationMs: Math.round(performance.now() - started),
             tenantId: contextValue.actor?.tenantId,
-            actor: contextValue.actor ? (contextValue.actor.apiKeyId ? `api_key:${contextValue.actor.apiKeyId}` : `user:${contextValue.actor.userId}`) : undefined,
+            actor: contextValue.actor
+              ? contextValue.actor.apiKeyId
+                ? `api_key:${contextValue.actor.apiKeyId}`
+                : `user:${contextValue.actor.userId}`
+              : undefined,
             ip: contextValue.origin?.ip,
             ...(codes?.length ? { errors: codes } : {}),
           };

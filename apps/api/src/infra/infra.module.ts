@@ -1,5 +1,14 @@
 import { keyringFromEnv } from '@tower/secrets';
-import { Global, Inject, Injectable, Module, type BeforeApplicationShutdown, type DynamicModule, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationBootstrap,
+  type OnApplicationShutdown,
+} from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
 import { ApiKeyRepository, AuditLogRepository, createPrismaClient, SessionRepository, UserRepository, type PrismaClient } from '@tower/db';
 import { createEngine, type Engine } from '@tower/engine';
@@ -56,13 +65,24 @@ export class InfraModule {
       providers: [
         { provide: CONFIG, useValue: config },
         { provide: LOGGER, useValue: logger },
-        { provide: PRISMA, useFactory: (c: TowerConfig) => createPrismaClient(c.DATABASE_URL, { poolMax: 10, applicationName: 'tower-api' }), inject: [CONFIG] },
+        {
+          provide: PRISMA,
+          useFactory: (c: TowerConfig) => createPrismaClient(c.DATABASE_URL, { poolMax: 10, applicationName: 'tower-api' }),
+          inject: [CONFIG],
+        },
         { provide: REDIS, useFactory: (c: TowerConfig) => createRedis(c.REDIS_URL), inject: [CONFIG] },
         { provide: TaskQueue, useFactory: (redis: Redis, c: TowerConfig) => new TaskQueue(redis, c.REDIS_PREFIX), inject: [REDIS, CONFIG] },
         {
           provide: ENGINE,
           useFactory: (prisma: PrismaClient, queue: TaskQueue, redis: Redis, c: TowerConfig, log: Logger): Engine =>
-            createEngine({ prisma, queue, events: new EventPublisher(redis, c.REDIS_PREFIX), logger: log, clock: () => new Date(), keyring: keyringFromEnv(c.TOWER_ENCRYPTION_KEYS, c.NODE_ENV) }),
+            createEngine({
+              prisma,
+              queue,
+              events: new EventPublisher(redis, c.REDIS_PREFIX),
+              logger: log,
+              clock: () => new Date(),
+              keyring: keyringFromEnv(c.TOWER_ENCRYPTION_KEYS, c.NODE_ENV),
+            }),
           inject: [PRISMA, TaskQueue, REDIS, CONFIG, LOGGER],
         },
         ...REPOSITORIES.map((Repo) => ({ provide: Repo, useFactory: (prisma: PrismaClient) => new Repo(prisma), inject: [PRISMA] })),

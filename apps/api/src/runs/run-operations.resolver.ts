@@ -5,7 +5,15 @@ import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { InjectEngine } from '../common/tokens.js';
 import { DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
-import { BackfillDagArgs, BackfillModel, BackfillResultModel, ClearTaskInstancesArgs, MarkState, TaskLogLineModel, XComEntryModel } from './dtos/run-operations.dto.js';
+import {
+  BackfillDagArgs,
+  BackfillModel,
+  BackfillResultModel,
+  ClearTaskInstancesArgs,
+  MarkState,
+  TaskLogLineModel,
+  XComEntryModel,
+} from './dtos/run-operations.dto.js';
 
 /** Airflow's run operations (clear, mark, cancel, backfill) and a try's log and XCom. */
 @Resolver()
@@ -43,7 +51,15 @@ export class RunOperationsResolver {
     description: 'One run per scheduled interval whose logical date lies in [from, to], in a lower-priority lane with its own maxActiveRuns.',
   })
   async backfillDag(@CurrentActor() actor: Actor, @Args() args: BackfillDagArgs): Promise<BackfillResultModel> {
-    const result = await this.engine.backfills.backfill(actor.tenantId, args.dagId, args.from, args.to, args.reprocess, args.maxActiveRuns, actor.userId ?? actor.apiKeyId);
+    const result = await this.engine.backfills.backfill(
+      actor.tenantId,
+      args.dagId,
+      args.from,
+      args.to,
+      args.reprocess,
+      args.maxActiveRuns,
+      actor.userId ?? actor.apiKeyId,
+    );
     return { ...result, backfill: await this.backfillModel(actor, result.backfill) } as BackfillResultModel;
   }
 
@@ -61,7 +77,18 @@ export class RunOperationsResolver {
 
   private async backfillModel(actor: Actor, b: Backfill): Promise<BackfillModel> {
     const [state, runCounts] = await Promise.all([this.engine.backfills.state(actor.tenantId, b), this.engine.backfills.runCounts(actor.tenantId, b)]);
-    return { id: b.id, dagId: b.dagId, fromDate: b.fromDate, toDate: b.toDate, reprocess: b.reprocess, maxActiveRuns: b.maxActiveRuns, state, runCounts, canceledAt: b.canceledAt, createdAt: b.createdAt };
+    return {
+      id: b.id,
+      dagId: b.dagId,
+      fromDate: b.fromDate,
+      toDate: b.toDate,
+      reprocess: b.reprocess,
+      maxActiveRuns: b.maxActiveRuns,
+      state,
+      runCounts,
+      canceledAt: b.canceledAt,
+      createdAt: b.createdAt,
+    };
   }
 
   @Query(() => [TaskLogLineModel], { description: "A try's log lines, kept after the worker is gone (tryNumber defaults to the latest)." })

@@ -29,7 +29,13 @@ export async function startTestApi(name: string): Promise<TestApi> {
   const db = await createTestDatabase(name);
   const redisPrefix = `tower-test-api-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const config = {
-    ...loadConfig({ DATABASE_URL: db.url, REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', REDIS_PREFIX: redisPrefix, API_HOST: '127.0.0.1', LOG_LEVEL: 'silent' }),
+    ...loadConfig({
+      DATABASE_URL: db.url,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      REDIS_PREFIX: redisPrefix,
+      API_HOST: '127.0.0.1',
+      LOG_LEVEL: 'silent',
+    }),
     API_PORT: 0,
   };
   let api: ApiApp;

@@ -11,6 +11,17 @@ export const isTerminalRunState = (state: DagRunState): boolean => TERMINAL_RUN.
 
 /** Legend order for task states, as in Airflow's grid view. */
 export const TASK_STATE_LEGEND: TaskInstanceState[] = [
-  'success', 'running', 'queued', 'scheduled', 'up_for_retry', 'up_for_reschedule', 'deferred',
-  'failed', 'upstream_failed', 'skipped', 'restarting', 'removed', 'none',
+  'success',
+  'running',
+  'queued',
+  'scheduled',
+  'up_for_retry',
+  'up_for_reschedule',
+  'deferred',
+  'failed',
+  'upstream_failed',
+  'skipped',
+  'restarting',
+  'removed',
+  'none',
 ];

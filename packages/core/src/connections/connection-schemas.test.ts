@@ -26,7 +26,10 @@ describe('connection identity', () => {
   });
   it('refuses a bad id or type with a path', () => {
     expect(inputError(() => parseConnectionIdentity('bad id', 's3')).path).toBe('connId');
-    expect(inputError(() => parseConnectionIdentity('ok', 'ftp'))).toMatchObject({ path: 'type', message: expect.stringContaining('s3, snowflake, http, smtp') });
+    expect(inputError(() => parseConnectionIdentity('ok', 'ftp'))).toMatchObject({
+      path: 'type',
+      message: expect.stringContaining('s3, snowflake, http, smtp'),
+    });
   });
 });
 

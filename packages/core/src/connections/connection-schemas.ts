@@ -35,7 +35,12 @@ export const CONNECTION_TYPE_DEFINITIONS = {
     passwordFields: ['secretAccessKey'],
     completeness: (config, secrets) =>
       (config.accessKeyId === undefined) !== (secrets.secretAccessKey === undefined)
-        ? [{ path: config.accessKeyId === undefined ? 'config.accessKeyId' : 'secrets.secretAccessKey', message: 'accessKeyId and secretAccessKey go together' }]
+        ? [
+            {
+              path: config.accessKeyId === undefined ? 'config.accessKeyId' : 'secrets.secretAccessKey',
+              message: 'accessKeyId and secretAccessKey go together',
+            },
+          ]
         : [],
   },
   snowflake: {
@@ -51,7 +56,9 @@ export const CONNECTION_TYPE_DEFINITIONS = {
     secrets: ['password', 'privateKey', 'privateKeyPassphrase'],
     passwordFields: ['password', 'privateKey'],
     completeness: (_config, secrets) =>
-      secrets.password === undefined && secrets.privateKey === undefined ? [{ path: 'secrets.password', message: 'a snowflake connection needs a password or a privateKey' }] : [],
+      secrets.password === undefined && secrets.privateKey === undefined
+        ? [{ path: 'secrets.password', message: 'a snowflake connection needs a password or a privateKey' }]
+        : [],
   },
   http: {
     config: z.strictObject({
@@ -73,7 +80,8 @@ export const CONNECTION_TYPE_DEFINITIONS = {
     }),
     secrets: ['password'],
     passwordFields: ['password'],
-    completeness: (config, secrets) => (secrets.password !== undefined && config.username === undefined ? [{ path: 'config.username', message: 'an SMTP password needs a username' }] : []),
+    completeness: (config, secrets) =>
+      secrets.password !== undefined && config.username === undefined ? [{ path: 'config.username', message: 'an SMTP password needs a username' }] : [],
   },
 } as const satisfies Record<string, ConnectionTypeDefinition>;
 

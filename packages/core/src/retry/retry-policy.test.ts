@@ -36,9 +36,13 @@ describe('retry delay (Airflow next_retry_datetime)', () => {
   it('matches vectors computed with Python hashlib (as Airflow does)', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map((tryNumber) => retryDelaySeconds({ ...base, tryNumber }))).toEqual([470, 854, 2284, 2941, 6665, 16194, 19239]);
     const other = { ...base, dagId: 'etl', taskId: 'extract', logicalDate: new Date('2024-02-29T00:00:00Z'), retryDelaySeconds: 60 };
-    expect(Array.from({ length: 11 }, (_, i) => retryDelaySeconds({ ...other, tryNumber: i + 1 }))).toEqual([82, 160, 339, 800, 990, 2191, 6662, 11655, 16215, 49308, 77037]);
+    expect(Array.from({ length: 11 }, (_, i) => retryDelaySeconds({ ...other, tryNumber: i + 1 }))).toEqual([
+      82, 160, 339, 800, 990, 2191, 6662, 11655, 16215, 49308, 77037,
+    ]);
     expect(retryDelaySeconds({ ...base, dagId: 'd', taskId: 't', logicalDate: new Date('2024-03-10T08:00:00Z'), retryDelaySeconds: 1 })).toBe(1);
-    expect(retryDelaySeconds({ ...base, dagId: 'd', taskId: 't', logicalDate: new Date('2024-03-10T08:00:00Z'), retryDelaySeconds: 60, tryNumber: 10 })).toBe(46476);
+    expect(retryDelaySeconds({ ...base, dagId: 'd', taskId: 't', logicalDate: new Date('2024-03-10T08:00:00Z'), retryDelaySeconds: 60, tryNumber: 10 })).toBe(
+      46476,
+    );
   });
 
   it('rounds the base up and never goes below one second', () => {
@@ -73,11 +77,20 @@ describe('retry delay (Airflow next_retry_datetime)', () => {
     expect(retryDelaySeconds(base)).toBe(retryDelaySeconds({ ...base, logicalDate: new Date(base.logicalDate.getTime()) }));
     const delays = ['a', 'b', 'c', 'd', 'e', 'f'].map((taskId) => retryDelaySeconds({ ...base, taskId }));
     expect(new Set(delays).size).toBeGreaterThan(3);
-    expect(retryDelaySeconds({ ...base, logicalDate: new Date('2026-01-02T08:00:00Z') })).toBe(airflow({ ...base, logicalDate: new Date('2026-01-02T08:00:00Z') }));
+    expect(retryDelaySeconds({ ...base, logicalDate: new Date('2026-01-02T08:00:00Z') })).toBe(
+      airflow({ ...base, logicalDate: new Date('2026-01-02T08:00:00Z') }),
+    );
   });
 
   it('rejects nonsense input as an internal error', () => {
-    for (const bad of [{ tryNumber: 0 }, { tryNumber: 1.5 }, { retryDelaySeconds: -1 }, { retryDelaySeconds: Number.NaN }, { maxRetryDelaySeconds: -5 }, { logicalDate: new Date('x') }]) {
+    for (const bad of [
+      { tryNumber: 0 },
+      { tryNumber: 1.5 },
+      { retryDelaySeconds: -1 },
+      { retryDelaySeconds: Number.NaN },
+      { maxRetryDelaySeconds: -5 },
+      { logicalDate: new Date('x') },
+    ]) {
       let error: unknown;
       try {
         retryDelaySeconds({ ...base, ...bad });

@@ -17,7 +17,12 @@ describe('America/Chicago spring forward (2024-03-10, 02:00 CST → 03:00 CDT at
     expect(times('0 1 * * *', 'America/Chicago', '2024-03-09T00:00:00Z', 3)).toEqual(['2024-03-09T07:00:00Z', '2024-03-10T07:00:00Z', '2024-03-11T06:00:00Z']);
   });
   it('runs an hourly :00 job once for the skipped hour (02:00 → 03:00 CDT), without a duplicate', () => {
-    expect(times('0 * * * *', 'America/Chicago', '2024-03-10T05:59:00Z', 4)).toEqual(['2024-03-10T06:00:00Z', '2024-03-10T07:00:00Z', '2024-03-10T08:00:00Z', '2024-03-10T09:00:00Z']);
+    expect(times('0 * * * *', 'America/Chicago', '2024-03-10T05:59:00Z', 4)).toEqual([
+      '2024-03-10T06:00:00Z',
+      '2024-03-10T07:00:00Z',
+      '2024-03-10T08:00:00Z',
+      '2024-03-10T09:00:00Z',
+    ]);
   });
   it('runs an hourly :30 job at 03:00 CDT for the skipped 02:30', () => {
     expect(times('30 * * * *', 'America/Chicago', '2024-03-10T06:00:00Z', 5)).toEqual([
@@ -29,7 +34,12 @@ describe('America/Chicago spring forward (2024-03-10, 02:00 CST → 03:00 CDT at
     ]);
   });
   it('collapses several fire times inside the gap into one instant', () => {
-    expect(times('*/15 * * * *', 'America/Chicago', '2024-03-10T07:40:00Z', 4)).toEqual(['2024-03-10T07:45:00Z', '2024-03-10T08:00:00Z', '2024-03-10T08:15:00Z', '2024-03-10T08:30:00Z']);
+    expect(times('*/15 * * * *', 'America/Chicago', '2024-03-10T07:40:00Z', 4)).toEqual([
+      '2024-03-10T07:45:00Z',
+      '2024-03-10T08:00:00Z',
+      '2024-03-10T08:15:00Z',
+      '2024-03-10T08:30:00Z',
+    ]);
   });
 });
 
@@ -50,10 +60,19 @@ describe('America/Chicago fall back (2024-11-03, 02:00 CDT → 01:00 CST at 07:0
       '2024-11-03T08:00:00Z',
       '2024-11-03T09:00:00Z',
     ]);
-    expect(times('30 * * * *', 'America/Chicago', '2024-11-03T05:00:00Z', 4)).toEqual(['2024-11-03T05:30:00Z', '2024-11-03T06:30:00Z', '2024-11-03T07:30:00Z', '2024-11-03T08:30:00Z']);
+    expect(times('30 * * * *', 'America/Chicago', '2024-11-03T05:00:00Z', 4)).toEqual([
+      '2024-11-03T05:30:00Z',
+      '2024-11-03T06:30:00Z',
+      '2024-11-03T07:30:00Z',
+      '2024-11-03T08:30:00Z',
+    ]);
   });
   it('treats a stepped hour field as hourly-type and a list of hours as daily-type', () => {
-    expect(times('0 1-23/2 * * *', 'America/Chicago', '2024-11-03T05:30:00Z', 3)).toEqual(['2024-11-03T06:00:00Z', '2024-11-03T07:00:00Z', '2024-11-03T09:00:00Z']);
+    expect(times('0 1-23/2 * * *', 'America/Chicago', '2024-11-03T05:30:00Z', 3)).toEqual([
+      '2024-11-03T06:00:00Z',
+      '2024-11-03T07:00:00Z',
+      '2024-11-03T09:00:00Z',
+    ]);
     expect(times('0 1,3 * * *', 'America/Chicago', '2024-11-03T05:30:00Z', 2)).toEqual(['2024-11-03T06:00:00Z', '2024-11-03T09:00:00Z']);
     expect(compileCron('0 */2 * * *', 'UTC').foldPolicy).toBe('both');
     expect(compileCron('@hourly', 'UTC').foldPolicy).toBe('both');
@@ -75,21 +94,43 @@ describe('Europe/London', () => {
   });
   it('autumn 2024-10-27 (02:00 BST → 01:00 GMT): daily once at the first 01:30, hourly twice', () => {
     expect(times('30 1 * * *', 'Europe/London', '2024-10-26T12:00:00Z', 2)).toEqual(['2024-10-27T00:30:00Z', '2024-10-28T01:30:00Z']);
-    expect(times('0 * * * *', 'Europe/London', '2024-10-26T22:59:00Z', 4)).toEqual(['2024-10-26T23:00:00Z', '2024-10-27T00:00:00Z', '2024-10-27T01:00:00Z', '2024-10-27T02:00:00Z']);
+    expect(times('0 * * * *', 'Europe/London', '2024-10-26T22:59:00Z', 4)).toEqual([
+      '2024-10-26T23:00:00Z',
+      '2024-10-27T00:00:00Z',
+      '2024-10-27T01:00:00Z',
+      '2024-10-27T02:00:00Z',
+    ]);
   });
 });
 
 describe('Australia/Lord_Howe (30-minute DST shift)', () => {
   it('fall back 2024-04-07 (02:00 +11 → 01:30 +10:30): daily 01:45 at the first occurrence, hourly :45 both', () => {
     expect(times('45 1 * * *', 'Australia/Lord_Howe', '2024-04-06T00:00:00Z', 2)).toEqual(['2024-04-06T14:45:00Z', '2024-04-07T15:15:00Z']);
-    expect(times('45 * * * *', 'Australia/Lord_Howe', '2024-04-06T13:00:00Z', 4)).toEqual(['2024-04-06T13:45:00Z', '2024-04-06T14:45:00Z', '2024-04-06T15:15:00Z', '2024-04-06T16:15:00Z']);
+    expect(times('45 * * * *', 'Australia/Lord_Howe', '2024-04-06T13:00:00Z', 4)).toEqual([
+      '2024-04-06T13:45:00Z',
+      '2024-04-06T14:45:00Z',
+      '2024-04-06T15:15:00Z',
+      '2024-04-06T16:15:00Z',
+    ]);
   });
   it('fall back: a :00 hourly job is not repeated (01:00 is before the repeated half hour)', () => {
-    expect(times('0 * * * *', 'Australia/Lord_Howe', '2024-04-06T12:30:00Z', 3)).toEqual(['2024-04-06T13:00:00Z', '2024-04-06T14:00:00Z', '2024-04-06T15:30:00Z']);
+    expect(times('0 * * * *', 'Australia/Lord_Howe', '2024-04-06T12:30:00Z', 3)).toEqual([
+      '2024-04-06T13:00:00Z',
+      '2024-04-06T14:00:00Z',
+      '2024-04-06T15:30:00Z',
+    ]);
   });
   it('spring forward 2024-10-06 (02:00 +10:30 → 02:30 +11): 02:15 runs at the end of the gap, 15:30Z', () => {
-    expect(times('15 2 * * *', 'Australia/Lord_Howe', '2024-10-04T00:00:00Z', 3)).toEqual(['2024-10-04T15:45:00Z', '2024-10-05T15:30:00Z', '2024-10-06T15:15:00Z']);
-    expect(times('*/15 * * * *', 'Australia/Lord_Howe', '2024-10-05T15:10:00Z', 3)).toEqual(['2024-10-05T15:15:00Z', '2024-10-05T15:30:00Z', '2024-10-05T15:45:00Z']);
+    expect(times('15 2 * * *', 'Australia/Lord_Howe', '2024-10-04T00:00:00Z', 3)).toEqual([
+      '2024-10-04T15:45:00Z',
+      '2024-10-05T15:30:00Z',
+      '2024-10-06T15:15:00Z',
+    ]);
+    expect(times('*/15 * * * *', 'Australia/Lord_Howe', '2024-10-05T15:10:00Z', 3)).toEqual([
+      '2024-10-05T15:15:00Z',
+      '2024-10-05T15:30:00Z',
+      '2024-10-05T15:45:00Z',
+    ]);
   });
 });
 
@@ -127,7 +168,12 @@ describe('calendar edge cases', () => {
 
 describe('0 3 * * * daily in America/New_York across the 2026 changes', () => {
   it('moves from 08:00Z to 07:00Z on 2026-03-08', () => {
-    expect(times('0 3 * * *', 'America/New_York', '2026-03-06T00:00:00Z', 4)).toEqual(['2026-03-06T08:00:00Z', '2026-03-07T08:00:00Z', '2026-03-08T07:00:00Z', '2026-03-09T07:00:00Z']);
+    expect(times('0 3 * * *', 'America/New_York', '2026-03-06T00:00:00Z', 4)).toEqual([
+      '2026-03-06T08:00:00Z',
+      '2026-03-07T08:00:00Z',
+      '2026-03-08T07:00:00Z',
+      '2026-03-09T07:00:00Z',
+    ]);
   });
   it('moves back to 08:00Z on 2026-11-01', () => {
     expect(times('0 3 * * *', 'America/New_York', '2026-10-30T12:00:00Z', 3)).toEqual(['2026-10-31T07:00:00Z', '2026-11-01T08:00:00Z', '2026-11-02T08:00:00Z']);
@@ -222,6 +268,7 @@ describe('parseSchedule errors', () => {
     }
   });
   it('accepts a Feb-29 schedule and ranges, steps, lists and names', () => {
-    for (const cron of ['0 0 29 2 *', '0 0 30 1,2 *', '*/5 9-17 * * MON-FRI', '0 0 1-7 * 1', '15,45 */3 1,15 jan,jul *']) expect(() => parseSchedule(cron, 'UTC')).not.toThrow();
+    for (const cron of ['0 0 29 2 *', '0 0 30 1,2 *', '*/5 9-17 * * MON-FRI', '0 0 1-7 * 1', '15,45 */3 1,15 jan,jul *'])
+      expect(() => parseSchedule(cron, 'UTC')).not.toThrow();
   });
 });

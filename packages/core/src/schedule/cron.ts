@@ -85,7 +85,9 @@ function checkFields(schedule: string, fields: string[]): void {
   fields.forEach((field, i) => {
     const plain = i === 3 ? field.replace(MONTH_NAMES, '1') : i === 4 ? field.replace(DAY_NAMES, '1') : field;
     if (!PLAIN_FIELD.test(plain)) {
-      throw scheduleError(`cron "${schedule}": ${FIELD_NAMES[i]} field "${field}" may only use numbers${i >= 3 ? ', names' : ''}, *, ranges (a-b), steps (/n) and lists (,); L, W, #, ? and H are not supported`);
+      throw scheduleError(
+        `cron "${schedule}": ${FIELD_NAMES[i]} field "${field}" may only use numbers${i >= 3 ? ', names' : ''}, *, ranges (a-b), steps (/n) and lists (,); L, W, #, ? and H are not supported`,
+      );
     }
   });
 }
@@ -95,7 +97,8 @@ export function compileCron(schedule: string, timezone: string): CompiledCron {
   const key = `${timezone}\u0000${schedule}`;
   const hit = cache.get(key);
   if (hit) return hit;
-  if (!isValidTimezone(timezone)) throw new TowerError('BAD_USER_INPUT', `unknown time zone "${timezone}" (use an IANA name such as America/New_York)`, { path: 'timezone' });
+  if (!isValidTimezone(timezone))
+    throw new TowerError('BAD_USER_INPUT', `unknown time zone "${timezone}" (use an IANA name such as America/New_York)`, { path: 'timezone' });
   if (typeof schedule !== 'string' || schedule.trim() === '') throw scheduleError('schedule must be a non-empty cron expression or preset');
   const expression = expand(schedule);
   const raw = expression.split(' ');

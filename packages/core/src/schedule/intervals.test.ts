@@ -1,6 +1,14 @@
 import { describe, expect, it } from '@jest/globals';
 import { TowerError } from '../errors.js';
-import { catchupIntervals, intervalsBetween, manualRunInterval, nextScheduledRun, parseLocalDate, type ScheduledRunInfo, type ScheduleSpec } from './intervals.js';
+import {
+  catchupIntervals,
+  intervalsBetween,
+  manualRunInterval,
+  nextScheduledRun,
+  parseLocalDate,
+  type ScheduledRunInfo,
+  type ScheduleSpec,
+} from './intervals.js';
 
 const z = (s: string) => new Date(s);
 // 0 3 * * * in New York fires at 08:00Z (EST) until 2026-03-08, then 07:00Z (EDT).
@@ -31,7 +39,10 @@ describe('nextScheduledRun without catchup (Airflow: run the latest complete int
     expect(r.dueAt > z('2026-03-10T12:00:00Z')).toBe(true);
   });
   it('skips the intervals missed during downtime', () => {
-    expect(show(nextScheduledRun(daily, z('2026-03-01T08:00:00Z'), z('2026-03-10T12:00:00Z')))).toEqual(['2026-03-09T07:00:00.000Z', '2026-03-10T07:00:00.000Z']);
+    expect(show(nextScheduledRun(daily, z('2026-03-01T08:00:00Z'), z('2026-03-10T12:00:00Z')))).toEqual([
+      '2026-03-09T07:00:00.000Z',
+      '2026-03-10T07:00:00.000Z',
+    ]);
   });
   it('waits for the first whole interval after a startDate that lies between the last complete interval and now', () => {
     const spec = { ...daily, startDate: '2026-03-09T12:00:00' };
@@ -96,7 +107,10 @@ describe('nextScheduledRun and catchupIntervals with catchup', () => {
     expect(catchupIntervals(before, null, z('2026-03-20T00:00:00Z'), 100)).toHaveLength(2);
   });
   it('jumps forward when startDate moves past the last run', () => {
-    expect(show(nextScheduledRun({ ...spec, startDate: '2026-03-09T00:00:00' }, z('2026-03-06T08:00:00Z'), now))).toEqual(['2026-03-09T07:00:00.000Z', '2026-03-10T07:00:00.000Z']);
+    expect(show(nextScheduledRun({ ...spec, startDate: '2026-03-09T00:00:00' }, z('2026-03-06T08:00:00Z'), now))).toEqual([
+      '2026-03-09T07:00:00.000Z',
+      '2026-03-10T07:00:00.000Z',
+    ]);
   });
   it('without a startDate, starts at the latest complete interval', () => {
     expect(shows(catchupIntervals({ ...spec, startDate: null }, null, now, 100))).toEqual([['2026-03-09T07:00:00.000Z', '2026-03-10T07:00:00.000Z']]);
@@ -172,7 +186,9 @@ describe('intervalsBetween (backfill ranges)', () => {
   });
   it('gives @once its single run when startDate is in range', () => {
     const once = { ...daily, schedule: '@once', startDate: '2026-03-05T12:00:00' };
-    expect(shows(intervalsBetween(once, z('2026-03-01T00:00:00Z'), z('2026-03-31T00:00:00Z'), 10))).toEqual([['2026-03-05T17:00:00.000Z', '2026-03-05T17:00:00.000Z']]);
+    expect(shows(intervalsBetween(once, z('2026-03-01T00:00:00Z'), z('2026-03-31T00:00:00Z'), 10))).toEqual([
+      ['2026-03-05T17:00:00.000Z', '2026-03-05T17:00:00.000Z'],
+    ]);
     expect(intervalsBetween(once, z('2026-04-01T00:00:00Z'), z('2026-04-30T00:00:00Z'), 10)).toEqual([]);
   });
 });

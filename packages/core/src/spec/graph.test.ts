@@ -46,7 +46,13 @@ describe('DAG graph helpers', () => {
     for (const t of spec.tasks) for (const d of t.dependsOn) expect(order.indexOf(d)).toBeLessThan(order.indexOf(t.taskId));
   });
   it('refuses to order a cyclic graph, naming the cycle', () => {
-    const cyclic = { tasks: [{ taskId: 'a', dependsOn: ['c'] }, { taskId: 'b', dependsOn: ['a'] }, { taskId: 'c', dependsOn: ['b'] }] };
+    const cyclic = {
+      tasks: [
+        { taskId: 'a', dependsOn: ['c'] },
+        { taskId: 'b', dependsOn: ['a'] },
+        { taskId: 'c', dependsOn: ['b'] },
+      ],
+    };
     expect(() => topologicalOrder(cyclic)).toThrow('cycle: a -> b -> c -> a');
   });
   it('handles a 2000-task chain without deep recursion', () => {

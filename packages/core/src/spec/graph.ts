@@ -112,9 +112,7 @@ export function findCycles(spec: GraphSpec): string[][] {
       }
     }
   }
-  return components
-    .map((component) => cycleThrough(component, depsOf, order))
-    .sort((a, b) => order.get(a[0])! - order.get(b[0])!);
+  return components.map((component) => cycleThrough(component, depsOf, order)).sort((a, b) => order.get(a[0])! - order.get(b[0])!);
 }
 
 /** The shortest cycle in run order through the component's first task in spec order (BFS). */

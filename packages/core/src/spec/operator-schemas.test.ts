@@ -12,7 +12,17 @@ const paths = (type: string, withValue: unknown) => check(type, withValue).error
 
 describe('operator types', () => {
   it('are the nine of the first release', () => {
-    expect(TASK_TYPES).toEqual(['noop', 'http.request', 's3.keySensor', 's3.extract', 'transform.records', 'snowflake.load', 'snowflake.sql', 'quality.check', 'notify']);
+    expect(TASK_TYPES).toEqual([
+      'noop',
+      'http.request',
+      's3.keySensor',
+      's3.extract',
+      'transform.records',
+      'snowflake.load',
+      'snowflake.sql',
+      'quality.check',
+      'notify',
+    ]);
     expect(isTaskType('noop')).toBe(true);
     expect(isTaskType('toString')).toBe(false);
     expect(isTaskType(5)).toBe(false);
@@ -50,7 +60,16 @@ describe('http.request', () => {
     expect(check('http.request', { url: 'http://x', method: 'post' }).with?.method).toBe('POST');
   });
   it('accepts every documented key', () => {
-    const w = { url: 'https://x/{{ ds }}', method: 'PUT', headers: { 'X-A': 'b' }, body: { a: 1 }, expectedStatus: [200, 204], timeoutMs: 5000, xcomResponse: false, connection: 'api' };
+    const w = {
+      url: 'https://x/{{ ds }}',
+      method: 'PUT',
+      headers: { 'X-A': 'b' },
+      body: { a: 1 },
+      expectedStatus: [200, 204],
+      timeoutMs: 5000,
+      xcomResponse: false,
+      connection: 'api',
+    };
     expect(check('http.request', w).with).toEqual(w);
     expect(check('http.request', { url: 'http://x', expectedStatus: 201 }).errors).toEqual([]);
   });
@@ -62,30 +81,40 @@ describe('http.request', () => {
   it('reports wrong types, a missing url and bad statuses with paths', () => {
     expect(check('http.request', { url: 5 }).errors).toEqual([['with.url', 'must be a string, got number 5']]);
     expect(check('http.request', {}).errors).toEqual([['with.url', 'is required']]);
-    expect(paths('http.request', { url: 'http://x', method: 'FETCH', headers: { a: 1 }, expectedStatus: [200, 999], timeoutMs: 0, xcomResponse: 'yes' }).sort()).toEqual([
-      'with.expectedStatus[1]',
-      'with.headers.a',
-      'with.method',
-      'with.timeoutMs',
-      'with.xcomResponse',
-    ]);
+    expect(
+      paths('http.request', { url: 'http://x', method: 'FETCH', headers: { a: 1 }, expectedStatus: [200, 999], timeoutMs: 0, xcomResponse: 'yes' }).sort(),
+    ).toEqual(['with.expectedStatus[1]', 'with.headers.a', 'with.method', 'with.timeoutMs', 'with.xcomResponse']);
     expect(check('http.request', { url: 'http://x', expectedStatus: 'ok' }).errors).toEqual([['with.expectedStatus', 'must be a number or an array']]);
   });
 });
 
 describe('s3.keySensor', () => {
   it('applies the sensor defaults', () => {
-    expect(check('s3.keySensor', { bucket: 'b', key: 'k' }).with).toEqual({ bucket: 'b', key: 'k', wildcard: false, pokeIntervalSeconds: 30, timeoutSeconds: 604_800, mode: 'reschedule', softFail: false });
+    expect(check('s3.keySensor', { bucket: 'b', key: 'k' }).with).toEqual({
+      bucket: 'b',
+      key: 'k',
+      wildcard: false,
+      pokeIntervalSeconds: 30,
+      timeoutSeconds: 604_800,
+      mode: 'reschedule',
+      softFail: false,
+    });
   });
   it('accepts a list of keys, every mode and exponentialBackoff', () => {
-    for (const mode of ['reschedule', 'poke', 'deferred']) expect(check('s3.keySensor', { bucket: 'b', key: ['a', 'b'], mode, exponentialBackoff: true }).errors).toEqual([]);
+    for (const mode of ['reschedule', 'poke', 'deferred'])
+      expect(check('s3.keySensor', { bucket: 'b', key: ['a', 'b'], mode, exponentialBackoff: true }).errors).toEqual([]);
   });
   it('requires bucket and key and checks types', () => {
     expect(check('s3.keySensor', {}).errors).toEqual([
       ['with.bucket', 'is required'],
       ['with.key', 'is required'],
     ]);
-    expect(paths('s3.keySensor', { bucket: 'b', key: [], mode: 'sleep', pokeIntervalSeconds: 0, softFail: 1 }).sort()).toEqual(['with.key', 'with.mode', 'with.pokeIntervalSeconds', 'with.softFail']);
+    expect(paths('s3.keySensor', { bucket: 'b', key: [], mode: 'sleep', pokeIntervalSeconds: 0, softFail: 1 }).sort()).toEqual([
+      'with.key',
+      'with.mode',
+      'with.pokeIntervalSeconds',
+      'with.softFail',
+    ]);
     expect(check('s3.keySensor', { bucket: 'b', key: ['a', 5] }).errors).toEqual([['with.key[1]', 'must be a string, got number 5']]);
   });
   it('rejects unknown keys', () => {
@@ -132,10 +161,18 @@ describe('transform.records', () => {
     ]);
   });
   it('checks cast types, derive values and structured filters', () => {
-    expect(check('transform.records', { steps: [{ cast: { a: 'money' } }] }).errors).toEqual([['with.steps[0].cast.a', expect.stringMatching(/^must be one of "int", "integer", /)]]);
-    expect(check('transform.records', { steps: [{ derive: { a: ['x'] } }] }).errors).toEqual([['with.steps[0].derive.a', 'must be a string or a number or a boolean or null']]);
+    expect(check('transform.records', { steps: [{ cast: { a: 'money' } }] }).errors).toEqual([
+      ['with.steps[0].cast.a', expect.stringMatching(/^must be one of "int", "integer", /)],
+    ]);
+    expect(check('transform.records', { steps: [{ derive: { a: ['x'] } }] }).errors).toEqual([
+      ['with.steps[0].derive.a', 'must be a string or a number or a boolean or null'],
+    ]);
     expect(paths('transform.records', { steps: [{ filter: { column: 'a', op: 'like', value: 'x' } }] })).toEqual(['with.steps[0].filter.op']);
-    expect(paths('transform.records', { steps: [{ filter: { b: { gt: 0 } } }] })).toEqual(['with.steps[0].filter.column', 'with.steps[0].filter.op', 'with.steps[0].filter.b']);
+    expect(paths('transform.records', { steps: [{ filter: { b: { gt: 0 } } }] })).toEqual([
+      'with.steps[0].filter.column',
+      'with.steps[0].filter.op',
+      'with.steps[0].filter.b',
+    ]);
   });
   it('reports the step and the operation at fault', () => {
     expect(check('transform.records', { steps: [{ select: ['a'], rename: {} }, {}, { cast: { a: 5 } }, { select: [] }] }).errors).toEqual([
@@ -151,16 +188,37 @@ describe('transform.records', () => {
 
 describe('snowflake.load, snowflake.sql', () => {
   it('load needs a table; source, S3 connection, file format, createTable and onError are optional', () => {
-    expect(check('snowflake.load', { table: 'RAW.SALES', fileFormat: { type: 'csv' }, createTable: true, source: 's3://b/k', connection: 'sf' }).errors).toEqual([]);
-    expect(check('snowflake.load', { table: 'T', source: { bucket: 'b', prefix: 'in/', pattern: '.*csv' }, s3Connection: 'lake', createTable: { columns: { ID: 'NUMBER' } } }).errors).toEqual([]);
-    expect(check('snowflake.load', { table: 'T', source: 's3://b/{{ ds }}/sales.csv', fileFormat: { skipHeader: 1, nullIf: ['', 'NULL'], compression: 'gzip' }, onError: 'skip_file_10%', matchByColumnName: 'case_insensitive' }).errors).toEqual([]);
+    expect(
+      check('snowflake.load', { table: 'RAW.SALES', fileFormat: { type: 'csv' }, createTable: true, source: 's3://b/k', connection: 'sf' }).errors,
+    ).toEqual([]);
+    expect(
+      check('snowflake.load', {
+        table: 'T',
+        source: { bucket: 'b', prefix: 'in/', pattern: '.*csv' },
+        s3Connection: 'lake',
+        createTable: { columns: { ID: 'NUMBER' } },
+      }).errors,
+    ).toEqual([]);
+    expect(
+      check('snowflake.load', {
+        table: 'T',
+        source: 's3://b/{{ ds }}/sales.csv',
+        fileFormat: { skipHeader: 1, nullIf: ['', 'NULL'], compression: 'gzip' },
+        onError: 'skip_file_10%',
+        matchByColumnName: 'case_insensitive',
+      }).errors,
+    ).toEqual([]);
     expect(check('snowflake.load', {}).errors).toEqual([['with.table', 'is required']]);
     expect(paths('snowflake.load', { table: '', fileFormat: 'csv' }).sort()).toEqual(['with.fileFormat', 'with.table']);
   });
   it('load rejects misspelt keys, bad sources and bad options', () => {
     expect(check('snowflake.load', { table: 'T', force: true }).errors).toEqual([['with.force', 'unknown key "force"']]);
-    expect(check('snowflake.load', { table: 'T', fileFormat: { skip_header: 1 } }).errors).toEqual([['with.fileFormat.skip_header', 'unknown key "skip_header"']]);
-    expect(check('snowflake.load', { table: 'T', fileFormat: { type: 'xml' } }).errors).toEqual([['with.fileFormat.type', 'must be one of "csv", "json", "parquet"']]);
+    expect(check('snowflake.load', { table: 'T', fileFormat: { skip_header: 1 } }).errors).toEqual([
+      ['with.fileFormat.skip_header', 'unknown key "skip_header"'],
+    ]);
+    expect(check('snowflake.load', { table: 'T', fileFormat: { type: 'xml' } }).errors).toEqual([
+      ['with.fileFormat.type', 'must be one of "csv", "json", "parquet"'],
+    ]);
     expect(check('snowflake.load', { table: 'T', source: 'http://x/y' }).errors).toEqual([['with.source', 'must be an s3://bucket/key URL (or a template)']]);
     expect(check('snowflake.load', { table: 'T', source: { bucket: 'b' } }).errors).toEqual([['with.source', 'needs exactly one of key and prefix']]);
     expect(check('snowflake.load', { table: 'T', createTable: { columns: [] } }).errors).toEqual([['with.createTable.columns', 'must have at least 1 item']]);
@@ -180,7 +238,15 @@ describe('snowflake.load, snowflake.sql', () => {
 
 describe('quality.check', () => {
   it('needs checks of known types, severity fail by default', () => {
-    expect(check('quality.check', { table: 'T', checks: [{ type: 'unique', column: 'id' }, { type: 'customSql', sql: 'x', severity: 'warn' }] }).with).toEqual({
+    expect(
+      check('quality.check', {
+        table: 'T',
+        checks: [
+          { type: 'unique', column: 'id' },
+          { type: 'customSql', sql: 'x', severity: 'warn' },
+        ],
+      }).with,
+    ).toEqual({
       table: 'T',
       checks: [
         { type: 'unique', column: 'id', severity: 'fail' },
@@ -188,7 +254,11 @@ describe('quality.check', () => {
       ],
     });
     expect(check('quality.check', { checks: [] }).errors).toEqual([['with.checks', 'must have at least 1 item']]);
-    expect(paths('quality.check', { checks: [{ type: 'vibes' }, { severity: 'loud' }] }).sort()).toEqual(['with.checks[0].type', 'with.checks[1].severity', 'with.checks[1].type']);
+    expect(paths('quality.check', { checks: [{ type: 'vibes' }, { severity: 'loud' }] }).sort()).toEqual([
+      'with.checks[0].type',
+      'with.checks[1].severity',
+      'with.checks[1].type',
+    ]);
   });
   it('checks the fields of each check type', () => {
     const ok = [
@@ -221,7 +291,11 @@ describe('notify', () => {
     expect(check('notify', {}).errors).toEqual([]);
     expect(check('notify', { channels: ['ops'], message: 'm', subject: 's', on: 'failure' }).errors).toEqual([]);
     expect(check('notify', { on: ['success', 'failure'], status: 'failure' }).errors).toEqual([]);
-    const templated = validateDagSpec({ dagId: 'd', params: { status: { type: 'string', default: 'success' } }, tasks: [{ taskId: 't', type: 'notify', with: { status: '{{ params.status }}' } }] });
+    const templated = validateDagSpec({
+      dagId: 'd',
+      params: { status: { type: 'string', default: 'success' } },
+      tasks: [{ taskId: 't', type: 'notify', with: { status: '{{ params.status }}' } }],
+    });
     expect(templated.valid).toBe(true);
     expect(paths('notify', { channels: 'ops', message: 5, on: 'sometimes' }).sort()).toEqual(['with.channels', 'with.message', 'with.on']);
     expect(check('notify', { channels: [], status: 'ok', to: 'x' }).errors).toEqual([

@@ -27,8 +27,32 @@ const httpUrl = nonEmpty.refine((u) => u.includes('{{') || isHttpUrl(u), 'must b
 /** Cast types of transform.records (the operator's CAST_TYPES). */
 export const TRANSFORM_CAST_TYPES = ['int', 'integer', 'number', 'float', 'decimal', 'string', 'boolean', 'date', 'timestamp'] as const;
 /** Operators of a structured filter condition (case and inner spaces do not matter). */
-export const TRANSFORM_FILTER_OPS = ['=', '==', 'eq', '!=', '<>', 'ne', '<', 'lt', '<=', 'lte', '>', 'gt', '>=', 'gte', 'in', 'not in', 'is null', 'is not null'] as const;
-const filterOp = z.string().refine((op) => (TRANSFORM_FILTER_OPS as readonly string[]).includes(op.trim().toLowerCase().replace(/\s+/g, ' ')), `must be one of ${TRANSFORM_FILTER_OPS.join(', ')}`);
+export const TRANSFORM_FILTER_OPS = [
+  '=',
+  '==',
+  'eq',
+  '!=',
+  '<>',
+  'ne',
+  '<',
+  'lt',
+  '<=',
+  'lte',
+  '>',
+  'gt',
+  '>=',
+  'gte',
+  'in',
+  'not in',
+  'is null',
+  'is not null',
+] as const;
+const filterOp = z
+  .string()
+  .refine(
+    (op) => (TRANSFORM_FILTER_OPS as readonly string[]).includes(op.trim().toLowerCase().replace(/\s+/g, ' ')),
+    `must be one of ${TRANSFORM_FILTER_OPS.join(', ')}`,
+  );
 const filterScalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 type StructuredFilter = { column: string; op: string; value?: unknown } | { and: StructuredFilter[] } | { or: StructuredFilter[] } | { not: StructuredFilter };
 // The structured form of a filter: { column, op, value } conditions combined with and / or / not.
@@ -74,7 +98,10 @@ const CHECK_REQUIRES: Record<(typeof QUALITY_CHECK_TYPES)[number], (c: Record<st
   rowCount: (c) => (typeof c.min === 'number' && typeof c.max === 'number' && c.min > c.max ? [['max', 'must be >= min']] : []),
   notNull: (c) => (c.column === undefined && c.columns === undefined ? [['column', 'is required (or columns)']] : []),
   unique: (c) => (c.column === undefined && c.columns === undefined ? [['column', 'is required (or columns)']] : []),
-  acceptedValues: (c) => [...(typeof c.column === 'string' ? [] : [['column', 'is required'] as [string, string]]), ...(c.values === undefined ? [['values', 'is required'] as [string, string]] : [])],
+  acceptedValues: (c) => [
+    ...(typeof c.column === 'string' ? [] : [['column', 'is required'] as [string, string]]),
+    ...(c.values === undefined ? [['values', 'is required'] as [string, string]] : []),
+  ],
   customSql: (c) => (c.sql === undefined ? [['sql', 'is required']] : []),
 };
 
@@ -123,7 +150,10 @@ const fileFormat = z.strictObject({
   errorOnColumnCountMismatch: z.boolean().optional(),
   trimSpace: z.boolean().optional(),
   stripOuterArray: z.boolean().optional(),
-  compression: z.string().regex(/^[A-Za-z0-9_]+$/, 'must be a word such as AUTO, GZIP or NONE').optional(),
+  compression: z
+    .string()
+    .regex(/^[A-Za-z0-9_]+$/, 'must be a word such as AUTO, GZIP or NONE')
+    .optional(),
 });
 
 const ON_ERROR = /^(abort_statement|continue|skip_file(_\d+%?)?)$/i;

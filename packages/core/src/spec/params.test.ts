@@ -13,7 +13,10 @@ const specs: Record<string, ParamSpec> = {
 
 describe('validateParams', () => {
   it('applies defaults and keeps given values', () => {
-    expect(validateParams(specs, { ids: [1], limit: 10 })).toEqual({ ok: true, params: { region: 'us', limit: 10, ratio: 0.5, dryRun: false, options: { a: 1 }, ids: [1] } });
+    expect(validateParams(specs, { ids: [1], limit: 10 })).toEqual({
+      ok: true,
+      params: { region: 'us', limit: 10, ratio: 0.5, dryRun: false, options: { a: 1 }, ids: [1] },
+    });
   });
   it('treats null, undefined and {} as "no params given"', () => {
     const optional = { region: specs.region };
@@ -38,7 +41,10 @@ describe('validateParams', () => {
     ]);
   });
   it('checks integers, finite numbers and maximum', () => {
-    expect(validateParams({ n: { type: 'integer' } }, { n: 1.5 })).toMatchObject({ ok: false, errors: [{ path: 'params.n', message: 'param "n" must be an integer' }] });
+    expect(validateParams({ n: { type: 'integer' } }, { n: 1.5 })).toMatchObject({
+      ok: false,
+      errors: [{ path: 'params.n', message: 'param "n" must be an integer' }],
+    });
     expect(validateParams({ n: { type: 'number' } }, { n: Number.POSITIVE_INFINITY })).toMatchObject({ ok: false });
     expect(validateParams({ n: { type: 'number', maximum: 3 } }, { n: 4 })).toMatchObject({ ok: false, errors: [{ message: 'param "n" must be <= 3' }] });
   });
@@ -75,6 +81,8 @@ describe('paramSpecErrors', () => {
       { path: 'params.s.enum[1]', message: 'enum values of param "s" must be a string' },
       { path: 'params.s.default', message: 'param "s" must be one of "a", 1' },
     ]);
-    expect(paramSpecErrors('n', { type: 'number', minimum: 2, maximum: 1 }, 'params.n')).toEqual([{ path: 'params.n.minimum', message: 'minimum 2 is greater than maximum 1' }]);
+    expect(paramSpecErrors('n', { type: 'number', minimum: 2, maximum: 1 }, 'params.n')).toEqual([
+      { path: 'params.n.minimum', message: 'minimum 2 is greater than maximum 1' },
+    ]);
   });
 });

@@ -22,7 +22,14 @@ function typeOk(type: ParamType, v: unknown): boolean {
   }
 }
 
-const ARTICLE: Record<ParamType, string> = { string: 'a string', number: 'a number', integer: 'an integer', boolean: 'a boolean', object: 'an object', array: 'an array' };
+const ARTICLE: Record<ParamType, string> = {
+  string: 'a string',
+  number: 'a number',
+  integer: 'an integer',
+  boolean: 'a boolean',
+  object: 'an object',
+  array: 'an array',
+};
 
 /** Structural equality for JSON values (enum membership). */
 function jsonEqual(a: unknown, b: unknown): boolean {

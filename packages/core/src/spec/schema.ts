@@ -29,7 +29,11 @@ const taskArgs = {
   retryDelaySeconds: z.number().min(0).max(MAX_RETRY_DELAY_SECONDS),
   retryExponentialBackoff: z.boolean(),
   maxRetryDelaySeconds: z.number().min(0).max(MAX_RETRY_DELAY_SECONDS, `must be <= ${MAX_RETRY_DELAY_SECONDS} (a day)`),
-  executionTimeoutSeconds: z.number().positive().max(7 * 86_400).nullable(),
+  executionTimeoutSeconds: z
+    .number()
+    .positive()
+    .max(7 * 86_400)
+    .nullable(),
   pool: name,
   priorityWeight: z.number().int().min(-1_000_000).max(1_000_000),
   triggerRule: z.enum(TRIGGER_RULES, { message: `must be one of ${TRIGGER_RULES.join(', ')}` }),

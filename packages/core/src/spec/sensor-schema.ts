@@ -31,7 +31,11 @@ export const SENSOR_DEFAULTS: Readonly<SensorSettings> = {
  */
 export const SENSOR_WITH_FIELDS = {
   pokeIntervalSeconds: z.number().positive().max(86_400).default(SENSOR_DEFAULTS.pokeIntervalSeconds),
-  timeoutSeconds: z.number().positive().max(30 * 86_400).default(SENSOR_DEFAULTS.timeoutSeconds),
+  timeoutSeconds: z
+    .number()
+    .positive()
+    .max(30 * 86_400)
+    .default(SENSOR_DEFAULTS.timeoutSeconds),
   mode: z.enum(SENSOR_MODES).default(SENSOR_DEFAULTS.mode),
   softFail: z.boolean().default(SENSOR_DEFAULTS.softFail),
   exponentialBackoff: z.boolean().optional(),

@@ -34,7 +34,9 @@ export function structureErrors(input: unknown): SpecError[] {
       return;
     }
     if (Array.isArray(value)) {
-      value.forEach((item, i) => (item === undefined ? errors.push({ path: formatPath([...path, i]), message: 'must be a JSON value' }) : visit(item, [...path, i])));
+      value.forEach((item, i) =>
+        item === undefined ? errors.push({ path: formatPath([...path, i]), message: 'must be a JSON value' }) : visit(item, [...path, i]),
+      );
       return;
     }
     if (isPlainObject(value)) {

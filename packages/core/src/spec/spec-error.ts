@@ -66,7 +66,9 @@ export const specErrorMap = (iss: z.core.$ZodRawIssue): string | undefined => {
       if (!raw.discriminator) return undefined;
       const value = raw.input !== null && typeof raw.input === 'object' ? (raw.input as Record<string, unknown>)[raw.discriminator] : undefined;
       const known = (raw.options ?? []).map(String).join(', ');
-      return value === undefined ? `is required${known ? ` (one of ${known})` : ''}` : `unknown ${raw.discriminator} ${JSON.stringify(value)}${known ? ` (known: ${known})` : ''}`;
+      return value === undefined
+        ? `is required${known ? ` (one of ${known})` : ''}`
+        : `unknown ${raw.discriminator} ${JSON.stringify(value)}${known ? ` (known: ${known})` : ''}`;
     }
     case 'invalid_value':
       if (iss.input === undefined) return 'is required';
@@ -89,7 +91,8 @@ export function issuesToErrors(issues: readonly z.core.$ZodIssue[], prefix: Read
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       const deeper = issue.errors.find((branch) => branch.length > 0 && branch.every((e) => e.path.length > 0 || e.code !== 'invalid_type'));
       if (deeper) return issuesToErrors(deeper, path);
-      if (issue.errors.every((branch) => branch.some((e) => e.path.length === 0 && e.message === 'is required'))) return [{ path: formatPath(path), message: 'is required' }];
+      if (issue.errors.every((branch) => branch.some((e) => e.path.length === 0 && e.message === 'is required')))
+        return [{ path: formatPath(path), message: 'is required' }];
       const expected = issue.errors.flatMap((branch) => branch.flatMap((e) => (e.code === 'invalid_type' ? [EXPECTED[e.expected] ?? e.expected] : [])));
       if (expected.length === issue.errors.length) return [{ path: formatPath(path), message: `must be ${[...new Set(expected)].join(' or ')}` }];
     }

@@ -12,7 +12,12 @@ describe('parseDagSpecText', () => {
     expect(parseDagSpecText(yaml)).toEqual({ dagId: 'd', schedule: '0 3 * * *', tasks: [{ taskId: 'a', type: 'noop', with: { durationMs: 5 } }] });
   });
   it('keeps YAML 1.1 booleans and unquoted dates as strings (YAML 1.2 core schema, like JSON)', () => {
-    expect(parseDagSpecText('on: yes\nstartDate: 2026-01-01T00:00:00\nn: 0o10\nx: null\n')).toEqual({ on: 'yes', startDate: '2026-01-01T00:00:00', n: 8, x: null });
+    expect(parseDagSpecText('on: yes\nstartDate: 2026-01-01T00:00:00\nn: 0o10\nx: null\n')).toEqual({
+      on: 'yes',
+      startDate: '2026-01-01T00:00:00',
+      n: 8,
+      x: null,
+    });
   });
   it('reports a YAML error with its line and column', () => {
     let error: unknown;
@@ -33,7 +38,10 @@ describe('parseDagSpecText', () => {
     expect(() => parseDagSpecText('   \n')).toThrow(/empty/);
   });
   it('bounds alias expansion', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(',')}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghi'.split('').map((k, i) => `${k}: &${k} [${Array(10).fill(`*${'abcdefghi'[i]}`).join(',')}]`),
+    ].join('\n');
     expect(() => parseDagSpecText(bomb)).toThrow(/Excessive alias count/);
   });
 });

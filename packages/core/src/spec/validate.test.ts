@@ -68,7 +68,15 @@ describe('validateDagSpec: normalisation', () => {
     if (!r.valid) throw new Error(JSON.stringify(r.errors));
     expect(r.errors).toEqual([]);
     const { spec } = r;
-    expect(spec).toMatchObject({ dagId: 'daily_sales_pipeline', schedule: '0 3 * * *', timezone: 'America/New_York', startDate: '2026-01-01T00:00:00', endDate: null, maxActiveRuns: 1, tags: ['sales'] });
+    expect(spec).toMatchObject({
+      dagId: 'daily_sales_pipeline',
+      schedule: '0 3 * * *',
+      timezone: 'America/New_York',
+      startDate: '2026-01-01T00:00:00',
+      endDate: null,
+      maxActiveRuns: 1,
+      tags: ['sales'],
+    });
     expect(spec.tasks.map((t) => t.taskId)).toEqual(['wait_for_sales_file', 'extract', 'transform', 'load', 'quality_checks', 'notify']);
     expect(spec.tasks[0]).toEqual({
       taskId: 'wait_for_sales_file',
@@ -83,7 +91,15 @@ describe('validateDagSpec: normalisation', () => {
       pool: 'default',
       priorityWeight: 1,
       connection: 'sales_s3',
-      with: { bucket: 'sales', key: 'incoming/sales_data_*.csv', wildcard: true, pokeIntervalSeconds: 30, timeoutSeconds: 21600, mode: 'reschedule', softFail: false },
+      with: {
+        bucket: 'sales',
+        key: 'incoming/sales_data_*.csv',
+        wildcard: true,
+        pokeIntervalSeconds: 30,
+        timeoutSeconds: 21600,
+        mode: 'reschedule',
+        softFail: false,
+      },
     });
     expect(spec.tasks[3]).toMatchObject({ taskId: 'load', retries: 3, triggerRule: 'all_success', dependsOn: ['transform'] });
     expect(spec.tasks[5].triggerRule).toBe('all_done');
@@ -130,7 +146,9 @@ describe('validateDagSpec: normalisation', () => {
   });
 
   it('lets a task set null to mean "no execution timeout" over a defaultArgs timeout', () => {
-    const r = validateDagSpec(dag([noop('a', { executionTimeoutSeconds: null }), noop('b')], { defaultArgs: { executionTimeoutSeconds: 60, triggerRule: 'all_done' } }));
+    const r = validateDagSpec(
+      dag([noop('a', { executionTimeoutSeconds: null }), noop('b')], { defaultArgs: { executionTimeoutSeconds: 60, triggerRule: 'all_done' } }),
+    );
     expect(r.valid && r.spec.tasks.map((t) => [t.executionTimeoutSeconds, t.triggerRule])).toEqual([
       [null, 'all_done'],
       [60, 'all_done'],
@@ -140,7 +158,13 @@ describe('validateDagSpec: normalisation', () => {
   it('accepts ids with dots, dashes and underscores up to 200 characters, an @once schedule and an s3 trigger', () => {
     const id = `a.b-c_${'x'.repeat(194)}`;
     const r = validateDagSpec(
-      { dagId: id, schedule: '@once', startDate: '2026-01-01', triggers: [{ type: 's3.objectCreated', connection: 'sales_s3', bucket: 'b', key: 'k/*' }], tasks: [noop(id)] },
+      {
+        dagId: id,
+        schedule: '@once',
+        startDate: '2026-01-01',
+        triggers: [{ type: 's3.objectCreated', connection: 'sales_s3', bucket: 'b', key: 'k/*' }],
+        tasks: [noop(id)],
+      },
       { connections },
     );
     expect(r.valid).toBe(true);
@@ -210,10 +234,20 @@ describe('validateDagSpec: every error at once, with paths', () => {
 describe('validateDagSpec: graph', () => {
   it('names a two-task cycle in run order, starting at the task that comes first in the spec', () => {
     // b depends on a (a runs first) and a depends on b
-    expect(errorsOf(dag([noop('a', { dependsOn: ['b'] }), noop('b', { dependsOn: ['a'] })]))).toEqual([{ path: 'tasks[0].dependsOn[0]', message: 'cycle: a -> b -> a' }]);
+    expect(errorsOf(dag([noop('a', { dependsOn: ['b'] }), noop('b', { dependsOn: ['a'] })]))).toEqual([
+      { path: 'tasks[0].dependsOn[0]', message: 'cycle: a -> b -> a' },
+    ]);
   });
   it('reports each independent cycle', () => {
-    const errors = errorsOf(dag([noop('a', { dependsOn: ['b'] }), noop('b', { dependsOn: ['a'] }), noop('c', { dependsOn: ['d'] }), noop('d', { dependsOn: ['c'] }), noop('e', { dependsOn: ['a'] })]));
+    const errors = errorsOf(
+      dag([
+        noop('a', { dependsOn: ['b'] }),
+        noop('b', { dependsOn: ['a'] }),
+        noop('c', { dependsOn: ['d'] }),
+        noop('d', { dependsOn: ['c'] }),
+        noop('e', { dependsOn: ['a'] }),
+      ]),
+    );
     expect(errors.map((e) => e.message)).toEqual(['cycle: a -> b -> a', 'cycle: c -> d -> c']);
   });
   it('points at the dependency that closes the cycle', () => {
@@ -245,7 +279,9 @@ describe('validateDagSpec: schedule, zone and dates', () => {
     expect(errors.map((e) => e.path)).toEqual(['timezone', 'schedule']);
   });
   it('needs a startDate for @once and an endDate not before startDate', () => {
-    expect(errorsOf(dag([noop('a')], { schedule: '@once' }))).toEqual([{ path: 'startDate', message: 'a "@once" schedule needs a startDate: the run happens then' }]);
+    expect(errorsOf(dag([noop('a')], { schedule: '@once' }))).toEqual([
+      { path: 'startDate', message: 'a "@once" schedule needs a startDate: the run happens then' },
+    ]);
     expect(at(errorsOf(dag([noop('a')], { startDate: '2026-02-01', endDate: '2026-01-01' })), 'endDate')[0]).toMatch(/before startDate/);
     expect(at(errorsOf(dag([noop('a')], { endDate: '2026-02-30' })), 'endDate')[0]).toMatch(/not an ISO date-time/);
   });
@@ -334,7 +370,12 @@ describe('validateDagSpec: params and templates', () => {
       dag(
         [
           noop('a'),
-          { taskId: 'h', type: 'http.request', dependsOn: ['a'], with: { url: 'https://x/{{ nope }}', headers: { 'X-Run': '{{ params.zzz }}' }, body: ['{{ xcom.ghost.k }}', { q: '{{ ds' }] } },
+          {
+            taskId: 'h',
+            type: 'http.request',
+            dependsOn: ['a'],
+            with: { url: 'https://x/{{ nope }}', headers: { 'X-Run': '{{ params.zzz }}' }, body: ['{{ xcom.ghost.k }}', { q: '{{ ds' }] },
+          },
         ],
         { params: { region: { type: 'string' } } },
       ),
@@ -348,7 +389,15 @@ describe('validateDagSpec: params and templates', () => {
   });
   it('accepts declared params, XComs of tasks in the DAG (dotted ids too) and literal braces', () => {
     const spec = dag(
-      [noop('stage.one'), { taskId: 'h', type: 'http.request', dependsOn: ['stage.one'], with: { url: 'https://x/{{ params.region }}/{{ xcom.stage.one }}/{{ xcom.stage.one.rows }}', body: "{{ '{{' }}" } }],
+      [
+        noop('stage.one'),
+        {
+          taskId: 'h',
+          type: 'http.request',
+          dependsOn: ['stage.one'],
+          with: { url: 'https://x/{{ params.region }}/{{ xcom.stage.one }}/{{ xcom.stage.one.rows }}', body: "{{ '{{' }}" },
+        },
+      ],
       { params: { region: { type: 'string', default: 'us' } } },
     );
     expect(errorsOf(spec)).toEqual([]);

@@ -81,7 +81,9 @@ function crossTaskErrors(entries: TaskEntry[], firstIndex: Map<string, number>):
       if (!firstIndex.has(dep)) errors.push({ path: `tasks[${e.index}].dependsOn[${j}]`, message: `unknown task "${dep}"` });
     }
   }
-  const graph = entries.filter((e) => e.taskId !== null && !e.duplicate).map((e) => ({ taskId: e.taskId!, dependsOn: dependsOnStrings(e.raw).map(([d]) => d) }));
+  const graph = entries
+    .filter((e) => e.taskId !== null && !e.duplicate)
+    .map((e) => ({ taskId: e.taskId!, dependsOn: dependsOnStrings(e.raw).map(([d]) => d) }));
   for (const cycle of findCycles({ tasks: graph })) {
     // Point at the dependency that closes the cycle: the first task depends on the one before the end.
     const first = entries.find((e) => e.taskId === cycle[0] && !e.duplicate)!;
@@ -103,7 +105,8 @@ function connectionErrors(entries: TaskEntry[], raw: Record<string, unknown>, kn
     if (typeof name !== 'string' || name === '' || name.includes('{{')) return;
     if (!known.has(name)) return void errors.push({ path, message: `unknown connection "${name}"` });
     const actual = typeOf(name);
-    if (expected && actual && !expected.includes(actual)) errors.push({ path, message: `connection "${name}" is a ${actual} connection; this needs ${expected.join(' or ')}` });
+    if (expected && actual && !expected.includes(actual))
+      errors.push({ path, message: `connection "${name}" is a ${actual} connection; this needs ${expected.join(' or ')}` });
   };
   for (const e of entries) {
     const type = typeof e.raw.type === 'string' ? e.raw.type : '';
@@ -131,7 +134,12 @@ function resolveTask(t: z.output<typeof rawTaskSchema>, defaults: DefaultArgs, w
     retryExponentialBackoff: arg('retryExponentialBackoff'),
     maxRetryDelaySeconds: arg('maxRetryDelaySeconds'),
     // null is a value here ("no timeout"): only undefined falls through to the defaults.
-    executionTimeoutSeconds: t.executionTimeoutSeconds !== undefined ? t.executionTimeoutSeconds : defaults.executionTimeoutSeconds !== undefined ? defaults.executionTimeoutSeconds : TASK_DEFAULTS.executionTimeoutSeconds,
+    executionTimeoutSeconds:
+      t.executionTimeoutSeconds !== undefined
+        ? t.executionTimeoutSeconds
+        : defaults.executionTimeoutSeconds !== undefined
+          ? defaults.executionTimeoutSeconds
+          : TASK_DEFAULTS.executionTimeoutSeconds,
     pool: arg('pool'),
     priorityWeight: arg('priorityWeight'),
     ...(t.connection !== undefined ? { connection: t.connection } : {}),

@@ -10,7 +10,12 @@ describe('the task state machine as tables', () => {
     for (const type of TASK_EVENT_TYPES) {
       if (type === 'mark') continue;
       const sources = taskEventSources(type);
-      for (const state of TASK_STATES) expect([type, state, sources.includes(state)]).toEqual([type, state, canTransition(state, type === 'reschedule' ? { type, at: new Date() } : ({ type } as never))]);
+      for (const state of TASK_STATES)
+        expect([type, state, sources.includes(state)]).toEqual([
+          type,
+          state,
+          canTransition(state, type === 'reschedule' ? { type, at: new Date() } : ({ type } as never)),
+        ]);
     }
   });
 
@@ -20,7 +25,19 @@ describe('the task state machine as tables', () => {
     expect(taskEventSources('start')).toEqual(['queued']);
     expect(taskEventSources('succeed')).toEqual(['running', 'restarting']);
     expect(taskEventSources('fail')).toEqual(['running', 'deferred', 'restarting']);
-    expect(taskEventSources('clear')).toEqual(['scheduled', 'queued', 'running', 'success', 'failed', 'up_for_retry', 'up_for_reschedule', 'upstream_failed', 'skipped', 'deferred', 'removed']);
+    expect(taskEventSources('clear')).toEqual([
+      'scheduled',
+      'queued',
+      'running',
+      'success',
+      'failed',
+      'up_for_retry',
+      'up_for_reschedule',
+      'upstream_failed',
+      'skipped',
+      'deferred',
+      'removed',
+    ]);
     expect(taskEventSources('cancel')).toEqual(['none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting']);
     expect(markSources('success')).toEqual(TASK_STATES.filter((s) => s !== 'success'));
   });

@@ -42,7 +42,10 @@ export function taskEventSources(event: TaskEvent | Exclude<TaskEventType, 'mark
  * The states `event` may enter from any of `from` (all its sources by default). A failure enters
  * `up_for_retry` with tries left and `failed` without: both are listed.
  */
-export function taskEventTargets(event: TaskEvent | Exclude<TaskEventType, 'mark'>, from: readonly TaskState[] = taskEventSources(event)): readonly TaskState[] {
+export function taskEventTargets(
+  event: TaskEvent | Exclude<TaskEventType, 'mark'>,
+  from: readonly TaskState[] = taskEventSources(event),
+): readonly TaskState[] {
   const e = eventOf(event);
   const targets = new Set<TaskState>();
   for (const state of from) {

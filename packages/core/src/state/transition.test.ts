@@ -165,11 +165,17 @@ describe('failures, retries and timeouts', () => {
     expect(transition('running', { type: 'fail', retryable: true }, { tryNumber: 2, maxTries: 3, retryAt }).next).toBe('up_for_retry');
   });
   it('a timeout is a failure that may retry, unless marked not retryable', () => {
-    expect(transition('running', { type: 'timeout' }, { tryNumber: 2, maxTries: 3, retryAt }).effects).toEqual([recordTryEnd, { type: 'scheduleRetry', at: retryAt }]);
+    expect(transition('running', { type: 'timeout' }, { tryNumber: 2, maxTries: 3, retryAt }).effects).toEqual([
+      recordTryEnd,
+      { type: 'scheduleRetry', at: retryAt },
+    ]);
     expect(transition('running', { type: 'timeout', retryable: false }, { tryNumber: 1, maxTries: 3, retryAt }).next).toBe('failed');
   });
   it('the last try fails for good and evaluates downstream', () => {
-    expect(transition('running', { type: 'fail' }, { tryNumber: 3, maxTries: 3, retryAt })).toEqual({ next: 'failed', effects: [recordTryEnd, evaluateDownstream] });
+    expect(transition('running', { type: 'fail' }, { tryNumber: 3, maxTries: 3, retryAt })).toEqual({
+      next: 'failed',
+      effects: [recordTryEnd, evaluateDownstream],
+    });
   });
   it('a non-retryable failure fails for good even with tries left', () => {
     expect(transition('running', { type: 'fail', retryable: false }, { tryNumber: 1, maxTries: 5, retryAt }).next).toBe('failed');
@@ -211,7 +217,9 @@ describe('lifecycles', () => {
     expect(run(afterFailure, [{ type: 'schedule' }, { type: 'queue' }, { type: 'start' }, { type: 'succeed' }])).toBe('success');
   });
   it('walks a sensor through reschedule and a deferral', () => {
-    expect(run('running', [{ type: 'reschedule', at }, { type: 'schedule' }, { type: 'queue' }, { type: 'start' }, { type: 'defer' }, { type: 'resume' }])).toBe('scheduled');
+    expect(
+      run('running', [{ type: 'reschedule', at }, { type: 'schedule' }, { type: 'queue' }, { type: 'start' }, { type: 'defer' }, { type: 'resume' }]),
+    ).toBe('scheduled');
   });
   it('never moves a task backwards on a duplicate delivery', () => {
     const done = run('queued', [{ type: 'start' }, { type: 'succeed' }]);

@@ -100,7 +100,9 @@ function failure(state: TaskState, event: TaskEvent & { retryable?: boolean }, c
   const tryNumber = ctx.tryNumber ?? 1;
   const maxTries = ctx.maxTries ?? 1;
   if (!Number.isInteger(tryNumber) || tryNumber < 1 || !Number.isInteger(maxTries) || maxTries < 1) {
-    throw new TowerError('INTERNAL', `tryNumber and maxTries must be positive integers (got ${tryNumber}, ${maxTries})`, { details: { state, event: event.type } });
+    throw new TowerError('INTERNAL', `tryNumber and maxTries must be positive integers (got ${tryNumber}, ${maxTries})`, {
+      details: { state, event: event.type },
+    });
   }
   if (event.retryable !== false && tryNumber < maxTries) {
     if (!(ctx.retryAt instanceof Date) || Number.isNaN(ctx.retryAt.getTime())) {

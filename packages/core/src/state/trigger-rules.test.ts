@@ -128,7 +128,12 @@ function airflow(rule: TriggerRule, states: readonly TaskState[], setupStates: r
     const nonSkippedDone = success + failed + upstreamFailed;
     settled = skipped > 0 ? 'skipped' : nonSkippedDone >= upstream - skipped && success === 0 ? 'upstream_failed' : null;
   } else if (rule === 'all_done_setup_success') {
-    settled = upstreamDone && upstreamSetup && skippedSetup >= upstreamSetup ? 'skipped' : upstreamDone && upstreamSetup && successSetup === 0 ? 'upstream_failed' : null;
+    settled =
+      upstreamDone && upstreamSetup && skippedSetup >= upstreamSetup
+        ? 'skipped'
+        : upstreamDone && upstreamSetup && successSetup === 0
+          ? 'upstream_failed'
+          : null;
   }
   if (settled) return settled === 'skipped' ? 'skip' : 'upstream_failed';
 
@@ -206,7 +211,10 @@ describe('trigger rules (Airflow TriggerRuleDep semantics)', () => {
           for (let setups = 0; setups <= (rule === 'all_done_setup_success' ? states.length : 0); setups++) {
             const setupStates = states.slice(0, setups);
             const got = evaluateTriggerRule(rule, states, { upstreamSetupStates: setupStates });
-            if (got !== airflow(rule, states, setupStates)) throw new Error(`${rule} ${JSON.stringify(states)} setups ${JSON.stringify(setupStates)}: got ${got}, Airflow ${airflow(rule, states, setupStates)}`);
+            if (got !== airflow(rule, states, setupStates))
+              throw new Error(
+                `${rule} ${JSON.stringify(states)} setups ${JSON.stringify(setupStates)}: got ${got}, Airflow ${airflow(rule, states, setupStates)}`,
+              );
           }
         }
       });
@@ -221,7 +229,9 @@ describe('trigger rules (Airflow TriggerRuleDep semantics)', () => {
   it('all_done_setup_success needs a successful setup task among its upstreams', () => {
     expect(evaluateTriggerRule('all_done_setup_success', ['failed', 'success'], { upstreamSetupStates: ['failed'] })).toBe('upstream_failed');
     expect(evaluateTriggerRule('all_done_setup_success', ['skipped', 'success'], { upstreamSetupStates: ['skipped'] })).toBe('skip');
-    expect(evaluateTriggerRule('all_done_setup_success', ['skipped', 'failed', 'success'], { upstreamSetupStates: ['skipped', 'failed'] })).toBe('upstream_failed');
+    expect(evaluateTriggerRule('all_done_setup_success', ['skipped', 'failed', 'success'], { upstreamSetupStates: ['skipped', 'failed'] })).toBe(
+      'upstream_failed',
+    );
     expect(evaluateTriggerRule('all_done_setup_success', ['success', 'failed'], { upstreamSetupStates: ['success'] })).toBe('ready');
     expect(evaluateTriggerRule('all_done_setup_success', ['success', 'running'], { upstreamSetupStates: ['success'] })).toBe('wait');
   });

@@ -59,7 +59,11 @@ function count(states: readonly TaskState[]): Counts {
  * `upstreamSetupStates` are the states of those upstream tasks that are setup tasks (a subset of
  * `upstreamStates`); only all_done_setup_success looks at them.
  */
-export function evaluateTriggerRule(rule: TriggerRule, upstreamStates: readonly TaskState[], opts: { upstreamSetupStates?: readonly TaskState[] } = {}): TriggerVerdict {
+export function evaluateTriggerRule(
+  rule: TriggerRule,
+  upstreamStates: readonly TaskState[],
+  opts: { upstreamSetupStates?: readonly TaskState[] } = {},
+): TriggerVerdict {
   const c = count(upstreamStates);
   if (c.upstream === 0 || rule === 'always') return 'ready';
   const allDone = c.done >= c.upstream;

@@ -24,7 +24,9 @@ describe('renderTemplate with Airflow names', () => {
     expect(renderTemplate('{{ ds }} {{ds_nodash}} {{ ts }} {{ ts_nodash }} {{ ts_nodash_with_tz }}', ctx)).toBe(
       '2026-03-08 20260308 2026-03-08T08:00:00+00:00 20260308T080000 20260308T080000+0000',
     );
-    expect(renderTemplate('{{ logical_date }}|{{ data_interval_start }}|{{ data_interval_end }}', ctx)).toBe('2026-03-08T08:00:00+00:00|2026-03-08T08:00:00+00:00|2026-03-09T07:00:00+00:00');
+    expect(renderTemplate('{{ logical_date }}|{{ data_interval_start }}|{{ data_interval_end }}', ctx)).toBe(
+      '2026-03-08T08:00:00+00:00|2026-03-08T08:00:00+00:00|2026-03-09T07:00:00+00:00',
+    );
     expect(renderTemplate('{{ run_id }} {{ dag_id }}.{{ task_id }}', ctx)).toBe('scheduled__2026-03-08T08:00:00.000Z daily_sales_pipeline.load');
   });
 

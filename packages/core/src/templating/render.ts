@@ -22,7 +22,8 @@ export interface TemplateContextInput {
 }
 
 function checkDate(d: Date, field: string): Date {
-  if (!(d instanceof Date) || Number.isNaN(d.getTime())) throw new TowerError('INTERNAL', `template context: ${field} must be a valid date`, { details: { field } });
+  if (!(d instanceof Date) || Number.isNaN(d.getTime()))
+    throw new TowerError('INTERNAL', `template context: ${field} must be a valid date`, { details: { field } });
   return d;
 }
 
@@ -156,4 +157,3 @@ export function xcomReferences(value: unknown, taskIds: Iterable<string>): XcomR
   visit(value, '');
   return out;
 }
-

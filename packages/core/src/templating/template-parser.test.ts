@@ -34,7 +34,9 @@ describe('parseTemplate', () => {
 describe('classifyName', () => {
   it('knows the Airflow value names', () => {
     for (const name of VALUE_NAMES) expect(classifyName(name, 't')).toEqual({ kind: 'value', name });
-    expect(VALUE_NAMES).toEqual(expect.arrayContaining(['ds', 'ds_nodash', 'ts', 'ts_nodash', 'logical_date', 'data_interval_start', 'data_interval_end', 'run_id', 'dag_id', 'task_id']));
+    expect(VALUE_NAMES).toEqual(
+      expect.arrayContaining(['ds', 'ds_nodash', 'ts', 'ts_nodash', 'logical_date', 'data_interval_start', 'data_interval_end', 'run_id', 'dag_id', 'task_id']),
+    );
   });
   it('classifies params and xcom names', () => {
     expect(classifyName('params.region', 't')).toEqual({ kind: 'param', param: 'region' });

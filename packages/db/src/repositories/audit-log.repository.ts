@@ -57,9 +57,7 @@ export class AuditLogRepository implements TenantScoped<AuditLogRepository> {
       ],
     );
     // Ids are drawn in the SELECT's order, so the i-th smallest id is the i-th entry.
-    return rows
-      .map((row) => ({ ...row, id: BigInt(row.id) }))
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    return rows.map((row) => ({ ...row, id: BigInt(row.id) })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   });
 
   /** Newest first, paged by id: stable while new entries are appended. */

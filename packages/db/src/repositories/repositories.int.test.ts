@@ -171,7 +171,14 @@ describe('repositories (real Postgres)', () => {
     it("pages a tenant's entries newest first by id, never showing another tenant's", async () => {
       const audit = new AuditLogRepository(db.prisma);
       for (let i = 1; i <= 5; i++) {
-        await audit.append(a.id, { actorType: 'user', actorId: MISSING, action: `action${i}`, details: { i, nested: { ok: true } }, ip: '10.0.0.1', userAgent: 'jest' });
+        await audit.append(a.id, {
+          actorType: 'user',
+          actorId: MISSING,
+          action: `action${i}`,
+          details: { i, nested: { ok: true } },
+          ip: '10.0.0.1',
+          userAgent: 'jest',
+        });
       }
       const other = await audit.append(b.id, { actorType: 'system', action: 'other' });
       expect(other).toMatchObject({ tenantId: b.id, actorId: null, details: {}, ip: null });
@@ -194,7 +201,12 @@ describe('repositories (real Postgres)', () => {
       rows.forEach((row, i) => expect(row).toMatchObject({ tenantId: i % 2 ? a.id : b.id, action: `batch${i}`, details: { i }, targetId: `t${i}` }));
       expect(new Set(rows.map((r) => r.id)).size).toBe(12);
       // A tenant that does not exist (foreign key) among good entries: only its caller fails.
-      const mixed = await Promise.allSettled([audit.append(a.id, { actorType: 'user', action: 'ok1' }), audit.append(a.id, { actorType: 'user', action: 'ok2' }), audit.append(MISSING, { actorType: 'user', action: 'orphan' }), audit.append(a.id, { actorType: 'user', action: 'ok3' })]);
+      const mixed = await Promise.allSettled([
+        audit.append(a.id, { actorType: 'user', action: 'ok1' }),
+        audit.append(a.id, { actorType: 'user', action: 'ok2' }),
+        audit.append(MISSING, { actorType: 'user', action: 'orphan' }),
+        audit.append(a.id, { actorType: 'user', action: 'ok3' }),
+      ]);
       expect(mixed.map((m) => m.status)).toEqual(['fulfilled', 'fulfilled', 'rejected', 'fulfilled']);
       expect((await audit.list(a.id, { limit: 3 })).map((e) => e.action).sort()).toEqual(['ok1', 'ok2', 'ok3']);
     });

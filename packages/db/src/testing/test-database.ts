@@ -16,7 +16,10 @@ export interface TestDatabase {
 export async function createTestDatabase(name = 'db'): Promise<TestDatabase> {
   // Loaded lazily: the WebAssembly schema engine is only needed by tests and tooling, never at run time.
   const engine = await import('../../migrate/schema-engine.mjs');
-  const safe = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').slice(0, 20);
+  const safe = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '_')
+    .slice(0, 20);
   const database = `tower_test_${safe}_${process.pid}_${randomBytes(3).toString('hex')}`;
   const url = engine.withDatabase(process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/postgres', database);
   try {

@@ -28,7 +28,14 @@ export async function startEngineStack(name: string): Promise<EngineStack> {
   const db = await createTestDatabase(name);
   const prisma = db.prisma;
   const logger = createLogger(`${name}-test`, { level: 'warn' });
-  const engine = createEngine({ prisma, queue: new TaskQueue(redis, prefix), events: new EventPublisher(redis, prefix), logger, clock: () => new Date(), keyring: parseKeyring(DEV_KEYRING_VALUE) });
+  const engine = createEngine({
+    prisma,
+    queue: new TaskQueue(redis, prefix),
+    events: new EventPublisher(redis, prefix),
+    logger,
+    clock: () => new Date(),
+    keyring: parseKeyring(DEV_KEYRING_VALUE),
+  });
   const config = loadConfig({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '100', WORKER_CONCURRENCY: '4' });
   let worker: WorkerHandle | undefined;
   let scheduler: SchedulerHandle | undefined;

@@ -19,9 +19,17 @@ export function smtpConfig(conn: ResolvedConnection): SmtpConnectionConfig {
   const c = conn.config;
   const port = typeof c.port === 'number' ? c.port : Number(c.port);
   const to = (Array.isArray(c.to) ? c.to : typeof c.to === 'string' ? c.to.split(',') : []).map((v) => String(v).trim()).filter(Boolean);
-  if (typeof c.host !== 'string' || !c.host || !Number.isInteger(port) || port <= 0 || port > 65_535) throw new OperatorError(`smtp connection ${conn.connId} needs config.host and config.port`, false);
+  if (typeof c.host !== 'string' || !c.host || !Number.isInteger(port) || port <= 0 || port > 65_535)
+    throw new OperatorError(`smtp connection ${conn.connId} needs config.host and config.port`, false);
   if (typeof c.from !== 'string' || !c.from) throw new OperatorError(`smtp connection ${conn.connId} needs config.from`, false);
-  return { host: c.host, port, secure: typeof c.secure === 'boolean' ? c.secure : port === 465, username: typeof c.username === 'string' && c.username ? c.username : undefined, from: c.from, to };
+  return {
+    host: c.host,
+    port,
+    secure: typeof c.secure === 'boolean' ? c.secure : port === 465,
+    username: typeof c.username === 'string' && c.username ? c.username : undefined,
+    from: c.from,
+    to,
+  };
 }
 
 /** TLS from the start when `secure` (port 465 by default), else STARTTLS when the server offers it. */

@@ -32,7 +32,12 @@ beforeAll(async () => {
     team_email: { connId: 'team_email', type: 'smtp', config: smtp, secrets: {} },
     auth_email: { connId: 'auth_email', type: 'smtp', config: { ...smtp, username: 'ops' }, secrets: { password: 'mail-pw-1234' } },
     bad_email: { connId: 'bad_email', type: 'smtp', config: { ...smtp, username: 'ops' }, secrets: { password: 'wrong-mail-pw' } },
-    hook: { connId: 'hook', type: 'http', config: { baseUrl: `${hook.url}/tower`, headers: { 'x-team': 'data' } }, secrets: { bearerToken: 'tok-abcdef', signingSecret: SIGNING_SECRET } },
+    hook: {
+      connId: 'hook',
+      type: 'http',
+      config: { baseUrl: `${hook.url}/tower`, headers: { 'x-team': 'data' } },
+      secrets: { bearerToken: 'tok-abcdef', signingSecret: SIGNING_SECRET },
+    },
     closed: { connId: 'closed', type: 'http', config: { baseUrl: `http://127.0.0.1:${closedPort}/` }, secrets: {} },
     warehouse: { connId: 'warehouse', type: 'snowflake', config: {}, secrets: {} },
   };
@@ -60,10 +65,17 @@ function notify(params: Record<string, unknown>, passed = true) {
 describe('notify (real SMTP server and webhook receiver)', () => {
   it('emails the recipients with the subject, the message and a run summary', async () => {
     const { result, logs } = notify({ channels: ['team_email'], message: 'Daily sales are in.' });
-    await expect(result()).resolves.toEqual({ status: 'success', sent: [{ channel: 'team_email', type: 'smtp', detail: 'accepted by data-team@example.com, oncall@example.com' }] });
+    await expect(result()).resolves.toEqual({
+      status: 'success',
+      sent: [{ channel: 'team_email', type: 'smtp', detail: 'accepted by data-team@example.com, oncall@example.com' }],
+    });
     expect(mail.messages).toHaveLength(1);
     const [m] = mail.messages;
-    expect([m.from, m.to, m.subject]).toEqual(['tower@example.com', ['data-team@example.com', 'oncall@example.com'], '[Tower] daily_sales_pipeline succeeded (run-2026-01-02)']);
+    expect([m.from, m.to, m.subject]).toEqual([
+      'tower@example.com',
+      ['data-team@example.com', 'oncall@example.com'],
+      '[Tower] daily_sales_pipeline succeeded (run-2026-01-02)',
+    ]);
     expect(m.body).toBe(
       [
         'Daily sales are in.',
@@ -86,7 +98,13 @@ describe('notify (real SMTP server and webhook receiver)', () => {
     await expect(result()).resolves.toEqual({ status: 'failure', sent: [{ channel: 'hook', type: 'http', detail: 'HTTP 204' }] });
     expect(hook.requests).toHaveLength(1);
     const [req] = hook.requests;
-    expect([req.method, req.url, req.headers['content-type'], req.headers.authorization, req.headers['x-team']]).toEqual(['POST', '/tower', 'application/json', 'Bearer tok-abcdef', 'data']);
+    expect([req.method, req.url, req.headers['content-type'], req.headers.authorization, req.headers['x-team']]).toEqual([
+      'POST',
+      '/tower',
+      'application/json',
+      'Bearer tok-abcdef',
+      'data',
+    ]);
     const expected = `sha256=${createHmac('sha256', SIGNING_SECRET).update(req.body).digest('hex')}`;
     expect(req.headers['x-tower-signature']).toBe(expected);
     const payload = JSON.parse(req.body) as WebhookPayload;
@@ -153,15 +171,24 @@ describe('notify (real SMTP server and webhook receiver)', () => {
   it('fails for good on a refused webhook (4xx) or a channel of the wrong type', async () => {
     hook.respondWith(404);
     await expect(notify({ channels: ['hook'] }).result()).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/HTTP 404/) });
-    await expect(notify({ channels: ['warehouse'] }).result()).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/warehouse is a snowflake connection/) });
+    await expect(notify({ channels: ['warehouse'] }).result()).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringMatching(/warehouse is a snowflake connection/),
+    });
     await expect(notify({ channels: [] }).result()).rejects.toMatchObject({ retryable: false });
-    await expect(notify({ channels: ['hook'], status: 'meh' }).result()).rejects.toMatchObject({ retryable: false, message: 'with.status must be success or failure, got "meh"' });
+    await expect(notify({ channels: ['hook'], status: 'meh' }).result()).rejects.toMatchObject({
+      retryable: false,
+      message: 'with.status must be success or failure, got "meh"',
+    });
   });
 });
 
 describe('connection tests', () => {
   it('testSmtpConnection verifies the server and the login', async () => {
-    await expect(testSmtpConnection(connections.team_email)).resolves.toEqual({ ok: true, message: `SMTP server 127.0.0.1:${mail.port} accepted the connection` });
+    await expect(testSmtpConnection(connections.team_email)).resolves.toEqual({
+      ok: true,
+      message: `SMTP server 127.0.0.1:${mail.port} accepted the connection`,
+    });
     await expect(testSmtpConnection(connections.auth_email)).resolves.toMatchObject({ ok: true, message: expect.stringMatching(/login of ops$/) });
     const bad = await testSmtpConnection(connections.bad_email);
     expect(bad.ok).toBe(false);

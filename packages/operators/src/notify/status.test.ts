@@ -43,7 +43,14 @@ describe('notify status', () => {
       }),
       'success',
     );
-    expect(text).toBe(['d run r1 (logical date 2026-01-02T03:00:00.000Z): success', '- sql: 2 statement(s), last returned 7 row(s)', '- file: s3://b/k.csv', '- noop: no result'].join('\n'));
+    expect(text).toBe(
+      [
+        'd run r1 (logical date 2026-01-02T03:00:00.000Z): success',
+        '- sql: 2 statement(s), last returned 7 row(s)',
+        '- file: s3://b/k.csv',
+        '- noop: no result',
+      ].join('\n'),
+    );
     expect(defaultSubject({ dagId: 'd', runId: 'r1' }, 'failure')).toBe('[Tower] d FAILED (r1)');
   });
   it('signs the exact body with HMAC-SHA256', () => {

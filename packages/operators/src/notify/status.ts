@@ -35,7 +35,8 @@ export function resolveStatus(ctx: Pick<OperatorContext, 'upstream' | 'upstreamS
 /** Whether `on` (a value or a list; default always) asks for a notification of `status`. */
 export function shouldNotify(on: unknown, status: RunStatus): boolean {
   const list = on === undefined ? ['always'] : Array.isArray(on) ? on : [on];
-  for (const v of list) if (v !== 'success' && v !== 'failure' && v !== 'always') throw new Error(`with.on must be success, failure or always, got ${JSON.stringify(v)}`);
+  for (const v of list)
+    if (v !== 'success' && v !== 'failure' && v !== 'always') throw new Error(`with.on must be success, failure or always, got ${JSON.stringify(v)}`);
   return list.includes('always') || list.includes(status);
 }
 

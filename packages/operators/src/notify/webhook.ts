@@ -13,7 +13,8 @@ export function signBody(secret: string, body: string): string {
 function baseUrl(conn: ResolvedConnection): string {
   if (conn.type !== 'http') throw new OperatorError(`connection ${conn.connId} is of type ${conn.type}, not http`, false);
   const url = conn.config.baseUrl;
-  if (typeof url !== 'string' || !/^https?:\/\//i.test(url)) throw new OperatorError(`http connection ${conn.connId} needs config.baseUrl (an http(s) URL)`, false);
+  if (typeof url !== 'string' || !/^https?:\/\//i.test(url))
+    throw new OperatorError(`http connection ${conn.connId} needs config.baseUrl (an http(s) URL)`, false);
   return url;
 }
 

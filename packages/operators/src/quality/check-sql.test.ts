@@ -6,7 +6,12 @@ const one = (check: Record<string, unknown>, table: unknown = 'raw.sales') => pa
 
 describe('parseChecks', () => {
   it('fills names, severity and the task table', () => {
-    expect(parseChecks([{ type: 'rowCount' }, { type: 'notNull', columns: ['a', 'b'], severity: 'warn' }, { type: 'customSql', sql: 'select 1', name: 'mine' }], 'T')).toEqual([
+    expect(
+      parseChecks(
+        [{ type: 'rowCount' }, { type: 'notNull', columns: ['a', 'b'], severity: 'warn' }, { type: 'customSql', sql: 'select 1', name: 'mine' }],
+        'T',
+      ),
+    ).toEqual([
       { type: 'rowCount', name: 'rowCount', severity: 'fail', table: 'T', min: undefined, max: undefined },
       { type: 'notNull', name: 'notNull(a, b)', severity: 'warn', table: 'T', columns: ['a', 'b'] },
       { type: 'customSql', name: 'mine', severity: 'fail', sql: 'select 1' },

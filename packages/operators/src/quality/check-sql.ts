@@ -36,7 +36,10 @@ export function checkQuery(check: QualityCheck): CheckQuery {
     }
     case 'acceptedValues': {
       const col = quoteIdentifier(check.column);
-      return { sql: `SELECT COUNT(*) AS "OBSERVED" FROM ${table} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${check.values.map(() => '?').join(', ')})`, binds: check.values };
+      return {
+        sql: `SELECT COUNT(*) AS "OBSERVED" FROM ${table} WHERE ${col} IS NOT NULL AND ${col} NOT IN (${check.values.map(() => '?').join(', ')})`,
+        binds: check.values,
+      };
     }
   }
 }
@@ -55,7 +58,10 @@ export function judge(check: QualityCheck, observed: number): { passed: boolean;
     case 'unique':
       return { passed: observed === 0, message: `${observed} duplicated value(s) of (${check.columns.join(', ')}) in ${check.table}` };
     case 'acceptedValues':
-      return { passed: observed === 0, message: `${observed} row(s) of ${check.table} with ${check.column} not in [${check.values.map((v) => JSON.stringify(v)).join(', ')}]` };
+      return {
+        passed: observed === 0,
+        message: `${observed} row(s) of ${check.table} with ${check.column} not in [${check.values.map((v) => JSON.stringify(v)).join(', ')}]`,
+      };
     case 'customSql':
       return { passed: observed === 0, message: `query returned ${observed} row(s), expected none` };
   }

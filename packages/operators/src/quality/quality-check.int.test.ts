@@ -43,7 +43,14 @@ describe('quality.check (real driver ↔ emulator)', () => {
       results: [
         { name: 'rowCount', type: 'rowCount', severity: 'fail', passed: true, observed: 5, message: 'raw.sales has 5 row(s), expected in [5, 5]' },
         { name: 'notNull(status)', type: 'notNull', severity: 'fail', passed: true, observed: 0, message: '0 row(s) with NULL in status of raw.sales' },
-        { name: 'unique(order_id, status)', type: 'unique', severity: 'fail', passed: true, observed: 0, message: '0 duplicated value(s) of (order_id, status) in raw.sales' },
+        {
+          name: 'unique(order_id, status)',
+          type: 'unique',
+          severity: 'fail',
+          passed: true,
+          observed: 0,
+          message: '0 duplicated value(s) of (order_id, status) in raw.sales',
+        },
         { name: 'acceptedValues(status)', type: 'acceptedValues', severity: 'fail', passed: true, observed: 0, message: expect.any(String) },
         { name: 'no negative amounts', type: 'customSql', severity: 'fail', passed: true, observed: 0, message: 'query returned 0 row(s), expected none' },
       ],
@@ -64,7 +71,9 @@ describe('quality.check (real driver ↔ emulator)', () => {
     const err = (await result().catch((e: unknown) => e)) as OperatorError;
     expect(err).toBeInstanceOf(OperatorError);
     expect(err.retryable).toBe(false);
-    expect(err.message).toMatch(/^5 quality check\(s\) failed: rowCount\(raw\.empty\): raw\.empty has 0 row\(s\), expected >= 1; notNull\(order_id, amount\): 2 row\(s\) with NULL/);
+    expect(err.message).toMatch(
+      /^5 quality check\(s\) failed: rowCount\(raw\.empty\): raw\.empty has 0 row\(s\), expected >= 1; notNull\(order_id, amount\): 2 row\(s\) with NULL/,
+    );
     const results = pushed.results as QualityResult['results'];
     expect(results.map((r) => [r.name, r.passed, r.observed])).toEqual([
       ['rowCount(raw.empty)', false, 0],
@@ -91,13 +100,20 @@ describe('quality.check (real driver ↔ emulator)', () => {
     ]);
   });
 
-  it('reports a check that cannot run (missing column) as failed with Snowflake\'s error', async () => {
+  it("reports a check that cannot run (missing column) as failed with Snowflake's error", async () => {
     const { result, pushed } = run([{ type: 'notNull', column: 'no_such_column' }]);
     await expect(result()).rejects.toMatchObject({ retryable: false });
-    expect((pushed.results as QualityResult['results'])[0]).toMatchObject({ passed: false, observed: null, message: expect.stringMatching(/Snowflake error 000904/) });
+    expect((pushed.results as QualityResult['results'])[0]).toMatchObject({
+      passed: false,
+      observed: null,
+      message: expect.stringMatching(/Snowflake error 000904/),
+    });
   });
 
   it('rejects an invalid check before connecting', async () => {
-    await expect(run([{ type: 'notNull' }]).result()).rejects.toMatchObject({ retryable: false, message: 'checks[0] (notNull) needs column (a name) or columns (a list of names)' });
+    await expect(run([{ type: 'notNull' }]).result()).rejects.toMatchObject({
+      retryable: false,
+      message: 'checks[0] (notNull) needs column (a name) or columns (a list of names)',
+    });
   });
 });

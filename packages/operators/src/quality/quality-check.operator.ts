@@ -34,7 +34,9 @@ async function runCheck(session: SnowflakeSession, check: QualityCheck): Promise
   const base = { name: check.name, type: check.type, severity: check.severity };
   const query = checkQuery(check);
   try {
-    const { rows, rowCount } = await session.executeHead(query.sql, query.binds, check.type === 'customSql' ? SAMPLE_ROWS : 1, { label: `check ${check.name}` });
+    const { rows, rowCount } = await session.executeHead(query.sql, query.binds, check.type === 'customSql' ? SAMPLE_ROWS : 1, {
+      label: `check ${check.name}`,
+    });
     const observed = check.type === 'customSql' ? rowCount : Number(rows[0]?.OBSERVED ?? 0);
     const verdict = judge(check, observed);
     const sample = check.type === 'customSql' && rows.length > 0 ? `; first rows: ${JSON.stringify(rows)}` : '';

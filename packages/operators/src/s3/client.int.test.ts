@@ -18,7 +18,9 @@ afterAll(async () => {
 describe('createS3Client', () => {
   it('refuses a connection without keys or of another type, never falling back to ambient credentials', () => {
     const noKeys = { ...s3.connection(), secrets: {} };
-    expect(() => createS3Client(noKeys)).toThrow(new OperatorError('connection test_s3 has no accessKeyId/secretAccessKey: an s3 connection needs both', false));
+    expect(() => createS3Client(noKeys)).toThrow(
+      new OperatorError('connection test_s3 has no accessKeyId/secretAccessKey: an s3 connection needs both', false),
+    );
     expect(() => createS3Client({ ...s3.connection(), type: 'http' })).toThrow('connection test_s3 is of type http, not s3');
   });
 });
@@ -51,7 +53,12 @@ describe('listMatchingKeys', () => {
   it('pages through the listing and returns key, etag, size and lastModified', async () => {
     const found = await listMatchingKeys(s3.client, 'sales', 'in/a_*.csv', { wildcard: true, pageSize: 1 });
     expect(found.map((o) => o.key)).toEqual(['in/a_1.csv', 'in/a_2.csv']);
-    expect(found[0]).toEqual({ key: 'in/a_1.csv', etag: expect.stringMatching(/^[0-9a-f]{32}$/), size: 'data of in/a_1.csv'.length, lastModified: expect.any(Date) });
+    expect(found[0]).toEqual({
+      key: 'in/a_1.csv',
+      etag: expect.stringMatching(/^[0-9a-f]{32}$/),
+      size: 'data of in/a_1.csv'.length,
+      lastModified: expect.any(Date),
+    });
     const all = await listMatchingKeys(s3.client, 'sales', '*a_*', { wildcard: true, pageSize: 2 });
     expect(all.map((o) => o.key)).toEqual(['in/a_1.csv', 'in/a_2.csv', 'in/a_4.txt', 'in/deep/a_3.csv', 'other/a_5.csv']);
   });

@@ -52,7 +52,16 @@ export function createS3Client(conn: ResolvedConnection): S3Client {
 }
 
 /** S3 error codes a retry cannot fix: bad credentials, missing rights, missing bucket. */
-const PERMANENT_CODES = new Set(['AccessDenied', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'NoSuchBucket', 'InvalidBucketName', 'AllAccessDisabled', 'ExpiredToken', 'InvalidToken']);
+const PERMANENT_CODES = new Set([
+  'AccessDenied',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'NoSuchBucket',
+  'InvalidBucketName',
+  'AllAccessDisabled',
+  'ExpiredToken',
+  'InvalidToken',
+]);
 
 /** "Code: message" of an SDK error, with any of the connection's secret values masked. */
 export function describeS3Error(err: unknown, conn?: ResolvedConnection): string {

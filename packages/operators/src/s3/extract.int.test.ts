@@ -13,7 +13,11 @@ beforeAll(async () => {
   await s3.put('sales', 'incoming/sales_data_2.csv', '\uFEFForder_id,amount,sold_at,region\r\n4,1,2026-01-03,us\r\n');
   await s3.put('sales', 'incoming/no_amount.csv', 'order_id,sold_at\n1,2026-01-01\n');
   await s3.put('sales', 'incoming/other_cols.csv', 'order_id,amount,sold_at\n1,2,2026-01-01\n');
-  await s3.put('sales', 'incoming/sales.jsonl', '{"order_id":1,"amount":10.5,"sold_at":"2026-01-01"}\n\n{"order_id":2,"amount":3}\n{"order_id":3,"amount":null,"tags":["a"]}\n');
+  await s3.put(
+    'sales',
+    'incoming/sales.jsonl',
+    '{"order_id":1,"amount":10.5,"sold_at":"2026-01-01"}\n\n{"order_id":2,"amount":3}\n{"order_id":3,"amount":null,"tags":["a"]}\n',
+  );
   await s3.put('sales', 'incoming/bad.jsonl', '{"order_id":1}\n{"order_id":\n');
   await s3.put('sales', 'incoming/ragged.csv', 'a,b\n1,2\n3\n');
   await s3.put('sales', 'incoming/empty.csv', '');
@@ -44,7 +48,10 @@ async function failure(promise: Promise<unknown>): Promise<OperatorError> {
 
 describe('s3.extract', () => {
   it("reads the upstream sensor's objects with its connection, checks the header and counts rows", async () => {
-    const { ctx, xcom, logs } = extract({ requiredColumns: ['order_id', 'amount', 'sold_at'] }, fromSensor(['incoming/sales_data_1.csv', 'incoming/sales_data_2.csv']));
+    const { ctx, xcom, logs } = extract(
+      { requiredColumns: ['order_id', 'amount', 'sold_at'] },
+      fromSensor(['incoming/sales_data_1.csv', 'incoming/sales_data_2.csv']),
+    );
     await expect(s3ExtractOperator.execute(ctx)).resolves.toEqual({
       bucket: 'sales',
       keys: ['incoming/sales_data_1.csv', 'incoming/sales_data_2.csv'],
@@ -59,7 +66,10 @@ describe('s3.extract', () => {
   });
 
   it('fails for good naming the missing required columns', async () => {
-    const { ctx } = extract({ requiredColumns: ['order_id', 'amount', 'sold_at', 'region'] }, fromSensor(['incoming/sales_data_1.csv', 'incoming/no_amount.csv']));
+    const { ctx } = extract(
+      { requiredColumns: ['order_id', 'amount', 'sold_at', 'region'] },
+      fromSensor(['incoming/sales_data_1.csv', 'incoming/no_amount.csv']),
+    );
     const err = await failure(s3ExtractOperator.execute(ctx));
     expect(err.retryable).toBe(false);
     expect(err.message).toBe('task extract: s3://sales/incoming/no_amount.csv lacks required column(s) amount, region (columns: order_id, sold_at)');
@@ -69,7 +79,9 @@ describe('s3.extract', () => {
     const { ctx } = extract({}, fromSensor(['incoming/sales_data_1.csv', 'incoming/other_cols.csv']));
     const err = await failure(s3ExtractOperator.execute(ctx));
     expect(err.retryable).toBe(false);
-    expect(err.message).toContain('s3://sales/incoming/other_cols.csv has columns order_id, amount, sold_at but s3://sales/incoming/sales_data_1.csv has order_id, amount, sold_at, region');
+    expect(err.message).toContain(
+      's3://sales/incoming/other_cols.csv has columns order_id, amount, sold_at but s3://sales/incoming/sales_data_1.csv has order_id, amount, sold_at, region',
+    );
   });
 
   it('counts JSONL records, taking the columns from the first one', async () => {

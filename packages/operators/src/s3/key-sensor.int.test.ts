@@ -20,7 +20,12 @@ afterAll(async () => {
 });
 
 function sensor(params: Record<string, unknown>, extra: Partial<OperatorContext> = {}) {
-  return testContext({ taskId: 'wait_for_sales_file', params: { connection: 'test_s3', bucket: 'sales', ...params }, connections: [s3.connection()], ...extra });
+  return testContext({
+    taskId: 'wait_for_sales_file',
+    params: { connection: 'test_s3', bucket: 'sales', ...params },
+    connections: [s3.connection()],
+    ...extra,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -69,7 +74,14 @@ describe('s3.keySensor', () => {
   it('backs off exponentially by reschedule count', async () => {
     const sensorStartedAt = new Date(Date.now() - 1000);
     const { ctx } = sensor({ key: 'exact/missing.csv', pokeIntervalSeconds: 60, exponentialBackoff: true }, { sensorStartedAt, rescheduleCount: 4 });
-    const expected = pokeIntervalSeconds({ pokeIntervalSeconds: 60, pokeNumber: 5, exponentialBackoff: true, dagId: ctx.dagId, taskId: ctx.taskId, sensorStartedAt });
+    const expected = pokeIntervalSeconds({
+      pokeIntervalSeconds: 60,
+      pokeNumber: 5,
+      exponentialBackoff: true,
+      dagId: ctx.dagId,
+      taskId: ctx.taskId,
+      sensorStartedAt,
+    });
     expect(expected).toBeGreaterThanOrEqual(480);
     const before = Date.now();
     const err = await failure(s3KeySensorOperator.execute(ctx));
@@ -83,7 +95,9 @@ describe('s3.keySensor', () => {
     const out = await s3KeySensorOperator.execute(ctx);
     expect(out).toEqual({ bucket: 'sales', keys: ['incoming/sales_data_2026-01-01.csv'], connection: 'test_s3' });
     const deep = sensor({ key: 'incoming/*sales_data_*.csv', wildcard: true });
-    await expect(s3KeySensorOperator.execute(deep.ctx)).resolves.toMatchObject({ keys: ['incoming/2026/sales_data_2026-01-02.csv', 'incoming/sales_data_2026-01-01.csv'] });
+    await expect(s3KeySensorOperator.execute(deep.ctx)).resolves.toMatchObject({
+      keys: ['incoming/2026/sales_data_2026-01-02.csv', 'incoming/sales_data_2026-01-01.csv'],
+    });
     expect(xcom.keys).toEqual(['incoming/sales_data_2026-01-01.csv']);
     const none = sensor({ key: 'incoming/*.parquet', wildcard: true });
     expect(await failure(s3KeySensorOperator.execute(none.ctx))).toBeInstanceOf(RescheduleTry);
@@ -175,7 +189,9 @@ describe('s3.keySensor', () => {
     const err = await failure(s3KeySensorOperator.execute(ctx));
     expect(err).toEqual(new OperatorError('task wait_for_sales_file: with.mode must be one of reschedule, poke, deferred, got "sleep"', false));
     const noKey = sensor({ key: [] });
-    expect((await failure(s3KeySensorOperator.execute(noKey.ctx))).message).toBe('task wait_for_sales_file: with.key must be a non-empty string or a non-empty list of strings, got []');
+    expect((await failure(s3KeySensorOperator.execute(noKey.ctx))).message).toBe(
+      'task wait_for_sales_file: with.key must be a non-empty string or a non-empty list of strings, got []',
+    );
   });
 
   it('uses the task-level connection and fails for good without any', async () => {

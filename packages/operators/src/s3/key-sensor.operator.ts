@@ -37,7 +37,13 @@ function targets(ctx: OperatorContext, cfg: KeySensorConfig): { patterns: string
 }
 
 /** One poke: every pattern must match at least one object. The matching keys, or undefined. */
-async function poke(ctx: OperatorContext, s3: OpenS3, bucket: string, what: { patterns: string[]; wildcard: boolean }, n: number): Promise<string[] | undefined> {
+async function poke(
+  ctx: OperatorContext,
+  s3: OpenS3,
+  bucket: string,
+  what: { patterns: string[]; wildcard: boolean },
+  n: number,
+): Promise<string[] | undefined> {
   const keys: string[] = [];
   const missing: string[] = [];
   for (const pattern of what.patterns) {

@@ -86,7 +86,10 @@ export async function listMatchingKeys(
   const found: S3ObjectInfo[] = [];
   let token: string | undefined;
   do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: opts.pageSize }), { abortSignal: opts.signal });
+    const page = await client.send(
+      new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix || undefined, ContinuationToken: token, MaxKeys: opts.pageSize }),
+      { abortSignal: opts.signal },
+    );
     for (const obj of page.Contents ?? []) {
       if (obj.Key === undefined || !matches(obj.Key)) continue;
       found.push({ key: obj.Key, etag: (obj.ETag ?? '').replace(/"/g, ''), size: obj.Size ?? 0, lastModified: obj.LastModified ?? new Date(0) });

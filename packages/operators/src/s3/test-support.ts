@@ -42,7 +42,9 @@ process.stdin.resume();
 
 async function spawnS3rver(directory: string, buckets: string[]): Promise<{ port: number; child: ChildProcess }> {
   const s3rverMain = createRequire(import.meta.url).resolve('s3rver');
-  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', SERVER_SCRIPT, s3rverMain, directory, JSON.stringify(buckets)], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--openssl-legacy-provider', '-e', SERVER_SCRIPT, s3rverMain, directory, JSON.stringify(buckets)], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
   const [line] = (await Promise.race([
     once(child.stdout!.setEncoding('utf8'), 'data'),
     once(child, 'exit').then(([code]) => Promise.reject(new Error(`s3rver exited with code ${code} before listening`))),
@@ -93,9 +95,7 @@ export interface TestContext {
  * An OperatorContext for one try. `connections` are the tenant's connections by id (default: the
  * test server's `test_s3`); an unknown id rejects like the worker does.
  */
-export function testContext(
-  overrides: Partial<OperatorContext> & { params: Record<string, unknown>; connections: ResolvedConnection[] },
-): TestContext {
+export function testContext(overrides: Partial<OperatorContext> & { params: Record<string, unknown>; connections: ResolvedConnection[] }): TestContext {
   const logs: TestContext['logs'] = [];
   const xcom: Record<string, unknown> = {};
   const { connections, ...rest } = overrides;

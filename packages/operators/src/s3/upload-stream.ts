@@ -72,7 +72,10 @@ export class S3UploadStream extends Writable {
 
   private async startPart(body: Buffer): Promise<void> {
     if (!this.uploadId) {
-      const created = await this.client.send(new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, ContentType: this.opts.contentType }), this.sendOptions);
+      const created = await this.client.send(
+        new CreateMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, ContentType: this.opts.contentType }),
+        this.sendOptions,
+      );
       if (!created.UploadId) throw new Error(`CreateMultipartUpload for s3://${this.bucket}/${this.key} returned no UploadId`);
       this.uploadId = created.UploadId;
     }
@@ -112,7 +115,10 @@ export class S3UploadStream extends Writable {
   private async finish(): Promise<void> {
     if (!this.uploadId) {
       const body = this.takeBuffered();
-      await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: body, ContentLength: body.length, ContentType: this.opts.contentType }), this.sendOptions);
+      await this.client.send(
+        new PutObjectCommand({ Bucket: this.bucket, Key: this.key, Body: body, ContentLength: body.length, ContentType: this.opts.contentType }),
+        this.sendOptions,
+      );
       this.completed = true;
       return;
     }
@@ -120,7 +126,10 @@ export class S3UploadStream extends Writable {
     await Promise.all(this.inflight);
     if (this.failure) throw this.failure;
     const parts = [...this.parts].sort((a, b) => a.PartNumber! - b.PartNumber!);
-    await this.client.send(new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, MultipartUpload: { Parts: parts } }), this.sendOptions);
+    await this.client.send(
+      new CompleteMultipartUploadCommand({ Bucket: this.bucket, Key: this.key, UploadId: this.uploadId, MultipartUpload: { Parts: parts } }),
+      this.sendOptions,
+    );
     this.completed = true;
   }
 

@@ -19,7 +19,9 @@ describe('pokeIntervalSeconds', () => {
   it('is deterministic for the same task instance and poke, and varies between instances', () => {
     const a = pokeIntervalSeconds({ ...base, pokeIntervalSeconds: 1000, pokeNumber: 5, exponentialBackoff: true });
     expect(pokeIntervalSeconds({ ...base, pokeIntervalSeconds: 1000, pokeNumber: 5, exponentialBackoff: true })).toBe(a);
-    const others = ['t1', 't2', 't3', 't4', 't5'].map((taskId) => pokeIntervalSeconds({ ...base, taskId, pokeIntervalSeconds: 1000, pokeNumber: 5, exponentialBackoff: true }));
+    const others = ['t1', 't2', 't3', 't4', 't5'].map((taskId) =>
+      pokeIntervalSeconds({ ...base, taskId, pokeIntervalSeconds: 1000, pokeNumber: 5, exponentialBackoff: true }),
+    );
     expect(new Set([a, ...others]).size).toBeGreaterThan(1);
   });
   it('never waits less than a second nor more than a day', () => {

@@ -65,7 +65,14 @@ describe('sensor base', () => {
   it('backs off by the poke number across reschedules when asked', async () => {
     const sensorStartedAt = new Date(Date.now() - 1000);
     const ctx = ctxOf({ pokeIntervalSeconds: 10, exponentialBackoff: true }, { sensorStartedAt, rescheduleCount: 5 });
-    const expected = pokeIntervalSeconds({ pokeIntervalSeconds: 10, pokeNumber: 6, exponentialBackoff: true, dagId: ctx.dagId, taskId: ctx.taskId, sensorStartedAt });
+    const expected = pokeIntervalSeconds({
+      pokeIntervalSeconds: 10,
+      pokeNumber: 6,
+      exponentialBackoff: true,
+      dagId: ctx.dagId,
+      taskId: ctx.taskId,
+      sensorStartedAt,
+    });
     const before = Date.now();
     const at = ((await failure(countingSensor().op.execute(ctx))) as RescheduleTry).at.getTime();
     expect(at).toBeGreaterThanOrEqual(before + expected * 1000);
@@ -108,7 +115,9 @@ describe('sensor base', () => {
         throw new Error('must not open');
       },
     });
-    expect(await failure(op.execute(ctxOf({ mode: 'sleep' })))).toEqual(new OperatorError('task wait: with.mode must be one of reschedule, poke, deferred, got "sleep"', false));
+    expect(await failure(op.execute(ctxOf({ mode: 'sleep' })))).toEqual(
+      new OperatorError('task wait: with.mode must be one of reschedule, poke, deferred, got "sleep"', false),
+    );
     expect(opened).toBe(false);
   });
 });

@@ -84,6 +84,9 @@ describe('testSnowflakeConnection', () => {
     const down = { ...stack.connections.sf, config: { ...stack.connections.sf.config, accessUrl: 'http://127.0.0.1:9' } };
     await expect(testSnowflakeConnection(down, { timeoutMs: 2_000 })).resolves.toEqual({ ok: false, message: 'Snowflake login to sf timed out after 2000 ms' });
     const noSecret = { ...stack.connections.sf, secrets: {} };
-    await expect(testSnowflakeConnection(noSecret)).resolves.toEqual({ ok: false, message: 'snowflake connection sf has neither a password nor a privateKey secret' });
+    await expect(testSnowflakeConnection(noSecret)).resolves.toEqual({
+      ok: false,
+      message: 'snowflake connection sf has neither a password nor a privateKey secret',
+    });
   });
 });

@@ -29,7 +29,12 @@ export interface SnowflakeSession {
   /** Runs one statement and resolves with all its rows (as objects keyed by column name). */
   execute(sql: string, binds?: readonly SnowflakeBind[], opts?: ExecuteOptions): Promise<SnowflakeRow[]>;
   /** Runs one statement, fetching only its first `limit` rows; `rowCount` is the full count. */
-  executeHead(sql: string, binds: readonly SnowflakeBind[] | undefined, limit: number, opts?: ExecuteOptions): Promise<{ rows: SnowflakeRow[]; rowCount: number }>;
+  executeHead(
+    sql: string,
+    binds: readonly SnowflakeBind[] | undefined,
+    limit: number,
+    opts?: ExecuteOptions,
+  ): Promise<{ rows: SnowflakeRow[]; rowCount: number }>;
   close(): Promise<void>;
 }
 
@@ -142,7 +147,12 @@ class DriverSession implements SnowflakeSession {
     binds: readonly SnowflakeBind[] | undefined,
     opts: ExecuteOptions,
     streamResult: boolean,
-    onComplete: (stmt: snowflake.RowStatement | snowflake.FileAndStageBindStatement, rows: unknown[] | undefined, resolve: (v: T) => void, reject: (e: unknown) => void) => void,
+    onComplete: (
+      stmt: snowflake.RowStatement | snowflake.FileAndStageBindStatement,
+      rows: unknown[] | undefined,
+      resolve: (v: T) => void,
+      reject: (e: unknown) => void,
+    ) => void,
   ): Promise<T> {
     const what = opts.label ?? 'Snowflake statement';
     const secrets = [...this.secrets, ...(opts.secrets ?? [])];

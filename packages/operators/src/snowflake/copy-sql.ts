@@ -33,7 +33,18 @@ export interface FileFormat {
 }
 
 const FORMAT_KEYS: Record<FileType, ReadonlyArray<keyof FileFormat>> = {
-  csv: ['type', 'skipHeader', 'fieldDelimiter', 'fieldOptionallyEnclosedBy', 'escape', 'nullIf', 'emptyFieldAsNull', 'errorOnColumnCountMismatch', 'trimSpace', 'compression'],
+  csv: [
+    'type',
+    'skipHeader',
+    'fieldDelimiter',
+    'fieldOptionallyEnclosedBy',
+    'escape',
+    'nullIf',
+    'emptyFieldAsNull',
+    'errorOnColumnCountMismatch',
+    'trimSpace',
+    'compression',
+  ],
   json: ['type', 'stripOuterArray', 'compression'],
   parquet: ['type', 'compression'],
 };
@@ -66,12 +77,14 @@ export function normalizeFileFormat(input: unknown, key: string | undefined, def
     for (const k of ['fieldDelimiter', 'fieldOptionallyEnclosedBy', 'escape'] as const) {
       if (format[k] !== undefined && (typeof format[k] !== 'string' || format[k] === '')) throw new Error(`fileFormat.${k} must be a non-empty string`);
     }
-    if (format.nullIf !== undefined && (!Array.isArray(format.nullIf) || format.nullIf.some((v) => typeof v !== 'string'))) throw new Error('fileFormat.nullIf must be an array of strings');
+    if (format.nullIf !== undefined && (!Array.isArray(format.nullIf) || format.nullIf.some((v) => typeof v !== 'string')))
+      throw new Error('fileFormat.nullIf must be an array of strings');
   }
   for (const k of ['emptyFieldAsNull', 'errorOnColumnCountMismatch', 'trimSpace', 'stripOuterArray'] as const) {
     if (format[k] !== undefined && typeof format[k] !== 'boolean') throw new Error(`fileFormat.${k} must be a boolean`);
   }
-  if (format.compression !== undefined && !/^[A-Za-z0-9_]+$/.test(String(format.compression))) throw new Error('fileFormat.compression must be a word such as AUTO, GZIP or NONE');
+  if (format.compression !== undefined && !/^[A-Za-z0-9_]+$/.test(String(format.compression)))
+    throw new Error('fileFormat.compression must be a word such as AUTO, GZIP or NONE');
   return format;
 }
 
@@ -82,7 +95,12 @@ export function fileFormatClause(f: FileFormat): string {
   if (f.fieldOptionallyEnclosedBy !== undefined) parts.push(`FIELD_OPTIONALLY_ENCLOSED_BY = ${sqlString(f.fieldOptionallyEnclosedBy)}`);
   if (f.escape !== undefined) parts.push(`ESCAPE = ${sqlString(f.escape)}`);
   if (f.nullIf !== undefined) parts.push(`NULL_IF = (${f.nullIf.map(sqlString).join(', ')})`);
-  const bools = { emptyFieldAsNull: 'EMPTY_FIELD_AS_NULL', errorOnColumnCountMismatch: 'ERROR_ON_COLUMN_COUNT_MISMATCH', trimSpace: 'TRIM_SPACE', stripOuterArray: 'STRIP_OUTER_ARRAY' } as const;
+  const bools = {
+    emptyFieldAsNull: 'EMPTY_FIELD_AS_NULL',
+    errorOnColumnCountMismatch: 'ERROR_ON_COLUMN_COUNT_MISMATCH',
+    trimSpace: 'TRIM_SPACE',
+    stripOuterArray: 'STRIP_OUTER_ARRAY',
+  } as const;
   for (const [k, option] of Object.entries(bools) as Array<[keyof typeof bools, string]>) {
     if (f[k] !== undefined) parts.push(`${option} = ${f[k] ? 'TRUE' : 'FALSE'}`);
   }
@@ -93,7 +111,8 @@ export function fileFormatClause(f: FileFormat): string {
 /** `abort_statement`, `continue`, `skip_file`, `skip_file_<n>`, `skip_file_<n>%` (any case). */
 export function onErrorClause(onError: string): string {
   const v = onError.trim().toUpperCase();
-  if (!/^(ABORT_STATEMENT|CONTINUE|SKIP_FILE(_\d+%?)?)$/.test(v)) throw new Error(`onError must be abort_statement, continue, skip_file, skip_file_<n> or skip_file_<n>%, got ${onError}`);
+  if (!/^(ABORT_STATEMENT|CONTINUE|SKIP_FILE(_\d+%?)?)$/.test(v))
+    throw new Error(`onError must be abort_statement, continue, skip_file, skip_file_<n> or skip_file_<n>%, got ${onError}`);
   return `ON_ERROR = ${v.endsWith('%') ? sqlString(v) : v}`;
 }
 
@@ -130,7 +149,8 @@ export function copyIntoSql(input: CopyStatementInput): string {
   if (input.onError) parts.push(onErrorClause(input.onError));
   if (input.matchByColumnName) {
     const m = input.matchByColumnName.toUpperCase();
-    if (!['CASE_SENSITIVE', 'CASE_INSENSITIVE', 'NONE'].includes(m)) throw new Error(`matchByColumnName must be case_sensitive, case_insensitive or none, got ${input.matchByColumnName}`);
+    if (!['CASE_SENSITIVE', 'CASE_INSENSITIVE', 'NONE'].includes(m))
+      throw new Error(`matchByColumnName must be case_sensitive, case_insensitive or none, got ${input.matchByColumnName}`);
     parts.push(`MATCH_BY_COLUMN_NAME = ${m}`);
   }
   return parts.join(' ');

@@ -48,8 +48,13 @@ export function parseSource(source: unknown): CopySource {
   const hasKey = nonEmpty(source.key);
   const hasPrefix = typeof source.prefix === 'string';
   if (hasKey === hasPrefix) throw new OperatorError('source needs exactly one of key and prefix', false);
-  if (source.pattern !== undefined && (!nonEmpty(source.pattern) || hasKey)) throw new OperatorError('source.pattern must be a non-empty string and goes with a prefix', false);
-  return { bucket: source.bucket, ...(hasKey ? { key: source.key as string } : { prefix: source.prefix as string }), ...(nonEmpty(source.pattern) && { pattern: source.pattern }) };
+  if (source.pattern !== undefined && (!nonEmpty(source.pattern) || hasKey))
+    throw new OperatorError('source.pattern must be a non-empty string and goes with a prefix', false);
+  return {
+    bucket: source.bucket,
+    ...(hasKey ? { key: source.key as string } : { prefix: source.prefix as string }),
+    ...(nonEmpty(source.pattern) && { pattern: source.pattern }),
+  };
 }
 
 /** Upstream `columns` as definitions: names (VARCHAR) or { name, type } objects. */
@@ -76,7 +81,10 @@ export function tableColumns(createTable: unknown, fromUpstream: ColumnDef[]): C
   if (fromUpstream.length > 0) return fromUpstream.map((c) => ({ name: c.name, type: types.get(c.name.toUpperCase()) ?? c.type }));
   if (listed) return listed;
   if (Object.keys(given).length > 1) {
-    throw new OperatorError('createTable.columns as an object has no column order (specs are stored as JSON objects): give a list [{ name, type }] in file order, or load from an upstream task that reports its columns', false);
+    throw new OperatorError(
+      'createTable.columns as an object has no column order (specs are stored as JSON objects): give a list [{ name, type }] in file order, or load from an upstream task that reports its columns',
+      false,
+    );
   }
   return Object.entries(given).map(([name, type]) => ({ name, type: String(type) }));
 }

@@ -19,10 +19,20 @@ afterAll(async () => {
 });
 
 /** The transform.records return_value the load reads its source from. */
-const transformed = (key: string, columns: unknown = ['order_id', 'amount', 'sold_at']) => ({ transform: { return_value: { bucket: 'sales', key, columns, connection: 'lake' } } });
+const transformed = (key: string, columns: unknown = ['order_id', 'amount', 'sold_at']) => ({
+  transform: { return_value: { bucket: 'sales', key, columns, connection: 'lake' } },
+});
 
 function loadContext(params: Record<string, unknown>, key = 'transformed/run-1/sales.csv', tryNumber = 1) {
-  return makeContext({ params, connections: stack.connections, taskId: 'load', tryNumber, defaultConnection: 'sf', upstream: ['transform'], xcom: transformed(key) });
+  return makeContext({
+    params,
+    connections: stack.connections,
+    taskId: 'load',
+    tryNumber,
+    defaultConnection: 'sf',
+    upstream: ['transform'],
+    xcom: transformed(key),
+  });
 }
 
 describe('snowflake.load (COPY INTO from s3rver through the real driver)', () => {
@@ -44,7 +54,9 @@ describe('snowflake.load (COPY INTO from s3rver through the real driver)', () =>
     ]);
     const messages = logs.map((l) => l.message);
     expect(messages).toContain('CREATE TABLE IF NOT EXISTS "RAW"."SALES" ("ORDER_ID" VARCHAR, "AMOUNT" VARCHAR(20), "SOLD_AT" DATE)');
-    expect(messages.some((m) => m.startsWith(`COPY INTO "RAW"."SALES" FROM 's3://sales/transformed/run-1/' FILES = ('sales.csv') CREDENTIALS=([redacted])`))).toBe(true);
+    expect(
+      messages.some((m) => m.startsWith(`COPY INTO "RAW"."SALES" FROM 's3://sales/transformed/run-1/' FILES = ('sales.csv') CREDENTIALS=([redacted])`)),
+    ).toBe(true);
     expect(messages).toContain('COPY INTO raw.sales: 3 rows loaded of 3 parsed from 1 file(s)');
     expect(transcript()).not.toContain(S3_SECRET);
   });
@@ -101,7 +113,11 @@ describe('snowflake.load (COPY INTO from s3rver through the real driver)', () =>
   });
 
   it('rejects a missing table and a missing source as configuration errors', async () => {
-    const missing = makeContext({ params: { table: 'nope.missing', s3Connection: 'lake', source: 's3://sales/transformed/run-1/sales.csv' }, connections: stack.connections, defaultConnection: 'sf' });
+    const missing = makeContext({
+      params: { table: 'nope.missing', s3Connection: 'lake', source: 's3://sales/transformed/run-1/sales.csv' },
+      connections: stack.connections,
+      defaultConnection: 'sf',
+    });
     const err = (await snowflakeLoadOperator.execute(missing.ctx).catch((e: unknown) => e)) as OperatorError;
     expect(err.message).toMatch(/^COPY INTO nope\.missing failed: Snowflake error 002003 \(42S02\)/);
     expect(err.retryable).toBe(false);

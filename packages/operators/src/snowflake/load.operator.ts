@@ -139,7 +139,8 @@ export const snowflakeLoadOperator: Operator<'snowflake.load'> = {
 
 function createStatements(table: string, createTable: LoadParams['createTable'], columns: unknown): string[] {
   const defs = tableColumns(createTable, upstreamColumns(columns));
-  if (defs.length === 0) throw new OperatorError('createTable needs columns: the upstream task returned none, so give createTable: { columns: { NAME: TYPE } }', false);
+  if (defs.length === 0)
+    throw new OperatorError('createTable needs columns: the upstream task returned none, so give createTable: { columns: { NAME: TYPE } }', false);
   const schema = createSchemaSql(splitQualifiedName(table));
   return [...(schema ? [schema] : []), createTableSql(table, defs)];
 }

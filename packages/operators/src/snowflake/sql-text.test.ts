@@ -51,10 +51,16 @@ describe('Snowflake errors', () => {
     expect(isRetryableSnowflakeError(undefined, undefined)).toBe(true);
     expect(isRetryableSnowflakeError('390111', '08001')).toBe(true); // session gone
     expect(isRetryableSnowflakeError('091003', '22000', 'Failure using stage area. Cause: [timeout]')).toBe(true);
-    expect(isRetryableSnowflakeError('091003', '22000', 'Failure using stage area. Cause: [Access Denied (Status Code: 403; Error Code: AccessDenied)]')).toBe(false);
+    expect(isRetryableSnowflakeError('091003', '22000', 'Failure using stage area. Cause: [Access Denied (Status Code: 403; Error Code: AccessDenied)]')).toBe(
+      false,
+    );
   });
   it('builds a one-line message from code, SQL state and text, without secrets', () => {
-    const driverError = Object.assign(new Error("SQL compilation error:\nsyntax error near 'hunter22'"), { code: '001003', sqlState: '42000', data: { sqlText: 'hunter22' } });
+    const driverError = Object.assign(new Error("SQL compilation error:\nsyntax error near 'hunter22'"), {
+      code: '001003',
+      sqlState: '42000',
+      data: { sqlText: 'hunter22' },
+    });
     const e = toSnowflakeError(driverError, 'statement 1 failed', ['hunter22']);
     expect(e.message).toBe("statement 1 failed: Snowflake error 001003 (42000): SQL compilation error: syntax error near '[redacted]'");
     expect([e.code, e.sqlState, e.retryable]).toEqual(['001003', '42000', false]);

@@ -41,14 +41,14 @@ describe('snowflake.sql (real driver ↔ emulator)', () => {
   it('binds an object by :name (leaving casts and variant paths alone)', async () => {
     const { result } = run({
       connection: 'sf',
-      sql: "select :name as NAME, :n::int + 1 as NEXT, parse_json('{\"name\":1}'):name as PATH",
+      sql: 'select :name as NAME, :n::int + 1 as NEXT, parse_json(\'{"name":1}\'):name as PATH',
       binds: { name: 'sales', n: '41' },
     });
     await expect(result()).resolves.toMatchObject({ rows: [{ NAME: 'sales', NEXT: 42, PATH: 1 }], rowCount: 1 });
   });
 
   it('keeps at most 100 rows of a large result in the XCom and reports the full count', async () => {
-    const { result } = run({ connection: 'sf', sql: 'select seq4() as N, repeat(\'x\', 100) as PAD from table(generator(rowcount => 5000))' });
+    const { result } = run({ connection: 'sf', sql: "select seq4() as N, repeat('x', 100) as PAD from table(generator(rowcount => 5000))" });
     const r = await result();
     expect(r.rows).toHaveLength(100);
     expect(r.rowCount).toBe(5000);
@@ -75,7 +75,13 @@ describe('snowflake.sql (real driver ↔ emulator)', () => {
   });
 
   it('rejects bad binds before connecting', async () => {
-    await expect(run({ connection: 'sf', sql: 'select ?', binds: [{ a: 1 }] }).result()).rejects.toMatchObject({ retryable: false, message: 'statement 1: binds[0] must be a string, a finite number, a boolean or null' });
-    await expect(run({ sql: 'select 1' }).result()).rejects.toMatchObject({ retryable: false, message: expect.stringMatching(/names no Snowflake connection/) });
+    await expect(run({ connection: 'sf', sql: 'select ?', binds: [{ a: 1 }] }).result()).rejects.toMatchObject({
+      retryable: false,
+      message: 'statement 1: binds[0] must be a string, a finite number, a boolean or null',
+    });
+    await expect(run({ sql: 'select 1' }).result()).rejects.toMatchObject({
+      retryable: false,
+      message: expect.stringMatching(/names no Snowflake connection/),
+    });
   });
 });

@@ -67,7 +67,11 @@ export interface SnowflakeStack {
 /** s3rver + the emulator reading COPY sources from it, and connections pointing at both. */
 export async function startSnowflakeStack(buckets: string[], database = 'analytics'): Promise<SnowflakeStack> {
   const s3 = await startLocalS3(buckets);
-  const keys = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  const keys = generateKeyPairSync('rsa', {
+    modulusLength: 2048,
+    publicKeyEncoding: { type: 'spki', format: 'pem' },
+    privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+  });
   const emulator = await startSnowflakeEmulator({
     port: 0,
     s3: { endpoint: s3.endpoint, forcePathStyle: true },

@@ -23,7 +23,9 @@ describe('compileExpression', () => {
   it('reads columns by name and fails at compile time on an unknown one', () => {
     expect(ev('amount', { amount: '12' })).toBe('12');
     expect(ev('"order id"', { 'order id': 7 })).toBe(7);
-    expect(() => compileExpression(parseExpression('amout > 0'), ['amount', 'region'])).toThrow(new ExpressionError('unknown column "amout" (columns: amount, region)'));
+    expect(() => compileExpression(parseExpression('amout > 0'), ['amount', 'region'])).toThrow(
+      new ExpressionError('unknown column "amout" (columns: amount, region)'),
+    );
   });
 
   it('does arithmetic, converting numeric text, with NULL propagating', () => {
@@ -80,7 +82,7 @@ describe('compileExpression', () => {
     }
     expect(ev('not a', { a: true })).toBe(false);
     expect(ev('not a', { a: null })).toBeNull();
-    expect(ev("not a", { a: 'false' })).toBe(true);
+    expect(ev('not a', { a: 'false' })).toBe(true);
     // The right side is not evaluated when the left decides.
     expect(ev('a is not null and a > 0', { a: null })).toBe(false);
     expect(ev('a is null or a > 0', { a: null })).toBe(true);

@@ -10,10 +10,7 @@ import type { Cell } from './values.js';
  *   { and: [f, …] }, { or: [f, …] }, { not: f }
  */
 export type StructuredFilter =
-  | { column: string; op: string; value?: Cell | Cell[] }
-  | { and: StructuredFilter[] }
-  | { or: StructuredFilter[] }
-  | { not: StructuredFilter };
+  { column: string; op: string; value?: Cell | Cell[] } | { and: StructuredFilter[] } | { or: StructuredFilter[] } | { not: StructuredFilter };
 
 const COMPARISONS: Record<string, CompareOp> = {
   '=': '=',
@@ -51,7 +48,8 @@ function condition(f: Record<string, unknown>, path: string): Expr {
     return { kind: 'isNull', arg: column, negated: op === 'is not null' };
   }
   if (op === 'in' || op === 'not in') {
-    if (!Array.isArray(f.value) || f.value.length === 0 || !f.value.every(isScalar)) throw new ExpressionError(`${path}.value must be a non-empty list of values for op "${op}"`);
+    if (!Array.isArray(f.value) || f.value.length === 0 || !f.value.every(isScalar))
+      throw new ExpressionError(`${path}.value must be a non-empty list of values for op "${op}"`);
     return { kind: 'in', arg: column, list: f.value.map(literal), negated: op === 'not in' };
   }
   const cmp = op === undefined ? undefined : COMPARISONS[op];

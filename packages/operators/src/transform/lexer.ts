@@ -67,7 +67,11 @@ export function tokenize(src: string): Token[] {
     const ident = IDENT.exec(src);
     if (ident) {
       const lower = ident[0].toLowerCase();
-      tokens.push((KEYWORDS as readonly string[]).includes(lower) ? { type: 'keyword', value: lower as Keyword, pos: i } : { type: 'ident', value: ident[0], quoted: false, pos: i });
+      tokens.push(
+        (KEYWORDS as readonly string[]).includes(lower)
+          ? { type: 'keyword', value: lower as Keyword, pos: i }
+          : { type: 'ident', value: ident[0], quoted: false, pos: i },
+      );
       i = IDENT.lastIndex;
       continue;
     }

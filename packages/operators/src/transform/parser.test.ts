@@ -99,7 +99,16 @@ describe('parseExpression', () => {
   });
 
   it('reads every comparison operator, with == and <> as = and !=', () => {
-    expect(['=', '==', '!=', '<>', '<', '<=', '>', '>='].map((op) => p(`a ${op} 1`))).toEqual(['(= a 1)', '(= a 1)', '(!= a 1)', '(!= a 1)', '(< a 1)', '(<= a 1)', '(> a 1)', '(>= a 1)']);
+    expect(['=', '==', '!=', '<>', '<', '<=', '>', '>='].map((op) => p(`a ${op} 1`))).toEqual([
+      '(= a 1)',
+      '(= a 1)',
+      '(!= a 1)',
+      '(!= a 1)',
+      '(< a 1)',
+      '(<= a 1)',
+      '(> a 1)',
+      '(>= a 1)',
+    ]);
   });
 
   it('parses is [not] null and [not] in', () => {

@@ -229,7 +229,8 @@ class Parser {
     }
     this.expectOp(')', `to close the arguments of ${fn}`);
     if (args.length < def.minArgs || args.length > def.maxArgs) {
-      const expected = def.maxArgs === Infinity ? `at least ${def.minArgs}` : def.minArgs === def.maxArgs ? `${def.minArgs}` : `${def.minArgs} to ${def.maxArgs}`;
+      const expected =
+        def.maxArgs === Infinity ? `at least ${def.minArgs}` : def.minArgs === def.maxArgs ? `${def.minArgs}` : `${def.minArgs} to ${def.maxArgs}`;
       this.fail(`${fn} takes ${expected} argument(s), got ${args.length}`, name);
     }
     return { kind: 'call', fn, args };

@@ -39,12 +39,21 @@ const ROWS: Cell[][] = [
 
 describe('transform steps', () => {
   it('select keeps the named columns in that order', () => {
-    expect(run([{ select: ['region', 'order_id'] }], ROWS.slice(0, 2))).toEqual({ columns: ['region', 'order_id'], rows: [['us', '1'], ['eu', '2']] });
+    expect(run([{ select: ['region', 'order_id'] }], ROWS.slice(0, 2))).toEqual({
+      columns: ['region', 'order_id'],
+      rows: [
+        ['us', '1'],
+        ['eu', '2'],
+      ],
+    });
   });
 
   it('rename renames all at once (a swap works)', () => {
     expect(run([{ rename: { order_id: 'id', amount: 'total' } }], ROWS.slice(0, 1)).columns).toEqual(['id', 'total', 'sold_at', 'region', 'email']);
-    expect(run([{ rename: { order_id: 'amount', amount: 'order_id' } }], ROWS.slice(0, 1))).toEqual({ columns: ['amount', 'order_id', 'sold_at', 'region', 'email'], rows: [ROWS[0]] });
+    expect(run([{ rename: { order_id: 'amount', amount: 'order_id' } }], ROWS.slice(0, 1))).toEqual({
+      columns: ['amount', 'order_id', 'sold_at', 'region', 'email'],
+      rows: [ROWS[0]],
+    });
   });
 
   it('cast converts values in place', () => {
@@ -68,7 +77,17 @@ describe('transform steps', () => {
     const out = run(
       [
         { cast: { amount: 'number' } },
-        { derive: { amount_cents: 'round(amount * 100)', label: "upper(region) || '#' || order_id", big: 'amount_cents > 1000', source: "'web'", version: 2, flag: true, nothing: null } },
+        {
+          derive: {
+            amount_cents: 'round(amount * 100)',
+            label: "upper(region) || '#' || order_id",
+            big: 'amount_cents > 1000',
+            source: "'web'",
+            version: 2,
+            flag: true,
+            nothing: null,
+          },
+        },
         { derive: { region: 'upper(region)' } },
         { select: ['order_id', 'region', 'amount_cents', 'label', 'big', 'source', 'version', 'flag', 'nothing'] },
       ],
@@ -116,7 +135,9 @@ describe('transform steps', () => {
     expect(stepErr([{ select: ['amount', 'amount'] }])).toBe('with.steps[0] (select): column "amount" is selected twice');
     expect(stepErr([{ rename: {} }])).toBe('with.steps[0] (rename) must be a non-empty object');
     expect(stepErr([{ rename: { amount: 5 } }])).toBe('with.steps[0] (rename): the new name of "amount" must be a non-empty string');
-    expect(stepErr([{ cast: { amount: 'money' } }])).toBe('with.steps[0] (cast): column amount: unknown type "money" (types: int, integer, number, float, decimal, string, boolean, date, timestamp)');
+    expect(stepErr([{ cast: { amount: 'money' } }])).toBe(
+      'with.steps[0] (cast): column amount: unknown type "money" (types: int, integer, number, float, decimal, string, boolean, date, timestamp)',
+    );
     expect(stepErr([{ select: ['amount'] }, { filter: 'amount >' }])).toBe('with.steps[1] (filter): the expression ends too early at position 9');
     expect(stepErr([{ filter: { column: 'amount', op: '~' } }])).toMatch(/^with\.steps\[0\] \(filter\): filter\.op must be one of/);
     expect(stepErr([{ derive: { x: 'amount +' } }])).toBe('with.steps[0] (derive): column x: the expression ends too early at position 9');
@@ -126,15 +147,23 @@ describe('transform steps', () => {
   it('reports unknown columns against the columns at that step', () => {
     expect(stepErr([{ select: ['amount', 'qty'] }])).toBe('with.steps[0] (select): unknown column "qty" (columns: order_id, amount, sold_at, region, email)');
     expect(stepErr([{ select: ['amount'] }, { filter: 'region = 1' }])).toBe('with.steps[1] (filter): unknown column "region" (columns: amount)');
-    expect(stepErr([{ rename: { amount: 'total' } }, { cast: { amount: 'int' } }])).toBe('with.steps[1] (cast): unknown column "amount" (columns: order_id, total, sold_at, region, email)');
+    expect(stepErr([{ rename: { amount: 'total' } }, { cast: { amount: 'int' } }])).toBe(
+      'with.steps[1] (cast): unknown column "amount" (columns: order_id, total, sold_at, region, email)',
+    );
     expect(stepErr([{ rename: { amount: 'region' } }])).toBe('with.steps[0] (rename): two columns would be named "region"');
     expect(stepErr([{ rename: { qty: 'q' } }])).toMatch(/^with\.steps\[0\] \(rename\): unknown column "qty"/);
-    expect(stepErr([{ derive: { a: 'b + 1', b: 'amount' } }])).toBe('with.steps[0] (derive): column a: unknown column "b" (columns: order_id, amount, sold_at, region, email)');
+    expect(stepErr([{ derive: { a: 'b + 1', b: 'amount' } }])).toBe(
+      'with.steps[0] (derive): column a: unknown column "b" (columns: order_id, amount, sold_at, region, email)',
+    );
   });
 
   it('reports a value a step cannot handle with the step and column', () => {
-    expect(rowErr([{ cast: { order_id: 'int', amount: 'int' } }], ['1', '10.50', null, null, null])).toBe('with.steps[0] (cast): column amount: "10.50" is not an integer');
+    expect(rowErr([{ cast: { order_id: 'int', amount: 'int' } }], ['1', '10.50', null, null, null])).toBe(
+      'with.steps[0] (cast): column amount: "10.50" is not an integer',
+    );
     expect(rowErr([{ filter: 'amount > 0' }], ['1', 'n/a', null, null, null])).toBe('with.steps[0] (filter) on amount: "n/a" is not a number');
-    expect(rowErr([{ derive: { per_unit: 'amount / order_id' } }], ['0', '5', null, null, null])).toBe('with.steps[0] (derive): column per_unit: division by zero');
+    expect(rowErr([{ derive: { per_unit: 'amount / order_id' } }], ['0', '5', null, null, null])).toBe(
+      'with.steps[0] (derive): column per_unit: division by zero',
+    );
   });
 });

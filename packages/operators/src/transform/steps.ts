@@ -38,7 +38,8 @@ function parseStep(raw: unknown, index: number): ParsedStep {
   const base = { index, label };
   switch (op) {
     case 'select': {
-      if (!Array.isArray(value) || value.length === 0 || !value.every((c) => typeof c === 'string' && c !== '')) throw new StepError(`${label} must be a non-empty list of column names`);
+      if (!Array.isArray(value) || value.length === 0 || !value.every((c) => typeof c === 'string' && c !== ''))
+        throw new StepError(`${label} must be a non-empty list of column names`);
       const dup = value.find((c, i) => value.indexOf(c) !== i);
       if (dup !== undefined) throw new StepError(`${label}: column ${JSON.stringify(dup)} is selected twice`);
       return { ...base, op, columns: value as string[] };
@@ -57,7 +58,8 @@ function parseStep(raw: unknown, index: number): ParsedStep {
         ...base,
         op,
         casts: entries(label, value).map(([column, type]) => {
-          if (!isCastType(type)) throw new StepError(`${label}: column ${column}: unknown type ${JSON.stringify(type)} (types: ${Object.keys(CAST_TYPES).join(', ')})`);
+          if (!isCastType(type))
+            throw new StepError(`${label}: column ${column}: unknown type ${JSON.stringify(type)} (types: ${Object.keys(CAST_TYPES).join(', ')})`);
           return [column, type];
         }),
       };

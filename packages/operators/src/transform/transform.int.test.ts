@@ -42,7 +42,13 @@ const fromExtract = (keys: string[]): Partial<OperatorContext> => ({
 });
 
 function transform(params: Record<string, unknown>, extra: Partial<OperatorContext> = {}) {
-  return testContext({ taskId: 'transform', runId: 'scheduled__2026-01-03T08:00:00+00:00', params: { steps: STEPS, ...params }, connections: [s3.connection('sales_s3')], ...extra });
+  return testContext({
+    taskId: 'transform',
+    runId: 'scheduled__2026-01-03T08:00:00+00:00',
+    params: { steps: STEPS, ...params },
+    connections: [s3.connection('sales_s3')],
+    ...extra,
+  });
 }
 
 async function failure(promise: Promise<unknown>): Promise<OperatorError> {
@@ -87,7 +93,10 @@ describe('transform.records', () => {
   });
 
   it('concatenates several input objects under one header', async () => {
-    const { ctx } = transform({ output: { bucket: 'warehouse', key: 'sales/all.csv' }, steps: [{ select: ['order_id', 'customer'] }] }, fromExtract(['incoming/sales_data_1.csv', 'incoming/sales_data_2.csv']));
+    const { ctx } = transform(
+      { output: { bucket: 'warehouse', key: 'sales/all.csv' }, steps: [{ select: ['order_id', 'customer'] }] },
+      fromExtract(['incoming/sales_data_1.csv', 'incoming/sales_data_2.csv']),
+    );
     await expect(transformRecordsOperator.execute(ctx)).resolves.toMatchObject({ bucket: 'warehouse', key: 'sales/all.csv', rowsIn: 6, rowsOut: 6 });
     expect(await s3.get('warehouse', 'sales/all.csv')).toBe('order_id,customer\n1,"Smith, Ann"\n2,Bob\n3,\n4,"Say ""hi"""\n5,"multi\nline"\n6,Zed\n');
   });
@@ -100,7 +109,13 @@ describe('transform.records', () => {
       output: { key: 'out/from-jsonl.csv' },
       steps: [{ derive: { doubled: 'amount * 2' } }],
     });
-    await expect(transformRecordsOperator.execute(ctx)).resolves.toMatchObject({ bucket: 'sales', key: 'out/from-jsonl.csv', rowsIn: 2, rowsOut: 2, columns: ['id', 'amount', 'tags', 'ok', 'doubled'] });
+    await expect(transformRecordsOperator.execute(ctx)).resolves.toMatchObject({
+      bucket: 'sales',
+      key: 'out/from-jsonl.csv',
+      rowsIn: 2,
+      rowsOut: 2,
+      columns: ['id', 'amount', 'tags', 'ok', 'doubled'],
+    });
     expect(await s3.get('sales', 'out/from-jsonl.csv')).toBe('id,amount,tags,ok,doubled\n1,2.5,"[""a"",""b""]",true,5\n2,,,false,\n');
   });
 
@@ -118,14 +133,22 @@ describe('transform.records', () => {
     expect(err.retryable).toBe(false);
     expect(err.message).toBe('task transform: with.steps[0] (filter): unknown column "amout" (columns: order_id, amount, sold_at, region, customer)');
     const syntax = transform({ steps: [{ derive: { x: 'amount +* 2' } }] }, fromExtract(['incoming/sales_data_1.csv']));
-    expect((await failure(transformRecordsOperator.execute(syntax.ctx))).message).toBe('task transform: with.steps[0] (derive): column x: unexpected "*" at position 9');
+    expect((await failure(transformRecordsOperator.execute(syntax.ctx))).message).toBe(
+      'task transform: with.steps[0] (derive): column x: unexpected "*" at position 9',
+    );
   });
 
   it('says clearly when there is no input and refuses to overwrite its input', async () => {
     const none = transform({ connection: 'sales_s3' });
     expect((await failure(transformRecordsOperator.execute(none.ctx))).message).toMatch(/^task transform: no input objects: /);
-    const same = transform({ input: { bucket: 'sales', key: 'incoming/sales_data_2.csv' }, output: { key: 'incoming/sales_data_2.csv' }, connection: 'sales_s3' });
-    expect((await failure(transformRecordsOperator.execute(same.ctx))).message).toBe('task transform: the output s3://sales/incoming/sales_data_2.csv is also an input');
+    const same = transform({
+      input: { bucket: 'sales', key: 'incoming/sales_data_2.csv' },
+      output: { key: 'incoming/sales_data_2.csv' },
+      connection: 'sales_s3',
+    });
+    expect((await failure(transformRecordsOperator.execute(same.ctx))).message).toBe(
+      'task transform: the output s3://sales/incoming/sales_data_2.csv is also an input',
+    );
   });
 
   it('writes an output larger than a part as a multipart upload with every row', async () => {

@@ -20,7 +20,8 @@ function location(ctx: OperatorContext, p: Params, name: 'input' | 'output'): { 
   const o = p.object(name) ?? {};
   for (const field of ['bucket', 'key'] as const) {
     const v = o[field];
-    if (v !== undefined && (typeof v !== 'string' || v === '')) throw new OperatorError(`task ${ctx.taskId}: with.${name}.${field} must be a non-empty string`, false);
+    if (v !== undefined && (typeof v !== 'string' || v === ''))
+      throw new OperatorError(`task ${ctx.taskId}: with.${name}.${field} must be a non-empty string`, false);
   }
   if (name === 'input' && o.bucket !== undefined && o.key === undefined) throw new OperatorError(`task ${ctx.taskId}: with.input needs a key`, false);
   return { bucket: o.bucket as string | undefined, key: o.key as string | undefined };
@@ -41,14 +42,24 @@ interface Counters {
 }
 
 /** Header, then every input object's transformed rows. */
-async function* outputRows(ctx: OperatorContext, input: InputObjects, first: ObjectRecords, steps: CompiledSteps, open: (key: string) => Promise<ObjectRecords>, n: Counters): AsyncGenerator<Cell[]> {
+async function* outputRows(
+  ctx: OperatorContext,
+  input: InputObjects,
+  first: ObjectRecords,
+  steps: CompiledSteps,
+  open: (key: string) => Promise<ObjectRecords>,
+  n: Counters,
+): AsyncGenerator<Cell[]> {
   yield steps.columns;
   for (let k = 0; k < input.keys.length; k++) {
     const key = input.keys[k];
     const records = k === 0 ? first : await open(key);
     if (k > 0 && records.columns.join('\u0000') !== first.columns.join('\u0000')) {
       await records.rows.return();
-      throw new OperatorError(`task ${ctx.taskId}: ${s3Url(input.bucket, key)} has columns ${records.columns.join(', ')} but ${s3Url(input.bucket, input.keys[0])} has ${first.columns.join(', ')}`, false);
+      throw new OperatorError(
+        `task ${ctx.taskId}: ${s3Url(input.bucket, key)} has columns ${records.columns.join(', ')} but ${s3Url(input.bucket, input.keys[0])} has ${first.columns.join(', ')}`,
+        false,
+      );
     }
     let row = 0;
     for await (const record of records.rows) {
@@ -94,7 +105,8 @@ export const transformRecordsOperator: Operator<'transform.records'> = {
       const delimiter = delimiterParam ?? input.delimiter ?? ',';
       const bucket = outputAt.bucket ?? input.bucket;
       const key = outputAt.key ?? defaultOutputKey(ctx);
-      if (bucket === input.bucket && input.keys.includes(key)) throw new OperatorError(`task ${ctx.taskId}: the output ${s3Url(bucket, key)} is also an input`, false);
+      if (bucket === input.bucket && input.keys.includes(key))
+        throw new OperatorError(`task ${ctx.taskId}: the output ${s3Url(bucket, key)} is also an input`, false);
       const open = (k: string) => openRecords(input.s3.client, input.bucket, k, { format, delimiter, signal: ctx.signal, conn: input.s3.conn });
       ctx.log('info', `transforming ${input.keys.length} ${format} object(s) from s3://${input.bucket} (${input.source}) into ${s3Url(bucket, key)}`);
 
@@ -118,9 +130,22 @@ export const transformRecordsOperator: Operator<'transform.records'> = {
         throw s3OperatorError(err, `writing ${s3Url(bucket, key)}`, input.s3.conn, ctx.signal);
       }
       const mib = (upload.bytes / 1024 / 1024).toFixed(1);
-      ctx.log('info', `wrote ${n.rowsOut} of ${n.rowsIn} row(s), ${mib} MiB in ${upload.partCount || 1} part(s), to ${s3Url(bucket, key)} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+      ctx.log(
+        'info',
+        `wrote ${n.rowsOut} of ${n.rowsIn} row(s), ${mib} MiB in ${upload.partCount || 1} part(s), to ${s3Url(bucket, key)} in ${((Date.now() - started) / 1000).toFixed(1)}s`,
+      );
       ctx.xcomPush('rowsOut', n.rowsOut);
-      return { bucket, key, keys: [key], format: 'csv', delimiter: ',', rowsIn: n.rowsIn, rowsOut: n.rowsOut, columns: compiled.columns, connection: input.s3.connId };
+      return {
+        bucket,
+        key,
+        keys: [key],
+        format: 'csv',
+        delimiter: ',',
+        rowsIn: n.rowsIn,
+        rowsOut: n.rowsOut,
+        columns: compiled.columns,
+        connection: input.s3.connId,
+      };
     } finally {
       input.s3.client.destroy();
     }

@@ -71,7 +71,11 @@ export function verifyJwt(jwt: string, publicKeyPem: string, account: string, us
   const signed = verify('RSA-SHA256', Buffer.from(`${headerB64}.${payloadB64}`), key, Buffer.from(signatureB64, 'base64url'));
   if (!signed) return false;
 
-  const fingerprint = 'SHA256:' + createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('base64');
+  const fingerprint =
+    'SHA256:' +
+    createHash('sha256')
+      .update(key.export({ format: 'der', type: 'spki' }))
+      .digest('base64');
   const subject = `${account}.${user}`;
   if (payload.sub?.toUpperCase() !== subject) return false;
   if (payload.iss !== `${subject}.${fingerprint}` && payload.iss?.toUpperCase() !== `${subject}.${fingerprint}`.toUpperCase()) return false;

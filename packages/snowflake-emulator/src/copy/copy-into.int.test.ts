@@ -13,7 +13,11 @@ describe('COPY INTO from S3 (s3rver) through snowflake-sdk', () => {
 
   beforeAll(async () => {
     s3 = await startLocalS3(['landing']);
-    await s3.put('landing', 'orders/2024-01-01.csv', 'id,customer,amount,ordered_at\n1,acme,10.50,2024-01-01 09:00:00\n2,"globex, inc",NULL,2024-01-01 10:30:00\n3,initech,7,2024-01-01 11:00:00\n');
+    await s3.put(
+      'landing',
+      'orders/2024-01-01.csv',
+      'id,customer,amount,ordered_at\n1,acme,10.50,2024-01-01 09:00:00\n2,"globex, inc",NULL,2024-01-01 10:30:00\n3,initech,7,2024-01-01 11:00:00\n',
+    );
     await s3.put('landing', 'orders/2024-01-02.csv', 'id,customer,amount,ordered_at\n4,acme,1.25,2024-01-02 09:00:00\n5,umbrella,300,2024-01-02 12:00:00\n');
     await s3.put('landing', 'elsewhere/2024-01-01.csv', 'id,customer,amount,ordered_at\n99,ignored,0,2024-01-01 00:00:00\n');
     emulator = await startSnowflakeEmulator({ s3: { endpoint: s3.endpoint, forcePathStyle: true } });
@@ -29,8 +33,30 @@ describe('COPY INTO from S3 (s3rver) through snowflake-sdk', () => {
   it('loads every file under the location with the statement credentials and reports each file', async () => {
     const result = await client.query(`COPY INTO orders FROM 's3://landing/orders/' ${CREDENTIALS} ${CSV} ON_ERROR = ABORT_STATEMENT`);
     expect(result).toEqual([
-      { file: 's3://landing/orders/2024-01-01.csv', status: 'LOADED', rows_parsed: 3, rows_loaded: 3, error_limit: 1, errors_seen: 0, first_error: null, first_error_line: null, first_error_character: null, first_error_column_name: null },
-      { file: 's3://landing/orders/2024-01-02.csv', status: 'LOADED', rows_parsed: 2, rows_loaded: 2, error_limit: 1, errors_seen: 0, first_error: null, first_error_line: null, first_error_character: null, first_error_column_name: null },
+      {
+        file: 's3://landing/orders/2024-01-01.csv',
+        status: 'LOADED',
+        rows_parsed: 3,
+        rows_loaded: 3,
+        error_limit: 1,
+        errors_seen: 0,
+        first_error: null,
+        first_error_line: null,
+        first_error_character: null,
+        first_error_column_name: null,
+      },
+      {
+        file: 's3://landing/orders/2024-01-02.csv',
+        status: 'LOADED',
+        rows_parsed: 2,
+        rows_loaded: 2,
+        error_limit: 1,
+        errors_seen: 0,
+        first_error: null,
+        first_error_line: null,
+        first_error_character: null,
+        first_error_column_name: null,
+      },
     ]);
     const rows = await client.query('SELECT * FROM orders ORDER BY id');
     expect(rows.map((r) => r.ID)).toEqual([1, 2, 3, 4, 5]);
@@ -54,7 +80,9 @@ describe('COPY INTO from S3 (s3rver) through snowflake-sdk', () => {
   });
 
   it('fails with a stage error when the credentials are wrong, loading nothing', async () => {
-    const err = await client.failure(`COPY INTO orders FROM 's3://landing/orders/' CREDENTIALS = (AWS_KEY_ID = 'nope' AWS_SECRET_KEY = 'bad') ${CSV} FORCE = TRUE`);
+    const err = await client.failure(
+      `COPY INTO orders FROM 's3://landing/orders/' CREDENTIALS = (AWS_KEY_ID = 'nope' AWS_SECRET_KEY = 'bad') ${CSV} FORCE = TRUE`,
+    );
     expect(err.code).toBe('091003');
     expect(err.message).toMatch(/^Failure using stage area\. Cause: \[.*InvalidAccessKeyId/);
     expect(await client.query('SELECT COUNT(*) AS N FROM orders')).toEqual([{ N: 8 }]);

@@ -27,11 +27,16 @@ describe('parseCopy', () => {
 
   it("defaults like Snowflake: CSV, no header skip, NULL_IF ('\\\\N'), ABORT_STATEMENT", () => {
     const copy = parse("COPY INTO t FROM 's3://b' FILES = ('x.csv')");
-    expect(copy).toMatchObject({ prefix: '', files: ['x.csv'], format: { type: 'CSV', skipHeader: 0, fieldDelimiter: ',', enclosedBy: null, nullIf: ['\\N'] }, onError: { mode: 'ABORT_STATEMENT' } });
+    expect(copy).toMatchObject({
+      prefix: '',
+      files: ['x.csv'],
+      format: { type: 'CSV', skipHeader: 0, fieldDelimiter: ',', enclosedBy: null, nullIf: ['\\N'] },
+      onError: { mode: 'ABORT_STATEMENT' },
+    });
   });
 
   it('rejects what the emulator cannot load with a Snowflake-style unsupported error', () => {
-    expect(() => parse("COPY INTO t FROM @stage FILE_FORMAT = (TYPE = CSV)")).toThrow(/Unsupported feature/);
+    expect(() => parse('COPY INTO t FROM @stage FILE_FORMAT = (TYPE = CSV)')).toThrow(/Unsupported feature/);
     expect(() => parse("COPY INTO t FROM 'gcs://b/x'")).toThrow(/only s3:\/\/ locations/);
     expect(() => parse("COPY INTO t FROM 's3://b/x' FILE_FORMAT = (TYPE = AVRO)")).toThrow(/TYPE = AVRO/);
   });

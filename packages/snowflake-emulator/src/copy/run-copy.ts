@@ -87,7 +87,18 @@ async function copyFiles(ctx: StatementContext, copy: ReturnType<typeof parseCop
         if (result.status !== 'LOAD_FAILED') await deps.loadHistory.record(session.conn, table, url, object.etag, result.rowsLoaded);
         deps.logger.debug({ file: url, status: result.status, rows: result.rowsLoaded }, 'copy into: file processed');
         const e = result.firstError;
-        rows.push([url, result.status, result.rowsParsed, result.rowsLoaded, result.errorLimit, result.errorsSeen, e?.message ?? null, e?.line ?? null, e?.character ?? null, e?.column ?? null]);
+        rows.push([
+          url,
+          result.status,
+          result.rowsParsed,
+          result.rowsLoaded,
+          result.errorLimit,
+          result.errorsSeen,
+          e?.message ?? null,
+          e?.line ?? null,
+          e?.character ?? null,
+          e?.column ?? null,
+        ]);
       }
       await session.conn.run('DROP TABLE IF EXISTS temp.main.__SF_COPY_STAGE');
     });
@@ -126,7 +137,11 @@ async function selectFiles(copy: CopyStatement, list: () => Promise<StagedObject
       const key = name.startsWith(dir) ? name : `${dir}${name}`;
       const found = objects.find((o) => o.key === key);
       if (!found) {
-        throw new SnowflakeError('091016', '22000', `Remote file 's3://${copy.bucket}/${key}' was not found. If you are running a copy command, please make sure files are not deleted when they are being loaded or files are not being loaded into two different tables concurrently with auto purge option.`);
+        throw new SnowflakeError(
+          '091016',
+          '22000',
+          `Remote file 's3://${copy.bucket}/${key}' was not found. If you are running a copy command, please make sure files are not deleted when they are being loaded or files are not being loaded into two different tables concurrently with auto purge option.`,
+        );
       }
       return found;
     });

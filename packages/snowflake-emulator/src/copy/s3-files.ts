@@ -60,9 +60,5 @@ export function stageError(err: unknown): SnowflakeError {
   const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
   const code = e.Code ?? e.name ?? 'Unknown';
   const status = e.$metadata?.httpStatusCode ?? 0;
-  return new SnowflakeError(
-    '091003',
-    '22000',
-    `Failure using stage area. Cause: [${e.message ?? code} (Status Code: ${status}; Error Code: ${code})]`,
-  );
+  return new SnowflakeError('091003', '22000', `Failure using stage area. Cause: [${e.message ?? code} (Status Code: ${status}; Error Code: ${code})]`);
 }

@@ -32,12 +32,7 @@ export interface StagedFile {
  * parses then converts: CSV fields stay text (conversion errors are found per row afterwards),
  * JSON documents stay JSON, Parquet keeps its native types.
  */
-export async function stageFile(
-  conn: DuckDBConnection,
-  path: string,
-  copy: CopyStatement,
-  target: TargetColumn[],
-): Promise<StagedFile> {
+export async function stageFile(conn: DuckDBConnection, path: string, copy: CopyStatement, target: TargetColumn[]): Promise<StagedFile> {
   const { format } = copy;
   if (format.type === 'CSV') return stageCsv(conn, path, format, target.length);
   const compression = duckCompression(format.compression);

@@ -18,9 +18,7 @@ export const SESSION_MACROS: string[] = [
   // Snowflake raises on x / 0; DuckDB returns NULL or Infinity. The translator wraps every divisor.
   `CREATE TEMP MACRO SF_NZ(X) AS CASE WHEN X = 0 THEN error('Division by zero') ELSE X END`,
   `CREATE TEMP MACRO CURRENT_VERSION() AS ${quoteString(EMULATED_SNOWFLAKE_VERSION)}`,
-  ...SESSION_KEYS.map(
-    (k) => `CREATE TEMP MACRO CURRENT_${k}() AS (SELECT V FROM temp.main.__SF_SESSION WHERE K = '${k}')`,
-  ),
+  ...SESSION_KEYS.map((k) => `CREATE TEMP MACRO CURRENT_${k}() AS (SELECT V FROM temp.main.__SF_SESSION WHERE K = '${k}')`),
   `CREATE TEMP MACRO CURRENT_AVAILABLE_ROLES() AS (SELECT '["' || V || '"]' FROM temp.main.__SF_SESSION WHERE K = 'ROLE')`,
 ];
 

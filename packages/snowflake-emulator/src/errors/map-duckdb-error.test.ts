@@ -8,10 +8,25 @@ const map = (message: string) => {
 
 describe('mapDuckDbError', () => {
   it.each([
-    ['Catalog Error: Table with name ORDERS does not exist!\nDid you mean "X"?', '002003', '42S02', "SQL compilation error:\nObject 'ORDERS' does not exist or not authorized."],
+    [
+      'Catalog Error: Table with name ORDERS does not exist!\nDid you mean "X"?',
+      '002003',
+      '42S02',
+      "SQL compilation error:\nObject 'ORDERS' does not exist or not authorized.",
+    ],
     ['Catalog Error: Table with name "T" already exists!', '002002', '42710', "SQL compilation error:\nObject 'T' already exists."],
-    ['Binder Error: Referenced column "NOPE" not found in FROM clause!\n\nLINE 1: SELECT NOPE FROM T\n               ^', '000904', '42000', "SQL compilation error:\nerror line 1 at position 7\ninvalid identifier 'NOPE'"],
-    ['Parser Error: syntax error at or near "SELEC"\n\nLINE 1: SELEC 1\n        ^', '001003', '42000', "SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'SELEC'."],
+    [
+      'Binder Error: Referenced column "NOPE" not found in FROM clause!\n\nLINE 1: SELECT NOPE FROM T\n               ^',
+      '000904',
+      '42000',
+      "SQL compilation error:\nerror line 1 at position 7\ninvalid identifier 'NOPE'",
+    ],
+    [
+      'Parser Error: syntax error at or near "SELEC"\n\nLINE 1: SELEC 1\n        ^',
+      '001003',
+      '42000',
+      "SQL compilation error:\nsyntax error line 1 at position 0 unexpected 'SELEC'.",
+    ],
     ['Invalid Input Error: Division by zero', '100051', '22012', 'Division by zero'],
     ["Conversion Error: Could not convert string 'abc' to INT64", '100038', '22018', "Numeric value 'abc' is not recognized"],
     ['Conversion Error: invalid date field format: "2024-13-45", expected format is (YYYY-MM-DD)', '100040', '22007', "Date '2024-13-45' is not recognized"],

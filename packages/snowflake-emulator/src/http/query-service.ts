@@ -38,7 +38,11 @@ export class QueryService {
     try {
       statements = splitStatements(tokenize(sqlText));
     } catch (err) {
-      if (err instanceof SqlSyntaxError) return errorResponse(new SnowflakeError('001003', '42000', `SQL compilation error:\nsyntax error line 1 at position ${err.pos} ${err.message}.`), queryId);
+      if (err instanceof SqlSyntaxError)
+        return errorResponse(
+          new SnowflakeError('001003', '42000', `SQL compilation error:\nsyntax error line 1 at position ${err.pos} ${err.message}.`),
+          queryId,
+        );
       throw err;
     }
     if (statements.length === 0) return errorResponse(new SnowflakeError('000900', '42000', 'SQL compilation error:\nEmpty SQL statement.'), queryId);
@@ -119,7 +123,10 @@ export class QueryService {
   private async runMany(q: StoredQuery, session: Session, statements: Token[][], body: QueryRequestBody): Promise<void> {
     const ids: string[] = [];
     for (const tokens of statements) {
-      const text = tokens.map((t) => t.text).join('').trim();
+      const text = tokens
+        .map((t) => t.text)
+        .join('')
+        .trim();
       const child = this.results.start(randomUUID(), session.id, text, (c) => this.runOne(c, session, tokens, body));
       await child.done;
       ids.push(child.queryId);

@@ -44,7 +44,21 @@ export function resultData(q: StoredQuery, baseUrl: string): Record<string, unkn
   if (q.resultIds) {
     return {
       ...base,
-      rowtype: [{ name: 'multiple statement execution', type: 'text', nullable: false, length: 16777216, byteLength: 16777216, precision: null, scale: null, database: '', schema: '', table: '', collation: null }],
+      rowtype: [
+        {
+          name: 'multiple statement execution',
+          type: 'text',
+          nullable: false,
+          length: 16777216,
+          byteLength: 16777216,
+          precision: null,
+          scale: null,
+          database: '',
+          schema: '',
+          table: '',
+          collation: null,
+        },
+      ],
       rowset: [['Multiple statements executed successfully.']],
       total: 1,
       returned: 1,
@@ -103,7 +117,9 @@ export function inProgressResponse(q: StoredQuery, detached: boolean): Record<st
   return {
     data: { queryId: q.queryId, getResultUrl: `/queries/${q.queryId}/result`, queryAbortsAfterSecs: 300, progressDesc: null },
     code: detached ? '333334' : '333333',
-    message: detached ? 'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.' : 'Query execution in progress.',
+    message: detached
+      ? 'Asynchronous execution in progress. Use provided query id to perform query monitoring and management.'
+      : 'Query execution in progress.',
     success: true,
   };
 }

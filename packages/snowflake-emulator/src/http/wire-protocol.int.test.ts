@@ -30,7 +30,12 @@ describe('Snowflake REST wire protocol', () => {
 
   beforeAll(async () => {
     emulator = await startSnowflakeEmulator({ resultChunkRows: 10_000 });
-    const login = await post(`${emulator.url}/session/v1/login-request?databaseName=wire`, { data: { ACCOUNT_NAME: 'tower', LOGIN_NAME: 'anyone', PASSWORD: 'x' } }, undefined, true);
+    const login = await post(
+      `${emulator.url}/session/v1/login-request?databaseName=wire`,
+      { data: { ACCOUNT_NAME: 'tower', LOGIN_NAME: 'anyone', PASSWORD: 'x' } },
+      undefined,
+      true,
+    );
     expect(login.success).toBe(true);
     token = login.data.token;
   });
@@ -56,7 +61,9 @@ describe('Snowflake REST wire protocol', () => {
   });
 
   it('encodes dates as days and timestamps as epoch seconds with nine fraction digits', async () => {
-    const { data } = await query("SELECT DATE '2024-01-02' AS d, TIMESTAMP '1969-12-31 23:59:59.5' AS ts, TRUE AS b, 1.25::NUMBER(5,2) AS x, X'0aff'::BINARY AS bin");
+    const { data } = await query(
+      "SELECT DATE '2024-01-02' AS d, TIMESTAMP '1969-12-31 23:59:59.5' AS ts, TRUE AS b, 1.25::NUMBER(5,2) AS x, X'0aff'::BINARY AS bin",
+    );
     expect(data.rowtype.map((c: { type: string }) => c.type)).toEqual(['date', 'timestamp_ntz', 'boolean', 'fixed', 'binary']);
     expect(data.rowset).toEqual([['19724', '-0.500000000', '1', '1.25', '0AFF']]);
     expect(data.statementTypeId).toBe(0x1000);
@@ -71,11 +78,21 @@ describe('Snowflake REST wire protocol', () => {
   it('runs asyncExec queries that the SDK polls and fetches by query id', async () => {
     const client = await connect(emulator.url);
     const queryId = await new Promise<string>((resolve, reject) =>
-      client.connection.execute({ sqlText: 'SELECT 40 + 2 AS ANSWER', asyncExec: true, complete: (err, stmt) => (err ? reject(err) : resolve(stmt.getQueryId())) }),
+      client.connection.execute({
+        sqlText: 'SELECT 40 + 2 AS ANSWER',
+        asyncExec: true,
+        complete: (err, stmt) => (err ? reject(err) : resolve(stmt.getQueryId())),
+      }),
     );
     const statement = await client.connection.getResultsFromQueryId({ queryId });
     const rows: unknown[] = [];
-    await new Promise<void>((resolve, reject) => statement.streamRows().on('data', (r: unknown) => rows.push(r)).on('end', resolve).on('error', reject));
+    await new Promise<void>((resolve, reject) =>
+      statement
+        .streamRows()
+        .on('data', (r: unknown) => rows.push(r))
+        .on('end', resolve)
+        .on('error', reject),
+    );
     expect(rows).toEqual([{ ANSWER: 42 }]);
     expect(await client.connection.getQueryStatus(queryId)).toBe('SUCCESS');
     await client.close();

@@ -49,7 +49,11 @@ export function fullTableName(ctx: StatementContext, parts: string[], action: st
   const q = ctx.session.qualify(parts);
   if (!q.database) throw noCurrentDatabase(action);
   if (!q.schema)
-    throw new SnowflakeError('090106', '22000', `Cannot perform ${action}. This session does not have a current schema. Call 'USE SCHEMA', or use a qualified name.`);
+    throw new SnowflakeError(
+      '090106',
+      '22000',
+      `Cannot perform ${action}. This session does not have a current schema. Call 'USE SCHEMA', or use a qualified name.`,
+    );
   return [q.database, q.schema, q.name];
 }
 

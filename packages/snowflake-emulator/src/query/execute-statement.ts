@@ -93,12 +93,7 @@ export async function runQuery(ctx: StatementContext, sql: string): Promise<Quer
   return collectResult(result, ctx.deps.chunkRows, ctx.quoted);
 }
 
-export async function runStatus(
-  ctx: StatementContext,
-  sql: string,
-  message: string,
-  statementTypeId: number = StatementType.DDL,
-): Promise<QueryResult> {
+export async function runStatus(ctx: StatementContext, sql: string, message: string, statementTypeId: number = StatementType.DDL): Promise<QueryResult> {
   ctx.deps.logger.debug({ sql }, 'duckdb statement');
   await ctx.session.conn.run(sql);
   return statusResult(message, statementTypeId);
@@ -164,7 +159,11 @@ async function runMerge(ctx: StatementContext, statements: string[]): Promise<Qu
   const has = (action: string) => text.some((w, i) => w === 'THEN' && text[i + 1] === action);
   const columns: Array<[string, 'fixed']> = [];
   const row: number[] = [];
-  for (const [action, label] of [['INSERT', 'inserted'], ['UPDATE', 'updated'], ['DELETE', 'deleted']] as const) {
+  for (const [action, label] of [
+    ['INSERT', 'inserted'],
+    ['UPDATE', 'updated'],
+    ['DELETE', 'deleted'],
+  ] as const) {
     if (!has(action)) continue;
     columns.push([`number of rows ${label}`, 'fixed']);
     row.push(counts[action]);

@@ -54,26 +54,25 @@ export async function showObjects(ctx: StatementContext): Promise<QueryResult> {
   const account = scopeKind === 'ACCOUNT';
   const databases = (await ctx.deps.engine.databases()).map(quoteString).join(', ') || "''";
   const where = (dbCol: string, schemaCol?: string) =>
-    [
-      account ? `${dbCol} IN (${databases})` : `${dbCol} = ${quoteString(database ?? '')}`,
-      schema && schemaCol ? `${schemaCol} = ${quoteString(schema)}` : '',
-    ]
+    [account ? `${dbCol} IN (${databases})` : `${dbCol} = ${quoteString(database ?? '')}`, schema && schemaCol ? `${schemaCol} = ${quoteString(schema)}` : '']
       .filter(Boolean)
       .join(' AND ');
 
   if (what === 'SCHEMAS') {
     const sql = `SELECT schema_name AS name, database_name FROM duckdb_schemas() WHERE ${where('database_name')} AND schema_name <> 'main' AND NOT starts_with(schema_name, '__SF_')${likeSql.replace('name', 'schema_name')} ORDER BY 2, 1`;
-    const rows = (await session.conn.runAndReadAll(sql)).getRows().map(([name, db]): StaticValue[] => [
-      EPOCH,
-      String(name),
-      'N',
-      db === session.database && name === session.schema ? 'Y' : 'N',
-      String(db),
-      session.identity.role,
-      '',
-      '',
-      '1',
-    ]);
+    const rows = (await session.conn.runAndReadAll(sql))
+      .getRows()
+      .map(([name, db]): StaticValue[] => [
+        EPOCH,
+        String(name),
+        'N',
+        db === session.database && name === session.schema ? 'Y' : 'N',
+        String(db),
+        session.identity.role,
+        '',
+        '',
+        '1',
+      ]);
     return staticResult(cols('created_on:timestamp_ltz name is_default is_current database_name owner comment options retention_time'), rows);
   }
 
@@ -90,7 +89,19 @@ export async function showObjects(ctx: StatementContext): Promise<QueryResult> {
   }
   return staticResult(
     cols('created_on:timestamp_ltz name database_name schema_name kind comment cluster_by rows:fixed bytes:fixed owner retention_time'),
-    rows.map(([name, db, sc, size]): StaticValue[] => [EPOCH, String(name), String(db), String(sc), 'TABLE', '', '', Number(size), 0, session.identity.role, '1']),
+    rows.map(([name, db, sc, size]): StaticValue[] => [
+      EPOCH,
+      String(name),
+      String(db),
+      String(sc),
+      'TABLE',
+      '',
+      '',
+      Number(size),
+      0,
+      session.identity.role,
+      '1',
+    ]),
   );
 }
 
@@ -128,10 +139,16 @@ export async function describeTable(ctx: StatementContext): Promise<QueryResult>
 function cols(spec: string): Array<[string, SnowflakeType]> {
   return spec.split(' ').map((c) => {
     const [name, type] = c.split(':');
-    return [name.replace('primary_key', 'primary key').replace('unique_key', 'unique key').replace('policy_name', 'policy name'), (type ?? 'text') as SnowflakeType];
+    return [
+      name.replace('primary_key', 'primary key').replace('unique_key', 'unique key').replace('policy_name', 'policy name'),
+      (type ?? 'text') as SnowflakeType,
+    ];
   });
 }
 
 function likeToRegex(like: string): string {
-  return like.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/%/g, '.*').replace(/_/g, '.');
+  return like
+    .replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+    .replace(/%/g, '.*')
+    .replace(/_/g, '.');
 }

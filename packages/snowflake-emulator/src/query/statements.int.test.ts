@@ -67,7 +67,7 @@ describe('statements through snowflake-sdk', () => {
       SEEN_AT: new Date('2024-01-31T08:30:00.000Z'),
       ATTRS: { tier: 'gold', tags: ['a', 'b'] },
     });
-    const [path] = await client.query("SELECT attrs:tier::string AS TIER, attrs:tags[1]::string AS TAG FROM sales.raw.orders WHERE id = 1");
+    const [path] = await client.query('SELECT attrs:tier::string AS TIER, attrs:tags[1]::string AS TAG FROM sales.raw.orders WHERE id = 1');
     expect(path).toEqual({ TIER: 'gold', TAG: 'b' });
 
     expect(await client.query('UPDATE sales.raw.orders SET note = ? WHERE paid = ?', ['checked', true])).toEqual([

@@ -1,10 +1,4 @@
-import {
-  DuckDBTypeId,
-  JsonDuckDBValueConverter,
-  type DuckDBDataChunk,
-  type DuckDBType,
-  type DuckDBValue,
-} from '@duckdb/node-api';
+import { DuckDBTypeId, JsonDuckDBValueConverter, type DuckDBDataChunk, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 
 /** Turns one column of a DuckDB data chunk into Snowflake's JSON rowset strings. */
 export type ColumnEncoder = (chunk: DuckDBDataChunk, column: number) => Array<string | null>;
@@ -15,8 +9,10 @@ export type ColumnEncoder = (chunk: DuckDBDataChunk, column: number) => Array<st
  * booleans as "1"/"0", binary as upper-case hex, semi-structured values as JSON text.
  */
 export function encoderFor(type: DuckDBType, alias: string | undefined): ColumnEncoder {
-  const values = (fn: (v: DuckDBValue) => string): ColumnEncoder => (chunk, column) =>
-    chunk.getColumnValues(column).map((v) => (v === null ? null : fn(v)));
+  const values =
+    (fn: (v: DuckDBValue) => string): ColumnEncoder =>
+    (chunk, column) =>
+      chunk.getColumnValues(column).map((v) => (v === null ? null : fn(v)));
   if (alias?.toUpperCase() === 'JSON') return values((v) => String(v));
   switch (type.typeId) {
     case DuckDBTypeId.BOOLEAN:
@@ -41,14 +37,17 @@ export function encoderFor(type: DuckDBType, alias: string | undefined): ColumnE
     case DuckDBTypeId.TIMESTAMP_NS:
       return values((v) => epochString((v as { nanos: bigint }).nanos, 1_000_000_000n));
     case DuckDBTypeId.BLOB:
-      return values((v) => Buffer.from((v as { bytes: Uint8Array }).bytes).toString('hex').toUpperCase());
+      return values((v) =>
+        Buffer.from((v as { bytes: Uint8Array }).bytes)
+          .toString('hex')
+          .toUpperCase(),
+      );
     case DuckDBTypeId.LIST:
     case DuckDBTypeId.ARRAY:
     case DuckDBTypeId.STRUCT:
     case DuckDBTypeId.MAP:
     case DuckDBTypeId.VARIANT:
-      return (chunk, column) =>
-        chunk.convertColumnValues(column, JsonDuckDBValueConverter).map((v) => (v === null ? null : JSON.stringify(v)));
+      return (chunk, column) => chunk.convertColumnValues(column, JsonDuckDBValueConverter).map((v) => (v === null ? null : JSON.stringify(v)));
     default:
       return values((v) => String(v));
   }

@@ -97,11 +97,7 @@ export function snowflakeColumnName(name: string, quoted: ReadonlySet<string>): 
 export type StaticValue = string | number | bigint | boolean | Date | null | undefined;
 
 /** A result built in JS, for SHOW/DESCRIBE/DDL/COPY outputs. */
-export function staticResult(
-  columns: Array<[string, SnowflakeType]>,
-  rows: StaticValue[][],
-  statementTypeId: number = StatementType.SELECT,
-): QueryResult {
+export function staticResult(columns: Array<[string, SnowflakeType]>, rows: StaticValue[][], statementTypeId: number = StatementType.SELECT): QueryResult {
   const rowset = rows.map((row) => row.map((v, i) => encodeStatic(v, columns[i][1])));
   return { rowtype: columns.map(([name, type]) => rowType(name, type)), rowset, chunks: [], total: rowset.length, statementTypeId };
 }

@@ -16,19 +16,7 @@ export interface RowType {
 }
 
 export type SnowflakeType =
-  | 'fixed'
-  | 'real'
-  | 'text'
-  | 'boolean'
-  | 'date'
-  | 'time'
-  | 'timestamp_ntz'
-  | 'timestamp_ltz'
-  | 'timestamp_tz'
-  | 'variant'
-  | 'object'
-  | 'array'
-  | 'binary';
+  'fixed' | 'real' | 'text' | 'boolean' | 'date' | 'time' | 'timestamp_ntz' | 'timestamp_ltz' | 'timestamp_tz' | 'variant' | 'object' | 'array' | 'binary';
 
 const MAX_TEXT = 16_777_216;
 const MAX_BINARY = 8_388_608;

@@ -13,7 +13,28 @@ export interface CreateTablePlan {
   statements: string[];
 }
 
-const MODIFIERS = ['NOT', 'NULL', 'DEFAULT', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CONSTRAINT', 'COMMENT', 'COLLATE', 'AUTOINCREMENT', 'IDENTITY', 'WITH', 'MASKING', 'TAG', 'FOREIGN', 'ENFORCED', 'RELY', 'NORELY', 'VALIDATE', 'NOVALIDATE'];
+const MODIFIERS = [
+  'NOT',
+  'NULL',
+  'DEFAULT',
+  'PRIMARY',
+  'UNIQUE',
+  'REFERENCES',
+  'CONSTRAINT',
+  'COMMENT',
+  'COLLATE',
+  'AUTOINCREMENT',
+  'IDENTITY',
+  'WITH',
+  'MASKING',
+  'TAG',
+  'FOREIGN',
+  'ENFORCED',
+  'RELY',
+  'NORELY',
+  'VALIDATE',
+  'NOVALIDATE',
+];
 
 /**
  * CREATE TABLE in Snowflake's grammar → DuckDB. Column types are mapped; PRIMARY KEY, UNIQUE and
@@ -69,15 +90,7 @@ export function planCreateTable(tokens: Token[], opts: TranslateOptions, fullNam
   return { name, orReplace, ifNotExists, temporary, statements };
 }
 
-function columnDef(
-  tokens: Token[],
-  from: number,
-  to: number,
-  opts: TranslateOptions,
-  table: string[],
-  orReplace: boolean,
-  pre: string[],
-): string | null {
+function columnDef(tokens: Token[], from: number, to: number, opts: TranslateOptions, table: string[], orReplace: boolean, pre: string[]): string | null {
   let k = skipWs(tokens, from);
   if (isWord(tokens[k], 'CONSTRAINT', 'PRIMARY', 'UNIQUE', 'FOREIGN', 'CHECK')) return null;
   const nameTok = tokens[k];
@@ -102,7 +115,12 @@ function columnDef(
       k = skipWs(tokens, k + 1);
       if (isOp(tokens[k], '(')) {
         const close = matchParen(tokens, k);
-        nums.push(...tokens.slice(k + 1, close).filter((x) => x.kind === 'number').map((x) => x.text));
+        nums.push(
+          ...tokens
+            .slice(k + 1, close)
+            .filter((x) => x.kind === 'number')
+            .map((x) => x.text),
+        );
         k = skipWs(tokens, close + 1);
       }
       while (isWord(tokens[k], 'START', 'INCREMENT', 'ORDER', 'NOORDER', 'WITH', 'BY') || tokens[k]?.kind === 'number' || isOp(tokens[k], '=')) {
@@ -156,4 +174,3 @@ function findAsSelect(tokens: Token[], from: number): number {
   }
   return -1;
 }
-

@@ -30,7 +30,10 @@ const TWO_CHAR_OPS = new Set(['::', '||', '<=', '>=', '<>', '!=', '=>', '->']);
 const BACKSLASH_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', '0': '\0', Z: '\x1a' };
 
 export class SqlSyntaxError extends Error {
-  constructor(message: string, readonly pos: number) {
+  constructor(
+    message: string,
+    readonly pos: number,
+  ) {
     super(message);
   }
 }

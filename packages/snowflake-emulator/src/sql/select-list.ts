@@ -1,9 +1,63 @@
 import { type Token, isOp, isWord, quoteIdent, splitTopLevel } from './lexer.js';
 import { skipWs } from './types.js';
 
-const NOT_ALIASES = ['END', 'NULL', 'TRUE', 'FALSE', 'DAY', 'DAYS', 'HOUR', 'HOURS', 'MINUTE', 'MINUTES', 'SECOND', 'SECONDS', 'MONTH', 'MONTHS', 'YEAR', 'YEARS', 'WEEK', 'WEEKS'];
-const OPERATOR_WORDS = ['IS', 'NOT', 'AND', 'OR', 'LIKE', 'ILIKE', 'RLIKE', 'IN', 'BETWEEN', 'ESCAPE', 'THEN', 'ELSE', 'WHEN', 'CASE', 'DISTINCT', 'INTERVAL', 'SELECT', 'AS'];
-const LIST_END = ['FROM', 'WHERE', 'GROUP', 'HAVING', 'QUALIFY', 'ORDER', 'LIMIT', 'UNION', 'INTERSECT', 'EXCEPT', 'MINUS', 'WINDOW', 'INTO', 'OFFSET', 'FETCH'];
+const NOT_ALIASES = [
+  'END',
+  'NULL',
+  'TRUE',
+  'FALSE',
+  'DAY',
+  'DAYS',
+  'HOUR',
+  'HOURS',
+  'MINUTE',
+  'MINUTES',
+  'SECOND',
+  'SECONDS',
+  'MONTH',
+  'MONTHS',
+  'YEAR',
+  'YEARS',
+  'WEEK',
+  'WEEKS',
+];
+const OPERATOR_WORDS = [
+  'IS',
+  'NOT',
+  'AND',
+  'OR',
+  'LIKE',
+  'ILIKE',
+  'RLIKE',
+  'IN',
+  'BETWEEN',
+  'ESCAPE',
+  'THEN',
+  'ELSE',
+  'WHEN',
+  'CASE',
+  'DISTINCT',
+  'INTERVAL',
+  'SELECT',
+  'AS',
+];
+const LIST_END = [
+  'FROM',
+  'WHERE',
+  'GROUP',
+  'HAVING',
+  'QUALIFY',
+  'ORDER',
+  'LIMIT',
+  'UNION',
+  'INTERSECT',
+  'EXCEPT',
+  'MINUS',
+  'WINDOW',
+  'INTO',
+  'OFFSET',
+  'FETCH',
+];
 
 export interface SelectItem {
   from: number;

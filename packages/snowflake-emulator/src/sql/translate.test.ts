@@ -5,7 +5,8 @@ import { translate } from './translate.js';
 
 const tr = (sql: string, bindings?: Record<string, { type: string; value: string | null }>) => translate(tokenize(sql), bindOptions(bindings));
 /** Translates an expression outside a select list, where no column alias is added. */
-const expr = (e: string, bindings?: Record<string, { type: string; value: string | null }>) => tr(`delete from t where ${e}`, bindings).slice('DELETE FROM T WHERE '.length);
+const expr = (e: string, bindings?: Record<string, { type: string; value: string | null }>) =>
+  tr(`delete from t where ${e}`, bindings).slice('DELETE FROM T WHERE '.length);
 
 describe('translate (Snowflake SQL → DuckDB SQL)', () => {
   it('upper-cases unquoted identifiers and keeps quoted ones', () => {
@@ -27,7 +28,12 @@ describe('translate (Snowflake SQL → DuckDB SQL)', () => {
   });
 
   it('inlines binds as literals, by position or :n', () => {
-    const b = { '1': { type: 'TEXT', value: "o'k" }, '2': { type: 'FIXED', value: '-5' }, '3': { type: 'BOOLEAN', value: 'true' }, '4': { type: 'TEXT', value: null } };
+    const b = {
+      '1': { type: 'TEXT', value: "o'k" },
+      '2': { type: 'FIXED', value: '-5' },
+      '3': { type: 'BOOLEAN', value: 'true' },
+      '4': { type: 'TEXT', value: null },
+    };
     expect(expr('a = ? and b = ? and c = ? and d is not distinct from ?', b)).toBe("A = 'o''k' AND B = (-5) AND C = TRUE AND D IS NOT DISTINCT FROM NULL");
     expect(expr('a = :2 - :2', b)).toBe('A = (-5) - (-5)');
   });
@@ -65,7 +71,7 @@ describe('translate (Snowflake SQL → DuckDB SQL)', () => {
   });
 
   it('resolves IDENTIFIER() from a literal or a bind with Snowflake casing', () => {
-    expect(tr("select * from identifier('db.\"Raw\".t')")).toBe('SELECT * FROM "DB"."Raw"."T"');
+    expect(tr('select * from identifier(\'db."Raw".t\')')).toBe('SELECT * FROM "DB"."Raw"."T"');
     expect(tr('select * from identifier(?)', { '1': { type: 'TEXT', value: 'sales.orders' } })).toBe('SELECT * FROM "SALES"."ORDERS"');
   });
 

@@ -134,8 +134,7 @@ class Translator {
             // $1 is the first column of a staged file or VALUES list: named COLUMN1 here.
             out.push(`COLUMN${t[k + 1].text}`);
             k++;
-          }
-          else out.push(tok.text);
+          } else out.push(tok.text);
           break;
         }
       }
@@ -161,7 +160,10 @@ class Translator {
         break;
       }
     }
-    const aliased = isWord(t[skipWs(t, k)], 'AS') || (t[skipWs(t, k)]?.kind === 'ident' && !isWord(t[skipWs(t, k)], 'WHERE', 'ORDER', 'GROUP', 'LIMIT', 'UNION', 'JOIN', 'ON', 'QUALIFY', 'HAVING', 'LEFT', 'INNER', 'CROSS', 'FULL', 'RIGHT'));
+    const aliased =
+      isWord(t[skipWs(t, k)], 'AS') ||
+      (t[skipWs(t, k)]?.kind === 'ident' &&
+        !isWord(t[skipWs(t, k)], 'WHERE', 'ORDER', 'GROUP', 'LIMIT', 'UNION', 'JOIN', 'ON', 'QUALIFY', 'HAVING', 'LEFT', 'INNER', 'CROSS', 'FULL', 'RIGHT'));
     const columns = Array.from({ length: width }, (_, i) => `COLUMN${i + 1}`).join(', ');
     return { sql: `(VALUES ${groups.join(', ')})${aliased ? '' : ` AS "VALUES"(${columns})`}`, end: k };
   }
@@ -175,7 +177,10 @@ class Translator {
     }
     if (word === 'IDENTIFIER') return this.identifier(open, close);
     // A table named like a rewritten function (INSERT INTO SPLIT (…)) is not a call.
-    const before = t.slice(0, at).reverse().find((x) => x.kind !== 'ws');
+    const before = t
+      .slice(0, at)
+      .reverse()
+      .find((x) => x.kind !== 'ws');
     const rule = isWord(before, 'INTO', 'TABLE', 'FROM', 'JOIN', 'UPDATE') ? undefined : FUNCTION_RULES[word];
     if (!rule) return `${word}(${this.emit(open + 1, close)})`;
     const parts = open + 1 === close || t.slice(open + 1, close).every((x) => x.kind === 'ws') ? [] : splitTopLevel(t, open + 1, close);
@@ -184,7 +189,12 @@ class Translator {
       const part = parts[i];
       if (!part) return '';
       const sig = t.slice(part[0], part[1]).filter((x) => x.kind !== 'ws');
-      return sig.length === 1 && (sig[0].kind === 'string' || sig[0].kind === 'qident') ? sig[0].value.toUpperCase() : sig.map((x) => x.text).join('').toUpperCase();
+      return sig.length === 1 && (sig[0].kind === 'string' || sig[0].kind === 'qident')
+        ? sig[0].value.toUpperCase()
+        : sig
+            .map((x) => x.text)
+            .join('')
+            .toUpperCase();
     };
     return rule({ sql, word: word0, orderBy });
   }
@@ -286,7 +296,12 @@ export function splitQualifiedName(raw: string): string[] {
       parts.push(v);
     } else {
       const end = raw.indexOf('.', i);
-      parts.push(raw.slice(i, end < 0 ? raw.length : end).trim().toUpperCase());
+      parts.push(
+        raw
+          .slice(i, end < 0 ? raw.length : end)
+          .trim()
+          .toUpperCase(),
+      );
       i = end < 0 ? raw.length : end;
     }
     if (raw[i] === '.') i++;

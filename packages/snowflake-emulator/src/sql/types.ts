@@ -96,7 +96,10 @@ export function mapTypeAt(tokens: Token[], start: number): MappedType {
   }
   const simple = SIMPLE[name];
   if (simple) return { sql: simple, end };
-  const raw = tokens.slice(k, end).map((t) => (t.kind === 'ident' ? t.text.toUpperCase() : t.text)).join('');
+  const raw = tokens
+    .slice(k, end)
+    .map((t) => (t.kind === 'ident' ? t.text.toUpperCase() : t.text))
+    .join('');
   return { sql: raw, end };
 }
 

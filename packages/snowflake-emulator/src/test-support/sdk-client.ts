@@ -20,7 +20,13 @@ export interface Client {
 }
 
 export async function connect(accessUrl: string, options: Partial<snowflake.ConnectionOptions> = {}): Promise<Client> {
-  const connection = snowflake.createConnection({ account: 'tower', username: 'tower', password: 'tower-pw', accessUrl, ...options } as snowflake.ConnectionOptions);
+  const connection = snowflake.createConnection({
+    account: 'tower',
+    username: 'tower',
+    password: 'tower-pw',
+    accessUrl,
+    ...options,
+  } as snowflake.ConnectionOptions);
   await new Promise<void>((resolve, reject) => connection.connect((err) => (err ? reject(err) : resolve())));
   const query = (sqlText: string, binds?: snowflake.Binds, extra: Partial<snowflake.StatementOption> = {}) =>
     new Promise<Row[]>((resolve, reject) => {

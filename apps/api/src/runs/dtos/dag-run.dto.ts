@@ -64,7 +64,7 @@ export class DagRunModel {
   @Field()
   dagId!: string;
 
-  @Field({ description: "Airflow-style run id, e.g. scheduled__2026-01-01T08:00:00.000Z" })
+  @Field({ description: 'Airflow-style run id, e.g. scheduled__2026-01-01T08:00:00.000Z' })
   runId!: string;
 
   @Field(() => RunType)

@@ -23,18 +23,40 @@ export function LoginForm() {
       subtitle="Monitor your organisation's pipelines."
       footer={
         <>
-          New to Tower? <Link href="/signup" data-testid="signup-link">Create an organisation</Link>
+          New to Tower?{' '}
+          <Link href="/signup" data-testid="signup-link">
+            Create an organisation
+          </Link>
         </>
       }
     >
       <form className="form" onSubmit={onSubmit} data-testid="login-form">
         <label className="field">
           <span>Email</span>
-          <input className="input" type="email" name="email" autoComplete="username" required autoFocus value={email} onChange={(e) => setEmail(e.target.value)} data-testid="login-email" />
+          <input
+            className="input"
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            autoFocus
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            data-testid="login-email"
+          />
         </label>
         <label className="field">
           <span>Password</span>
-          <input className="input" type="password" name="password" autoComplete="current-password" required value={password} onChange={(e) => setPassword(e.target.value)} data-testid="login-password" />
+          <input
+            className="input"
+            type="password"
+            name="password"
+            autoComplete="current-password"
+            required
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="login-password"
+          />
         </label>
         {error ? (
           <p className="form-error" role="alert" data-testid="login-error" data-code={error.code}>

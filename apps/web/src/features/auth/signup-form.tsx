@@ -24,22 +24,53 @@ export function SignupForm() {
       subtitle="You become its owner and can invite your team later."
       footer={
         <>
-          Already have an account? <Link href="/login" data-testid="login-link">Sign in</Link>
+          Already have an account?{' '}
+          <Link href="/login" data-testid="login-link">
+            Sign in
+          </Link>
         </>
       }
     >
       <form className="form" onSubmit={onSubmit} data-testid="signup-form">
         <label className="field">
           <span>Organisation name</span>
-          <input className="input" name="organisation" required autoFocus value={tenantName} onChange={(e) => setTenantName(e.target.value)} data-testid="signup-tenant" placeholder="Acme Data" />
+          <input
+            className="input"
+            name="organisation"
+            required
+            autoFocus
+            value={tenantName}
+            onChange={(e) => setTenantName(e.target.value)}
+            data-testid="signup-tenant"
+            placeholder="Acme Data"
+          />
         </label>
         <label className="field">
           <span>Email</span>
-          <input className="input" type="email" name="email" autoComplete="username" required value={email} onChange={(e) => setEmail(e.target.value)} data-testid="signup-email" />
+          <input
+            className="input"
+            type="email"
+            name="email"
+            autoComplete="username"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            data-testid="signup-email"
+          />
         </label>
         <label className="field">
           <span>Password</span>
-          <input className="input" type="password" name="password" autoComplete="new-password" required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} data-testid="signup-password" />
+          <input
+            className="input"
+            type="password"
+            name="password"
+            autoComplete="new-password"
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            data-testid="signup-password"
+          />
         </label>
         {error ? (
           <p className="form-error" role="alert" data-testid="signup-error" data-code={error.code}>

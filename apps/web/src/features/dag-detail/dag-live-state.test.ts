@@ -63,7 +63,12 @@ describe('dagLiveReducer', () => {
   });
 
   it('orders runs newest first and adds task ids that only older runs have', () => {
-    let s = dagLiveReducer(initialDagLiveState, { type: 'runs-snapshot', runs: [withTasks(run('1'), [ti('1', 'old', 'success')]), withTasks(run('2'), [])], sinceSeq: 0, replace: true });
+    let s = dagLiveReducer(initialDagLiveState, {
+      type: 'runs-snapshot',
+      runs: [withTasks(run('1'), [ti('1', 'old', 'success')]), withTasks(run('2'), [])],
+      sinceSeq: 0,
+      replace: true,
+    });
     s = dagLiveReducer(s, { type: 'run-event', run: run('2', { state: 'success' }), seq: 1 });
     expect(sortedRuns(s).map((r) => r.id)).toEqual(['2', '1']);
     expect(sortedRuns(s)[0].state).toBe('success');

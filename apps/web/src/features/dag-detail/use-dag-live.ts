@@ -157,13 +157,17 @@ export function useDagLive(dagId: string) {
 
   useEffect(
     () =>
-      subscribe(DagRunUpdatedSubscription, { dagId }, {
-        next: ({ dagRunUpdated }) => {
-          applyRun(dagRunUpdated);
-          refreshHeaderSoon();
+      subscribe(
+        DagRunUpdatedSubscription,
+        { dagId },
+        {
+          next: ({ dagRunUpdated }) => {
+            applyRun(dagRunUpdated);
+            refreshHeaderSoon();
+          },
+          error: (err) => console.warn('dagRunUpdated subscription ended:', err.code, err.message),
         },
-        error: (err) => console.warn('dagRunUpdated subscription ended:', err.code, err.message),
-      }),
+      ),
     [subscribe, dagId, applyRun, refreshHeaderSoon],
   );
 
@@ -185,10 +189,14 @@ export function useDagLive(dagId: string) {
       if (active.has(id)) continue;
       active.set(
         id,
-        subscribe(TaskInstanceUpdatedSubscription, { runId: id }, {
-          next: ({ taskInstanceUpdated }) => dispatch({ type: 'ti-event', ti: taskInstanceUpdated, seq: ++seq.current }),
-          error: (err) => console.warn(`taskInstanceUpdated(${id}) ended:`, err.code, err.message),
-        }),
+        subscribe(
+          TaskInstanceUpdatedSubscription,
+          { runId: id },
+          {
+            next: ({ taskInstanceUpdated }) => dispatch({ type: 'ti-event', ti: taskInstanceUpdated, seq: ++seq.current }),
+            error: (err) => console.warn(`taskInstanceUpdated(${id}) ended:`, err.code, err.message),
+          },
+        ),
       );
       const run = stateRef.current.runs[id];
       if (!run || !isTerminalRunState(run.state)) refetchRun(id, AFTER_SUBSCRIBE_REFETCH_MS);

@@ -44,7 +44,15 @@ export function TriggerButton({ dagId, onTriggered, size = 'sm' }: { dagId: stri
 }
 
 /** Pause / unpause toggle; `data-paused` mirrors the DAG's state as last confirmed by the API. */
-export function PauseToggle({ dag, onChanged, showLabel = true }: { dag: Pick<DagHeader, 'dagId' | 'paused'>; onChanged?: (dag: DagHeader) => void; showLabel?: boolean }) {
+export function PauseToggle({
+  dag,
+  onChanged,
+  showLabel = true,
+}: {
+  dag: Pick<DagHeader, 'dagId' | 'paused'>;
+  onChanged?: (dag: DagHeader) => void;
+  showLabel?: boolean;
+}) {
   const { request } = useGraphQL();
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);

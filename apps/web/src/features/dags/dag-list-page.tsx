@@ -44,12 +44,28 @@ export function DagListPage() {
         <div className="toolbar">
           <div className="segmented" role="tablist" aria-label="Filter by status">
             {(['all', 'active', 'paused'] as const).map((key) => (
-              <button key={key} type="button" role="tab" aria-selected={paused === key} className={paused === key ? 'active' : undefined} onClick={() => setPaused(key)} data-testid={`filter-${key}`}>
+              <button
+                key={key}
+                type="button"
+                role="tab"
+                aria-selected={paused === key}
+                className={paused === key ? 'active' : undefined}
+                onClick={() => setPaused(key)}
+                data-testid={`filter-${key}`}
+              >
                 {key[0].toUpperCase() + key.slice(1)} <span className="count">{counts[key]}</span>
               </button>
             ))}
           </div>
-          <input className="input search" type="search" placeholder="Search DAGs or tags…" value={query} onChange={(e) => setQuery(e.target.value)} data-testid="dag-search" aria-label="Search DAGs" />
+          <input
+            className="input search"
+            type="search"
+            placeholder="Search DAGs or tags…"
+            value={query}
+            onChange={(e) => setQuery(e.target.value)}
+            data-testid="dag-search"
+            aria-label="Search DAGs"
+          />
         </div>
       </div>
 
@@ -92,7 +108,11 @@ export function DagListPage() {
                     <Link href={`/dags/${encodeURIComponent(dag.dagId)}`} className="dag-link" data-testid={`dag-link-${dag.dagId}`}>
                       {dag.dagId}
                     </Link>
-                    {dag.paused ? <span className="badge badge-paused" data-testid={`paused-badge-${dag.dagId}`}>paused</span> : null}
+                    {dag.paused ? (
+                      <span className="badge badge-paused" data-testid={`paused-badge-${dag.dagId}`}>
+                        paused
+                      </span>
+                    ) : null}
                     {dag.description ? <div className="dag-description">{dag.description}</div> : null}
                   </td>
                   <td>

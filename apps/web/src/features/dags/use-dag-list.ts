@@ -17,9 +17,7 @@ function byNewest(a: DagRun, b: DagRun): number {
 /** Puts a run into its DAG's recent runs (replacing the older copy), newest first. */
 export function withRun(dags: DagListItem[], run: DagRun): DagListItem[] {
   return dags.map((dag) =>
-    dag.dagId !== run.dagId
-      ? dag
-      : { ...dag, recentRuns: [run, ...dag.recentRuns.filter((r) => r.id !== run.id)].sort(byNewest).slice(0, RECENT_RUNS) },
+    dag.dagId !== run.dagId ? dag : { ...dag, recentRuns: [run, ...dag.recentRuns.filter((r) => r.id !== run.id)].sort(byNewest).slice(0, RECENT_RUNS) },
   );
 }
 
@@ -64,13 +62,17 @@ export function useDagList() {
   // Patch the run in place at once, then refetch for what the event does not carry (next run…).
   useEffect(
     () =>
-      subscribe(DagRunUpdatedSubscription, { dagId: null }, {
-        next: ({ dagRunUpdated }) => {
-          setDags((prev) => (prev ? withRun(prev, dagRunUpdated) : prev));
-          scheduleRefresh();
+      subscribe(
+        DagRunUpdatedSubscription,
+        { dagId: null },
+        {
+          next: ({ dagRunUpdated }) => {
+            setDags((prev) => (prev ? withRun(prev, dagRunUpdated) : prev));
+            scheduleRefresh();
+          },
+          error: (err) => console.warn('dagRunUpdated subscription ended:', err.code, err.message),
         },
-        error: (err) => console.warn('dagRunUpdated subscription ended:', err.code, err.message),
-      }),
+      ),
     [subscribe, scheduleRefresh],
   );
 

@@ -31,7 +31,14 @@ export function DropSampleFileButton({ dagId }: { dagId: string }) {
 
   return (
     <span className="action">
-      <button type="button" className="btn" data-testid="demo-drop-file" disabled={pending} onClick={() => void drop()} title="Upload a sample sales CSV to the local S3">
+      <button
+        type="button"
+        className="btn"
+        data-testid="demo-drop-file"
+        disabled={pending}
+        onClick={() => void drop()}
+        title="Upload a sample sales CSV to the local S3"
+      >
         {pending ? 'Dropping…' : 'Drop a sample file'}
       </button>
       {message ? (

@@ -136,27 +136,66 @@ export interface DagDetail extends DagHeader {
 
 const DAG_HEADER_FIELDS = /* GraphQL */ `
   fragment DagHeaderFields on Dag {
-    id dagId description schedule timezone tags paused latestVersion nextDagRunLogicalDate nextDagRunDueAt
+    id
+    dagId
+    description
+    schedule
+    timezone
+    tags
+    paused
+    latestVersion
+    nextDagRunLogicalDate
+    nextDagRunDueAt
   }
 `;
 
 const DAG_RUN_FIELDS = /* GraphQL */ `
   fragment DagRunFields on DagRun {
-    id dagId runId runType state logicalDate dataIntervalStart dataIntervalEnd queuedAt startedAt endedAt dagVersion
+    id
+    dagId
+    runId
+    runType
+    state
+    logicalDate
+    dataIntervalStart
+    dataIntervalEnd
+    queuedAt
+    startedAt
+    endedAt
+    dagVersion
   }
 `;
 
 const TASK_INSTANCE_FIELDS = /* GraphQL */ `
   fragment TaskInstanceFields on TaskInstance {
-    id dagRunId dagId taskId operator state tryNumber maxTries queuedAt startedAt endedAt nextAttemptAt
+    id
+    dagRunId
+    dagId
+    taskId
+    operator
+    state
+    tryNumber
+    maxTries
+    queuedAt
+    startedAt
+    endedAt
+    nextAttemptAt
   }
 `;
 
 const AUTH_PAYLOAD_FIELDS = /* GraphQL */ `
   fragment AuthPayloadFields on AuthPayload {
     token
-    user { id email name }
-    tenant { id slug name }
+    user {
+      id
+      email
+      name
+    }
+    tenant {
+      id
+      slug
+      name
+    }
   }
 `;
 
@@ -166,14 +205,18 @@ const AUTH_PAYLOAD_FIELDS = /* GraphQL */ `
 
 export const LoginMutation = doc<{ login: AuthPayload }, { email: string; password: string }>(/* GraphQL */ `
   mutation Login($email: String!, $password: String!) {
-    login(email: $email, password: $password) { ...AuthPayloadFields }
+    login(email: $email, password: $password) {
+      ...AuthPayloadFields
+    }
   }
   ${AUTH_PAYLOAD_FIELDS}
 `);
 
 export const SignUpMutation = doc<{ signUp: AuthPayload }, { email: string; password: string; tenantName: string }>(/* GraphQL */ `
   mutation SignUp($email: String!, $password: String!, $tenantName: String!) {
-    signUp(email: $email, password: $password, tenantName: $tenantName) { ...AuthPayloadFields }
+    signUp(email: $email, password: $password, tenantName: $tenantName) {
+      ...AuthPayloadFields
+    }
   }
   ${AUTH_PAYLOAD_FIELDS}
 `);
@@ -188,8 +231,16 @@ export const MeQuery = doc<{ me: Viewer }>(/* GraphQL */ `
   query Me {
     me {
       role
-      user { id email name }
-      tenant { id slug name }
+      user {
+        id
+        email
+        name
+      }
+      tenant {
+        id
+        slug
+        name
+      }
     }
   }
 `);
@@ -205,12 +256,17 @@ export const DagsQuery = doc<
   query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {
     dags(first: $first, after: $after, tag: $tag, paused: $paused) {
       totalCount
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         cursor
         node {
           ...DagHeaderFields
-          recentRuns(limit: $recentRuns) { ...DagRunFields }
+          recentRuns(limit: $recentRuns) {
+            ...DagRunFields
+          }
         }
       }
     }
@@ -221,21 +277,28 @@ export const DagsQuery = doc<
 
 export const DagQuery = doc<{ dag: DagDetail }, { dagId: string }>(/* GraphQL */ `
   query Dag($dagId: String!) {
-    dag(dagId: $dagId) { ...DagHeaderFields taskIds }
+    dag(dagId: $dagId) {
+      ...DagHeaderFields
+      taskIds
+    }
   }
   ${DAG_HEADER_FIELDS}
 `);
 
 export const PauseDagMutation = doc<{ pauseDag: DagHeader }, { dagId: string }>(/* GraphQL */ `
   mutation PauseDag($dagId: String!) {
-    pauseDag(dagId: $dagId) { ...DagHeaderFields }
+    pauseDag(dagId: $dagId) {
+      ...DagHeaderFields
+    }
   }
   ${DAG_HEADER_FIELDS}
 `);
 
 export const UnpauseDagMutation = doc<{ unpauseDag: DagHeader }, { dagId: string }>(/* GraphQL */ `
   mutation UnpauseDag($dagId: String!) {
-    unpauseDag(dagId: $dagId) { ...DagHeaderFields }
+    unpauseDag(dagId: $dagId) {
+      ...DagHeaderFields
+    }
   }
   ${DAG_HEADER_FIELDS}
 `);
@@ -251,10 +314,18 @@ export const DagRunsQuery = doc<
   query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String) {
     dagRuns(dagId: $dagId, state: $state, first: $first, after: $after) {
       totalCount
-      pageInfo { hasNextPage endCursor }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       edges {
         cursor
-        node { ...DagRunFields taskInstances { ...TaskInstanceFields } }
+        node {
+          ...DagRunFields
+          taskInstances {
+            ...TaskInstanceFields
+          }
+        }
       }
     }
   }
@@ -264,18 +335,22 @@ export const DagRunsQuery = doc<
 
 export const DagRunQuery = doc<{ dagRun: DagRunWithTasks }, { id: string }>(/* GraphQL */ `
   query DagRun($id: ID!) {
-    dagRun(id: $id) { ...DagRunFields taskInstances { ...TaskInstanceFields } }
+    dagRun(id: $id) {
+      ...DagRunFields
+      taskInstances {
+        ...TaskInstanceFields
+      }
+    }
   }
   ${DAG_RUN_FIELDS}
   ${TASK_INSTANCE_FIELDS}
 `);
 
-export const TriggerDagRunMutation = doc<
-  { triggerDagRun: DagRun },
-  { dagId: string; params?: JSONValue | null; logicalDate?: DateTime | null }
->(/* GraphQL */ `
+export const TriggerDagRunMutation = doc<{ triggerDagRun: DagRun }, { dagId: string; params?: JSONValue | null; logicalDate?: DateTime | null }>(/* GraphQL */ `
   mutation TriggerDagRun($dagId: String!, $params: JSON, $logicalDate: DateTime) {
-    triggerDagRun(dagId: $dagId, params: $params, logicalDate: $logicalDate) { ...DagRunFields }
+    triggerDagRun(dagId: $dagId, params: $params, logicalDate: $logicalDate) {
+      ...DagRunFields
+    }
   }
   ${DAG_RUN_FIELDS}
 `);
@@ -287,7 +362,9 @@ export const TriggerDagRunMutation = doc<
 /** `dagId: null` = every DAG of the tenant. The payload carries no task instances (not selected). */
 export const DagRunUpdatedSubscription = doc<{ dagRunUpdated: DagRun }, { dagId: string | null }>(/* GraphQL */ `
   subscription DagRunUpdated($dagId: String) {
-    dagRunUpdated(dagId: $dagId) { ...DagRunFields }
+    dagRunUpdated(dagId: $dagId) {
+      ...DagRunFields
+    }
   }
   ${DAG_RUN_FIELDS}
 `);
@@ -295,7 +372,9 @@ export const DagRunUpdatedSubscription = doc<{ dagRunUpdated: DagRun }, { dagId:
 /** `runId` is `DagRun.id` (not the Airflow-style `runId` string). */
 export const TaskInstanceUpdatedSubscription = doc<{ taskInstanceUpdated: TaskInstance }, { runId: string }>(/* GraphQL */ `
   subscription TaskInstanceUpdated($runId: ID!) {
-    taskInstanceUpdated(runId: $runId) { ...TaskInstanceFields }
+    taskInstanceUpdated(runId: $runId) {
+      ...TaskInstanceFields
+    }
   }
   ${TASK_INSTANCE_FIELDS}
 `);

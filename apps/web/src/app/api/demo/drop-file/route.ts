@@ -19,7 +19,10 @@ export async function POST(request: Request): Promise<Response> {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization },
     body: JSON.stringify({ query: '{ me { role } }' }),
-  }).then((r) => r.json() as Promise<{ data?: { me?: { role: string } } }>, () => null);
+  }).then(
+    (r) => r.json() as Promise<{ data?: { me?: { role: string } } }>,
+    () => null,
+  );
   if (!me?.data?.me) return NextResponse.json({ error: 'sign in first' }, { status: 401 });
   try {
     const { stdout } = await run(process.execPath, [path.join(demo.root, 'scripts', 'demo-drop-file.mjs')], {
