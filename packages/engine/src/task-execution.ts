@@ -1,4 +1,4 @@
-import { isFinished, transition, type DagSpec, type TaskSpec, type TaskEventType, type TaskState } from '@tower/core';
+import { isFinished, transition, type DagSpec, type TaskSpec, type TaskState } from '@tower/core';
 import type { DagRun, TaskInstance } from '@tower/db';
 import type { JobPayload } from '@tower/queue';
 import { dagRunFromJson, GroupCommit, sqlOf, type Sql, type SqlQuery } from '@tower/db';
@@ -9,48 +9,9 @@ import { decideFailedTry } from './retry-decision.js';
 import type { EvaluationRequest, RunLifecycle } from './run-lifecycle.js';
 import { taskEvent } from './snapshots.js';
 import type { SpecCache } from './spec-cache.js';
-import { journalTasks, runState, taskEntering, taskLeaving, taskState, taskStateIn } from './state-sql.js';
-
-/**
- * A try's end is recorded on a running instance: every end event (succeed, fail, timeout,
- * reschedule, skip, defer) leaves it. A cleared instance (restarting) ends in closeMovedOn.
- */
-const TRY_ENDS = (column: string) => taskLeaving(column, ['succeed', 'fail', 'timeout', 'reschedule', 'skip', 'defer'], { only: ['running'] });
+import { CLAIM_TRIES, CLOSE_MOVED_ON, END_TRIES, endEvent, HEARTBEAT, type TryOutcome } from './try-statements.js';
 
 export const XCOM_MAX_BYTES = 64 * 1024;
-
-/**
- * The end of a try whose instance no longer runs it, in one statement: a cleared instance
- * (restarting) starts over — whatever the try's end, core moves it to `none` — and its try is
- * closed as restarted; an instance moved on otherwise (marked, canceled) only has its try closed.
- */
-const RESTART_ENDS = ['succeed', 'fail', 'timeout', 'reschedule', 'skip', 'defer'] as const;
-const CLOSE_MOVED_ON = `WITH r AS (
-    UPDATE "TaskInstance" SET state = ${taskEntering('succeed', 'restarting')}, "startedAt" = NULL, "endedAt" = NULL, "queuedAt" = NULL,
-           "heartbeatAt" = NULL, "nextAttemptAt" = NULL, "updatedAt" = $4
-    WHERE id = $1 AND "tenantId" = $2 AND ${taskLeaving('state', RESTART_ENDS, { only: ['restarting'] })} AND "tryNumber" = $3
-    RETURNING *),
-  journal AS (${journalTasks('r', { sql: '$5::text' })}),
-  tt AS (
-    UPDATE "TaskTry" SET state = (CASE WHEN EXISTS (SELECT 1 FROM r) THEN ${taskState('restarting')} ELSE ${taskState('failed')} END)::"TaskState",
-           "endedAt" = $4,
-           error = CASE WHEN EXISTS (SELECT 1 FROM r) THEN 'cleared while running' ELSE 'stopped: the task instance was moved on (marked, cleared or canceled)' END
-    WHERE "taskInstanceId" = $1 AND "tryNumber" = $3 AND "endedAt" IS NULL)
-  SELECT * FROM r`;
-
-/** The core event a try's end is (journaled with the change). */
-function endEvent(outcome: TryOutcome): TaskEventType {
-  switch (outcome.kind) {
-    case 'success':
-      return 'succeed';
-    case 'failure':
-      return outcome.timedOut ? 'timeout' : 'fail';
-    case 'reschedule':
-      return 'reschedule';
-    case 'skipped':
-      return 'skip';
-  }
-}
 
 interface ClaimItem {
   payload: JobPayload<'runTask'>;
@@ -86,13 +47,7 @@ export interface StartedTry {
   upstreamStates: Record<string, TaskState>;
 }
 
-export type TryOutcome =
-  | { kind: 'success'; xcom: Record<string, unknown> }
-  | { kind: 'failure'; error: string; retryable: boolean; timedOut: boolean }
-  /** A sensor in reschedule mode: the slot is given back and the same try is poked again at `at`. */
-  | { kind: 'reschedule'; at: Date; sensorStartedAt: Date }
-  /** The task ends `skipped` (a sensor's softFail timeout); not retried. */
-  | { kind: 'skipped'; reason: string };
+export type { TryOutcome } from './try-statements.js';
 
 /**
  * The worker's side of a try: claim it (queued → running, compare-and-set on the try number, so a
@@ -134,32 +89,13 @@ export class TaskExecution {
     // One worker id per process, but keep it per item so the batch stays correct if not. Rows are
     // locked in id order (lock-order.ts); what comes back is matched to the items by id.
     const byId = [...items].sort((a, b) => compareIds(a.payload.taskInstanceId, b.payload.taskInstanceId));
-    const rows = await this.sql.query<TaskInstance & { run: Record<string, unknown> }>(
-      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::int[], $4::text[]) AS v(id, tenant_id, try_number, worker_id)),
-       c AS (
-         UPDATE "TaskInstance" t
-         SET state = ${taskEntering('start', 'queued')}, "tryNumber" = v.try_number, "startedAt" = $5, "endedAt" = NULL,
-             "workerId" = v.worker_id, "heartbeatAt" = $5, "updatedAt" = $5
-         FROM v
-         -- Only the id may reach an index: state and tenant are compared as text. Statistics taken
-         -- when little is queued make the queued state look rare, and the generic plan of this
-         -- prepared statement then scanned the tenant's whole (tenantId, state) range per claimed
-         -- row (17 ms per batch of 24 in the 500-run benchmark, the largest cost in Postgres).
-         WHERE t.id = v.id AND t."tenantId"::text = v.tenant_id::text AND ${taskLeaving('t.state', 'start', { text: true })} AND t."tryNumber" = v.try_number - 1
-           -- a run canceled or timed out meanwhile starts nothing more
-           -- (a per-row subquery: the plan stays driven by the claimed ids)
-           AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = ${runState('running')}
-         RETURNING t.*),
-       journal AS (${journalTasks('c', 'start')}),
-       tt AS (
-         -- A rescheduled sensor pokes again under the same try number: its try row is reopened.
-         INSERT INTO "TaskTry" ("tenantId", "taskInstanceId", "tryNumber", state, "workerId", "startedAt")
-         SELECT c."tenantId", c.id, c."tryNumber", ${taskState('running')}::"TaskState", c."workerId", $5 FROM c
-         ON CONFLICT ("taskInstanceId", "tryNumber")
-         DO UPDATE SET state = ${taskState('running')}::"TaskState", "workerId" = EXCLUDED."workerId", "endedAt" = NULL, error = NULL)
-       SELECT c.*, to_jsonb(r) AS run FROM c JOIN "DagRun" r ON r.id = c."dagRunId"`,
-      [byId.map((i) => i.payload.taskInstanceId), byId.map((i) => i.payload.tenantId), byId.map((i) => i.payload.tryNumber), byId.map((i) => i.workerId), now],
-    );
+    const rows = await this.sql.query<TaskInstance & { run: Record<string, unknown> }>(CLAIM_TRIES, [
+      byId.map((i) => i.payload.taskInstanceId),
+      byId.map((i) => i.payload.tenantId),
+      byId.map((i) => i.payload.tryNumber),
+      byId.map((i) => i.workerId),
+      now,
+    ]);
     if (rows.length === 0) return items.map(() => ({ started: Promise.resolve(null) }));
     const runs = new Map<string, DagRun>();
     const claimed = rows.map(({ run, ...ti }) => {
@@ -277,40 +213,19 @@ export class TaskExecution {
       outcome.kind === 'success' ? Object.entries(outcome.xcom).map(([key, value]) => ({ started, key, value })) : [],
     );
     const close = (query: SqlQuery) =>
-      query<TaskInstance>(
-        `WITH v AS (
-           SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::bool[], $7::timestamptz[], $8::text[], $9::text[], $11::text[])
-             AS v(id, try_number, next_state, retry_at, try_after, rescheduled, sensor_started_at, try_state, error, event)),
-         m AS (
-           UPDATE "TaskInstance" t
-           SET state = v.next_state::"TaskState", "endedAt" = $10, "nextAttemptAt" = v.retry_at, "heartbeatAt" = NULL,
-               "tryNumber" = v.try_after, "sensorStartedAt" = v.sensor_started_at,
-               "rescheduleCount" = CASE WHEN v.rescheduled THEN t."rescheduleCount" + 1 ELSE 0 END,
-               "workerId" = CASE WHEN v.rescheduled THEN NULL ELSE t."workerId" END,
-               "updatedAt" = $10
-           FROM v
-           WHERE t.id = v.id AND ${TRY_ENDS('t.state')} AND t."tryNumber" = v.try_number
-           RETURNING t.*),
-         journal AS (${journalTasks('(SELECT m.*, v.event FROM m JOIN v ON v.id = m.id)', { sql: 'j.event' })}),
-         tt AS (
-           UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error
-           FROM m JOIN v ON v.id = m.id
-           WHERE tt."taskInstanceId" = m.id AND tt."tryNumber" = v.try_number)
-         SELECT * FROM m`,
-        [
-          rows.map((r) => r.id),
-          rows.map((r) => r.tryNumber),
-          rows.map((r) => r.state),
-          rows.map((r) => r.retryAt),
-          rows.map((r) => r.tryAfter),
-          rows.map((r) => r.rescheduled),
-          rows.map((r) => r.sensorStartedAt),
-          rows.map((r) => r.tryState),
-          rows.map((r) => r.error),
-          now,
-          rows.map((r) => r.event),
-        ],
-      );
+      query<TaskInstance>(END_TRIES, [
+        rows.map((r) => r.id),
+        rows.map((r) => r.tryNumber),
+        rows.map((r) => r.state),
+        rows.map((r) => r.retryAt),
+        rows.map((r) => r.tryAfter),
+        rows.map((r) => r.rescheduled),
+        rows.map((r) => r.sensorStartedAt),
+        rows.map((r) => r.tryState),
+        rows.map((r) => r.error),
+        now,
+        rows.map((r) => r.event),
+      ]);
     const movedRows = xcoms.length
       ? await this.sql.transaction(async ({ query: q }) => {
           const moved = await close(q);
@@ -401,17 +316,7 @@ export class TaskExecution {
     // another multi-row update holds, in another order, was a deadlock that Postgres breaks only
     // after `deadlock_timeout` (1 s), stalling the end batch too. A skipped row is not reported:
     // the reply names only tries the statement's snapshot shows not running under their number.
-    const gone = await this.sql.query<{ id: string }>(
-      `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::int[]) AS v(id, try_number)),
-         beat AS (
-           UPDATE "TaskInstance" t SET "heartbeatAt" = $3, "updatedAt" = $3
-           WHERE t.id IN (SELECT l.id FROM "TaskInstance" l JOIN v ON l.id = v.id AND l."tryNumber" = v.try_number
-                          WHERE ${taskStateIn('l.state', ['running'])} FOR UPDATE OF l SKIP LOCKED)
-           RETURNING t.id)
-       SELECT v.id FROM v
-       WHERE NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t.id = v.id AND t."tryNumber" = v.try_number AND ${taskStateIn('t.state', ['running'])})`,
-      [tries.map((t) => t.taskInstanceId), tries.map((t) => t.tryNumber), this.deps.clock()],
-    );
+    const gone = await this.sql.query<{ id: string }>(HEARTBEAT, [tries.map((t) => t.taskInstanceId), tries.map((t) => t.tryNumber), this.deps.clock()]);
     return gone.map((g) => g.id);
   }
 
