@@ -36,6 +36,11 @@ export default tseslint.config(
     },
   },
   {
+    // A file past 400 lines is asking to be split by concern.
+    files: ['**/*.{ts,tsx,mjs,js}'],
+    rules: { 'max-lines': ['error', { max: 400 }] },
+  },
+  {
     files: ['packages/core/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', { patterns: [{ group: IMPURE, message: 'packages/core is pure: no frameworks, databases, queues or I/O.' }] }],

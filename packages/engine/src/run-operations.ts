@@ -1,4 +1,4 @@
-import { canRunTransition, canTransition, downstreamOf, transition, TowerError, type RunState, type TaskState } from '@tower/core';
+import { canRunTransition, canTransition, downstreamOf, transition, TowerError, type RunState, type TaskEffect, type TaskState } from '@tower/core';
 import { sqlOf, type DagRun, type Sql, type SqlQuery, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import { publishCommitted, type EngineDeps } from './deps.js';
@@ -15,6 +15,8 @@ export interface ClearOptions {
 }
 
 const FAILED_STATES: TaskState[] = ['failed', 'upstream_failed'];
+
+const hasEffect = (effects: readonly TaskEffect[], type: TaskEffect['type']) => effects.some((e) => e.type === type);
 
 /**
  * The operators' compare-and-sets, each on the state the row was read in (core validated the
@@ -86,6 +88,7 @@ export class RunOperations {
 
     const events: TowerEvent[] = [];
     const cleared: TaskInstance[] = [];
+    const stopping: TaskInstance[] = [];
     const now = this.deps.clock();
     await this.sql.transaction(async ({ query: q }) => {
       const tis = await q<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "tenantId" = $1 AND "dagRunId" = $2 AND "taskId" = ANY($3::text[]) ORDER BY id`, [
@@ -98,12 +101,15 @@ export class RunOperations {
         if (opts.onlyFailed && !FAILED_STATES.includes(state)) continue;
         // What may be cleared is core's rule (a task not yet run has nothing to clear).
         if (!canTransition(state, { type: 'clear' })) continue;
-        const { next } = transition(state, { type: 'clear' });
+        // Core's effects say what the change does beyond the state: a reset try starts over, a
+        // stopped one is told to its worker.
+        const { next, effects } = transition(state, { type: 'clear' });
         const task = spec.tasks.find((t) => t.taskId === ti.taskId)!;
-        const startsOver = next === 'none';
+        const startsOver = hasEffect(effects, 'resetTry');
         const [moved] = await q<TaskInstance>(CLEAR_TASK, [ti.id, state, ti.tryNumber, next, ti.tryNumber + task.retries + 1, now, startsOver]);
         if (moved) {
           cleared.push(moved);
+          if (hasEffect(effects, 'stopTry')) stopping.push(moved);
           events.push(taskEvent(moved));
         }
       }
@@ -113,7 +119,7 @@ export class RunOperations {
       }
     });
     // Committed: what follows is best-effort (the scheduler's sweeps evaluate a run left behind).
-    await publishCommitted(this.deps, events, 'clear', tryStops(cleared));
+    await publishCommitted(this.deps, events, 'clear', tryStops(stopping));
     await this.evaluateCommitted(tenantId, run.id, 'clear');
     return cleared;
   }
@@ -121,7 +127,7 @@ export class RunOperations {
   /** Marks a task instance success or failed (stopping a running try); downstream follows trigger rules. */
   async markTaskInstance(tenantId: string, taskInstanceId: string, state: 'success' | 'failed'): Promise<TaskInstance> {
     const ti = await this.runs.taskInstance(tenantId, taskInstanceId);
-    const { next } = transition(ti.state as TaskState, { type: 'mark', state });
+    const { next, effects } = transition(ti.state as TaskState, { type: 'mark', state });
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
     const moved = await this.sql.transaction(async ({ query: q }) => {
@@ -133,7 +139,7 @@ export class RunOperations {
       if (reopened) events.push(runEvent(reopened));
       return m;
     });
-    await publishCommitted(this.deps, events, 'mark', tryStops([moved]));
+    await publishCommitted(this.deps, events, 'mark', tryStops(hasEffect(effects, 'stopTry') ? [moved] : []));
     await this.evaluateCommitted(tenantId, moved.dagRunId, 'mark');
     return moved;
   }
