@@ -1,10 +1,12 @@
 import {
   isRunState,
   isTaskState,
+  RUN_EVENT_TYPES,
   runEventSources,
   runEventTarget,
   taskEventSources,
   taskEventTarget,
+  TASK_EVENT_TYPES,
   taskSourcesOfAll,
   transition,
   type RunEvent,
@@ -140,26 +142,7 @@ export const taskTransitionCase = memo(function taskTransitionCase(column: strin
  */
 type JournalEvent = TaskEventType | RunEventType | 'create' | { sql: string };
 
-const KNOWN_EVENTS = new Set<string>([
-  'create',
-  'schedule',
-  'queue',
-  'start',
-  'succeed',
-  'fail',
-  'timeout',
-  'reschedule',
-  'defer',
-  'resume',
-  'upstream_failed',
-  'skip',
-  'remove',
-  'clear',
-  'mark',
-  'cancel',
-  'finish',
-  'reopen',
-]);
+const KNOWN_EVENTS = new Set<string>(['create', ...TASK_EVENT_TYPES, ...RUN_EVENT_TYPES]);
 
 function eventSql(event: JournalEvent): string {
   if (typeof event === 'object') return event.sql;

@@ -16,6 +16,8 @@ export type RunEvent =
 
 export type RunEventType = RunEvent['type'];
 
+export const RUN_EVENT_TYPES: readonly RunEventType[] = ['start', 'finish', 'cancel', 'timeout', 'reopen'];
+
 function illegal(state: RunState, event: RunEvent): never {
   throw new TowerError('ILLEGAL_TRANSITION', `a dag run in state ${state} cannot take event "${event.type}"`, { details: { state, event: event.type } });
 }

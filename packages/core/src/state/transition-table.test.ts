@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { TASK_STATES } from './states.js';
 import { markSources, taskEventSources, taskEventTarget, taskEventTargets, taskSourcesOfAll } from './transition-table.js';
 import { canTransition, TASK_EVENT_TYPES, transition } from './transition.js';
-import { canRunTransition, runEventSources, runEventTarget, runTransition } from './run-transition.js';
+import { canRunTransition, RUN_EVENT_TYPES, runEventSources, runEventTarget, runTransition } from './run-transition.js';
 import { RUN_STATES } from './states.js';
 
 describe('the task state machine as tables', () => {
@@ -83,5 +83,6 @@ describe('the run state machine', () => {
     expect(runEventSources('start')).toEqual(['queued']);
     expect(runEventSources('finish')).toEqual(['running']);
     for (const s of RUN_STATES) expect(canRunTransition(s, { type: 'start' })).toBe(s === 'queued');
+    for (const type of RUN_EVENT_TYPES) expect(runEventSources(type).length).toBeGreaterThan(0);
   });
 });
