@@ -1,4 +1,4 @@
-import type { PrismaClient, Prisma } from '@tower/db';
+import type { PrismaClient } from '@tower/db';
 import type { EventPublisher, TowerEvent, TryStop } from '@tower/events';
 import type { Logger } from '@tower/logger';
 import type { TaskQueue } from '@tower/queue';
@@ -14,8 +14,6 @@ export interface EngineDeps {
   /** Encrypts and decrypts connection secrets (TOWER_ENCRYPTION_KEYS). */
   keyring: Keyring;
 }
-
-export type Tx = Prisma.TransactionClient;
 
 /**
  * Publishes events of state changes already committed: they are best-effort (the state is in

@@ -1,5 +1,5 @@
 export { createEngine, type Engine } from './engine.js';
-export type { EngineDeps, Tx } from './deps.js';
+export type { EngineDeps } from './deps.js';
 export { DagService, type UpsertDagResult, type ListDagsFilter } from './dag-service.js';
 export { RunService, type ListRunsFilter } from './run-service.js';
 export { RunLifecycle, type NewRun } from './run-lifecycle.js';

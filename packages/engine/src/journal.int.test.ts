@@ -109,6 +109,10 @@ describe('state-change journal (real Postgres + Redis)', () => {
     await engine.operations.cancelDagRun(tenantId, long.id);
     expect((await history(wait.id)).slice(-1)).toEqual([['skipped', 'cancel']]);
     expect((await history(long.id)).slice(-1)).toEqual([['canceled', 'cancel']]);
+    // A mark does not reopen a canceled run (its tasks were skipped by the cancel): it stays canceled.
+    await engine.operations.markTaskInstance(tenantId, wait.id, 'success');
+    expect((await history(wait.id)).slice(-1)).toEqual([['success', 'mark']]);
+    expect((await prisma.dagRun.findUniqueOrThrow({ where: { id: long.id } })).state).toBe('canceled');
 
     // Let the evaluations the operations started settle, then compare everything.
     await new Promise((r) => setTimeout(r, 1_000));

@@ -1,4 +1,14 @@
-import { canRunTransition, canTransition, downstreamOf, transition, TowerError, type RunState, type TaskEffect, type TaskState } from '@tower/core';
+import {
+  canRunTransition,
+  canTransition,
+  downstreamOf,
+  transition,
+  TowerError,
+  type DagSpec,
+  type RunState,
+  type TaskEffect,
+  type TaskState,
+} from '@tower/core';
 import { sqlOf, type DagRun, type Sql, type SqlQuery, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import { publishCommitted, type EngineDeps } from './deps.js';
@@ -40,18 +50,23 @@ const MARK_TASK = journaled(
 );
 const REOPEN_RUN = journaled(
   'run',
-  `UPDATE "DagRun" SET state = ${runEntering('reopen')}, "endedAt" = NULL, "updatedAt" = $3
+  `UPDATE "DagRun" SET state = ${runEntering('reopen')}, "endedAt" = NULL, "timeoutAt" = $4, "updatedAt" = $3
    WHERE id = $1 AND state = $2::"RunState" RETURNING *`,
   'reopen',
 );
 
+/** The run, locked: an operation locks its run before its tasks (as stopRun does; finishing a run locks it too). */
+const LOCK_RUN = `SELECT * FROM "DagRun" WHERE id = $1 FOR UPDATE`;
+
 /**
- * A finished run whose task a user cleared or marked runs again (core's run "reopen"); a queued or
- * running run is left as it is.
+ * A finished run whose task a user cleared or marked runs again (core's run "reopen"), with its
+ * dagRunTimeoutSeconds counted afresh; a queued or running run is left as it is. `run` was read
+ * locked in the caller's transaction, so a run finishing meanwhile is seen finished.
  */
-async function reopen(q: SqlQuery, run: DagRun, now: Date): Promise<DagRun | null> {
-  if (!canRunTransition(run.state as RunState, { type: 'reopen' })) return null;
-  const [reopened] = await q<DagRun>(REOPEN_RUN, [run.id, run.state, now]);
+async function reopen(q: SqlQuery, run: DagRun, by: 'clear' | 'mark', spec: DagSpec, now: Date): Promise<DagRun | null> {
+  if (!canRunTransition(run.state as RunState, { type: 'reopen', by })) return null;
+  const timeoutAt = spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null;
+  const [reopened] = await q<DagRun>(REOPEN_RUN, [run.id, run.state, now, timeoutAt]);
   return reopened ?? null;
 }
 
@@ -91,6 +106,7 @@ export class RunOperations {
     const stopping: TaskInstance[] = [];
     const now = this.deps.clock();
     await this.sql.transaction(async ({ query: q }) => {
+      const [locked] = await q<DagRun>(LOCK_RUN, [run.id]);
       const tis = await q<TaskInstance>(`SELECT * FROM "TaskInstance" WHERE "tenantId" = $1 AND "dagRunId" = $2 AND "taskId" = ANY($3::text[]) ORDER BY id`, [
         tenantId,
         run.id,
@@ -114,7 +130,7 @@ export class RunOperations {
         }
       }
       if (cleared.length) {
-        const reopened = await reopen(q, run, now);
+        const reopened = await reopen(q, locked, 'clear', spec, now);
         if (reopened) events.push(runEvent(reopened));
       }
     });
@@ -131,11 +147,12 @@ export class RunOperations {
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
     const moved = await this.sql.transaction(async ({ query: q }) => {
+      const [run] = await q<DagRun>(LOCK_RUN, [ti.dagRunId]);
       const [m] = await q<TaskInstance>(MARK_TASK, [ti.id, ti.state, ti.tryNumber, next, now]);
       if (!m) throw new TowerError('CONFLICT', `task instance ${ti.taskId} changed state meanwhile; retry`);
       events.push(taskEvent(m));
-      const [run] = await q<DagRun>(`SELECT * FROM "DagRun" WHERE id = $1`, [ti.dagRunId]);
-      const reopened = await reopen(q, run, now);
+      const spec = await this.specs.get(tenantId, run.dagVersionId);
+      const reopened = await reopen(q, run, 'mark', spec, now);
       if (reopened) events.push(runEvent(reopened));
       return m;
     });

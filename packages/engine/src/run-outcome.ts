@@ -1,10 +1,11 @@
 import { decideRunState, FINISHED_TASK_STATES, isFinished, runEventTarget, type TaskState } from '@tower/core';
-import { sqlOf, type DagRun, type Sql, type TaskInstance } from '@tower/db';
+import { sqlLiteral, sqlOf, type DagRun, type Sql, type TaskInstance } from '@tower/db';
+import { compareIds } from './lock-order.js';
 import type { TowerEvent } from '@tower/events';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunContext } from './evaluation-context.js';
 import { runEvent, taskEvent, tryStops } from './snapshots.js';
-import { journaled, runEntering, runLeaving, taskLeaving, taskTransitionCase } from './state-sql.js';
+import { journaled, runEntering, runLeaving, taskLeaving, taskStateIn, taskTransitionCase } from './state-sql.js';
 
 /** The cancel transition of every state it may leave, as a CASE over the row's state (core decides). */
 const CANCEL_TO_SQL = taskTransitionCase('t.state', 'cancel');
@@ -15,6 +16,8 @@ const FINISH_RUNS = journaled(
   `UPDATE "DagRun" r SET state = v.state::"RunState", "endedAt" = $3, "updatedAt" = $3
    FROM unnest($1::uuid[], $2::text[]) AS v(id, state)
    WHERE r.id = v.id AND ${runLeaving('r.state', 'finish')}
+     -- still nothing left to do: a clear committed since the leaves were read has its way
+     AND NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (${taskStateIn('t.state', FINISHED_TASK_STATES, { text: true })}))
    RETURNING r.*`,
   'finish',
 );
@@ -74,7 +77,14 @@ export async function finishDoneRuns(sql: Sql, ctx: Map<string, RunContext>, que
       if (outcome) outcomes.push({ id, state: outcome });
     }
     if (outcomes.length) {
-      const finished = await sql.query<DagRun>(FINISH_RUNS, [outcomes.map((o) => o.id), outcomes.map((o) => o.state), now]);
+      // The runs are locked first (in id order, with BEGIN), so the finish's check of their tasks
+      // is a statement that starts after any clear or mark holding them has committed: one that
+      // reset a task is seen, and the run stays running for it.
+      outcomes.sort((a, b) => compareIds(a.id, b.id));
+      const ids = outcomes.map((o) => o.id);
+      const finished = await sql.transaction(({ commitWith }) => commitWith<DagRun>(FINISH_RUNS, [ids, outcomes.map((o) => o.state), now]), {
+        first: `SELECT id FROM "DagRun" WHERE id = ANY(ARRAY[${ids.map(sqlLiteral).join(', ')}]::uuid[]) ORDER BY id FOR UPDATE`,
+      });
       finishedRuns.push(...finished);
     }
   }

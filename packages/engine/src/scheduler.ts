@@ -156,11 +156,11 @@ export class Scheduler {
   /**
    * One batch of createDueRuns, in the caller's transaction: claims up to batchSize due DAGs with
    * their latest version in one statement (FOR UPDATE OF the Dag rows, SKIP LOCKED), inserts their
-   * runs and task instances in one more (insertRunsSql) and advances every claimed DAG in a third.
+   * runs and task instances in one more (insertRuns) and advances every claimed DAG in a third.
    */
   private async createDueRunBatch(query: SqlQuery, now: Date): Promise<{ claimed: number; runs: DagRun[] }> {
     // One JSON array, far cheaper to read than thousands of rows; the specs without their task
-    // lists (insertRunsSql reads those in SQL), so a batch of wide DAGs stays small.
+    // lists (insertRuns reads those in SQL), so a batch of wide DAGs stays small.
     const [{ due }] = await query<{ due: DueDag[] }>(
       `SELECT coalesce(json_agg(c), '[]'::json) AS due FROM (
          SELECT d.id, d."tenantId", d."dagId", d."nextLogicalDate", d."nextDueAt", v.id AS "versionId", v.version, v.spec - 'tasks' AS spec

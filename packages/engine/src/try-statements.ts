@@ -87,7 +87,8 @@ export const END_TRIES = `WITH v AS (
            FROM v
            WHERE t.id = v.id AND ${TRY_ENDS('t.state')} AND t."tryNumber" = v.try_number
            RETURNING t.*),
-         journal AS (${journalTasks('(SELECT m.*, v.event FROM m JOIN v ON v.id = m.id)', { sql: 'j.event' })}),
+         -- the try that ended: a reschedule hands its number back on the instance, the journal keeps it
+         journal AS (${journalTasks('(SELECT m.id, m."tenantId", m."dagRunId", m."dagId", m."taskId", v.try_number AS "tryNumber", m.state, m."updatedAt", v.event FROM m JOIN v ON v.id = m.id)', { sql: 'j.event' })}),
          tt AS (
            UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error
            FROM m JOIN v ON v.id = m.id

@@ -11,8 +11,12 @@ export type RunEvent =
   | { type: 'cancel' }
   /** dagRunTimeoutSeconds passed: the run fails, its unfinished tasks are skipped. */
   | { type: 'timeout' }
-  /** A user cleared or marked one of its tasks: it runs again (a queued run stays queued). */
-  | { type: 'reopen' };
+  /**
+   * A user cleared or marked one of its tasks: a finished run runs again. A clear reopens a
+   * canceled run too (its cleared tasks run); a mark does not (the cancel skipped every task, so
+   * marking one would only finish the run as a success nobody ran).
+   */
+  | { type: 'reopen'; by: 'clear' | 'mark' };
 
 export type RunEventType = RunEvent['type'];
 
@@ -38,7 +42,7 @@ export function runTransition(state: RunState, event: RunEvent): RunState {
     case 'timeout':
       return state === 'queued' || state === 'running' ? 'failed' : illegal(state, event);
     case 'reopen':
-      return state === 'success' || state === 'failed' || state === 'canceled' ? 'running' : illegal(state, event);
+      return state === 'success' || state === 'failed' || (state === 'canceled' && event.by === 'clear') ? 'running' : illegal(state, event);
   }
 }
 
@@ -57,7 +61,7 @@ const RUN_SAMPLE: { [K in RunEventType]: Extract<RunEvent, { type: K }> } = {
   finish: { type: 'finish', outcome: 'success' },
   cancel: { type: 'cancel' },
   timeout: { type: 'timeout' },
-  reopen: { type: 'reopen' },
+  reopen: { type: 'reopen', by: 'clear' },
 };
 
 /** The states a run may leave on `event`, in RUN_STATES order. */

@@ -27,7 +27,6 @@ describe('the task state machine as tables', () => {
     expect(taskEventSources('fail')).toEqual(['running', 'deferred', 'restarting']);
     expect(taskEventSources('clear')).toEqual([
       'scheduled',
-      'queued',
       'running',
       'success',
       'failed',
@@ -79,6 +78,7 @@ describe('the run state machine', () => {
     expect(runEventSources('timeout')).toEqual(['queued', 'running']);
     expect(runEventTarget('timeout')).toBe('failed');
     expect(runEventSources('reopen')).toEqual(['success', 'failed', 'canceled']);
+    expect(runEventSources({ type: 'reopen', by: 'mark' })).toEqual(['success', 'failed']);
     expect(runEventTarget('reopen')).toBe('running');
     expect(runEventSources('start')).toEqual(['queued']);
     expect(runEventSources('finish')).toEqual(['running']);

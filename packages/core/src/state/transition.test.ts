@@ -62,7 +62,6 @@ const LEGAL: Record<TaskState, Record<string, Expected>> = {
   queued: {
     start: ['running', [startTry]],
     remove: ['removed', [evaluateDownstream]],
-    clear: ['none', [resetTry]],
     ...marks([evaluateDownstream]),
     cancel: ['skipped', []],
   },

@@ -170,7 +170,9 @@ export function transition(state: TaskState, event: TaskEvent, ctx: TransitionCo
       // one instance never run at once. For the same reason a second clear while restarting waits.
       if (state === 'running') return result('restarting', STOP_TRY);
       if (state === 'deferred') return result('none', STOP_TRY, RESET_TRY);
-      if (state === 'none' || state === 'restarting') return illegal(state, event);
+      // A queued task's try is on its way to a worker: it runs anyway, and a clear would race its
+      // job for the same try number (the queue drops a job whose id it already holds).
+      if (state === 'none' || state === 'restarting' || state === 'queued') return illegal(state, event);
       return result('none', RESET_TRY);
     case 'mark':
       // Already in that state: nothing to change, and a repeated click must not re-run effects.
