@@ -42,9 +42,8 @@ export class RunCreation {
    * when it returns. Runs that exist are skipped; the created ones are returned.
    */
   insertRunsDurably(inputs: readonly NewRun[]): Promise<DagRun[]> {
-    if (inputs.length === 0) return Promise.resolve([]);
-    const now = this.deps.clock();
-    return this.sql.transaction((tx) => insertRuns(tx.query, inputs, now));
+    // One statement commits on its own, synchronously (the pool's setting).
+    return insertRuns(this.sql.query, inputs, this.deps.clock());
   }
 
   /**

@@ -25,6 +25,16 @@ const DECIDE_SQL = journaled(
   { sql: taskEventByTarget('j.state', 'none', DECISIONS) },
 );
 
+/**
+ * The running runs asked for, each with what its evaluation may skip: whether it holds scheduled
+ * tasks, whether its tenant has a backlog, whether every task is finished ($2: the finished states).
+ */
+const RUNS_TO_EVALUATE = `SELECT r.*,
+         EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND ${taskStateIn('t.state', ['scheduled'], { text: true })}) AS "hasScheduled",
+         EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."tenantId" = r."tenantId" AND ${taskStateIn('t.state', ['scheduled'])}) AS "tenantBacklog",
+         NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[]))) AS "allFinished"
+  FROM "DagRun" r WHERE r.id = ANY($1::uuid[]) AND ${runStateIn('r.state', ['running'], { text: true })}`;
+
 export interface EvaluationRequest {
   tenantId: string;
   dagRunId: string;
@@ -77,14 +87,10 @@ export class RunEvaluation {
     const runs = (
       justStarted?.map(({ run }) => ({ run, hasScheduled: false, allFinished: false, tenantBacklog: false })) ??
       (
-        await this.sql.query<DagRun & { hasScheduled: boolean; allFinished: boolean; tenantBacklog: boolean }>(
-          `SELECT r.*,
-                  EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND ${taskStateIn('t.state', ['scheduled'], { text: true })}) AS "hasScheduled",
-                  EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."tenantId" = r."tenantId" AND ${taskStateIn('t.state', ['scheduled'])}) AS "tenantBacklog",
-                  NOT EXISTS (SELECT 1 FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND NOT (t.state::text = ANY($2::text[]))) AS "allFinished"
-           FROM "DagRun" r WHERE r.id = ANY($1::uuid[]) AND ${runStateIn('r.state', ['running'], { text: true })}`,
-          [[...wanted.keys()], [...FINISHED_TASK_STATES]],
-        )
+        await this.sql.query<DagRun & { hasScheduled: boolean; allFinished: boolean; tenantBacklog: boolean }>(RUNS_TO_EVALUATE, [
+          [...wanted.keys()],
+          [...FINISHED_TASK_STATES],
+        ])
       ).map(({ hasScheduled, allFinished, tenantBacklog, ...run }) => ({ run: run as DagRun, hasScheduled, allFinished, tenantBacklog }))
     )
       .filter((r) => r.run.tenantId === wanted.get(r.run.id)!.tenantId)

@@ -2,6 +2,7 @@ import {
   canRunTransition,
   canTransition,
   downstreamOf,
+  runTimeoutAt,
   transition,
   TowerError,
   type DagSpec,
@@ -65,8 +66,7 @@ const LOCK_RUN = `SELECT * FROM "DagRun" WHERE id = $1 FOR UPDATE`;
  */
 async function reopen(q: SqlQuery, run: DagRun, by: 'clear' | 'mark', spec: DagSpec, now: Date): Promise<DagRun | null> {
   if (!canRunTransition(run.state as RunState, { type: 'reopen', by })) return null;
-  const timeoutAt = spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null;
-  const [reopened] = await q<DagRun>(REOPEN_RUN, [run.id, run.state, now, timeoutAt]);
+  const [reopened] = await q<DagRun>(REOPEN_RUN, [run.id, run.state, now, runTimeoutAt(spec, now)]);
   return reopened ?? null;
 }
 
@@ -144,6 +144,8 @@ export class RunOperations {
   async markTaskInstance(tenantId: string, taskInstanceId: string, state: 'success' | 'failed'): Promise<TaskInstance> {
     const ti = await this.runs.taskInstance(tenantId, taskInstanceId);
     const { next, effects } = transition(ti.state as TaskState, { type: 'mark', state });
+    // The spec is read before the run is locked: a run's version never changes.
+    const spec = await this.specs.get(tenantId, (await this.runs.get(tenantId, ti.dagRunId)).dagVersionId);
     const now = this.deps.clock();
     const events: TowerEvent[] = [];
     const moved = await this.sql.transaction(async ({ query: q }) => {
@@ -151,7 +153,6 @@ export class RunOperations {
       const [m] = await q<TaskInstance>(MARK_TASK, [ti.id, ti.state, ti.tryNumber, next, now]);
       if (!m) throw new TowerError('CONFLICT', `task instance ${ti.taskId} changed state meanwhile; retry`);
       events.push(taskEvent(m));
-      const spec = await this.specs.get(tenantId, run.dagVersionId);
       const reopened = await reopen(q, run, 'mark', spec, now);
       if (reopened) events.push(runEvent(reopened));
       return m;

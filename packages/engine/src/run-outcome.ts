@@ -36,6 +36,23 @@ const STOP_RUN = Object.fromEntries(
 ) as Record<'canceled' | 'failed', string>;
 
 /**
+ * A stopped run's unfinished tasks ($1, tenant $2, at $3), locked in id order first (lock-order.ts:
+ * a worker's end batch may hold some of them; the lock re-checks a row changed meanwhile and leaves
+ * it out if it finished). Each row's new state is core's cancel of its state as locked, so the
+ * statement is a compare-and-set per row.
+ */
+const STOP_TASKS = journaled(
+  'task',
+  `UPDATE "TaskInstance" t
+   SET state = (${CANCEL_TO_SQL})::"TaskState", "endedAt" = $3, "nextAttemptAt" = NULL, "heartbeatAt" = NULL, "updatedAt" = $3
+   WHERE t.id IN (SELECT l.id FROM "TaskInstance" l
+                  WHERE l."dagRunId" = $1 AND l."tenantId" = $2 AND ${taskLeaving('l.state', 'cancel', { text: true })}
+                  ORDER BY l.id FOR UPDATE)
+   RETURNING t.*`,
+  'cancel',
+);
+
+/**
  * The outcome of the evaluated runs with nothing left to do, decided by their leaves
  * (decideRunState), written as one compare-and-set: the runs that finished. Known without a query
  * for whole-run evaluations (every state is loaded) and for runs the evaluation left alone.
@@ -113,23 +130,7 @@ export class RunStops {
       const [run] = await q<DagRun>(STOP_RUN[state], [runId, tenantId, now]);
       if (!run) return null;
       events.push(runEvent(run));
-      // Every unfinished task instance in one statement, locked in id order first (lock-order.ts:
-      // a worker's end batch may hold some of them; the lock re-checks a row changed meanwhile and
-      // leaves it out if it finished). Each row's new state is computed from its state as locked,
-      // so the statement is a compare-and-set per row.
-      moved = await q<TaskInstance>(
-        journaled(
-          'task',
-          `UPDATE "TaskInstance" t
-           SET state = (${CANCEL_TO_SQL})::"TaskState", "endedAt" = $3, "nextAttemptAt" = NULL, "heartbeatAt" = NULL, "updatedAt" = $3
-           WHERE t.id IN (SELECT l.id FROM "TaskInstance" l
-                          WHERE l."dagRunId" = $1 AND l."tenantId" = $2 AND ${taskLeaving('l.state', 'cancel', { text: true })}
-                          ORDER BY l.id FOR UPDATE)
-           RETURNING t.*`,
-          'cancel',
-        ),
-        [run.id, tenantId, now],
-      );
+      moved = await q<TaskInstance>(STOP_TASKS, [run.id, tenantId, now]);
       events.push(...moved.map(taskEvent));
       return run;
     });

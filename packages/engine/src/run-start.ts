@@ -1,3 +1,4 @@
+import { runTimeoutAt } from '@tower/core';
 import { dagRunFromJson, GroupCommit, sqlLiteral, sqlOf, taskInstanceFromJson, type DagRun, type Sql, type TaskInstance } from '@tower/db';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunEvaluation } from './run-evaluation.js';
@@ -7,6 +8,44 @@ import { journalRuns, journalTasks, runEntering, runLeaving, runStateIn, taskEnt
 
 /** Runs waiting for a place within maxActiveRuns. */
 const RUN_WAITS = (column: string) => runLeaving(column, 'start');
+
+/** Which of these DAGs ($1, of tenants $2) have a run waiting to start. */
+const DAGS_WITH_QUEUED = `SELECT DISTINCT "dagPk" FROM "DagRun" WHERE "tenantId" = ANY($2::uuid[]) AND "dagPk" = ANY($1::uuid[]) AND ${RUN_WAITS('state')}`;
+
+/**
+ * Starts the picked runs ($1, timeouts $2, at $3) and schedules their roots ($4 runs × $5 task
+ * ids), journaled; returns the runs, the roots' ids and every task of the runs (see the call).
+ */
+const START_RUNS = `WITH moved AS (
+    UPDATE "DagRun" r SET state = ${runEntering('start')}, "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
+    FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
+    WHERE r.id = v.id AND ${runLeaving('r.state', 'start')}
+    RETURNING r.*),
+  moved_journal AS (${journalRuns('moved', 'start')}),
+  roots AS (
+    UPDATE "TaskInstance" t SET state = ${taskEntering('schedule', 'none')}, "updatedAt" = $3
+    FROM unnest($4::uuid[], $5::text[]) AS x(run_id, task_id)
+    WHERE t."dagRunId" = x.run_id AND t."taskId" = x.task_id AND ${taskLeaving('t.state', 'schedule', { only: ['none'], text: true })}
+      AND EXISTS (SELECT 1 FROM moved WHERE moved.id = x.run_id)
+    RETURNING t.id, t."tenantId", t."dagRunId", t."dagId", t."taskId", t."tryNumber", t.state, t."updatedAt"),
+  roots_journal AS (${journalTasks('roots', 'schedule')})
+  SELECT (SELECT json_agg(m) FROM moved m) AS runs,
+         (SELECT json_agg(rt.id) FROM roots rt) AS roots,
+         (SELECT json_agg(t) FROM "TaskInstance" t WHERE t."dagRunId" = ANY($1::uuid[])) AS tasks`;
+
+const WAITING_RUN = RUN_WAITS('r.state');
+const RUNNING_RUN = runStateIn('state', ['running']);
+
+/** Read with the DAGs' locks: their queued runs (64 per DAG, in start order) and how many run in each lane. */
+const queuedAndRunning = (dagArray: string): string => `SELECT
+  (SELECT coalesce(json_agg(q ORDER BY q."dagPk", q.rn), '[]'::json) FROM (
+     SELECT r.*, (row_number() OVER (PARTITION BY r."dagPk" ORDER BY r.priority DESC, r."logicalDate"))::int AS rn
+     FROM "DagRun" r JOIN "Dag" d ON d.id = r."dagPk"
+     WHERE r."dagPk" = ANY(${dagArray}) AND ${WAITING_RUN} AND d.paused = false) AS q
+   WHERE q.rn <= 64) AS queued,
+  (SELECT coalesce(json_agg(x), '[]'::json) FROM (
+     SELECT "dagPk", "backfillId", count(*)::int AS n FROM "DagRun"
+     WHERE "dagPk" = ANY(${dagArray}) AND ${RUNNING_RUN} GROUP BY 1, 2) AS x) AS running`;
 
 interface StartRequest {
   tenantId: string;
@@ -48,10 +87,7 @@ export class RunStarts {
     const known = new Set(items.filter((i) => i.knownQueued).map((i) => i.dagPk));
     const unknown = [...tenantOf.keys()].filter((pk) => !known.has(pk));
     const withQueued = unknown.length
-      ? await this.sql.query<{ dagPk: string }>(
-          `SELECT DISTINCT "dagPk" FROM "DagRun" WHERE "tenantId" = ANY($2::uuid[]) AND "dagPk" = ANY($1::uuid[]) AND ${RUN_WAITS('state')}`,
-          [unknown, [...new Set(unknown.map((pk) => tenantOf.get(pk)!))]],
-        )
+      ? await this.sql.query<{ dagPk: string }>(DAGS_WITH_QUEUED, [unknown, [...new Set(unknown.map((pk) => tenantOf.get(pk)!))]])
       : [];
     const dagPks = [...known, ...withQueued.map((d) => d.dagPk)].sort();
     if (dagPks.length === 0) return items.map(() => []);
@@ -91,7 +127,7 @@ export class RunStarts {
           const spec = await this.specs.get(run.tenantId, run.dagVersionId);
           picked.push({
             id: run.id,
-            timeoutAt: spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null,
+            timeoutAt: runTimeoutAt(spec, now),
             roots: spec.tasks.filter((t) => (t.dependsOn ?? []).length === 0).map((t) => t.taskId),
           });
           active.set(lane, (active.get(lane) ?? 0) + 1);
@@ -111,22 +147,7 @@ export class RunStarts {
         // to their grouped tasks re-sorted the tasks once per run).
         const ids = picked.map((p) => p.id);
         const [out] = await commitWith<{ runs: Array<Record<string, unknown>> | null; roots: string[] | null; tasks: Array<Record<string, unknown>> | null }>(
-          `WITH moved AS (
-           UPDATE "DagRun" r SET state = ${runEntering('start')}, "startedAt" = $3, "timeoutAt" = v.timeout_at, "updatedAt" = $3
-           FROM unnest($1::uuid[], $2::timestamptz[]) AS v(id, timeout_at)
-           WHERE r.id = v.id AND ${runLeaving('r.state', 'start')}
-           RETURNING r.*),
-         moved_journal AS (${journalRuns('moved', 'start')}),
-         roots AS (
-           UPDATE "TaskInstance" t SET state = ${taskEntering('schedule', 'none')}, "updatedAt" = $3
-           FROM unnest($4::uuid[], $5::text[]) AS x(run_id, task_id)
-           WHERE t."dagRunId" = x.run_id AND t."taskId" = x.task_id AND ${taskLeaving('t.state', 'schedule', { only: ['none'], text: true })}
-             AND EXISTS (SELECT 1 FROM moved WHERE moved.id = x.run_id)
-           RETURNING t.id, t."tenantId", t."dagRunId", t."dagId", t."taskId", t."tryNumber", t.state, t."updatedAt"),
-         roots_journal AS (${journalTasks('roots', 'schedule')})
-         SELECT (SELECT json_agg(m) FROM moved m) AS runs,
-                (SELECT json_agg(rt.id) FROM roots rt) AS roots,
-                (SELECT json_agg(t) FROM "TaskInstance" t WHERE t."dagRunId" = ANY($1::uuid[])) AS tasks`,
+          START_RUNS,
           [ids, picked.map((p) => p.timeoutAt), now, picked.flatMap((p) => p.roots.map(() => p.id)), picked.flatMap((p) => p.roots)],
         );
         // The roots' rows as the update wrote them: scheduled, at `now`.
@@ -153,15 +174,7 @@ export class RunStarts {
         // A start lost with the database's last commits leaves the run queued: the queued-runs
         // sweep starts it again.
         asyncCommit: true,
-        first: `SELECT
-          (SELECT coalesce(json_agg(q ORDER BY q."dagPk", q.rn), '[]'::json) FROM (
-             SELECT r.*, (row_number() OVER (PARTITION BY r."dagPk" ORDER BY r.priority DESC, r."logicalDate"))::int AS rn
-             FROM "DagRun" r JOIN "Dag" d ON d.id = r."dagPk"
-             WHERE r."dagPk" = ANY(${dagArray}) AND ${RUN_WAITS('r.state')} AND d.paused = false) AS q
-           WHERE q.rn <= 64) AS queued,
-          (SELECT coalesce(json_agg(x), '[]'::json) FROM (
-             SELECT "dagPk", "backfillId", count(*)::int AS n FROM "DagRun"
-             WHERE "dagPk" = ANY(${dagArray}) AND ${runStateIn('state', ['running'])} GROUP BY 1, 2) AS x) AS running`,
+        first: queuedAndRunning(dagArray),
       },
     );
     const started = starts.map((s) => s.run);

@@ -35,7 +35,7 @@ function stringTexts(file: string, text: string): Array<{ line: number; text: st
 }
 
 /** State literals spelled inside SQL-looking strings of `text`. */
-export function stateLiteralsInSql(file: string, text: string): string[] {
+function stateLiteralsInSql(file: string, text: string): string[] {
   return stringTexts(file, text).flatMap(({ line, text: s }) => [...s.matchAll(LITERAL)].map((m) => `${file}:${line}: ${m[0]} in "${s.trim().slice(0, 80)}"`));
 }
 

@@ -8,7 +8,6 @@ import {
   taskEventTarget,
   TASK_EVENT_TYPES,
   taskSourcesOfAll,
-  transition,
   type RunEvent,
   type RunEventType,
   type RunState,
@@ -23,14 +22,15 @@ import {
  * `SET state = …` from the state it enters, so a rule changed in core changes every statement that
  * applies it. A test (state-sql.guard.test.ts) fails when an engine file spells a state in SQL.
  *
- * Everything here renders at module load into constant statement texts: statements stay named
- * prepared statements, and the planner sees the same literals as before (partial indexes whose
- * predicate is `state = 'queued'` still match).
+ * The engine's hot-path statements that use these are module constants (or, where a statement
+ * inlines values, its state fragments are), so each renders once: statements stay named prepared statements, and the
+ * planner sees the same literals as before (partial indexes whose predicate is `state = 'queued'`
+ * still match).
  */
 
 /**
- * Renders once per distinct call: the SQL texts that embed these are built where they are sent,
- * and core answers "which states may this event leave" by trying each state (exceptions included).
+ * Renders once per distinct call, so a call made where a statement is sent stays cheap: core
+ * answers "which states may this event leave" by trying each state, exceptions included.
  */
 function memo<A extends unknown[]>(fn: (...args: A) => string): (...args: A) => string {
   const cache = new Map<string, string>();
@@ -55,12 +55,14 @@ export interface StateSqlOptions {
   text?: boolean;
 }
 
-function taskLit(state: TaskState): string {
+/** A task state as an SQL literal (`'queued'`), checked against core's list. */
+export function taskState(state: TaskState): string {
   if (!isTaskState(state)) throw new Error(`not a task state: ${String(state)}`);
   return `'${state}'`;
 }
 
-function runLit(state: RunState): string {
+/** A run state as an SQL literal. */
+export function runState(state: RunState): string {
   if (!isRunState(state)) throw new Error(`not a run state: ${String(state)}`);
   return `'${state}'`;
 }
@@ -78,19 +80,13 @@ function narrowed<S extends string>(what: string, sources: readonly S[], only: r
   return only;
 }
 
-/** A task state as an SQL literal (`'queued'`), checked against core's list. */
-export const taskState = (state: TaskState): string => taskLit(state);
-
-/** A run state as an SQL literal. */
-export const runState = (state: RunState): string => runLit(state);
-
 /** `column = 'a'` or `column IN ('a', 'b')`: rows in these task states (a read). */
 export const taskStateIn = memo((column: string, states: readonly TaskState[], opts: StateSqlOptions = {}): string =>
-  render(column, states.map(taskLit), opts),
+  render(column, states.map(taskState), opts),
 );
 
 /** `column = 'a'` or `column IN (…)`: runs in these states (a read). */
-export const runStateIn = memo((column: string, states: readonly RunState[], opts: StateSqlOptions = {}): string => render(column, states.map(runLit), opts));
+export const runStateIn = memo((column: string, states: readonly RunState[], opts: StateSqlOptions = {}): string => render(column, states.map(runState), opts));
 
 /**
  * The guard of a task compare-and-set: the row is still in a state that `event` may leave — or
@@ -109,7 +105,7 @@ export const taskLeaving = memo(function taskLeaving(
 });
 
 /** The state `event` moves a task to from `from`, as a literal (`SET state = …`). */
-export const taskEntering = memo((event: TaskEventArg, from: TaskState): string => taskLit(taskEventTarget(event, from)));
+export const taskEntering = memo((event: TaskEventArg, from: TaskState): string => taskState(taskEventTarget(event, from)));
 
 /** The guard of a run compare-and-set: the run is still in a state `event` may leave. */
 export const runLeaving = memo(function runLeaving(
@@ -122,18 +118,18 @@ export const runLeaving = memo(function runLeaving(
 });
 
 /** The state `event` moves a run to, as a literal. */
-export const runEntering = memo((event: RunEvent | Exclude<RunEventType, 'finish'>): string => runLit(runEventTarget(event)));
+export const runEntering = memo((event: RunEvent | Exclude<RunEventType, 'finish'>): string => runState(runEventTarget(event)));
 
 /**
  * `event` applied per row: a CASE over the row's state giving core's next state for each state
  * the event may leave (NULL for the others, which the statement's guard excludes).
  */
-export const taskTransitionCase = memo(function taskTransitionCase(column: string, event: TaskEventArg): string {
-  const e: TaskEvent = typeof event === 'string' ? ({ type: event } as TaskEvent) : event;
-  return `CASE ${column}::text ${taskEventSources(event)
-    .map((from) => `WHEN ${taskLit(from)} THEN ${taskLit(transition(from, e, { tryNumber: 1, maxTries: 1 }).next)}`)
-    .join(' ')} END`;
-});
+export const taskTransitionCase = memo(
+  (column: string, event: TaskEventArg): string =>
+    `CASE ${column}::text ${taskEventSources(event)
+      .map((from) => `WHEN ${taskState(from)} THEN ${taskState(taskEventTarget(event, from))}`)
+      .join(' ')} END`,
+);
 
 /**
  * The state-change journal (`StateChange`): the statement that performs a compare-and-set also
@@ -179,5 +175,5 @@ export function journaled(entity: 'task' | 'run', update: string, event: Journal
 export const taskEventByTarget = memo((column: string, from: TaskState, events: readonly Exclude<TaskEventType, 'mark'>[]): string => {
   const targets = events.map((e) => [taskEventTarget(e, from), e] as const);
   if (new Set(targets.map(([t]) => t)).size !== targets.length) throw new Error(`events ${events.join(', ')} share a target from ${from}`);
-  return `CASE ${column}::text ${targets.map(([t, e]) => `WHEN ${taskLit(t)} THEN '${e}'`).join(' ')} END`;
+  return `CASE ${column}::text ${targets.map(([t, e]) => `WHEN ${taskState(t)} THEN '${e}'`).join(' ')} END`;
 });

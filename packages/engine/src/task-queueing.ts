@@ -34,6 +34,61 @@ const HEAD = 64;
  * pool connection while the tenant's lock is held). Returns what was queued (with whether its run
  * is a backfill's), the tenant's active depth for fair priorities and its regular backlog for lanes.
  */
+/**
+ * Candidates beyond the head: scheduled tasks of the readable runs ($1) and of the tenant's other
+ * DAGs ($4, not the full ones $6), in open pools ($2), limited ($3, $5), of running runs (not
+ * backfills when the backfill lane is full, $7).
+ */
+const FURTHER_CANDIDATES = `WITH c AS (
+    (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+     WHERE "dagRunId" = ANY($1::uuid[]) AND ${WAITS_FOR_QUEUE('state')} AND pool = ANY($2::text[])
+     ORDER BY "priorityWeight" DESC LIMIT $3)
+    UNION
+    (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+     WHERE "tenantId" = $4::uuid AND ${WAITS_FOR_QUEUE('state')} AND pool = ANY($2::text[]) AND "dagId" <> ALL($6::text[])
+     ORDER BY "priorityWeight" DESC LIMIT $5))
+  SELECT c.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
+  FROM c JOIN "DagRun" r ON r.id = c."dagRunId"
+  WHERE ${runStateIn('r.state', ['running'], { text: true })} AND (NOT $7::bool OR r."backfillId" IS NULL)`;
+
+/** Queues the picked tasks ($1) at $2, those still scheduled in a running run, journaled. */
+const QUEUE_TASKS = journaled(
+  'task',
+  `UPDATE "TaskInstance" t SET state = ${taskEntering('queue', 'scheduled')}, "queuedAt" = $2, "updatedAt" = $2
+   WHERE t.id = ANY($1::uuid[]) AND ${WAITS_FOR_QUEUE('t.state')}
+     AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = ${runState('running')}
+   RETURNING t.*`,
+  'queue',
+);
+
+const QUEUED_TASK = taskStateIn('state', ['queued']);
+const RUNNING_TASK = taskStateIn('state', ['running']);
+const ACTIVE_TASK = taskStateIn('t.state', ['queued', 'running'], { text: true });
+const RUNNING_RUN = runStateIn('r.state', ['running']);
+const WAITING_TASK = WAITS_FOR_QUEUE('state');
+
+/**
+ * Read with the tenant's lock, in BEGIN's round trip (`tenant`: its id as a literal): its quota,
+ * pools, active tasks per DAG and pool, active backfill tasks, and the head of its backlog.
+ */
+const tenantCapacity = (tenant: string): string => `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = ${tenant}::uuid) AS quota,
+  (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
+     FROM "Pool" WHERE "tenantId" = ${tenant}::uuid) AS pools,
+  (SELECT coalesce(jsonb_agg(a), '[]'::jsonb) FROM (
+     SELECT t."dagId", t.pool, count(*)::int AS n
+     FROM (SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND ${QUEUED_TASK}
+           UNION ALL
+           SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND ${RUNNING_TASK}) AS t
+     GROUP BY 1, 2) AS a) AS active,
+  (SELECT coalesce(sum((SELECT count(*) FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND ${ACTIVE_TASK})), 0)::int
+     FROM "DagRun" r WHERE r."tenantId" = ${tenant}::uuid AND r."backfillId" IS NOT NULL AND ${RUNNING_RUN}) AS "activeBackfill",
+  (SELECT coalesce(json_agg(h), '[]'::json) FROM (
+     SELECT t.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate", r.state AS "runState"
+     FROM (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
+           WHERE "tenantId" = ${tenant}::uuid AND ${WAITING_TASK}
+           ORDER BY "priorityWeight" DESC LIMIT ${HEAD}) AS t
+     JOIN "DagRun" r ON r.id = t."dagRunId") AS h) AS head`;
+
 export async function queueScheduled(
   sql: Sql,
   tenantId: string,
@@ -175,20 +230,7 @@ export async function queueScheduled(
         // are reached by id only (`state::text`): with stale statistics the planner joined every
         // running run to every candidate instead.
         const window = Math.min(need + 64, 5000);
-        const further = await q<Candidate>(
-          `WITH c AS (
-           (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-            WHERE "dagRunId" = ANY($1::uuid[]) AND ${WAITS_FOR_QUEUE('state')} AND pool = ANY($2::text[])
-            ORDER BY "priorityWeight" DESC LIMIT $3)
-           UNION
-           (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-            WHERE "tenantId" = $4::uuid AND ${WAITS_FOR_QUEUE('state')} AND pool = ANY($2::text[]) AND "dagId" <> ALL($6::text[])
-            ORDER BY "priorityWeight" DESC LIMIT $5))
-         SELECT c.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate"
-         FROM c JOIN "DagRun" r ON r.id = c."dagRunId"
-         WHERE ${runStateIn('r.state', ['running'], { text: true })} AND (NOT $7::bool OR r."backfillId" IS NULL)`,
-          [readable, openPools, window, tenantId, headFull ? window : 0, full, backfillFull],
-        );
+        const further = await q<Candidate>(FURTHER_CANDIDATES, [readable, openPools, window, tenantId, headFull ? window : 0, full, backfillFull]);
         candidates = [...known, ...head, ...further];
         picked = await pick(candidates);
       }
@@ -198,17 +240,7 @@ export async function queueScheduled(
       const backlog = activeInTenant - activeBackfill + new Set(candidates.filter((c) => !c.backfill).map((c) => c.id)).size;
       if (picked.length === 0) return { queued: [], tenantDepth: depth, backlog };
       // The last statement commits in the same round trip.
-      const moved = await commitWith<TaskInstance>(
-        journaled(
-          'task',
-          `UPDATE "TaskInstance" t SET state = ${taskEntering('queue', 'scheduled')}, "queuedAt" = $2, "updatedAt" = $2
-         WHERE t.id = ANY($1::uuid[]) AND ${WAITS_FOR_QUEUE('t.state')}
-           AND (SELECT r.state FROM "DagRun" r WHERE r.id = t."dagRunId") = ${runState('running')}
-         RETURNING t.*`,
-          'queue',
-        ),
-        [picked.map((c) => c.id), now],
-      );
+      const moved = await commitWith<TaskInstance>(QUEUE_TASKS, [picked.map((c) => c.id), now]);
       // Keep the order in which they were picked.
       const order = new Map(picked.map((c, i) => [c.id, i]));
       const backfillOf = new Map(picked.map((c) => [c.id, c.backfill]));
@@ -220,23 +252,7 @@ export async function queueScheduled(
       // Queueing lost with the database's last commits leaves the tasks scheduled: their jobs find
       // nothing to claim and are dropped, and the waiting-runs sweep queues them again.
       asyncCommit: true,
-      first: `SELECT (SELECT "concurrencyQuota" FROM "Tenant" WHERE id = ${tenant}::uuid) AS quota,
-              (SELECT coalesce(jsonb_agg(jsonb_build_object('name', name, 'slots', slots)), '[]'::jsonb)
-                 FROM "Pool" WHERE "tenantId" = ${tenant}::uuid) AS pools,
-              (SELECT coalesce(jsonb_agg(a), '[]'::jsonb) FROM (
-                 SELECT t."dagId", t.pool, count(*)::int AS n
-                 FROM (SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND ${taskStateIn('state', ['queued'])}
-                       UNION ALL
-                       SELECT "dagId", pool FROM "TaskInstance" WHERE "tenantId" = ${tenant}::uuid AND ${taskStateIn('state', ['running'])}) AS t
-                 GROUP BY 1, 2) AS a) AS active,
-              (SELECT coalesce(sum((SELECT count(*) FROM "TaskInstance" t WHERE t."dagRunId" = r.id AND ${taskStateIn('t.state', ['queued', 'running'], { text: true })})), 0)::int
-                 FROM "DagRun" r WHERE r."tenantId" = ${tenant}::uuid AND r."backfillId" IS NOT NULL AND ${runStateIn('r.state', ['running'])}) AS "activeBackfill",
-              (SELECT coalesce(json_agg(h), '[]'::json) FROM (
-                 SELECT t.*, r."dagVersionId", r."backfillId" IS NOT NULL AS backfill, r."logicalDate", r.state AS "runState"
-                 FROM (SELECT id, "dagRunId", "dagId", "taskId", pool, "priorityWeight" FROM "TaskInstance"
-                       WHERE "tenantId" = ${tenant}::uuid AND ${WAITS_FOR_QUEUE('state')}
-                       ORDER BY "priorityWeight" DESC LIMIT ${HEAD}) AS t
-                 JOIN "DagRun" r ON r.id = t."dagRunId") AS h) AS head`,
+      first: tenantCapacity(tenant),
     },
   );
 }

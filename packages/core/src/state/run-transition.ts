@@ -20,10 +20,20 @@ export type RunEvent =
 
 export type RunEventType = RunEvent['type'];
 
-export const RUN_EVENT_TYPES: readonly RunEventType[] = ['start', 'finish', 'cancel', 'timeout', 'reopen'];
-
-function illegal(state: RunState, event: RunEvent): never {
-  throw new TowerError('ILLEGAL_TRANSITION', `a dag run in state ${state} cannot take event "${event.type}"`, { details: { state, event: event.type } });
+/** The next state, or null where the event does not apply. */
+function next(state: RunState, event: RunEvent): RunState | null {
+  switch (event.type) {
+    case 'start':
+      return state === 'queued' ? 'running' : null;
+    case 'finish':
+      return state === 'running' ? event.outcome : null;
+    case 'cancel':
+      return state === 'queued' || state === 'running' ? 'canceled' : null;
+    case 'timeout':
+      return state === 'queued' || state === 'running' ? 'failed' : null;
+    case 'reopen':
+      return state === 'success' || state === 'failed' || (state === 'canceled' && event.by === 'clear') ? 'running' : null;
+  }
 }
 
 /**
@@ -32,29 +42,14 @@ function illegal(state: RunState, event: RunEvent): never {
  * one of its tasks. Any other pair throws ILLEGAL_TRANSITION.
  */
 export function runTransition(state: RunState, event: RunEvent): RunState {
-  switch (event.type) {
-    case 'start':
-      return state === 'queued' ? 'running' : illegal(state, event);
-    case 'finish':
-      return state === 'running' ? event.outcome : illegal(state, event);
-    case 'cancel':
-      return state === 'queued' || state === 'running' ? 'canceled' : illegal(state, event);
-    case 'timeout':
-      return state === 'queued' || state === 'running' ? 'failed' : illegal(state, event);
-    case 'reopen':
-      return state === 'success' || state === 'failed' || (state === 'canceled' && event.by === 'clear') ? 'running' : illegal(state, event);
+  const to = next(state, event);
+  if (to === null) {
+    throw new TowerError('ILLEGAL_TRANSITION', `a dag run in state ${state} cannot take event "${event.type}"`, { details: { state, event: event.type } });
   }
+  return to;
 }
 
-export function canRunTransition(state: RunState, event: RunEvent): boolean {
-  try {
-    runTransition(state, event);
-    return true;
-  } catch (err) {
-    if (err instanceof TowerError && err.code === 'ILLEGAL_TRANSITION') return false;
-    throw err;
-  }
-}
+export const canRunTransition = (state: RunState, event: RunEvent): boolean => next(state, event) !== null;
 
 const RUN_SAMPLE: { [K in RunEventType]: Extract<RunEvent, { type: K }> } = {
   start: { type: 'start' },
@@ -63,6 +58,9 @@ const RUN_SAMPLE: { [K in RunEventType]: Extract<RunEvent, { type: K }> } = {
   timeout: { type: 'timeout' },
   reopen: { type: 'reopen', by: 'clear' },
 };
+
+/** Every run event type (the sample's keys: the compiler makes it list them all). */
+export const RUN_EVENT_TYPES = Object.keys(RUN_SAMPLE) as readonly RunEventType[];
 
 /** The states a run may leave on `event`, in RUN_STATES order. */
 export function runEventSources(event: RunEvent | RunEventType): readonly RunState[] {
@@ -74,4 +72,9 @@ export function runEventSources(event: RunEvent | RunEventType): readonly RunSta
 export function runEventTarget(event: RunEvent | Exclude<RunEventType, 'finish'>): RunState {
   const e = typeof event === 'string' ? RUN_SAMPLE[event] : event;
   return runTransition(runEventSources(e)[0], e);
+}
+
+/** When a run started (or reopened) at `now` times out: dagRunTimeoutSeconds later, or never. */
+export function runTimeoutAt(spec: { dagRunTimeoutSeconds: number | null }, now: Date): Date | null {
+  return spec.dagRunTimeoutSeconds ? new Date(now.getTime() + spec.dagRunTimeoutSeconds * 1000) : null;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { TASK_STATES } from './states.js';
-import { markSources, taskEventSources, taskEventTarget, taskEventTargets, taskSourcesOfAll } from './transition-table.js';
+import { taskEventSources, taskEventTarget, taskEventTargets, taskSourcesOfAll } from './transition-table.js';
 import { canTransition, TASK_EVENT_TYPES, transition } from './transition.js';
-import { canRunTransition, RUN_EVENT_TYPES, runEventSources, runEventTarget, runTransition } from './run-transition.js';
+import { canRunTransition, RUN_EVENT_TYPES, runEventSources, runEventTarget, runTimeoutAt, runTransition } from './run-transition.js';
 import { RUN_STATES } from './states.js';
 
 describe('the task state machine as tables', () => {
@@ -38,7 +38,7 @@ describe('the task state machine as tables', () => {
       'removed',
     ]);
     expect(taskEventSources('cancel')).toEqual(['none', 'scheduled', 'queued', 'running', 'up_for_retry', 'up_for_reschedule', 'deferred', 'restarting']);
-    expect(markSources('success')).toEqual(TASK_STATES.filter((s) => s !== 'success'));
+    expect(taskEventSources({ type: 'mark', state: 'success' })).toEqual(TASK_STATES.filter((s) => s !== 'success'));
   });
 
   it('lists the targets, both of them where a failure depends on the tries left', () => {
@@ -69,7 +69,7 @@ describe('the run state machine', () => {
     expect(runTransition('queued', { type: 'start' })).toBe('running');
     expect(runTransition('running', { type: 'finish', outcome: 'failed' })).toBe('failed');
     expect(() => runTransition('running', { type: 'start' })).toThrow(/cannot take event "start"/);
-    expect(() => runTransition('queued', { type: 'finish', outcome: 'success' })).toThrow(/ILLEGAL|cannot/);
+    expect(() => runTransition('queued', { type: 'finish', outcome: 'success' })).toThrow(expect.objectContaining({ code: 'ILLEGAL_TRANSITION' }));
   });
 
   it('cancels or times out a queued or running run, and reopens a finished one', () => {
@@ -83,6 +83,13 @@ describe('the run state machine', () => {
     expect(runEventSources('start')).toEqual(['queued']);
     expect(runEventSources('finish')).toEqual(['running']);
     for (const s of RUN_STATES) expect(canRunTransition(s, { type: 'start' })).toBe(s === 'queued');
+    expect(RUN_EVENT_TYPES).toEqual(['start', 'finish', 'cancel', 'timeout', 'reopen']);
     for (const type of RUN_EVENT_TYPES) expect(runEventSources(type).length).toBeGreaterThan(0);
+  });
+
+  it('times a run out dagRunTimeoutSeconds after it starts, or never', () => {
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(runTimeoutAt({ dagRunTimeoutSeconds: 90 }, now)).toEqual(new Date('2026-03-01T00:01:30Z'));
+    expect(runTimeoutAt({ dagRunTimeoutSeconds: null }, now)).toBeNull();
   });
 });

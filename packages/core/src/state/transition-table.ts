@@ -1,6 +1,6 @@
 import { TowerError } from '../errors.js';
 import { TASK_STATES, type TaskState } from './states.js';
-import { canTransition, transition, type MarkableState, type TaskEvent, type TaskEventType } from './transition.js';
+import { canTransition, transition, type TaskEvent, type TaskEventType } from './transition.js';
 
 /**
  * The state machine as tables: for each event, the states it may leave and the states it may
@@ -74,6 +74,3 @@ export function taskSourcesOfAll(events: ReadonlyArray<TaskEvent | Exclude<TaskE
   const lists = events.map((e) => new Set(taskEventSources(e)));
   return TASK_STATES.filter((s) => lists.every((l) => l.has(s)));
 }
-
-/** `mark` as a table: the states a task may be marked `state` from. */
-export const markSources = (state: MarkableState): readonly TaskState[] => taskEventSources({ type: 'mark', state });
