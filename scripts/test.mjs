@@ -16,22 +16,8 @@ try {
   if (!only || only === 'e2e') ensureChromium();
 
   if (!only) {
-    step('Lint');
-    run(bin('eslint'), ['--max-warnings', '0', '.']);
-    step('Formatting (Prettier)');
-    run(bin('prettier'), ['--check', '.', '--log-level', 'warn']);
-    step('No import circle (dpdm, type imports included)');
-    run(bin('dpdm'), [
-      '--no-warning',
-      '--no-tree',
-      '--exit-code',
-      'circular:1',
-      '--exclude',
-      'generated|node_modules',
-      'packages/*/src/**/*.ts',
-      'apps/*/src/**/*.ts',
-      'apps/*/src/**/*.tsx',
-    ]);
+    step('Lint: ESLint, Prettier, import circles (npm run lint)');
+    run('npm', ['run', '--silent', 'lint']);
     step('Build and type-check every workspace');
     run(bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only']);
     step('Type-check the tests (packages and apps; e2e is a workspace of its own)');

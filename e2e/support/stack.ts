@@ -106,15 +106,22 @@ export async function startStack(opts: { name: string; schedulers?: number; work
     const log = createWriteStream(path.join(ARTIFACTS, `${opts.name}-${name}.log`));
     child.stdout!.pipe(log);
     child.stderr!.pipe(log);
-    // The output so far (pino JSON lines), for waitForLog.
-    let output = '';
-    const onOutput = new Set<() => void>();
-    const collect = (chunk: Buffer) => {
-      output += chunk.toString();
-      onOutput.forEach((f) => f());
+    // The messages logged so far (pino JSON lines), for waitForLog.
+    const logged = new Set<string>();
+    const collect = (stream: NodeJS.ReadableStream) => {
+      let partial = '';
+      stream.on('data', (chunk: Buffer) => {
+        const lines = (partial + chunk.toString()).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          const msg = /"msg":("(?:[^"\\]|\\.)*")/.exec(line)?.[1];
+          if (msg) logged.add(JSON.parse(msg) as string);
+        }
+      });
     };
-    child.stdout!.on('data', collect);
-    child.stderr!.on('data', collect);
+    collect(child.stdout!);
+    collect(child.stderr!);
+    const exited = () => child.exitCode !== null || child.signalCode !== null;
     const proc: TowerProcess = {
       name,
       child,
@@ -129,41 +136,18 @@ export async function startStack(opts: { name: string; schedulers?: number; work
         child.kill('SIGKILL');
         await waitExit(child);
       },
-      waitForLog(msg, timeoutMs = 30_000) {
-        const line = `"msg":${JSON.stringify(msg)}`;
-        return new Promise<void>((resolve, reject) => {
-          let settled = false;
-          const done = (err?: Error) => {
-            if (settled) return;
-            settled = true;
-            onOutput.delete(check);
-            child.off('exit', onExit);
-            clearTimeout(timer);
-            if (err) reject(err);
-            else resolve();
-          };
-          const check = () => {
-            if (output.includes(line)) done();
-          };
-          const onExit = () => done(new Error(`${name} exited before logging ${msg}`));
-          const timer = setTimeout(() => done(new Error(`${name} did not log ${msg} within ${timeoutMs}ms`)), timeoutMs);
-          onOutput.add(check);
-          child.once('exit', onExit);
-          check();
-          if (child.exitCode !== null || child.signalCode !== null) onExit();
-        });
+      async waitForLog(msg, timeoutMs = 30_000) {
+        await waitFor(async () => logged.has(msg) || exited(), timeoutMs, `${name} to log ${msg}`);
+        if (!logged.has(msg)) throw new Error(`${name} exited before logging ${msg}`);
       },
     };
     processes.push(proc);
     if (kind === 'api') {
       await waitFor(async () => (await fetch(`http://127.0.0.1:${apiPort}/health`)).ok, 30_000, `${name} /health`);
-    } else if (['trace', 'debug', 'info'].includes({ ...env, ...extraEnv }.LOG_LEVEL)) {
-      // Ready once it says so: a worker when its queue consumers and stop listener are connected,
-      // a scheduler once its loops have begun.
-      await proc.waitForLog(`${kind} started`, 30_000);
     } else {
-      // Quieter than info, the readiness line is not logged: a short wait for it to connect.
-      await waitFor(async () => child.exitCode === null && (await new Promise<boolean>((r) => setTimeout(() => r(true), 300))), 5_000, name);
+      // Ready once it says so (the stack logs at info): a worker when its queue consumers and stop
+      // listener are connected, a scheduler once its loops have begun.
+      await proc.waitForLog(`${kind} started`, 30_000);
     }
     return proc;
   };

@@ -19,8 +19,8 @@ export type ConnectionTester = (conn: ResolvedConnection) => Promise<ConnectionT
  * not compile. Testers never put a secret in their message.
  */
 export const CONNECTION_TESTERS = {
-  s3: (conn) => testS3Connection(conn),
-  snowflake: (conn) => testSnowflakeConnection(conn),
-  http: (conn) => testHttpConnection(conn),
-  smtp: (conn) => testSmtpConnection(conn),
+  s3: testS3Connection,
+  snowflake: testSnowflakeConnection,
+  http: testHttpConnection,
+  smtp: testSmtpConnection,
 } as const satisfies { readonly [C in ConnectionType]: ConnectionTester };

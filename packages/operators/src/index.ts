@@ -11,9 +11,8 @@ export {
   type ResolvedConnection,
   type TriggerObject,
 } from './operator.js';
-export { OPERATORS, operatorFor, availableOperators } from './registry.js';
-export { CONNECTION_TESTERS, type ConnectionTester, type ConnectionTestOutcome } from './connection-testers.js';
-export { sensorOperator, pokeUntilDone, readSensorSettings, type SensorDefinition, type SensorSession } from './sensor/sensor.js';
+export { operatorFor } from './registry.js';
+export { CONNECTION_TESTERS, type ConnectionTestOutcome } from './connection-testers.js';
 export { noopOperator } from './noop/noop.operator.js';
 export { httpRequestOperator } from './http/http-request.operator.js';
 export {

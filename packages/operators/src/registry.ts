@@ -35,7 +35,3 @@ export function operatorFor(type: string): Operator {
   if (!isTaskType(type)) throw new OperatorError(`operator ${type} is not available on this worker`, false);
   return OPERATORS[type];
 }
-
-export function availableOperators(): TaskType[] {
-  return Object.keys(OPERATORS) as TaskType[];
-}

@@ -75,14 +75,8 @@ export const s3KeySensorOperator = sensorOperator({
   type: 's3.keySensor',
   async open(ctx): Promise<SensorSession<KeySensorResult>> {
     const cfg = readConfig(ctx);
+    const what = targets(ctx, cfg);
     const s3 = await openS3(ctx, connectionIdFor(ctx));
-    let what: ReturnType<typeof targets>;
-    try {
-      what = targets(ctx, cfg);
-    } catch (err) {
-      s3.client.destroy();
-      throw err;
-    }
     const urls = (patterns: string[]) => patterns.map((k) => s3Url(cfg.bucket, k)).join(', ');
     return {
       target: urls(cfg.patterns),

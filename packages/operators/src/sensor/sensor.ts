@@ -49,7 +49,7 @@ function timedOut(ctx: OperatorContext, settings: SensorSettings, session: Senso
  * The next poke is `pokeIntervalSeconds` later (see pokeIntervalSeconds for exponentialBackoff),
  * never after the timeout instant.
  */
-export async function pokeUntilDone<R>(ctx: OperatorContext, settings: SensorSettings, session: SensorSession<R>): Promise<R> {
+async function pokeUntilDone<R>(ctx: OperatorContext, settings: SensorSettings, session: SensorSession<R>): Promise<R> {
   const started = ctx.sensorStartedAt.getTime();
   const deadline = started + settings.timeoutSeconds * 1000;
   for (let n = ctx.rescheduleCount + 1; ; n++) {
