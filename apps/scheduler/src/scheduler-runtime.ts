@@ -87,21 +87,13 @@ export async function startScheduler(
       });
   };
   triggerLoop();
-  // Alert rules: evaluated from the state-change journal, delivered through their own queue.
+  // Alert rules: evaluated here from the state-change journal; workers deliver them (their own queue).
   const alerting: AlertingHandle | undefined = config.ALERTS_ENABLED
     ? startAlerting(
         { prisma, logger: logger.child({ component: 'alerts' }), keyring, clock: () => new Date(), events, webUrl: config.TOWER_WEB_URL },
         redis,
         config.REDIS_PREFIX,
-        {
-          evaluateEveryMs: config.ALERT_EVALUATE_MS,
-          sweepMs: config.ALERT_SWEEP_MS,
-          delivery: {
-            concurrency: config.ALERT_DELIVERY_CONCURRENCY,
-            perChannel: config.ALERT_DELIVERY_PER_CHANNEL,
-            timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
-          },
-        },
+        { evaluate: true, deliver: false, evaluateEveryMs: config.ALERT_EVALUATE_MS, sweepMs: config.ALERT_SWEEP_MS },
       )
     : undefined;
   logger.info({ tickMs: config.SCHEDULER_TICK_MS, filePollMs: config.FILE_TRIGGER_POLL_MS, alerts: config.ALERTS_ENABLED }, 'scheduler started');

@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { KnownBlock } from '@slack/types';
 import { createLogger } from '@tower/logger';
@@ -6,6 +8,7 @@ import { createRedis } from '@tower/queue';
 import { DEV_KEYRING_VALUE, parseKeyring } from '@tower/secrets';
 import { startEngineStack, type EngineStack } from '../../engine/src/test-support/engine-stack.js';
 import { AlertChannelService } from './channel-service.js';
+import { testChannel } from './delivery.js';
 import type { AlertsDeps } from './deps.js';
 import { AlertRuleService } from './rule-service.js';
 import { SLACK_LIMITS } from '@tower/core';
@@ -264,5 +267,40 @@ describe('delivery isolation and retries', () => {
       stack.prisma.alertDelivery.findFirst({ where: { channelId: hangs.id, attempts: { gte: 1 }, lastResponse: { not: null } } }).then((d) => d ?? undefined),
     );
     expect(hung.lastResponse).toBe('no answer within 2000 ms');
+  });
+});
+
+describe('the documented webhook recipe', () => {
+  it('docs/examples/verify-tower-webhook.mjs accepts a real delivery and refuses one signed with another secret', async () => {
+    const script = fileURLToPath(new URL('../../../docs/examples/verify-tower-webhook.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script], { env: { ...process.env, TOWER_SIGNING_SECRET: 'whsec-doc-recipe', PORT: '0' } });
+    const lines: Array<Record<string, unknown>> = [];
+    child.stdout.on('data', (chunk: Buffer) =>
+      chunk
+        .toString()
+        .split('\n')
+        .filter(Boolean)
+        .forEach((l) => lines.push(JSON.parse(l) as Record<string, unknown>)),
+    );
+    try {
+      const port = await eventually(() => lines.find((l) => l.listening)?.listening as number | undefined, 10_000, 'the example receiver');
+      const t = stack.tenantId;
+      const make = async (name: string, secret: string) =>
+        (await channels.create(t, { name, type: 'WEBHOOK', config: { url: `http://127.0.0.1:${port}/` }, secrets: { signingSecret: secret } })).id;
+      const right = await stack.prisma.alertChannel.findUniqueOrThrow({ where: { id: await make('recipe-right', 'whsec-doc-recipe') } });
+      const wrong = await stack.prisma.alertChannel.findUniqueOrThrow({ where: { id: await make('recipe-wrong', 'whsec-not-it') } });
+      await expect(testChannel(deps, right, 5000)).resolves.toMatchObject({ ok: true, statusCode: 204 });
+      await expect(testChannel(deps, wrong, 5000)).resolves.toMatchObject({ ok: false, statusCode: 401, response: 'bad signature' });
+      await eventually(() => lines.filter((l) => 'verified' in l).length === 2, 5000, 'both deliveries');
+      expect(lines.filter((l) => 'verified' in l).map((l) => l.verified)).toEqual([true, false]);
+      expect(await stack.prisma.alertDelivery.findMany({ where: { channelId: { in: [right.id, wrong.id] } }, select: { kind: true, status: true } })).toEqual(
+        expect.arrayContaining([
+          { kind: 'TEST', status: 'DELIVERED' },
+          { kind: 'TEST', status: 'FAILED' },
+        ]),
+      );
+    } finally {
+      child.kill();
+    }
   });
 });

@@ -12,7 +12,7 @@ import {
   type AlertChannelType,
 } from '@tower/core';
 import { isUuid, type AlertChannel } from '@tower/db';
-import { decryptSecret, encryptSecret, envelopeKeyId } from '@tower/secrets';
+import { decryptSecret, encryptSecret, envelopeKeyId, needsRotation } from '@tower/secrets';
 import type { AlertsDeps } from './deps.js';
 
 /** What the API may show of a channel: never a secret value, only which secret fields are set. */
@@ -106,6 +106,27 @@ export class AlertChannelService {
     }
     await this.deps.prisma.alertChannel.deleteMany({ where: { id: current.id, tenantId } });
     return this.view(current);
+  }
+
+  /**
+   * Re-encrypts every channel secret not under the current key (all tenants: the rotate-keys
+   * command, beside connections). A compare-and-set per row; idempotent.
+   */
+  async rotateKeys(): Promise<{ channels: number; reencrypted: number; left: number }> {
+    const keyring = this.deps.keyring;
+    const rows = await this.deps.prisma.alertChannel.findMany({ where: { secretCiphertext: { not: null } }, select: { id: true, secretCiphertext: true } });
+    let reencrypted = 0;
+    for (const row of rows) {
+      if (!needsRotation(keyring, row.secretCiphertext!)) continue;
+      const { envelope, keyId } = encryptSecret(keyring, decryptSecret(keyring, row.secretCiphertext!));
+      const done = await this.deps.prisma.alertChannel.updateMany({
+        where: { id: row.id, secretCiphertext: row.secretCiphertext },
+        data: { secretCiphertext: envelope, secretKeyId: keyId },
+      });
+      reencrypted += done.count;
+    }
+    const left = await this.deps.prisma.alertChannel.count({ where: { secretCiphertext: { not: null }, NOT: { secretKeyId: keyring.current.id } } });
+    return { channels: rows.length, reencrypted, left };
   }
 
   async resolve(tenantId: string, id: string): Promise<ResolvedAlertChannel> {

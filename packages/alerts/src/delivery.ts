@@ -152,6 +152,11 @@ export class AlertDeliverer {
     this.worker.on('error', (err) => this.deps.logger.warn({ err }, 'alert delivery worker error'));
   }
 
+  /** Resolves once the consumer is connected (at once when it was not started). */
+  async whenReady(): Promise<void> {
+    await this.worker?.waitUntilReady();
+  }
+
   async close(): Promise<void> {
     await this.worker?.close();
     this.workerConnection?.disconnect();

@@ -46,7 +46,7 @@ const schema = z.object({
   REQUEUE_AFTER_MS: z.coerce.number().int().positive().default(15_000),
   /** How often a worker renews the lease of its running tries. */
   HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
-  /** Alert rules are evaluated and delivered by the scheduler processes; false turns both off there. */
+  /** Alert rules are evaluated by the scheduler processes and delivered by the workers; false turns both off. */
   ALERTS_ENABLED: z
     .enum(['true', 'false'])
     .default('true')

@@ -15,7 +15,15 @@ export const ALERT_CHANNEL_DEFINITIONS = {
   WEBHOOK: {
     config: z.strictObject({
       url: httpUrl,
-      headers: z.record(z.string().min(1).max(200), z.string().max(4000)).optional(),
+      headers: z
+        .record(
+          z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,200}$/, 'must be an HTTP header name'),
+          z
+            .string()
+            .max(4000)
+            .regex(/^[^\r\n]*$/, 'must be one line'),
+        )
+        .optional(),
     }),
     secrets: ['signingSecret'],
     requiredSecrets: ['signingSecret'],

@@ -230,6 +230,8 @@ export function deadlineOpening(rule: AlertRuleConfig, dag: DagActivity, now: Da
   if (rule.event !== 'RUN_DEADLINE' || !ruleMatches(rule, dag)) return null;
   const { day, dayStart, deadline } = deadlineOf(rule, now);
   if (now.getTime() < deadline.getTime()) return null;
+  // A DAG created after the day's deadline owed nothing that day.
+  if (dag.createdAt.getTime() > deadline.getTime()) return null;
   if (dag.lastEndedAt && dag.lastEndedAt.getTime() >= dayStart.getTime()) return null;
   return {
     rule,

@@ -101,7 +101,10 @@ export function slackMessage(m: AlertMessage): { text: string; blocks: KnownBloc
     },
   ];
   if (m.error && !resolved) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clip(`*Error*\n\`\`\`${m.error.replace(/```/g, "'''")}\`\`\``, SLACK_LIMITS.sectionText) } });
+    // Untrusted text: escaped (a task error saying <!channel> must not ping anyone), then clipped
+    // inside the fences so the code block stays closed.
+    const error = clip(mrkdwn(m.error.replace(/```/g, "'''")), SLACK_LIMITS.sectionText - 20);
+    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: `*Error*\n\`\`\`${error}\`\`\`` } });
   }
   if (m.link) {
     blocks.push({

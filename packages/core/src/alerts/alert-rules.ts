@@ -156,15 +156,33 @@ function eventsWith(param: RuleParam): AlertEventType[] {
   return ALERT_EVENTS.filter((e) => (ALERT_EVENT_DEFINITIONS[e].params as readonly RuleParam[]).includes(param));
 }
 
-/** `*` matches any run of characters; everything else is literal. */
+/**
+ * `*` matches any run of characters; everything else is literal. A linear-time wildcard match
+ * (greedy, backtracking only to the last `*`), not a regular expression: a pattern such as
+ * `*a*a*a*b` against a long id would make a backtracking regex take seconds, and one tenant's rule
+ * must not stall the evaluator every tenant shares.
+ */
 export function matchesPattern(patternText: string, value: string): boolean {
-  if (!patternText.includes('*')) return patternText === value;
-  const re = new RegExp(`^${patternText.split('*').map(escapeRegExp).join('.*')}$`);
-  return re.test(value);
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let resume = 0;
+  while (v < value.length) {
+    if (p < patternText.length && patternText[p] === '*') {
+      star = p++;
+      resume = v;
+    } else if (p < patternText.length && patternText[p] === value[v]) {
+      p++;
+      v++;
+    } else if (star >= 0) {
+      p = star + 1;
+      v = ++resume;
+    } else {
+      return false;
+    }
+  }
+  while (p < patternText.length && patternText[p] === '*') p++;
+  return p === patternText.length;
 }
 
 /** What a rule's filters look at. */
