@@ -7,6 +7,7 @@ import { EventPublisher } from '@tower/events';
 import { createRedis } from '@tower/queue';
 import { DEV_KEYRING_VALUE, parseKeyring } from '@tower/secrets';
 import { startEngineStack, type EngineStack } from '../../engine/src/test-support/engine-stack.js';
+import { startTestS3 } from '../../operators/src/s3/test-support.js';
 import { AlertChannelService } from './channel-service.js';
 import { testChannel } from './delivery.js';
 import type { AlertsDeps } from './deps.js';
@@ -206,6 +207,34 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
   });
 });
 
+describe('sensor timeouts', () => {
+  it('a sensor that times out fires SENSOR_TIMED_OUT once; a task failing otherwise does not', async () => {
+    const s3 = await startTestS3(['lake']);
+    try {
+      const t = stack.tenantId;
+      const conn = s3.connection('lake_s3');
+      await stack.engine.connections.create(t, { connId: 'lake_s3', type: 's3', config: conn.config, secrets: conn.secrets });
+      const rule = await rules.create(t, { name: 'sensors', event: 'SENSOR_TIMED_OUT', dagIds: ['waits', 'wide'] });
+      const sensor = {
+        taskId: 'wait',
+        type: 's3.keySensor',
+        with: { connection: 'lake_s3', bucket: 'lake', key: 'never.csv', timeoutSeconds: 1, pokeIntervalSeconds: 0.3, mode: 'poke' },
+      };
+      const { run, tis } = await stack.runToEnd({ dagId: 'waits', tasks: [sensor] });
+      expect(run.state).toBe('failed');
+      const alert = await eventually(() => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a ?? undefined));
+      expect(alert).toMatchObject({ dagRunId: run.id, taskId: 'wait', state: 'FIRING', summary: `sensor waits.wait timed out in run ${run.runId}` });
+      expect((alert.details as { error: string }).error).toContain('timed out');
+      expect(tis[0].tryNumber).toBe(1); // a sensor timeout is final: no retry
+      await stack.runToEnd({ dagId: 'wide', tasks: [{ taskId: 't0', type: 'http.request', with: { url: 'http://127.0.0.1:1/closed' } }] });
+      await new Promise((r) => setTimeout(r, 600));
+      expect(await stack.prisma.alert.count({ where: { ruleId: rule.id } })).toBe(1);
+    } finally {
+      await s3.close();
+    }
+  });
+});
+
 describe('timer-driven rules', () => {
   it('a run running longer than its duration fires while it runs, and resolves when it ends', async () => {
     const t = stack.tenantId;
@@ -222,7 +251,7 @@ describe('timer-driven rules', () => {
   it('freshness fires for a DAG with no success for N hours; a deadline passed with no run fires once for the day', async () => {
     const t = stack.tenantId;
     await stack.engine.dags.upsert(t, { dagId: 'stale_one', tasks: [{ taskId: 'a', type: 'noop' }] });
-    await stack.prisma.dag.updateMany({ where: { tenantId: t, dagId: 'stale_one' }, data: { createdAt: new Date(Date.now() - 3 * 3_600_000) } });
+    await stack.prisma.dag.updateMany({ where: { tenantId: t, dagId: 'stale_one' }, data: { createdAt: new Date(Date.now() - 48 * 3_600_000) } }); // before today's deadline too
     const fresh = await rules.create(t, { name: 'fresh', event: 'FRESHNESS', freshnessHours: 2, dagIds: ['stale_one'] });
     const late = await rules.create(t, { name: 'late', event: 'RUN_DEADLINE', deadlineTime: '00:00', deadlineTimezone: 'UTC', dagIds: ['stale_one'] });
     const alerts = await eventually(() =>
