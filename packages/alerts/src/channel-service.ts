@@ -12,7 +12,7 @@ import {
   type AlertChannelType,
 } from '@tower/core';
 import { isUuid, type AlertChannel } from '@tower/db';
-import { decryptSecret, encryptSecret, envelopeKeyId, needsRotation } from '@tower/secrets';
+import { envelopeKeyId, needsRotation, openSecrets, reencrypt, sealSecrets } from '@tower/secrets';
 import type { AlertsDeps } from './deps.js';
 
 /** What the API may show of a channel: never a secret value, only which secret fields are set. */
@@ -118,7 +118,7 @@ export class AlertChannelService {
     let reencrypted = 0;
     for (const row of rows) {
       if (!needsRotation(keyring, row.secretCiphertext!)) continue;
-      const { envelope, keyId } = encryptSecret(keyring, decryptSecret(keyring, row.secretCiphertext!));
+      const { envelope, keyId } = reencrypt(keyring, row.secretCiphertext!);
       const done = await this.deps.prisma.alertChannel.updateMany({
         where: { id: row.id, secretCiphertext: row.secretCiphertext },
         data: { secretCiphertext: envelope, secretKeyId: keyId },
@@ -152,15 +152,13 @@ export class AlertChannelService {
   }
 
   private seal(secrets: AlertChannelSecrets): { secretCiphertext: string | null; secretKeyId: string | null } {
-    if (Object.keys(secrets).length === 0) return { secretCiphertext: null, secretKeyId: null };
-    const { envelope, keyId } = encryptSecret(this.deps.keyring, JSON.stringify(secrets));
-    return { secretCiphertext: envelope, secretKeyId: keyId };
+    const sealed = sealSecrets(this.deps.keyring, secrets);
+    return { secretCiphertext: sealed?.envelope ?? null, secretKeyId: sealed?.keyId ?? null };
   }
 
   private open(row: Pick<AlertChannel, 'secretCiphertext' | 'name'>): AlertChannelSecrets {
-    if (!row.secretCiphertext) return {};
     try {
-      return JSON.parse(decryptSecret(this.deps.keyring, row.secretCiphertext)) as AlertChannelSecrets;
+      return openSecrets(this.deps.keyring, row.secretCiphertext);
     } catch (err) {
       throw new TowerError('INTERNAL', `the secrets of alert channel "${row.name}" cannot be decrypted: ${(err as Error).message}`);
     }

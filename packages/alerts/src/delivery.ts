@@ -166,7 +166,9 @@ export class AlertDeliverer {
     const { deliveryId, channelId } = job.data;
     const busy = this.inFlight.get(channelId) ?? 0;
     if (busy >= this.opts.perChannel) {
-      await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
+      // A busy channel's backlog waits 1–3 s a turn: short enough to follow a channel that
+      // recovers, long enough that a deep backlog does not churn Redis for the others.
+      await job.moveToDelayed(Date.now() + 1000 + Math.floor(Math.random() * 2000), token);
       throw new DelayedError();
     }
     this.inFlight.set(channelId, busy + 1);

@@ -1,7 +1,7 @@
 import { emailMessage, pagerDutyEvent, PAGERDUTY_EVENTS_URL, slackMessage, TowerError, webhookBody, type AlertMessage } from '@tower/core';
 import type { PrismaClient } from '@tower/db';
 import { errorText, sendEmail, type ResolvedConnection } from '@tower/operators';
-import { decryptSecret, type Keyring } from '@tower/secrets';
+import { openSecrets, type Keyring } from '@tower/secrets';
 import type { ResolvedAlertChannel } from './channel-service.js';
 import { signatureHeader, SIGNATURE_HEADER } from './signature.js';
 
@@ -57,8 +57,7 @@ async function smtpConnection(ctx: SendContext, tenantId: string, connId: string
   const row = await ctx.prisma.connection.findUnique({ where: { tenantId_connId: { tenantId, connId } } });
   if (!row) throw new TowerError('NOT_FOUND', `connection "${connId}" not found`);
   if (row.type !== 'smtp') throw new TowerError('BAD_USER_INPUT', `connection "${connId}" is a ${row.type} connection, not smtp`);
-  const secrets = row.secretCiphertext ? (JSON.parse(decryptSecret(ctx.keyring, row.secretCiphertext)) as Record<string, string>) : {};
-  return { connId: row.connId, type: 'smtp', config: row.config as Record<string, unknown>, secrets };
+  return { connId: row.connId, type: 'smtp', config: row.config as Record<string, unknown>, secrets: openSecrets(ctx.keyring, row.secretCiphertext) };
 }
 
 /** Sends one message through one channel. Never throws: the result says what happened. */

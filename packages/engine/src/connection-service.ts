@@ -13,7 +13,7 @@ import {
   type ConnectionType,
 } from '@tower/core';
 import { isUuid, type Connection } from '@tower/db';
-import { decryptSecret, encryptSecret, envelopeKeyId, needsRotation } from '@tower/secrets';
+import { envelopeKeyId, needsRotation, openSecrets, reencrypt, sealSecrets } from '@tower/secrets';
 import type { EngineDeps } from './deps.js';
 
 /** What the API may show of a connection: never a secret, only which secret fields are set. */
@@ -151,7 +151,7 @@ export class ConnectionService {
     let reencrypted = 0;
     for (const [i, row] of rows.entries()) {
       if (needsRotation(keyring, row.secretCiphertext!)) {
-        const { envelope, keyId } = encryptSecret(keyring, decryptSecret(keyring, row.secretCiphertext!));
+        const { envelope, keyId } = reencrypt(keyring, row.secretCiphertext!);
         const done = await this.deps.prisma.connection.updateMany({
           where: { id: row.id, secretCiphertext: row.secretCiphertext },
           data: { secretCiphertext: envelope, keyId },
@@ -170,15 +170,13 @@ export class ConnectionService {
   }
 
   private seal(secrets: ConnectionSecrets): { secretCiphertext: string | null; keyId: string | null } {
-    if (Object.keys(secrets).length === 0) return { secretCiphertext: null, keyId: null };
-    const { envelope, keyId } = encryptSecret(this.deps.keyring, JSON.stringify(secrets));
-    return { secretCiphertext: envelope, keyId };
+    const sealed = sealSecrets(this.deps.keyring, secrets);
+    return { secretCiphertext: sealed?.envelope ?? null, keyId: sealed?.keyId ?? null };
   }
 
   private open(row: Pick<Connection, 'secretCiphertext' | 'connId'>): ConnectionSecrets {
-    if (!row.secretCiphertext) return {};
     try {
-      return JSON.parse(decryptSecret(this.deps.keyring, row.secretCiphertext)) as ConnectionSecrets;
+      return openSecrets(this.deps.keyring, row.secretCiphertext);
     } catch (err) {
       throw new TowerError('INTERNAL', `the secrets of connection "${row.connId}" cannot be decrypted: ${(err as Error).message}`);
     }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from '@jest/globals';
-import { decryptSecret, encryptSecret, envelopeKeyId, needsRotation, reencrypt } from './envelope.js';
-import { KeyringError, parseKeyring } from './keyring.js';
+import { decryptSecret, encryptSecret, envelopeKeyId, needsRotation, openSecrets, reencrypt, sealSecrets } from './envelope.js';
+import { DEV_KEYRING_VALUE, KeyringError, parseKeyring } from './keyring.js';
 
 const k = () => randomBytes(32).toString('base64');
 
@@ -52,5 +52,22 @@ describe('secret envelopes (AES-256-GCM)', () => {
     const key = k();
     expect(() => parseKeyring(`a:${key},a:${key}`)).toThrow(/duplicate/);
     expect(parseKeyring(key).current.id).toMatch(/^k[0-9a-f]{8}$/);
+  });
+});
+
+describe('sealSecrets / openSecrets', () => {
+  const keyring = parseKeyring(DEV_KEYRING_VALUE);
+
+  it('seals a record of secret fields as one envelope and opens it back', () => {
+    const sealed = sealSecrets(keyring, { password: 'pw-1', token: 't-2' });
+    expect(sealed).not.toBeNull();
+    expect(sealed!.envelope).not.toContain('pw-1');
+    expect(sealed!.keyId).toBe(keyring.current.id);
+    expect(openSecrets(keyring, sealed!.envelope)).toEqual({ password: 'pw-1', token: 't-2' });
+  });
+
+  it('stores nothing for no secrets, and opens nothing as {}', () => {
+    expect(sealSecrets(keyring, {})).toBeNull();
+    expect(openSecrets(keyring, null)).toEqual({});
   });
 });

@@ -48,3 +48,16 @@ export function needsRotation(keyring: Keyring, envelope: string): boolean {
 export function reencrypt(keyring: Keyring, envelope: string): { envelope: string; keyId: string } {
   return encryptSecret(keyring, decryptSecret(keyring, envelope));
 }
+
+/**
+ * A record of secret fields as one envelope of its JSON (connections, alert channels): null when
+ * there is none to keep, so a row without secrets stores no ciphertext.
+ */
+export function sealSecrets(keyring: Keyring, secrets: Record<string, string>): { envelope: string; keyId: string } | null {
+  return Object.keys(secrets).length === 0 ? null : encryptSecret(keyring, JSON.stringify(secrets));
+}
+
+/** The secret fields of a sealSecrets envelope; {} for none. */
+export function openSecrets(keyring: Keyring, envelope: string | null): Record<string, string> {
+  return envelope ? (JSON.parse(decryptSecret(keyring, envelope)) as Record<string, string>) : {};
+}

@@ -1,2 +1,2 @@
 export { parseKeyring, keyringFromEnv, KeyringError, DEV_KEYRING_VALUE, type Keyring, type EncryptionKey } from './keyring.js';
-export { encryptSecret, decryptSecret, envelopeKeyId, needsRotation, reencrypt } from './envelope.js';
+export { encryptSecret, decryptSecret, envelopeKeyId, needsRotation, openSecrets, reencrypt, sealSecrets } from './envelope.js';
