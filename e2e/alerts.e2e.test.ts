@@ -87,6 +87,7 @@ describe('alerts through the API', () => {
       [`mutation($id: ID!) { updateAlertChannel(id: $id, input: { name: "mine" }) { id } }`, channel.id],
       [`mutation($id: ID!) { deleteAlertChannel(id: $id) { id } }`, channel.id],
       [`mutation($id: ID!) { testAlertChannel(id: $id) { ok } }`, channel.id],
+      [`query($id: ID!) { alertDeliveries(channelId: $id) { id } }`, channel.id],
     ]) {
       const res = await b.raw(op, { id });
       expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');

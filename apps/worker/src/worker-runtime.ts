@@ -159,7 +159,8 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   // Alert deliveries: a queue of their own beside the task lanes (the scheduler evaluates the rules).
   // Sends wait on the network, so they share no slot with tries, and a crash of the scheduler that
   // evaluates can never interrupt a send.
-  const alerting: AlertingHandle | undefined = config.ALERTS_ENABLED
+  // A niced (bulk-only) worker delivers none: a send must not wait for CPU behind backfills.
+  const alerting: AlertingHandle | undefined = config.ALERTS_ENABLED && config.WORKER_NICE === 0
     ? startAlerting(
         { prisma, logger: logger.child({ component: 'alerts' }), keyring, clock: () => new Date(), events, webUrl: config.TOWER_WEB_URL },
         redis,

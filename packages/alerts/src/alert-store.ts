@@ -3,6 +3,9 @@ import type { Sql, SqlQuery } from '@tower/db';
 import type { AlertChangeKind, AlertSnapshot } from '@tower/events';
 import type { AlertsDeps } from './deps.js';
 
+/** One evaluator at a time across every replica (a transaction-level advisory lock); rule deletion takes it too. */
+export const EVALUATOR_LOCK = 'tower:alerts:evaluator';
+
 /** The Alert columns as one JSON object per row (dates as ISO strings, as events carry them). */
 export const ALERT_JSON = `json_build_object(
   'id', a.id, 'tenantId', a."tenantId", 'ruleId', a."ruleId", 'ruleName', a."ruleName", 'event', a.event,
@@ -28,39 +31,45 @@ export function mergeWrites(into: AlertWrites, more: AlertWrites): AlertWrites {
   return into;
 }
 
-/** Folds an event into the rule's open alert for the key: one more occurrence, its task listed once. */
-const FOLD_DETAILS = `CASE WHEN $3::text IS NULL OR coalesce(a.details->'tasks', '[]'::jsonb) @> to_jsonb($3::text) THEN a.details
-  ELSE jsonb_set(a.details, '{tasks}', coalesce(a.details->'tasks', '[]'::jsonb) || to_jsonb($3::text)) END`;
-
-const FOLD_FIRING = `UPDATE "Alert" a SET occurrences = a.occurrences + 1, "lastEventAt" = $4, details = ${FOLD_DETAILS}
-  WHERE a."ruleId" = $1 AND a."openKey" = $2 AND a.state = 'FIRING' RETURNING ${ALERT_JSON} AS alert`;
-
-const FOLD_NOTICE = `UPDATE "Alert" a SET occurrences = a.occurrences + 1, "lastEventAt" = $4, details = ${FOLD_DETAILS}
-  WHERE a.id = (SELECT id FROM "Alert" WHERE "ruleId" = $1 AND "dedupKey" = $2 ORDER BY "firedAt" DESC LIMIT 1)
-  RETURNING ${ALERT_JSON} AS alert`;
-
-const LAST_NOTIFIED = `SELECT max("firedAt") AS at FROM "Alert" WHERE "ruleId" = $1 AND "dagId" = $2 AND notified`;
-
-const INSERT_ALERT = `WITH a AS (
+/**
+ * Opens an alert, or folds the event into the rule's alert for the same key (the firing one; for
+ * a notification, the latest) — one statement, one round trip: fold, else insert (notified unless
+ * muted, $9, or throttled, $18 seconds, per rule and DAG), and queue a TRIGGER per channel of the
+ * rule that is the tenant's own ($17). A folded event lists its task once in details.tasks (the
+ * first 50; occurrences counts them all).
+ */
+const OPEN = `WITH folded AS (
+    UPDATE "Alert" a SET occurrences = a.occurrences + 1, "lastEventAt" = $16::timestamptz,
+      details = CASE WHEN $13::text IS NULL OR coalesce(a.details->'tasks', '[]'::jsonb) @> to_jsonb($13::text)
+          OR jsonb_array_length(coalesce(a.details->'tasks', '[]'::jsonb)) >= 50 THEN a.details
+        ELSE jsonb_set(a.details, '{tasks}', coalesce(a.details->'tasks', '[]'::jsonb) || to_jsonb($13::text)) END
+    WHERE a.id = (SELECT f.id FROM "Alert" f WHERE f."ruleId" = $2 AND f."dedupKey" = $7 AND ($6::text = 'RESOLVED' OR f.state = 'FIRING')
+                  ORDER BY f."firedAt" DESC LIMIT 1)
+    RETURNING a.*),
+  ins AS (
     INSERT INTO "Alert" ("tenantId", "ruleId", "ruleName", event, severity, state, "dedupKey", "openKey", notified, "dagId",
       "dagRunId", "runId", "taskId", summary, details, "firedAt", "lastEventAt", "resolvedAt")
-    VALUES ($1, $2, $3, $4::"AlertEvent", $5::"AlertSeverity", $6::"AlertState", $7, $8, $9, $10, $11::uuid, $12, $13, $14, $15::jsonb, $16, $16,
-      CASE WHEN $6 = 'RESOLVED' THEN $16::timestamptz END)
+    SELECT $1::uuid, $2::uuid, $3, $4::"AlertEvent", $5::"AlertSeverity", $6::text::"AlertState", $7, $8, NOT $9::boolean AND ($18::int = 0 OR NOT EXISTS (
+        SELECT 1 FROM "Alert" t WHERE t."ruleId" = $2 AND t."dagId" = $10 AND t.notified AND t."firedAt" > $16::timestamptz - $18 * interval '1 second')),
+      $10, $11::uuid, $12, $13, $14, $15::jsonb, $16::timestamptz, $16::timestamptz, CASE WHEN $6::text = 'RESOLVED' THEN $16::timestamptz END
+    WHERE NOT EXISTS (SELECT 1 FROM folded)
     ON CONFLICT ("ruleId", "openKey") DO NOTHING
-    RETURNING *)
-  SELECT ${ALERT_JSON} AS alert FROM a`;
-
-/** One TRIGGER delivery per channel of the rule that still exists and is the tenant's own. */
-const INSERT_TRIGGERS = `INSERT INTO "AlertDelivery" ("tenantId", "alertId", "channelId", kind)
-  SELECT $1, $2, c.id, 'TRIGGER' FROM "AlertChannel" c WHERE c."tenantId" = $1 AND c.id = ANY($3::uuid[])
-  ON CONFLICT ("alertId", "channelId", kind) DO NOTHING RETURNING id, "channelId"`;
+    RETURNING *),
+  d AS (
+    INSERT INTO "AlertDelivery" ("tenantId", "alertId", "channelId", kind)
+    SELECT i."tenantId", i.id, c.id, 'TRIGGER' FROM ins i JOIN "AlertChannel" c ON c."tenantId" = i."tenantId" AND c.id = ANY($17::uuid[])
+    WHERE i.notified
+    ON CONFLICT ("alertId", "channelId", kind) DO NOTHING RETURNING id, "channelId")
+  SELECT (SELECT ${ALERT_JSON} FROM folded a) AS folded, (SELECT ${ALERT_JSON} FROM ins a) AS inserted,
+    (SELECT coalesce(json_agg(json_build_object('id', d.id, 'channelId', d."channelId")), '[]'::json) FROM d) AS deliveries`;
 
 /** Timer-driven alerts fired at sweep time, so a cause's own time cannot order them. */
 const TIMER_EVENTS: AlertEventType[] = ['RUN_DURATION', 'RUN_DEADLINE', 'FRESHNESS'];
 
 /**
- * Resolves firing alerts and queues RESOLVE deliveries to the rule's channels that understand a
- * resolve (webhook, Slack, PagerDuty; not email) for those that were notified. `$5` limits it to
+ * Resolves firing alerts and queues a RESOLVE to each channel the alert's TRIGGER went to (the
+ * channels that were told, whatever the rule says now) that understands a resolve (webhook, Slack,
+ * PagerDuty; not email). `$5` limits it to
  * alerts that fired at or before the cause (a later failure is not resolved by an earlier success
  * read late), except for timer-driven ones.
  */
@@ -73,9 +82,8 @@ const RESOLVE = `WITH r AS (
   d AS (
     INSERT INTO "AlertDelivery" ("tenantId", "alertId", "channelId", kind)
     SELECT r."tenantId", r.id, c.id, 'RESOLVE' FROM r
-    JOIN "AlertRule" ru ON ru.id = r."ruleId"
-    JOIN "AlertChannel" c ON c.id = ANY(ru."channelIds") AND c."tenantId" = r."tenantId" AND c.type <> 'EMAIL'
-    WHERE r.notified
+    JOIN "AlertDelivery" t ON t."alertId" = r.id AND t.kind = 'TRIGGER'
+    JOIN "AlertChannel" c ON c.id = t."channelId" AND c."tenantId" = r."tenantId" AND c.type <> 'EMAIL'
     ON CONFLICT ("alertId", "channelId", kind) DO NOTHING
     RETURNING id, "channelId")
   SELECT (SELECT coalesce(json_agg(${ALERT_JSON}), '[]'::json) FROM r a) AS alerts,
@@ -95,16 +103,8 @@ export class AlertStore {
 
   async open(q: SqlQuery, o: AlertOpening): Promise<AlertWrites> {
     const resolves = alertEventDefinition(o.rule.event).resolves;
-    const atIso = o.at.toISOString();
-    const folded = await q<{ alert: AlertSnapshot }>(resolves ? FOLD_FIRING : FOLD_NOTICE, [o.rule.id, o.dedupKey, o.taskId, atIso]);
-    if (folded.length > 0) return { changes: [{ change: 'folded', alert: folded[0].alert }], deliveries: [] };
-    let lastNotifiedAt: Date | null = null;
-    if (o.rule.throttleSeconds > 0) {
-      const [row] = await q<{ at: Date | null }>(LAST_NOTIFIED, [o.rule.id, o.dagId]);
-      lastNotifiedAt = row?.at ?? null;
-    }
-    const notified = notificationDecision(o.rule, o.at, lastNotifiedAt).notify;
-    const inserted = await q<{ alert: AlertSnapshot }>(INSERT_ALERT, [
+    const muted = notificationDecision({ mutedUntil: o.rule.mutedUntil, throttleSeconds: 0 }, o.at, null).notify === false;
+    const [row] = await q<{ folded: AlertSnapshot | null; inserted: AlertSnapshot | null; deliveries: Array<{ id: string; channelId: string }> }>(OPEN, [
       o.rule.tenantId,
       o.rule.id,
       o.rule.name,
@@ -113,22 +113,20 @@ export class AlertStore {
       resolves ? 'FIRING' : 'RESOLVED',
       o.dedupKey,
       resolves ? o.dedupKey : null,
-      notified,
+      muted,
       o.dagId,
       o.dagRunId,
       o.runId,
       o.taskId,
       o.summary,
       JSON.stringify(o.details),
-      atIso,
+      o.at.toISOString(),
+      o.rule.channelIds,
+      o.rule.throttleSeconds,
     ]);
-    if (inserted.length === 0) return noWrites();
-    const alert = inserted[0].alert;
-    const deliveries =
-      notified && o.rule.channelIds.length > 0
-        ? await q<{ id: string; channelId: string }>(INSERT_TRIGGERS, [o.rule.tenantId, alert.id, o.rule.channelIds])
-        : [];
-    return { changes: [{ change: 'fired', alert }], deliveries };
+    if (row.folded) return { changes: [{ change: 'folded', alert: row.folded }], deliveries: [] };
+    if (!row.inserted) return noWrites();
+    return { changes: [{ change: 'fired', alert: row.inserted }], deliveries: row.deliveries };
   }
 
   async resolve(q: SqlQuery, r: AlertResolution & { ruleId?: string | null }): Promise<AlertWrites> {
@@ -146,19 +144,23 @@ export class AlertStore {
 
   /** Resolves a rule's firing alerts (telling its channels) and deletes it, in one transaction. */
   async resolveRuleAndDelete(tenantId: string, ruleId: string, reason: string): Promise<AlertWrites> {
-    return this.sql.transaction(async (tx) => {
-      const writes = await this.resolve(tx.query, {
-        tenantId,
-        dagId: '',
-        dagRunId: null,
-        events: [...ALERT_EVENTS],
-        reason,
-        at: new Date(),
-        ruleId,
-      });
-      await tx.query(`DELETE FROM "AlertRule" WHERE id = $1 AND "tenantId" = $2`, [ruleId, tenantId]);
-      this.deps.logger.info({ tenantId, ruleId, resolved: writes.changes.length }, 'alert rule deleted');
-      return writes;
-    });
+    // Under the evaluator's lock: no alert of the rule can be opened between this resolve and the delete.
+    return this.sql.transaction(
+      async (tx) => {
+        const writes = await this.resolve(tx.query, {
+          tenantId,
+          dagId: '',
+          dagRunId: null,
+          events: [...ALERT_EVENTS],
+          reason,
+          at: new Date(),
+          ruleId,
+        });
+        await tx.query(`DELETE FROM "AlertRule" WHERE id = $1 AND "tenantId" = $2`, [ruleId, tenantId]);
+        this.deps.logger.info({ tenantId, ruleId, resolved: writes.changes.length }, 'alert rule deleted');
+        return writes;
+      },
+      { lockKeys: [EVALUATOR_LOCK] },
+    );
   }
 }

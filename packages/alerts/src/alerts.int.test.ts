@@ -10,6 +10,7 @@ import { startEngineStack, type EngineStack } from '../../engine/src/test-suppor
 import { startTestS3 } from '../../operators/src/s3/test-support.js';
 import { AlertChannelService } from './channel-service.js';
 import { testChannel } from './delivery.js';
+import { AlertEvaluator } from './evaluator.js';
 import type { AlertsDeps } from './deps.js';
 import { AlertRuleService } from './rule-service.js';
 import { SLACK_LIMITS } from '@tower/core';
@@ -207,6 +208,62 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
   });
 });
 
+describe('replicas, resolves and endpoints', () => {
+  it('three evaluators racing (the scheduler and two more) open each alert once', async () => {
+    const t = stack.tenantId;
+    const rule = await rules.create(t, { name: 'raced', event: 'RUN_FAILED', dagIds: ['raced'] });
+    const replicas = [new AlertEvaluator(deps, { batchSize: 3, sweepMs: 60_000 }), new AlertEvaluator(deps, { batchSize: 3, sweepMs: 60_000 })];
+    let racing = true;
+    const race = Promise.all(
+      replicas.map(async (r) => {
+        while (racing) await r.evaluate();
+      }),
+    );
+    try {
+      await stack.engine.dags.upsert(t, flaky('raced'));
+      const base = Date.UTC(2026, 1, 1);
+      const runs = [];
+      for (let i = 0; i < 12; i++) runs.push(await stack.engine.runs.trigger(t, 'raced', {}, new Date(base + i * 60_000)));
+      await eventually(() => stack.prisma.dagRun.count({ where: { dagId: 'raced', state: 'failed' } }).then((n) => n === 12), 60_000, '12 failed runs');
+      await eventually(() => stack.prisma.alert.count({ where: { ruleId: rule.id } }).then((n) => n === 12), 20_000, '12 alerts');
+    } finally {
+      racing = false;
+      await race;
+    }
+    const alerts = await stack.prisma.alert.findMany({ where: { ruleId: rule.id } });
+    expect(new Set(alerts.map((a) => a.dagRunId)).size).toBe(12);
+    expect(alerts.every((a) => a.occurrences === 1)).toBe(true);
+    await rules.delete(t, rule.id);
+  });
+
+  it('a resolve goes to the channels that were told, even after the rule changed', async () => {
+    const t = stack.tenantId;
+    http.on('/told', { status: 200 });
+    const told = await channels.create(t, { name: 'told', type: 'WEBHOOK', config: { url: `${http.url}/told` }, secrets: { signingSecret: 's3cr3t-told' } });
+    const rule = await rules.create(t, { name: 'moved', event: 'RUN_FAILED', dagIds: ['moved'], channelIds: [told.id] });
+    await stack.runToEnd(flaky('moved'));
+    await eventually(() => http.at('/told').length === 1, 15_000, 'the trigger');
+    await rules.update(t, rule.id, { channelIds: [] });
+    await stack.runToEnd(flaky('moved'), { url: `${http.url}/ok` });
+    await eventually(() => http.at('/told').length === 2, 15_000, 'the resolve');
+    expect((http.at('/told')[1].json as { type: string }).type).toBe('alert.resolved');
+  });
+
+  it('a stored secret never follows a new endpoint', async () => {
+    const t = stack.tenantId;
+    const hook = await channels.create(t, { name: 'pinned', type: 'WEBHOOK', config: { url: `${http.url}/pinned` }, secrets: { signingSecret: 's3cr3t-pin' } });
+    await expect(channels.update(t, hook.id, { config: { url: 'https://attacker.example/' } })).rejects.toMatchObject({
+      code: 'BAD_USER_INPUT',
+      path: 'secrets.signingSecret',
+    });
+    await expect(channels.update(t, hook.id, { config: { url: 'https://new.example/' }, secrets: { signingSecret: 'a-new-one' } })).resolves.toMatchObject({
+      config: { url: 'https://new.example/' },
+    });
+    const pd = await channels.create(t, { name: 'pinned-pd', type: 'PAGERDUTY', config: { eventsUrl: `${http.url}/pd2` }, secrets: { routingKey: 'rk-1' } });
+    await expect(channels.update(t, pd.id, { config: { eventsUrl: 'https://attacker.example/' } })).rejects.toMatchObject({ path: 'secrets.routingKey' });
+  });
+});
+
 describe('sensor timeouts', () => {
   it('a sensor that times out fires SENSOR_TIMED_OUT once; a task failing otherwise does not', async () => {
     const s3 = await startTestS3(['lake']);
@@ -254,6 +311,8 @@ describe('timer-driven rules', () => {
     await stack.prisma.dag.updateMany({ where: { tenantId: t, dagId: 'stale_one' }, data: { createdAt: new Date(Date.now() - 48 * 3_600_000) } }); // before today's deadline too
     const fresh = await rules.create(t, { name: 'fresh', event: 'FRESHNESS', freshnessHours: 2, dagIds: ['stale_one'] });
     const late = await rules.create(t, { name: 'late', event: 'RUN_DEADLINE', deadlineTime: '00:00', deadlineTimezone: 'UTC', dagIds: ['stale_one'] });
+    // A rule ignores deadlines that passed before it existed: this one is made to have existed for days.
+    await stack.prisma.alertRule.update({ where: { id: late.id }, data: { createdAt: new Date(Date.now() - 48 * 3_600_000) } });
     const alerts = await eventually(() =>
       stack.prisma.alert.findMany({ where: { ruleId: { in: [fresh.id, late.id] } } }).then((a) => (a.length === 2 ? a : undefined)),
     );

@@ -15,6 +15,12 @@ import { isUuid, type AlertChannel } from '@tower/db';
 import { envelopeKeyId, needsRotation, openSecrets, reencrypt, sealSecrets } from '@tower/secrets';
 import type { AlertsDeps } from './deps.js';
 
+/** The config field naming where a channel sends, and the secret that must be given again when it changes. */
+const ENDPOINT_SECRET: Partial<Record<AlertChannelType, { config: string; secret: string }>> = {
+  WEBHOOK: { config: 'url', secret: 'signingSecret' },
+  PAGERDUTY: { config: 'eventsUrl', secret: 'routingKey' },
+};
+
 /** What the API may show of a channel: never a secret value, only which secret fields are set. */
 export interface AlertChannelView {
   id: string;
@@ -82,6 +88,17 @@ export class AlertChannelService {
     const name = input.name == null ? current.name : parseAlertChannelName(input.name);
     const config = input.config == null ? (current.config as AlertChannelConfig) : parseAlertChannelConfig(type, input.config);
     const secrets = mergeAlertChannelSecrets(type, this.open(current), input.secrets);
+    // A stored secret never follows a new endpoint: whoever may edit a channel could otherwise
+    // point it at their own server and receive the signing secret's signatures or the routing key.
+    const endpoint = ENDPOINT_SECRET[type];
+    if (endpoint && config[endpoint.config] !== (current.config as AlertChannelConfig)[endpoint.config]) {
+      const patch = (input.secrets ?? {}) as Record<string, unknown>;
+      if (typeof patch[endpoint.secret] !== 'string') {
+        throw new TowerError('BAD_USER_INPUT', `changing config.${endpoint.config} needs secrets.${endpoint.secret} again`, {
+          path: `secrets.${endpoint.secret}`,
+        });
+      }
+    }
     try {
       // Compare-and-set on updatedAt: a concurrent update is refused rather than silently merged.
       const [row] = await this.deps.prisma.alertChannel.updateManyAndReturn({

@@ -29,7 +29,7 @@ export interface DeliveryOptions {
   /** Backoff: base × 2^(attempt − 1), capped at maxBackoffMs, with ±20 % jitter. */
   backoffBaseMs: number;
   maxBackoffMs: number;
-  /** A SENDING row older than this is taken to be a crashed sender's and sent again. */
+  /** A SENDING row whose claim was not renewed for this long is taken to be a crashed sender's and sent again. */
   stuckAfterMs: number;
 }
 
@@ -72,9 +72,17 @@ export class AlertDeliveryQueue {
   }
 }
 
-const CLAIM = `UPDATE "AlertDelivery" SET status = 'SENDING', attempts = attempts + 1, "claimedAt" = now()
-  WHERE id = $1 AND status = 'PENDING' AND "nextAttemptAt" <= now() + interval '1 second'
-  RETURNING id, "tenantId", "alertId", "channelId", kind, attempts`;
+/**
+ * PENDING → SENDING, a compare-and-set. A RESOLVE waits until its channel's TRIGGER of the same
+ * alert has ended (delivered or failed), so a retried trigger can never reopen what the resolve
+ * closed; the reconciler brings the waiting RESOLVE back.
+ */
+const CLAIM = `UPDATE "AlertDelivery" d SET status = 'SENDING', attempts = d.attempts + 1, "claimedAt" = now()
+  WHERE d.id = $1 AND d.status = 'PENDING' AND d."nextAttemptAt" <= now() + interval '1 second'
+    AND (d.kind <> 'RESOLVE' OR NOT EXISTS (
+      SELECT 1 FROM "AlertDelivery" t WHERE t."alertId" = d."alertId" AND t."channelId" = d."channelId" AND t.kind = 'TRIGGER'
+        AND t.status = ANY (ARRAY['PENDING', 'SENDING']::"AlertDeliveryStatus"[])))
+  RETURNING d.id, d."tenantId", d."alertId", d."channelId", d.kind, d.attempts`;
 
 const LOAD = `SELECT ${ALERT_JSON} AS alert FROM "Alert" a WHERE a.id = $1`;
 
@@ -84,8 +92,11 @@ const DELIVERED = `UPDATE "AlertDelivery" SET status = 'DELIVERED', "deliveredAt
 const FAILED_ATTEMPT = `UPDATE "AlertDelivery" SET status = $3::"AlertDeliveryStatus", "nextAttemptAt" = $4, "lastStatusCode" = $5, "lastResponse" = $6, "lastError" = $6
   WHERE id = $1 AND status = 'SENDING' AND attempts = $2`;
 
+const RENEW = `UPDATE "AlertDelivery" SET "claimedAt" = now() WHERE id = ANY($1::uuid[]) AND status = 'SENDING'`;
+
 /** Sends that a crashed process left SENDING are due again (at least once: a receiver may see one twice). */
-const RECLAIM = `UPDATE "AlertDelivery" SET status = 'PENDING', "nextAttemptAt" = now()
+const RECLAIM = `UPDATE "AlertDelivery" SET status = CASE WHEN attempts >= $2 THEN 'FAILED'::"AlertDeliveryStatus" ELSE 'PENDING' END,
+    "nextAttemptAt" = now(), "lastError" = coalesce("lastError", 'the sending process stopped before recording the answer')
   WHERE status = 'SENDING' AND "claimedAt" < now() - $1 * interval '1 millisecond' RETURNING id`;
 
 /** Deliveries overdue by a few seconds lost their job (Redis flushed, a crash before enqueue): queue them again. */
@@ -127,6 +138,9 @@ export class AlertDeliverer {
   private readonly sql: Sql;
   private readonly channels: AlertChannelService;
   private readonly inFlight = new Map<string, number>();
+  /** Deliveries this process has claimed and not yet recorded: their claim is renewed (a lease). */
+  private readonly sending = new Set<string>();
+  private leaseTimer?: NodeJS.Timeout;
   private worker?: Worker;
   private workerConnection?: Redis;
 
@@ -150,6 +164,16 @@ export class AlertDeliverer {
       concurrency: this.opts.concurrency,
     });
     this.worker.on('error', (err) => this.deps.logger.warn({ err }, 'alert delivery worker error'));
+    // A claim is a lease: renewed while the send runs, so only a process that stopped renewing
+    // (crashed) has its sends taken back — never one that is merely slow.
+    this.leaseTimer = setInterval(
+      () => {
+        if (this.sending.size === 0) return;
+        this.sql.query(RENEW, [[...this.sending]]).catch((err: unknown) => this.deps.logger.warn({ err }, 'renewing alert delivery claims failed'));
+      },
+      Math.max(1000, Math.floor(this.opts.stuckAfterMs / 4)),
+    );
+    this.leaseTimer.unref();
   }
 
   /** Resolves once the consumer is connected (at once when it was not started). */
@@ -158,6 +182,7 @@ export class AlertDeliverer {
   }
 
   async close(): Promise<void> {
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     await this.worker?.close();
     this.workerConnection?.disconnect();
   }
@@ -192,6 +217,7 @@ export class AlertDeliverer {
       attempts: number;
     }>(CLAIM, [deliveryId]);
     if (!claimed) return;
+    this.sending.add(claimed.id);
     let result: SendResult;
     try {
       const [row] = claimed.alertId ? await this.sql.query<{ alert: AlertSnapshot }>(LOAD, [claimed.alertId]) : [];
@@ -201,7 +227,11 @@ export class AlertDeliverer {
     } catch (err) {
       result = { ok: false, statusCode: null, response: (err as Error).message, retryable: true };
     }
-    await this.record(claimed, result);
+    try {
+      await this.record(claimed, result);
+    } finally {
+      this.sending.delete(claimed.id);
+    }
   }
 
   private send(channelRow: AlertChannel, message: AlertMessage): Promise<SendResult> {
@@ -237,7 +267,7 @@ export class AlertDeliverer {
 
   /** Rebuilds what Redis lost: stuck sends are due again, overdue deliveries are queued again. */
   async reconcile(): Promise<{ reclaimed: number; requeued: number }> {
-    const reclaimed = await this.sql.query(RECLAIM, [this.opts.stuckAfterMs]);
+    const reclaimed = await this.sql.query(RECLAIM, [this.opts.stuckAfterMs, this.opts.maxAttempts]);
     const overdue = await this.sql.query<{ id: string; channelId: string; attempts: number }>(OVERDUE);
     await this.queue.enqueue(overdue.map((d) => ({ id: d.id, channelId: d.channelId, attempt: d.attempts })));
     return { reclaimed: reclaimed.length, requeued: overdue.length };

@@ -1,12 +1,11 @@
 import { alertsForChange, SENSOR_TASK_TYPES, type AlertChange, type AlertRuleConfig } from '@tower/core';
 import { sqlOf, type Sql, type SqlQuery } from '@tower/db';
-import { AlertStore, mergeWrites, noWrites, type AlertWrites } from './alert-store.js';
+import { AlertStore, EVALUATOR_LOCK, mergeWrites, noWrites, type AlertWrites } from './alert-store.js';
 import type { AlertsDeps } from './deps.js';
 import { ruleConfigOf } from './rule-service.js';
 import { sweepTimers } from './timer-sweep.js';
 
-/** One evaluator at a time across every replica: a transaction-level advisory lock, tried, never waited for. */
-export const EVALUATOR_LOCK = 'tower:alerts:evaluator';
+export { EVALUATOR_LOCK };
 
 /**
  * BEGIN's first statement: the lock, the cursor, and the horizon — the oldest transaction still in
@@ -26,11 +25,21 @@ const READ_JOURNAL = `SELECT sc.id::text AS id, sc.xid::text AS xid, sc."tenantI
   ORDER BY sc.xid, sc.id
   LIMIT $4`;
 
-const MOVE_CURSOR = `INSERT INTO "AlertCursor" (name, xid, "lastId", "sweptAt", "updatedAt") VALUES ('journal', $1::numeric, $2::bigint, $3, now())
-  ON CONFLICT (name) DO UPDATE SET xid = EXCLUDED.xid, "lastId" = EXCLUDED."lastId", "sweptAt" = EXCLUDED."sweptAt", "updatedAt" = now()`;
+/**
+ * Moves the cursor: a compare-and-set on where this batch started. START's snapshot is taken before
+ * its lock call, so a replica that got the lock just as another committed may have read the old
+ * cursor; its move then matches no row and its batch rolls back (the other replica did it).
+ */
+const MOVE_CURSOR = `UPDATE "AlertCursor" SET xid = $1::numeric, "lastId" = $2::bigint, "sweptAt" = $3, "updatedAt" = now()
+  WHERE name = 'journal' AND xid = $4::numeric AND "lastId" = $5::bigint RETURNING name`;
+const CREATE_CURSOR = `INSERT INTO "AlertCursor" (name, xid, "lastId", "sweptAt", "updatedAt") VALUES ('journal', $1::numeric, $2::bigint, $3, now())
+  ON CONFLICT (name) DO NOTHING RETURNING name`;
+
+class CursorMoved extends Error {}
 
 const RULES_OF = `SELECT * FROM "AlertRule" WHERE "tenantId" = ANY($1::uuid[]) AND enabled AND event <> ALL (ARRAY['RUN_DURATION', 'RUN_DEADLINE', 'FRESHNESS']::"AlertEvent"[])`;
-const FIRING_DAGS = `SELECT DISTINCT "tenantId", "dagId" FROM "Alert" WHERE state = 'FIRING' AND "tenantId" = ANY($1::uuid[])`;
+/** Which events fire now per DAG: a resolution is only sent where something of its kind fires. */
+const FIRING = `SELECT DISTINCT "tenantId", "dagId", event::text AS event FROM "Alert" WHERE state = 'FIRING' AND "tenantId" = ANY($1::uuid[])`;
 const DAG_TAGS = `SELECT d."tenantId", d."dagId", d.tags FROM "Dag" d JOIN unnest($1::uuid[], $2::text[]) AS k(t, id) ON d."tenantId" = k.t AND d."dagId" = k.id`;
 const RUNS = `SELECT id, "runId", "logicalDate" FROM "DagRun" WHERE id = ANY($1::uuid[])`;
 /** Each run's earlier finished runs of its DAG by logical date, newest first. */
@@ -91,32 +100,42 @@ export class AlertEvaluator {
 
   constructor(
     private readonly deps: AlertsDeps,
-    private readonly opts: EvaluatorOptions = { batchSize: 2000, sweepMs: 5000 },
+    private readonly opts: EvaluatorOptions = { batchSize: 500, sweepMs: 5000 },
   ) {
     this.sql = sqlOf(deps.prisma);
     this.store = new AlertStore(this.sql, deps);
   }
 
   async evaluate(): Promise<EvaluationResult> {
-    return this.sql.transaction(
-      async (tx) => {
-        const start = tx.first[0] as { locked: boolean; horizon: string; xid: string | null; lastId: string | null; sweptAt: Date | null };
-        if (!start?.locked) return { ran: false, changes: 0, swept: false, writes: noWrites(), more: false };
-        const now = this.deps.clock();
-        // No cursor (a database restored without it): start at the present, as the migration does.
-        const from = start.xid === null ? { xid: start.horizon, lastId: '0' } : { xid: start.xid, lastId: start.lastId ?? '0' };
-        const rows = await tx.query<JournalRow>(READ_JOURNAL, [from.xid, from.lastId, start.horizon, this.opts.batchSize]);
-        const writes = await this.apply(tx.query, rows);
-        const more = rows.length === this.opts.batchSize;
-        const last = rows[rows.length - 1];
-        const cursor = more ? { xid: last.xid, lastId: last.id } : { xid: start.horizon, lastId: '0' };
-        const swept = !start.sweptAt || now.getTime() - start.sweptAt.getTime() >= this.opts.sweepMs;
-        if (swept) mergeWrites(writes, await sweepTimers(tx.query, this.store, now));
-        await tx.query(MOVE_CURSOR, [cursor.xid, cursor.lastId, swept ? now : (start.sweptAt ?? now)]);
-        return { ran: true, changes: rows.length, swept, writes, more };
-      },
-      { first: START },
-    );
+    return this.sql
+      .transaction(
+        async (tx) => {
+          const start = tx.first[0] as { locked: boolean; horizon: string; xid: string | null; lastId: string | null; sweptAt: Date | null };
+          if (!start?.locked) return { ran: false, changes: 0, swept: false, writes: noWrites(), more: false };
+          const now = this.deps.clock();
+          // No cursor (a database restored without it): start at the present, as the migration does.
+          const from = start.xid === null ? { xid: start.horizon, lastId: '0' } : { xid: start.xid, lastId: start.lastId ?? '0' };
+          const rows = await tx.query<JournalRow>(READ_JOURNAL, [from.xid, from.lastId, start.horizon, this.opts.batchSize]);
+          const writes = await this.apply(tx.query, rows);
+          const more = rows.length === this.opts.batchSize;
+          const last = rows[rows.length - 1];
+          const cursor = more ? { xid: last.xid, lastId: last.id } : { xid: start.horizon, lastId: '0' };
+          const swept = !start.sweptAt || now.getTime() - start.sweptAt.getTime() >= this.opts.sweepMs;
+          if (swept) mergeWrites(writes, await sweepTimers(tx.query, this.store, now));
+          const sweptAt = swept ? now : (start.sweptAt ?? now);
+          const moved =
+            start.xid === null
+              ? await tx.query(CREATE_CURSOR, [cursor.xid, cursor.lastId, sweptAt])
+              : await tx.query(MOVE_CURSOR, [cursor.xid, cursor.lastId, sweptAt, from.xid, from.lastId]);
+          if (moved.length === 0) throw new CursorMoved();
+          return { ran: true, changes: rows.length, swept, writes, more };
+        },
+        { first: START },
+      )
+      .catch((err: unknown) => {
+        if (err instanceof CursorMoved) return { ran: false, changes: 0, swept: false, writes: noWrites(), more: true };
+        throw err;
+      });
   }
 
   /** The journal rows' alerts, in journal order (a failure opens before a later success resolves it). */
@@ -125,7 +144,7 @@ export class AlertEvaluator {
     if (rows.length === 0) return writes;
     const tenants = [...new Set(rows.map((r) => r.tenantId))];
     const rules = (await q<Parameters<typeof ruleConfigOf>[0]>(RULES_OF, [tenants])).map(ruleConfigOf);
-    const firing = new Set((await q<{ tenantId: string; dagId: string }>(FIRING_DAGS, [tenants])).map((f) => `${f.tenantId}/${f.dagId}`));
+    const firing = new Set((await q<{ tenantId: string; dagId: string; event: string }>(FIRING, [tenants])).map((f) => `${f.tenantId}/${f.dagId}/${f.event}`));
     const rulesOf = groupBy(rules, (r) => r.tenantId);
     const watched = rows.filter((r) => rulesOf.has(r.tenantId));
     const context = await this.context(q, watched, rules);
@@ -135,13 +154,16 @@ export class AlertEvaluator {
       const change = tenantRules.length > 0 ? context.changeOf(row) : null;
       const decided = change ? alertsForChange(tenantRules, change) : { open: [], resolve: [] };
       // Resolutions need no rule: whatever fired for this DAG before is what a success resolves.
-      if (row.entity === 'run' && firing.has(key)) {
+      // Each is sent only where an alert of its kind fires (most runs end with nothing to resolve).
+      if (row.entity === 'run') {
         const resolutions = change ? decided.resolve : runResolutionsOnly(row);
-        for (const r of resolutions) mergeWrites(writes, await this.store.resolve(q, r));
+        for (const r of resolutions) {
+          if (r.events.some((e) => firing.has(`${key}/${e}`))) mergeWrites(writes, await this.store.resolve(q, r));
+        }
       }
       for (const opening of decided.open) {
         const opened = await this.store.open(q, opening);
-        if (opened.changes.some((c) => c.alert.state === 'FIRING')) firing.add(key);
+        for (const c of opened.changes) if (c.alert.state === 'FIRING') firing.add(`${key}/${c.alert.event}`);
         mergeWrites(writes, opened);
       }
     }

@@ -102,12 +102,15 @@ export class AlertInboxService {
   /** The delivery log, newest first: of a channel, or of an alert. */
   async deliveries(tenantId: string, filter: { channelId?: string | null; alertId?: string | null }, first: number): Promise<AlertDelivery[]> {
     const where: Prisma.AlertDeliveryWhereInput = { tenantId };
+    // Another tenant's channel or alert is NOT_FOUND, not an empty log.
     if (filter.channelId) {
-      if (!isUuid(filter.channelId)) throw notFound(`alert channel ${filter.channelId}`);
+      const own = isUuid(filter.channelId) && (await this.deps.prisma.alertChannel.count({ where: { id: filter.channelId, tenantId } })) > 0;
+      if (!own) throw notFound(`alert channel ${filter.channelId}`);
       where.channelId = filter.channelId;
     }
     if (filter.alertId) {
-      if (!isUuid(filter.alertId)) throw notFound(`alert ${filter.alertId}`);
+      const own = isUuid(filter.alertId) && (await this.deps.prisma.alert.count({ where: { id: filter.alertId, tenantId } })) > 0;
+      if (!own) throw notFound(`alert ${filter.alertId}`);
       where.alertId = filter.alertId;
     }
     return this.deps.prisma.alertDelivery.findMany({ where, orderBy: { createdAt: 'desc' }, take: first });

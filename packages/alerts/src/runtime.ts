@@ -36,7 +36,8 @@ export const DEFAULT_ALERTING_OPTIONS: AlertingOptions = {
   evaluateEveryMs: 200,
   sweepMs: 5000,
   reconcileMs: 5000,
-  batchSize: 2000,
+  // Small batches commit (and queue their deliveries) often: a batch's alerts wait for its commit.
+  batchSize: 250,
   delivery: DEFAULT_DELIVERY_OPTIONS,
 };
 

@@ -386,3 +386,11 @@ describe('humanDuration and errorExcerpt', () => {
     expect(clipped.endsWith('e…')).toBe(true);
   });
 });
+
+describe('errorExcerpt and astral characters', () => {
+  it('never cuts a character outside the BMP in half (a lone surrogate is refused as jsonb)', () => {
+    const excerpt = errorExcerpt(`${'x'.repeat(498)}😀 boom${'y'.repeat(10)}`)!;
+    expect(excerpt.endsWith('😀…')).toBe(true);
+    expect(() => encodeURIComponent(excerpt)).not.toThrow(); // throws URIError on a lone surrogate
+  });
+});

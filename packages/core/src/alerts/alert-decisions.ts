@@ -68,9 +68,11 @@ const RESOLVED_BY_SUCCESS: AlertEventType[] = ['RUN_FAILED', 'TASK_FAILED', 'SEN
 
 const ERROR_EXCERPT = 500;
 
+/** Clips by code points, so a character outside the BMP is never cut in half (a lone surrogate is not valid JSON for Postgres). */
 export function errorExcerpt(error: string | null | undefined): string | null {
   if (!error) return null;
-  return error.length > ERROR_EXCERPT ? `${error.slice(0, ERROR_EXCERPT - 1)}…` : error;
+  const chars = Array.from(error);
+  return chars.length > ERROR_EXCERPT ? `${chars.slice(0, ERROR_EXCERPT - 1).join('')}…` : error;
 }
 
 /** The dedup key of an alert of this event about this subject. */
@@ -230,8 +232,9 @@ export function deadlineOpening(rule: AlertRuleConfig, dag: DagActivity, now: Da
   if (rule.event !== 'RUN_DEADLINE' || !ruleMatches(rule, dag)) return null;
   const { day, dayStart, deadline } = deadlineOf(rule, now);
   if (now.getTime() < deadline.getTime()) return null;
-  // A DAG created after the day's deadline owed nothing that day.
+  // A DAG created, or a rule made, after the day's deadline: nothing was owed (or watched) that day.
   if (dag.createdAt.getTime() > deadline.getTime()) return null;
+  if (rule.createdAt && rule.createdAt.getTime() > deadline.getTime()) return null;
   if (dag.lastEndedAt && dag.lastEndedAt.getTime() >= dayStart.getTime()) return null;
   return {
     rule,

@@ -74,10 +74,12 @@ export interface AlertRuleConfig {
   throttleSeconds: number;
   mutedUntil: Date | null;
   enabled: boolean;
+  /** When the rule was made: it ignores what happened before (a deadline passed earlier that day). */
+  createdAt?: Date;
 }
 
 /** The fields a user sets: everything but the ids. */
-export type AlertRuleFields = Omit<AlertRuleConfig, 'id' | 'tenantId'>;
+export type AlertRuleFields = Omit<AlertRuleConfig, 'id' | 'tenantId' | 'createdAt'>;
 
 const PATTERN = /^[A-Za-z0-9_.*-]{1,250}$/;
 const pattern = z.string().regex(PATTERN, 'letters, digits, _ . - and * (any characters)');
