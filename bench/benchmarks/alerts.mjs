@@ -73,21 +73,25 @@ async function startReceiver(slowPaths, slowMs) {
 }
 
 /**
- * Which process kinds consume the delivery queue in the build being measured (the tree may be
- * mid-change): those whose dist calls startAlerting without `deliver: false`, less the workers
- * when BENCH_ALERTS_WORKER_DELIVERY=0 turns alerting off in them (ALERTS_ENABLED=false).
+ * Which processes consume the delivery queue in the build being measured: the apps whose dist
+ * calls startAlerting without `deliver: false`; for workers, which lanes' workers (the bulk-lane
+ * ones are niced, and BENCH_ALERTS_BULK_DELIVERY=0 starts them with ALERTS_ENABLED=false).
  */
-function deliveringProcesses(workerDelivery) {
+function deliveringProcesses(stack, bulkDelivery) {
   const kinds = [];
   for (const kind of ['scheduler', 'worker']) {
-    if (kind === 'worker' && !workerDelivery) continue;
     try {
       const dir = path.join(ROOT, 'apps', kind, 'dist');
       for (const f of readdirSync(dir, { recursive: true }).filter((x) => String(x).endsWith('.js'))) {
         const text = readFileSync(path.join(dir, String(f)), 'utf8');
         const at = text.indexOf('startAlerting(');
         if (at >= 0 && !/deliver:\s*false/.test(text.slice(at, at + 800))) {
-          kinds.push(kind);
+          if (kind !== 'worker') kinds.push(kind);
+          else if (stack.interactiveWorkers === 0) kinds.push(`${stack.workers} worker(s), both lanes, not niced`);
+          else {
+            if (bulkDelivery) kinds.push(`${stack.workers} bulk-lane worker(s) (niced)`);
+            kinds.push(`${stack.interactiveWorkers} interactive-lane worker(s)`);
+          }
           break;
         }
       }
@@ -122,9 +126,12 @@ export default async function alerts(ctx) {
   const pathOf = (i) => (i === slowIndex ? '/hook/slow' : `/hook/t${i}`);
   const receiver = await startReceiver(new Set([pathOf(slowIndex)]), slowMs);
   const commit = gitCommit();
-  const workerDelivery = process.env.BENCH_ALERTS_WORKER_DELIVERY !== '0';
-  const deliveredBy = deliveringProcesses(workerDelivery);
-  const stack = await openStack(ctx, 'alerts', workerDelivery ? {} : { envOf: { worker: { ALERTS_ENABLED: 'false' } } });
+  const bulkDelivery = process.env.BENCH_ALERTS_BULK_DELIVERY !== '0';
+  const stack = await openStack(ctx, 'alerts', bulkDelivery ? {} : { envOf: { bulkWorker: { ALERTS_ENABLED: 'false' } } }).catch(async (err) => {
+    await receiver.close();
+    throw err;
+  });
+  const deliveredBy = deliveringProcesses(stack, bulkDelivery);
   try {
     const { prisma } = stack;
     ctx.progress.note(
@@ -248,7 +255,8 @@ export default async function alerts(ctx) {
     const cpuAfter = stack.cpu();
     const idleCpuPct = Object.fromEntries(
       Object.entries(cpuAfter)
-        .filter(([, v]) => v != null)
+        // Postgres backends that exit meanwhile take their CPU time with them: left out.
+        .filter(([k, v]) => v != null && k !== 'postgres')
         .map(([k, v]) => [k, round(((v - (cpuBefore[k] ?? 0)) / 5) * 100, 1)]),
     );
 
@@ -257,17 +265,27 @@ export default async function alerts(ctx) {
     const stray = receiver.hits.filter(
       (h) => !h.body || (h.body.alert?.dagId !== 'fails' && h.body.alert?.dagId !== 'warm_fails') || h.body.type !== 'alert.firing',
     );
+    // Expected: the runs that had failed when the drain began waiting for alerts (`failedRuns`);
+    // when the runs' drain timed out, more fail afterwards, and their alerts are no surprise: an
+    // alert is unexpected only for a run of another tenant or one that has not failed even now.
+    const failedNow = await prisma.dagRun.findMany({
+      where: { tenantId: { in: tenantIds }, dagId: 'fails', state: 'failed' },
+      select: { id: true, tenantId: true },
+    });
     const runsOf = new Map(tenants.map((t) => [t.tenantId, new Set()]));
     for (const r of failedRuns) runsOf.get(r.tenantId).add(r.id);
+    const runsNowOf = new Map(tenants.map((t) => [t.tenantId, new Set()]));
+    for (const r of failedNow) runsNowOf.get(r.tenantId).add(r.id);
     const perTenant = tenants.map((t) => {
       const mine = hits.filter((h) => h.path === t.path);
       const byRun = new Map();
       for (const h of mine) byRun.set(h.body.alert.dagRunId, (byRun.get(h.body.alert.dagRunId) ?? 0) + 1);
       const expected = runsOf.get(t.tenantId);
       const missing = [...expected].filter((id) => !byRun.has(id)).length;
-      const unexpected = [...byRun.keys()].filter((id) => !expected.has(id)).length;
+      const late = [...byRun.keys()].filter((id) => !expected.has(id) && runsNowOf.get(t.tenantId).has(id)).length;
+      const unexpected = [...byRun.keys()].filter((id) => !runsNowOf.get(t.tenantId).has(id)).length;
       const duplicates = [...byRun.values()].reduce((a, n) => a + (n - 1), 0);
-      return { t, mine, expected: expected.size, received: mine.length, distinct: byRun.size, missing, unexpected, duplicates };
+      return { t, mine, expected: expected.size, received: mine.length, distinct: byRun.size, missing, late, unexpected, duplicates };
     });
     const fast = perTenant.filter((p) => !p.t.slow);
     const slow = perTenant.find((p) => p.t.slow);
@@ -284,7 +302,7 @@ export default async function alerts(ctx) {
     const slices = Array.from(bySlice, (list, k) => {
       const s2 = summarize(list ?? []);
       return { fromS: round((k * sliceMs) / 1000, 0), n: s2.n, p50Ms: round(s2.p50, 0), p99Ms: round(s2.p99, 0) };
-    });
+    }).filter((x) => x.n > 0);
     const slowLatency = latency(slow.mine);
 
     // Where the fast tenants' time went, from the rows: failure → delivery row written (the
@@ -339,6 +357,7 @@ export default async function alerts(ctx) {
         missing: sum('missing'),
         duplicates: sum('duplicates'),
         unexpected: sum('unexpected'),
+        lateRunsReceived: sum('late'),
         exactlyOnce,
         goalP99Ms: 1000,
         segments,

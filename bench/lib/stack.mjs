@@ -65,7 +65,7 @@ export function workerLayout() {
 
 /**
  * @param {{ name: string, workers?: number, concurrency?: number, env?: Record<string,string>, envOf?: Record<string, Record<string,string>>, tickMs?: number }} opts
- * envOf: extra environment per process kind (`api`, `scheduler`, `worker`).
+ * envOf: extra environment per process kind (`api`, `scheduler`, `worker`), and `bulkWorker` for the bulk-lane workers only.
  */
 export async function startStack(opts) {
   const logDir = path.join(RESULTS, 'logs');
@@ -156,7 +156,7 @@ export async function startStack(opts) {
     const bulkLanes = interactiveWorkers > 0 ? 'bulk' : 'interactive,bulk';
     // Bulk-lane workers give way to the rest when CPU runs short (WORKER_NICE; BENCH_BULK_NICE=0 turns it off).
     const bulkNice = interactiveWorkers > 0 ? (process.env.BENCH_BULK_NICE ?? '19') : '0';
-    for (let i = 0; i < workers; i++) await startProcess('worker', { WORKER_LANES: bulkLanes, WORKER_NICE: bulkNice });
+    for (let i = 0; i < workers; i++) await startProcess('worker', { WORKER_LANES: bulkLanes, WORKER_NICE: bulkNice, ...(opts.envOf?.bulkWorker ?? {}) });
     for (let i = 0; i < interactiveWorkers; i++) await startProcess('worker', { WORKER_LANES: 'interactive' });
     if (process.env.BENCH_PG_SAMPLE === '1') sampler = await startPgSampler(db.url);
     const timing = { databaseMs: dbMs, totalMs: Date.now() - tStart };
