@@ -45,7 +45,8 @@ export class AppModule {
           // graphql-ws authenticates connections with the same service as the HTTP guard.
           imports: [AuthModule],
           inject: [AuthService, LOGGER],
-          useFactory: (auth: AuthService, logger: Logger) => graphqlOptions({ auth, logger, autoSchemaFile: opts.autoSchemaFile }),
+          useFactory: (auth: AuthService, logger: Logger) =>
+            graphqlOptions({ auth, logger, autoSchemaFile: opts.autoSchemaFile, introspection: opts.config.GRAPHQL_INTROSPECTION }),
         }),
         HealthModule,
         EventsModule,

@@ -62,6 +62,11 @@ const schema = z.object({
   ALERT_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   /** The web app's public URL: alert messages link to runs there. */
   TOWER_WEB_URL: z.string().url().default('http://localhost:3000'),
+  /** Schema introspection on /graphql (the schema is public: apps/api/schema.graphql). */
+  GRAPHQL_INTROSPECTION: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()

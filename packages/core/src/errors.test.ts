@@ -26,7 +26,7 @@ describe('TowerError', () => {
     });
   });
   it('lists the seven codes', () => {
-    expect(ERROR_CODES).toEqual(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED', 'ILLEGAL_TRANSITION', 'INTERNAL']);
+    expect(ERROR_CODES).toEqual(['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED', 'ILLEGAL_TRANSITION', 'RATE_LIMITED', 'INTERNAL']);
   });
 });
 

@@ -1,7 +1,16 @@
 /** Domain error codes; the API maps them to GraphQL `extensions.code` in one place. */
-export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'ILLEGAL_TRANSITION' | 'INTERNAL';
+export type ErrorCode = 'BAD_USER_INPUT' | 'NOT_FOUND' | 'CONFLICT' | 'FORBIDDEN' | 'UNAUTHENTICATED' | 'ILLEGAL_TRANSITION' | 'RATE_LIMITED' | 'INTERNAL';
 
-export const ERROR_CODES: readonly ErrorCode[] = ['BAD_USER_INPUT', 'NOT_FOUND', 'CONFLICT', 'FORBIDDEN', 'UNAUTHENTICATED', 'ILLEGAL_TRANSITION', 'INTERNAL'];
+export const ERROR_CODES: readonly ErrorCode[] = [
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'CONFLICT',
+  'FORBIDDEN',
+  'UNAUTHENTICATED',
+  'ILLEGAL_TRANSITION',
+  'RATE_LIMITED',
+  'INTERNAL',
+];
 
 export interface TowerErrorOptions {
   /** Where in the caller's input the problem is, e.g. `tasks[3].dependsOn[0]`. */
@@ -38,6 +47,9 @@ export const conflict = (message: string, details?: Record<string, unknown>) => 
 export const forbidden = (message = 'not allowed') => new TowerError('FORBIDDEN', message);
 export const unauthenticated = (message = 'authentication required') => new TowerError('UNAUTHENTICATED', message);
 export const illegalTransition = (message: string, details?: Record<string, unknown>) => new TowerError('ILLEGAL_TRANSITION', message, { details });
+/** Too many attempts: `retryAfterSeconds` says when to try again. */
+export const rateLimited = (message: string, retryAfterSeconds: number) =>
+  new TowerError('RATE_LIMITED', message, { details: { retryAfterSeconds: Math.max(1, Math.ceil(retryAfterSeconds)) } });
 export const internalError = (message: string, details?: Record<string, unknown>) => new TowerError('INTERNAL', message, { details });
 
 /** Narrows an unknown error; with `code`, also checks the code. */

@@ -5,11 +5,12 @@ import { AuthGuard } from './auth.guard.js';
 import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
 import { CryptoRepository } from './crypto.repository.js';
+import { LoginThrottle } from './login-throttle.js';
 
 /** Sign-up, login, sessions, API keys, and the global guard every resolver goes through. */
 @Module({
   imports: [AuditModule],
-  providers: [AuthService, CryptoRepository, AuthResolver, { provide: APP_GUARD, useClass: AuthGuard }],
+  providers: [AuthService, CryptoRepository, LoginThrottle, AuthResolver, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],
 })
 export class AuthModule {}

@@ -1,4 +1,5 @@
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { GqlContext } from '../common/graphql-context.js';
 import type { Actor } from './actor.js';
 import { CurrentActor, Public, Roles } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
@@ -17,9 +18,12 @@ export class AuthResolver {
   }
 
   @Public()
-  @Mutation(() => AuthPayload, { description: 'UNAUTHENTICATED with one message for an unknown email and a wrong password.' })
-  login(@Args() args: LoginArgs): Promise<AuthPayload> {
-    return this.auth.login(args);
+  @Mutation(() => AuthPayload, {
+    description:
+      'UNAUTHENTICATED with one message for an unknown email and a wrong password; TOO_MANY_REQUESTS (details.retryAfterSeconds) after too many failures from one address.',
+  })
+  login(@Args() args: LoginArgs, @Context() ctx: GqlContext): Promise<AuthPayload> {
+    return this.auth.login(args, ctx.origin);
   }
 
   @Query(() => ViewerModel)

@@ -7,6 +7,7 @@ import { InjectConfig, InjectLogger } from '../common/tokens.js';
 import { ROLE_RANK, type Actor, type RequestOrigin } from './actor.js';
 import { normalizeEmail, PASSWORD_MAX, slugBase, validateApiKeyName, validateSignUp } from './auth.validation.js';
 import { CryptoRepository } from './crypto.repository.js';
+import { LoginThrottle } from './login-throttle.js';
 import type { CreateApiKeyArgs, LoginArgs, SignUpArgs } from './dtos/auth.args.js';
 
 export interface AuthResult {
@@ -45,6 +46,7 @@ export class AuthService {
     private readonly sessions: SessionRepository,
     private readonly apiKeys: ApiKeyRepository,
     private readonly crypto: CryptoRepository,
+    private readonly throttle: LoginThrottle,
     @InjectConfig() private readonly config: TowerConfig,
     @InjectLogger() private readonly logger: Logger,
   ) {}
@@ -66,14 +68,25 @@ export class AuthService {
     return { token: await this.openSession(created.tenant.id, created.user.id), user: created.user, tenant: created.tenant };
   }
 
-  async login(args: LoginArgs): Promise<AuthResult> {
-    if (args.password.length > PASSWORD_MAX) throw wrongCredentials();
-    const user = await this.users.findByEmail(normalizeEmail(args.email));
+  /**
+   * Failed logins are throttled (LoginThrottle): per address and per (address, account) with
+   * RATE_LIMITED and a retry-after, per account by a growing delay that never locks its owner out.
+   */
+  async login(args: LoginArgs, origin: RequestOrigin = { ip: null, userAgent: null }): Promise<AuthResult> {
+    const email = normalizeEmail(args.email);
+    await this.throttle.before(origin.ip, email);
+    const fail = async () => {
+      await this.throttle.failed(origin.ip, email);
+      return wrongCredentials();
+    };
+    if (args.password.length > PASSWORD_MAX) throw await fail();
+    const user = await this.users.findByEmail(email);
     if (!user) {
       await this.crypto.burnPasswordCheck(args.password);
-      throw wrongCredentials();
+      throw await fail();
     }
-    if (!(await this.crypto.verifyPassword(args.password, user.passwordHash))) throw wrongCredentials();
+    if (!(await this.crypto.verifyPassword(args.password, user.passwordHash))) throw await fail();
+    await this.throttle.succeeded(origin.ip, email);
     // A user may belong to several tenants; a session is for one: the oldest membership.
     const [membership] = await this.users.membershipsOf(user.id);
     if (!membership) throw new TowerError('UNAUTHENTICATED', 'this account belongs to no organisation');

@@ -13,6 +13,8 @@ export const GRAPHQL_CODE: Record<ErrorCode, string> = {
   UNAUTHENTICATED: 'UNAUTHENTICATED',
   // The caller asked for a state change the current state does not allow: a conflict with it.
   ILLEGAL_TRANSITION: 'CONFLICT',
+  // Too many attempts (failed logins): details.retryAfterSeconds says when to try again.
+  RATE_LIMITED: 'TOO_MANY_REQUESTS',
   INTERNAL: 'INTERNAL_SERVER_ERROR',
 };
 

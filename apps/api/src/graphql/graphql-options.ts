@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { BuildSchemaOptions } from '@nestjs/graphql';
 import type { Logger } from '@tower/logger';
@@ -31,9 +32,37 @@ export interface GraphqlOptionsDeps {
   logger: Logger;
   /** A path writes the sorted SDL there at boot; true keeps the schema in memory. */
   autoSchemaFile: string | true;
+  /** Schema introspection (GRAPHQL_INTROSPECTION; on by default: the schema is public, docs/api.md). */
+  introspection?: boolean;
 }
 
-export function graphqlOptions({ auth, logger, autoSchemaFile }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
+/**
+ * What one operation may ask for, checked before anything runs (GraphQL Armor): a query of
+ * thousands of aliases, a deeply nested one or one whose static cost is too high is refused while
+ * it is parsed or validated (GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED), so it cannot hold
+ * the API's single thread. Field suggestions stay on: the schema is public.
+ */
+export const OPERATION_LIMITS = {
+  maxTokens: 5000,
+  maxAliases: 30,
+  maxDepth: 12,
+  maxDirectives: 20,
+  maxCost: 10_000,
+} as const;
+
+export function armor() {
+  return new ApolloArmor({
+    maxTokens: { n: OPERATION_LIMITS.maxTokens },
+    maxAliases: { n: OPERATION_LIMITS.maxAliases },
+    maxDepth: { n: OPERATION_LIMITS.maxDepth, ignoreIntrospection: true },
+    maxDirectives: { n: OPERATION_LIMITS.maxDirectives },
+    costLimit: { maxCost: OPERATION_LIMITS.maxCost, ignoreIntrospection: true },
+    blockFieldSuggestion: { enabled: false },
+  }).protect();
+}
+
+export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = true }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
+  const limits = armor();
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
 
@@ -43,7 +72,9 @@ export function graphqlOptions({ auth, logger, autoSchemaFile }: GraphqlOptionsD
     sortSchema: true,
     buildSchemaOptions: BUILD_SCHEMA_OPTIONS,
     graphiql: false,
-    introspection: true,
+    introspection,
+    validationRules: limits.validationRules,
+    allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     // Apollo calls it with { req, res } over HTTP; graphql-ws with its own context per operation.
     context: (arg: { req: GqlContext['req'] } | Ctx): GqlContext => {
@@ -56,7 +87,7 @@ export function graphqlOptions({ auth, logger, autoSchemaFile }: GraphqlOptionsD
     formatError: (formatted, error) => formatGraphqlError(formatted, error, logUnexpected),
     // Apollo's default cache-control plugin wraps every field's resolver to collect cache hints;
     // Tower sets none (no HTTP caching of tenant data), so it is only per-field overhead.
-    plugins: [operationLogPlugin(logger), ApolloServerPluginCacheControlDisabled()],
+    plugins: [...limits.plugins, operationLogPlugin(logger), ApolloServerPluginCacheControlDisabled()],
     subscriptions: {
       'graphql-ws': {
         path: GRAPHQL_PATH,

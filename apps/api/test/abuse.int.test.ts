@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import http from 'node:http';
+import { FAILURES_PER_IP, FAILURES_PER_IP_AND_ACCOUNT } from '../src/auth/login-throttle.js';
+import { OPERATION_LIMITS } from '../src/graphql/graphql-options.js';
+import { ok, startTestApi, uniqueEmail, type GqlResponse, type TestApi } from './support/test-api.js';
+
+/**
+ * What an abusive caller gets: operations too large to run are refused while they are parsed or
+ * validated, and failed logins are throttled per address without locking the account's owner out.
+ */
+let t: TestApi;
+const PASSWORD = 'correct-horse-battery';
+
+beforeAll(async () => {
+  t = await startTestApi('abuse');
+});
+
+afterAll(async () => {
+  await t?.stop();
+});
+
+/** A request from another loopback address (Linux routes all of 127/8 to lo): node:http's localAddress. */
+function gqlFrom(localAddress: string, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<Record<string, unknown>>> {
+  const body = JSON.stringify({ query, variables });
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      t.api.url,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
+        res.on('end', () => resolve(JSON.parse(text) as GqlResponse<Record<string, unknown>>));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+describe('operation limits', () => {
+  async function signedIn(): Promise<string> {
+    const res = ok(
+      await t.gql<{ signUp: { token: string } }>(`mutation($e: String!, $p: String!) { signUp(email: $e, password: $p, tenantName: "abuse org") { token } }`, {
+        e: uniqueEmail('abuse'),
+        p: PASSWORD,
+      }),
+    );
+    return res.signUp.token;
+  }
+
+  it('refuses 20,000 aliases of schedulePreview and a deep, over-cost nesting before anything runs', async () => {
+    const token = await signedIn();
+    const aliases = `{ ${Array.from({ length: 20_000 }, (_, i) => `a${i}: schedulePreview(schedule: "* * * * *", timezone: "UTC", count: 100)`).join(' ')} }`;
+    const deep = `query { ${'dags { edges { node { '.repeat(17)} dagId ${'} } } '.repeat(17)} }`;
+    for (const [name, query] of [
+      ['aliases', aliases],
+      ['depth and cost', deep],
+    ] as const) {
+      const started = performance.now();
+      const res = await t.gql(query, undefined, token);
+      const ms = performance.now() - started;
+      console.log(`${name}: refused in ${ms.toFixed(1)} ms: ${res.errors?.[0]?.message}`);
+      expect({ name, code: res.errors?.[0]?.extensions?.code, data: res.data ?? null }).toEqual({
+        name,
+        code: expect.stringMatching(/^GRAPHQL_(PARSE|VALIDATION)_FAILED$/),
+        data: null,
+      });
+      expect(ms).toBeLessThan(2000); // loose (a loaded CI); the figures above are what it took
+    }
+    // An ordinary query still runs.
+    expect(ok(await t.gql<{ me: { role: string } }>(`{ me { role } }`, undefined, token)).me.role).toBe('OWNER');
+    expect(OPERATION_LIMITS.maxAliases).toBeLessThan(20_000);
+  });
+});
+
+describe('failed logins', () => {
+  it('throttles one address with a retry-after, and the owner still signs in from another', async () => {
+    const email = uniqueEmail('victim');
+    ok(await t.gql(`mutation($e: String!, $p: String!) { signUp(email: $e, password: $p, tenantName: "victim org") { token } }`, { e: email, p: PASSWORD }));
+    const login = (from: string, password: string) =>
+      gqlFrom(from, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: password });
+
+    const codes: string[] = [];
+    for (let i = 0; i < 30; i++) codes.push(String((await login('127.0.0.5', `wrong-${i}`)).errors?.[0]?.extensions?.code));
+    // The pair (address, account) is refused first, then every account from that address.
+    expect(codes.slice(0, FAILURES_PER_IP_AND_ACCOUNT)).toEqual(Array(FAILURES_PER_IP_AND_ACCOUNT).fill('UNAUTHENTICATED'));
+    expect(codes.slice(FAILURES_PER_IP_AND_ACCOUNT)).toEqual(Array(30 - FAILURES_PER_IP_AND_ACCOUNT).fill('TOO_MANY_REQUESTS'));
+    const refused = await login('127.0.0.5', PASSWORD);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'TOO_MANY_REQUESTS', details: { retryAfterSeconds: expect.any(Number) } });
+    // Another address: the right password works (slowed, never locked out).
+    const owner = await login('127.0.0.6', PASSWORD);
+    expect(owner.errors).toBeUndefined();
+    expect((owner.data as { login: { token: string } }).login.token).toMatch(/^tower_sess_/);
+
+    // Guessing many accounts from one address: refused once the address's own limit is reached.
+    const spray: string[] = [];
+    for (let i = 0; i < FAILURES_PER_IP + 2; i++) {
+      const res = await gqlFrom('127.0.0.7', `mutation($e: String!) { login(email: $e, password: "nope-nope") { token } }`, { e: uniqueEmail(`spray${i}`) });
+      spray.push(String(res.errors?.[0]?.extensions?.code));
+    }
+    expect(spray.slice(0, FAILURES_PER_IP)).toEqual(Array(FAILURES_PER_IP).fill('UNAUTHENTICATED'));
+    expect(spray.slice(FAILURES_PER_IP)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
+  });
+});
