@@ -1,36 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
 import { signUp } from './support/graphql.js';
-import { freePort, startStack, waitFor, type Stack } from './support/stack.js';
-
-/** A Redis server of this test's own, so FLUSHALL cannot disturb tests running in parallel. */
-async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
-  const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  const url = `redis://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-      try {
-        await r.connect();
-        return (await r.ping()) === 'PONG';
-      } finally {
-        r.disconnect();
-      }
-    },
-    10_000,
-    'a private redis-server (is redis-server installed?)',
-  );
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
-}
+import { Redis } from 'ioredis';
+import { startPrivateRedis } from './support/private-redis.js';
+import { startStack, waitFor, type Stack } from './support/stack.js';
 
 describe('crash safety', () => {
   const cleanups: Array<() => Promise<void>> = [];
@@ -79,7 +51,7 @@ describe('crash safety', () => {
   });
 
   it('FLUSHALL of Redis during 50 running runs: every run still finishes with the right states, nothing lost or run twice', async () => {
-    const redis = await privateRedis();
+    const redis = await startPrivateRedis();
     cleanups.push(redis.stop);
     const stack: Stack = await startStack({ name: 'flush', workers: 2, env: { REDIS_URL: redis.url, REQUEUE_AFTER_MS: '1500', WORKER_CONCURRENCY: '8' } });
     cleanups.push(() => stack.stop());

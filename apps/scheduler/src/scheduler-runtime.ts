@@ -1,13 +1,16 @@
 import { keyringFromEnv } from '@tower/secrets';
 import type { TowerConfig } from '@tower/config';
-import { createPrismaClient } from '@tower/db';
+import { createPrismaClient, pendingMigrations, poolStatsOf } from '@tower/db';
 import { createEngine, type ObjectLister, type SchedulerOptions } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
 import { createS3Client, listMatchingKeys } from '@tower/operators';
 import { createRedis, TaskQueue } from '@tower/queue';
+import { enableMetrics, observePool, observeQueue, recordTick, standardChecks, startOpsServer } from '@tower/telemetry';
 
 export interface SchedulerHandle {
+  /** The ops port (`/healthz`, `/readyz`, `/metrics`); null when it could not be bound. */
+  opsPort: number | null;
   close(): Promise<void>;
 }
 
@@ -51,6 +54,22 @@ export async function startScheduler(
       ...options,
     },
   );
+  if (config.METRICS_ENABLED) {
+    enableMetrics('scheduler');
+    observePool(() => poolStatsOf(prisma));
+    // The queues are shared: every scheduler replica reports the same figures (aggregate with max).
+    observeQueue(() => queue.laneStats());
+  }
+  const ops = await startOpsServer({
+    port: config.SCHEDULER_OPS_PORT,
+    host: config.OPS_HOST,
+    checks: standardChecks({
+      pingPostgres: () => prisma.$queryRaw`SELECT 1`,
+      pingRedis: () => redis.ping(),
+      pendingMigrations: () => pendingMigrations(prisma),
+    }),
+    onListenError: (err) => logger.error({ err, port: config.SCHEDULER_OPS_PORT }, 'ops port unavailable: no health or metrics endpoint'),
+  });
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -60,6 +79,7 @@ export async function startScheduler(
     current = engine.scheduler
       .tick()
       .then((stats) => {
+        recordTick({ ...stats });
         if (Object.values(stats).some((n) => n > 0)) logger.debug({ ...stats }, 'tick');
       })
       .catch((err) => logger.error({ err }, 'scheduler tick failed'))
@@ -84,11 +104,13 @@ export async function startScheduler(
       });
   };
   triggerLoop();
-  logger.info({ tickMs: config.SCHEDULER_TICK_MS, filePollMs: config.FILE_TRIGGER_POLL_MS }, 'scheduler started');
+  logger.info({ tickMs: config.SCHEDULER_TICK_MS, filePollMs: config.FILE_TRIGGER_POLL_MS, opsPort: ops.port }, 'scheduler started');
 
   return {
+    opsPort: ops.port,
     async close() {
       stopped = true;
+      await ops.close();
       if (timer) clearTimeout(timer);
       if (triggerTimer) clearTimeout(triggerTimer);
       await Promise.all([current, triggers]);

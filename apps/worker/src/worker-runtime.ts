@@ -3,16 +3,20 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
-import { createPrismaClient } from '@tower/db';
+import { isTaskType } from '@tower/core';
+import { createPrismaClient, pendingMigrations, poolStatsOf } from '@tower/db';
 import { createEngine, type StartedTry, type TryOutcome } from '@tower/engine';
 import { EventPublisher, TryStopListener } from '@tower/events';
 import { OperatorError } from '@tower/operators';
 import { createLogger, type Logger } from '@tower/logger';
 import { createRedis, createTaskWorker, TaskQueue, type JobPayload } from '@tower/queue';
+import { enableMetrics, observePool, recordLag, recordTryEnd, standardChecks, startOpsServer, triesRunning } from '@tower/telemetry';
 import { runTry } from './run-try.js';
 
 export interface WorkerHandle {
   workerId: string;
+  /** The ops port (`/healthz`, `/readyz`, `/metrics`); null when it could not be bound. */
+  opsPort: number | null;
   /** Stops taking work, lets running tries finish (up to graceMs), then aborts what is left. */
   close(graceMs?: number): Promise<void>;
 }
@@ -67,6 +71,14 @@ function lowerAutogroup(nice: number, logger: Logger): void {
   }
 }
 
+/** Queue wait of every claimed try; for a run's root task's first try, also the run's start lag. */
+function recordClaimLag(started: StartedTry, now: number): void {
+  if (started.ti.queuedAt) recordLag('queued_to_running', (now - started.ti.queuedAt.getTime()) / 1000);
+  if (started.tryNumber === 1 && started.ti.rescheduleCount === 0 && Object.keys(started.upstreamStates).length === 0) {
+    recordLag('created_to_running', (now - started.run.queuedAt.getTime()) / 1000);
+  }
+}
+
 export async function startWorker(config: TowerConfig, logger: Logger = createLogger('worker', { level: config.LOG_LEVEL })): Promise<WorkerHandle> {
   lowerPriority(config.WORKER_NICE, logger);
   const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
@@ -86,7 +98,12 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
     clock: () => new Date(),
     keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV),
   });
+  if (config.METRICS_ENABLED) {
+    enableMetrics('worker');
+    observePool(() => poolStatsOf(prisma));
+  }
   const active = new Map<string, StartedTry>();
+  const metrics = config.METRICS_ENABLED;
   const stops = new Map<string, AbortController>();
   const shutdown = new AbortController();
   // Past the grace period every try still running is stopped (each has its own controller).
@@ -127,17 +144,23 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
         return;
       }
       active.set(started.ti.id, started);
+      const claimedAt = Date.now();
+      recordClaimLag(started, claimedAt);
+      if (metrics) triesRunning.inc();
       const stop = new AbortController();
       stops.set(started.ti.id, stop);
       if (shutdown.signal.aborted) stop.abort(shutdown.signal.reason);
       try {
         const outcome = await runTry(engine, started, stop);
         const state = await recordOutcome(started, outcome);
+        const operator = isTaskType(started.task.type) ? started.task.type : 'unknown';
+        if (state) recordTryEnd(operator, state, (Date.now() - claimedAt) / 1000, started.task.type.endsWith('Sensor'));
         logger.info(
           { tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state },
           'try finished',
         );
       } finally {
+        if (metrics) triesRunning.dec();
         active.delete(started.ti.id);
         stops.delete(started.ti.id);
       }
@@ -161,10 +184,21 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   }, config.HEARTBEAT_MS);
 
   await Promise.all([...workers.map((w) => w.waitUntilReady()), stopListener.whenReady()]);
-  logger.info({ workerId, lanes: config.WORKER_LANES, concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE }, 'worker started');
+  const ops = await startOpsServer({
+    port: config.WORKER_OPS_PORT,
+    host: config.OPS_HOST,
+    checks: standardChecks({
+      pingPostgres: () => prisma.$queryRaw`SELECT 1`,
+      pingRedis: () => redis.ping(),
+      pendingMigrations: () => pendingMigrations(prisma),
+    }),
+    onListenError: (err) => logger.error({ err, port: config.WORKER_OPS_PORT }, 'ops port unavailable: no health or metrics endpoint'),
+  });
+  logger.info({ workerId, lanes: config.WORKER_LANES, concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE, opsPort: ops.port }, 'worker started');
 
   return {
     workerId,
+    opsPort: ops.port,
     async close(graceMs = 30_000) {
       logger.info({ workerId, active: active.size }, 'worker stopping');
       const abortTimer = setTimeout(() => shutdown.abort(), graceMs);
@@ -177,6 +211,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       await queue.close();
       workerConnections.forEach((c) => c.disconnect());
       redis.disconnect();
+      await ops.close();
       await prisma.$disconnect();
       logger.info({ workerId }, 'worker stopped');
     },

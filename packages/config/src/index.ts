@@ -46,6 +46,19 @@ const schema = z.object({
   REQUEUE_AFTER_MS: z.coerce.number().int().positive().default(15_000),
   /** How often a worker renews the lease of its running tries. */
   HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
+  /**
+   * The ops HTTP port of the scheduler and the worker (`/healthz`, `/readyz`, `/metrics`); the API
+   * serves the same paths on API_PORT. 0 picks a free port (logged): tests and several processes
+   * on one machine. A port already taken is logged as an error and the process runs without it.
+   */
+  SCHEDULER_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
+  WORKER_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
+  OPS_HOST: z.string().default('0.0.0.0'),
+  /** Prometheus metrics (prom-client) recorded and served on `/metrics`. */
+  METRICS_ENABLED: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()

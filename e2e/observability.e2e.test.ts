@@ -1,0 +1,150 @@
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { signUp } from './support/graphql.js';
+import { startPrivateRedis } from './support/private-redis.js';
+import { runFinished } from './support/runs.js';
+import { startStack, waitFor, type Stack } from './support/stack.js';
+
+/** One sample of a Prometheus text exposition: `name{labels} value`. */
+interface Sample {
+  name: string;
+  labels: Record<string, string>;
+  value: number;
+}
+
+function parseMetrics(text: string): Sample[] {
+  const out: Sample[] = [];
+  for (const line of text.split('\n')) {
+    if (!line || line.startsWith('#')) continue;
+    const m = /^([a-zA-Z_:][a-zA-Z0-9_:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!m) continue;
+    const labels = Object.fromEntries([...(m[2] ?? '').matchAll(/([a-zA-Z_]+)="((?:[^"\\]|\\.)*)"/g)].map((l) => [l[1], l[2]]));
+    out.push({ name: m[1], labels, value: Number(m[3]) });
+  }
+  return out;
+}
+
+/** The sum of the samples named `name` whose labels include `where`. */
+function total(samples: Sample[], name: string, where: Record<string, string> = {}): number {
+  return samples.filter((s) => s.name === name && Object.entries(where).every(([k, v]) => s.labels[k] === v)).reduce((sum, s) => sum + s.value, 0);
+}
+
+async function scrape(port: number): Promise<Sample[]> {
+  const res = await fetch(`http://127.0.0.1:${port}/metrics`);
+  expect(res.status).toBe(200);
+  expect(res.headers.get('content-type')).toMatch(/^text\/plain/);
+  return parseMetrics(await res.text());
+}
+
+/** Nothing listens there: an http.request task to it fails at once. */
+const FAIL_URL = 'http://127.0.0.1:9/unreachable';
+
+const status = async (port: number, path: string) => (await fetch(`http://127.0.0.1:${port}${path}`)).status;
+
+describe('health and metrics of every process', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  let stack: Stack;
+  let ports: Record<'api' | 'scheduler' | 'worker', number>;
+  let redis: Awaited<ReturnType<typeof startPrivateRedis>>;
+
+  it('serves /healthz, /readyz and /metrics, whose counts match a real run', async () => {
+    redis = await startPrivateRedis();
+    cleanups.push(redis.stop);
+    stack = await startStack({ name: 'observe', env: { REDIS_URL: redis.url } });
+    cleanups.push(() => stack.stop());
+    const proc = (kind: string) => stack.processes.find((p) => p.name.startsWith(kind))!;
+    ports = { api: stack.apiPort, scheduler: proc('scheduler').opsPort!, worker: proc('worker').opsPort! };
+    expect(ports.scheduler).toBeGreaterThan(0);
+    expect(ports.worker).toBeGreaterThan(0);
+    for (const port of Object.values(ports)) {
+      expect(await status(port, '/healthz')).toBe(200);
+      const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
+    }
+
+    const { client: api, tenantId } = await signUp(stack.apiUrl, 'observe');
+    // Five tasks: three no-ops in a chain; a root that fails for good; one that fails, is retried
+    // and fails again (6 tries).
+    await api.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, {
+      s: {
+        dagId: 'observed',
+        tasks: [
+          { taskId: 'a', type: 'noop' },
+          { taskId: 'b', type: 'noop', dependsOn: ['a'] },
+          { taskId: 'c', type: 'noop', dependsOn: ['b'] },
+          { taskId: 'd', type: 'http.request', retries: 0, with: { url: FAIL_URL, timeoutMs: 2000 } },
+          { taskId: 'e', type: 'http.request', dependsOn: ['a'], retries: 1, retryDelaySeconds: 1, with: { url: FAIL_URL, timeoutMs: 2000 } },
+        ],
+      },
+    });
+    const { triggerDagRun: run } = await api.request<{ triggerDagRun: { id: string } }>(`mutation TriggerObserved { triggerDagRun(dagId: "observed") { id } }`);
+    const done = await runFinished(api, run.id, 60_000);
+    expect(done.state).toBe('failed');
+    const tries = await stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: run.id } } });
+
+    const worker = await scrape(ports.worker);
+    // Every try the run made, each counted once, by operator and outcome.
+    expect(total(worker, 'tower_task_tries_total')).toBe(tries.length);
+    expect(total(worker, 'tower_task_tries_total', { operator: 'noop', outcome: 'success' })).toBe(3);
+    expect(total(worker, 'tower_task_tries_total', { operator: 'http.request', outcome: 'failed' })).toBe(2);
+    expect(total(worker, 'tower_task_tries_total', { operator: 'http.request', outcome: 'up_for_retry' })).toBe(1);
+    expect(total(worker, 'tower_task_retries_total', { operator: 'http.request' })).toBe(1);
+    expect(total(worker, 'tower_task_duration_seconds_count')).toBe(tries.length);
+    expect(total(worker, 'tower_task_duration_seconds_sum')).toBeGreaterThan(0);
+    expect(total(worker, 'tower_scheduling_lag_seconds_count', { stage: 'queued_to_running' })).toBe(tries.length);
+    // Roots a and d: a run's start lag is counted once per root's first try.
+    expect(total(worker, 'tower_scheduling_lag_seconds_count', { stage: 'created_to_running' })).toBe(2);
+    expect(total(worker, 'tower_worker_tries_running')).toBe(0);
+    expect(total(worker, 'tower_db_pool_connections', { state: 'max' })).toBeGreaterThan(0);
+    expect(worker.some((s) => s.name === 'tower_nodejs_eventloop_lag_seconds')).toBe(true);
+
+    const apiSamples = await scrape(ports.api);
+    expect(total(apiSamples, 'tower_graphql_operations_total', { operation: 'TriggerObserved', type: 'mutation', outcome: 'ok' })).toBe(1);
+    expect(total(apiSamples, 'tower_graphql_operation_duration_seconds_count', { operation: 'TriggerObserved' })).toBe(1);
+    expect(total(apiSamples, 'tower_graphql_subscriptions_active')).toBe(0);
+    expect(total(apiSamples, 'tower_db_pool_connections', { state: 'max' })).toBe(10);
+
+    const scheduler = await scrape(ports.scheduler);
+    expect(total(scheduler, 'tower_scheduler_ticks_total')).toBeGreaterThan(0);
+    expect(total(scheduler, 'tower_scheduler_last_tick_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
+    expect(total(scheduler, 'tower_zombie_reaps_total')).toBe(0);
+    // Both lanes reported, nothing left waiting once the run ended.
+    expect(scheduler.filter((s) => s.name === 'tower_queue_oldest_job_age_seconds').map((s) => s.labels.lane)).toEqual(['interactive', 'bulk']);
+    expect(total(scheduler, 'tower_queue_jobs', { state: 'prioritized' })).toBe(0);
+
+    // The alert-delivery hook exists (incremented by the alert delivery queue) and no metric of
+    // any process carries a tenant id.
+    expect(await fetch(`http://127.0.0.1:${ports.api}/metrics`).then((r) => r.text())).toContain('# TYPE tower_alert_deliveries_total counter');
+    for (const samples of [worker, apiSamples, scheduler]) {
+      expect(samples.filter((s) => Object.values(s.labels).includes(tenantId))).toEqual([]);
+    }
+  });
+
+  it('/readyz turns unready when Redis stops and ready again after it restarts; /healthz stays up', async () => {
+    await redis.stop();
+    for (const port of Object.values(ports)) {
+      const body = await waitFor(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+          return res.status === 503 ? ((await res.json()) as { status: string; checks: Record<string, string> }) : null;
+        },
+        20_000,
+        `port ${port} to turn unready`,
+        250,
+      );
+      expect(body.status).toBe('unready');
+      expect(body.checks.redis).not.toBe('ok');
+      expect(body.checks.postgres).toBe('ok');
+      expect(await status(port, '/healthz')).toBe(200);
+    }
+
+    await redis.restart();
+    for (const port of Object.values(ports)) {
+      await waitFor(async () => (await status(port, '/readyz')) === 200, 30_000, `port ${port} to be ready again`, 250);
+    }
+  });
+});
