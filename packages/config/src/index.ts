@@ -37,6 +37,11 @@ const schema = z.object({
    * and loses nothing when it does not.
    */
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
+  /**
+   * How long a stopping worker (SIGTERM) lets its running tries finish before it aborts them.
+   * Kubernetes: keep terminationGracePeriodSeconds well above it (infra/k8s).
+   */
+  WORKER_DRAIN_MS: z.coerce.number().int().min(0).default(30_000),
   SCHEDULER_TICK_MS: z.coerce.number().int().positive().default(1000),
   /** How often the scheduler lists the S3 objects of `s3.objectCreated` triggers. */
   FILE_TRIGGER_POLL_MS: z.coerce.number().int().positive().default(5000),
