@@ -6,7 +6,7 @@ import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
 import { createS3Client, listMatchingKeys } from '@tower/operators';
 import { createRedis, TaskQueue } from '@tower/queue';
-import { enableMetrics, observePool, observeQueue, recordTick, standardChecks, startOpsServer } from '@tower/telemetry';
+import { enableMetrics, observePool, observeQueue, recordTick, standardChecks, startOpsServer, startTracing } from '@tower/telemetry';
 
 export interface SchedulerHandle {
   /** The ops port (`/healthz`, `/readyz`, `/metrics`); null when it could not be bound. */
@@ -36,6 +36,9 @@ export async function startScheduler(
   logger: Logger = createLogger('scheduler', { level: config.LOG_LEVEL }),
   options: Partial<SchedulerOptions> = {},
 ): Promise<SchedulerHandle> {
+  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? startTracing({ serviceName: 'tower-scheduler', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
+    : undefined;
   const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4, applicationName: 'tower-scheduler' });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
@@ -117,6 +120,7 @@ export async function startScheduler(
       await queue.close();
       redis.disconnect();
       await prisma.$disconnect();
+      await tracing?.shutdown();
       logger.info('scheduler stopped');
     },
   };

@@ -10,7 +10,18 @@ import { EventPublisher, TryStopListener } from '@tower/events';
 import { OperatorError } from '@tower/operators';
 import { createLogger, type Logger } from '@tower/logger';
 import { createRedis, createTaskWorker, TaskQueue, type JobPayload } from '@tower/queue';
-import { enableMetrics, observePool, recordLag, recordTryEnd, standardChecks, startOpsServer, triesRunning } from '@tower/telemetry';
+import {
+  enableMetrics,
+  observePool,
+  recordLag,
+  recordTryEnd,
+  rememberRunTrace,
+  standardChecks,
+  startOpsServer,
+  startTracing,
+  triesRunning,
+  withSpan,
+} from '@tower/telemetry';
 import { runTry } from './run-try.js';
 
 export interface WorkerHandle {
@@ -81,6 +92,7 @@ function recordClaimLag(started: StartedTry, now: number): void {
 
 export async function startWorker(config: TowerConfig, logger: Logger = createLogger('worker', { level: config.LOG_LEVEL })): Promise<WorkerHandle> {
   lowerPriority(config.WORKER_NICE, logger);
+  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? startTracing({ serviceName: 'tower-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }) : undefined;
   const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Claims, ends and log lines are group-committed (a few statements in flight whatever the
   // concurrency); operators' own lookups (connections) take the rest.
@@ -137,34 +149,44 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   };
 
   const handlers = {
-    runTask: async (payload: JobPayload<'runTask'>) => {
-      const started = await engine.execution.startTry(payload, workerId);
-      if (!started) {
-        logger.debug({ ...payload }, 'try already claimed or moved on; job dropped');
-        return;
-      }
-      active.set(started.ti.id, started);
-      const claimedAt = Date.now();
-      recordClaimLag(started, claimedAt);
-      if (metrics) triesRunning.inc();
-      const stop = new AbortController();
-      stops.set(started.ti.id, stop);
-      if (shutdown.signal.aborted) stop.abort(shutdown.signal.reason);
-      try {
-        const outcome = await runTry(engine, started, stop);
-        const state = await recordOutcome(started, outcome);
-        const operator = isTaskType(started.task.type) ? started.task.type : 'unknown';
-        if (state) recordTryEnd(operator, state, (Date.now() - claimedAt) / 1000, started.task.type.endsWith('Sensor'));
-        logger.info(
-          { tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state },
-          'try finished',
-        );
-      } finally {
-        if (metrics) triesRunning.dec();
-        active.delete(started.ti.id);
-        stops.delete(started.ti.id);
-      }
-    },
+    // A span per try, the child of its queueing when the job carries a trace context.
+    runTask: (payload: JobPayload<'runTask'>) =>
+      withSpan(
+        'task.try',
+        { 'tower.task_instance_id': payload.taskInstanceId, 'tower.try_number': payload.tryNumber },
+        () => runTask(payload),
+        payload.traceparent,
+      ),
+  };
+  const runTask = async (payload: JobPayload<'runTask'>) => {
+    const started = await engine.execution.startTry(payload, workerId);
+    if (!started) {
+      logger.debug({ ...payload }, 'try already claimed or moved on; job dropped');
+      return;
+    }
+    active.set(started.ti.id, started);
+    // The tasks this try's end queues join the trace.
+    if (payload.traceparent) rememberRunTrace(started.run.id);
+    const claimedAt = Date.now();
+    recordClaimLag(started, claimedAt);
+    if (metrics) triesRunning.inc();
+    const stop = new AbortController();
+    stops.set(started.ti.id, stop);
+    if (shutdown.signal.aborted) stop.abort(shutdown.signal.reason);
+    try {
+      const outcome = await runTry(engine, started, stop);
+      const state = await recordOutcome(started, outcome);
+      const operator = isTaskType(started.task.type) ? started.task.type : 'unknown';
+      if (state) recordTryEnd(operator, state, (Date.now() - claimedAt) / 1000, started.task.type.endsWith('Sensor'));
+      logger.info(
+        { tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state },
+        'try finished',
+      );
+    } finally {
+      if (metrics) triesRunning.dec();
+      active.delete(started.ti.id);
+      stops.delete(started.ti.id);
+    }
   };
   // One BullMQ worker per lane served, each on a blocking connection of its own.
   const workerConnections = config.WORKER_LANES.map(() => createRedis(config.REDIS_URL));
@@ -213,6 +235,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       redis.disconnect();
       await ops.close();
       await prisma.$disconnect();
+      await tracing?.shutdown();
       logger.info({ workerId }, 'worker stopped');
     },
   };
