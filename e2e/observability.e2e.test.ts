@@ -81,23 +81,45 @@ describe('health and metrics of every process', () => {
         ],
       },
     });
+    // A daily DAG two days behind: the scheduler creates its two missed runs at once (due → created lag).
+    const midnight = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000);
+    await api.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, {
+      s: {
+        dagId: 'nightly',
+        schedule: '@daily',
+        timezone: 'UTC',
+        startDate: midnight.toISOString().slice(0, 19),
+        catchup: true,
+        tasks: [{ taskId: 'n', type: 'noop' }],
+      },
+    });
     const { triggerDagRun: run } = await api.request<{ triggerDagRun: { id: string } }>(`mutation TriggerObserved { triggerDagRun(dagId: "observed") { id } }`);
     const done = await runFinished(api, run.id, 60_000);
     expect(done.state).toBe('failed');
     const tries = await stack.prisma.taskTry.findMany({ where: { taskInstance: { dagRunId: run.id } } });
+    const nightly = await waitFor(
+      async () => {
+        const runs = await stack.prisma.dagRun.findMany({ where: { dagId: 'nightly' } });
+        return runs.length === 2 && runs.every((r) => r.state === 'success') ? runs : null;
+      },
+      60_000,
+      'the two nightly runs',
+    );
+    const allTries = await stack.prisma.taskTry.count();
+    expect(allTries).toBe(tries.length + nightly.length);
 
     const worker = await scrape(ports.worker);
-    // Every try the run made, each counted once, by operator and outcome.
-    expect(total(worker, 'tower_task_tries_total')).toBe(tries.length);
-    expect(total(worker, 'tower_task_tries_total', { operator: 'noop', outcome: 'success' })).toBe(3);
+    // Every try made (the triggered run's six, one per nightly run), each counted once, by operator and outcome.
+    expect(total(worker, 'tower_task_tries_total')).toBe(allTries);
+    expect(total(worker, 'tower_task_tries_total', { operator: 'noop', outcome: 'success' })).toBe(3 + nightly.length);
     expect(total(worker, 'tower_task_tries_total', { operator: 'http.request', outcome: 'failed' })).toBe(2);
     expect(total(worker, 'tower_task_tries_total', { operator: 'http.request', outcome: 'up_for_retry' })).toBe(1);
     expect(total(worker, 'tower_task_retries_total', { operator: 'http.request' })).toBe(1);
-    expect(total(worker, 'tower_task_duration_seconds_count')).toBe(tries.length);
+    expect(total(worker, 'tower_task_duration_seconds_count')).toBe(allTries);
     expect(total(worker, 'tower_task_duration_seconds_sum')).toBeGreaterThan(0);
-    expect(total(worker, 'tower_scheduling_lag_seconds_count', { stage: 'queued_to_running' })).toBe(tries.length);
-    // Roots a and d: a run's start lag is counted once per root's first try.
-    expect(total(worker, 'tower_scheduling_lag_seconds_count', { stage: 'created_to_running' })).toBe(2);
+    expect(total(worker, 'tower_scheduling_lag_seconds_count', { stage: 'queued_to_running' })).toBe(allTries);
+    // Roots a and d, and each nightly run's root: a run's start lag is counted once per root's first try.
+    expect(total(worker, 'tower_scheduling_lag_seconds_count', { stage: 'created_to_running' })).toBe(2 + nightly.length);
     expect(total(worker, 'tower_worker_tries_running')).toBe(0);
     expect(total(worker, 'tower_db_pool_connections', { state: 'max' })).toBeGreaterThan(0);
     expect(worker.some((s) => s.name === 'tower_nodejs_eventloop_lag_seconds')).toBe(true);
@@ -112,6 +134,10 @@ describe('health and metrics of every process', () => {
     expect(total(scheduler, 'tower_scheduler_ticks_total')).toBeGreaterThan(0);
     expect(total(scheduler, 'tower_scheduler_last_tick_timestamp_seconds')).toBeGreaterThan(Date.now() / 1000 - 60);
     expect(total(scheduler, 'tower_zombie_reaps_total')).toBe(0);
+    // The nightly runs were created a day or more after their intervals ended.
+    expect(total(scheduler, 'tower_scheduling_lag_seconds_count', { stage: 'due_to_created' })).toBe(2);
+    expect(total(scheduler, 'tower_scheduling_lag_seconds_sum', { stage: 'due_to_created' })).toBeGreaterThan(86_400);
+    expect(total(scheduler, 'tower_scheduler_actions_total', { action: 'runsCreated' })).toBe(2);
     // Both lanes reported, nothing left waiting once the run ended.
     expect(scheduler.filter((s) => s.name === 'tower_queue_oldest_job_age_seconds').map((s) => s.labels.lane)).toEqual(['interactive', 'bulk']);
     expect(total(scheduler, 'tower_queue_jobs', { state: 'prioritized' })).toBe(0);
