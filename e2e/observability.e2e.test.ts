@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { signUp } from './support/graphql.js';
+import { collect, signUp } from './support/graphql.js';
 import { startPrivateRedis } from './support/private-redis.js';
 import { runFinished } from './support/runs.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
@@ -81,6 +81,11 @@ describe('health and metrics of every process', () => {
         ],
       },
     });
+    // A graphql-ws subscription open during the run (the API's subscription gauge).
+    const ws = api.ws();
+    cleanups.push(async () => void (await ws.dispose()));
+    const updates = collect<{ dagRunUpdated: { id: string; state: string } }>(ws, 'subscription { dagRunUpdated { id state } }');
+    await waitFor(async () => total(await scrape(ports.api), 'tower_graphql_subscriptions_active') === 1, 20_000, 'the subscription to open');
     // A daily DAG two days behind: the scheduler creates its two missed runs at once (due → created lag).
     const midnight = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 2 * 86_400_000);
     await api.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, {
@@ -127,7 +132,10 @@ describe('health and metrics of every process', () => {
     const apiSamples = await scrape(ports.api);
     expect(total(apiSamples, 'tower_graphql_operations_total', { operation: 'TriggerObserved', type: 'mutation', outcome: 'ok' })).toBe(1);
     expect(total(apiSamples, 'tower_graphql_operation_duration_seconds_count', { operation: 'TriggerObserved' })).toBe(1);
-    expect(total(apiSamples, 'tower_graphql_subscriptions_active')).toBe(0);
+    expect(total(apiSamples, 'tower_graphql_subscriptions_active')).toBe(1);
+    expect(updates.items.some((u) => u.dagRunUpdated.id === run.id)).toBe(true);
+    updates.dispose();
+    await waitFor(async () => total(await scrape(ports.api), 'tower_graphql_subscriptions_active') === 0, 20_000, 'the subscription to close');
     expect(total(apiSamples, 'tower_db_pool_connections', { state: 'max' })).toBe(10);
 
     const scheduler = await scrape(ports.scheduler);
