@@ -1,8 +1,12 @@
+import { execFile, spawn } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { collect, signUp } from './support/graphql.js';
+import { startPrivatePostgres } from './support/private-postgres.js';
 import { startPrivateRedis } from './support/private-redis.js';
 import { runFinished } from './support/runs.js';
-import { startStack, waitFor, type Stack } from './support/stack.js';
+import { ROOT, startStack, waitFor, type Stack } from './support/stack.js';
 
 /** One sample of a Prometheus text exposition: `name{labels} value`. */
 interface Sample {
@@ -180,5 +184,54 @@ describe('health and metrics of every process', () => {
     for (const port of Object.values(ports)) {
       await waitFor(async () => (await status(port, '/readyz')) === 200, 30_000, `port ${port} to be ready again`, 250);
     }
+  });
+});
+
+describe('readiness when Postgres stops', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterAll(async () => {
+    for (const c of cleanups.reverse()) await c();
+  });
+
+  it('a worker on a private Postgres turns unready when it stops and ready again after it restarts', async () => {
+    const pg = await startPrivatePostgres();
+    cleanups.push(pg.destroy);
+    const url = pg.urlFor('tower');
+    await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'db.mjs'), 'migrate', '--url', url], { cwd: ROOT });
+    const child = spawn(process.execPath, [path.join(ROOT, 'apps', 'worker', 'dist', 'main.js')], {
+      cwd: ROOT,
+      env: {
+        ...process.env,
+        DATABASE_URL: url,
+        REDIS_PREFIX: `tower-test-pgready-${process.pid}`,
+        WORKER_OPS_PORT: '0',
+        LOG_LEVEL: 'info',
+        NODE_NO_WARNINGS: '1',
+      },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    cleanups.push(async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGKILL');
+      await exited;
+    });
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    const port = await waitFor(async () => Number(/"opsPort":(\d+)/.exec(out)?.[1]) || null, 30_000, 'the worker to start');
+    const readyz = async () => {
+      const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+      return { status: res.status, body: (await res.json()) as { checks: Record<string, string> } };
+    };
+    expect((await readyz()).status).toBe(200);
+
+    await pg.stop();
+    const down = await waitFor(async () => ((await readyz()).status === 503 ? readyz() : null), 20_000, 'the worker to turn unready', 250);
+    expect(down.body.checks.postgres).not.toBe('ok');
+    expect(down.body.checks.redis).toBe('ok');
+    expect(await status(port, '/healthz')).toBe(200);
+
+    await pg.start();
+    await waitFor(async () => (await readyz()).status === 200, 30_000, 'the worker to be ready again', 250);
   });
 });
