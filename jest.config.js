@@ -33,7 +33,7 @@ export default {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{packages,apps}/*/src/**/*.test.ts'],
+      testMatch: ['<rootDir>/{packages,apps}/*/src/**/*.test.ts', '<rootDir>/infra/test/**/*.test.ts'],
       testPathIgnorePatterns: ['\\.int\\.test\\.ts$', '/node_modules/', '/dist/'],
     },
     {

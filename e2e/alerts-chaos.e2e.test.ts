@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Redis } from 'ioredis';
 import { startHttpReceiver, type HttpReceiver } from '../packages/alerts/src/test-support/receivers.js';
 import { GqlClient, signUp } from './support/graphql.js';
-import { privateRedis } from './support/private-redis.js';
+import { startPrivateRedis } from './support/private-redis.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
 /**
@@ -32,7 +32,7 @@ describe('alerts under faults', () => {
   }
 
   it('SIGKILL of the evaluating scheduler and FLUSHALL while 100 runs fail: every alert reaches every channel exactly once', async () => {
-    const redis = await privateRedis();
+    const redis = await startPrivateRedis();
     cleanups.push(redis.stop);
     const stack: Stack = await startStack({ name: 'alerts-chaos', env: { REDIS_URL: redis.url, REQUEUE_AFTER_MS: '2000', WORKER_CONCURRENCY: '8' } });
     cleanups.push(() => stack.stop());

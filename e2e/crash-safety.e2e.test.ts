@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from '@jest/globals';
-import { Redis } from 'ioredis';
 import { signUp } from './support/graphql.js';
-import { privateRedis } from './support/private-redis.js';
+import { Redis } from 'ioredis';
+import { startPrivateRedis } from './support/private-redis.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
 describe('crash safety', () => {
@@ -51,7 +51,7 @@ describe('crash safety', () => {
   });
 
   it('FLUSHALL of Redis during 50 running runs: every run still finishes with the right states, nothing lost or run twice', async () => {
-    const redis = await privateRedis();
+    const redis = await startPrivateRedis();
     cleanups.push(redis.stop);
     const stack: Stack = await startStack({ name: 'flush', workers: 2, env: { REDIS_URL: redis.url, REQUEUE_AFTER_MS: '1500', WORKER_CONCURRENCY: '8' } });
     cleanups.push(() => stack.stop());

@@ -91,6 +91,10 @@ export async function startStack(opts) {
     LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
     SCHEDULER_TICK_MS: String(opts.tickMs ?? 200),
     WORKER_CONCURRENCY: String(concurrency),
+    // Several workers side by side: each takes a free ops port. METRICS_ENABLED (default true)
+    // passes through from the environment, to compare the cost of metrics on and off.
+    SCHEDULER_OPS_PORT: '0',
+    WORKER_OPS_PORT: '0',
     ...(opts.env ?? {}),
   };
   const processes = [];

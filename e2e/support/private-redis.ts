@@ -2,30 +2,50 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { Redis } from 'ioredis';
 import { freePort, waitFor } from './stack.js';
 
-/** A Redis server of a test's own (the installed redis-server), so FLUSHALL cannot disturb tests running in parallel. */
-export async function privateRedis(): Promise<{ url: string; stop: () => Promise<void> }> {
+export interface PrivateRedis {
+  url: string;
+  port: number;
+  /** SIGTERM and wait for the server to exit. */
+  stop(): Promise<void>;
+  /** Starts a fresh server on the same port (after stop). */
+  restart(): Promise<void>;
+}
+
+/**
+ * A Redis server of the test's own (never the machine's): FLUSHALL or a stopped server cannot
+ * disturb tests running in parallel.
+ */
+export async function startPrivateRedis(): Promise<PrivateRedis> {
   const port = await freePort();
-  const child: ChildProcess = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
   const url = `redis://127.0.0.1:${port}`;
-  await waitFor(
-    async () => {
-      const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
-      try {
-        await r.connect();
-        return (await r.ping()) === 'PONG';
-      } finally {
-        r.disconnect();
-      }
-    },
-    10_000,
-    'a private redis-server (is redis-server installed?)',
-  );
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    await waitFor(
+      async () => {
+        const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
+        try {
+          await r.connect();
+          return (await r.ping()) === 'PONG';
+        } finally {
+          r.disconnect();
+        }
+      },
+      10_000,
+      'a private redis-server (is redis-server installed?)',
+    );
+  };
+  await start();
   return {
     url,
+    port,
     stop: () =>
       new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
+        const c = child;
+        if (!c || c.exitCode !== null || c.signalCode !== null) return resolve();
+        c.once('exit', () => resolve());
+        c.kill('SIGTERM');
       }),
+    restart: start,
   };
 }

@@ -32,6 +32,8 @@ export interface TowerProcess {
    * rejects if it exits first or after timeoutMs.
    */
   waitForLog(msg: string, timeoutMs?: number): Promise<void>;
+  /** The ops port (`/healthz`, `/readyz`, `/metrics`) a scheduler or worker logged at start; the API's is apiPort. */
+  opsPort: number | null;
 }
 
 export interface Stack {
@@ -85,6 +87,9 @@ export async function startStack(opts: { name: string; schedulers?: number; work
     LOG_LEVEL: 'info',
     SCHEDULER_TICK_MS: '200',
     WORKER_CONCURRENCY: '4',
+    // Several schedulers and workers run side by side: each takes a free ops port (logged).
+    SCHEDULER_OPS_PORT: '0',
+    WORKER_OPS_PORT: '0',
     ...(opts.env ?? {}),
   };
   const processes: TowerProcess[] = [];
@@ -115,6 +120,8 @@ export async function startStack(opts: { name: string; schedulers?: number; work
         partial = lines.pop() ?? '';
         for (const line of lines) {
           const msg = /"msg":("(?:[^"\\]|\\.)*")/.exec(line)?.[1];
+          const opsPort = /"opsPort":(\d+)/.exec(line)?.[1];
+          if (opsPort) proc.opsPort = Number(opsPort);
           if (msg) logged.add(JSON.parse(msg) as string);
         }
       });
@@ -125,6 +132,7 @@ export async function startStack(opts: { name: string; schedulers?: number; work
     const proc: TowerProcess = {
       name,
       child,
+      opsPort: null,
       async stop(timeoutMs = 15_000) {
         if (child.exitCode !== null || child.signalCode !== null) return;
         child.kill('SIGTERM');

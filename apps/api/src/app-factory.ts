@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TowerConfig } from '@tower/config';
 import { createLogger, type Logger } from '@tower/logger';
+import { enableMetrics } from '@tower/telemetry';
 import { AppModule } from './app.module.js';
 import { GRAPHQL_PATH } from './graphql/graphql-options.js';
 import { PinoNestLogger } from './infra/nest-logger.js';
@@ -42,6 +43,7 @@ function corsOrigin(webOrigin: string): true | string[] {
 /** Builds and starts the API. The process entry (main.ts) and the tests share this one path. */
 export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}): Promise<ApiApp> {
   const logger = opts.logger ?? createLogger('api', { level: config.LOG_LEVEL });
+  if (config.METRICS_ENABLED) enableMetrics('api');
   const app = await NestFactory.create<NestExpressApplication>(
     AppModule.forRoot({ config, logger, autoSchemaFile: opts.schemaFile ?? config.SCHEMA_OUTPUT ?? true }),
     { logger: new PinoNestLogger(logger), abortOnError: false },

@@ -1,14 +1,17 @@
 import { startAlerting, type AlertingHandle } from '@tower/alerts';
 import { keyringFromEnv } from '@tower/secrets';
 import type { TowerConfig } from '@tower/config';
-import { createPrismaClient } from '@tower/db';
+import { createPrismaClient, pendingMigrations, poolStatsOf } from '@tower/db';
 import { createEngine, type ObjectLister, type SchedulerOptions } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
 import { createS3Client, listMatchingKeys } from '@tower/operators';
 import { createRedis, TaskQueue } from '@tower/queue';
+import { enableMetrics, observePool, observeQueue, recordTick, standardChecks, startOpsServer, startTracing } from '@tower/telemetry';
 
 export interface SchedulerHandle {
+  /** The ops port (`/healthz`, `/readyz`, `/metrics`); null when it could not be bound. */
+  opsPort: number | null;
   close(): Promise<void>;
 }
 
@@ -34,6 +37,9 @@ export async function startScheduler(
   logger: Logger = createLogger('scheduler', { level: config.LOG_LEVEL }),
   options: Partial<SchedulerOptions> = {},
 ): Promise<SchedulerHandle> {
+  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+    ? startTracing({ serviceName: 'tower-scheduler', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
+    : undefined;
   const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4, applicationName: 'tower-scheduler' });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
@@ -54,6 +60,22 @@ export async function startScheduler(
       ...options,
     },
   );
+  if (config.METRICS_ENABLED) {
+    enableMetrics('scheduler');
+    observePool(() => poolStatsOf(prisma));
+    // The queues are shared: every scheduler replica reports the same figures (aggregate with max).
+    observeQueue(() => queue.laneStats());
+  }
+  const ops = await startOpsServer({
+    port: config.SCHEDULER_OPS_PORT,
+    host: config.OPS_HOST,
+    checks: standardChecks({
+      pingPostgres: () => prisma.$queryRaw`SELECT 1`,
+      pingRedis: () => redis.ping(),
+      pendingMigrations: () => pendingMigrations(prisma),
+    }),
+    onListenError: (err) => logger.error({ err, port: config.SCHEDULER_OPS_PORT }, 'ops port unavailable: no health or metrics endpoint'),
+  });
   let stopped = false;
   let current: Promise<void> = Promise.resolve();
   let timer: NodeJS.Timeout | undefined;
@@ -63,6 +85,7 @@ export async function startScheduler(
     current = engine.scheduler
       .tick()
       .then((stats) => {
+        recordTick({ ...stats });
         if (Object.values(stats).some((n) => n > 0)) logger.debug({ ...stats }, 'tick');
       })
       .catch((err) => logger.error({ err }, 'scheduler tick failed'))
@@ -96,17 +119,23 @@ export async function startScheduler(
         { evaluate: true, deliver: false, evaluateEveryMs: config.ALERT_EVALUATE_MS, sweepMs: config.ALERT_SWEEP_MS },
       )
     : undefined;
-  logger.info({ tickMs: config.SCHEDULER_TICK_MS, filePollMs: config.FILE_TRIGGER_POLL_MS, alerts: config.ALERTS_ENABLED }, 'scheduler started');
+  logger.info(
+    { tickMs: config.SCHEDULER_TICK_MS, filePollMs: config.FILE_TRIGGER_POLL_MS, alerts: config.ALERTS_ENABLED, opsPort: ops.port },
+    'scheduler started',
+  );
 
   return {
+    opsPort: ops.port,
     async close() {
       stopped = true;
+      await ops.close();
       if (timer) clearTimeout(timer);
       if (triggerTimer) clearTimeout(triggerTimer);
       await Promise.all([current, triggers, alerting?.close()]);
       await queue.close();
       redis.disconnect();
       await prisma.$disconnect();
+      await tracing?.shutdown();
       logger.info('scheduler stopped');
     },
   };

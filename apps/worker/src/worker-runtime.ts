@@ -4,16 +4,31 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
-import { createPrismaClient } from '@tower/db';
+import { isTaskType } from '@tower/core';
+import { createPrismaClient, pendingMigrations, poolStatsOf } from '@tower/db';
 import { createEngine, type StartedTry, type TryOutcome } from '@tower/engine';
 import { EventPublisher, TryStopListener } from '@tower/events';
 import { OperatorError } from '@tower/operators';
 import { createLogger, type Logger } from '@tower/logger';
 import { createRedis, createTaskWorker, TaskQueue, type JobPayload } from '@tower/queue';
+import {
+  enableMetrics,
+  observePool,
+  recordLag,
+  recordTryEnd,
+  rememberRunTrace,
+  standardChecks,
+  startOpsServer,
+  startTracing,
+  triesRunning,
+  withSpan,
+} from '@tower/telemetry';
 import { runTry } from './run-try.js';
 
 export interface WorkerHandle {
   workerId: string;
+  /** The ops port (`/healthz`, `/readyz`, `/metrics`); null when it could not be bound. */
+  opsPort: number | null;
   /** Stops taking work, lets running tries finish (up to graceMs), then aborts what is left. */
   close(graceMs?: number): Promise<void>;
 }
@@ -68,8 +83,17 @@ function lowerAutogroup(nice: number, logger: Logger): void {
   }
 }
 
+/** Queue wait of every claimed try; for a run's root task's first try, also the run's start lag. */
+function recordClaimLag(started: StartedTry, now: number): void {
+  if (started.ti.queuedAt) recordLag('queued_to_running', (now - started.ti.queuedAt.getTime()) / 1000);
+  if (started.tryNumber === 1 && started.ti.rescheduleCount === 0 && Object.keys(started.upstreamStates).length === 0) {
+    recordLag('created_to_running', (now - started.run.queuedAt.getTime()) / 1000);
+  }
+}
+
 export async function startWorker(config: TowerConfig, logger: Logger = createLogger('worker', { level: config.LOG_LEVEL })): Promise<WorkerHandle> {
   lowerPriority(config.WORKER_NICE, logger);
+  const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? startTracing({ serviceName: 'tower-worker', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT }) : undefined;
   const workerId = config.WORKER_ID ?? `${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
   // Claims, ends and log lines are group-committed (a few statements in flight whatever the
   // concurrency); operators' own lookups (connections) take the rest.
@@ -82,7 +106,12 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const events = new EventPublisher(redis, config.REDIS_PREFIX);
   const keyring = keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV);
   const engine = createEngine({ prisma, queue, events, logger, clock: () => new Date(), keyring });
+  if (config.METRICS_ENABLED) {
+    enableMetrics('worker');
+    observePool(() => poolStatsOf(prisma));
+  }
   const active = new Map<string, StartedTry>();
+  const metrics = config.METRICS_ENABLED;
   const stops = new Map<string, AbortController>();
   const shutdown = new AbortController();
   // Past the grace period every try still running is stopped (each has its own controller).
@@ -116,28 +145,44 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   };
 
   const handlers = {
-    runTask: async (payload: JobPayload<'runTask'>) => {
-      const started = await engine.execution.startTry(payload, workerId);
-      if (!started) {
-        logger.debug({ ...payload }, 'try already claimed or moved on; job dropped');
-        return;
-      }
-      active.set(started.ti.id, started);
-      const stop = new AbortController();
-      stops.set(started.ti.id, stop);
-      if (shutdown.signal.aborted) stop.abort(shutdown.signal.reason);
-      try {
-        const outcome = await runTry(engine, started, stop);
-        const state = await recordOutcome(started, outcome);
-        logger.info(
-          { tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state },
-          'try finished',
-        );
-      } finally {
-        active.delete(started.ti.id);
-        stops.delete(started.ti.id);
-      }
-    },
+    // A span per try, the child of its queueing when the job carries a trace context.
+    runTask: (payload: JobPayload<'runTask'>) =>
+      withSpan(
+        'task.try',
+        { 'tower.task_instance_id': payload.taskInstanceId, 'tower.try_number': payload.tryNumber },
+        () => runTask(payload),
+        payload.traceparent,
+      ),
+  };
+  const runTask = async (payload: JobPayload<'runTask'>) => {
+    const started = await engine.execution.startTry(payload, workerId);
+    if (!started) {
+      logger.debug({ ...payload }, 'try already claimed or moved on; job dropped');
+      return;
+    }
+    active.set(started.ti.id, started);
+    // The tasks this try's end queues join the trace.
+    if (payload.traceparent) rememberRunTrace(started.run.id);
+    const claimedAt = Date.now();
+    recordClaimLag(started, claimedAt);
+    if (metrics) triesRunning.inc();
+    const stop = new AbortController();
+    stops.set(started.ti.id, stop);
+    if (shutdown.signal.aborted) stop.abort(shutdown.signal.reason);
+    try {
+      const outcome = await runTry(engine, started, stop);
+      const state = await recordOutcome(started, outcome);
+      const operator = isTaskType(started.task.type) ? started.task.type : 'unknown';
+      if (state) recordTryEnd(operator, state, (Date.now() - claimedAt) / 1000, started.task.type.endsWith('Sensor'));
+      logger.info(
+        { tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state },
+        'try finished',
+      );
+    } finally {
+      if (metrics) triesRunning.dec();
+      active.delete(started.ti.id);
+      stops.delete(started.ti.id);
+    }
   };
   // One BullMQ worker per lane served, each on a blocking connection of its own.
   const workerConnections = config.WORKER_LANES.map(() => createRedis(config.REDIS_URL));
@@ -160,28 +205,40 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   // Sends wait on the network, so they share no slot with tries, and a crash of the scheduler that
   // evaluates can never interrupt a send.
   // A niced (bulk-only) worker delivers none: a send must not wait for CPU behind backfills.
-  const alerting: AlertingHandle | undefined = config.ALERTS_ENABLED && config.WORKER_NICE === 0
-    ? startAlerting(
-        { prisma, logger: logger.child({ component: 'alerts' }), keyring, clock: () => new Date(), events, webUrl: config.TOWER_WEB_URL },
-        redis,
-        config.REDIS_PREFIX,
-        {
-          evaluate: false,
-          deliver: true,
-          delivery: {
-            concurrency: config.ALERT_DELIVERY_CONCURRENCY,
-            perChannel: config.ALERT_DELIVERY_PER_CHANNEL,
-            timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
+  const alerting: AlertingHandle | undefined =
+    config.ALERTS_ENABLED && config.WORKER_NICE === 0
+      ? startAlerting(
+          { prisma, logger: logger.child({ component: 'alerts' }), keyring, clock: () => new Date(), events, webUrl: config.TOWER_WEB_URL },
+          redis,
+          config.REDIS_PREFIX,
+          {
+            evaluate: false,
+            deliver: true,
+            delivery: {
+              concurrency: config.ALERT_DELIVERY_CONCURRENCY,
+              perChannel: config.ALERT_DELIVERY_PER_CHANNEL,
+              timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
+            },
           },
-        },
-      )
-    : undefined;
+        )
+      : undefined;
 
   await Promise.all([...workers.map((w) => w.waitUntilReady()), stopListener.whenReady(), alerting?.deliverer.whenReady()]);
-  logger.info({ workerId, lanes: config.WORKER_LANES, concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE }, 'worker started');
+  const ops = await startOpsServer({
+    port: config.WORKER_OPS_PORT,
+    host: config.OPS_HOST,
+    checks: standardChecks({
+      pingPostgres: () => prisma.$queryRaw`SELECT 1`,
+      pingRedis: () => redis.ping(),
+      pendingMigrations: () => pendingMigrations(prisma),
+    }),
+    onListenError: (err) => logger.error({ err, port: config.WORKER_OPS_PORT }, 'ops port unavailable: no health or metrics endpoint'),
+  });
+  logger.info({ workerId, lanes: config.WORKER_LANES, concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE, opsPort: ops.port }, 'worker started');
 
   return {
     workerId,
+    opsPort: ops.port,
     async close(graceMs = 30_000) {
       logger.info({ workerId, active: active.size }, 'worker stopping');
       const abortTimer = setTimeout(() => shutdown.abort(), graceMs);
@@ -194,7 +251,9 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       await queue.close();
       workerConnections.forEach((c) => c.disconnect());
       redis.disconnect();
+      await ops.close();
       await prisma.$disconnect();
+      await tracing?.shutdown();
       logger.info({ workerId }, 'worker stopped');
     },
   };

@@ -2,6 +2,7 @@ import { alertLink, type AlertChannelType, type AlertEventType, type AlertMessag
 import { sqlOf, type AlertChannel, type Sql } from '@tower/db';
 import type { AlertSnapshot } from '@tower/events';
 import { bullPrefix } from '@tower/queue';
+import { alertDeliveries, metricsEnabled } from '@tower/telemetry';
 import { DelayedError, Queue, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { ALERT_JSON } from './alert-store.js';
@@ -219,16 +220,18 @@ export class AlertDeliverer {
     if (!claimed) return;
     this.sending.add(claimed.id);
     let result: SendResult;
+    let channelType = 'unknown';
     try {
       const [row] = claimed.alertId ? await this.sql.query<{ alert: AlertSnapshot }>(LOAD, [claimed.alertId]) : [];
       const channelRow = await this.deps.prisma.alertChannel.findFirst({ where: { id: claimed.channelId, tenantId: claimed.tenantId } });
+      channelType = channelRow?.type.toLowerCase() ?? channelType;
       if (!row || !channelRow) result = { ok: false, statusCode: null, response: 'the alert or the channel was deleted', retryable: false };
       else result = await this.send(channelRow, messageOf(row.alert, claimed.id, claimed.kind, this.deps.webUrl));
     } catch (err) {
       result = { ok: false, statusCode: null, response: (err as Error).message, retryable: true };
     }
     try {
-      await this.record(claimed, result);
+      await this.record(claimed, result, channelType);
     } finally {
       this.sending.delete(claimed.id);
     }
@@ -243,14 +246,16 @@ export class AlertDeliverer {
     });
   }
 
-  private async record(d: { id: string; channelId: string; attempts: number; tenantId: string }, result: SendResult): Promise<void> {
+  private async record(d: { id: string; channelId: string; attempts: number; tenantId: string }, result: SendResult, channelType: string): Promise<void> {
     const log = { deliveryId: d.id, tenantId: d.tenantId, channelId: d.channelId, attempt: d.attempts, statusCode: result.statusCode };
+    const retry = !result.ok && result.retryable && d.attempts < this.opts.maxAttempts;
+    // tower_alert_deliveries_total{channel, outcome}: the channel type, never a tenant or channel id.
+    if (metricsEnabled()) alertDeliveries.inc({ channel: channelType, outcome: result.ok ? 'sent' : retry ? 'retried' : 'failed' });
     if (result.ok) {
       await this.sql.query(DELIVERED, [d.id, d.attempts, result.statusCode, result.response]);
       this.deps.logger.debug(log, 'alert delivered');
       return;
     }
-    const retry = result.retryable && d.attempts < this.opts.maxAttempts;
     const delay = retry ? backoffMs(d.attempts, this.opts) : 0;
     const next = new Date(Date.now() + delay);
     await this.sql.query(FAILED_ATTEMPT, [d.id, d.attempts, retry ? 'PENDING' : 'FAILED', next, result.statusCode, result.response]);

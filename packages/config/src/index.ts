@@ -37,6 +37,11 @@ const schema = z.object({
    * and loses nothing when it does not.
    */
   WORKER_NICE: z.coerce.number().int().min(0).max(19).default(0),
+  /**
+   * How long a stopping worker (SIGTERM) lets its running tries finish before it aborts them.
+   * Kubernetes: keep terminationGracePeriodSeconds well above it (infra/k8s).
+   */
+  WORKER_DRAIN_MS: z.coerce.number().int().min(0).default(30_000),
   SCHEDULER_TICK_MS: z.coerce.number().int().positive().default(1000),
   /** How often the scheduler lists the S3 objects of `s3.objectCreated` triggers. */
   FILE_TRIGGER_POLL_MS: z.coerce.number().int().positive().default(5000),
@@ -67,6 +72,23 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /**
+   * The ops HTTP port of the scheduler and the worker (`/healthz`, `/readyz`, `/metrics`); the API
+   * serves the same paths on API_PORT. 0 picks a free port (logged): tests and several processes
+   * on one machine. A port already taken is logged as an error and the process runs without it.
+   */
+  SCHEDULER_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9101),
+  WORKER_OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9102),
+  OPS_HOST: z.string().default('0.0.0.0'),
+  /** Prometheus metrics (prom-client) recorded and served on `/metrics`. */
+  METRICS_ENABLED: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
+  /**
+   * OpenTelemetry traces go to this OTLP/HTTP collector (`<url>/v1/traces`); unset, tracing is off.
+   */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()

@@ -38,6 +38,21 @@ export function createPrismaClient(databaseUrl: string, opts: PrismaClientOption
   return client;
 }
 
+/** The connections of a client's pool (createPrismaClient's), for the process's metrics. */
+export interface PoolStats {
+  total: number;
+  idle: number;
+  /** Callers waiting for a connection: the pool is exhausted. */
+  waiting: number;
+  max: number;
+}
+
+export function poolStatsOf(db: Db): PoolStats | null {
+  const pool = pools.get(db);
+  if (!pool) return null;
+  return { total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount, max: pool.options.max ?? 10 };
+}
+
 /** Runs one SQL statement with positional parameters ($1, $2, …) and returns its rows. */
 export type SqlQuery = <T = Record<string, unknown>>(text: string, values?: readonly unknown[]) => Promise<T[]>;
 

@@ -3,6 +3,8 @@ export * from './generated/prisma/client.js';
 export {
   createPrismaClient,
   inlineSql,
+  poolStatsOf,
+  type PoolStats,
   sqlLiteral,
   sqlOf,
   type Db,
@@ -13,6 +15,7 @@ export {
   type SqlTx,
   type TransactionOptions,
 } from './client.js';
+export { MIGRATIONS_DIR, pendingMigrations } from './migration-status.js';
 export { GroupCommit } from './group-commit.js';
 export { isUuid, type TenantScoped } from './repositories/tenant-scoped.js';
 export { TenantRepository, type CreateTenantInput } from './repositories/tenant.repository.js';

@@ -2,6 +2,7 @@ import { fairPriority, FINISHED_TASK_STATES, laneOf, evaluateTriggerRule, isFini
 import { sqlOf, type DagRun, type Sql, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import type { JobPayload, TaskLane } from '@tower/queue';
+import { traceEnqueue } from '@tower/telemetry';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import { graphOf, type RunContext } from './evaluation-context.js';
 import { compareIds } from './lock-order.js';
@@ -203,7 +204,7 @@ export class RunEvaluation {
     }
 
     // The jobs go out as soon as their tasks are committed `queued`, before any run's outcome.
-    await this.deps.queue.enqueueRunTasks(jobs);
+    await traceEnqueue(jobs, (traced) => this.deps.queue.enqueueRunTasks(traced));
     // 3. The outcome of runs with nothing left to do, decided by their leaves.
     const finishedRuns = await finishDoneRuns(this.sql, ctx, queuedRuns, now);
     events.push(...finishedRuns.map(runEvent));

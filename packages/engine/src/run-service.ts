@@ -1,4 +1,5 @@
 import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
+import { rememberRunTrace, withSpan } from '@tower/telemetry';
 import { isUuid, type DagRun, type RunState, type TaskInstance, type TaskLog, type XCom } from '@tower/db';
 import type { DagService } from './dag-service.js';
 import { publishCommitted, type EngineDeps } from './deps.js';
@@ -19,7 +20,12 @@ export class RunService {
     private readonly lifecycle: RunLifecycle,
   ) {}
 
-  async trigger(tenantId: string, dagId: string, params: unknown, logicalDate?: Date | null): Promise<DagRun> {
+  /** A span of its own (`run.trigger`), whose context the run's queueing and tries join. */
+  trigger(tenantId: string, dagId: string, params: unknown, logicalDate?: Date | null): Promise<DagRun> {
+    return withSpan('run.trigger', { 'tower.dag_id': dagId }, () => this.triggerRun(tenantId, dagId, params, logicalDate));
+  }
+
+  private async triggerRun(tenantId: string, dagId: string, params: unknown, logicalDate?: Date | null): Promise<DagRun> {
     // The DAG as last seen by this process first; the insert refuses it if a newer version (or a
     // deletion) happened since, and the trigger then reads it afresh — as it does before refusing
     // params. At most two passes: the second reads fresh.
@@ -41,22 +47,29 @@ export class RunService {
         { schedule: spec.schedule, timezone: spec.timezone, startDate: spec.startDate, endDate: spec.endDate, catchup: spec.catchup },
         when,
       );
-      const run = await this.lifecycle.insertRun({
-        tenantId,
-        dagPk: dag.id,
-        dagId: dag.dagId,
-        versionId: version.id,
-        version: version.version,
-        runType: 'manual',
-        runId: `manual__${when.toISOString()}`,
-        logicalDate: when,
-        dataIntervalStart: interval.start,
-        dataIntervalEnd: interval.end,
-        params: checked.params,
-        requireLatest: true,
+      const run = await withSpan('run.create', { 'tower.dag_id': dagId }, async (span) => {
+        const created = await this.lifecycle.insertRun({
+          tenantId,
+          dagPk: dag.id,
+          dagId: dag.dagId,
+          versionId: version.id,
+          version: version.version,
+          runType: 'manual',
+          runId: `manual__${when.toISOString()}`,
+          logicalDate: when,
+          dataIntervalStart: interval.start,
+          dataIntervalEnd: interval.end,
+          params: checked.params,
+          requireLatest: true,
+        });
+        span?.setAttribute('tower.run_id', created?.id ?? '');
+        return created;
       });
       if (!run && cached) continue;
       if (!run) throw new TowerError('CONFLICT', `DAG ${dagId} already has a run with logical date ${when.toISOString()}`);
+      // The run's start and queueing happen in batches shared with other runs: they find the
+      // trigger's trace by the run's id.
+      rememberRunTrace(run.id);
       // The `queued` event goes out first (one Redis connection: its publish precedes the start's
       // events), but the start does not wait for it, and the run exists whether or not it could be
       // published (best-effort, logged).

@@ -1,5 +1,6 @@
 import { nextScheduledRun, type DagSpec, type ScheduledRunInfo } from '@tower/core';
 import { sqlOf, type DagRun, type Sql, type SqlQuery } from '@tower/db';
+import { recordLag } from '@tower/telemetry';
 import type { EngineDeps } from './deps.js';
 import { insertRuns, type RunToInsert } from './run-insert.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -147,7 +148,11 @@ export class Scheduler {
     };
     const lanes = await Promise.allSettled(Array.from({ length: Math.max(1, this.opts.createConcurrency) }, lane));
     await this.deps.events.publishMany(created.map(runEvent));
-    for (const run of created) this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId }, 'scheduled run created');
+    for (const run of created) {
+      // Due = the end of its data interval; created = the batch that wrote it (queuedAt).
+      recordLag('due_to_created', (run.queuedAt.getTime() - run.dataIntervalEnd.getTime()) / 1000);
+      this.deps.logger.info({ tenantId: run.tenantId, dagId: run.dagId, runId: run.runId }, 'scheduled run created');
+    }
     const failed = lanes.find((l): l is PromiseRejectedResult => l.status === 'rejected');
     if (failed) throw failed.reason;
     return created.length;

@@ -18,6 +18,8 @@ export const JOB_CATALOG = {
       dagRunId: z.string().uuid(),
       taskInstanceId: z.string().uuid(),
       tryNumber: z.number().int().positive(),
+      /** W3C trace context of the queueing (OpenTelemetry), when tracing is on. */
+      traceparent: z.string().max(128).optional(),
     }),
   },
 } as const;

@@ -90,3 +90,36 @@ describe('task worker on the real Redis', () => {
     expect(await queue.missingJobs([])).toEqual([]);
   });
 });
+
+describe('laneStats (queue metrics) on the real Redis', () => {
+  const prefix = `tower-test-lanestats-${process.pid}-${Date.now().toString(36)}`;
+  const producer = createRedis(REDIS_URL);
+  const queue = new TaskQueue(producer, prefix);
+  afterAll(async () => {
+    await queue.close();
+    producer.disconnect();
+    await deleteRedisPrefix(REDIS_URL, prefix);
+  });
+  const payload = (): JobPayload<'runTask'> => ({ tenantId: randomUUID(), dagRunId: randomUUID(), taskInstanceId: randomUUID(), tryNumber: 1 });
+
+  it('counts waiting jobs per lane and ages the oldest, whatever its priority', async () => {
+    const t0 = Date.now();
+    // The oldest job has the lowest priority: it sits at the far end of the prioritized set.
+    await queue.enqueueRunTask(payload(), { priority: 100 });
+    await queue.enqueueRunTasks([
+      { payload: payload(), priority: 1 },
+      { payload: payload(), priority: 2, lane: 'bulk' },
+    ]);
+    const stats = await queue.laneStats(t0 + 60_000);
+    expect(stats.map((s) => [s.lane, s.counts.prioritized])).toEqual([
+      ['interactive', 2],
+      ['bulk', 1],
+    ]);
+    const interactive = stats.find((s) => s.lane === 'interactive')!;
+    // Measured from the oldest job's own timestamp: about a minute before "now".
+    expect(interactive.oldestWaitingAgeSeconds).toBeGreaterThan(55);
+    expect(interactive.oldestWaitingAgeSeconds).toBeLessThanOrEqual(60);
+    await queue.obliterate();
+    expect((await queue.laneStats()).map((s) => s.oldestWaitingAgeSeconds)).toEqual([0, 0]);
+  });
+});

@@ -122,6 +122,28 @@ export class TaskQueue {
   }
 
   /**
+   * Per lane: jobs by state, and the age of the oldest job waiting for a worker (metrics). Every
+   * Tower job has a priority, so waiting jobs sit in BullMQ's prioritized set ordered by priority,
+   * not age: the oldest is looked for among the 50 at each end of that set and the plain wait
+   * list's oldest — a bounded read whatever the backlog, exact unless an old job sits mid-priority.
+   */
+  async laneStats(now = Date.now()): Promise<Array<{ lane: TaskLane; counts: Record<string, number>; oldestWaitingAgeSeconds: number }>> {
+    return Promise.all(
+      TASK_QUEUE_LANES.map(async (lane) => {
+        const queue = this.queues[lane];
+        const [counts, head, tail, waiting] = await Promise.all([
+          queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed'),
+          queue.getPrioritized(0, 49),
+          queue.getPrioritized(-50, -1),
+          queue.getWaiting(-1, -1),
+        ]);
+        const oldest = Math.min(...[...head, ...tail, ...waiting].filter(Boolean).map((j) => j.timestamp), now);
+        return { lane, counts, oldestWaitingAgeSeconds: Math.max(0, (now - oldest) / 1000) };
+      }),
+    );
+  }
+
+  /**
    * Lanes with jobs waiting and no worker connected to serve them (a deployment whose workers all
    * leave a lane out, or old workers during an upgrade): their tasks would stay queued for ever.
    */

@@ -1,15 +1,72 @@
-import { Controller, Get } from '@nestjs/common';
-import type { PrismaClient } from '@tower/db';
-import { InjectPrisma } from '../common/tokens.js';
+import { Controller, Get, Res } from '@nestjs/common';
+import { pendingMigrations, type PrismaClient } from '@tower/db';
+import { metricsEnabled, readiness, registry, standardChecks, subscriptionsActive, type ReadinessCheck } from '@tower/telemetry';
+import type { Redis } from 'ioredis';
+import { InjectPrisma, InjectRedis } from '../common/tokens.js';
+import { EventStreamService } from '../events/event-stream.service.js';
 
+/** The part of Express's response these handlers use (the API has no @types/express). */
+interface Response {
+  status(code: number): Response;
+  set(field: string, value: string): Response;
+  type(contentType: string): Response;
+  json(body: unknown): void;
+  send(body: string): void;
+}
+
+/**
+ * Health and metrics on the API's own port: the same paths the scheduler and the worker serve on
+ * their ops port (`@tower/telemetry`'s ops server).
+ */
 @Controller()
 export class HealthController {
-  constructor(@InjectPrisma() private readonly prisma: PrismaClient) {}
+  private readonly checks: ReadinessCheck[];
 
-  /** Liveness + database reachability, for load balancers, `npm start` and the e2e harness. */
+  constructor(
+    @InjectPrisma() private readonly prisma: PrismaClient,
+    @InjectRedis() redis: Redis,
+    private readonly events: EventStreamService,
+  ) {
+    this.checks = standardChecks({
+      pingPostgres: () => prisma.$queryRaw`SELECT 1`,
+      pingRedis: () => redis.ping(),
+      pendingMigrations: () => pendingMigrations(prisma),
+    });
+  }
+
+  /** Liveness + database reachability, for `npm start` and the e2e harness (kept for them). */
   @Get('health')
   async health(): Promise<{ status: string }> {
     await this.prisma.$queryRaw`SELECT 1`;
     return { status: 'ok' };
+  }
+
+  /** Liveness: the process answers. Nothing external is checked (a Postgres outage must not restart every API pod). */
+  @Get('healthz')
+  healthz(): { status: string } {
+    return { status: 'ok' };
+  }
+
+  /** Readiness: Postgres and Redis reachable, migrations current; 503 names the failing checks. */
+  @Get('readyz')
+  async readyz(@Res() res: Response): Promise<void> {
+    const r = await readiness(this.checks);
+    res
+      .status(r.ready ? 200 : 503)
+      .set('cache-control', 'no-store')
+      .json({ status: r.ready ? 'ready' : 'unready', checks: r.checks });
+  }
+
+  @Get('metrics')
+  async metrics(@Res() res: Response): Promise<void> {
+    if (!metricsEnabled()) {
+      res.status(404).type('text/plain').send('metrics disabled\n');
+      return;
+    }
+    subscriptionsActive.set(this.events.openCount);
+    res
+      .status(200)
+      .type(registry.contentType)
+      .send(await registry.metrics());
   }
 }

@@ -10,11 +10,12 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
-import { ApiKeyRepository, AuditLogRepository, createPrismaClient, SessionRepository, UserRepository, type PrismaClient } from '@tower/db';
+import { ApiKeyRepository, AuditLogRepository, createPrismaClient, poolStatsOf, SessionRepository, UserRepository, type PrismaClient } from '@tower/db';
 import { createEngine, type Engine } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import type { Logger } from '@tower/logger';
 import { createRedis, TaskQueue } from '@tower/queue';
+import { observePool } from '@tower/telemetry';
 import type { Redis } from 'ioredis';
 import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from '../common/tokens.js';
 
@@ -38,6 +39,7 @@ class InfraLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
     } catch (err) {
       throw new Error(`cannot reach PostgreSQL (DATABASE_URL): ${(err as Error).message}`, { cause: err });
     }
+    observePool(() => poolStatsOf(this.prisma));
   }
 
   beforeApplicationShutdown(signal?: string): void {

@@ -1,4 +1,5 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { withSpan } from '@tower/telemetry';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
@@ -13,7 +14,7 @@ export class RunsResolver {
   @Roles('OPERATOR')
   @Mutation(() => DagRunModel, { description: 'Params are validated against the DAG params spec; logicalDate defaults to now.' })
   triggerDagRun(@CurrentActor() actor: Actor, @Args() args: TriggerDagRunArgs): Promise<DagRunModel> {
-    return this.runs.trigger(actor, args);
+    return withSpan('graphql.triggerDagRun', { 'graphql.operation.type': 'mutation', 'tower.dag_id': args.dagId }, () => this.runs.trigger(actor, args));
   }
 
   @Query(() => DagRunConnection, { description: 'Newest logical date first.' })
