@@ -2,28 +2,16 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
-import { useGraphQL } from '@/lib/graphql/graphql-provider';
-import { MeQuery, type Viewer } from '@/lib/graphql/operations';
+import { useViewer } from '@/lib/graphql/use-viewer';
 import { clearSession, type Session } from '@/lib/session/session-store';
 import { LiveIndicator } from './live-indicator';
 import { TowerLogo } from './tower-logo';
 
 export function AppHeader({ session }: { session: Session }) {
-  const { request } = useGraphQL();
   const router = useRouter();
   const pathname = usePathname();
-  const [viewer, setViewer] = useState<Viewer | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    // Confirms the token is still valid (UNAUTHENTICATED redirects) and fetches the role.
-    request(MeQuery, {}, { signal: controller.signal }).then(
-      ({ me }) => setViewer(me),
-      () => {}, // shown by the page itself; the header keeps what the session knows
-    );
-    return () => controller.abort();
-  }, [request]);
+  // Confirms the token is still valid (UNAUTHENTICATED redirects) and fetches the role.
+  const { viewer } = useViewer();
 
   const tenantName = viewer?.tenant.name ?? session.tenant?.name;
   const email = viewer?.user?.email ?? session.user?.email;
