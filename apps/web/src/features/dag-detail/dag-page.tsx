@@ -2,13 +2,16 @@
 
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
-import { DateTimeText } from '@/components/date-time';
 import { ErrorBanner } from '@/components/error-banner';
 import { Spinner } from '@/components/spinner';
-import { formatRelative, humanizeState } from '@/lib/format';
+import { humanizeState } from '@/lib/format';
 import type { DagRun } from '@/lib/graphql/operations';
 import { isActiveState, TASK_STATE_LEGEND } from '@/lib/states';
 import { useNow } from '@/lib/use-now';
+import { DagZone } from '@/lib/time/time-setting';
+import { BackfillButton } from '../actions/backfill-button';
+import { TaskInstanceView } from '../task-instance/task-instance-view';
+import { NextRun } from './next-run';
 import { PauseToggle, TriggerButton } from '../dags/dag-actions';
 import { DropSampleFileButton } from '../demo/drop-file-button';
 import { RunGrid } from './run-grid';
@@ -56,132 +59,143 @@ export function DagPage({ dagId }: { dagId: string }) {
     );
   }
 
+  const selectedTi = selectedRun && selectedTaskId ? (taskInstances[selectedRun.id]?.[selectedTaskId] ?? null) : null;
+  const taskSpec = selectedTaskId ? specTask(dag?.spec, selectedTaskId) : null;
+
   return (
-    <main className="page" data-testid="dag-page">
-      <nav className="breadcrumb" aria-label="Breadcrumb">
-        <Link href="/">DAGs</Link>
-        <span aria-hidden>/</span>
-        <span>{dagId}</span>
-      </nav>
+    <DagZone zone={dag?.timezone}>
+      <main className="page" data-testid="dag-page">
+        <nav className="breadcrumb" aria-label="Breadcrumb">
+          <Link href="/">DAGs</Link>
+          <span aria-hidden>/</span>
+          <span>{dagId}</span>
+        </nav>
 
-      <section className="dag-head" data-testid="dag-header">
-        <div className="dag-head-main">
-          <h1>
-            {dagId}
-            {dag?.paused ? <span className="badge badge-paused">paused</span> : null}
-          </h1>
-          {dag?.description ? <p className="page-sub">{dag.description}</p> : null}
-          {dag ? (
-            <dl className="facts facts-inline">
-              <div>
-                <dt>Schedule</dt>
-                <dd>{dag.schedule ? <code className="cron">{dag.schedule}</code> : <span className="muted">manual only</span>}</dd>
-              </div>
-              <div>
-                <dt>Time zone</dt>
-                <dd>{dag.timezone}</dd>
-              </div>
-              <div>
-                <dt>Next run</dt>
-                <dd data-testid="next-run">
-                  {dag.paused ? (
-                    <span className="muted">paused</span>
-                  ) : dag.nextDagRunLogicalDate ? (
-                    <>
-                      <DateTimeText value={dag.nextDagRunLogicalDate} />
-                      {dag.nextDagRunDueAt ? <span className="muted small"> · due {formatRelative(dag.nextDagRunDueAt, now)}</span> : null}
-                    </>
-                  ) : (
-                    <span className="muted">—</span>
-                  )}
-                </dd>
-              </div>
-              <div>
-                <dt>Version</dt>
-                <dd>v{dag.latestVersion}</dd>
-              </div>
-              <div>
-                <dt>Tasks</dt>
-                <dd>{dag.taskIds.length}</dd>
-              </div>
-              {dag.tags.length ? (
+        <section className="dag-head" data-testid="dag-header">
+          <div className="dag-head-main">
+            <h1>
+              {dagId}
+              {dag?.paused ? <span className="badge badge-paused">paused</span> : null}
+            </h1>
+            {dag?.description ? <p className="page-sub">{dag.description}</p> : null}
+            {dag ? (
+              <dl className="facts facts-inline">
                 <div>
-                  <dt>Tags</dt>
-                  <dd className="tags">
-                    {dag.tags.map((tag) => (
-                      <span key={tag} className="tag">
-                        {tag}
-                      </span>
-                    ))}
-                  </dd>
+                  <dt>Schedule</dt>
+                  <dd>{dag.schedule ? <code className="cron">{dag.schedule}</code> : <span className="muted">manual only</span>}</dd>
                 </div>
-              ) : null}
-            </dl>
-          ) : null}
-        </div>
-        <div className="dag-head-actions">
-          {dag ? <PauseToggle dag={dag} onChanged={live.patchDag} /> : null}
-          <TriggerButton dagId={dagId} onTriggered={onTriggered} size="md" />
-          <DropSampleFileButton dagId={dagId} />
-        </div>
-      </section>
-
-      {dagError ? <ErrorBanner error={dagError} onRetry={live.reload} /> : null}
-      {live.runsError && !dagError ? <ErrorBanner error={live.runsError} onRetry={live.reload} testId="runs-error" /> : null}
-
-      <div className="dag-body">
-        <section className="panel grid-panel">
-          <header className="panel-head">
-            <h2>Runs</h2>
-            <span className="muted small">{live.totalRuns !== null ? `${runs.length} of ${Math.max(live.totalRuns, runs.length)} · ` : ''}newest first</span>
-          </header>
-          {!live.runsLoaded && runs.length === 0 ? (
-            <div className="panel-empty">
-              <Spinner label="Loading runs…" />
-            </div>
-          ) : runs.length === 0 ? (
-            <div className="panel-empty" data-testid="no-runs">
-              <p>{live.runsError ? 'Runs cannot be shown until the API answers.' : 'No runs yet. Trigger one, or wait for the schedule.'}</p>
-            </div>
-          ) : (
-            <RunGrid
-              runs={runs}
-              columns={columns}
-              taskInstances={taskInstances}
-              selectedRunId={selectedRun?.id ?? null}
-              selectedTaskId={selectedTaskId}
-              now={now}
-              onSelect={select}
-            />
-          )}
-          {live.hasOlderRuns ? (
-            <div className="table-note">
-              <button type="button" className="btn btn-sm" disabled={live.loadingOlder} onClick={() => void live.loadOlderRuns()} data-testid="load-older-runs">
-                {live.loadingOlder ? 'Loading…' : 'Load older runs'}
-              </button>
-            </div>
-          ) : null}
-          <footer className="legend" aria-label="Task state colours">
-            {TASK_STATE_LEGEND.map((state) => (
-              <span key={state} className="legend-item">
-                <span className="legend-swatch state-fill" data-state={state} />
-                {humanizeState(state)}
-              </span>
-            ))}
-          </footer>
+                <div>
+                  <dt>Time zone</dt>
+                  <dd>{dag.timezone}</dd>
+                </div>
+                <div>
+                  <dt>Next run</dt>
+                  <dd data-testid="next-run">{dag.paused ? <span className="muted">paused</span> : <NextRun dag={dag} now={now} />}</dd>
+                </div>
+                <div>
+                  <dt>Version</dt>
+                  <dd>v{dag.latestVersion}</dd>
+                </div>
+                <div>
+                  <dt>Tasks</dt>
+                  <dd>{dag.taskIds.length}</dd>
+                </div>
+                {dag.tags.length ? (
+                  <div>
+                    <dt>Tags</dt>
+                    <dd className="tags">
+                      {dag.tags.map((tag) => (
+                        <span key={tag} className="tag">
+                          {tag}
+                        </span>
+                      ))}
+                    </dd>
+                  </div>
+                ) : null}
+              </dl>
+            ) : null}
+          </div>
+          <div className="dag-head-actions">
+            {dag ? <PauseToggle dag={dag} onChanged={live.patchDag} /> : null}
+            <TriggerButton dagId={dagId} onTriggered={onTriggered} size="md" />
+            {dag ? <BackfillButton dag={dag} onDone={live.reload} /> : null}
+            <DropSampleFileButton dagId={dagId} />
+          </div>
         </section>
 
-        {selectedRun ? (
-          <TaskInstancePanel
-            run={selectedRun}
-            columns={columns}
-            taskInstances={taskInstances[selectedRun.id] ?? {}}
-            selectedTaskId={selectedTaskId}
-            now={now}
-            onSelectTask={setSelectedTaskId}
-          />
+        {dagError ? <ErrorBanner error={dagError} onRetry={live.reload} /> : null}
+        {live.runsError && !dagError ? <ErrorBanner error={live.runsError} onRetry={live.reload} testId="runs-error" /> : null}
+
+        <div className="dag-body">
+          <section className="panel grid-panel">
+            <header className="panel-head">
+              <h2>Runs</h2>
+              <span className="muted small">{live.totalRuns !== null ? `${runs.length} of ${Math.max(live.totalRuns, runs.length)} · ` : ''}newest first</span>
+            </header>
+            {!live.runsLoaded && runs.length === 0 ? (
+              <div className="panel-empty">
+                <Spinner label="Loading runs…" />
+              </div>
+            ) : runs.length === 0 ? (
+              <div className="panel-empty" data-testid="no-runs">
+                <p>{live.runsError ? 'Runs cannot be shown until the API answers.' : 'No runs yet. Trigger one, or wait for the schedule.'}</p>
+              </div>
+            ) : (
+              <RunGrid
+                runs={runs}
+                columns={columns}
+                taskInstances={taskInstances}
+                selectedRunId={selectedRun?.id ?? null}
+                selectedTaskId={selectedTaskId}
+                now={now}
+                onSelect={select}
+              />
+            )}
+            {live.hasOlderRuns ? (
+              <div className="table-note">
+                <button
+                  type="button"
+                  className="btn btn-sm"
+                  disabled={live.loadingOlder}
+                  onClick={() => void live.loadOlderRuns()}
+                  data-testid="load-older-runs"
+                >
+                  {live.loadingOlder ? 'Loading…' : 'Load older runs'}
+                </button>
+              </div>
+            ) : null}
+            <footer className="legend" aria-label="Task state colours">
+              {TASK_STATE_LEGEND.map((state) => (
+                <span key={state} className="legend-item">
+                  <span className="legend-swatch state-fill" data-state={state} />
+                  {humanizeState(state)}
+                </span>
+              ))}
+            </footer>
+          </section>
+
+          {selectedRun ? (
+            <TaskInstancePanel
+              run={selectedRun}
+              columns={columns}
+              taskInstances={taskInstances[selectedRun.id] ?? {}}
+              selectedTaskId={selectedTaskId}
+              now={now}
+              onSelectTask={setSelectedTaskId}
+              onChanged={live.reload}
+            />
+          ) : null}
+        </div>
+        {selectedRun && selectedTi ? (
+          <TaskInstanceView key={selectedTi.id} run={selectedRun} ti={selectedTi} taskSpec={taskSpec} now={now} onChanged={live.reload} />
         ) : null}
-      </div>
-    </main>
+      </main>
+    </DagZone>
   );
+}
+
+/** The task's declaration in the DAG's current spec. */
+function specTask(spec: unknown, taskId: string): unknown {
+  const tasks = (spec as { tasks?: { taskId?: string }[] } | null)?.tasks;
+  return Array.isArray(tasks) ? (tasks.find((t) => t?.taskId === taskId) ?? null) : null;
 }

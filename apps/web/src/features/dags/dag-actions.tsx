@@ -1,44 +1,33 @@
 'use client';
 
 import { useState } from 'react';
+import { TriggerDialog } from '../actions/trigger-dialog';
+import { useAction, VIEWER_NOTE } from '../actions/use-action';
 import { InlineError } from '@/components/error-banner';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { toApiError, type ApiError } from '@/lib/graphql/errors';
-import { PauseDagMutation, TriggerDagRunMutation, UnpauseDagMutation, type DagHeader, type DagRun } from '@/lib/graphql/operations';
+import { PauseDagMutation, UnpauseDagMutation, type DagHeader, type DagRun } from '@/lib/graphql/operations';
+import { useCan } from '@/lib/graphql/use-viewer';
 
-/** Triggers a manual run with the DAG's default params. */
+/** Opens the trigger dialog (params form generated from the DAG's params). Disabled for viewers. */
 export function TriggerButton({ dagId, onTriggered, size = 'sm' }: { dagId: string; onTriggered?: (run: DagRun) => void; size?: 'sm' | 'md' }) {
-  const { request } = useGraphQL();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  async function trigger() {
-    setPending(true);
-    setError(null);
-    try {
-      const { triggerDagRun } = await request(TriggerDagRunMutation, { dagId });
-      onTriggered?.(triggerDagRun);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(false);
-    }
-  }
-
+  const can = useCan('OPERATOR');
+  const action = useAction();
   return (
     <span className="action">
       <button
         type="button"
         className={`btn btn-primary ${size === 'sm' ? 'btn-sm' : ''}`}
         data-testid={`trigger-${dagId}`}
-        disabled={pending}
-        onClick={trigger}
-        title="Trigger a manual run now"
+        data-action="trigger"
+        disabled={!can}
+        onClick={action.show}
+        title={can ? 'Trigger a manual run' : VIEWER_NOTE}
       >
         <PlayIcon />
-        {pending ? 'Triggering…' : 'Trigger'}
+        Trigger
       </button>
-      {error ? <InlineError error={error} testId={`trigger-error-${dagId}`} /> : null}
+      {action.open ? <TriggerDialog dagId={dagId} action={action} onTriggered={onTriggered} /> : null}
     </span>
   );
 }
@@ -54,6 +43,7 @@ export function PauseToggle({
   showLabel?: boolean;
 }) {
   const { request } = useGraphQL();
+  const can = useCan('OPERATOR');
   const [pending, setPending] = useState(false);
   const [error, setError] = useState<ApiError | null>(null);
 
@@ -79,11 +69,12 @@ export function PauseToggle({
         role="switch"
         aria-checked={!dag.paused}
         aria-label={dag.paused ? `Unpause ${dag.dagId}` : `Pause ${dag.dagId}`}
-        title={dag.paused ? 'Paused: no new runs are created. Click to unpause.' : 'Active. Click to pause.'}
+        title={!can ? VIEWER_NOTE : dag.paused ? 'Paused: no new runs are created. Click to unpause.' : 'Active. Click to pause.'}
         className="toggle"
         data-testid={`pause-${dag.dagId}`}
         data-paused={dag.paused}
-        disabled={pending}
+        data-action="pause"
+        disabled={pending || !can}
         onClick={toggle}
       >
         <span className="toggle-track" aria-hidden>
