@@ -5,13 +5,14 @@ import { useMemo, useState } from 'react';
 import { ErrorBanner } from '@/components/error-banner';
 import { Spinner } from '@/components/spinner';
 import { humanizeState } from '@/lib/format';
-import type { DagRun } from '@/lib/graphql/operations';
+import type { DagRun, DagRunState } from '@/lib/graphql/operations';
 import { isActiveState, TASK_STATE_LEGEND } from '@/lib/states';
 import { useNow } from '@/lib/use-now';
 import { DagZone } from '@/lib/time/time-setting';
 import { BackfillButton } from '../actions/backfill-button';
 import { TaskInstanceView } from '../task-instance/task-instance-view';
 import { NextRun } from './next-run';
+import { RunFilter } from './run-filter';
 import { PauseToggle, TriggerButton } from '../dags/dag-actions';
 import { DropSampleFileButton } from '../demo/drop-file-button';
 import { RunGrid } from './run-grid';
@@ -19,8 +20,9 @@ import { TaskInstancePanel } from './task-instance-panel';
 import { useDagLive } from './use-dag-live';
 
 export function DagPage({ dagId }: { dagId: string }) {
-  const live = useDagLive(dagId);
-  const { dag, dagError, runs, columns, taskInstances } = live;
+  const [stateFilter, setStateFilter] = useState<DagRunState | null>(null);
+  const live = useDagLive(dagId, stateFilter);
+  const { dag, dagError, columns, taskInstances } = live;
 
   // Selection follows the newest run until the user picks one (a ?run= link counts as a pick).
   // (Rendered only on the client, after the session check, so reading the URL here is safe.)
@@ -28,9 +30,9 @@ export function DagPage({ dagId }: { dagId: string }) {
     typeof window === 'undefined' ? null : new URLSearchParams(window.location.search).get('run'),
   );
   const [selectedTaskId, setSelectedTaskId] = useState<string | null>(null);
-  const selectedRun = useMemo(() => runs.find((run) => run.id === pickedRunId) ?? runs[0] ?? null, [runs, pickedRunId]);
+  const selectedRun = (pickedRunId ? live.runById[pickedRunId] : null) ?? live.newestRun;
 
-  const anyActive = runs.some((run) => isActiveState(run.state));
+  const anyActive = useMemo(() => Object.values(live.runById).some((run) => isActiveState(run.state)), [live.runById]);
   const now = useNow(1_000, anyActive);
 
   function select(runId: string, taskId?: string) {
@@ -130,19 +132,28 @@ export function DagPage({ dagId }: { dagId: string }) {
           <section className="panel grid-panel">
             <header className="panel-head">
               <h2>Runs</h2>
-              <span className="muted small">{live.totalRuns !== null ? `${runs.length} of ${Math.max(live.totalRuns, runs.length)} · ` : ''}newest first</span>
+              <span className="muted small">{live.runsLoaded ? `${live.totalRuns} · ` : ''}newest first</span>
+              <RunFilter value={stateFilter} onChange={setStateFilter} />
             </header>
-            {!live.runsLoaded && runs.length === 0 ? (
+            {!live.runsLoaded ? (
               <div className="panel-empty">
                 <Spinner label="Loading runs…" />
               </div>
-            ) : runs.length === 0 ? (
+            ) : live.totalRuns === 0 ? (
               <div className="panel-empty" data-testid="no-runs">
-                <p>{live.runsError ? 'Runs cannot be shown until the API answers.' : 'No runs yet. Trigger one, or wait for the schedule.'}</p>
+                <p>
+                  {live.runsError
+                    ? 'Runs cannot be shown until the API answers.'
+                    : stateFilter
+                      ? `No ${stateFilter} runs.`
+                      : 'No runs yet. Trigger one, or wait for the schedule.'}
+                </p>
               </div>
             ) : (
               <RunGrid
-                runs={runs}
+                total={live.totalRuns}
+                runAt={live.runAt}
+                ensureRows={live.ensureRows}
                 columns={columns}
                 taskInstances={taskInstances}
                 selectedRunId={selectedRun?.id ?? null}
@@ -151,19 +162,6 @@ export function DagPage({ dagId }: { dagId: string }) {
                 onSelect={select}
               />
             )}
-            {live.hasOlderRuns ? (
-              <div className="table-note">
-                <button
-                  type="button"
-                  className="btn btn-sm"
-                  disabled={live.loadingOlder}
-                  onClick={() => void live.loadOlderRuns()}
-                  data-testid="load-older-runs"
-                >
-                  {live.loadingOlder ? 'Loading…' : 'Load older runs'}
-                </button>
-              </div>
-            ) : null}
             <footer className="legend" aria-label="Task state colours">
               {TASK_STATE_LEGEND.map((state) => (
                 <span key={state} className="legend-item">

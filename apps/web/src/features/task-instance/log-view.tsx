@@ -4,6 +4,8 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { ErrorBanner } from '@/components/error-banner';
 import { Spinner } from '@/components/spinner';
+import { useDisplayZone } from '@/lib/time/time-setting';
+import { zonedParts } from '@/lib/time/zone';
 import { firstErrorIndex, logText, matchingIndexes } from './log-lines';
 import { useTaskLog } from './use-task-log';
 
@@ -12,6 +14,7 @@ const ROW_PX = 20;
 /** A try's log, virtualised (only visible lines are in the DOM), live-tailed while the try runs. */
 export function LogView({ taskInstanceId, tryNumber, live, fileName }: { taskInstanceId: string; tryNumber: number; live: boolean; fileName: string }) {
   const { lines, loaded, error } = useTaskLog(taskInstanceId, tryNumber, live);
+  const zone = useDisplayZone();
   const [query, setQuery] = useState('');
   const [matchPos, setMatchPos] = useState(0);
   const [follow, setFollow] = useState(true);
@@ -106,7 +109,10 @@ export function LogView({ taskInstanceId, tryNumber, live, fileName }: { taskIns
                   data-testid={`log-line-${item.index}`}
                   style={{ transform: `translateY(${item.start}px)`, height: ROW_PX }}
                 >
-                  <span className="log-ts">{l.ts.slice(11, 23)}</span>
+                  <span className="log-ts">
+                    {zonedParts(l.ts, zone)?.time ?? l.ts}
+                    {l.ts.slice(19, 23)}
+                  </span>
                   <span className="log-level">{l.level.toUpperCase()}</span>
                   <span className="log-msg">{l.message}</span>
                 </div>

@@ -1,15 +1,18 @@
 'use client';
 
 /**
- * One try's log: read once with `taskLog`, then tailed live with `taskLogAppended` (subscribed
- * before the read, so no line falls between them; duplicates are dropped by id). Lines bypass the
- * normalized cache: a 100,000-line log is one array, not 100,000 entities.
+ * One try's log: read with `taskLog` in pages of 10,000 (the view opens on the first page, the rest
+ * follows), then tailed live with `taskLogAppended` (subscribed before the read, so no line falls
+ * between them; duplicates are dropped by id). Lines bypass the normalized cache: a 100,000-line
+ * log is one array, not 100,000 entities.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { toApiError, type ApiError } from '@/lib/graphql/errors';
 import { TaskLogAppendedSubscription, TaskLogQuery } from '@/lib/graphql/operations-tasks';
 import { appendLines, type LogLine } from './log-lines';
+
+const LOG_PAGE = 10_000;
 
 export function useTaskLog(taskInstanceId: string, tryNumber: number, live: boolean) {
   const { request, subscribe } = useGraphQL();
@@ -39,22 +42,30 @@ export function useTaskLog(taskInstanceId: string, tryNumber: number, live: bool
           },
         )
       : () => {};
-    request(TaskLogQuery, { taskInstanceId, tryNumber }, { cache: false }).then(
-      ({ taskLog }) => {
+    const readAll = async () => {
+      let next: LogLine[] = [];
+      let afterId: string | null = null;
+      for (;;) {
+        const taskLog: LogLine[] = (await request(TaskLogQuery, { taskInstanceId, tryNumber, afterId, first: LOG_PAGE })).taskLog;
         if (cancelled) return;
-        initialDone = true;
-        let next = appendLines([], taskLog, seen.current);
-        for (const batch of pending) next = appendLines(next, batch, seen.current);
+        next = appendLines(next, taskLog, seen.current);
+        const done = taskLog.length < LOG_PAGE;
+        if (done) {
+          initialDone = true;
+          for (const batch of pending) next = appendLines(next, batch, seen.current);
+        }
         setLines(next);
         setLoaded(true);
-      },
-      (err) => {
-        if (cancelled) return;
-        initialDone = true;
-        setError(toApiError(err));
-        setLoaded(true);
-      },
-    );
+        if (done) return;
+        afterId = taskLog[taskLog.length - 1].id;
+      }
+    };
+    readAll().catch((err) => {
+      if (cancelled) return;
+      initialDone = true;
+      setError(toApiError(err));
+      setLoaded(true);
+    });
     return () => {
       cancelled = true;
       unsubscribe();

@@ -20,11 +20,6 @@ export interface SubscriptionSink<TResult> {
   error?: (error: ApiError) => void;
 }
 
-export interface RequestOptions {
-  /** false: bypass the normalized cache (large results such as logs). */
-  cache?: boolean;
-}
-
 /**
  * Imperative access for live hooks that merge events themselves (the DAG page) and for mutations;
  * components that only read use urql's `useQuery` (the same client, so the same cache).
@@ -32,11 +27,7 @@ export interface RequestOptions {
 export interface GraphQLApi {
   endpoints: ApiEndpoints;
   client: Client;
-  request<TResult, TVariables extends object>(
-    document: TypedDocumentNode<TResult, TVariables>,
-    variables: TVariables,
-    options?: RequestOptions,
-  ): Promise<TResult>;
+  request<TResult, TVariables extends object>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult>;
   subscribe<TResult, TVariables extends object>(
     document: TypedDocumentNode<TResult, TVariables>,
     variables: TVariables,
@@ -110,11 +101,13 @@ export function GraphQLProvider({ token, children }: { token: string; children: 
     () => ({
       endpoints,
       client,
-      async request(document, variables, options) {
-        const target = options?.cache === false ? rawClient : client;
+      async request(document, variables) {
+        // Mutations go through the normalized cache (their answers update cached entities); the
+        // live hooks' queries do not: they keep their own merged state (snapshots + events), and a
+        // read-back from the cache could hand them a partial or deduplicated result.
         const result = isMutation(document as TypedDocumentNode<unknown, never>)
-          ? await target.mutation(document, variables).toPromise()
-          : await target.query(document, variables, { requestPolicy: 'network-only' }).toPromise();
+          ? await client.mutation(document, variables).toPromise()
+          : await rawClient.query(document, variables, { requestPolicy: 'network-only' }).toPromise();
         return unwrap(result, endpoints.httpUrl);
       },
       subscribe(document, variables, sink) {

@@ -2,8 +2,8 @@
 import { graphql } from './generated';
 
 export const TaskLogQuery = graphql(`
-  query TaskLog($taskInstanceId: ID!, $tryNumber: Int) {
-    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {
+  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {
+    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {
       id
       ts
       level

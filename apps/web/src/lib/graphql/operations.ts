@@ -205,8 +205,8 @@ export const SchedulePreviewQuery = graphql(`
 // Runs and task instances
 
 export const DagRunsQuery = graphql(`
-  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String) {
-    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after) {
+  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String, $offset: Int) {
+    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after, offset: $offset) {
       totalCount
       pageInfo {
         hasNextPage
