@@ -145,7 +145,7 @@ describe('the web app a data team lives in (acceptance)', () => {
 
     // Watch the task go running live, open its log, then see the error line arrive live
     const cell = page.getByTestId(`ti-${run.id}-fetch`);
-    await waitFor(async () => flaky.held > 0 && (await cell.getAttribute('data-state')) === 'running', 60_000, 'fetch running in the grid');
+    await waitFor(async () => flaky.held > 0 && (await cell.getAttribute('data-state')) === 'running', 120_000, 'fetch running in the grid');
     await cell.click();
     await page.getByTestId('ti-view').waitFor();
     await expectAttr(page, 'log-view', 'data-loaded', 'true');
@@ -167,6 +167,17 @@ describe('the web app a data team lives in (acceptance)', () => {
     await expectAttr(page, `run-row-${run.id}`, 'data-state', 'success', 90_000);
     expect((await stack.prisma.taskInstance.findFirst({ where: { dagRunId: run.id, taskId: 'fetch' } }))?.tryNumber).toBe(2);
     await shot(page, 'rerun-success');
+
+    // Graph (dagre, live states), Gantt, schedule, spec versions
+    await expectAttr(page, 'graph-node-fetch', 'data-state', 'success');
+    await page.getByTestId('view-tab-gantt').click();
+    await page.getByTestId('run-gantt').waitFor();
+    await page.getByTestId('view-tab-schedule').click();
+    await expectText(page, 'schedule-panel', /03:00/);
+    await page.getByTestId('view-tab-versions').click();
+    await page.getByTestId('spec-diff').waitFor();
+    await scan('dag views');
+    await page.getByTestId('view-tab-graph').click();
 
     // Mark a task failed
     await page.getByTestId('ti-open-after').click();

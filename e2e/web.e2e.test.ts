@@ -77,7 +77,8 @@ describe('the web app in Chromium', () => {
     );
     // intermediate states were shown, not only the end
     expect([...seen].some((s) => /first:(running|queued|scheduled)/.test(s) || /second:(running|queued|none|scheduled)/.test(s))).toBe(true);
-    expect(await page.getByTestId(`run-row-${run.id}`).getAttribute('data-state')).toBe('success');
+    // the run's own event may follow its last task's by a moment
+    await waitFor(async () => (await page.getByTestId(`run-row-${run.id}`).getAttribute('data-state')) === 'success', 30_000, 'the run to show success');
     expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-dag-run.png'), fullPage: true });
 

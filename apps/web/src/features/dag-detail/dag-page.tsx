@@ -11,6 +11,7 @@ import { useNow } from '@/lib/use-now';
 import { DagZone } from '@/lib/time/time-setting';
 import { BackfillButton } from '../actions/backfill-button';
 import { TaskInstanceView } from '../task-instance/task-instance-view';
+import { DagViews } from '../dag-views/dag-views';
 import { NextRun } from './next-run';
 import { RunFilter } from './run-filter';
 import { PauseToggle, TriggerButton } from '../dags/dag-actions';
@@ -184,6 +185,16 @@ export function DagPage({ dagId }: { dagId: string }) {
             />
           ) : null}
         </div>
+        {dag ? (
+          <DagViews
+            dag={dag}
+            columns={columns}
+            taskInstances={selectedRun ? (taskInstances[selectedRun.id] ?? {}) : {}}
+            selectedTaskId={selectedTaskId}
+            now={now}
+            onSelectTask={setSelectedTaskId}
+          />
+        ) : null}
         {selectedRun && selectedTi ? (
           <TaskInstanceView key={selectedTi.id} run={selectedRun} ti={selectedTi} taskSpec={taskSpec} now={now} onChanged={live.reload} />
         ) : null}

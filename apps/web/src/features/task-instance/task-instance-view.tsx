@@ -110,7 +110,7 @@ export function TaskInstanceView({
         {tab === 'details' ? (
           <div className="spec-block">
             <p className="muted small">The task as the DAG version of this run declares it (templates shown as written).</p>
-            <pre className="code" data-testid="ti-spec">
+            <pre className="code" data-testid="ti-spec" tabIndex={0} aria-label="Task spec">
               {JSON.stringify(taskSpec ?? null, null, 2)}
             </pre>
           </div>
@@ -141,7 +141,9 @@ function XComTab({ taskInstanceId }: { taskInstanceId: string }) {
               <code>{x.key}</code>
             </td>
             <td>
-              <pre className="code code-inline">{JSON.stringify(x.value, null, 2)}</pre>
+              <pre className="code code-inline" tabIndex={0} aria-label={`XCom ${x.key}`}>
+                {JSON.stringify(x.value, null, 2)}
+              </pre>
             </td>
             <td className="num">{x.tryNumber}</td>
           </tr>
