@@ -168,6 +168,12 @@ describe('the web app a data team lives in (acceptance)', () => {
     expect((await stack.prisma.taskInstance.findFirst({ where: { dagRunId: run.id, taskId: 'fetch' } }))?.tryNumber).toBe(2);
     await shot(page, 'rerun-success');
 
+    // Try history of the rerun task: try 1 failed with its error, try 2 succeeded
+    await page.getByTestId('ti-tab-tries').click();
+    await expectAttr(page, 'try-row-2', 'data-state', 'success');
+    expect(await page.getByTestId('try-row-1').getAttribute('data-state')).toBe('failed');
+    expect(await page.getByTestId('try-row-1').textContent()).toMatch(/500/);
+
     // Graph (dagre, live states), Gantt, schedule, spec versions
     await expectAttr(page, 'graph-node-fetch', 'data-state', 'success');
     await page.getByTestId('view-tab-gantt').click();

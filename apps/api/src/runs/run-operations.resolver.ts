@@ -13,6 +13,7 @@ import {
   ClearTaskInstancesArgs,
   MarkState,
   TaskLogLineModel,
+  TaskTryModel,
   XComEntryModel,
 } from './dtos/run-operations.dto.js';
 
@@ -118,6 +119,11 @@ export class RunOperationsResolver {
       throw new TowerError('BAD_USER_INPUT', `first must be 1 to ${LOG_PAGE_MAX}`, { path: 'first' });
     const ti = await this.engine.runs.taskInstance(actor.tenantId, taskInstanceId);
     return this.engine.runs.taskLogAfter(actor.tenantId, ti.id, BigInt(afterId ?? 0), tryNumber ?? ti.tryNumber, first);
+  }
+
+  @Query(() => [TaskTryModel], { description: 'Every try of a task instance (state, times, error), oldest first.' })
+  async taskTries(@CurrentActor() actor: Actor, @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string): Promise<TaskTryModel[]> {
+    return (await this.engine.runs.taskTries(actor.tenantId, taskInstanceId)) as TaskTryModel[];
   }
 
   @Query(() => [XComEntryModel], { description: 'XCom values pushed by the task (the latest successful try).' })

@@ -7,11 +7,13 @@ import { StateBadge } from '@/components/state-badge';
 import { elapsed, formatDuration } from '@/lib/format';
 import type { DagRun, TaskInstance } from '@/lib/graphql/operations';
 import { XComQuery } from '@/lib/graphql/operations-tasks';
+import { TriesTab } from './tries-tab';
 import { isActiveState } from '@/lib/states';
 import { TaskActions } from '../actions/run-actions';
 import { LogView } from './log-view';
 
-type Tab = 'log' | 'xcom' | 'details';
+type Tab = 'log' | 'tries' | 'xcom' | 'details';
+const TAB_LABEL: Record<Tab, string> = { log: 'Log', tries: 'Tries', xcom: 'XCom', details: 'Spec' };
 
 /** The selected task instance: actions, its log per try (live), XCom, and what the spec declares. */
 export function TaskInstanceView({
@@ -68,7 +70,7 @@ export function TaskInstanceView({
       <TaskActions run={run} ti={ti} onChanged={onChanged} />
       <div className="tabs">
         <div className="tablist" role="tablist" aria-label="Task instance details">
-          {(['log', 'xcom', 'details'] as const).map((t) => (
+          {(Object.keys(TAB_LABEL) as Tab[]).map((t) => (
             <button
               key={t}
               type="button"
@@ -78,7 +80,7 @@ export function TaskInstanceView({
               onClick={() => setTab(t)}
               data-testid={`ti-tab-${t}`}
             >
-              {t === 'log' ? 'Log' : t === 'xcom' ? 'XCom' : 'Spec'}
+              {TAB_LABEL[t]}
             </button>
           ))}
         </div>
@@ -106,6 +108,7 @@ export function TaskInstanceView({
             fileName={`${run.runId}__${ti.taskId}__try${tryNumber}.log`}
           />
         ) : null}
+        {tab === 'tries' ? <TriesTab ti={ti} now={now} /> : null}
         {tab === 'xcom' ? <XComTab taskInstanceId={ti.id} /> : null}
         {tab === 'details' ? (
           <div className="spec-block">

@@ -31,6 +31,7 @@ const EMBEDDED = [
   'ValidationResult',
   'ValidationError',
   'XComEntry',
+  'TaskTry',
 ] as const;
 
 export function createCache(): Exchange {

@@ -51,3 +51,15 @@ export const MarkTaskInstanceMutation = graphql(`
     }
   }
 `);
+
+export const TaskTriesQuery = graphql(`
+  query TaskTries($taskInstanceId: ID!) {
+    taskTries(taskInstanceId: $taskInstanceId) {
+      tryNumber
+      state
+      startedAt
+      endedAt
+      error
+    }
+  }
+`);

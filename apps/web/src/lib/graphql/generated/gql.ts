@@ -19,6 +19,7 @@ type Documents = {
     "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n": typeof types.XComDocument,
     "\n  mutation ClearTaskInstances($runId: ID!, $taskIds: [String!], $onlyFailed: Boolean!, $includeDownstream: Boolean!) {\n    clearTaskInstances(runId: $runId, taskIds: $taskIds, onlyFailed: $onlyFailed, includeDownstream: $includeDownstream) {\n      ...TaskInstanceFields\n    }\n  }\n": typeof types.ClearTaskInstancesDocument,
     "\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n": typeof types.MarkTaskInstanceDocument,
+    "\n  query TaskTries($taskInstanceId: ID!) {\n    taskTries(taskInstanceId: $taskInstanceId) {\n      tryNumber\n      state\n      startedAt\n      endedAt\n      error\n    }\n  }\n": typeof types.TaskTriesDocument,
     "\n  fragment ConnectionFields on Connection {\n    id\n    connId\n    type\n    description\n    config\n    secretFields\n    hasPassword\n    updatedAt\n  }\n": typeof types.ConnectionFieldsFragmentDoc,
     "\n  query Connections($first: Int) {\n    connections(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...ConnectionFields\n        }\n      }\n    }\n  }\n": typeof types.ConnectionsDocument,
     "\n  mutation CreateConnection($input: CreateConnectionInput!) {\n    createConnection(input: $input) {\n      ...ConnectionFields\n    }\n  }\n": typeof types.CreateConnectionDocument,
@@ -56,6 +57,7 @@ const documents: Documents = {
     "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n": types.XComDocument,
     "\n  mutation ClearTaskInstances($runId: ID!, $taskIds: [String!], $onlyFailed: Boolean!, $includeDownstream: Boolean!) {\n    clearTaskInstances(runId: $runId, taskIds: $taskIds, onlyFailed: $onlyFailed, includeDownstream: $includeDownstream) {\n      ...TaskInstanceFields\n    }\n  }\n": types.ClearTaskInstancesDocument,
     "\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n": types.MarkTaskInstanceDocument,
+    "\n  query TaskTries($taskInstanceId: ID!) {\n    taskTries(taskInstanceId: $taskInstanceId) {\n      tryNumber\n      state\n      startedAt\n      endedAt\n      error\n    }\n  }\n": types.TaskTriesDocument,
     "\n  fragment ConnectionFields on Connection {\n    id\n    connId\n    type\n    description\n    config\n    secretFields\n    hasPassword\n    updatedAt\n  }\n": types.ConnectionFieldsFragmentDoc,
     "\n  query Connections($first: Int) {\n    connections(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...ConnectionFields\n        }\n      }\n    }\n  }\n": types.ConnectionsDocument,
     "\n  mutation CreateConnection($input: CreateConnectionInput!) {\n    createConnection(input: $input) {\n      ...ConnectionFields\n    }\n  }\n": types.CreateConnectionDocument,
@@ -122,6 +124,10 @@ export function graphql(source: "\n  mutation ClearTaskInstances($runId: ID!, $t
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n"): (typeof documents)["\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TaskTries($taskInstanceId: ID!) {\n    taskTries(taskInstanceId: $taskInstanceId) {\n      tryNumber\n      state\n      startedAt\n      endedAt\n      error\n    }\n  }\n"): (typeof documents)["\n  query TaskTries($taskInstanceId: ID!) {\n    taskTries(taskInstanceId: $taskInstanceId) {\n      tryNumber\n      state\n      startedAt\n      endedAt\n      error\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
