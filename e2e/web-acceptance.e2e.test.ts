@@ -220,9 +220,12 @@ describe('the web app a data team lives in (acceptance)', () => {
 
     // Pause, unpause
     await page.getByTestId(`pause-${DAG}`).click();
+    await scan('pause dialog');
+    await page.getByTestId('pause-dialog-confirm').click();
     await waitFor(async () => (await stack.prisma.dag.findFirst({ where: { dagId: DAG } }))?.paused === true, 20_000, 'paused');
     await expectAttr(page, `pause-${DAG}`, 'data-paused', 'true');
     await page.getByTestId(`pause-${DAG}`).click();
+    await page.getByTestId('pause-dialog-confirm').click();
     await waitFor(async () => (await stack.prisma.dag.findFirst({ where: { dagId: DAG } }))?.paused === false, 20_000, 'unpaused');
     await page.setViewportSize({ width: 390, height: 844 });
     await shot(page, 'dag-phone');

@@ -84,6 +84,7 @@ describe('the web app in Chromium', () => {
 
     // pause from the UI
     await page.getByTestId('pause-browser_demo').click();
+    await page.getByTestId('pause-dialog-confirm').click();
     await waitFor(async () => (await stack.prisma.dag.findFirst({ where: { dagId: 'browser_demo' } }))?.paused === true, 10_000, 'pause');
   });
 });

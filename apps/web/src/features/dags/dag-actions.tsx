@@ -1,11 +1,9 @@
 'use client';
 
-import { useState } from 'react';
+import { ConfirmDialog } from '@/components/confirm-dialog';
 import { TriggerDialog } from '../actions/trigger-dialog';
 import { useAction, VIEWER_NOTE } from '../actions/use-action';
-import { InlineError } from '@/components/error-banner';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
-import { toApiError, type ApiError } from '@/lib/graphql/errors';
 import { PauseDagMutation, UnpauseDagMutation, type DagHeader, type DagRun } from '@/lib/graphql/operations';
 import { useCan } from '@/lib/graphql/use-viewer';
 
@@ -44,22 +42,16 @@ export function PauseToggle({
 }) {
   const { request } = useGraphQL();
   const can = useCan('OPERATOR');
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const action = useAction();
+  const pending = action.pending;
 
-  async function toggle() {
-    setPending(true);
-    setError(null);
-    try {
+  function toggle() {
+    void action.run(async () => {
       const updated = dag.paused
         ? (await request(UnpauseDagMutation, { dagId: dag.dagId })).unpauseDag
         : (await request(PauseDagMutation, { dagId: dag.dagId })).pauseDag;
       onChanged?.(updated);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -75,14 +67,31 @@ export function PauseToggle({
         data-paused={dag.paused}
         data-action="pause"
         disabled={pending || !can}
-        onClick={toggle}
+        onClick={action.show}
       >
         <span className="toggle-track" aria-hidden>
           <span className="toggle-thumb" />
         </span>
         {showLabel ? <span className="toggle-label">{dag.paused ? 'Paused' : 'Active'}</span> : null}
       </button>
-      {error ? <InlineError error={error} testId={`pause-error-${dag.dagId}`} /> : null}
+      {action.open ? (
+        <ConfirmDialog
+          open
+          title={dag.paused ? `Unpause ${dag.dagId}` : `Pause ${dag.dagId}`}
+          confirmLabel={dag.paused ? 'Unpause' : 'Pause'}
+          pending={pending}
+          error={action.error}
+          onConfirm={toggle}
+          onClose={action.close}
+          testId="pause-dialog"
+        >
+          <p>
+            {dag.paused
+              ? 'The schedule creates runs again from the next interval, and queued runs start.'
+              : 'No new runs are created and queued runs do not start; running runs finish. Undo by unpausing.'}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </span>
   );
 }
