@@ -1,55 +1,25 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { signUp } from './support/graphql.js';
-import { ARTIFACTS, freePort, ROOT, startStack, waitFor, type Stack } from './support/stack.js';
-
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+import { ARTIFACTS, startStack, waitFor, type Stack } from './support/stack.js';
+import { startWeb, type WebApp } from './support/web.js';
 
 describe('the web app in Chromium', () => {
   let stack: Stack;
-  let web: ChildProcess;
+  let app: WebApp;
   let webUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`Chromium not found at ${CHROMIUM}: npm test installs it (apt-get install chromium)`);
     stack = await startStack({ name: 'web' });
-    const port = await freePort();
-    webUrl = `http://127.0.0.1:${port}`;
-    web = spawn(
-      process.execPath,
-      [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', path.join(ROOT, 'apps/web'), '-p', String(port), '-H', '127.0.0.1'],
-      {
-        cwd: ROOT,
-        env: { ...process.env, TOWER_API_URL: stack.apiUrl },
-        stdio: 'ignore',
-      },
-    );
-    await waitFor(async () => (await fetch(`${webUrl}/login`)).ok, 60_000, 'the web app');
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    app = await startWeb(stack.apiUrl);
+    webUrl = app.url;
+    browser = app.browser;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
-    if (web && web.exitCode === null) {
-      web.kill('SIGTERM');
-      await new Promise((r) => web.once('exit', r));
-    }
+    await app?.stop();
     await stack?.stop();
   });
 
@@ -84,6 +54,7 @@ describe('the web app in Chromium', () => {
     await page.evaluate(() => ((globalThis as unknown as { __noReload: boolean }).__noReload = true));
 
     await page.getByTestId('trigger-browser_demo').click();
+    await page.getByTestId('trigger-dialog-confirm').click();
     const run = await waitFor(async () => stack.prisma.dagRun.findFirst({ where: { dagId: 'browser_demo', runType: 'manual' } }), 10_000, 'the run row');
 
     const cell = (taskId: string) => page.getByTestId(`ti-${run.id}-${taskId}`);
@@ -106,12 +77,14 @@ describe('the web app in Chromium', () => {
     );
     // intermediate states were shown, not only the end
     expect([...seen].some((s) => /first:(running|queued|scheduled)/.test(s) || /second:(running|queued|none|scheduled)/.test(s))).toBe(true);
-    expect(await page.getByTestId(`run-row-${run.id}`).getAttribute('data-state')).toBe('success');
+    // the run's own event may follow its last task's by a moment
+    await waitFor(async () => (await page.getByTestId(`run-row-${run.id}`).getAttribute('data-state')) === 'success', 30_000, 'the run to show success');
     expect(await page.evaluate(() => (globalThis as unknown as { __noReload?: boolean }).__noReload)).toBe(true);
     await page.screenshot({ path: path.join(ARTIFACTS, 'web-dag-run.png'), fullPage: true });
 
     // pause from the UI
     await page.getByTestId('pause-browser_demo').click();
+    await page.getByTestId('pause-dialog-confirm').click();
     await waitFor(async () => (await stack.prisma.dag.findFirst({ where: { dagId: 'browser_demo' } }))?.paused === true, 10_000, 'pause');
   });
 });

@@ -22,9 +22,10 @@ try {
     run(bin('turbo'), ['run', 'build', 'typecheck', '--output-logs=errors-only']);
     step('Type-check the tests (packages and apps; e2e is a workspace of its own)');
     run(bin('tsc'), ['-p', 'tsconfig.tests.json']);
-    step('Generated artifacts are up to date (Prisma client + migrations, GraphQL schema); docs self-contained');
+    step('Generated artifacts are up to date (Prisma client + migrations, GraphQL schema, web GraphQL types); docs self-contained');
     run('node', ['scripts/db.mjs', 'check']);
     run('node', ['scripts/schema-check.mjs']);
+    run('node', ['scripts/web-graphql-check.mjs']);
     run('node', ['scripts/docs-check.mjs']);
   }
 

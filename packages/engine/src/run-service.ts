@@ -1,6 +1,6 @@
 import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
 import { rememberRunTrace, withSpan } from '@tower/telemetry';
-import { isUuid, type DagRun, type RunState, type TaskInstance, type TaskLog, type XCom } from '@tower/db';
+import { isUuid, type DagRun, type RunState, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
 import type { DagService } from './dag-service.js';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -148,6 +148,12 @@ export class RunService {
   async lastTaskLogId(tenantId: string, taskInstanceId: string): Promise<bigint> {
     const last = await this.deps.prisma.taskLog.aggregate({ where: { tenantId, taskInstanceId }, _max: { id: true } });
     return last._max.id ?? 0n;
+  }
+
+  /** Every try of a task instance (state, times, error), oldest first. */
+  async taskTries(tenantId: string, taskInstanceId: string): Promise<TaskTry[]> {
+    const ti = await this.taskInstance(tenantId, taskInstanceId);
+    return this.deps.prisma.taskTry.findMany({ where: { tenantId, taskInstanceId: ti.id }, orderBy: { tryNumber: 'asc' } });
   }
 
   async xcom(tenantId: string, taskInstanceId: string): Promise<XCom[]> {

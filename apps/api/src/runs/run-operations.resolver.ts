@@ -1,4 +1,5 @@
 import { Args, ID, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { TowerError } from '@tower/core';
 import type { Backfill } from '@tower/db';
 import type { Engine } from '@tower/engine';
 import type { Actor } from '../auth/actor.js';
@@ -12,8 +13,11 @@ import {
   ClearTaskInstancesArgs,
   MarkState,
   TaskLogLineModel,
+  TaskTryModel,
   XComEntryModel,
 } from './dtos/run-operations.dto.js';
+
+const LOG_PAGE_MAX = 10_000;
 
 /** Airflow's run operations (clear, mark, cancel, backfill) and a try's log and XCom. */
 @Resolver()
@@ -91,14 +95,35 @@ export class RunOperationsResolver {
     };
   }
 
-  @Query(() => [TaskLogLineModel], { description: "A try's log lines, kept after the worker is gone (tryNumber defaults to the latest)." })
+  @Query(() => [TaskLogLineModel], {
+    description:
+      "A try's log lines, kept after the worker is gone (tryNumber defaults to the latest), oldest first, at most 10,000 per call: page with afterId.",
+  })
   async taskLog(
     @CurrentActor() actor: Actor,
     @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string,
     @Args('tryNumber', { type: () => Int, nullable: true }) tryNumber?: number,
+    @Args('afterId', { type: () => ID, nullable: true, description: 'Only lines after this line id (the last id of the previous page)' }) afterId?: string,
+    @Args('first', { type: () => Int, nullable: true, description: 'Page size, 1 to 10,000 (default 10,000)' }) first?: number,
   ): Promise<TaskLogLineModel[]> {
-    const lines = await this.engine.runs.taskLog(actor.tenantId, taskInstanceId, tryNumber);
+    const lines =
+      afterId == null && first == null
+        ? await this.engine.runs.taskLog(actor.tenantId, taskInstanceId, tryNumber)
+        : await this.taskLogPage(actor, taskInstanceId, tryNumber ?? null, afterId ?? null, first ?? LOG_PAGE_MAX);
     return lines.map((l) => ({ ...l, id: l.id.toString() }));
+  }
+
+  private async taskLogPage(actor: Actor, taskInstanceId: string, tryNumber: number | null, afterId: string | null, first: number) {
+    if (afterId != null && !/^\d{1,19}$/.test(afterId)) throw new TowerError('BAD_USER_INPUT', 'afterId is not a log line id', { path: 'afterId' });
+    if (!Number.isInteger(first) || first < 1 || first > LOG_PAGE_MAX)
+      throw new TowerError('BAD_USER_INPUT', `first must be 1 to ${LOG_PAGE_MAX}`, { path: 'first' });
+    const ti = await this.engine.runs.taskInstance(actor.tenantId, taskInstanceId);
+    return this.engine.runs.taskLogAfter(actor.tenantId, ti.id, BigInt(afterId ?? 0), tryNumber ?? ti.tryNumber, first);
+  }
+
+  @Query(() => [TaskTryModel], { description: 'Every try of a task instance (state, times, error), oldest first.' })
+  async taskTries(@CurrentActor() actor: Actor, @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string): Promise<TaskTryModel[]> {
+    return (await this.engine.runs.taskTries(actor.tenantId, taskInstanceId)) as TaskTryModel[];
   }
 
   @Query(() => [XComEntryModel], { description: 'XCom values pushed by the task (the latest successful try).' })

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { TowerError } from '@tower/core';
 import type { Engine } from '@tower/engine';
 import type { StoredTaskLogLine, TowerEvent } from '@tower/events';
 import type { Actor } from '../auth/actor.js';
@@ -12,6 +13,7 @@ import type { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
 import { runFromSnapshot, taskFromSnapshot } from './run-snapshots.js';
 
 const RUNS_PAGE_SIZE = 25;
+const MAX_OFFSET = 10_000_000;
 
 type DagRunEvent = Extract<TowerEvent, { kind: 'dagRun' }>;
 type TaskInstanceEvent = Extract<TowerEvent, { kind: 'taskInstance' }>;
@@ -31,6 +33,12 @@ export class RunsService {
 
   async list(actor: Actor, args: DagRunsArgs): Promise<DagRunConnection> {
     const page = offsetPageArgs(args, RUNS_PAGE_SIZE);
+    if (args.offset != null) {
+      if (args.after) throw new TowerError('BAD_USER_INPUT', 'give offset or after, not both', { path: 'offset' });
+      if (!Number.isInteger(args.offset) || args.offset < 0 || args.offset > MAX_OFFSET)
+        throw new TowerError('BAD_USER_INPUT', `offset must be 0 to ${MAX_OFFSET}`, { path: 'offset' });
+      page.offset = args.offset;
+    }
     const { items, totalCount } = await this.engine.runs.list(actor.tenantId, args.dagId, { state: args.state ?? undefined, ...page });
     return offsetConnection(items as DagRunModel[], page, totalCount);
   }

@@ -7,6 +7,7 @@ import '@/styles/tokens.css';
 import '@/styles/base.css';
 import '@/styles/layout.css';
 import '@/styles/features.css';
+import '@/styles/actions.css';
 
 export const metadata: Metadata = {
   title: { default: 'Tower', template: '%s · Tower' },

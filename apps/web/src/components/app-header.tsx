@@ -2,28 +2,17 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
-import { useEffect, useState } from 'react';
-import { useGraphQL } from '@/lib/graphql/graphql-provider';
-import { MeQuery, type Viewer } from '@/lib/graphql/operations';
+import { useViewer } from '@/lib/graphql/use-viewer';
 import { clearSession, type Session } from '@/lib/session/session-store';
+import { TimeSettingSelect } from '@/lib/time/time-setting';
 import { LiveIndicator } from './live-indicator';
 import { TowerLogo } from './tower-logo';
 
 export function AppHeader({ session }: { session: Session }) {
-  const { request } = useGraphQL();
   const router = useRouter();
   const pathname = usePathname();
-  const [viewer, setViewer] = useState<Viewer | null>(null);
-
-  useEffect(() => {
-    const controller = new AbortController();
-    // Confirms the token is still valid (UNAUTHENTICATED redirects) and fetches the role.
-    request(MeQuery, {}, { signal: controller.signal }).then(
-      ({ me }) => setViewer(me),
-      () => {}, // shown by the page itself; the header keeps what the session knows
-    );
-    return () => controller.abort();
-  }, [request]);
+  // Confirms the token is still valid (UNAUTHENTICATED redirects) and fetches the role.
+  const { viewer } = useViewer();
 
   const tenantName = viewer?.tenant.name ?? session.tenant?.name;
   const email = viewer?.user?.email ?? session.user?.email;
@@ -39,17 +28,27 @@ export function AppHeader({ session }: { session: Session }) {
           <Link href="/" className={pathname === '/' || pathname.startsWith('/dags') ? 'active' : undefined}>
             DAGs
           </Link>
+          <Link href="/connections" className={pathname.startsWith('/connections') ? 'active' : undefined}>
+            Connections
+          </Link>
+          <Link href="/api-keys" className={pathname.startsWith('/api-keys') ? 'active' : undefined}>
+            API keys
+          </Link>
+          <Link href="/audit" className={pathname.startsWith('/audit') ? 'active' : undefined}>
+            Audit log
+          </Link>
         </nav>
         <div className="app-header-spacer" />
+        <TimeSettingSelect />
         <LiveIndicator />
         {tenantName ? (
           <span className="tenant-chip" data-testid="tenant-name" title="Organisation">
             {tenantName}
           </span>
         ) : null}
-        {email ? (
+        {email || viewer ? (
           <span className="user-chip" title={viewer ? `Role: ${viewer.role}` : undefined}>
-            {email}
+            {email ?? 'API key'}
             {viewer ? <span className="role-tag">{viewer.role.toLowerCase()}</span> : null}
           </span>
         ) : null}

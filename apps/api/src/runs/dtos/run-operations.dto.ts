@@ -1,6 +1,6 @@
 import { ArgsType, Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
-import { DagRunModel } from './dag-run.dto.js';
+import { DagRunModel, TaskInstanceState } from './dag-run.dto.js';
 
 export const Reprocess = { none: 'none', failed: 'failed', all: 'all' } as const;
 export type Reprocess = keyof typeof Reprocess;
@@ -122,4 +122,22 @@ export class XComEntryModel {
 
   @Field()
   createdAt!: Date;
+}
+
+@ObjectType('TaskTry', { description: 'One try of a task instance: its outcome, times and error' })
+export class TaskTryModel {
+  @Field(() => Int)
+  tryNumber!: number;
+
+  @Field(() => TaskInstanceState)
+  state!: TaskInstanceState;
+
+  @Field()
+  startedAt!: Date;
+
+  @Field(() => Date, { nullable: true })
+  endedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why the try failed' })
+  error!: string | null;
 }

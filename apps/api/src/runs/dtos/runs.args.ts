@@ -1,4 +1,4 @@
-import { ArgsType, Field } from '@nestjs/graphql';
+import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
 import { ConnectionArgs } from '../../common/pagination.js';
 import { DagRunState } from './dag-run.dto.js';
@@ -10,6 +10,12 @@ export class DagRunsArgs extends ConnectionArgs {
 
   @Field(() => DagRunState, { nullable: true })
   state?: DagRunState | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Runs to skip from the newest (0 to 10,000,000), to open any page at once, e.g. the oldest; not with `after`',
+  })
+  offset?: number | null;
 }
 
 @ArgsType()

@@ -3,7 +3,8 @@
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { resolveEndpoints, useRuntimeConfig } from '@/lib/config/runtime-config';
-import { executeOperation } from '@/lib/graphql/client';
+import { createApiClient } from '@/lib/graphql/client';
+import { unwrap } from '@/lib/graphql/graphql-provider';
 import { toApiError, type ApiError } from '@/lib/graphql/errors';
 import type { AuthPayload, TypedDocument } from '@/lib/graphql/operations';
 import { saveSession } from '@/lib/session/session-store';
@@ -16,7 +17,7 @@ function nextPath(): string {
 }
 
 /** Sends login/signUp without a token and stores the session; already signed-in users move on. */
-export function useAuthSubmit<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, pick: (result: TResult) => AuthPayload) {
+export function useAuthSubmit<TResult, TVariables extends object>(document: TypedDocument<TResult, TVariables>, pick: (result: TResult) => AuthPayload) {
   const config = useRuntimeConfig();
   const router = useRouter();
   const session = useSession();
@@ -31,7 +32,8 @@ export function useAuthSubmit<TResult, TVariables>(document: TypedDocument<TResu
     setPending(true);
     setError(null);
     try {
-      const result = await executeOperation(resolveEndpoints(config).httpUrl, document, variables);
+      const { httpUrl } = resolveEndpoints(config);
+      const result = unwrap(await createApiClient({ url: httpUrl, cache: false }).mutation(document, variables).toPromise(), httpUrl);
       saveSession(pick(result)); // the effect above navigates once the session is visible
     } catch (err) {
       setError(toApiError(err));

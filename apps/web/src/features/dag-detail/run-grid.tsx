@@ -1,5 +1,7 @@
 'use client';
 
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { useEffect, useRef } from 'react';
 import { DateTimeText } from '@/components/date-time';
 import { StateBadge } from '@/components/state-badge';
 import { elapsed, formatDuration, humanizeState } from '@/lib/format';
@@ -7,7 +9,11 @@ import type { DagRun, TaskInstance } from '@/lib/graphql/operations';
 import { isActiveState } from '@/lib/states';
 
 interface RunGridProps {
-  runs: DagRun[];
+  /** Rows in the grid (every run of the DAG, or of the filter); rows not loaded yet show a placeholder. */
+  total: number;
+  runAt: (index: number) => DagRun | null;
+  /** Called with the rows on screen once scrolling settles: their pages get fetched. */
+  ensureRows: (first: number, last: number) => void;
   columns: string[];
   taskInstances: Record<string, Record<string, TaskInstance>>;
   selectedRunId: string | null;
@@ -18,10 +24,32 @@ interface RunGridProps {
 
 const RUN_TYPE_LABEL: Record<DagRun['runType'], string> = { scheduled: 'S', manual: 'M', backfill: 'B', triggered: 'T' };
 
-/** One row per run (newest first), one square per task coloured by the task instance's state. */
-export function RunGrid({ runs, columns, taskInstances, selectedRunId, selectedTaskId, now, onSelect }: RunGridProps) {
+const ROW_PX = 33;
+/** Rows fetched only once scrolling pauses this long: dragging to the oldest run loads one page, not 200. */
+const SETTLE_MS = 60;
+
+/**
+ * One row per run (newest first), one square per task coloured by the task instance's state.
+ * Virtualised: only the rows on screen are in the DOM (spacer rows keep the table's scroll height).
+ */
+export function RunGrid({ total, runAt, ensureRows, columns, taskInstances, selectedRunId, selectedTaskId, now, onSelect }: RunGridProps) {
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_PX, overscan: 6 });
+  const items = virtualizer.getVirtualItems();
+  const firstIndex = items[0]?.index ?? 0;
+  const lastIndex = items.at(-1)?.index ?? 0;
+
+  useEffect(() => {
+    const timer = setTimeout(() => ensureRows(firstIndex, lastIndex), SETTLE_MS);
+    return () => clearTimeout(timer);
+  }, [firstIndex, lastIndex, ensureRows]);
+
+  const padTop = items[0]?.start ?? 0;
+  const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
+  const span = columns.length + 7;
+
   return (
-    <div className="run-grid-scroll">
+    <div className="run-grid-scroll" ref={scrollRef} data-testid="run-grid-scroll" tabIndex={0} aria-label={`Runs, ${total} in all, newest first`}>
       <table className="table run-grid" data-testid="run-grid">
         <thead>
           <tr>
@@ -40,7 +68,22 @@ export function RunGrid({ runs, columns, taskInstances, selectedRunId, selectedT
           </tr>
         </thead>
         <tbody>
-          {runs.map((run) => {
+          {padTop > 0 ? (
+            <tr aria-hidden style={{ height: padTop }}>
+              <td colSpan={span} className="grid-spacer" />
+            </tr>
+          ) : null}
+          {items.map(({ index }) => {
+            const run = runAt(index);
+            if (!run) {
+              return (
+                <tr key={`row-${index}`} className="run-row is-placeholder" data-index={index}>
+                  <td colSpan={span} className="muted small">
+                    loading…
+                  </td>
+                </tr>
+              );
+            }
             const tis = taskInstances[run.id] ?? {};
             const selected = run.id === selectedRunId;
             return (
@@ -49,6 +92,7 @@ export function RunGrid({ runs, columns, taskInstances, selectedRunId, selectedT
                 data-testid={`run-row-${run.id}`}
                 data-state={run.state}
                 data-run-id={run.runId}
+                data-index={index}
                 aria-selected={selected}
                 className={`run-row ${selected ? 'is-selected' : ''}`}
                 onClick={() => onSelect(run.id)}
@@ -105,6 +149,11 @@ export function RunGrid({ runs, columns, taskInstances, selectedRunId, selectedT
               </tr>
             );
           })}
+          {padBottom > 0 ? (
+            <tr aria-hidden style={{ height: padBottom }}>
+              <td colSpan={span} className="grid-spacer" />
+            </tr>
+          ) : null}
         </tbody>
       </table>
     </div>

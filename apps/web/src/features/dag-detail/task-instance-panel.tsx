@@ -4,6 +4,7 @@ import { DateTimeText } from '@/components/date-time';
 import { StateBadge } from '@/components/state-badge';
 import { elapsed, formatDuration, formatRelative } from '@/lib/format';
 import type { DagRun, TaskInstance } from '@/lib/graphql/operations';
+import { RunActions } from '../actions/run-actions';
 
 interface TaskInstancePanelProps {
   run: DagRun;
@@ -12,10 +13,12 @@ interface TaskInstancePanelProps {
   selectedTaskId: string | null;
   now: number;
   onSelectTask: (taskId: string) => void;
+  onChanged: () => void;
 }
 
 /** The selected run: its facts, then its task instances in the DAG's task order. */
-export function TaskInstancePanel({ run, columns, taskInstances, selectedTaskId, now, onSelectTask }: TaskInstancePanelProps) {
+export function TaskInstancePanel({ run, columns, taskInstances, selectedTaskId, now, onSelectTask, onChanged }: TaskInstancePanelProps) {
+  const failedCount = Object.values(taskInstances).filter((ti) => ti.state === 'failed' || ti.state === 'upstream_failed').length;
   return (
     <section className="panel ti-panel" data-testid="task-instances" data-run={run.id}>
       <header className="ti-panel-head">
@@ -25,6 +28,7 @@ export function TaskInstancePanel({ run, columns, taskInstances, selectedTaskId,
         </div>
         <StateBadge state={run.state} testId="selected-run-state" />
       </header>
+      <RunActions run={run} failedCount={failedCount} onChanged={onChanged} />
       <dl className="facts">
         <div>
           <dt>Type</dt>
@@ -82,7 +86,9 @@ export function TaskInstancePanel({ run, columns, taskInstances, selectedTaskId,
                   onClick={() => onSelectTask(taskId)}
                 >
                   <td>
-                    <div className="ti-task">{taskId}</div>
+                    <button type="button" className="ti-task link-button" onClick={() => onSelectTask(taskId)} data-testid={`ti-open-${taskId}`}>
+                      {taskId}
+                    </button>
                     {ti ? <div className="ti-operator">{ti.operator}</div> : null}
                   </td>
                   <td>

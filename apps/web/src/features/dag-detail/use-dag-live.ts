@@ -1,10 +1,11 @@
 'use client';
 
 /**
- * Loads a DAG, its runs and their task instances, then keeps them current from pushed events:
- * `dagRunUpdated(dagId)` for the runs and `taskInstanceUpdated(runId)` for every run on screen.
- * No polling: queries run at load, on events (to fill what an event does not carry) and after the
- * live connection comes back.
+ * Loads a DAG and, page by page, the runs the grid shows (25 runs with their task instances per
+ * page, fetched by offset when rows scroll into view, so the oldest of 10,000 runs is one request
+ * away), then keeps them current from pushed events: `dagRunUpdated(dagId)` for the runs and
+ * `taskInstanceUpdated(runId)` for every unfinished run loaded. No polling: queries run at load, on
+ * events (to fill what an event does not carry) and after the live connection comes back.
  */
 import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
@@ -18,9 +19,10 @@ import {
   type DagDetail,
   type DagHeader,
   type DagRun,
+  type DagRunState,
 } from '@/lib/graphql/operations';
 import { isTerminalRunState } from '@/lib/states';
-import { dagLiveReducer, initialDagLiveState, sortedRuns, taskColumns } from './dag-live-state';
+import { dagLiveReducer, initialDagLiveState, taskColumns } from './dag-live-state';
 
 export const RUN_PAGE_SIZE = 25;
 /** Lets a burst of events for one run settle into a single refetch. */
@@ -29,20 +31,24 @@ const RUN_REFETCH_DELAY_MS = 150;
 const AFTER_SUBSCRIBE_REFETCH_MS = 600;
 const HEADER_REFRESH_DELAY_MS = 1_000;
 
-export function useDagLive(dagId: string) {
+export function useDagLive(dagId: string, stateFilter: DagRunState | null = null) {
   const { request, subscribe, onReconnect } = useGraphQL();
   const [state, dispatch] = useReducer(dagLiveReducer, initialDagLiveState);
   const [dag, setDag] = useState<DagDetail | null>(null);
   const [dagError, setDagError] = useState<ApiError | null>(null);
   const [runsError, setRunsError] = useState<ApiError | null>(null);
   const [runsLoaded, setRunsLoaded] = useState(false);
-  const [hasOlderRuns, setHasOlderRuns] = useState(false);
-  const [loadingOlder, setLoadingOlder] = useState(false);
   const [totalRuns, setTotalRuns] = useState<number | null>(null);
+  /** page number → run ids (DagRun.id) at offsets page*RUN_PAGE_SIZE… */
+  const [pages, setPages] = useState<Record<number, string[]>>({});
+  const inFlight = useRef(new Set<number>());
+  /** Pages asked for again while their request was in flight: the answer may predate the reason. */
+  const again = useRef(new Set<number>());
+  const pagesRef = useRef(pages);
+  pagesRef.current = pages;
 
   const seq = useRef(0);
   const stateRef = useRef(state);
-  const endCursor = useRef<string | null>(null);
   const runTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const headerTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const mounted = useRef(true);
@@ -73,40 +79,48 @@ export function useDagLive(dagId: string) {
     }
   }, [request, dagId]);
 
-  const loadRuns = useCallback(async () => {
-    const sinceSeq = seq.current;
-    const first = Math.max(RUN_PAGE_SIZE, Object.keys(stateRef.current.runs).length);
-    try {
-      const { dagRuns } = await request(DagRunsQuery, { dagId, first });
-      if (!mounted.current) return;
-      dispatch({ type: 'runs-snapshot', runs: dagRuns.edges.map((e) => e.node), sinceSeq, replace: true });
-      endCursor.current = dagRuns.pageInfo.endCursor;
-      setHasOlderRuns(dagRuns.pageInfo.hasNextPage);
-      setTotalRuns(dagRuns.totalCount);
-      setRunsError(null);
-    } catch (err) {
-      if (mounted.current) setRunsError(toApiError(err));
-    } finally {
-      if (mounted.current) setRunsLoaded(true);
-    }
-  }, [request, dagId]);
+  const loadPage = useCallback(
+    async (page: number) => {
+      if (inFlight.current.has(page)) {
+        again.current.add(page);
+        return;
+      }
+      inFlight.current.add(page);
+      const sinceSeq = seq.current;
+      try {
+        const { dagRuns } = await request(DagRunsQuery, { dagId, state: stateFilter, first: RUN_PAGE_SIZE, offset: page * RUN_PAGE_SIZE });
+        if (!mounted.current) return;
+        const nodes = dagRuns.edges.map((e) => e.node);
+        dispatch({ type: 'runs-snapshot', runs: nodes, sinceSeq, replace: false });
+        setPages((prev) => ({ ...prev, [page]: nodes.map((n) => n.id) }));
+        setTotalRuns(dagRuns.totalCount);
+        setRunsError(null);
+      } catch (err) {
+        if (mounted.current) setRunsError(toApiError(err));
+      } finally {
+        inFlight.current.delete(page);
+        if (mounted.current && page === 0) setRunsLoaded(true);
+        if (mounted.current && again.current.delete(page)) void loadPage(page);
+      }
+    },
+    [request, dagId, stateFilter],
+  );
 
-  const loadOlderRuns = useCallback(async () => {
-    if (!endCursor.current) return;
-    const sinceSeq = seq.current;
-    setLoadingOlder(true);
-    try {
-      const { dagRuns } = await request(DagRunsQuery, { dagId, first: RUN_PAGE_SIZE, after: endCursor.current });
-      if (!mounted.current) return;
-      dispatch({ type: 'runs-snapshot', runs: dagRuns.edges.map((e) => e.node), sinceSeq, replace: false });
-      endCursor.current = dagRuns.pageInfo.endCursor;
-      setHasOlderRuns(dagRuns.pageInfo.hasNextPage);
-    } catch (err) {
-      if (mounted.current) setRunsError(toApiError(err));
-    } finally {
-      if (mounted.current) setLoadingOlder(false);
-    }
-  }, [request, dagId]);
+  /** Re-reads page 0 and every page loaded so far (after a reconnect or a new run shifted offsets). */
+  const loadRuns = useCallback(async () => {
+    const loaded = Object.keys(pagesRef.current).map(Number);
+    await Promise.all([...new Set([0, ...loaded])].map((p) => loadPage(p)));
+  }, [loadPage]);
+
+  /** The grid asks for the rows it shows; missing pages are fetched. */
+  const ensureRows = useCallback(
+    (first: number, last: number) => {
+      for (let p = Math.floor(first / RUN_PAGE_SIZE); p <= Math.floor(last / RUN_PAGE_SIZE); p++) {
+        if (!pagesRef.current[p]) void loadPage(p);
+      }
+    },
+    [loadPage],
+  );
 
   /** Re-reads one run with its task instances, coalescing calls that come close together. */
   const refetchRun = useCallback(
@@ -140,10 +154,13 @@ export function useDagLive(dagId: string) {
   const applyRun = useCallback(
     (run: DagRun) => {
       if (run.dagId !== dagId) return;
+      const isNew = !stateRef.current.runs[run.id];
       dispatch({ type: 'run-event', run, seq: ++seq.current });
       refetchRun(run.id);
+      // A new run shifts every offset by one: re-read the first page (where it lands) for order and count.
+      if (isNew) void loadPage(0);
     },
-    [dagId, refetchRun],
+    [dagId, refetchRun, loadPage],
   );
 
   // Initial load, and a fresh start when the DAG changes.
@@ -151,9 +168,11 @@ export function useDagLive(dagId: string) {
     dispatch({ type: 'reset' });
     setDag(null);
     setRunsLoaded(false);
+    setPages({});
+    pagesRef.current = {};
     void loadDag();
-    void loadRuns();
-  }, [loadDag, loadRuns]);
+    void loadPage(0);
+  }, [loadDag, loadPage]);
 
   useEffect(
     () =>
@@ -171,10 +190,14 @@ export function useDagLive(dagId: string) {
     [subscribe, dagId, applyRun, refreshHeaderSoon],
   );
 
-  const runs = useMemo(() => sortedRuns(state), [state]);
-  const runIdsKey = runs.map((run) => run.id).join(',');
+  // One taskInstanceUpdated subscription per unfinished run loaded (finished runs change only after
+  // a clear, which a dagRunUpdated event announces: the run is refetched and subscribed again).
+  const runIdsKey = Object.values(state.runs)
+    .filter((run) => !isTerminalRunState(run.state))
+    .map((run) => run.id)
+    .sort()
+    .join(',');
 
-  // One taskInstanceUpdated subscription per run on screen, added and removed as runs come and go.
   const tiSubscriptions = useRef(new Map<string, () => void>());
   useEffect(() => {
     const wanted = new Set(runIdsKey ? runIdsKey.split(',') : []);
@@ -225,18 +248,27 @@ export function useDagLive(dagId: string) {
 
   const patchDag = useCallback((header: DagHeader) => setDag((prev) => (prev ? { ...prev, ...header } : prev)), []);
 
+  const runAt = useCallback(
+    (index: number): DagRun | null => {
+      const id = pages[Math.floor(index / RUN_PAGE_SIZE)]?.[index % RUN_PAGE_SIZE];
+      return id ? (state.runs[id] ?? null) : null;
+    },
+    [pages, state.runs],
+  );
+  const newestRun = runAt(0);
+
   return {
     dag,
     dagError,
-    runs,
+    runAt,
+    runById: state.runs,
+    newestRun,
+    ensureRows,
     taskInstances: state.tis,
     columns,
     runsLoaded,
     runsError,
-    totalRuns,
-    hasOlderRuns,
-    loadingOlder,
-    loadOlderRuns,
+    totalRuns: totalRuns ?? 0,
     reload: () => {
       void loadDag();
       void loadRuns();

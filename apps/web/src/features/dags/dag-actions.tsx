@@ -1,44 +1,31 @@
 'use client';
 
-import { useState } from 'react';
-import { InlineError } from '@/components/error-banner';
+import { ConfirmDialog } from '@/components/confirm-dialog';
+import { TriggerDialog } from '../actions/trigger-dialog';
+import { useAction, VIEWER_NOTE } from '../actions/use-action';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
-import { toApiError, type ApiError } from '@/lib/graphql/errors';
-import { PauseDagMutation, TriggerDagRunMutation, UnpauseDagMutation, type DagHeader, type DagRun } from '@/lib/graphql/operations';
+import { PauseDagMutation, UnpauseDagMutation, type DagHeader, type DagRun } from '@/lib/graphql/operations';
+import { useCan } from '@/lib/graphql/use-viewer';
 
-/** Triggers a manual run with the DAG's default params. */
+/** Opens the trigger dialog (params form generated from the DAG's params). Disabled for viewers. */
 export function TriggerButton({ dagId, onTriggered, size = 'sm' }: { dagId: string; onTriggered?: (run: DagRun) => void; size?: 'sm' | 'md' }) {
-  const { request } = useGraphQL();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-
-  async function trigger() {
-    setPending(true);
-    setError(null);
-    try {
-      const { triggerDagRun } = await request(TriggerDagRunMutation, { dagId });
-      onTriggered?.(triggerDagRun);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(false);
-    }
-  }
-
+  const can = useCan('OPERATOR');
+  const action = useAction();
   return (
     <span className="action">
       <button
         type="button"
         className={`btn btn-primary ${size === 'sm' ? 'btn-sm' : ''}`}
         data-testid={`trigger-${dagId}`}
-        disabled={pending}
-        onClick={trigger}
-        title="Trigger a manual run now"
+        data-action="trigger"
+        disabled={!can}
+        onClick={action.show}
+        title={can ? 'Trigger a manual run' : VIEWER_NOTE}
       >
         <PlayIcon />
-        {pending ? 'Triggering…' : 'Trigger'}
+        Trigger
       </button>
-      {error ? <InlineError error={error} testId={`trigger-error-${dagId}`} /> : null}
+      {action.open ? <TriggerDialog dagId={dagId} action={action} onTriggered={onTriggered} /> : null}
     </span>
   );
 }
@@ -54,22 +41,17 @@ export function PauseToggle({
   showLabel?: boolean;
 }) {
   const { request } = useGraphQL();
-  const [pending, setPending] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const can = useCan('OPERATOR');
+  const action = useAction();
+  const pending = action.pending;
 
-  async function toggle() {
-    setPending(true);
-    setError(null);
-    try {
+  function toggle() {
+    void action.run(async () => {
       const updated = dag.paused
         ? (await request(UnpauseDagMutation, { dagId: dag.dagId })).unpauseDag
         : (await request(PauseDagMutation, { dagId: dag.dagId })).pauseDag;
       onChanged?.(updated);
-    } catch (err) {
-      setError(toApiError(err));
-    } finally {
-      setPending(false);
-    }
+    });
   }
 
   return (
@@ -79,19 +61,37 @@ export function PauseToggle({
         role="switch"
         aria-checked={!dag.paused}
         aria-label={dag.paused ? `Unpause ${dag.dagId}` : `Pause ${dag.dagId}`}
-        title={dag.paused ? 'Paused: no new runs are created. Click to unpause.' : 'Active. Click to pause.'}
+        title={!can ? VIEWER_NOTE : dag.paused ? 'Paused: no new runs are created. Click to unpause.' : 'Active. Click to pause.'}
         className="toggle"
         data-testid={`pause-${dag.dagId}`}
         data-paused={dag.paused}
-        disabled={pending}
-        onClick={toggle}
+        data-action="pause"
+        disabled={pending || !can}
+        onClick={action.show}
       >
         <span className="toggle-track" aria-hidden>
           <span className="toggle-thumb" />
         </span>
         {showLabel ? <span className="toggle-label">{dag.paused ? 'Paused' : 'Active'}</span> : null}
       </button>
-      {error ? <InlineError error={error} testId={`pause-error-${dag.dagId}`} /> : null}
+      {action.open ? (
+        <ConfirmDialog
+          open
+          title={dag.paused ? `Unpause ${dag.dagId}` : `Pause ${dag.dagId}`}
+          confirmLabel={dag.paused ? 'Unpause' : 'Pause'}
+          pending={pending}
+          error={action.error}
+          onConfirm={toggle}
+          onClose={action.close}
+          testId="pause-dialog"
+        >
+          <p>
+            {dag.paused
+              ? 'The schedule creates runs again from the next interval, and queued runs start.'
+              : 'No new runs are created and queued runs do not start; running runs finish. Undo by unpausing.'}
+          </p>
+        </ConfirmDialog>
+      ) : null}
     </span>
   );
 }

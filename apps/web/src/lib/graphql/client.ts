@@ -1,48 +1,102 @@
 /**
- * A tiny typed GraphQL client: `fetch` POST for queries and mutations, graphql-ws for subscriptions.
+ * The web app's GraphQL client: urql with Graphcache (a normalized cache keyed by type and id) over
+ * fetch for queries and mutations and graphql-ws for subscriptions. Subscription payloads are written
+ * into the same cache, so every query that shows an entity re-renders when an event changes it.
  * Framework-free; React wiring (token, endpoints, redirect on UNAUTHENTICATED) lives in graphql-provider.
  */
-import { createClient, type Client } from 'graphql-ws';
+import { Client, CombinedError, fetchExchange, mapExchange, subscriptionExchange, type Exchange } from '@urql/core';
+import { cacheExchange } from '@urql/exchange-graphcache';
+import { createClient, type Client as WsClient } from 'graphql-ws';
 import { ApiError, BAD_RESPONSE, NETWORK_ERROR, type GraphQLErrorShape } from './errors';
-import type { TypedDocument } from './operations';
 
-export interface RequestOptions {
-  token?: string | null;
-  signal?: AbortSignal;
+/**
+ * Types without an `id` are embedded in their parent instead of normalized. Log lines never enter the
+ * cache (a 100,000-line log would be normalized line by line): they go through the cache-less client.
+ */
+const EMBEDDED = [
+  'AuthPayload',
+  'Viewer',
+  'PageInfo',
+  'DagConnection',
+  'DagEdge',
+  'DagRunConnection',
+  'DagRunEdge',
+  'ConnectionConnection',
+  'ConnectionEdge',
+  'AuditEntryConnection',
+  'AuditEntryEdge',
+  'BackfillResult',
+  'ConnectionTestResult',
+  'CreateApiKeyPayload',
+  'ValidationResult',
+  'ValidationError',
+  'XComEntry',
+  'TaskTry',
+] as const;
+
+export function createCache(): Exchange {
+  return cacheExchange({
+    keys: { ...Object.fromEntries(EMBEDDED.map((name) => [name, () => null])), Pool: (pool) => String(pool.name) },
+  });
 }
 
-export async function executeOperation<TResult, TVariables>(
-  endpoint: string,
-  document: TypedDocument<TResult, TVariables>,
-  variables: TVariables,
-  { token, signal }: RequestOptions = {},
-): Promise<TResult> {
-  let response: Response;
-  try {
-    response = await fetch(endpoint, {
-      method: 'POST',
+export interface ApiClientOptions {
+  url: string;
+  token?: string | null;
+  /** Subscriptions go through this graphql-ws client; without it the client only queries. */
+  ws?: () => WsClient;
+  /** false: no normalized cache (sign-in, logs). */
+  cache?: boolean;
+  onError?: (error: ApiError) => void;
+}
+
+export function createApiClient({ url, token, ws, cache = true, onError }: ApiClientOptions): Client {
+  const exchanges: Exchange[] = [];
+  if (onError) exchanges.push(mapExchange({ onError: (error) => onError(toApiErrorFromCombined(error, url)) }));
+  if (cache) exchanges.push(createCache());
+  exchanges.push(fetchExchange);
+  if (ws) {
+    exchanges.push(
+      subscriptionExchange({
+        forwardSubscription: (request) => ({
+          subscribe: (sink) => ({ unsubscribe: ws().subscribe({ ...request, query: request.query ?? '' }, sink) }),
+        }),
+      }),
+    );
+  }
+  return new Client({
+    url,
+    exchanges,
+    requestPolicy: 'cache-and-network',
+    preferGetMethod: false,
+    fetchOptions: () => ({
       headers: {
-        'content-type': 'application/json',
         accept: 'application/graphql-response+json, application/json',
         ...(token ? { authorization: `Bearer ${token}` } : {}),
       },
-      body: JSON.stringify({ query: document, variables }),
-      signal,
-    });
-  } catch (error) {
-    if (signal?.aborted) throw error;
-    throw new ApiError(`Cannot reach the Tower API at ${endpoint}`, NETWORK_ERROR, [], endpoint);
-  }
+    }),
+  });
+}
 
-  let body: { data?: TResult | null; errors?: GraphQLErrorShape[] };
-  try {
-    body = (await response.json()) as typeof body;
-  } catch {
-    throw new ApiError(`The API answered HTTP ${response.status} without a GraphQL response`, BAD_RESPONSE, [], endpoint);
+/** urql's CombinedError → the app's one error type, so components branch on `code` only. */
+export function toApiErrorFromCombined(error: CombinedError, endpoint: string): ApiError {
+  if (error.graphQLErrors.length) {
+    return ApiError.fromGraphQLErrors(
+      error.graphQLErrors.map((e) => ({
+        message: e.message,
+        path: e.path ? [...e.path] : undefined,
+        extensions: e.extensions as GraphQLErrorShape['extensions'],
+      })),
+      endpoint,
+    );
   }
-  if (body.errors?.length) throw ApiError.fromGraphQLErrors(body.errors, endpoint);
-  if (body.data == null) throw new ApiError(`The API answered HTTP ${response.status} without data`, BAD_RESPONSE, [], endpoint);
-  return body.data;
+  const network = error.networkError;
+  if (network && /^(TypeError|AbortError)$/.test(network.name)) return new ApiError(`Cannot reach the Tower API at ${endpoint}`, NETWORK_ERROR, [], endpoint);
+  const ws = subscriptionError(network ?? error, endpoint);
+  if (ws.code !== NETWORK_ERROR) return ws;
+  const status = (error.response as Response | undefined)?.status;
+  if (status) return new ApiError(`The API answered HTTP ${status} without a GraphQL response`, BAD_RESPONSE, [], endpoint);
+  return ws;
 }
 
 // -----------------------------------------------------------------------------------------------
@@ -69,7 +123,7 @@ function closeCode(value: unknown): number | null {
   return null;
 }
 
-export function createSubscriptionClient({ url, token, onStatus, onReconnected }: SubscriptionClientOptions): Client {
+export function createSubscriptionClient({ url, token, onStatus, onReconnected }: SubscriptionClientOptions): WsClient {
   return createClient({
     url,
     lazy: true,
@@ -94,37 +148,11 @@ export function createSubscriptionClient({ url, token, onStatus, onReconnected }
   });
 }
 
-export interface SubscriptionSink<TResult> {
-  next: (data: TResult) => void;
-  error?: (error: ApiError) => void;
-}
-
-function subscriptionError(error: unknown, endpoint: string): ApiError {
+export function subscriptionError(error: unknown, endpoint: string): ApiError {
   if (Array.isArray(error)) return ApiError.fromGraphQLErrors(error as GraphQLErrorShape[], endpoint);
   const code = closeCode(error);
   if (code !== null && AUTH_CLOSE_CODES.has(code)) return new ApiError('The live connection was refused: sign in again', 'UNAUTHENTICATED', [], endpoint);
   if (code !== null) return new ApiError(`The live connection closed (code ${code})`, NETWORK_ERROR, [], endpoint);
   if (error instanceof Error) return new ApiError(error.message, NETWORK_ERROR, [], endpoint);
   return new ApiError(`Cannot open the live connection to ${endpoint}`, NETWORK_ERROR, [], endpoint);
-}
-
-/** Subscribes with a typed document; returns the unsubscribe function. */
-export function subscribeOperation<TResult, TVariables>(
-  client: Client,
-  endpoint: string,
-  document: TypedDocument<TResult, TVariables>,
-  variables: TVariables,
-  sink: SubscriptionSink<TResult>,
-): () => void {
-  return client.subscribe<TResult>(
-    { query: document, variables: variables as Record<string, unknown> },
-    {
-      next: (result) => {
-        if (result.errors?.length) sink.error?.(ApiError.fromGraphQLErrors(result.errors as GraphQLErrorShape[], endpoint));
-        else if (result.data) sink.next(result.data as TResult);
-      },
-      error: (error) => sink.error?.(subscriptionError(error, endpoint)),
-      complete: () => {},
-    },
-  );
 }

@@ -1,24 +1,51 @@
 'use client';
 
 /**
- * React wiring for the GraphQL client: binds the endpoints and the session token, shares one
- * graphql-ws connection per token, and sends the user to /login on UNAUTHENTICATED.
+ * React wiring for the GraphQL client: one urql client (normalized cache) per session token, one
+ * graphql-ws connection under it, and a redirect to /login on UNAUTHENTICATED.
  */
 import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import type { Client } from 'graphql-ws';
+import type { Client as WsClient } from 'graphql-ws';
+import { Provider as UrqlProvider } from 'urql';
+import type { Client, OperationResult } from '@urql/core';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { resolveEndpoints, useRuntimeConfig, type ApiEndpoints } from '../config/runtime-config';
 import { clearSession } from '../session/session-store';
-import { createSubscriptionClient, executeOperation, subscribeOperation, type LiveStatus, type SubscriptionSink } from './client';
+import { createApiClient, createSubscriptionClient, toApiErrorFromCombined, type LiveStatus } from './client';
 import { ApiError } from './errors';
-import type { TypedDocument } from './operations';
 
+export interface SubscriptionSink<TResult> {
+  next: (data: TResult) => void;
+  error?: (error: ApiError) => void;
+}
+
+/**
+ * Imperative access for live hooks that merge events themselves (the DAG page) and for mutations;
+ * components that only read use urql's `useQuery` (the same client, so the same cache).
+ */
 export interface GraphQLApi {
   endpoints: ApiEndpoints;
-  request<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables, options?: { signal?: AbortSignal }): Promise<TResult>;
-  subscribe<TResult, TVariables>(document: TypedDocument<TResult, TVariables>, variables: TVariables, sink: SubscriptionSink<TResult>): () => void;
+  client: Client;
+  request<TResult, TVariables extends object>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult>;
+  subscribe<TResult, TVariables extends object>(
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
+    sink: SubscriptionSink<TResult>,
+  ): () => void;
   /** Runs `listener` whenever the live connection comes back after a drop (time to resync). */
   onReconnect(listener: () => void): () => void;
+}
+
+function isMutation(document: TypedDocumentNode<unknown, never>): boolean {
+  return document.definitions.some((d) => d.kind === 'OperationDefinition' && d.operation === 'mutation');
+}
+
+/** A settled urql result → data, or the app's ApiError. */
+export function unwrap<TResult>(result: OperationResult<TResult>, endpoint: string): TResult {
+  if (result.error) throw toApiErrorFromCombined(result.error, endpoint);
+  if (result.data == null) throw new ApiError('The API answered without data', 'BAD_RESPONSE', [], endpoint);
+  return result.data;
 }
 
 const GraphQLContext = createContext<GraphQLApi | null>(null);
@@ -35,15 +62,10 @@ export function GraphQLProvider({ token, children }: { token: string; children: 
   const endpoints = useMemo(() => resolveEndpoints(config), [config]);
   const [liveStatus, setLiveStatus] = useState<LiveStatus>('idle');
   const reconnectListeners = useRef(new Set<() => void>());
-  // Created on first subscribe: children's effects run before this component's own effects.
-  const wsClient = useRef<{ key: string; client: Client } | null>(null);
+  // Created on first subscribe (effects of children run before this component's own effects).
+  const wsClient = useRef<{ key: string; client: WsClient } | null>(null);
 
-  const signOutExpired = useCallback(() => {
-    clearSession();
-    router.replace(loginPathFor(window.location));
-  }, [router]);
-
-  const getClient = useCallback((): Client => {
+  const getWs = useCallback((): WsClient => {
     const key = `${endpoints.wsUrl}\n${token}`;
     if (wsClient.current?.key !== key) {
       void wsClient.current?.client.dispose();
@@ -63,41 +85,52 @@ export function GraphQLProvider({ token, children }: { token: string; children: 
       void wsClient.current?.client.dispose();
       wsClient.current = null;
     },
-    [getClient],
+    [getWs],
   );
+
+  const signOutExpired = useCallback(() => {
+    clearSession();
+    router.replace(loginPathFor(window.location));
+  }, [router]);
+
+  const onError = useCallback((error: ApiError) => (error.isUnauthenticated ? signOutExpired() : undefined), [signOutExpired]);
+  const client = useMemo(() => createApiClient({ url: endpoints.httpUrl, token, ws: getWs, onError }), [endpoints.httpUrl, token, getWs, onError]);
+  const rawClient = useMemo(() => createApiClient({ url: endpoints.httpUrl, token, cache: false, onError }), [endpoints.httpUrl, token, onError]);
 
   const api = useMemo<GraphQLApi>(
     () => ({
       endpoints,
-      async request(document, variables, options) {
-        try {
-          return await executeOperation(endpoints.httpUrl, document, variables, { token, signal: options?.signal });
-        } catch (error) {
-          if (error instanceof ApiError && error.isUnauthenticated) signOutExpired();
-          throw error;
-        }
+      client,
+      async request(document, variables) {
+        // Mutations go through the normalized cache (their answers update cached entities); the
+        // live hooks' queries do not: they keep their own merged state (snapshots + events), and a
+        // read-back from the cache could hand them a partial or deduplicated result.
+        const result = isMutation(document as TypedDocumentNode<unknown, never>)
+          ? await client.mutation(document, variables).toPromise()
+          : await rawClient.query(document, variables, { requestPolicy: 'network-only' }).toPromise();
+        return unwrap(result, endpoints.httpUrl);
       },
       subscribe(document, variables, sink) {
-        return subscribeOperation(getClient(), endpoints.wsUrl, document, variables, {
-          next: sink.next,
-          error: (error) => {
-            if (error.isUnauthenticated) signOutExpired();
-            sink.error?.(error);
-          },
+        const subscription = client.subscription(document, variables).subscribe((result) => {
+          if (result.error) sink.error?.(toApiErrorFromCombined(result.error, endpoints.wsUrl));
+          else if (result.data) sink.next(result.data);
         });
+        return () => subscription.unsubscribe();
       },
       onReconnect(listener) {
         reconnectListeners.current.add(listener);
         return () => reconnectListeners.current.delete(listener);
       },
     }),
-    [endpoints, token, getClient, signOutExpired],
+    [endpoints, client, rawClient],
   );
 
   return (
-    <GraphQLContext.Provider value={api}>
-      <LiveStatusContext.Provider value={liveStatus}>{children}</LiveStatusContext.Provider>
-    </GraphQLContext.Provider>
+    <UrqlProvider value={client}>
+      <GraphQLContext.Provider value={api}>
+        <LiveStatusContext.Provider value={liveStatus}>{children}</LiveStatusContext.Provider>
+      </GraphQLContext.Provider>
+    </UrqlProvider>
   );
 }
 

@@ -1,140 +1,40 @@
 /**
- * Every GraphQL operation the web app sends, with hand-written result and variable types.
- *
- * Names and shapes follow apps/api/schema.graphql (the public contract, docs/api.md). Keep this the
- * only file that holds GraphQL text so it can later be generated from the schema without touching
- * components: each operation is a `TypedDocument<Result, Variables>` string constant.
+ * The web app's GraphQL documents for sign-in, DAGs, runs and task instances. Each `graphql()` call is
+ * compiled by GraphQL Code Generator (apps/web/codegen.ts) into a typed document whose result and
+ * variable types come from apps/api/schema.graphql; nothing here is typed by hand.
+ * Task-level documents are in operations-tasks.ts, tenant pages' in operations-tenant.ts.
  */
+import { graphql } from './generated';
+import type {
+  AuthPayloadFieldsFragment,
+  DagHeaderFieldsFragment,
+  DagQuery as DagQueryResult,
+  DagRunFieldsFragment,
+  DagsQuery as DagsQueryResult,
+  MeQuery as MeQueryResult,
+  TaskInstanceFieldsFragment,
+} from './generated/graphql';
 
-/** A GraphQL document string that carries its result and variable types (phantom, compile-time only). */
-export type TypedDocument<TResult, TVariables> = string & {
-  readonly __result?: TResult;
-  readonly __variables?: TVariables;
-};
-
-export type ResultOf<D> = D extends TypedDocument<infer R, unknown> ? R : never;
-export type VariablesOf<D> = D extends TypedDocument<unknown, infer V> ? V : never;
-
-type NoVariables = Record<string, never>;
-
-function doc<TResult, TVariables = NoVariables>(source: string): TypedDocument<TResult, TVariables> {
-  return source as TypedDocument<TResult, TVariables>;
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scalars and enums
-// ---------------------------------------------------------------------------------------------
+export type { DagRunState, Role, RunType, TaskInstanceState } from './generated/graphql';
+export type { ResultOf, VariablesOf } from '@graphql-typed-document-node/core';
+export type { TypedDocumentNode as TypedDocument } from '@graphql-typed-document-node/core';
 
 /** ISO-8601 string. */
 export type DateTime = string;
 export type JSONValue = string | number | boolean | null | JSONValue[] | { [key: string]: JSONValue };
 
-export type Role = 'OWNER' | 'ADMIN' | 'EDITOR' | 'OPERATOR' | 'VIEWER';
-export type DagRunState = 'queued' | 'running' | 'success' | 'failed' | 'canceled';
-export type TaskInstanceState =
-  | 'none'
-  | 'scheduled'
-  | 'queued'
-  | 'running'
-  | 'success'
-  | 'failed'
-  | 'up_for_retry'
-  | 'up_for_reschedule'
-  | 'upstream_failed'
-  | 'skipped'
-  | 'deferred'
-  | 'removed'
-  | 'restarting';
-export type RunType = 'scheduled' | 'manual' | 'backfill' | 'triggered';
+export type AuthPayload = AuthPayloadFieldsFragment;
+export type User = AuthPayload['user'];
+export type Tenant = AuthPayload['tenant'];
+export type DagRun = DagRunFieldsFragment;
+export type TaskInstance = TaskInstanceFieldsFragment;
+export type DagRunWithTasks = DagRun & { taskInstances: TaskInstance[] };
+export type DagHeader = DagHeaderFieldsFragment;
+export type DagListItem = DagsQueryResult['dags']['edges'][number]['node'];
+export type DagDetail = DagQueryResult['dag'];
+export type Viewer = MeQueryResult['me'];
 
-// ---------------------------------------------------------------------------------------------
-// Object shapes (as selected by the fragments below)
-// ---------------------------------------------------------------------------------------------
-
-export interface Tenant {
-  id: string;
-  slug: string;
-  name: string;
-}
-
-export interface User {
-  id: string;
-  email: string;
-  name: string | null;
-}
-
-export interface AuthPayload {
-  token: string;
-  user: User;
-  tenant: Tenant;
-}
-
-export interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
-
-export interface DagRun {
-  id: string;
-  dagId: string;
-  runId: string;
-  runType: RunType;
-  state: DagRunState;
-  logicalDate: DateTime;
-  dataIntervalStart: DateTime;
-  dataIntervalEnd: DateTime;
-  queuedAt: DateTime;
-  startedAt: DateTime | null;
-  endedAt: DateTime | null;
-  dagVersion: number;
-}
-
-export interface TaskInstance {
-  id: string;
-  dagRunId: string;
-  dagId: string;
-  taskId: string;
-  operator: string;
-  state: TaskInstanceState;
-  tryNumber: number;
-  maxTries: number;
-  queuedAt: DateTime | null;
-  startedAt: DateTime | null;
-  endedAt: DateTime | null;
-  nextAttemptAt: DateTime | null;
-}
-
-export interface DagRunWithTasks extends DagRun {
-  taskInstances: TaskInstance[];
-}
-
-/** The fields both the list and the DAG page show. */
-export interface DagHeader {
-  id: string;
-  dagId: string;
-  description: string | null;
-  schedule: string | null;
-  timezone: string;
-  tags: string[];
-  paused: boolean;
-  latestVersion: number;
-  nextDagRunLogicalDate: DateTime | null;
-  nextDagRunDueAt: DateTime | null;
-}
-
-export interface DagListItem extends DagHeader {
-  recentRuns: DagRun[];
-}
-
-export interface DagDetail extends DagHeader {
-  taskIds: string[];
-}
-
-// ---------------------------------------------------------------------------------------------
-// Fragments
-// ---------------------------------------------------------------------------------------------
-
-const DAG_HEADER_FIELDS = /* GraphQL */ `
+graphql(`
   fragment DagHeaderFields on Dag {
     id
     dagId
@@ -147,9 +47,9 @@ const DAG_HEADER_FIELDS = /* GraphQL */ `
     nextDagRunLogicalDate
     nextDagRunDueAt
   }
-`;
+`);
 
-const DAG_RUN_FIELDS = /* GraphQL */ `
+graphql(`
   fragment DagRunFields on DagRun {
     id
     dagId
@@ -164,9 +64,9 @@ const DAG_RUN_FIELDS = /* GraphQL */ `
     endedAt
     dagVersion
   }
-`;
+`);
 
-const TASK_INSTANCE_FIELDS = /* GraphQL */ `
+graphql(`
   fragment TaskInstanceFields on TaskInstance {
     id
     dagRunId
@@ -181,9 +81,9 @@ const TASK_INSTANCE_FIELDS = /* GraphQL */ `
     endedAt
     nextAttemptAt
   }
-`;
+`);
 
-const AUTH_PAYLOAD_FIELDS = /* GraphQL */ `
+graphql(`
   fragment AuthPayloadFields on AuthPayload {
     token
     user {
@@ -197,37 +97,27 @@ const AUTH_PAYLOAD_FIELDS = /* GraphQL */ `
       name
     }
   }
-`;
+`);
 
-// ---------------------------------------------------------------------------------------------
 // Auth
-// ---------------------------------------------------------------------------------------------
 
-export const LoginMutation = doc<{ login: AuthPayload }, { email: string; password: string }>(/* GraphQL */ `
+export const LoginMutation = graphql(`
   mutation Login($email: String!, $password: String!) {
     login(email: $email, password: $password) {
       ...AuthPayloadFields
     }
   }
-  ${AUTH_PAYLOAD_FIELDS}
 `);
 
-export const SignUpMutation = doc<{ signUp: AuthPayload }, { email: string; password: string; tenantName: string }>(/* GraphQL */ `
+export const SignUpMutation = graphql(`
   mutation SignUp($email: String!, $password: String!, $tenantName: String!) {
     signUp(email: $email, password: $password, tenantName: $tenantName) {
       ...AuthPayloadFields
     }
   }
-  ${AUTH_PAYLOAD_FIELDS}
 `);
 
-export interface Viewer {
-  user: User | null;
-  tenant: Tenant;
-  role: Role;
-}
-
-export const MeQuery = doc<{ me: Viewer }>(/* GraphQL */ `
+export const MeQuery = graphql(`
   query Me {
     me {
       role
@@ -245,14 +135,9 @@ export const MeQuery = doc<{ me: Viewer }>(/* GraphQL */ `
   }
 `);
 
-// ---------------------------------------------------------------------------------------------
 // DAGs
-// ---------------------------------------------------------------------------------------------
 
-export const DagsQuery = doc<
-  { dags: { edges: { node: DagListItem; cursor: string }[]; pageInfo: PageInfo; totalCount: number } },
-  { first?: number; after?: string | null; tag?: string | null; paused?: boolean | null; recentRuns?: number }
->(/* GraphQL */ `
+export const DagsQuery = graphql(`
   query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {
     dags(first: $first, after: $after, tag: $tag, paused: $paused) {
       totalCount
@@ -271,48 +156,57 @@ export const DagsQuery = doc<
       }
     }
   }
-  ${DAG_HEADER_FIELDS}
-  ${DAG_RUN_FIELDS}
 `);
 
-export const DagQuery = doc<{ dag: DagDetail }, { dagId: string }>(/* GraphQL */ `
+export const DagQuery = graphql(`
   query Dag($dagId: String!) {
     dag(dagId: $dagId) {
       ...DagHeaderFields
       taskIds
+      spec
     }
   }
-  ${DAG_HEADER_FIELDS}
 `);
 
-export const PauseDagMutation = doc<{ pauseDag: DagHeader }, { dagId: string }>(/* GraphQL */ `
+export const PauseDagMutation = graphql(`
   mutation PauseDag($dagId: String!) {
     pauseDag(dagId: $dagId) {
       ...DagHeaderFields
     }
   }
-  ${DAG_HEADER_FIELDS}
 `);
 
-export const UnpauseDagMutation = doc<{ unpauseDag: DagHeader }, { dagId: string }>(/* GraphQL */ `
+export const UnpauseDagMutation = graphql(`
   mutation UnpauseDag($dagId: String!) {
     unpauseDag(dagId: $dagId) {
       ...DagHeaderFields
     }
   }
-  ${DAG_HEADER_FIELDS}
 `);
 
-// ---------------------------------------------------------------------------------------------
-// Runs and task instances
-// ---------------------------------------------------------------------------------------------
+export const DagVersionsQuery = graphql(`
+  query DagVersions($dagId: String!) {
+    dagVersions(dagId: $dagId) {
+      id
+      version
+      specHash
+      createdAt
+      spec
+    }
+  }
+`);
 
-export const DagRunsQuery = doc<
-  { dagRuns: { edges: { node: DagRunWithTasks; cursor: string }[]; pageInfo: PageInfo; totalCount: number } },
-  { dagId: string; state?: DagRunState | null; first?: number; after?: string | null }
->(/* GraphQL */ `
-  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String) {
-    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after) {
+export const SchedulePreviewQuery = graphql(`
+  query SchedulePreview($schedule: String!, $timezone: String!, $count: Int!, $after: DateTime) {
+    schedulePreview(schedule: $schedule, timezone: $timezone, count: $count, after: $after)
+  }
+`);
+
+// Runs and task instances
+
+export const DagRunsQuery = graphql(`
+  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String, $offset: Int) {
+    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after, offset: $offset) {
       totalCount
       pageInfo {
         hasNextPage
@@ -329,52 +223,73 @@ export const DagRunsQuery = doc<
       }
     }
   }
-  ${DAG_RUN_FIELDS}
-  ${TASK_INSTANCE_FIELDS}
 `);
 
-export const DagRunQuery = doc<{ dagRun: DagRunWithTasks }, { id: string }>(/* GraphQL */ `
+export const DagRunQuery = graphql(`
   query DagRun($id: ID!) {
     dagRun(id: $id) {
       ...DagRunFields
+      params
       taskInstances {
         ...TaskInstanceFields
       }
     }
   }
-  ${DAG_RUN_FIELDS}
-  ${TASK_INSTANCE_FIELDS}
 `);
 
-export const TriggerDagRunMutation = doc<{ triggerDagRun: DagRun }, { dagId: string; params?: JSONValue | null; logicalDate?: DateTime | null }>(/* GraphQL */ `
+export const TriggerDagRunMutation = graphql(`
   mutation TriggerDagRun($dagId: String!, $params: JSON, $logicalDate: DateTime) {
     triggerDagRun(dagId: $dagId, params: $params, logicalDate: $logicalDate) {
       ...DagRunFields
     }
   }
-  ${DAG_RUN_FIELDS}
 `);
 
-// ---------------------------------------------------------------------------------------------
+export const CancelDagRunMutation = graphql(`
+  mutation CancelDagRun($id: ID!) {
+    cancelDagRun(id: $id) {
+      ...DagRunFields
+    }
+  }
+`);
+
+export const BackfillDagMutation = graphql(`
+  mutation BackfillDag($dagId: String!, $from: DateTime!, $to: DateTime!, $reprocess: Reprocess!, $maxActiveRuns: Int!) {
+    backfillDag(dagId: $dagId, from: $from, to: $to, reprocess: $reprocess, maxActiveRuns: $maxActiveRuns) {
+      backfill {
+        id
+        state
+        fromDate
+        toDate
+        reprocess
+      }
+      created {
+        ...DagRunFields
+      }
+      reprocessed {
+        ...DagRunFields
+      }
+      skipped
+    }
+  }
+`);
+
 // Subscriptions
-// ---------------------------------------------------------------------------------------------
 
 /** `dagId: null` = every DAG of the tenant. The payload carries no task instances (not selected). */
-export const DagRunUpdatedSubscription = doc<{ dagRunUpdated: DagRun }, { dagId: string | null }>(/* GraphQL */ `
+export const DagRunUpdatedSubscription = graphql(`
   subscription DagRunUpdated($dagId: String) {
     dagRunUpdated(dagId: $dagId) {
       ...DagRunFields
     }
   }
-  ${DAG_RUN_FIELDS}
 `);
 
 /** `runId` is `DagRun.id` (not the Airflow-style `runId` string). */
-export const TaskInstanceUpdatedSubscription = doc<{ taskInstanceUpdated: TaskInstance }, { runId: string }>(/* GraphQL */ `
+export const TaskInstanceUpdatedSubscription = graphql(`
   subscription TaskInstanceUpdated($runId: ID!) {
     taskInstanceUpdated(runId: $runId) {
       ...TaskInstanceFields
     }
   }
-  ${TASK_INSTANCE_FIELDS}
 `);

@@ -1,0 +1,50 @@
+'use client';
+
+import { useEffect } from 'react';
+import { useQuery } from 'urql';
+import { DateTimeText } from '@/components/date-time';
+import { StateBadge } from '@/components/state-badge';
+import { elapsed, formatDuration } from '@/lib/format';
+import type { TaskInstance } from '@/lib/graphql/operations';
+import { TaskTriesQuery } from '@/lib/graphql/operations-tasks';
+
+/** Every try of the task instance: state, times, error; re-read when the instance's state changes. */
+export function TriesTab({ ti, now }: { ti: TaskInstance; now: number }) {
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: TaskTriesQuery, variables: { taskInstanceId: ti.id }, requestPolicy: 'cache-and-network' });
+  useEffect(() => reexecute({ requestPolicy: 'network-only' }), [ti.state, ti.tryNumber, reexecute]);
+  if (fetching && !data) return <p className="muted">Loading tries…</p>;
+  if (error) return <p className="field-error">{error.message}</p>;
+  if (!data?.taskTries.length) return <p className="muted">No try has started yet.</p>;
+  return (
+    <table className="table" data-testid="tries-table">
+      <thead>
+        <tr>
+          <th className="num">Try</th>
+          <th>State</th>
+          <th>Started</th>
+          <th>Ended</th>
+          <th className="num">Duration</th>
+          <th>Error</th>
+        </tr>
+      </thead>
+      <tbody>
+        {[...data.taskTries].reverse().map((t) => (
+          <tr key={t.tryNumber} data-testid={`try-row-${t.tryNumber}`} data-state={t.state}>
+            <td className="num">{t.tryNumber}</td>
+            <td>
+              <StateBadge state={t.state} />
+            </td>
+            <td>
+              <DateTimeText value={t.startedAt} compact />
+            </td>
+            <td>
+              <DateTimeText value={t.endedAt} compact />
+            </td>
+            <td className="num">{formatDuration(elapsed(t.startedAt, t.endedAt, now))}</td>
+            <td className="small">{t.error ?? <span className="muted">—</span>}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}

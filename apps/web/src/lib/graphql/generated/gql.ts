@@ -1,0 +1,256 @@
+/* eslint-disable */
+import * as types from './graphql';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": typeof types.TaskLogDocument,
+    "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": typeof types.TaskLogAppendedDocument,
+    "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n": typeof types.XComDocument,
+    "\n  mutation ClearTaskInstances($runId: ID!, $taskIds: [String!], $onlyFailed: Boolean!, $includeDownstream: Boolean!) {\n    clearTaskInstances(runId: $runId, taskIds: $taskIds, onlyFailed: $onlyFailed, includeDownstream: $includeDownstream) {\n      ...TaskInstanceFields\n    }\n  }\n": typeof types.ClearTaskInstancesDocument,
+    "\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n": typeof types.MarkTaskInstanceDocument,
+    "\n  query TaskTries($taskInstanceId: ID!) {\n    taskTries(taskInstanceId: $taskInstanceId) {\n      tryNumber\n      state\n      startedAt\n      endedAt\n      error\n    }\n  }\n": typeof types.TaskTriesDocument,
+    "\n  fragment ConnectionFields on Connection {\n    id\n    connId\n    type\n    description\n    config\n    secretFields\n    hasPassword\n    updatedAt\n  }\n": typeof types.ConnectionFieldsFragmentDoc,
+    "\n  query Connections($first: Int) {\n    connections(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...ConnectionFields\n        }\n      }\n    }\n  }\n": typeof types.ConnectionsDocument,
+    "\n  mutation CreateConnection($input: CreateConnectionInput!) {\n    createConnection(input: $input) {\n      ...ConnectionFields\n    }\n  }\n": typeof types.CreateConnectionDocument,
+    "\n  mutation UpdateConnection($id: ID!, $input: UpdateConnectionInput!) {\n    updateConnection(id: $id, input: $input) {\n      ...ConnectionFields\n    }\n  }\n": typeof types.UpdateConnectionDocument,
+    "\n  mutation TestConnection($id: ID!) {\n    testConnection(id: $id) {\n      ok\n      message\n    }\n  }\n": typeof types.TestConnectionDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": typeof types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
+    "\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          createdAt\n          action\n          actorType\n          actorId\n          targetType\n          targetId\n          details\n        }\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
+    "\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n": typeof types.DagHeaderFieldsFragmentDoc,
+    "\n  fragment DagRunFields on DagRun {\n    id\n    dagId\n    runId\n    runType\n    state\n    logicalDate\n    dataIntervalStart\n    dataIntervalEnd\n    queuedAt\n    startedAt\n    endedAt\n    dagVersion\n  }\n": typeof types.DagRunFieldsFragmentDoc,
+    "\n  fragment TaskInstanceFields on TaskInstance {\n    id\n    dagRunId\n    dagId\n    taskId\n    operator\n    state\n    tryNumber\n    maxTries\n    queuedAt\n    startedAt\n    endedAt\n    nextAttemptAt\n  }\n": typeof types.TaskInstanceFieldsFragmentDoc,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
+    "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {\n    dags(first: $first, after: $after, tag: $tag, paused: $paused) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagHeaderFields\n          recentRuns(limit: $recentRuns) {\n            ...DagRunFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.DagsDocument,
+    "\n  query Dag($dagId: String!) {\n    dag(dagId: $dagId) {\n      ...DagHeaderFields\n      taskIds\n      spec\n    }\n  }\n": typeof types.DagDocument,
+    "\n  mutation PauseDag($dagId: String!) {\n    pauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n": typeof types.PauseDagDocument,
+    "\n  mutation UnpauseDag($dagId: String!) {\n    unpauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n": typeof types.UnpauseDagDocument,
+    "\n  query DagVersions($dagId: String!) {\n    dagVersions(dagId: $dagId) {\n      id\n      version\n      specHash\n      createdAt\n      spec\n    }\n  }\n": typeof types.DagVersionsDocument,
+    "\n  query SchedulePreview($schedule: String!, $timezone: String!, $count: Int!, $after: DateTime) {\n    schedulePreview(schedule: $schedule, timezone: $timezone, count: $count, after: $after)\n  }\n": typeof types.SchedulePreviewDocument,
+    "\n  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String, $offset: Int) {\n    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after, offset: $offset) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagRunFields\n          taskInstances {\n            ...TaskInstanceFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.DagRunsDocument,
+    "\n  query DagRun($id: ID!) {\n    dagRun(id: $id) {\n      ...DagRunFields\n      params\n      taskInstances {\n        ...TaskInstanceFields\n      }\n    }\n  }\n": typeof types.DagRunDocument,
+    "\n  mutation TriggerDagRun($dagId: String!, $params: JSON, $logicalDate: DateTime) {\n    triggerDagRun(dagId: $dagId, params: $params, logicalDate: $logicalDate) {\n      ...DagRunFields\n    }\n  }\n": typeof types.TriggerDagRunDocument,
+    "\n  mutation CancelDagRun($id: ID!) {\n    cancelDagRun(id: $id) {\n      ...DagRunFields\n    }\n  }\n": typeof types.CancelDagRunDocument,
+    "\n  mutation BackfillDag($dagId: String!, $from: DateTime!, $to: DateTime!, $reprocess: Reprocess!, $maxActiveRuns: Int!) {\n    backfillDag(dagId: $dagId, from: $from, to: $to, reprocess: $reprocess, maxActiveRuns: $maxActiveRuns) {\n      backfill {\n        id\n        state\n        fromDate\n        toDate\n        reprocess\n      }\n      created {\n        ...DagRunFields\n      }\n      reprocessed {\n        ...DagRunFields\n      }\n      skipped\n    }\n  }\n": typeof types.BackfillDagDocument,
+    "\n  subscription DagRunUpdated($dagId: String) {\n    dagRunUpdated(dagId: $dagId) {\n      ...DagRunFields\n    }\n  }\n": typeof types.DagRunUpdatedDocument,
+    "\n  subscription TaskInstanceUpdated($runId: ID!) {\n    taskInstanceUpdated(runId: $runId) {\n      ...TaskInstanceFields\n    }\n  }\n": typeof types.TaskInstanceUpdatedDocument,
+};
+const documents: Documents = {
+    "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": types.TaskLogDocument,
+    "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": types.TaskLogAppendedDocument,
+    "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n": types.XComDocument,
+    "\n  mutation ClearTaskInstances($runId: ID!, $taskIds: [String!], $onlyFailed: Boolean!, $includeDownstream: Boolean!) {\n    clearTaskInstances(runId: $runId, taskIds: $taskIds, onlyFailed: $onlyFailed, includeDownstream: $includeDownstream) {\n      ...TaskInstanceFields\n    }\n  }\n": types.ClearTaskInstancesDocument,
+    "\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n": types.MarkTaskInstanceDocument,
+    "\n  query TaskTries($taskInstanceId: ID!) {\n    taskTries(taskInstanceId: $taskInstanceId) {\n      tryNumber\n      state\n      startedAt\n      endedAt\n      error\n    }\n  }\n": types.TaskTriesDocument,
+    "\n  fragment ConnectionFields on Connection {\n    id\n    connId\n    type\n    description\n    config\n    secretFields\n    hasPassword\n    updatedAt\n  }\n": types.ConnectionFieldsFragmentDoc,
+    "\n  query Connections($first: Int) {\n    connections(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...ConnectionFields\n        }\n      }\n    }\n  }\n": types.ConnectionsDocument,
+    "\n  mutation CreateConnection($input: CreateConnectionInput!) {\n    createConnection(input: $input) {\n      ...ConnectionFields\n    }\n  }\n": types.CreateConnectionDocument,
+    "\n  mutation UpdateConnection($id: ID!, $input: UpdateConnectionInput!) {\n    updateConnection(id: $id, input: $input) {\n      ...ConnectionFields\n    }\n  }\n": types.UpdateConnectionDocument,
+    "\n  mutation TestConnection($id: ID!) {\n    testConnection(id: $id) {\n      ok\n      message\n    }\n  }\n": types.TestConnectionDocument,
+    "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n": types.ApiKeyFieldsFragmentDoc,
+    "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n": types.ApiKeysDocument,
+    "\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
+    "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
+    "\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          createdAt\n          action\n          actorType\n          actorId\n          targetType\n          targetId\n          details\n        }\n      }\n    }\n  }\n": types.AuditLogDocument,
+    "\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n": types.DagHeaderFieldsFragmentDoc,
+    "\n  fragment DagRunFields on DagRun {\n    id\n    dagId\n    runId\n    runType\n    state\n    logicalDate\n    dataIntervalStart\n    dataIntervalEnd\n    queuedAt\n    startedAt\n    endedAt\n    dagVersion\n  }\n": types.DagRunFieldsFragmentDoc,
+    "\n  fragment TaskInstanceFields on TaskInstance {\n    id\n    dagRunId\n    dagId\n    taskId\n    operator\n    state\n    tryNumber\n    maxTries\n    queuedAt\n    startedAt\n    endedAt\n    nextAttemptAt\n  }\n": types.TaskInstanceFieldsFragmentDoc,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
+    "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
+    "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
+    "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.MeDocument,
+    "\n  query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {\n    dags(first: $first, after: $after, tag: $tag, paused: $paused) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagHeaderFields\n          recentRuns(limit: $recentRuns) {\n            ...DagRunFields\n          }\n        }\n      }\n    }\n  }\n": types.DagsDocument,
+    "\n  query Dag($dagId: String!) {\n    dag(dagId: $dagId) {\n      ...DagHeaderFields\n      taskIds\n      spec\n    }\n  }\n": types.DagDocument,
+    "\n  mutation PauseDag($dagId: String!) {\n    pauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n": types.PauseDagDocument,
+    "\n  mutation UnpauseDag($dagId: String!) {\n    unpauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n": types.UnpauseDagDocument,
+    "\n  query DagVersions($dagId: String!) {\n    dagVersions(dagId: $dagId) {\n      id\n      version\n      specHash\n      createdAt\n      spec\n    }\n  }\n": types.DagVersionsDocument,
+    "\n  query SchedulePreview($schedule: String!, $timezone: String!, $count: Int!, $after: DateTime) {\n    schedulePreview(schedule: $schedule, timezone: $timezone, count: $count, after: $after)\n  }\n": types.SchedulePreviewDocument,
+    "\n  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String, $offset: Int) {\n    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after, offset: $offset) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagRunFields\n          taskInstances {\n            ...TaskInstanceFields\n          }\n        }\n      }\n    }\n  }\n": types.DagRunsDocument,
+    "\n  query DagRun($id: ID!) {\n    dagRun(id: $id) {\n      ...DagRunFields\n      params\n      taskInstances {\n        ...TaskInstanceFields\n      }\n    }\n  }\n": types.DagRunDocument,
+    "\n  mutation TriggerDagRun($dagId: String!, $params: JSON, $logicalDate: DateTime) {\n    triggerDagRun(dagId: $dagId, params: $params, logicalDate: $logicalDate) {\n      ...DagRunFields\n    }\n  }\n": types.TriggerDagRunDocument,
+    "\n  mutation CancelDagRun($id: ID!) {\n    cancelDagRun(id: $id) {\n      ...DagRunFields\n    }\n  }\n": types.CancelDagRunDocument,
+    "\n  mutation BackfillDag($dagId: String!, $from: DateTime!, $to: DateTime!, $reprocess: Reprocess!, $maxActiveRuns: Int!) {\n    backfillDag(dagId: $dagId, from: $from, to: $to, reprocess: $reprocess, maxActiveRuns: $maxActiveRuns) {\n      backfill {\n        id\n        state\n        fromDate\n        toDate\n        reprocess\n      }\n      created {\n        ...DagRunFields\n      }\n      reprocessed {\n        ...DagRunFields\n      }\n      skipped\n    }\n  }\n": types.BackfillDagDocument,
+    "\n  subscription DagRunUpdated($dagId: String) {\n    dagRunUpdated(dagId: $dagId) {\n      ...DagRunFields\n    }\n  }\n": types.DagRunUpdatedDocument,
+    "\n  subscription TaskInstanceUpdated($runId: ID!) {\n    taskInstanceUpdated(runId: $runId) {\n      ...TaskInstanceFields\n    }\n  }\n": types.TaskInstanceUpdatedDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n"): (typeof documents)["\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n"): (typeof documents)["\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n"): (typeof documents)["\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation ClearTaskInstances($runId: ID!, $taskIds: [String!], $onlyFailed: Boolean!, $includeDownstream: Boolean!) {\n    clearTaskInstances(runId: $runId, taskIds: $taskIds, onlyFailed: $onlyFailed, includeDownstream: $includeDownstream) {\n      ...TaskInstanceFields\n    }\n  }\n"): (typeof documents)["\n  mutation ClearTaskInstances($runId: ID!, $taskIds: [String!], $onlyFailed: Boolean!, $includeDownstream: Boolean!) {\n    clearTaskInstances(runId: $runId, taskIds: $taskIds, onlyFailed: $onlyFailed, includeDownstream: $includeDownstream) {\n      ...TaskInstanceFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n"): (typeof documents)["\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query TaskTries($taskInstanceId: ID!) {\n    taskTries(taskInstanceId: $taskInstanceId) {\n      tryNumber\n      state\n      startedAt\n      endedAt\n      error\n    }\n  }\n"): (typeof documents)["\n  query TaskTries($taskInstanceId: ID!) {\n    taskTries(taskInstanceId: $taskInstanceId) {\n      tryNumber\n      state\n      startedAt\n      endedAt\n      error\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ConnectionFields on Connection {\n    id\n    connId\n    type\n    description\n    config\n    secretFields\n    hasPassword\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment ConnectionFields on Connection {\n    id\n    connId\n    type\n    description\n    config\n    secretFields\n    hasPassword\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Connections($first: Int) {\n    connections(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...ConnectionFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Connections($first: Int) {\n    connections(first: $first) {\n      totalCount\n      edges {\n        node {\n          ...ConnectionFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateConnection($input: CreateConnectionInput!) {\n    createConnection(input: $input) {\n      ...ConnectionFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateConnection($input: CreateConnectionInput!) {\n    createConnection(input: $input) {\n      ...ConnectionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateConnection($id: ID!, $input: UpdateConnectionInput!) {\n    updateConnection(id: $id, input: $input) {\n      ...ConnectionFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateConnection($id: ID!, $input: UpdateConnectionInput!) {\n    updateConnection(id: $id, input: $input) {\n      ...ConnectionFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestConnection($id: ID!) {\n    testConnection(id: $id) {\n      ok\n      message\n    }\n  }\n"): (typeof documents)["\n  mutation TestConnection($id: ID!) {\n    testConnection(id: $id) {\n      ok\n      message\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment ApiKeyFields on ApiKey {\n    id\n    name\n    role\n    createdAt\n    lastUsedAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  query ApiKeys {\n    apiKeys {\n      ...ApiKeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          createdAt\n          action\n          actorType\n          actorId\n          targetType\n          targetId\n          details\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          createdAt\n          action\n          actorType\n          actorId\n          targetType\n          targetId\n          details\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n"): (typeof documents)["\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment DagRunFields on DagRun {\n    id\n    dagId\n    runId\n    runType\n    state\n    logicalDate\n    dataIntervalStart\n    dataIntervalEnd\n    queuedAt\n    startedAt\n    endedAt\n    dagVersion\n  }\n"): (typeof documents)["\n  fragment DagRunFields on DagRun {\n    id\n    dagId\n    runId\n    runType\n    state\n    logicalDate\n    dataIntervalStart\n    dataIntervalEnd\n    queuedAt\n    startedAt\n    endedAt\n    dagVersion\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment TaskInstanceFields on TaskInstance {\n    id\n    dagRunId\n    dagId\n    taskId\n    operator\n    state\n    tryNumber\n    maxTries\n    queuedAt\n    startedAt\n    endedAt\n    nextAttemptAt\n  }\n"): (typeof documents)["\n  fragment TaskInstanceFields on TaskInstance {\n    id\n    dagRunId\n    dagId\n    taskId\n    operator\n    state\n    tryNumber\n    maxTries\n    queuedAt\n    startedAt\n    endedAt\n    nextAttemptAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {\n    dags(first: $first, after: $after, tag: $tag, paused: $paused) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagHeaderFields\n          recentRuns(limit: $recentRuns) {\n            ...DagRunFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {\n    dags(first: $first, after: $after, tag: $tag, paused: $paused) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagHeaderFields\n          recentRuns(limit: $recentRuns) {\n            ...DagRunFields\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Dag($dagId: String!) {\n    dag(dagId: $dagId) {\n      ...DagHeaderFields\n      taskIds\n      spec\n    }\n  }\n"): (typeof documents)["\n  query Dag($dagId: String!) {\n    dag(dagId: $dagId) {\n      ...DagHeaderFields\n      taskIds\n      spec\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation PauseDag($dagId: String!) {\n    pauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n"): (typeof documents)["\n  mutation PauseDag($dagId: String!) {\n    pauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UnpauseDag($dagId: String!) {\n    unpauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n"): (typeof documents)["\n  mutation UnpauseDag($dagId: String!) {\n    unpauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DagVersions($dagId: String!) {\n    dagVersions(dagId: $dagId) {\n      id\n      version\n      specHash\n      createdAt\n      spec\n    }\n  }\n"): (typeof documents)["\n  query DagVersions($dagId: String!) {\n    dagVersions(dagId: $dagId) {\n      id\n      version\n      specHash\n      createdAt\n      spec\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query SchedulePreview($schedule: String!, $timezone: String!, $count: Int!, $after: DateTime) {\n    schedulePreview(schedule: $schedule, timezone: $timezone, count: $count, after: $after)\n  }\n"): (typeof documents)["\n  query SchedulePreview($schedule: String!, $timezone: String!, $count: Int!, $after: DateTime) {\n    schedulePreview(schedule: $schedule, timezone: $timezone, count: $count, after: $after)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String, $offset: Int) {\n    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after, offset: $offset) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagRunFields\n          taskInstances {\n            ...TaskInstanceFields\n          }\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String, $offset: Int) {\n    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after, offset: $offset) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagRunFields\n          taskInstances {\n            ...TaskInstanceFields\n          }\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query DagRun($id: ID!) {\n    dagRun(id: $id) {\n      ...DagRunFields\n      params\n      taskInstances {\n        ...TaskInstanceFields\n      }\n    }\n  }\n"): (typeof documents)["\n  query DagRun($id: ID!) {\n    dagRun(id: $id) {\n      ...DagRunFields\n      params\n      taskInstances {\n        ...TaskInstanceFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TriggerDagRun($dagId: String!, $params: JSON, $logicalDate: DateTime) {\n    triggerDagRun(dagId: $dagId, params: $params, logicalDate: $logicalDate) {\n      ...DagRunFields\n    }\n  }\n"): (typeof documents)["\n  mutation TriggerDagRun($dagId: String!, $params: JSON, $logicalDate: DateTime) {\n    triggerDagRun(dagId: $dagId, params: $params, logicalDate: $logicalDate) {\n      ...DagRunFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelDagRun($id: ID!) {\n    cancelDagRun(id: $id) {\n      ...DagRunFields\n    }\n  }\n"): (typeof documents)["\n  mutation CancelDagRun($id: ID!) {\n    cancelDagRun(id: $id) {\n      ...DagRunFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BackfillDag($dagId: String!, $from: DateTime!, $to: DateTime!, $reprocess: Reprocess!, $maxActiveRuns: Int!) {\n    backfillDag(dagId: $dagId, from: $from, to: $to, reprocess: $reprocess, maxActiveRuns: $maxActiveRuns) {\n      backfill {\n        id\n        state\n        fromDate\n        toDate\n        reprocess\n      }\n      created {\n        ...DagRunFields\n      }\n      reprocessed {\n        ...DagRunFields\n      }\n      skipped\n    }\n  }\n"): (typeof documents)["\n  mutation BackfillDag($dagId: String!, $from: DateTime!, $to: DateTime!, $reprocess: Reprocess!, $maxActiveRuns: Int!) {\n    backfillDag(dagId: $dagId, from: $from, to: $to, reprocess: $reprocess, maxActiveRuns: $maxActiveRuns) {\n      backfill {\n        id\n        state\n        fromDate\n        toDate\n        reprocess\n      }\n      created {\n        ...DagRunFields\n      }\n      reprocessed {\n        ...DagRunFields\n      }\n      skipped\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription DagRunUpdated($dagId: String) {\n    dagRunUpdated(dagId: $dagId) {\n      ...DagRunFields\n    }\n  }\n"): (typeof documents)["\n  subscription DagRunUpdated($dagId: String) {\n    dagRunUpdated(dagId: $dagId) {\n      ...DagRunFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TaskInstanceUpdated($runId: ID!) {\n    taskInstanceUpdated(runId: $runId) {\n      ...TaskInstanceFields\n    }\n  }\n"): (typeof documents)["\n  subscription TaskInstanceUpdated($runId: ID!) {\n    taskInstanceUpdated(runId: $runId) {\n      ...TaskInstanceFields\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
