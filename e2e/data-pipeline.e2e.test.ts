@@ -292,13 +292,23 @@ describe('daily_sales_pipeline end to end', () => {
   });
 
   it('after rotating the encryption key every connection still works, and the old key can be retired', async () => {
+    // An alert channel's secret is sealed with the same keys and rotated with the connections.
+    const channel = await a.request<{ createAlertChannel: { id: string } }>(
+      `mutation { createAlertChannel(input: { name: "rotated", type: WEBHOOK, config: { url: "http://127.0.0.1:1/" }, secrets: { signingSecret: "whsec-rotate" } }) { id } }`,
+    );
     const rotate = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'rotate-keys.mjs')], {
       cwd: ROOT,
       env: { ...process.env, DATABASE_URL: stack.databaseUrl, TOWER_ENCRYPTION_KEYS: `${NEW_KEY},${OLD_KEYS}`, LOG_LEVEL: 'warn' },
       encoding: 'utf8',
     });
     expect(rotate.status).toBe(0);
-    expect(JSON.parse(rotate.stdout.trim().split('\n').at(-1)!)).toMatchObject({ currentKey: 'new', reencrypted: 3, leftUnderOldKeys: 0 });
+    expect(JSON.parse(rotate.stdout.trim().split('\n').at(-1)!)).toMatchObject({
+      currentKey: 'new',
+      reencrypted: 3,
+      leftUnderOldKeys: 0,
+      alertChannelsReencrypted: 1,
+      alertChannelsLeftUnderOldKeys: 0,
+    });
     // Restart every process with only the new key.
     for (const proc of [...stack.processes]) await proc.stop();
     stack.processes.length = 0;
@@ -312,6 +322,14 @@ describe('daily_sales_pipeline end to end', () => {
       );
       expect({ connId, result: testConnection.ok ? 'ok' : testConnection.message }).toEqual({ connId, result: 'ok' });
     }
+    // The channel's secret opens under the new key alone (the send itself finds nothing listening).
+    const tested = await a.raw<{ testAlertChannel: { ok: boolean; statusCode: number | null } }>(
+      'mutation($id:ID!){ testAlertChannel(id:$id){ ok statusCode } }',
+      {
+        id: channel.createAlertChannel.id,
+      },
+    );
+    expect(tested).toEqual({ data: { testAlertChannel: { ok: false, statusCode: null } } });
     const file3 = generateSalesCsv({ rows: 5, firstId: 20_000, seed: 4 });
     await services.put(BUCKET, 'incoming/sales_data_after_rotation.csv', file3.csv);
     const run = await newRun(3);

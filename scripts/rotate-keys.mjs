@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// Re-encrypts every connection secret under the current encryption key (docs/connections.md).
+// Re-encrypts every connection and alert channel secret under the current encryption key
+// (docs/connections.md).
 //
 //   TOWER_ENCRYPTION_KEYS="new:<base64>,old:<base64>" npm run connections:rotate-keys
 //
@@ -20,6 +21,7 @@ if (!existsSync(path.join(ROOT, 'packages', 'engine', 'dist', 'index.js'))) {
 const { loadConfig } = await import(dist('config'));
 const { createPrismaClient } = await import(dist('db'));
 const { ConnectionService } = await import(dist('engine'));
+const { AlertChannelService } = await import(dist('alerts'));
 const { createLogger } = await import(dist('logger'));
 const { keyringFromEnv } = await import(dist('secrets'));
 
@@ -40,6 +42,7 @@ try {
   });
   if (process.stdout.isTTY) process.stdout.write('\n');
   const left = await prisma.connection.count({ where: { secretCiphertext: { not: null }, NOT: { keyId: keyring.current.id } } });
+  const channels = await new AlertChannelService({ prisma, keyring, logger, clock: () => new Date() }).rotateKeys();
   console.log(
     JSON.stringify({
       event: 'rotation-finished',
@@ -47,9 +50,12 @@ try {
       connectionsWithSecrets: result.connections,
       reencrypted: result.reencrypted,
       leftUnderOldKeys: left,
+      alertChannelsWithSecrets: channels.channels,
+      alertChannelsReencrypted: channels.reencrypted,
+      alertChannelsLeftUnderOldKeys: channels.left,
     }),
   );
-  process.exitCode = left === 0 ? 0 : 1;
+  process.exitCode = left === 0 && channels.left === 0 ? 0 : 1;
 } catch (err) {
   console.error(`rotation failed: ${err.message}`);
   process.exitCode = 1;

@@ -64,7 +64,8 @@ export function workerLayout() {
 }
 
 /**
- * @param {{ name: string, workers?: number, concurrency?: number, env?: Record<string,string>, tickMs?: number }} opts
+ * @param {{ name: string, workers?: number, concurrency?: number, env?: Record<string,string>, envOf?: Record<string, Record<string,string>>, tickMs?: number }} opts
+ * envOf: extra environment per process kind (`api`, `scheduler`, `worker`).
  */
 export async function startStack(opts) {
   const logDir = path.join(RESULTS, 'logs');
@@ -97,7 +98,7 @@ export async function startStack(opts) {
 
   const startProcess = async (kind, extraEnv = {}) => {
     const name = `${kind}-${++counter}`;
-    const procEnv = { ...process.env, ...env, ...extraEnv, NODE_NO_WARNINGS: '1' };
+    const procEnv = { ...process.env, ...env, ...(opts.envOf?.[kind] ?? {}), ...extraEnv, NODE_NO_WARNINGS: '1' };
     // --cpu-prof is refused in NODE_OPTIONS: it goes on the command line.
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     if (profile) {

@@ -4,6 +4,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { GraphQLModule } from '@nestjs/graphql';
 import type { TowerConfig } from '@tower/config';
 import type { Logger } from '@tower/logger';
+import { AlertsModule } from './alerts/alerts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthService } from './auth/auth.service.js';
@@ -23,7 +24,7 @@ import { RunsModule } from './runs/runs.module.js';
  * The feature modules that declare resolvers. Add a new capability here (one folder, one module):
  * the server and the schema generator (src/generate-schema.ts) both read this list.
  */
-export const FEATURE_MODULES = [AuthModule, AuditModule, DagSpecsModule, DagsModule, RunsModule, ConnectionsModule, PoolsModule];
+export const FEATURE_MODULES = [AuthModule, AuditModule, DagSpecsModule, DagsModule, RunsModule, ConnectionsModule, PoolsModule, AlertsModule];
 
 export interface AppModuleOptions {
   config: TowerConfig;

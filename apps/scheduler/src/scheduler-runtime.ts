@@ -1,3 +1,4 @@
+import { startAlerting, type AlertingHandle } from '@tower/alerts';
 import { keyringFromEnv } from '@tower/secrets';
 import type { TowerConfig } from '@tower/config';
 import { createPrismaClient } from '@tower/db';
@@ -36,14 +37,16 @@ export async function startScheduler(
   const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4, applicationName: 'tower-scheduler' });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
+  const events = new EventPublisher(redis, config.REDIS_PREFIX);
+  const keyring = keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV);
   const engine = createEngine(
     {
       prisma,
       queue,
-      events: new EventPublisher(redis, config.REDIS_PREFIX),
+      events,
       logger,
       clock: () => new Date(),
-      keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV),
+      keyring,
     },
     {
       zombieAfterMs: config.ZOMBIE_AFTER_MS,
@@ -84,14 +87,23 @@ export async function startScheduler(
       });
   };
   triggerLoop();
-  logger.info({ tickMs: config.SCHEDULER_TICK_MS, filePollMs: config.FILE_TRIGGER_POLL_MS }, 'scheduler started');
+  // Alert rules: evaluated here from the state-change journal; workers deliver them (their own queue).
+  const alerting: AlertingHandle | undefined = config.ALERTS_ENABLED
+    ? startAlerting(
+        { prisma, logger: logger.child({ component: 'alerts' }), keyring, clock: () => new Date(), events, webUrl: config.TOWER_WEB_URL },
+        redis,
+        config.REDIS_PREFIX,
+        { evaluate: true, deliver: false, evaluateEveryMs: config.ALERT_EVALUATE_MS, sweepMs: config.ALERT_SWEEP_MS },
+      )
+    : undefined;
+  logger.info({ tickMs: config.SCHEDULER_TICK_MS, filePollMs: config.FILE_TRIGGER_POLL_MS, alerts: config.ALERTS_ENABLED }, 'scheduler started');
 
   return {
     async close() {
       stopped = true;
       if (timer) clearTimeout(timer);
       if (triggerTimer) clearTimeout(triggerTimer);
-      await Promise.all([current, triggers]);
+      await Promise.all([current, triggers, alerting?.close()]);
       await queue.close();
       redis.disconnect();
       await prisma.$disconnect();

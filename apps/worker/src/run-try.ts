@@ -1,6 +1,6 @@
 import { buildTemplateContext, renderTemplates, TowerError } from '@tower/core';
 import { TryLogger, XCOM_MAX_BYTES, type Engine, type StartedTry, type TryOutcome } from '@tower/engine';
-import { OperatorError, operatorFor, RescheduleTry, SkipTask, type TriggerObject } from '@tower/operators';
+import { OperatorError, operatorFor, RescheduleTry, SensorTimeout, SkipTask, type TriggerObject } from '@tower/operators';
 
 /** The object a file-triggered run was started for (`params.s3_object`), when well-formed. */
 function triggerObjectOf(params: Record<string, unknown>): TriggerObject | undefined {
@@ -111,7 +111,8 @@ export async function runTry(engine: Engine, started: StartedTry, controller: Ab
       logger.log('warn', `Skipped: ${err.message}`);
       return { kind: 'skipped', reason: err.message };
     }
-    const timedOut = err instanceof TryTimeout;
+    // A sensor's own timeout and the execution timeout are both timeouts; only the first is final.
+    const timedOut = err instanceof TryTimeout || err instanceof SensorTimeout;
     const retryable = !(err instanceof OperatorError && !err.retryable) && !(err instanceof TowerError);
     const message = err instanceof Error ? err.message : String(err);
     logger.log('error', `Try ${tryNumber} failed: ${message}`);

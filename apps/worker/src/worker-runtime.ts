@@ -1,3 +1,4 @@
+import { startAlerting, type AlertingHandle } from '@tower/alerts';
 import { keyringFromEnv } from '@tower/secrets';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { hostname, setPriority } from 'node:os';
@@ -78,14 +79,9 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   });
   const redis = createRedis(config.REDIS_URL);
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
-  const engine = createEngine({
-    prisma,
-    queue,
-    events: new EventPublisher(redis, config.REDIS_PREFIX),
-    logger,
-    clock: () => new Date(),
-    keyring: keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV),
-  });
+  const events = new EventPublisher(redis, config.REDIS_PREFIX);
+  const keyring = keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV);
+  const engine = createEngine({ prisma, queue, events, logger, clock: () => new Date(), keyring });
   const active = new Map<string, StartedTry>();
   const stops = new Map<string, AbortController>();
   const shutdown = new AbortController();
@@ -160,7 +156,27 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       .catch((err) => logger.warn({ err }, 'heartbeat failed'));
   }, config.HEARTBEAT_MS);
 
-  await Promise.all([...workers.map((w) => w.waitUntilReady()), stopListener.whenReady()]);
+  // Alert deliveries: a queue of their own beside the task lanes (the scheduler evaluates the rules).
+  // Sends wait on the network, so they share no slot with tries, and a crash of the scheduler that
+  // evaluates can never interrupt a send.
+  const alerting: AlertingHandle | undefined = config.ALERTS_ENABLED
+    ? startAlerting(
+        { prisma, logger: logger.child({ component: 'alerts' }), keyring, clock: () => new Date(), events, webUrl: config.TOWER_WEB_URL },
+        redis,
+        config.REDIS_PREFIX,
+        {
+          evaluate: false,
+          deliver: true,
+          delivery: {
+            concurrency: config.ALERT_DELIVERY_CONCURRENCY,
+            perChannel: config.ALERT_DELIVERY_PER_CHANNEL,
+            timeoutMs: config.ALERT_DELIVERY_TIMEOUT_MS,
+          },
+        },
+      )
+    : undefined;
+
+  await Promise.all([...workers.map((w) => w.waitUntilReady()), stopListener.whenReady(), alerting?.deliverer.whenReady()]);
   logger.info({ workerId, lanes: config.WORKER_LANES, concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE }, 'worker started');
 
   return {
@@ -168,7 +184,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
     async close(graceMs = 30_000) {
       logger.info({ workerId, active: active.size }, 'worker stopping');
       const abortTimer = setTimeout(() => shutdown.abort(), graceMs);
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers.map((w) => w.close()), alerting?.close()]);
       clearTimeout(abortTimer);
       // Ends already recorded still have their runs evaluated before the connections close.
       await engine.execution.settle();

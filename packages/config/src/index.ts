@@ -46,6 +46,22 @@ const schema = z.object({
   REQUEUE_AFTER_MS: z.coerce.number().int().positive().default(15_000),
   /** How often a worker renews the lease of its running tries. */
   HEARTBEAT_MS: z.coerce.number().int().positive().default(5_000),
+  /** Alert rules are evaluated by the scheduler processes and delivered by the workers; false turns both off. */
+  ALERTS_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  /** How often the alert evaluator reads the state-change journal. */
+  ALERT_EVALUATE_MS: z.coerce.number().int().positive().default(200),
+  /** How often the timer-driven alert rules (duration, deadline, freshness) are checked. */
+  ALERT_SWEEP_MS: z.coerce.number().int().positive().default(5000),
+  /** Alert sends in flight per process, and per channel per process (a slow channel holds no more). */
+  ALERT_DELIVERY_CONCURRENCY: z.coerce.number().int().positive().default(128),
+  ALERT_DELIVERY_PER_CHANNEL: z.coerce.number().int().positive().default(4),
+  /** How long a channel may take to answer one send. */
+  ALERT_DELIVERY_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  /** The web app's public URL: alert messages link to runs there. */
+  TOWER_WEB_URL: z.string().url().default('http://localhost:3000'),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()

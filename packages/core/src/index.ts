@@ -28,6 +28,7 @@ export {
   QUALITY_CHECK_TYPES,
   OPERATOR_WITH_SCHEMAS,
   OPERATOR_CONNECTION_TYPES,
+  SENSOR_TASK_TYPES,
   isTaskType,
   type TaskType,
 } from './spec/operator-schemas.js';
@@ -103,3 +104,5 @@ export {
   type ConnectionConfig,
   type ConnectionSecrets,
 } from './connections/connection-schemas.js';
+
+export * from './alerts/index.js';

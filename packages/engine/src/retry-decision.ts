@@ -28,7 +28,7 @@ export function decideFailedTry(f: FailedTry): { state: TaskState; retryAt: Date
     logicalDate: f.logicalDate,
     now: f.now,
   });
-  const { next } = transition('running', f.timedOut ? { type: 'timeout' } : { type: 'fail', retryable: f.retryable }, {
+  const { next } = transition('running', f.timedOut ? { type: 'timeout', retryable: f.retryable } : { type: 'fail', retryable: f.retryable }, {
     tryNumber: f.tryNumber,
     maxTries: f.maxTries,
     retryAt,

@@ -44,10 +44,39 @@ export interface TaskLogLine {
   message: string;
 }
 
+/** An alert as it is stored (dates as ISO strings). */
+export interface AlertSnapshot {
+  id: string;
+  tenantId: string;
+  ruleId: string | null;
+  ruleName: string;
+  event: string;
+  severity: string;
+  state: string;
+  dedupKey: string;
+  notified: boolean;
+  dagId: string | null;
+  dagRunId: string | null;
+  runId: string | null;
+  taskId: string | null;
+  summary: string;
+  details: unknown;
+  occurrences: number;
+  firedAt: string;
+  lastEventAt: string;
+  resolvedAt: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+}
+
+/** What happened to an alert: opened, an event folded into it, resolved, acknowledged. */
+export type AlertChangeKind = 'fired' | 'folded' | 'resolved' | 'acknowledged';
+
 export type TowerEvent =
   | { kind: 'dagRun'; tenantId: string; dagId: string; dagRunId: string; run: DagRunSnapshot }
   | { kind: 'taskInstance'; tenantId: string; dagId: string; dagRunId: string; taskInstance: TaskInstanceSnapshot }
-  | { kind: 'taskLog'; tenantId: string; taskInstanceId: string; tryNumber: number; lines: StoredTaskLogLine[] };
+  | { kind: 'taskLog'; tenantId: string; taskInstanceId: string; tryNumber: number; lines: StoredTaskLogLine[] }
+  | { kind: 'alert'; tenantId: string; change: AlertChangeKind; alert: AlertSnapshot };
 
 /** A log line as stored: with its TaskLog id (a decimal string: the column is a bigint). */
 export type StoredTaskLogLine = TaskLogLine & { id: string };

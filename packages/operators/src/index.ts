@@ -1,6 +1,7 @@
 export {
   CONNECTION_TYPES,
   OperatorError,
+  SensorTimeout,
   RescheduleTry,
   SkipTask,
   sleep,
@@ -31,7 +32,8 @@ export {
   type SqlResult,
 } from './snowflake/index.js';
 export { qualityCheckOperator, type CheckResult, type QualityResult } from './quality/index.js';
-export { notifyOperator, signBody, SIGNATURE_HEADER, type NotifyResult, type WebhookPayload } from './notify/index.js';
+export { notifyOperator, sendEmail, signBody, SIGNATURE_HEADER, type EmailMessage, type NotifyResult, type WebhookPayload } from './notify/index.js';
+export { errorText } from './notify/channel-error.js';
 export {
   s3KeySensorOperator,
   s3ExtractOperator,

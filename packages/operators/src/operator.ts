@@ -82,6 +82,17 @@ export class OperatorError extends Error {
   }
 }
 
+/**
+ * A sensor that waited its `timeoutSeconds` in vain: the task fails for good (as Airflow's
+ * AirflowSensorTimeout), recorded as a `timeout` (alert rules tell it from other failures).
+ */
+export class SensorTimeout extends OperatorError {
+  constructor(message: string) {
+    super(message, false);
+    this.name = 'SensorTimeout';
+  }
+}
+
 /** Resolves after `ms`, or rejects as soon as the signal aborts. */
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {

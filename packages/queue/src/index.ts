@@ -1,2 +1,2 @@
 export * from './catalog.js';
-export { TaskQueue, createTaskWorker, createRedis, deleteRedisPrefix, type QueueConnectionOptions } from './task-queue.js';
+export { bullPrefix, TaskQueue, createTaskWorker, createRedis, deleteRedisPrefix, type QueueConnectionOptions } from './task-queue.js';

@@ -31,7 +31,7 @@ export async function deleteRedisPrefix(redisUrl: string, prefix: string): Promi
 }
 
 /** BullMQ prefix: distinct from the pub/sub prefix so `${prefix}:events` never collides with queues. */
-function bullPrefix(prefix: string): string {
+export function bullPrefix(prefix: string): string {
   return `${prefix}:bull`;
 }
 

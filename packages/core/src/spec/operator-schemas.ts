@@ -299,3 +299,11 @@ export const OPERATOR_CONNECTION_TYPES: Readonly<Record<string, ConnectionType>>
 export function isTaskType(type: unknown): type is TaskType {
   return typeof type === 'string' && Object.prototype.hasOwnProperty.call(TASK_TYPE_DEFINITIONS, type);
 }
+
+/** The sensor task types: those whose `with` takes the shared sensor fields (pokeIntervalSeconds, …). */
+export const SENSOR_TASK_TYPES: ReadonlySet<string> = new Set(
+  TASK_TYPES.filter((t) => {
+    const shape = (TASK_TYPE_DEFINITIONS[t].with as { shape?: Record<string, unknown> }).shape;
+    return shape !== undefined && 'pokeIntervalSeconds' in shape;
+  }),
+);

@@ -15,6 +15,9 @@ export interface EngineStack {
   /** Upserts `spec`, triggers it and waits (30 s at most) for the run to succeed or fail. */
   runToEnd(spec: Record<string, unknown>, params?: Record<string, unknown>): Promise<{ run: DagRun; states: Record<string, string>; tis: TaskInstance[] }>;
   worker: WorkerHandle;
+  /** The stack's Redis key prefix and database URL (for a second process of a test's own). */
+  prefix: string;
+  databaseUrl: string;
   close(): Promise<void>;
 }
 
@@ -22,7 +25,7 @@ export interface EngineStack {
  * The engine against the real Postgres and Redis, with an in-process worker and scheduler (the same
  * runtimes the processes use), a database and key prefix of its own, and one tenant.
  */
-export async function startEngineStack(name: string): Promise<EngineStack> {
+export async function startEngineStack(name: string, env: Record<string, string> = {}): Promise<EngineStack> {
   const redis = createRedis('redis://127.0.0.1:6379');
   const prefix = `tower-test-${name}-${process.pid}-${Date.now().toString(36)}`;
   const db = await createTestDatabase(name);
@@ -36,7 +39,7 @@ export async function startEngineStack(name: string): Promise<EngineStack> {
     clock: () => new Date(),
     keyring: parseKeyring(DEV_KEYRING_VALUE),
   });
-  const config = loadConfig({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '100', WORKER_CONCURRENCY: '4' });
+  const config = loadConfig({ DATABASE_URL: db.url, REDIS_PREFIX: prefix, LOG_LEVEL: 'warn', SCHEDULER_TICK_MS: '100', WORKER_CONCURRENCY: '4', ...env });
   let worker: WorkerHandle | undefined;
   let scheduler: SchedulerHandle | undefined;
   const close = async () => {
@@ -65,7 +68,7 @@ export async function startEngineStack(name: string): Promise<EngineStack> {
         await new Promise((r) => setTimeout(r, 50));
       }
     };
-    return { prisma, engine, tenantId, worker, runToEnd, close };
+    return { prisma, engine, tenantId, worker, runToEnd, prefix, databaseUrl: db.url, close };
   } catch (err) {
     await close();
     throw err;

@@ -55,15 +55,26 @@ function retryable(err: unknown): boolean {
 export interface EmailMessage {
   subject: string;
   text: string;
+  /** An HTML alternative to `text` (a multipart/alternative message). */
+  html?: string;
+  /** Recipients instead of the connection's `to`. */
+  to?: string[];
 }
 
 /** Sends a plain-text email to the connection's recipients; resolves with the accepted addresses. */
 export async function sendEmail(conn: ResolvedConnection, message: EmailMessage): Promise<{ accepted: string[]; messageId: string }> {
   const cfg = smtpConfig(conn);
-  if (cfg.to.length === 0) throw new OperatorError(`smtp connection ${conn.connId} has no recipients (config.to)`, false);
+  const to = message.to?.length ? message.to : cfg.to;
+  if (to.length === 0) throw new OperatorError(`smtp connection ${conn.connId} has no recipients (config.to)`, false);
   const transporter = transport(conn, cfg);
   try {
-    const info = await transporter.sendMail({ from: cfg.from, to: cfg.to, subject: message.subject, text: message.text });
+    const info = await transporter.sendMail({
+      from: cfg.from,
+      to,
+      subject: message.subject,
+      text: message.text,
+      ...(message.html ? { html: message.html } : {}),
+    });
     const accepted = (info.accepted as unknown[]).map((a) => (typeof a === 'string' ? a : String((a as { address?: string }).address)));
     return { accepted, messageId: info.messageId };
   } catch (err) {

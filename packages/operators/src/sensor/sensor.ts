@@ -1,5 +1,5 @@
 import { SENSOR_DEFAULTS, SENSOR_MODES, type SensorSettings, type TaskType } from '@tower/core';
-import { OperatorError, RescheduleTry, SkipTask, sleep, type Operator, type OperatorContext } from '../operator.js';
+import { RescheduleTry, SensorTimeout, SkipTask, sleep, type Operator, type OperatorContext } from '../operator.js';
 import { Params } from '../params.js';
 import { pokeIntervalSeconds } from './poke-interval.js';
 
@@ -34,7 +34,7 @@ export function readSensorSettings(ctx: OperatorContext): SensorSettings {
 
 function timedOut(ctx: OperatorContext, settings: SensorSettings, session: SensorSession<unknown>, elapsedMs: number): Error {
   const message = `sensor ${ctx.taskId} timed out: waited ${Math.round(elapsedMs / 1000)}s (timeoutSeconds ${settings.timeoutSeconds}) for ${session.target}`;
-  return settings.softFail ? new SkipTask(message) : new OperatorError(message, false);
+  return settings.softFail ? new SkipTask(message) : new SensorTimeout(message);
 }
 
 /**

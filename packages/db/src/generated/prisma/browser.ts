@@ -95,15 +95,39 @@ export type Connection = Prisma.ConnectionModel
  */
 export type Pool = Prisma.PoolModel
 /**
+ * Model AlertChannel
+ * Where alerts go. Secrets (webhook signing secret, Slack webhook URL, PagerDuty routing key) are
+ * sealed like connection secrets (AES-256-GCM envelope, key id beside it) and never returned.
+ */
+export type AlertChannel = Prisma.AlertChannelModel
+/**
  * Model AlertRule
- * 
+ * A per-tenant alert rule: an event, filters (empty list = any), a severity, channels, a throttle
+ * window and a mute. Parameters of the timer-driven events live in their own columns.
  */
 export type AlertRule = Prisma.AlertRuleModel
 /**
  * Model Alert
- * 
+ * An alert: FIRING until its cause resolves, then RESOLVED. One per (rule, dedupKey) while firing
+ * (openKey is the dedupKey while firing, NULL after: the unique index allows one open alert per key).
+ * Events of the same key while it fires fold into it (occurrences). `notified` is false when the
+ * rule was muted or throttled: the alert is in the inbox but no channel was told.
  */
 export type Alert = Prisma.AlertModel
+/**
+ * Model AlertDelivery
+ * One message to one channel (an alert's trigger or resolve, or a channel test): the delivery log.
+ * PENDING → SENDING (claimed by a compare-and-set) → DELIVERED | PENDING again (retry at
+ * nextAttemptAt) | FAILED. BullMQ carries the work; this row is the truth.
+ */
+export type AlertDelivery = Prisma.AlertDeliveryModel
+/**
+ * Model AlertCursor
+ * Where the alert evaluator has read the journal to: every StateChange at or before (xid, lastId)
+ * has been evaluated. One row, moved only by the evaluator holding the alerts advisory lock, in the
+ * transaction that writes the alerts it read: an alert and the cursor past its cause commit together.
+ */
+export type AlertCursor = Prisma.AlertCursorModel
 /**
  * Model AuditLog
  * Every mutation: who, what, when, from where.

@@ -375,6 +375,37 @@ export type BigIntWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedBigIntFilter<$PrismaModel>
 }
 
+export type EnumAlertChannelTypeFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertChannelType | Prisma.EnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertChannelType[] | Prisma.ListEnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertChannelType[] | Prisma.ListEnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertChannelTypeFilter<$PrismaModel> | $Enums.AlertChannelType
+}
+
+export type EnumAlertChannelTypeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertChannelType | Prisma.EnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertChannelType[] | Prisma.ListEnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertChannelType[] | Prisma.ListEnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertChannelTypeWithAggregatesFilter<$PrismaModel> | $Enums.AlertChannelType
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertChannelTypeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertChannelTypeFilter<$PrismaModel>
+}
+
+export type EnumAlertEventFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertEvent | Prisma.EnumAlertEventFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertEvent[] | Prisma.ListEnumAlertEventFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertEvent[] | Prisma.ListEnumAlertEventFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertEventFilter<$PrismaModel> | $Enums.AlertEvent
+}
+
+export type EnumAlertSeverityFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertSeverity | Prisma.EnumAlertSeverityFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertSeverity[] | Prisma.ListEnumAlertSeverityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertSeverity[] | Prisma.ListEnumAlertSeverityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertSeverityFilter<$PrismaModel> | $Enums.AlertSeverity
+}
+
 export type IntNullableFilter<$PrismaModel = never> = {
   equals?: number | Prisma.IntFieldRefInput<$PrismaModel> | null
   in?: number[] | Prisma.ListIntFieldRefInput<$PrismaModel> | null
@@ -384,6 +415,26 @@ export type IntNullableFilter<$PrismaModel = never> = {
   gt?: number | Prisma.IntFieldRefInput<$PrismaModel>
   gte?: number | Prisma.IntFieldRefInput<$PrismaModel>
   not?: Prisma.NestedIntNullableFilter<$PrismaModel> | number | null
+}
+
+export type EnumAlertEventWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertEvent | Prisma.EnumAlertEventFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertEvent[] | Prisma.ListEnumAlertEventFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertEvent[] | Prisma.ListEnumAlertEventFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertEventWithAggregatesFilter<$PrismaModel> | $Enums.AlertEvent
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertEventFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertEventFilter<$PrismaModel>
+}
+
+export type EnumAlertSeverityWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertSeverity | Prisma.EnumAlertSeverityFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertSeverity[] | Prisma.ListEnumAlertSeverityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertSeverity[] | Prisma.ListEnumAlertSeverityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertSeverityWithAggregatesFilter<$PrismaModel> | $Enums.AlertSeverity
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertSeverityFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertSeverityFilter<$PrismaModel>
 }
 
 export type IntNullableWithAggregatesFilter<$PrismaModel = never> = {
@@ -400,6 +451,84 @@ export type IntNullableWithAggregatesFilter<$PrismaModel = never> = {
   _sum?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _min?: Prisma.NestedIntNullableFilter<$PrismaModel>
   _max?: Prisma.NestedIntNullableFilter<$PrismaModel>
+}
+
+export type EnumAlertStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertState | Prisma.EnumAlertStateFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertState[] | Prisma.ListEnumAlertStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertState[] | Prisma.ListEnumAlertStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertStateFilter<$PrismaModel> | $Enums.AlertState
+}
+
+export type EnumAlertStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertState | Prisma.EnumAlertStateFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertState[] | Prisma.ListEnumAlertStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertState[] | Prisma.ListEnumAlertStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertStateWithAggregatesFilter<$PrismaModel> | $Enums.AlertState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertStateFilter<$PrismaModel>
+}
+
+export type EnumAlertDeliveryKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertDeliveryKind | Prisma.EnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertDeliveryKind[] | Prisma.ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertDeliveryKind[] | Prisma.ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertDeliveryKindFilter<$PrismaModel> | $Enums.AlertDeliveryKind
+}
+
+export type EnumAlertDeliveryStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertDeliveryStatus | Prisma.EnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertDeliveryStatus[] | Prisma.ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertDeliveryStatus[] | Prisma.ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertDeliveryStatusFilter<$PrismaModel> | $Enums.AlertDeliveryStatus
+}
+
+export type EnumAlertDeliveryKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertDeliveryKind | Prisma.EnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertDeliveryKind[] | Prisma.ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertDeliveryKind[] | Prisma.ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertDeliveryKindWithAggregatesFilter<$PrismaModel> | $Enums.AlertDeliveryKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertDeliveryKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertDeliveryKindFilter<$PrismaModel>
+}
+
+export type EnumAlertDeliveryStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertDeliveryStatus | Prisma.EnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertDeliveryStatus[] | Prisma.ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertDeliveryStatus[] | Prisma.ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertDeliveryStatusWithAggregatesFilter<$PrismaModel> | $Enums.AlertDeliveryStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertDeliveryStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertDeliveryStatusFilter<$PrismaModel>
+}
+
+export type DecimalFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel>
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel>
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string
+}
+
+export type DecimalWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel>
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel>
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalWithAggregatesFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _avg?: Prisma.NestedDecimalFilter<$PrismaModel>
+  _sum?: Prisma.NestedDecimalFilter<$PrismaModel>
+  _min?: Prisma.NestedDecimalFilter<$PrismaModel>
+  _max?: Prisma.NestedDecimalFilter<$PrismaModel>
 }
 
 export type EnumActorTypeFilter<$PrismaModel = never> = {
@@ -779,6 +908,57 @@ export type NestedBigIntWithAggregatesFilter<$PrismaModel = never> = {
   _max?: Prisma.NestedBigIntFilter<$PrismaModel>
 }
 
+export type NestedEnumAlertChannelTypeFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertChannelType | Prisma.EnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertChannelType[] | Prisma.ListEnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertChannelType[] | Prisma.ListEnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertChannelTypeFilter<$PrismaModel> | $Enums.AlertChannelType
+}
+
+export type NestedEnumAlertChannelTypeWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertChannelType | Prisma.EnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertChannelType[] | Prisma.ListEnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertChannelType[] | Prisma.ListEnumAlertChannelTypeFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertChannelTypeWithAggregatesFilter<$PrismaModel> | $Enums.AlertChannelType
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertChannelTypeFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertChannelTypeFilter<$PrismaModel>
+}
+
+export type NestedEnumAlertEventFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertEvent | Prisma.EnumAlertEventFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertEvent[] | Prisma.ListEnumAlertEventFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertEvent[] | Prisma.ListEnumAlertEventFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertEventFilter<$PrismaModel> | $Enums.AlertEvent
+}
+
+export type NestedEnumAlertSeverityFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertSeverity | Prisma.EnumAlertSeverityFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertSeverity[] | Prisma.ListEnumAlertSeverityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertSeverity[] | Prisma.ListEnumAlertSeverityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertSeverityFilter<$PrismaModel> | $Enums.AlertSeverity
+}
+
+export type NestedEnumAlertEventWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertEvent | Prisma.EnumAlertEventFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertEvent[] | Prisma.ListEnumAlertEventFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertEvent[] | Prisma.ListEnumAlertEventFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertEventWithAggregatesFilter<$PrismaModel> | $Enums.AlertEvent
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertEventFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertEventFilter<$PrismaModel>
+}
+
+export type NestedEnumAlertSeverityWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertSeverity | Prisma.EnumAlertSeverityFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertSeverity[] | Prisma.ListEnumAlertSeverityFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertSeverity[] | Prisma.ListEnumAlertSeverityFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertSeverityWithAggregatesFilter<$PrismaModel> | $Enums.AlertSeverity
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertSeverityFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertSeverityFilter<$PrismaModel>
+}
+
 export type NestedIntNullableWithAggregatesFilter<$PrismaModel = never> = {
   equals?: number | Prisma.IntFieldRefInput<$PrismaModel> | null
   in?: number[] | Prisma.ListIntFieldRefInput<$PrismaModel> | null
@@ -804,6 +984,84 @@ export type NestedFloatNullableFilter<$PrismaModel = never> = {
   gt?: number | Prisma.FloatFieldRefInput<$PrismaModel>
   gte?: number | Prisma.FloatFieldRefInput<$PrismaModel>
   not?: Prisma.NestedFloatNullableFilter<$PrismaModel> | number | null
+}
+
+export type NestedEnumAlertStateFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertState | Prisma.EnumAlertStateFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertState[] | Prisma.ListEnumAlertStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertState[] | Prisma.ListEnumAlertStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertStateFilter<$PrismaModel> | $Enums.AlertState
+}
+
+export type NestedEnumAlertStateWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertState | Prisma.EnumAlertStateFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertState[] | Prisma.ListEnumAlertStateFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertState[] | Prisma.ListEnumAlertStateFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertStateWithAggregatesFilter<$PrismaModel> | $Enums.AlertState
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertStateFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertStateFilter<$PrismaModel>
+}
+
+export type NestedEnumAlertDeliveryKindFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertDeliveryKind | Prisma.EnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertDeliveryKind[] | Prisma.ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertDeliveryKind[] | Prisma.ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertDeliveryKindFilter<$PrismaModel> | $Enums.AlertDeliveryKind
+}
+
+export type NestedEnumAlertDeliveryStatusFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertDeliveryStatus | Prisma.EnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertDeliveryStatus[] | Prisma.ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertDeliveryStatus[] | Prisma.ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertDeliveryStatusFilter<$PrismaModel> | $Enums.AlertDeliveryStatus
+}
+
+export type NestedEnumAlertDeliveryKindWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertDeliveryKind | Prisma.EnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertDeliveryKind[] | Prisma.ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertDeliveryKind[] | Prisma.ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertDeliveryKindWithAggregatesFilter<$PrismaModel> | $Enums.AlertDeliveryKind
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertDeliveryKindFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertDeliveryKindFilter<$PrismaModel>
+}
+
+export type NestedEnumAlertDeliveryStatusWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: $Enums.AlertDeliveryStatus | Prisma.EnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  in?: $Enums.AlertDeliveryStatus[] | Prisma.ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  notIn?: $Enums.AlertDeliveryStatus[] | Prisma.ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedEnumAlertDeliveryStatusWithAggregatesFilter<$PrismaModel> | $Enums.AlertDeliveryStatus
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _min?: Prisma.NestedEnumAlertDeliveryStatusFilter<$PrismaModel>
+  _max?: Prisma.NestedEnumAlertDeliveryStatusFilter<$PrismaModel>
+}
+
+export type NestedDecimalFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel>
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel>
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string
+}
+
+export type NestedDecimalWithAggregatesFilter<$PrismaModel = never> = {
+  equals?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  in?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel>
+  notIn?: runtime.Decimal[] | runtime.DecimalJsLike[] | number[] | string[] | Prisma.ListDecimalFieldRefInput<$PrismaModel>
+  lt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  lte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gt?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  gte?: runtime.Decimal | runtime.DecimalJsLike | number | string | Prisma.DecimalFieldRefInput<$PrismaModel>
+  not?: Prisma.NestedDecimalWithAggregatesFilter<$PrismaModel> | runtime.Decimal | runtime.DecimalJsLike | number | string
+  _count?: Prisma.NestedIntFilter<$PrismaModel>
+  _avg?: Prisma.NestedDecimalFilter<$PrismaModel>
+  _sum?: Prisma.NestedDecimalFilter<$PrismaModel>
+  _min?: Prisma.NestedDecimalFilter<$PrismaModel>
+  _max?: Prisma.NestedDecimalFilter<$PrismaModel>
 }
 
 export type NestedEnumActorTypeFilter<$PrismaModel = never> = {

@@ -69,6 +69,69 @@ export const ActorType = {
 export type ActorType = (typeof ActorType)[keyof typeof ActorType]
 
 
+export const AlertEvent = {
+  RUN_FAILED: 'RUN_FAILED',
+  RUN_SUCCEEDED: 'RUN_SUCCEEDED',
+  RUN_RECOVERED: 'RUN_RECOVERED',
+  TASK_FAILED: 'TASK_FAILED',
+  TASK_RETRIED: 'TASK_RETRIED',
+  SENSOR_TIMED_OUT: 'SENSOR_TIMED_OUT',
+  RUN_DURATION: 'RUN_DURATION',
+  RUN_DEADLINE: 'RUN_DEADLINE',
+  FRESHNESS: 'FRESHNESS',
+  CONSECUTIVE_FAILURES: 'CONSECUTIVE_FAILURES'
+} as const
+
+export type AlertEvent = (typeof AlertEvent)[keyof typeof AlertEvent]
+
+
+export const AlertSeverity = {
+  INFO: 'INFO',
+  WARNING: 'WARNING',
+  ERROR: 'ERROR',
+  CRITICAL: 'CRITICAL'
+} as const
+
+export type AlertSeverity = (typeof AlertSeverity)[keyof typeof AlertSeverity]
+
+
+export const AlertState = {
+  FIRING: 'FIRING',
+  RESOLVED: 'RESOLVED'
+} as const
+
+export type AlertState = (typeof AlertState)[keyof typeof AlertState]
+
+
+export const AlertChannelType = {
+  WEBHOOK: 'WEBHOOK',
+  SLACK: 'SLACK',
+  EMAIL: 'EMAIL',
+  PAGERDUTY: 'PAGERDUTY'
+} as const
+
+export type AlertChannelType = (typeof AlertChannelType)[keyof typeof AlertChannelType]
+
+
+export const AlertDeliveryKind = {
+  TRIGGER: 'TRIGGER',
+  RESOLVE: 'RESOLVE',
+  TEST: 'TEST'
+} as const
+
+export type AlertDeliveryKind = (typeof AlertDeliveryKind)[keyof typeof AlertDeliveryKind]
+
+
+export const AlertDeliveryStatus = {
+  PENDING: 'PENDING',
+  SENDING: 'SENDING',
+  DELIVERED: 'DELIVERED',
+  FAILED: 'FAILED'
+} as const
+
+export type AlertDeliveryStatus = (typeof AlertDeliveryStatus)[keyof typeof AlertDeliveryStatus]
+
+
 export const StateEntity = {
   task: 'task',
   run: 'run'

@@ -412,8 +412,11 @@ export const ModelName = {
   XCom: 'XCom',
   Connection: 'Connection',
   Pool: 'Pool',
+  AlertChannel: 'AlertChannel',
   AlertRule: 'AlertRule',
   Alert: 'Alert',
+  AlertDelivery: 'AlertDelivery',
+  AlertCursor: 'AlertCursor',
   AuditLog: 'AuditLog',
   S3TriggerObject: 'S3TriggerObject',
   StateChange: 'StateChange'
@@ -432,7 +435,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "tenant" | "user" | "membership" | "session" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "backfill" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertRule" | "alert" | "auditLog" | "s3TriggerObject" | "stateChange"
+    modelProps: "tenant" | "user" | "membership" | "session" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "backfill" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertChannel" | "alertRule" | "alert" | "alertDelivery" | "alertCursor" | "auditLog" | "s3TriggerObject" | "stateChange"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -1546,6 +1549,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         }
       }
     }
+    AlertChannel: {
+      payload: Prisma.$AlertChannelPayload<ExtArgs>
+      fields: Prisma.AlertChannelFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AlertChannelFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AlertChannelFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>
+        }
+        findFirst: {
+          args: Prisma.AlertChannelFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AlertChannelFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>
+        }
+        findMany: {
+          args: Prisma.AlertChannelFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>[]
+        }
+        create: {
+          args: Prisma.AlertChannelCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>
+        }
+        createMany: {
+          args: Prisma.AlertChannelCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AlertChannelCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>[]
+        }
+        delete: {
+          args: Prisma.AlertChannelDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>
+        }
+        update: {
+          args: Prisma.AlertChannelUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>
+        }
+        deleteMany: {
+          args: Prisma.AlertChannelDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AlertChannelUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AlertChannelUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>[]
+        }
+        upsert: {
+          args: Prisma.AlertChannelUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertChannelPayload>
+        }
+        aggregate: {
+          args: Prisma.AlertChannelAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAlertChannel>
+        }
+        groupBy: {
+          args: Prisma.AlertChannelGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AlertChannelGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AlertChannelCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AlertChannelCountAggregateOutputType> | number
+        }
+      }
+    }
     AlertRule: {
       payload: Prisma.$AlertRulePayload<ExtArgs>
       fields: Prisma.AlertRuleFieldRefs
@@ -1691,6 +1768,154 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.AlertCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.AlertCountAggregateOutputType> | number
+        }
+      }
+    }
+    AlertDelivery: {
+      payload: Prisma.$AlertDeliveryPayload<ExtArgs>
+      fields: Prisma.AlertDeliveryFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AlertDeliveryFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AlertDeliveryFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>
+        }
+        findFirst: {
+          args: Prisma.AlertDeliveryFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AlertDeliveryFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>
+        }
+        findMany: {
+          args: Prisma.AlertDeliveryFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>[]
+        }
+        create: {
+          args: Prisma.AlertDeliveryCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>
+        }
+        createMany: {
+          args: Prisma.AlertDeliveryCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AlertDeliveryCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>[]
+        }
+        delete: {
+          args: Prisma.AlertDeliveryDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>
+        }
+        update: {
+          args: Prisma.AlertDeliveryUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>
+        }
+        deleteMany: {
+          args: Prisma.AlertDeliveryDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AlertDeliveryUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AlertDeliveryUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>[]
+        }
+        upsert: {
+          args: Prisma.AlertDeliveryUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertDeliveryPayload>
+        }
+        aggregate: {
+          args: Prisma.AlertDeliveryAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAlertDelivery>
+        }
+        groupBy: {
+          args: Prisma.AlertDeliveryGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AlertDeliveryGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AlertDeliveryCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AlertDeliveryCountAggregateOutputType> | number
+        }
+      }
+    }
+    AlertCursor: {
+      payload: Prisma.$AlertCursorPayload<ExtArgs>
+      fields: Prisma.AlertCursorFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.AlertCursorFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.AlertCursorFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>
+        }
+        findFirst: {
+          args: Prisma.AlertCursorFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.AlertCursorFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>
+        }
+        findMany: {
+          args: Prisma.AlertCursorFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>[]
+        }
+        create: {
+          args: Prisma.AlertCursorCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>
+        }
+        createMany: {
+          args: Prisma.AlertCursorCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.AlertCursorCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>[]
+        }
+        delete: {
+          args: Prisma.AlertCursorDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>
+        }
+        update: {
+          args: Prisma.AlertCursorUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>
+        }
+        deleteMany: {
+          args: Prisma.AlertCursorDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.AlertCursorUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.AlertCursorUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>[]
+        }
+        upsert: {
+          args: Prisma.AlertCursorUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$AlertCursorPayload>
+        }
+        aggregate: {
+          args: Prisma.AlertCursorAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateAlertCursor>
+        }
+        groupBy: {
+          args: Prisma.AlertCursorGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AlertCursorGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.AlertCursorCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AlertCursorCountAggregateOutputType> | number
         }
       }
     }
@@ -2186,16 +2411,38 @@ export const PoolScalarFieldEnum = {
 export type PoolScalarFieldEnum = (typeof PoolScalarFieldEnum)[keyof typeof PoolScalarFieldEnum]
 
 
+export const AlertChannelScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  name: 'name',
+  type: 'type',
+  config: 'config',
+  secretCiphertext: 'secretCiphertext',
+  secretKeyId: 'secretKeyId',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AlertChannelScalarFieldEnum = (typeof AlertChannelScalarFieldEnum)[keyof typeof AlertChannelScalarFieldEnum]
+
+
 export const AlertRuleScalarFieldEnum = {
   id: 'id',
   tenantId: 'tenantId',
   name: 'name',
   event: 'event',
-  dagIdFilter: 'dagIdFilter',
-  tagFilter: 'tagFilter',
-  threshold: 'threshold',
-  channels: 'channels',
+  severity: 'severity',
+  dagIds: 'dagIds',
+  tags: 'tags',
+  taskIds: 'taskIds',
+  channelIds: 'channelIds',
+  durationSeconds: 'durationSeconds',
+  deadlineTime: 'deadlineTime',
+  deadlineTimezone: 'deadlineTimezone',
+  freshnessHours: 'freshnessHours',
+  consecutiveFailures: 'consecutiveFailures',
   throttleSeconds: 'throttleSeconds',
+  mutedUntil: 'mutedUntil',
   enabled: 'enabled',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -2208,18 +2455,59 @@ export const AlertScalarFieldEnum = {
   id: 'id',
   tenantId: 'tenantId',
   ruleId: 'ruleId',
+  ruleName: 'ruleName',
   event: 'event',
+  severity: 'severity',
+  state: 'state',
+  dedupKey: 'dedupKey',
+  openKey: 'openKey',
+  notified: 'notified',
   dagId: 'dagId',
   dagRunId: 'dagRunId',
-  taskInstanceId: 'taskInstanceId',
-  message: 'message',
-  payload: 'payload',
-  dedupKey: 'dedupKey',
+  runId: 'runId',
+  taskId: 'taskId',
+  summary: 'summary',
+  details: 'details',
+  occurrences: 'occurrences',
+  firedAt: 'firedAt',
+  lastEventAt: 'lastEventAt',
+  resolvedAt: 'resolvedAt',
+  acknowledgedAt: 'acknowledgedAt',
+  acknowledgedBy: 'acknowledgedBy'
+} as const
+
+export type AlertScalarFieldEnum = (typeof AlertScalarFieldEnum)[keyof typeof AlertScalarFieldEnum]
+
+
+export const AlertDeliveryScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  alertId: 'alertId',
+  channelId: 'channelId',
+  kind: 'kind',
+  status: 'status',
+  attempts: 'attempts',
+  nextAttemptAt: 'nextAttemptAt',
+  claimedAt: 'claimedAt',
+  lastStatusCode: 'lastStatusCode',
+  lastResponse: 'lastResponse',
+  lastError: 'lastError',
   createdAt: 'createdAt',
   deliveredAt: 'deliveredAt'
 } as const
 
-export type AlertScalarFieldEnum = (typeof AlertScalarFieldEnum)[keyof typeof AlertScalarFieldEnum]
+export type AlertDeliveryScalarFieldEnum = (typeof AlertDeliveryScalarFieldEnum)[keyof typeof AlertDeliveryScalarFieldEnum]
+
+
+export const AlertCursorScalarFieldEnum = {
+  name: 'name',
+  xid: 'xid',
+  lastId: 'lastId',
+  sweptAt: 'sweptAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AlertCursorScalarFieldEnum = (typeof AlertCursorScalarFieldEnum)[keyof typeof AlertCursorScalarFieldEnum]
 
 
 export const AuditLogScalarFieldEnum = {
@@ -2453,6 +2741,104 @@ export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaMod
 
 
 /**
+ * Reference to a field of type 'AlertChannelType'
+ */
+export type EnumAlertChannelTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertChannelType'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertChannelType[]'
+ */
+export type ListEnumAlertChannelTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertChannelType[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertEvent'
+ */
+export type EnumAlertEventFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertEvent'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertEvent[]'
+ */
+export type ListEnumAlertEventFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertEvent[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertSeverity'
+ */
+export type EnumAlertSeverityFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertSeverity'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertSeverity[]'
+ */
+export type ListEnumAlertSeverityFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertSeverity[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertState'
+ */
+export type EnumAlertStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertState'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertState[]'
+ */
+export type ListEnumAlertStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertState[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertDeliveryKind'
+ */
+export type EnumAlertDeliveryKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertDeliveryKind'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertDeliveryKind[]'
+ */
+export type ListEnumAlertDeliveryKindFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertDeliveryKind[]'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertDeliveryStatus'
+ */
+export type EnumAlertDeliveryStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertDeliveryStatus'>
+    
+
+
+/**
+ * Reference to a field of type 'AlertDeliveryStatus[]'
+ */
+export type ListEnumAlertDeliveryStatusFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'AlertDeliveryStatus[]'>
+    
+
+
+/**
+ * Reference to a field of type 'Decimal'
+ */
+export type DecimalFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Decimal'>
+    
+
+
+/**
+ * Reference to a field of type 'Decimal[]'
+ */
+export type ListDecimalFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'Decimal[]'>
+    
+
+
+/**
  * Reference to a field of type 'ActorType'
  */
 export type EnumActorTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'ActorType'>
@@ -2659,8 +3045,11 @@ export type GlobalOmitConfig = {
   xCom?: Prisma.XComOmit
   connection?: Prisma.ConnectionOmit
   pool?: Prisma.PoolOmit
+  alertChannel?: Prisma.AlertChannelOmit
   alertRule?: Prisma.AlertRuleOmit
   alert?: Prisma.AlertOmit
+  alertDelivery?: Prisma.AlertDeliveryOmit
+  alertCursor?: Prisma.AlertCursorOmit
   auditLog?: Prisma.AuditLogOmit
   s3TriggerObject?: Prisma.S3TriggerObjectOmit
   stateChange?: Prisma.StateChangeOmit

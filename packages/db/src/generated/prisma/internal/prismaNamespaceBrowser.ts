@@ -66,8 +66,11 @@ export const ModelName = {
   XCom: 'XCom',
   Connection: 'Connection',
   Pool: 'Pool',
+  AlertChannel: 'AlertChannel',
   AlertRule: 'AlertRule',
   Alert: 'Alert',
+  AlertDelivery: 'AlertDelivery',
+  AlertCursor: 'AlertCursor',
   AuditLog: 'AuditLog',
   S3TriggerObject: 'S3TriggerObject',
   StateChange: 'StateChange'
@@ -320,16 +323,38 @@ export const PoolScalarFieldEnum = {
 export type PoolScalarFieldEnum = (typeof PoolScalarFieldEnum)[keyof typeof PoolScalarFieldEnum]
 
 
+export const AlertChannelScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  name: 'name',
+  type: 'type',
+  config: 'config',
+  secretCiphertext: 'secretCiphertext',
+  secretKeyId: 'secretKeyId',
+  createdAt: 'createdAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AlertChannelScalarFieldEnum = (typeof AlertChannelScalarFieldEnum)[keyof typeof AlertChannelScalarFieldEnum]
+
+
 export const AlertRuleScalarFieldEnum = {
   id: 'id',
   tenantId: 'tenantId',
   name: 'name',
   event: 'event',
-  dagIdFilter: 'dagIdFilter',
-  tagFilter: 'tagFilter',
-  threshold: 'threshold',
-  channels: 'channels',
+  severity: 'severity',
+  dagIds: 'dagIds',
+  tags: 'tags',
+  taskIds: 'taskIds',
+  channelIds: 'channelIds',
+  durationSeconds: 'durationSeconds',
+  deadlineTime: 'deadlineTime',
+  deadlineTimezone: 'deadlineTimezone',
+  freshnessHours: 'freshnessHours',
+  consecutiveFailures: 'consecutiveFailures',
   throttleSeconds: 'throttleSeconds',
+  mutedUntil: 'mutedUntil',
   enabled: 'enabled',
   createdAt: 'createdAt',
   updatedAt: 'updatedAt'
@@ -342,18 +367,59 @@ export const AlertScalarFieldEnum = {
   id: 'id',
   tenantId: 'tenantId',
   ruleId: 'ruleId',
+  ruleName: 'ruleName',
   event: 'event',
+  severity: 'severity',
+  state: 'state',
+  dedupKey: 'dedupKey',
+  openKey: 'openKey',
+  notified: 'notified',
   dagId: 'dagId',
   dagRunId: 'dagRunId',
-  taskInstanceId: 'taskInstanceId',
-  message: 'message',
-  payload: 'payload',
-  dedupKey: 'dedupKey',
+  runId: 'runId',
+  taskId: 'taskId',
+  summary: 'summary',
+  details: 'details',
+  occurrences: 'occurrences',
+  firedAt: 'firedAt',
+  lastEventAt: 'lastEventAt',
+  resolvedAt: 'resolvedAt',
+  acknowledgedAt: 'acknowledgedAt',
+  acknowledgedBy: 'acknowledgedBy'
+} as const
+
+export type AlertScalarFieldEnum = (typeof AlertScalarFieldEnum)[keyof typeof AlertScalarFieldEnum]
+
+
+export const AlertDeliveryScalarFieldEnum = {
+  id: 'id',
+  tenantId: 'tenantId',
+  alertId: 'alertId',
+  channelId: 'channelId',
+  kind: 'kind',
+  status: 'status',
+  attempts: 'attempts',
+  nextAttemptAt: 'nextAttemptAt',
+  claimedAt: 'claimedAt',
+  lastStatusCode: 'lastStatusCode',
+  lastResponse: 'lastResponse',
+  lastError: 'lastError',
   createdAt: 'createdAt',
   deliveredAt: 'deliveredAt'
 } as const
 
-export type AlertScalarFieldEnum = (typeof AlertScalarFieldEnum)[keyof typeof AlertScalarFieldEnum]
+export type AlertDeliveryScalarFieldEnum = (typeof AlertDeliveryScalarFieldEnum)[keyof typeof AlertDeliveryScalarFieldEnum]
+
+
+export const AlertCursorScalarFieldEnum = {
+  name: 'name',
+  xid: 'xid',
+  lastId: 'lastId',
+  sweptAt: 'sweptAt',
+  updatedAt: 'updatedAt'
+} as const
+
+export type AlertCursorScalarFieldEnum = (typeof AlertCursorScalarFieldEnum)[keyof typeof AlertCursorScalarFieldEnum]
 
 
 export const AuditLogScalarFieldEnum = {

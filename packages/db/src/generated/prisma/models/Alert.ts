@@ -14,102 +14,183 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 
 /**
  * Model Alert
- * 
+ * An alert: FIRING until its cause resolves, then RESOLVED. One per (rule, dedupKey) while firing
+ * (openKey is the dedupKey while firing, NULL after: the unique index allows one open alert per key).
+ * Events of the same key while it fires fold into it (occurrences). `notified` is false when the
+ * rule was muted or throttled: the alert is in the inbox but no channel was told.
  */
 export type AlertModel = runtime.Types.Result.DefaultSelection<Prisma.$AlertPayload>
 
 export type AggregateAlert = {
   _count: AlertCountAggregateOutputType | null
+  _avg: AlertAvgAggregateOutputType | null
+  _sum: AlertSumAggregateOutputType | null
   _min: AlertMinAggregateOutputType | null
   _max: AlertMaxAggregateOutputType | null
+}
+
+export type AlertAvgAggregateOutputType = {
+  occurrences: number | null
+}
+
+export type AlertSumAggregateOutputType = {
+  occurrences: number | null
 }
 
 export type AlertMinAggregateOutputType = {
   id: string | null
   tenantId: string | null
   ruleId: string | null
-  event: string | null
+  ruleName: string | null
+  event: $Enums.AlertEvent | null
+  severity: $Enums.AlertSeverity | null
+  state: $Enums.AlertState | null
+  dedupKey: string | null
+  openKey: string | null
+  notified: boolean | null
   dagId: string | null
   dagRunId: string | null
-  taskInstanceId: string | null
-  message: string | null
-  dedupKey: string | null
-  createdAt: Date | null
-  deliveredAt: Date | null
+  runId: string | null
+  taskId: string | null
+  summary: string | null
+  occurrences: number | null
+  firedAt: Date | null
+  lastEventAt: Date | null
+  resolvedAt: Date | null
+  acknowledgedAt: Date | null
+  acknowledgedBy: string | null
 }
 
 export type AlertMaxAggregateOutputType = {
   id: string | null
   tenantId: string | null
   ruleId: string | null
-  event: string | null
+  ruleName: string | null
+  event: $Enums.AlertEvent | null
+  severity: $Enums.AlertSeverity | null
+  state: $Enums.AlertState | null
+  dedupKey: string | null
+  openKey: string | null
+  notified: boolean | null
   dagId: string | null
   dagRunId: string | null
-  taskInstanceId: string | null
-  message: string | null
-  dedupKey: string | null
-  createdAt: Date | null
-  deliveredAt: Date | null
+  runId: string | null
+  taskId: string | null
+  summary: string | null
+  occurrences: number | null
+  firedAt: Date | null
+  lastEventAt: Date | null
+  resolvedAt: Date | null
+  acknowledgedAt: Date | null
+  acknowledgedBy: string | null
 }
 
 export type AlertCountAggregateOutputType = {
   id: number
   tenantId: number
   ruleId: number
+  ruleName: number
   event: number
+  severity: number
+  state: number
+  dedupKey: number
+  openKey: number
+  notified: number
   dagId: number
   dagRunId: number
-  taskInstanceId: number
-  message: number
-  payload: number
-  dedupKey: number
-  createdAt: number
-  deliveredAt: number
+  runId: number
+  taskId: number
+  summary: number
+  details: number
+  occurrences: number
+  firedAt: number
+  lastEventAt: number
+  resolvedAt: number
+  acknowledgedAt: number
+  acknowledgedBy: number
   _all: number
 }
 
+
+export type AlertAvgAggregateInputType = {
+  occurrences?: true
+}
+
+export type AlertSumAggregateInputType = {
+  occurrences?: true
+}
 
 export type AlertMinAggregateInputType = {
   id?: true
   tenantId?: true
   ruleId?: true
+  ruleName?: true
   event?: true
+  severity?: true
+  state?: true
+  dedupKey?: true
+  openKey?: true
+  notified?: true
   dagId?: true
   dagRunId?: true
-  taskInstanceId?: true
-  message?: true
-  dedupKey?: true
-  createdAt?: true
-  deliveredAt?: true
+  runId?: true
+  taskId?: true
+  summary?: true
+  occurrences?: true
+  firedAt?: true
+  lastEventAt?: true
+  resolvedAt?: true
+  acknowledgedAt?: true
+  acknowledgedBy?: true
 }
 
 export type AlertMaxAggregateInputType = {
   id?: true
   tenantId?: true
   ruleId?: true
+  ruleName?: true
   event?: true
+  severity?: true
+  state?: true
+  dedupKey?: true
+  openKey?: true
+  notified?: true
   dagId?: true
   dagRunId?: true
-  taskInstanceId?: true
-  message?: true
-  dedupKey?: true
-  createdAt?: true
-  deliveredAt?: true
+  runId?: true
+  taskId?: true
+  summary?: true
+  occurrences?: true
+  firedAt?: true
+  lastEventAt?: true
+  resolvedAt?: true
+  acknowledgedAt?: true
+  acknowledgedBy?: true
 }
 
 export type AlertCountAggregateInputType = {
   id?: true
   tenantId?: true
   ruleId?: true
+  ruleName?: true
   event?: true
+  severity?: true
+  state?: true
+  dedupKey?: true
+  openKey?: true
+  notified?: true
   dagId?: true
   dagRunId?: true
-  taskInstanceId?: true
-  message?: true
-  payload?: true
-  dedupKey?: true
-  createdAt?: true
-  deliveredAt?: true
+  runId?: true
+  taskId?: true
+  summary?: true
+  details?: true
+  occurrences?: true
+  firedAt?: true
+  lastEventAt?: true
+  resolvedAt?: true
+  acknowledgedAt?: true
+  acknowledgedBy?: true
   _all?: true
 }
 
@@ -151,6 +232,18 @@ export type AlertAggregateArgs<ExtArgs extends runtime.Types.Extensions.Internal
   /**
    * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
    * 
+   * Select which fields to average
+  **/
+  _avg?: AlertAvgAggregateInputType
+  /**
+   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
+   * 
+   * Select which fields to sum
+  **/
+  _sum?: AlertSumAggregateInputType
+  /**
+   * {@link https://www.prisma.io/docs/concepts/components/prisma-client/aggregations Aggregation Docs}
+   * 
    * Select which fields to find the minimum value
   **/
   _min?: AlertMinAggregateInputType
@@ -181,6 +274,8 @@ export type AlertGroupByArgs<ExtArgs extends runtime.Types.Extensions.InternalAr
   take?: number
   skip?: number
   _count?: AlertCountAggregateInputType | true
+  _avg?: AlertAvgAggregateInputType
+  _sum?: AlertSumAggregateInputType
   _min?: AlertMinAggregateInputType
   _max?: AlertMaxAggregateInputType
 }
@@ -189,16 +284,28 @@ export type AlertGroupByOutputType = {
   id: string
   tenantId: string
   ruleId: string | null
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey: string | null
+  notified: boolean
   dagId: string | null
   dagRunId: string | null
-  taskInstanceId: string | null
-  message: string
-  payload: runtime.JsonValue
-  dedupKey: string | null
-  createdAt: Date
-  deliveredAt: Date | null
+  runId: string | null
+  taskId: string | null
+  summary: string
+  details: runtime.JsonValue
+  occurrences: number
+  firedAt: Date
+  lastEventAt: Date
+  resolvedAt: Date | null
+  acknowledgedAt: Date | null
+  acknowledgedBy: string | null
   _count: AlertCountAggregateOutputType | null
+  _avg: AlertAvgAggregateOutputType | null
+  _sum: AlertSumAggregateOutputType | null
   _min: AlertMinAggregateOutputType | null
   _max: AlertMaxAggregateOutputType | null
 }
@@ -225,72 +332,118 @@ export type AlertWhereInput = {
   id?: Prisma.UuidFilter<"Alert"> | string
   tenantId?: Prisma.UuidFilter<"Alert"> | string
   ruleId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  event?: Prisma.StringFilter<"Alert"> | string
+  ruleName?: Prisma.StringFilter<"Alert"> | string
+  event?: Prisma.EnumAlertEventFilter<"Alert"> | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFilter<"Alert"> | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFilter<"Alert"> | $Enums.AlertState
+  dedupKey?: Prisma.StringFilter<"Alert"> | string
+  openKey?: Prisma.StringNullableFilter<"Alert"> | string | null
+  notified?: Prisma.BoolFilter<"Alert"> | boolean
   dagId?: Prisma.StringNullableFilter<"Alert"> | string | null
   dagRunId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  taskInstanceId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  message?: Prisma.StringFilter<"Alert"> | string
-  payload?: Prisma.JsonFilter<"Alert">
-  dedupKey?: Prisma.StringNullableFilter<"Alert"> | string | null
-  createdAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
-  deliveredAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  runId?: Prisma.StringNullableFilter<"Alert"> | string | null
+  taskId?: Prisma.StringNullableFilter<"Alert"> | string | null
+  summary?: Prisma.StringFilter<"Alert"> | string
+  details?: Prisma.JsonFilter<"Alert">
+  occurrences?: Prisma.IntFilter<"Alert"> | number
+  firedAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
+  lastEventAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
+  resolvedAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  acknowledgedAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  acknowledgedBy?: Prisma.StringNullableFilter<"Alert"> | string | null
   tenant?: Prisma.XOR<Prisma.TenantScalarRelationFilter, Prisma.TenantWhereInput>
   rule?: Prisma.XOR<Prisma.AlertRuleNullableScalarRelationFilter, Prisma.AlertRuleWhereInput> | null
+  deliveries?: Prisma.AlertDeliveryListRelationFilter
 }
 
 export type AlertOrderByWithRelationInput = {
   id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   ruleId?: Prisma.SortOrderInput | Prisma.SortOrder
+  ruleName?: Prisma.SortOrder
   event?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  dedupKey?: Prisma.SortOrder
+  openKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  notified?: Prisma.SortOrder
   dagId?: Prisma.SortOrderInput | Prisma.SortOrder
   dagRunId?: Prisma.SortOrderInput | Prisma.SortOrder
-  taskInstanceId?: Prisma.SortOrderInput | Prisma.SortOrder
-  message?: Prisma.SortOrder
-  payload?: Prisma.SortOrder
-  dedupKey?: Prisma.SortOrderInput | Prisma.SortOrder
-  createdAt?: Prisma.SortOrder
-  deliveredAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  runId?: Prisma.SortOrderInput | Prisma.SortOrder
+  taskId?: Prisma.SortOrderInput | Prisma.SortOrder
+  summary?: Prisma.SortOrder
+  details?: Prisma.SortOrder
+  occurrences?: Prisma.SortOrder
+  firedAt?: Prisma.SortOrder
+  lastEventAt?: Prisma.SortOrder
+  resolvedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  acknowledgedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  acknowledgedBy?: Prisma.SortOrderInput | Prisma.SortOrder
   tenant?: Prisma.TenantOrderByWithRelationInput
   rule?: Prisma.AlertRuleOrderByWithRelationInput
+  deliveries?: Prisma.AlertDeliveryOrderByRelationAggregateInput
 }
 
 export type AlertWhereUniqueInput = Prisma.AtLeast<{
   id?: string
+  ruleId_openKey?: Prisma.AlertRuleIdOpenKeyCompoundUniqueInput
   AND?: Prisma.AlertWhereInput | Prisma.AlertWhereInput[]
   OR?: Prisma.AlertWhereInput[]
   NOT?: Prisma.AlertWhereInput | Prisma.AlertWhereInput[]
   tenantId?: Prisma.UuidFilter<"Alert"> | string
   ruleId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  event?: Prisma.StringFilter<"Alert"> | string
+  ruleName?: Prisma.StringFilter<"Alert"> | string
+  event?: Prisma.EnumAlertEventFilter<"Alert"> | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFilter<"Alert"> | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFilter<"Alert"> | $Enums.AlertState
+  dedupKey?: Prisma.StringFilter<"Alert"> | string
+  openKey?: Prisma.StringNullableFilter<"Alert"> | string | null
+  notified?: Prisma.BoolFilter<"Alert"> | boolean
   dagId?: Prisma.StringNullableFilter<"Alert"> | string | null
   dagRunId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  taskInstanceId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  message?: Prisma.StringFilter<"Alert"> | string
-  payload?: Prisma.JsonFilter<"Alert">
-  dedupKey?: Prisma.StringNullableFilter<"Alert"> | string | null
-  createdAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
-  deliveredAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  runId?: Prisma.StringNullableFilter<"Alert"> | string | null
+  taskId?: Prisma.StringNullableFilter<"Alert"> | string | null
+  summary?: Prisma.StringFilter<"Alert"> | string
+  details?: Prisma.JsonFilter<"Alert">
+  occurrences?: Prisma.IntFilter<"Alert"> | number
+  firedAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
+  lastEventAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
+  resolvedAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  acknowledgedAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  acknowledgedBy?: Prisma.StringNullableFilter<"Alert"> | string | null
   tenant?: Prisma.XOR<Prisma.TenantScalarRelationFilter, Prisma.TenantWhereInput>
   rule?: Prisma.XOR<Prisma.AlertRuleNullableScalarRelationFilter, Prisma.AlertRuleWhereInput> | null
-}, "id">
+  deliveries?: Prisma.AlertDeliveryListRelationFilter
+}, "id" | "ruleId_openKey">
 
 export type AlertOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   ruleId?: Prisma.SortOrderInput | Prisma.SortOrder
+  ruleName?: Prisma.SortOrder
   event?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  dedupKey?: Prisma.SortOrder
+  openKey?: Prisma.SortOrderInput | Prisma.SortOrder
+  notified?: Prisma.SortOrder
   dagId?: Prisma.SortOrderInput | Prisma.SortOrder
   dagRunId?: Prisma.SortOrderInput | Prisma.SortOrder
-  taskInstanceId?: Prisma.SortOrderInput | Prisma.SortOrder
-  message?: Prisma.SortOrder
-  payload?: Prisma.SortOrder
-  dedupKey?: Prisma.SortOrderInput | Prisma.SortOrder
-  createdAt?: Prisma.SortOrder
-  deliveredAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  runId?: Prisma.SortOrderInput | Prisma.SortOrder
+  taskId?: Prisma.SortOrderInput | Prisma.SortOrder
+  summary?: Prisma.SortOrder
+  details?: Prisma.SortOrder
+  occurrences?: Prisma.SortOrder
+  firedAt?: Prisma.SortOrder
+  lastEventAt?: Prisma.SortOrder
+  resolvedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  acknowledgedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  acknowledgedBy?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.AlertCountOrderByAggregateInput
+  _avg?: Prisma.AlertAvgOrderByAggregateInput
   _max?: Prisma.AlertMaxOrderByAggregateInput
   _min?: Prisma.AlertMinOrderByAggregateInput
+  _sum?: Prisma.AlertSumOrderByAggregateInput
 }
 
 export type AlertScalarWhereWithAggregatesInput = {
@@ -300,118 +453,202 @@ export type AlertScalarWhereWithAggregatesInput = {
   id?: Prisma.UuidWithAggregatesFilter<"Alert"> | string
   tenantId?: Prisma.UuidWithAggregatesFilter<"Alert"> | string
   ruleId?: Prisma.UuidNullableWithAggregatesFilter<"Alert"> | string | null
-  event?: Prisma.StringWithAggregatesFilter<"Alert"> | string
+  ruleName?: Prisma.StringWithAggregatesFilter<"Alert"> | string
+  event?: Prisma.EnumAlertEventWithAggregatesFilter<"Alert"> | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityWithAggregatesFilter<"Alert"> | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateWithAggregatesFilter<"Alert"> | $Enums.AlertState
+  dedupKey?: Prisma.StringWithAggregatesFilter<"Alert"> | string
+  openKey?: Prisma.StringNullableWithAggregatesFilter<"Alert"> | string | null
+  notified?: Prisma.BoolWithAggregatesFilter<"Alert"> | boolean
   dagId?: Prisma.StringNullableWithAggregatesFilter<"Alert"> | string | null
   dagRunId?: Prisma.UuidNullableWithAggregatesFilter<"Alert"> | string | null
-  taskInstanceId?: Prisma.UuidNullableWithAggregatesFilter<"Alert"> | string | null
-  message?: Prisma.StringWithAggregatesFilter<"Alert"> | string
-  payload?: Prisma.JsonWithAggregatesFilter<"Alert">
-  dedupKey?: Prisma.StringNullableWithAggregatesFilter<"Alert"> | string | null
-  createdAt?: Prisma.DateTimeWithAggregatesFilter<"Alert"> | Date | string
-  deliveredAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Alert"> | Date | string | null
+  runId?: Prisma.StringNullableWithAggregatesFilter<"Alert"> | string | null
+  taskId?: Prisma.StringNullableWithAggregatesFilter<"Alert"> | string | null
+  summary?: Prisma.StringWithAggregatesFilter<"Alert"> | string
+  details?: Prisma.JsonWithAggregatesFilter<"Alert">
+  occurrences?: Prisma.IntWithAggregatesFilter<"Alert"> | number
+  firedAt?: Prisma.DateTimeWithAggregatesFilter<"Alert"> | Date | string
+  lastEventAt?: Prisma.DateTimeWithAggregatesFilter<"Alert"> | Date | string
+  resolvedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Alert"> | Date | string | null
+  acknowledgedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"Alert"> | Date | string | null
+  acknowledgedBy?: Prisma.StringNullableWithAggregatesFilter<"Alert"> | string | null
 }
 
 export type AlertCreateInput = {
   id?: string
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
   tenant: Prisma.TenantCreateNestedOneWithoutAlertsInput
   rule?: Prisma.AlertRuleCreateNestedOneWithoutAlertsInput
+  deliveries?: Prisma.AlertDeliveryCreateNestedManyWithoutAlertInput
 }
 
 export type AlertUncheckedCreateInput = {
   id?: string
   tenantId: string
   ruleId?: string | null
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
+  deliveries?: Prisma.AlertDeliveryUncheckedCreateNestedManyWithoutAlertInput
 }
 
 export type AlertUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tenant?: Prisma.TenantUpdateOneRequiredWithoutAlertsNestedInput
   rule?: Prisma.AlertRuleUpdateOneWithoutAlertsNestedInput
+  deliveries?: Prisma.AlertDeliveryUpdateManyWithoutAlertNestedInput
 }
 
 export type AlertUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   ruleId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deliveries?: Prisma.AlertDeliveryUncheckedUpdateManyWithoutAlertNestedInput
 }
 
 export type AlertCreateManyInput = {
   id?: string
   tenantId: string
   ruleId?: string | null
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
 }
 
 export type AlertUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AlertUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   ruleId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AlertListRelationFilter = {
@@ -424,47 +661,95 @@ export type AlertOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
 }
 
+export type AlertRuleIdOpenKeyCompoundUniqueInput = {
+  ruleId: string
+  openKey: string
+}
+
 export type AlertCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   ruleId?: Prisma.SortOrder
+  ruleName?: Prisma.SortOrder
   event?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  dedupKey?: Prisma.SortOrder
+  openKey?: Prisma.SortOrder
+  notified?: Prisma.SortOrder
   dagId?: Prisma.SortOrder
   dagRunId?: Prisma.SortOrder
-  taskInstanceId?: Prisma.SortOrder
-  message?: Prisma.SortOrder
-  payload?: Prisma.SortOrder
-  dedupKey?: Prisma.SortOrder
-  createdAt?: Prisma.SortOrder
-  deliveredAt?: Prisma.SortOrder
+  runId?: Prisma.SortOrder
+  taskId?: Prisma.SortOrder
+  summary?: Prisma.SortOrder
+  details?: Prisma.SortOrder
+  occurrences?: Prisma.SortOrder
+  firedAt?: Prisma.SortOrder
+  lastEventAt?: Prisma.SortOrder
+  resolvedAt?: Prisma.SortOrder
+  acknowledgedAt?: Prisma.SortOrder
+  acknowledgedBy?: Prisma.SortOrder
+}
+
+export type AlertAvgOrderByAggregateInput = {
+  occurrences?: Prisma.SortOrder
 }
 
 export type AlertMaxOrderByAggregateInput = {
   id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   ruleId?: Prisma.SortOrder
+  ruleName?: Prisma.SortOrder
   event?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  dedupKey?: Prisma.SortOrder
+  openKey?: Prisma.SortOrder
+  notified?: Prisma.SortOrder
   dagId?: Prisma.SortOrder
   dagRunId?: Prisma.SortOrder
-  taskInstanceId?: Prisma.SortOrder
-  message?: Prisma.SortOrder
-  dedupKey?: Prisma.SortOrder
-  createdAt?: Prisma.SortOrder
-  deliveredAt?: Prisma.SortOrder
+  runId?: Prisma.SortOrder
+  taskId?: Prisma.SortOrder
+  summary?: Prisma.SortOrder
+  occurrences?: Prisma.SortOrder
+  firedAt?: Prisma.SortOrder
+  lastEventAt?: Prisma.SortOrder
+  resolvedAt?: Prisma.SortOrder
+  acknowledgedAt?: Prisma.SortOrder
+  acknowledgedBy?: Prisma.SortOrder
 }
 
 export type AlertMinOrderByAggregateInput = {
   id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   ruleId?: Prisma.SortOrder
+  ruleName?: Prisma.SortOrder
   event?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  state?: Prisma.SortOrder
+  dedupKey?: Prisma.SortOrder
+  openKey?: Prisma.SortOrder
+  notified?: Prisma.SortOrder
   dagId?: Prisma.SortOrder
   dagRunId?: Prisma.SortOrder
-  taskInstanceId?: Prisma.SortOrder
-  message?: Prisma.SortOrder
-  dedupKey?: Prisma.SortOrder
-  createdAt?: Prisma.SortOrder
-  deliveredAt?: Prisma.SortOrder
+  runId?: Prisma.SortOrder
+  taskId?: Prisma.SortOrder
+  summary?: Prisma.SortOrder
+  occurrences?: Prisma.SortOrder
+  firedAt?: Prisma.SortOrder
+  lastEventAt?: Prisma.SortOrder
+  resolvedAt?: Prisma.SortOrder
+  acknowledgedAt?: Prisma.SortOrder
+  acknowledgedBy?: Prisma.SortOrder
+}
+
+export type AlertSumOrderByAggregateInput = {
+  occurrences?: Prisma.SortOrder
+}
+
+export type AlertNullableScalarRelationFilter = {
+  is?: Prisma.AlertWhereInput | null
+  isNot?: Prisma.AlertWhereInput | null
 }
 
 export type AlertCreateNestedManyWithoutTenantInput = {
@@ -551,32 +836,74 @@ export type AlertUncheckedUpdateManyWithoutRuleNestedInput = {
   deleteMany?: Prisma.AlertScalarWhereInput | Prisma.AlertScalarWhereInput[]
 }
 
+export type EnumAlertStateFieldUpdateOperationsInput = {
+  set?: $Enums.AlertState
+}
+
+export type AlertCreateNestedOneWithoutDeliveriesInput = {
+  create?: Prisma.XOR<Prisma.AlertCreateWithoutDeliveriesInput, Prisma.AlertUncheckedCreateWithoutDeliveriesInput>
+  connectOrCreate?: Prisma.AlertCreateOrConnectWithoutDeliveriesInput
+  connect?: Prisma.AlertWhereUniqueInput
+}
+
+export type AlertUpdateOneWithoutDeliveriesNestedInput = {
+  create?: Prisma.XOR<Prisma.AlertCreateWithoutDeliveriesInput, Prisma.AlertUncheckedCreateWithoutDeliveriesInput>
+  connectOrCreate?: Prisma.AlertCreateOrConnectWithoutDeliveriesInput
+  upsert?: Prisma.AlertUpsertWithoutDeliveriesInput
+  disconnect?: Prisma.AlertWhereInput | boolean
+  delete?: Prisma.AlertWhereInput | boolean
+  connect?: Prisma.AlertWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.AlertUpdateToOneWithWhereWithoutDeliveriesInput, Prisma.AlertUpdateWithoutDeliveriesInput>, Prisma.AlertUncheckedUpdateWithoutDeliveriesInput>
+}
+
 export type AlertCreateWithoutTenantInput = {
   id?: string
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
   rule?: Prisma.AlertRuleCreateNestedOneWithoutAlertsInput
+  deliveries?: Prisma.AlertDeliveryCreateNestedManyWithoutAlertInput
 }
 
 export type AlertUncheckedCreateWithoutTenantInput = {
   id?: string
   ruleId?: string | null
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
+  deliveries?: Prisma.AlertDeliveryUncheckedCreateNestedManyWithoutAlertInput
 }
 
 export type AlertCreateOrConnectWithoutTenantInput = {
@@ -612,43 +939,75 @@ export type AlertScalarWhereInput = {
   id?: Prisma.UuidFilter<"Alert"> | string
   tenantId?: Prisma.UuidFilter<"Alert"> | string
   ruleId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  event?: Prisma.StringFilter<"Alert"> | string
+  ruleName?: Prisma.StringFilter<"Alert"> | string
+  event?: Prisma.EnumAlertEventFilter<"Alert"> | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFilter<"Alert"> | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFilter<"Alert"> | $Enums.AlertState
+  dedupKey?: Prisma.StringFilter<"Alert"> | string
+  openKey?: Prisma.StringNullableFilter<"Alert"> | string | null
+  notified?: Prisma.BoolFilter<"Alert"> | boolean
   dagId?: Prisma.StringNullableFilter<"Alert"> | string | null
   dagRunId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  taskInstanceId?: Prisma.UuidNullableFilter<"Alert"> | string | null
-  message?: Prisma.StringFilter<"Alert"> | string
-  payload?: Prisma.JsonFilter<"Alert">
-  dedupKey?: Prisma.StringNullableFilter<"Alert"> | string | null
-  createdAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
-  deliveredAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  runId?: Prisma.StringNullableFilter<"Alert"> | string | null
+  taskId?: Prisma.StringNullableFilter<"Alert"> | string | null
+  summary?: Prisma.StringFilter<"Alert"> | string
+  details?: Prisma.JsonFilter<"Alert">
+  occurrences?: Prisma.IntFilter<"Alert"> | number
+  firedAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
+  lastEventAt?: Prisma.DateTimeFilter<"Alert"> | Date | string
+  resolvedAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  acknowledgedAt?: Prisma.DateTimeNullableFilter<"Alert"> | Date | string | null
+  acknowledgedBy?: Prisma.StringNullableFilter<"Alert"> | string | null
 }
 
 export type AlertCreateWithoutRuleInput = {
   id?: string
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
   tenant: Prisma.TenantCreateNestedOneWithoutAlertsInput
+  deliveries?: Prisma.AlertDeliveryCreateNestedManyWithoutAlertInput
 }
 
 export type AlertUncheckedCreateWithoutRuleInput = {
   id?: string
   tenantId: string
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
+  deliveries?: Prisma.AlertDeliveryUncheckedCreateNestedManyWithoutAlertInput
 }
 
 export type AlertCreateOrConnectWithoutRuleInput = {
@@ -677,150 +1036,401 @@ export type AlertUpdateManyWithWhereWithoutRuleInput = {
   data: Prisma.XOR<Prisma.AlertUpdateManyMutationInput, Prisma.AlertUncheckedUpdateManyWithoutRuleInput>
 }
 
+export type AlertCreateWithoutDeliveriesInput = {
+  id?: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
+  dagId?: string | null
+  dagRunId?: string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
+  tenant: Prisma.TenantCreateNestedOneWithoutAlertsInput
+  rule?: Prisma.AlertRuleCreateNestedOneWithoutAlertsInput
+}
+
+export type AlertUncheckedCreateWithoutDeliveriesInput = {
+  id?: string
+  tenantId: string
+  ruleId?: string | null
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
+  dagId?: string | null
+  dagRunId?: string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
+}
+
+export type AlertCreateOrConnectWithoutDeliveriesInput = {
+  where: Prisma.AlertWhereUniqueInput
+  create: Prisma.XOR<Prisma.AlertCreateWithoutDeliveriesInput, Prisma.AlertUncheckedCreateWithoutDeliveriesInput>
+}
+
+export type AlertUpsertWithoutDeliveriesInput = {
+  update: Prisma.XOR<Prisma.AlertUpdateWithoutDeliveriesInput, Prisma.AlertUncheckedUpdateWithoutDeliveriesInput>
+  create: Prisma.XOR<Prisma.AlertCreateWithoutDeliveriesInput, Prisma.AlertUncheckedCreateWithoutDeliveriesInput>
+  where?: Prisma.AlertWhereInput
+}
+
+export type AlertUpdateToOneWithWhereWithoutDeliveriesInput = {
+  where?: Prisma.AlertWhereInput
+  data: Prisma.XOR<Prisma.AlertUpdateWithoutDeliveriesInput, Prisma.AlertUncheckedUpdateWithoutDeliveriesInput>
+}
+
+export type AlertUpdateWithoutDeliveriesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  tenant?: Prisma.TenantUpdateOneRequiredWithoutAlertsNestedInput
+  rule?: Prisma.AlertRuleUpdateOneWithoutAlertsNestedInput
+}
+
+export type AlertUncheckedUpdateWithoutDeliveriesInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  tenantId?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+}
+
 export type AlertCreateManyTenantInput = {
   id?: string
   ruleId?: string | null
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
 }
 
 export type AlertUpdateWithoutTenantInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   rule?: Prisma.AlertRuleUpdateOneWithoutAlertsNestedInput
+  deliveries?: Prisma.AlertDeliveryUpdateManyWithoutAlertNestedInput
 }
 
 export type AlertUncheckedUpdateWithoutTenantInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   ruleId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deliveries?: Prisma.AlertDeliveryUncheckedUpdateManyWithoutAlertNestedInput
 }
 
 export type AlertUncheckedUpdateManyWithoutTenantInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   ruleId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
 export type AlertCreateManyRuleInput = {
   id?: string
   tenantId: string
-  event: string
+  ruleName: string
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  state: $Enums.AlertState
+  dedupKey: string
+  openKey?: string | null
+  notified?: boolean
   dagId?: string | null
   dagRunId?: string | null
-  taskInstanceId?: string | null
-  message: string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: string | null
-  createdAt?: Date | string
-  deliveredAt?: Date | string | null
+  runId?: string | null
+  taskId?: string | null
+  summary: string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: number
+  firedAt: Date | string
+  lastEventAt: Date | string
+  resolvedAt?: Date | string | null
+  acknowledgedAt?: Date | string | null
+  acknowledgedBy?: string | null
 }
 
 export type AlertUpdateWithoutRuleInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   tenant?: Prisma.TenantUpdateOneRequiredWithoutAlertsNestedInput
+  deliveries?: Prisma.AlertDeliveryUpdateManyWithoutAlertNestedInput
 }
 
 export type AlertUncheckedUpdateWithoutRuleInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deliveries?: Prisma.AlertDeliveryUncheckedUpdateManyWithoutAlertNestedInput
 }
 
 export type AlertUncheckedUpdateManyWithoutRuleInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
+  ruleName?: Prisma.StringFieldUpdateOperationsInput | string
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  state?: Prisma.EnumAlertStateFieldUpdateOperationsInput | $Enums.AlertState
+  dedupKey?: Prisma.StringFieldUpdateOperationsInput | string
+  openKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  notified?: Prisma.BoolFieldUpdateOperationsInput | boolean
   dagId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
   dagRunId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  taskInstanceId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  message?: Prisma.StringFieldUpdateOperationsInput | string
-  payload?: Prisma.JsonNullValueInput | runtime.InputJsonValue
-  dedupKey?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
-  deliveredAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  runId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  taskId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  summary?: Prisma.StringFieldUpdateOperationsInput | string
+  details?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  occurrences?: Prisma.IntFieldUpdateOperationsInput | number
+  firedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  lastEventAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  resolvedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  acknowledgedBy?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
 }
 
+
+/**
+ * Count Type AlertCountOutputType
+ */
+
+export type AlertCountOutputType = {
+  deliveries: number
+}
+
+export type AlertCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  deliveries?: boolean | AlertCountOutputTypeCountDeliveriesArgs
+}
+
+/**
+ * AlertCountOutputType without action
+ */
+export type AlertCountOutputTypeDefaultArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AlertCountOutputType
+   */
+  select?: Prisma.AlertCountOutputTypeSelect<ExtArgs> | null
+}
+
+/**
+ * AlertCountOutputType without action
+ */
+export type AlertCountOutputTypeCountDeliveriesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AlertDeliveryWhereInput
+}
 
 
 export type AlertSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   tenantId?: boolean
   ruleId?: boolean
+  ruleName?: boolean
   event?: boolean
+  severity?: boolean
+  state?: boolean
+  dedupKey?: boolean
+  openKey?: boolean
+  notified?: boolean
   dagId?: boolean
   dagRunId?: boolean
-  taskInstanceId?: boolean
-  message?: boolean
-  payload?: boolean
-  dedupKey?: boolean
-  createdAt?: boolean
-  deliveredAt?: boolean
+  runId?: boolean
+  taskId?: boolean
+  summary?: boolean
+  details?: boolean
+  occurrences?: boolean
+  firedAt?: boolean
+  lastEventAt?: boolean
+  resolvedAt?: boolean
+  acknowledgedAt?: boolean
+  acknowledgedBy?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   rule?: boolean | Prisma.Alert$ruleArgs<ExtArgs>
+  deliveries?: boolean | Prisma.Alert$deliveriesArgs<ExtArgs>
+  _count?: boolean | Prisma.AlertCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["alert"]>
 
 export type AlertSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
   tenantId?: boolean
   ruleId?: boolean
+  ruleName?: boolean
   event?: boolean
+  severity?: boolean
+  state?: boolean
+  dedupKey?: boolean
+  openKey?: boolean
+  notified?: boolean
   dagId?: boolean
   dagRunId?: boolean
-  taskInstanceId?: boolean
-  message?: boolean
-  payload?: boolean
-  dedupKey?: boolean
-  createdAt?: boolean
-  deliveredAt?: boolean
+  runId?: boolean
+  taskId?: boolean
+  summary?: boolean
+  details?: boolean
+  occurrences?: boolean
+  firedAt?: boolean
+  lastEventAt?: boolean
+  resolvedAt?: boolean
+  acknowledgedAt?: boolean
+  acknowledgedBy?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   rule?: boolean | Prisma.Alert$ruleArgs<ExtArgs>
 }, ExtArgs["result"]["alert"]>
@@ -829,15 +1439,25 @@ export type AlertSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extensi
   id?: boolean
   tenantId?: boolean
   ruleId?: boolean
+  ruleName?: boolean
   event?: boolean
+  severity?: boolean
+  state?: boolean
+  dedupKey?: boolean
+  openKey?: boolean
+  notified?: boolean
   dagId?: boolean
   dagRunId?: boolean
-  taskInstanceId?: boolean
-  message?: boolean
-  payload?: boolean
-  dedupKey?: boolean
-  createdAt?: boolean
-  deliveredAt?: boolean
+  runId?: boolean
+  taskId?: boolean
+  summary?: boolean
+  details?: boolean
+  occurrences?: boolean
+  firedAt?: boolean
+  lastEventAt?: boolean
+  resolvedAt?: boolean
+  acknowledgedAt?: boolean
+  acknowledgedBy?: boolean
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   rule?: boolean | Prisma.Alert$ruleArgs<ExtArgs>
 }, ExtArgs["result"]["alert"]>
@@ -846,21 +1466,33 @@ export type AlertSelectScalar = {
   id?: boolean
   tenantId?: boolean
   ruleId?: boolean
+  ruleName?: boolean
   event?: boolean
+  severity?: boolean
+  state?: boolean
+  dedupKey?: boolean
+  openKey?: boolean
+  notified?: boolean
   dagId?: boolean
   dagRunId?: boolean
-  taskInstanceId?: boolean
-  message?: boolean
-  payload?: boolean
-  dedupKey?: boolean
-  createdAt?: boolean
-  deliveredAt?: boolean
+  runId?: boolean
+  taskId?: boolean
+  summary?: boolean
+  details?: boolean
+  occurrences?: boolean
+  firedAt?: boolean
+  lastEventAt?: boolean
+  resolvedAt?: boolean
+  acknowledgedAt?: boolean
+  acknowledgedBy?: boolean
 }
 
-export type AlertOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "ruleId" | "event" | "dagId" | "dagRunId" | "taskInstanceId" | "message" | "payload" | "dedupKey" | "createdAt" | "deliveredAt", ExtArgs["result"]["alert"]>
+export type AlertOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "ruleId" | "ruleName" | "event" | "severity" | "state" | "dedupKey" | "openKey" | "notified" | "dagId" | "dagRunId" | "runId" | "taskId" | "summary" | "details" | "occurrences" | "firedAt" | "lastEventAt" | "resolvedAt" | "acknowledgedAt" | "acknowledgedBy", ExtArgs["result"]["alert"]>
 export type AlertInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   rule?: boolean | Prisma.Alert$ruleArgs<ExtArgs>
+  deliveries?: boolean | Prisma.Alert$deliveriesArgs<ExtArgs>
+  _count?: boolean | Prisma.AlertCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type AlertIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
@@ -876,20 +1508,31 @@ export type $AlertPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   objects: {
     tenant: Prisma.$TenantPayload<ExtArgs>
     rule: Prisma.$AlertRulePayload<ExtArgs> | null
+    deliveries: Prisma.$AlertDeliveryPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
     tenantId: string
     ruleId: string | null
-    event: string
+    ruleName: string
+    event: $Enums.AlertEvent
+    severity: $Enums.AlertSeverity
+    state: $Enums.AlertState
+    dedupKey: string
+    openKey: string | null
+    notified: boolean
     dagId: string | null
     dagRunId: string | null
-    taskInstanceId: string | null
-    message: string
-    payload: runtime.JsonValue
-    dedupKey: string | null
-    createdAt: Date
-    deliveredAt: Date | null
+    runId: string | null
+    taskId: string | null
+    summary: string
+    details: runtime.JsonValue
+    occurrences: number
+    firedAt: Date
+    lastEventAt: Date
+    resolvedAt: Date | null
+    acknowledgedAt: Date | null
+    acknowledgedBy: string | null
   }, ExtArgs["result"]["alert"]>
   composites: {}
 }
@@ -1286,6 +1929,7 @@ export interface Prisma__AlertClient<T, Null = never, ExtArgs extends runtime.Ty
   readonly [Symbol.toStringTag]: "PrismaPromise"
   tenant<T extends Prisma.TenantDefaultArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.TenantDefaultArgs<ExtArgs>>): Prisma.Prisma__TenantClient<runtime.Types.Result.GetResult<Prisma.$TenantPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | Null, Null, ExtArgs, GlobalOmitOptions>
   rule<T extends Prisma.Alert$ruleArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Alert$ruleArgs<ExtArgs>>): Prisma.Prisma__AlertRuleClient<runtime.Types.Result.GetResult<Prisma.$AlertRulePayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
+  deliveries<T extends Prisma.Alert$deliveriesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Alert$deliveriesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AlertDeliveryPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -1318,15 +1962,25 @@ export interface AlertFieldRefs {
   readonly id: Prisma.FieldRef<"Alert", 'String'>
   readonly tenantId: Prisma.FieldRef<"Alert", 'String'>
   readonly ruleId: Prisma.FieldRef<"Alert", 'String'>
-  readonly event: Prisma.FieldRef<"Alert", 'String'>
+  readonly ruleName: Prisma.FieldRef<"Alert", 'String'>
+  readonly event: Prisma.FieldRef<"Alert", 'AlertEvent'>
+  readonly severity: Prisma.FieldRef<"Alert", 'AlertSeverity'>
+  readonly state: Prisma.FieldRef<"Alert", 'AlertState'>
+  readonly dedupKey: Prisma.FieldRef<"Alert", 'String'>
+  readonly openKey: Prisma.FieldRef<"Alert", 'String'>
+  readonly notified: Prisma.FieldRef<"Alert", 'Boolean'>
   readonly dagId: Prisma.FieldRef<"Alert", 'String'>
   readonly dagRunId: Prisma.FieldRef<"Alert", 'String'>
-  readonly taskInstanceId: Prisma.FieldRef<"Alert", 'String'>
-  readonly message: Prisma.FieldRef<"Alert", 'String'>
-  readonly payload: Prisma.FieldRef<"Alert", 'Json'>
-  readonly dedupKey: Prisma.FieldRef<"Alert", 'String'>
-  readonly createdAt: Prisma.FieldRef<"Alert", 'DateTime'>
-  readonly deliveredAt: Prisma.FieldRef<"Alert", 'DateTime'>
+  readonly runId: Prisma.FieldRef<"Alert", 'String'>
+  readonly taskId: Prisma.FieldRef<"Alert", 'String'>
+  readonly summary: Prisma.FieldRef<"Alert", 'String'>
+  readonly details: Prisma.FieldRef<"Alert", 'Json'>
+  readonly occurrences: Prisma.FieldRef<"Alert", 'Int'>
+  readonly firedAt: Prisma.FieldRef<"Alert", 'DateTime'>
+  readonly lastEventAt: Prisma.FieldRef<"Alert", 'DateTime'>
+  readonly resolvedAt: Prisma.FieldRef<"Alert", 'DateTime'>
+  readonly acknowledgedAt: Prisma.FieldRef<"Alert", 'DateTime'>
+  readonly acknowledgedBy: Prisma.FieldRef<"Alert", 'String'>
 }
     
 
@@ -1744,6 +2398,30 @@ export type Alert$ruleArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs
    */
   include?: Prisma.AlertRuleInclude<ExtArgs> | null
   where?: Prisma.AlertRuleWhereInput
+}
+
+/**
+ * Alert.deliveries
+ */
+export type Alert$deliveriesArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AlertDelivery
+   */
+  select?: Prisma.AlertDeliverySelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the AlertDelivery
+   */
+  omit?: Prisma.AlertDeliveryOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AlertDeliveryInclude<ExtArgs> | null
+  where?: Prisma.AlertDeliveryWhereInput
+  orderBy?: Prisma.AlertDeliveryOrderByWithRelationInput | Prisma.AlertDeliveryOrderByWithRelationInput[]
+  cursor?: Prisma.AlertDeliveryWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AlertDeliveryScalarFieldEnum | Prisma.AlertDeliveryScalarFieldEnum[]
 }
 
 /**

@@ -14,7 +14,8 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 
 /**
  * Model AlertRule
- * 
+ * A per-tenant alert rule: an event, filters (empty list = any), a severity, channels, a throttle
+ * window and a mute. Parameters of the timer-driven events live in their own columns.
  */
 export type AlertRuleModel = runtime.Types.Result.DefaultSelection<Prisma.$AlertRulePayload>
 
@@ -27,12 +28,16 @@ export type AggregateAlertRule = {
 }
 
 export type AlertRuleAvgAggregateOutputType = {
-  threshold: number | null
+  durationSeconds: number | null
+  freshnessHours: number | null
+  consecutiveFailures: number | null
   throttleSeconds: number | null
 }
 
 export type AlertRuleSumAggregateOutputType = {
-  threshold: number | null
+  durationSeconds: number | null
+  freshnessHours: number | null
+  consecutiveFailures: number | null
   throttleSeconds: number | null
 }
 
@@ -40,11 +45,15 @@ export type AlertRuleMinAggregateOutputType = {
   id: string | null
   tenantId: string | null
   name: string | null
-  event: string | null
-  dagIdFilter: string | null
-  tagFilter: string | null
-  threshold: number | null
+  event: $Enums.AlertEvent | null
+  severity: $Enums.AlertSeverity | null
+  durationSeconds: number | null
+  deadlineTime: string | null
+  deadlineTimezone: string | null
+  freshnessHours: number | null
+  consecutiveFailures: number | null
   throttleSeconds: number | null
+  mutedUntil: Date | null
   enabled: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -54,11 +63,15 @@ export type AlertRuleMaxAggregateOutputType = {
   id: string | null
   tenantId: string | null
   name: string | null
-  event: string | null
-  dagIdFilter: string | null
-  tagFilter: string | null
-  threshold: number | null
+  event: $Enums.AlertEvent | null
+  severity: $Enums.AlertSeverity | null
+  durationSeconds: number | null
+  deadlineTime: string | null
+  deadlineTimezone: string | null
+  freshnessHours: number | null
+  consecutiveFailures: number | null
   throttleSeconds: number | null
+  mutedUntil: Date | null
   enabled: boolean | null
   createdAt: Date | null
   updatedAt: Date | null
@@ -69,11 +82,18 @@ export type AlertRuleCountAggregateOutputType = {
   tenantId: number
   name: number
   event: number
-  dagIdFilter: number
-  tagFilter: number
-  threshold: number
-  channels: number
+  severity: number
+  dagIds: number
+  tags: number
+  taskIds: number
+  channelIds: number
+  durationSeconds: number
+  deadlineTime: number
+  deadlineTimezone: number
+  freshnessHours: number
+  consecutiveFailures: number
   throttleSeconds: number
+  mutedUntil: number
   enabled: number
   createdAt: number
   updatedAt: number
@@ -82,12 +102,16 @@ export type AlertRuleCountAggregateOutputType = {
 
 
 export type AlertRuleAvgAggregateInputType = {
-  threshold?: true
+  durationSeconds?: true
+  freshnessHours?: true
+  consecutiveFailures?: true
   throttleSeconds?: true
 }
 
 export type AlertRuleSumAggregateInputType = {
-  threshold?: true
+  durationSeconds?: true
+  freshnessHours?: true
+  consecutiveFailures?: true
   throttleSeconds?: true
 }
 
@@ -96,10 +120,14 @@ export type AlertRuleMinAggregateInputType = {
   tenantId?: true
   name?: true
   event?: true
-  dagIdFilter?: true
-  tagFilter?: true
-  threshold?: true
+  severity?: true
+  durationSeconds?: true
+  deadlineTime?: true
+  deadlineTimezone?: true
+  freshnessHours?: true
+  consecutiveFailures?: true
   throttleSeconds?: true
+  mutedUntil?: true
   enabled?: true
   createdAt?: true
   updatedAt?: true
@@ -110,10 +138,14 @@ export type AlertRuleMaxAggregateInputType = {
   tenantId?: true
   name?: true
   event?: true
-  dagIdFilter?: true
-  tagFilter?: true
-  threshold?: true
+  severity?: true
+  durationSeconds?: true
+  deadlineTime?: true
+  deadlineTimezone?: true
+  freshnessHours?: true
+  consecutiveFailures?: true
   throttleSeconds?: true
+  mutedUntil?: true
   enabled?: true
   createdAt?: true
   updatedAt?: true
@@ -124,11 +156,18 @@ export type AlertRuleCountAggregateInputType = {
   tenantId?: true
   name?: true
   event?: true
-  dagIdFilter?: true
-  tagFilter?: true
-  threshold?: true
-  channels?: true
+  severity?: true
+  dagIds?: true
+  tags?: true
+  taskIds?: true
+  channelIds?: true
+  durationSeconds?: true
+  deadlineTime?: true
+  deadlineTimezone?: true
+  freshnessHours?: true
+  consecutiveFailures?: true
   throttleSeconds?: true
+  mutedUntil?: true
   enabled?: true
   createdAt?: true
   updatedAt?: true
@@ -225,12 +264,19 @@ export type AlertRuleGroupByOutputType = {
   id: string
   tenantId: string
   name: string
-  event: string
-  dagIdFilter: string | null
-  tagFilter: string | null
-  threshold: number | null
-  channels: runtime.JsonValue
+  event: $Enums.AlertEvent
+  severity: $Enums.AlertSeverity
+  dagIds: string[]
+  tags: string[]
+  taskIds: string[]
+  channelIds: string[]
+  durationSeconds: number | null
+  deadlineTime: string | null
+  deadlineTimezone: string | null
+  freshnessHours: number | null
+  consecutiveFailures: number | null
   throttleSeconds: number
+  mutedUntil: Date | null
   enabled: boolean
   createdAt: Date
   updatedAt: Date
@@ -263,12 +309,19 @@ export type AlertRuleWhereInput = {
   id?: Prisma.UuidFilter<"AlertRule"> | string
   tenantId?: Prisma.UuidFilter<"AlertRule"> | string
   name?: Prisma.StringFilter<"AlertRule"> | string
-  event?: Prisma.StringFilter<"AlertRule"> | string
-  dagIdFilter?: Prisma.StringNullableFilter<"AlertRule"> | string | null
-  tagFilter?: Prisma.StringNullableFilter<"AlertRule"> | string | null
-  threshold?: Prisma.IntNullableFilter<"AlertRule"> | number | null
-  channels?: Prisma.JsonFilter<"AlertRule">
+  event?: Prisma.EnumAlertEventFilter<"AlertRule"> | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFilter<"AlertRule"> | $Enums.AlertSeverity
+  dagIds?: Prisma.StringNullableListFilter<"AlertRule">
+  tags?: Prisma.StringNullableListFilter<"AlertRule">
+  taskIds?: Prisma.StringNullableListFilter<"AlertRule">
+  channelIds?: Prisma.StringNullableListFilter<"AlertRule">
+  durationSeconds?: Prisma.IntNullableFilter<"AlertRule"> | number | null
+  deadlineTime?: Prisma.StringNullableFilter<"AlertRule"> | string | null
+  deadlineTimezone?: Prisma.StringNullableFilter<"AlertRule"> | string | null
+  freshnessHours?: Prisma.IntNullableFilter<"AlertRule"> | number | null
+  consecutiveFailures?: Prisma.IntNullableFilter<"AlertRule"> | number | null
   throttleSeconds?: Prisma.IntFilter<"AlertRule"> | number
+  mutedUntil?: Prisma.DateTimeNullableFilter<"AlertRule"> | Date | string | null
   enabled?: Prisma.BoolFilter<"AlertRule"> | boolean
   createdAt?: Prisma.DateTimeFilter<"AlertRule"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"AlertRule"> | Date | string
@@ -281,11 +334,18 @@ export type AlertRuleOrderByWithRelationInput = {
   tenantId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   event?: Prisma.SortOrder
-  dagIdFilter?: Prisma.SortOrderInput | Prisma.SortOrder
-  tagFilter?: Prisma.SortOrderInput | Prisma.SortOrder
-  threshold?: Prisma.SortOrderInput | Prisma.SortOrder
-  channels?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  dagIds?: Prisma.SortOrder
+  tags?: Prisma.SortOrder
+  taskIds?: Prisma.SortOrder
+  channelIds?: Prisma.SortOrder
+  durationSeconds?: Prisma.SortOrderInput | Prisma.SortOrder
+  deadlineTime?: Prisma.SortOrderInput | Prisma.SortOrder
+  deadlineTimezone?: Prisma.SortOrderInput | Prisma.SortOrder
+  freshnessHours?: Prisma.SortOrderInput | Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrderInput | Prisma.SortOrder
   throttleSeconds?: Prisma.SortOrder
+  mutedUntil?: Prisma.SortOrderInput | Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -295,34 +355,49 @@ export type AlertRuleOrderByWithRelationInput = {
 
 export type AlertRuleWhereUniqueInput = Prisma.AtLeast<{
   id?: string
+  tenantId_name?: Prisma.AlertRuleTenantIdNameCompoundUniqueInput
   AND?: Prisma.AlertRuleWhereInput | Prisma.AlertRuleWhereInput[]
   OR?: Prisma.AlertRuleWhereInput[]
   NOT?: Prisma.AlertRuleWhereInput | Prisma.AlertRuleWhereInput[]
   tenantId?: Prisma.UuidFilter<"AlertRule"> | string
   name?: Prisma.StringFilter<"AlertRule"> | string
-  event?: Prisma.StringFilter<"AlertRule"> | string
-  dagIdFilter?: Prisma.StringNullableFilter<"AlertRule"> | string | null
-  tagFilter?: Prisma.StringNullableFilter<"AlertRule"> | string | null
-  threshold?: Prisma.IntNullableFilter<"AlertRule"> | number | null
-  channels?: Prisma.JsonFilter<"AlertRule">
+  event?: Prisma.EnumAlertEventFilter<"AlertRule"> | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFilter<"AlertRule"> | $Enums.AlertSeverity
+  dagIds?: Prisma.StringNullableListFilter<"AlertRule">
+  tags?: Prisma.StringNullableListFilter<"AlertRule">
+  taskIds?: Prisma.StringNullableListFilter<"AlertRule">
+  channelIds?: Prisma.StringNullableListFilter<"AlertRule">
+  durationSeconds?: Prisma.IntNullableFilter<"AlertRule"> | number | null
+  deadlineTime?: Prisma.StringNullableFilter<"AlertRule"> | string | null
+  deadlineTimezone?: Prisma.StringNullableFilter<"AlertRule"> | string | null
+  freshnessHours?: Prisma.IntNullableFilter<"AlertRule"> | number | null
+  consecutiveFailures?: Prisma.IntNullableFilter<"AlertRule"> | number | null
   throttleSeconds?: Prisma.IntFilter<"AlertRule"> | number
+  mutedUntil?: Prisma.DateTimeNullableFilter<"AlertRule"> | Date | string | null
   enabled?: Prisma.BoolFilter<"AlertRule"> | boolean
   createdAt?: Prisma.DateTimeFilter<"AlertRule"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"AlertRule"> | Date | string
   tenant?: Prisma.XOR<Prisma.TenantScalarRelationFilter, Prisma.TenantWhereInput>
   alerts?: Prisma.AlertListRelationFilter
-}, "id">
+}, "id" | "tenantId_name">
 
 export type AlertRuleOrderByWithAggregationInput = {
   id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   event?: Prisma.SortOrder
-  dagIdFilter?: Prisma.SortOrderInput | Prisma.SortOrder
-  tagFilter?: Prisma.SortOrderInput | Prisma.SortOrder
-  threshold?: Prisma.SortOrderInput | Prisma.SortOrder
-  channels?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  dagIds?: Prisma.SortOrder
+  tags?: Prisma.SortOrder
+  taskIds?: Prisma.SortOrder
+  channelIds?: Prisma.SortOrder
+  durationSeconds?: Prisma.SortOrderInput | Prisma.SortOrder
+  deadlineTime?: Prisma.SortOrderInput | Prisma.SortOrder
+  deadlineTimezone?: Prisma.SortOrderInput | Prisma.SortOrder
+  freshnessHours?: Prisma.SortOrderInput | Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrderInput | Prisma.SortOrder
   throttleSeconds?: Prisma.SortOrder
+  mutedUntil?: Prisma.SortOrderInput | Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -340,12 +415,19 @@ export type AlertRuleScalarWhereWithAggregatesInput = {
   id?: Prisma.UuidWithAggregatesFilter<"AlertRule"> | string
   tenantId?: Prisma.UuidWithAggregatesFilter<"AlertRule"> | string
   name?: Prisma.StringWithAggregatesFilter<"AlertRule"> | string
-  event?: Prisma.StringWithAggregatesFilter<"AlertRule"> | string
-  dagIdFilter?: Prisma.StringNullableWithAggregatesFilter<"AlertRule"> | string | null
-  tagFilter?: Prisma.StringNullableWithAggregatesFilter<"AlertRule"> | string | null
-  threshold?: Prisma.IntNullableWithAggregatesFilter<"AlertRule"> | number | null
-  channels?: Prisma.JsonWithAggregatesFilter<"AlertRule">
+  event?: Prisma.EnumAlertEventWithAggregatesFilter<"AlertRule"> | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityWithAggregatesFilter<"AlertRule"> | $Enums.AlertSeverity
+  dagIds?: Prisma.StringNullableListFilter<"AlertRule">
+  tags?: Prisma.StringNullableListFilter<"AlertRule">
+  taskIds?: Prisma.StringNullableListFilter<"AlertRule">
+  channelIds?: Prisma.StringNullableListFilter<"AlertRule">
+  durationSeconds?: Prisma.IntNullableWithAggregatesFilter<"AlertRule"> | number | null
+  deadlineTime?: Prisma.StringNullableWithAggregatesFilter<"AlertRule"> | string | null
+  deadlineTimezone?: Prisma.StringNullableWithAggregatesFilter<"AlertRule"> | string | null
+  freshnessHours?: Prisma.IntNullableWithAggregatesFilter<"AlertRule"> | number | null
+  consecutiveFailures?: Prisma.IntNullableWithAggregatesFilter<"AlertRule"> | number | null
   throttleSeconds?: Prisma.IntWithAggregatesFilter<"AlertRule"> | number
+  mutedUntil?: Prisma.DateTimeNullableWithAggregatesFilter<"AlertRule"> | Date | string | null
   enabled?: Prisma.BoolWithAggregatesFilter<"AlertRule"> | boolean
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"AlertRule"> | Date | string
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"AlertRule"> | Date | string
@@ -354,12 +436,19 @@ export type AlertRuleScalarWhereWithAggregatesInput = {
 export type AlertRuleCreateInput = {
   id?: string
   name: string
-  event: string
-  dagIdFilter?: string | null
-  tagFilter?: string | null
-  threshold?: number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event: $Enums.AlertEvent
+  severity?: $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleCreatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleCreatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleCreatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleCreatechannelIdsInput | string[]
+  durationSeconds?: number | null
+  deadlineTime?: string | null
+  deadlineTimezone?: string | null
+  freshnessHours?: number | null
+  consecutiveFailures?: number | null
   throttleSeconds?: number
+  mutedUntil?: Date | string | null
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -371,12 +460,19 @@ export type AlertRuleUncheckedCreateInput = {
   id?: string
   tenantId: string
   name: string
-  event: string
-  dagIdFilter?: string | null
-  tagFilter?: string | null
-  threshold?: number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event: $Enums.AlertEvent
+  severity?: $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleCreatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleCreatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleCreatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleCreatechannelIdsInput | string[]
+  durationSeconds?: number | null
+  deadlineTime?: string | null
+  deadlineTimezone?: string | null
+  freshnessHours?: number | null
+  consecutiveFailures?: number | null
   throttleSeconds?: number
+  mutedUntil?: Date | string | null
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -386,12 +482,19 @@ export type AlertRuleUncheckedCreateInput = {
 export type AlertRuleUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -403,12 +506,19 @@ export type AlertRuleUncheckedUpdateInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -419,12 +529,19 @@ export type AlertRuleCreateManyInput = {
   id?: string
   tenantId: string
   name: string
-  event: string
-  dagIdFilter?: string | null
-  tagFilter?: string | null
-  threshold?: number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event: $Enums.AlertEvent
+  severity?: $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleCreatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleCreatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleCreatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleCreatechannelIdsInput | string[]
+  durationSeconds?: number | null
+  deadlineTime?: string | null
+  deadlineTimezone?: string | null
+  freshnessHours?: number | null
+  consecutiveFailures?: number | null
   throttleSeconds?: number
+  mutedUntil?: Date | string | null
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -433,12 +550,19 @@ export type AlertRuleCreateManyInput = {
 export type AlertRuleUpdateManyMutationInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -448,12 +572,19 @@ export type AlertRuleUncheckedUpdateManyInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -469,23 +600,37 @@ export type AlertRuleOrderByRelationAggregateInput = {
   _count?: Prisma.SortOrder
 }
 
+export type AlertRuleTenantIdNameCompoundUniqueInput = {
+  tenantId: string
+  name: string
+}
+
 export type AlertRuleCountOrderByAggregateInput = {
   id?: Prisma.SortOrder
   tenantId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   event?: Prisma.SortOrder
-  dagIdFilter?: Prisma.SortOrder
-  tagFilter?: Prisma.SortOrder
-  threshold?: Prisma.SortOrder
-  channels?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  dagIds?: Prisma.SortOrder
+  tags?: Prisma.SortOrder
+  taskIds?: Prisma.SortOrder
+  channelIds?: Prisma.SortOrder
+  durationSeconds?: Prisma.SortOrder
+  deadlineTime?: Prisma.SortOrder
+  deadlineTimezone?: Prisma.SortOrder
+  freshnessHours?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
   throttleSeconds?: Prisma.SortOrder
+  mutedUntil?: Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
 export type AlertRuleAvgOrderByAggregateInput = {
-  threshold?: Prisma.SortOrder
+  durationSeconds?: Prisma.SortOrder
+  freshnessHours?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
   throttleSeconds?: Prisma.SortOrder
 }
 
@@ -494,10 +639,14 @@ export type AlertRuleMaxOrderByAggregateInput = {
   tenantId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   event?: Prisma.SortOrder
-  dagIdFilter?: Prisma.SortOrder
-  tagFilter?: Prisma.SortOrder
-  threshold?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  durationSeconds?: Prisma.SortOrder
+  deadlineTime?: Prisma.SortOrder
+  deadlineTimezone?: Prisma.SortOrder
+  freshnessHours?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
   throttleSeconds?: Prisma.SortOrder
+  mutedUntil?: Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
@@ -508,17 +657,23 @@ export type AlertRuleMinOrderByAggregateInput = {
   tenantId?: Prisma.SortOrder
   name?: Prisma.SortOrder
   event?: Prisma.SortOrder
-  dagIdFilter?: Prisma.SortOrder
-  tagFilter?: Prisma.SortOrder
-  threshold?: Prisma.SortOrder
+  severity?: Prisma.SortOrder
+  durationSeconds?: Prisma.SortOrder
+  deadlineTime?: Prisma.SortOrder
+  deadlineTimezone?: Prisma.SortOrder
+  freshnessHours?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
   throttleSeconds?: Prisma.SortOrder
+  mutedUntil?: Prisma.SortOrder
   enabled?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
 export type AlertRuleSumOrderByAggregateInput = {
-  threshold?: Prisma.SortOrder
+  durationSeconds?: Prisma.SortOrder
+  freshnessHours?: Prisma.SortOrder
+  consecutiveFailures?: Prisma.SortOrder
   throttleSeconds?: Prisma.SortOrder
 }
 
@@ -569,6 +724,50 @@ export type AlertRuleUncheckedUpdateManyWithoutTenantNestedInput = {
   deleteMany?: Prisma.AlertRuleScalarWhereInput | Prisma.AlertRuleScalarWhereInput[]
 }
 
+export type AlertRuleCreatedagIdsInput = {
+  set: string[]
+}
+
+export type AlertRuleCreatetagsInput = {
+  set: string[]
+}
+
+export type AlertRuleCreatetaskIdsInput = {
+  set: string[]
+}
+
+export type AlertRuleCreatechannelIdsInput = {
+  set: string[]
+}
+
+export type EnumAlertEventFieldUpdateOperationsInput = {
+  set?: $Enums.AlertEvent
+}
+
+export type EnumAlertSeverityFieldUpdateOperationsInput = {
+  set?: $Enums.AlertSeverity
+}
+
+export type AlertRuleUpdatedagIdsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type AlertRuleUpdatetagsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type AlertRuleUpdatetaskIdsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
+export type AlertRuleUpdatechannelIdsInput = {
+  set?: string[]
+  push?: string | string[]
+}
+
 export type NullableIntFieldUpdateOperationsInput = {
   set?: number | null
   increment?: number
@@ -596,12 +795,19 @@ export type AlertRuleUpdateOneWithoutAlertsNestedInput = {
 export type AlertRuleCreateWithoutTenantInput = {
   id?: string
   name: string
-  event: string
-  dagIdFilter?: string | null
-  tagFilter?: string | null
-  threshold?: number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event: $Enums.AlertEvent
+  severity?: $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleCreatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleCreatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleCreatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleCreatechannelIdsInput | string[]
+  durationSeconds?: number | null
+  deadlineTime?: string | null
+  deadlineTimezone?: string | null
+  freshnessHours?: number | null
+  consecutiveFailures?: number | null
   throttleSeconds?: number
+  mutedUntil?: Date | string | null
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -611,12 +817,19 @@ export type AlertRuleCreateWithoutTenantInput = {
 export type AlertRuleUncheckedCreateWithoutTenantInput = {
   id?: string
   name: string
-  event: string
-  dagIdFilter?: string | null
-  tagFilter?: string | null
-  threshold?: number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event: $Enums.AlertEvent
+  severity?: $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleCreatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleCreatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleCreatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleCreatechannelIdsInput | string[]
+  durationSeconds?: number | null
+  deadlineTime?: string | null
+  deadlineTimezone?: string | null
+  freshnessHours?: number | null
+  consecutiveFailures?: number | null
   throttleSeconds?: number
+  mutedUntil?: Date | string | null
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -656,12 +869,19 @@ export type AlertRuleScalarWhereInput = {
   id?: Prisma.UuidFilter<"AlertRule"> | string
   tenantId?: Prisma.UuidFilter<"AlertRule"> | string
   name?: Prisma.StringFilter<"AlertRule"> | string
-  event?: Prisma.StringFilter<"AlertRule"> | string
-  dagIdFilter?: Prisma.StringNullableFilter<"AlertRule"> | string | null
-  tagFilter?: Prisma.StringNullableFilter<"AlertRule"> | string | null
-  threshold?: Prisma.IntNullableFilter<"AlertRule"> | number | null
-  channels?: Prisma.JsonFilter<"AlertRule">
+  event?: Prisma.EnumAlertEventFilter<"AlertRule"> | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFilter<"AlertRule"> | $Enums.AlertSeverity
+  dagIds?: Prisma.StringNullableListFilter<"AlertRule">
+  tags?: Prisma.StringNullableListFilter<"AlertRule">
+  taskIds?: Prisma.StringNullableListFilter<"AlertRule">
+  channelIds?: Prisma.StringNullableListFilter<"AlertRule">
+  durationSeconds?: Prisma.IntNullableFilter<"AlertRule"> | number | null
+  deadlineTime?: Prisma.StringNullableFilter<"AlertRule"> | string | null
+  deadlineTimezone?: Prisma.StringNullableFilter<"AlertRule"> | string | null
+  freshnessHours?: Prisma.IntNullableFilter<"AlertRule"> | number | null
+  consecutiveFailures?: Prisma.IntNullableFilter<"AlertRule"> | number | null
   throttleSeconds?: Prisma.IntFilter<"AlertRule"> | number
+  mutedUntil?: Prisma.DateTimeNullableFilter<"AlertRule"> | Date | string | null
   enabled?: Prisma.BoolFilter<"AlertRule"> | boolean
   createdAt?: Prisma.DateTimeFilter<"AlertRule"> | Date | string
   updatedAt?: Prisma.DateTimeFilter<"AlertRule"> | Date | string
@@ -670,12 +890,19 @@ export type AlertRuleScalarWhereInput = {
 export type AlertRuleCreateWithoutAlertsInput = {
   id?: string
   name: string
-  event: string
-  dagIdFilter?: string | null
-  tagFilter?: string | null
-  threshold?: number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event: $Enums.AlertEvent
+  severity?: $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleCreatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleCreatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleCreatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleCreatechannelIdsInput | string[]
+  durationSeconds?: number | null
+  deadlineTime?: string | null
+  deadlineTimezone?: string | null
+  freshnessHours?: number | null
+  consecutiveFailures?: number | null
   throttleSeconds?: number
+  mutedUntil?: Date | string | null
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -686,12 +913,19 @@ export type AlertRuleUncheckedCreateWithoutAlertsInput = {
   id?: string
   tenantId: string
   name: string
-  event: string
-  dagIdFilter?: string | null
-  tagFilter?: string | null
-  threshold?: number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event: $Enums.AlertEvent
+  severity?: $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleCreatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleCreatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleCreatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleCreatechannelIdsInput | string[]
+  durationSeconds?: number | null
+  deadlineTime?: string | null
+  deadlineTimezone?: string | null
+  freshnessHours?: number | null
+  consecutiveFailures?: number | null
   throttleSeconds?: number
+  mutedUntil?: Date | string | null
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -716,12 +950,19 @@ export type AlertRuleUpdateToOneWithWhereWithoutAlertsInput = {
 export type AlertRuleUpdateWithoutAlertsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -732,12 +973,19 @@ export type AlertRuleUncheckedUpdateWithoutAlertsInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   tenantId?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -746,12 +994,19 @@ export type AlertRuleUncheckedUpdateWithoutAlertsInput = {
 export type AlertRuleCreateManyTenantInput = {
   id?: string
   name: string
-  event: string
-  dagIdFilter?: string | null
-  tagFilter?: string | null
-  threshold?: number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event: $Enums.AlertEvent
+  severity?: $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleCreatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleCreatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleCreatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleCreatechannelIdsInput | string[]
+  durationSeconds?: number | null
+  deadlineTime?: string | null
+  deadlineTimezone?: string | null
+  freshnessHours?: number | null
+  consecutiveFailures?: number | null
   throttleSeconds?: number
+  mutedUntil?: Date | string | null
   enabled?: boolean
   createdAt?: Date | string
   updatedAt?: Date | string
@@ -760,12 +1015,19 @@ export type AlertRuleCreateManyTenantInput = {
 export type AlertRuleUpdateWithoutTenantInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -775,12 +1037,19 @@ export type AlertRuleUpdateWithoutTenantInput = {
 export type AlertRuleUncheckedUpdateWithoutTenantInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -790,12 +1059,19 @@ export type AlertRuleUncheckedUpdateWithoutTenantInput = {
 export type AlertRuleUncheckedUpdateManyWithoutTenantInput = {
   id?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
-  event?: Prisma.StringFieldUpdateOperationsInput | string
-  dagIdFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  tagFilter?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
-  threshold?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
-  channels?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  event?: Prisma.EnumAlertEventFieldUpdateOperationsInput | $Enums.AlertEvent
+  severity?: Prisma.EnumAlertSeverityFieldUpdateOperationsInput | $Enums.AlertSeverity
+  dagIds?: Prisma.AlertRuleUpdatedagIdsInput | string[]
+  tags?: Prisma.AlertRuleUpdatetagsInput | string[]
+  taskIds?: Prisma.AlertRuleUpdatetaskIdsInput | string[]
+  channelIds?: Prisma.AlertRuleUpdatechannelIdsInput | string[]
+  durationSeconds?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  deadlineTime?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  deadlineTimezone?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  freshnessHours?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
+  consecutiveFailures?: Prisma.NullableIntFieldUpdateOperationsInput | number | null
   throttleSeconds?: Prisma.IntFieldUpdateOperationsInput | number
+  mutedUntil?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   enabled?: Prisma.BoolFieldUpdateOperationsInput | boolean
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
@@ -837,11 +1113,18 @@ export type AlertRuleSelect<ExtArgs extends runtime.Types.Extensions.InternalArg
   tenantId?: boolean
   name?: boolean
   event?: boolean
-  dagIdFilter?: boolean
-  tagFilter?: boolean
-  threshold?: boolean
-  channels?: boolean
+  severity?: boolean
+  dagIds?: boolean
+  tags?: boolean
+  taskIds?: boolean
+  channelIds?: boolean
+  durationSeconds?: boolean
+  deadlineTime?: boolean
+  deadlineTimezone?: boolean
+  freshnessHours?: boolean
+  consecutiveFailures?: boolean
   throttleSeconds?: boolean
+  mutedUntil?: boolean
   enabled?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -855,11 +1138,18 @@ export type AlertRuleSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Ext
   tenantId?: boolean
   name?: boolean
   event?: boolean
-  dagIdFilter?: boolean
-  tagFilter?: boolean
-  threshold?: boolean
-  channels?: boolean
+  severity?: boolean
+  dagIds?: boolean
+  tags?: boolean
+  taskIds?: boolean
+  channelIds?: boolean
+  durationSeconds?: boolean
+  deadlineTime?: boolean
+  deadlineTimezone?: boolean
+  freshnessHours?: boolean
+  consecutiveFailures?: boolean
   throttleSeconds?: boolean
+  mutedUntil?: boolean
   enabled?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -871,11 +1161,18 @@ export type AlertRuleSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Ext
   tenantId?: boolean
   name?: boolean
   event?: boolean
-  dagIdFilter?: boolean
-  tagFilter?: boolean
-  threshold?: boolean
-  channels?: boolean
+  severity?: boolean
+  dagIds?: boolean
+  tags?: boolean
+  taskIds?: boolean
+  channelIds?: boolean
+  durationSeconds?: boolean
+  deadlineTime?: boolean
+  deadlineTimezone?: boolean
+  freshnessHours?: boolean
+  consecutiveFailures?: boolean
   throttleSeconds?: boolean
+  mutedUntil?: boolean
   enabled?: boolean
   createdAt?: boolean
   updatedAt?: boolean
@@ -887,17 +1184,24 @@ export type AlertRuleSelectScalar = {
   tenantId?: boolean
   name?: boolean
   event?: boolean
-  dagIdFilter?: boolean
-  tagFilter?: boolean
-  threshold?: boolean
-  channels?: boolean
+  severity?: boolean
+  dagIds?: boolean
+  tags?: boolean
+  taskIds?: boolean
+  channelIds?: boolean
+  durationSeconds?: boolean
+  deadlineTime?: boolean
+  deadlineTimezone?: boolean
+  freshnessHours?: boolean
+  consecutiveFailures?: boolean
   throttleSeconds?: boolean
+  mutedUntil?: boolean
   enabled?: boolean
   createdAt?: boolean
   updatedAt?: boolean
 }
 
-export type AlertRuleOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "name" | "event" | "dagIdFilter" | "tagFilter" | "threshold" | "channels" | "throttleSeconds" | "enabled" | "createdAt" | "updatedAt", ExtArgs["result"]["alertRule"]>
+export type AlertRuleOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "name" | "event" | "severity" | "dagIds" | "tags" | "taskIds" | "channelIds" | "durationSeconds" | "deadlineTime" | "deadlineTimezone" | "freshnessHours" | "consecutiveFailures" | "throttleSeconds" | "mutedUntil" | "enabled" | "createdAt" | "updatedAt", ExtArgs["result"]["alertRule"]>
 export type AlertRuleInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   tenant?: boolean | Prisma.TenantDefaultArgs<ExtArgs>
   alerts?: boolean | Prisma.AlertRule$alertsArgs<ExtArgs>
@@ -920,12 +1224,31 @@ export type $AlertRulePayload<ExtArgs extends runtime.Types.Extensions.InternalA
     id: string
     tenantId: string
     name: string
-    event: string
-    dagIdFilter: string | null
-    tagFilter: string | null
-    threshold: number | null
-    channels: runtime.JsonValue
+    event: $Enums.AlertEvent
+    severity: $Enums.AlertSeverity
+    dagIds: string[]
+    tags: string[]
+    taskIds: string[]
+    channelIds: string[]
+    /**
+     * RUN_DURATION: a run running longer than this.
+     */
+    durationSeconds: number | null
+    /**
+     * RUN_DEADLINE: HH:MM, each day in deadlineTimezone.
+     */
+    deadlineTime: string | null
+    deadlineTimezone: string | null
+    /**
+     * FRESHNESS: no successful run for this many hours.
+     */
+    freshnessHours: number | null
+    /**
+     * CONSECUTIVE_FAILURES: this many failed runs in a row.
+     */
+    consecutiveFailures: number | null
     throttleSeconds: number
+    mutedUntil: Date | null
     enabled: boolean
     createdAt: Date
     updatedAt: Date
@@ -1357,12 +1680,19 @@ export interface AlertRuleFieldRefs {
   readonly id: Prisma.FieldRef<"AlertRule", 'String'>
   readonly tenantId: Prisma.FieldRef<"AlertRule", 'String'>
   readonly name: Prisma.FieldRef<"AlertRule", 'String'>
-  readonly event: Prisma.FieldRef<"AlertRule", 'String'>
-  readonly dagIdFilter: Prisma.FieldRef<"AlertRule", 'String'>
-  readonly tagFilter: Prisma.FieldRef<"AlertRule", 'String'>
-  readonly threshold: Prisma.FieldRef<"AlertRule", 'Int'>
-  readonly channels: Prisma.FieldRef<"AlertRule", 'Json'>
+  readonly event: Prisma.FieldRef<"AlertRule", 'AlertEvent'>
+  readonly severity: Prisma.FieldRef<"AlertRule", 'AlertSeverity'>
+  readonly dagIds: Prisma.FieldRef<"AlertRule", 'String[]'>
+  readonly tags: Prisma.FieldRef<"AlertRule", 'String[]'>
+  readonly taskIds: Prisma.FieldRef<"AlertRule", 'String[]'>
+  readonly channelIds: Prisma.FieldRef<"AlertRule", 'String[]'>
+  readonly durationSeconds: Prisma.FieldRef<"AlertRule", 'Int'>
+  readonly deadlineTime: Prisma.FieldRef<"AlertRule", 'String'>
+  readonly deadlineTimezone: Prisma.FieldRef<"AlertRule", 'String'>
+  readonly freshnessHours: Prisma.FieldRef<"AlertRule", 'Int'>
+  readonly consecutiveFailures: Prisma.FieldRef<"AlertRule", 'Int'>
   readonly throttleSeconds: Prisma.FieldRef<"AlertRule", 'Int'>
+  readonly mutedUntil: Prisma.FieldRef<"AlertRule", 'DateTime'>
   readonly enabled: Prisma.FieldRef<"AlertRule", 'Boolean'>
   readonly createdAt: Prisma.FieldRef<"AlertRule", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"AlertRule", 'DateTime'>

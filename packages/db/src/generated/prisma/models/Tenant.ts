@@ -224,6 +224,7 @@ export type TenantWhereInput = {
   pools?: Prisma.PoolListRelationFilter
   alertRules?: Prisma.AlertRuleListRelationFilter
   alerts?: Prisma.AlertListRelationFilter
+  alertChannels?: Prisma.AlertChannelListRelationFilter
   auditLogs?: Prisma.AuditLogListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
   backfills?: Prisma.BackfillListRelationFilter
@@ -243,6 +244,7 @@ export type TenantOrderByWithRelationInput = {
   pools?: Prisma.PoolOrderByRelationAggregateInput
   alertRules?: Prisma.AlertRuleOrderByRelationAggregateInput
   alerts?: Prisma.AlertOrderByRelationAggregateInput
+  alertChannels?: Prisma.AlertChannelOrderByRelationAggregateInput
   auditLogs?: Prisma.AuditLogOrderByRelationAggregateInput
   s3TriggerObjects?: Prisma.S3TriggerObjectOrderByRelationAggregateInput
   backfills?: Prisma.BackfillOrderByRelationAggregateInput
@@ -265,6 +267,7 @@ export type TenantWhereUniqueInput = Prisma.AtLeast<{
   pools?: Prisma.PoolListRelationFilter
   alertRules?: Prisma.AlertRuleListRelationFilter
   alerts?: Prisma.AlertListRelationFilter
+  alertChannels?: Prisma.AlertChannelListRelationFilter
   auditLogs?: Prisma.AuditLogListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
   backfills?: Prisma.BackfillListRelationFilter
@@ -308,6 +311,7 @@ export type TenantCreateInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -327,6 +331,7 @@ export type TenantUncheckedCreateInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -346,6 +351,7 @@ export type TenantUpdateInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -365,6 +371,7 @@ export type TenantUncheckedUpdateInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
@@ -545,6 +552,20 @@ export type TenantUpdateOneRequiredWithoutPoolsNestedInput = {
   update?: Prisma.XOR<Prisma.XOR<Prisma.TenantUpdateToOneWithWhereWithoutPoolsInput, Prisma.TenantUpdateWithoutPoolsInput>, Prisma.TenantUncheckedUpdateWithoutPoolsInput>
 }
 
+export type TenantCreateNestedOneWithoutAlertChannelsInput = {
+  create?: Prisma.XOR<Prisma.TenantCreateWithoutAlertChannelsInput, Prisma.TenantUncheckedCreateWithoutAlertChannelsInput>
+  connectOrCreate?: Prisma.TenantCreateOrConnectWithoutAlertChannelsInput
+  connect?: Prisma.TenantWhereUniqueInput
+}
+
+export type TenantUpdateOneRequiredWithoutAlertChannelsNestedInput = {
+  create?: Prisma.XOR<Prisma.TenantCreateWithoutAlertChannelsInput, Prisma.TenantUncheckedCreateWithoutAlertChannelsInput>
+  connectOrCreate?: Prisma.TenantCreateOrConnectWithoutAlertChannelsInput
+  upsert?: Prisma.TenantUpsertWithoutAlertChannelsInput
+  connect?: Prisma.TenantWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.TenantUpdateToOneWithWhereWithoutAlertChannelsInput, Prisma.TenantUpdateWithoutAlertChannelsInput>, Prisma.TenantUncheckedUpdateWithoutAlertChannelsInput>
+}
+
 export type TenantCreateNestedOneWithoutAlertRulesInput = {
   create?: Prisma.XOR<Prisma.TenantCreateWithoutAlertRulesInput, Prisma.TenantUncheckedCreateWithoutAlertRulesInput>
   connectOrCreate?: Prisma.TenantCreateOrConnectWithoutAlertRulesInput
@@ -614,6 +635,7 @@ export type TenantCreateWithoutMembershipsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -632,6 +654,7 @@ export type TenantUncheckedCreateWithoutMembershipsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -666,6 +689,7 @@ export type TenantUpdateWithoutMembershipsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -684,6 +708,7 @@ export type TenantUncheckedUpdateWithoutMembershipsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
@@ -702,6 +727,7 @@ export type TenantCreateWithoutSessionsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -720,6 +746,7 @@ export type TenantUncheckedCreateWithoutSessionsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -754,6 +781,7 @@ export type TenantUpdateWithoutSessionsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -772,6 +800,7 @@ export type TenantUncheckedUpdateWithoutSessionsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
@@ -790,6 +819,7 @@ export type TenantCreateWithoutApiKeysInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -808,6 +838,7 @@ export type TenantUncheckedCreateWithoutApiKeysInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -842,6 +873,7 @@ export type TenantUpdateWithoutApiKeysInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -860,6 +892,7 @@ export type TenantUncheckedUpdateWithoutApiKeysInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
@@ -878,6 +911,7 @@ export type TenantCreateWithoutDagsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -896,6 +930,7 @@ export type TenantUncheckedCreateWithoutDagsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -930,6 +965,7 @@ export type TenantUpdateWithoutDagsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -948,6 +984,7 @@ export type TenantUncheckedUpdateWithoutDagsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
@@ -967,6 +1004,7 @@ export type TenantCreateWithoutBackfillsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
 }
@@ -985,6 +1023,7 @@ export type TenantUncheckedCreateWithoutBackfillsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
 }
@@ -1019,6 +1058,7 @@ export type TenantUpdateWithoutBackfillsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
 }
@@ -1037,6 +1077,7 @@ export type TenantUncheckedUpdateWithoutBackfillsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
 }
@@ -1054,6 +1095,7 @@ export type TenantCreateWithoutConnectionsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -1072,6 +1114,7 @@ export type TenantUncheckedCreateWithoutConnectionsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -1106,6 +1149,7 @@ export type TenantUpdateWithoutConnectionsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -1124,6 +1168,7 @@ export type TenantUncheckedUpdateWithoutConnectionsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
@@ -1142,6 +1187,7 @@ export type TenantCreateWithoutPoolsInput = {
   connections?: Prisma.ConnectionCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -1160,6 +1206,7 @@ export type TenantUncheckedCreateWithoutPoolsInput = {
   connections?: Prisma.ConnectionUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -1194,6 +1241,7 @@ export type TenantUpdateWithoutPoolsInput = {
   connections?: Prisma.ConnectionUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -1210,6 +1258,99 @@ export type TenantUncheckedUpdateWithoutPoolsInput = {
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutTenantNestedInput
   dags?: Prisma.DagUncheckedUpdateManyWithoutTenantNestedInput
   connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
+  alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
+  alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
+  auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+}
+
+export type TenantCreateWithoutAlertChannelsInput = {
+  id?: string
+  slug: string
+  name: string
+  concurrencyQuota?: number
+  createdAt?: Date | string
+  memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
+  sessions?: Prisma.SessionCreateNestedManyWithoutTenantInput
+  dags?: Prisma.DagCreateNestedManyWithoutTenantInput
+  connections?: Prisma.ConnectionCreateNestedManyWithoutTenantInput
+  pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
+  alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
+  alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+}
+
+export type TenantUncheckedCreateWithoutAlertChannelsInput = {
+  id?: string
+  slug: string
+  name: string
+  concurrencyQuota?: number
+  createdAt?: Date | string
+  memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutTenantInput
+  dags?: Prisma.DagUncheckedCreateNestedManyWithoutTenantInput
+  connections?: Prisma.ConnectionUncheckedCreateNestedManyWithoutTenantInput
+  pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
+  alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
+  alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+}
+
+export type TenantCreateOrConnectWithoutAlertChannelsInput = {
+  where: Prisma.TenantWhereUniqueInput
+  create: Prisma.XOR<Prisma.TenantCreateWithoutAlertChannelsInput, Prisma.TenantUncheckedCreateWithoutAlertChannelsInput>
+}
+
+export type TenantUpsertWithoutAlertChannelsInput = {
+  update: Prisma.XOR<Prisma.TenantUpdateWithoutAlertChannelsInput, Prisma.TenantUncheckedUpdateWithoutAlertChannelsInput>
+  create: Prisma.XOR<Prisma.TenantCreateWithoutAlertChannelsInput, Prisma.TenantUncheckedCreateWithoutAlertChannelsInput>
+  where?: Prisma.TenantWhereInput
+}
+
+export type TenantUpdateToOneWithWhereWithoutAlertChannelsInput = {
+  where?: Prisma.TenantWhereInput
+  data: Prisma.XOR<Prisma.TenantUpdateWithoutAlertChannelsInput, Prisma.TenantUncheckedUpdateWithoutAlertChannelsInput>
+}
+
+export type TenantUpdateWithoutAlertChannelsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
+  sessions?: Prisma.SessionUpdateManyWithoutTenantNestedInput
+  dags?: Prisma.DagUpdateManyWithoutTenantNestedInput
+  connections?: Prisma.ConnectionUpdateManyWithoutTenantNestedInput
+  pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
+  alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
+  alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+}
+
+export type TenantUncheckedUpdateWithoutAlertChannelsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutTenantNestedInput
+  dags?: Prisma.DagUncheckedUpdateManyWithoutTenantNestedInput
+  connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
+  pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
@@ -1230,6 +1371,7 @@ export type TenantCreateWithoutAlertRulesInput = {
   connections?: Prisma.ConnectionCreateNestedManyWithoutTenantInput
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -1248,6 +1390,7 @@ export type TenantUncheckedCreateWithoutAlertRulesInput = {
   connections?: Prisma.ConnectionUncheckedCreateNestedManyWithoutTenantInput
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -1282,6 +1425,7 @@ export type TenantUpdateWithoutAlertRulesInput = {
   connections?: Prisma.ConnectionUpdateManyWithoutTenantNestedInput
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -1300,6 +1444,7 @@ export type TenantUncheckedUpdateWithoutAlertRulesInput = {
   connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
@@ -1318,6 +1463,7 @@ export type TenantCreateWithoutAlertsInput = {
   connections?: Prisma.ConnectionCreateNestedManyWithoutTenantInput
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
@@ -1336,6 +1482,7 @@ export type TenantUncheckedCreateWithoutAlertsInput = {
   connections?: Prisma.ConnectionUncheckedCreateNestedManyWithoutTenantInput
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
@@ -1370,6 +1517,7 @@ export type TenantUpdateWithoutAlertsInput = {
   connections?: Prisma.ConnectionUpdateManyWithoutTenantNestedInput
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
@@ -1388,6 +1536,7 @@ export type TenantUncheckedUpdateWithoutAlertsInput = {
   connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
@@ -1407,6 +1556,7 @@ export type TenantCreateWithoutAuditLogsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
@@ -1425,6 +1575,7 @@ export type TenantUncheckedCreateWithoutAuditLogsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
@@ -1459,6 +1610,7 @@ export type TenantUpdateWithoutAuditLogsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
@@ -1477,6 +1629,7 @@ export type TenantUncheckedUpdateWithoutAuditLogsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
@@ -1495,6 +1648,7 @@ export type TenantCreateWithoutS3TriggerObjectsInput = {
   pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
 }
@@ -1513,6 +1667,7 @@ export type TenantUncheckedCreateWithoutS3TriggerObjectsInput = {
   pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
   alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
   alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
 }
@@ -1547,6 +1702,7 @@ export type TenantUpdateWithoutS3TriggerObjectsInput = {
   pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
 }
@@ -1565,6 +1721,7 @@ export type TenantUncheckedUpdateWithoutS3TriggerObjectsInput = {
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
   alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
   alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
 }
@@ -1583,6 +1740,7 @@ export type TenantCountOutputType = {
   pools: number
   alertRules: number
   alerts: number
+  alertChannels: number
   auditLogs: number
   s3TriggerObjects: number
   backfills: number
@@ -1597,6 +1755,7 @@ export type TenantCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions
   pools?: boolean | TenantCountOutputTypeCountPoolsArgs
   alertRules?: boolean | TenantCountOutputTypeCountAlertRulesArgs
   alerts?: boolean | TenantCountOutputTypeCountAlertsArgs
+  alertChannels?: boolean | TenantCountOutputTypeCountAlertChannelsArgs
   auditLogs?: boolean | TenantCountOutputTypeCountAuditLogsArgs
   s3TriggerObjects?: boolean | TenantCountOutputTypeCountS3TriggerObjectsArgs
   backfills?: boolean | TenantCountOutputTypeCountBackfillsArgs
@@ -1671,6 +1830,13 @@ export type TenantCountOutputTypeCountAlertsArgs<ExtArgs extends runtime.Types.E
 /**
  * TenantCountOutputType without action
  */
+export type TenantCountOutputTypeCountAlertChannelsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.AlertChannelWhereInput
+}
+
+/**
+ * TenantCountOutputType without action
+ */
 export type TenantCountOutputTypeCountAuditLogsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   where?: Prisma.AuditLogWhereInput
 }
@@ -1704,6 +1870,7 @@ export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   pools?: boolean | Prisma.Tenant$poolsArgs<ExtArgs>
   alertRules?: boolean | Prisma.Tenant$alertRulesArgs<ExtArgs>
   alerts?: boolean | Prisma.Tenant$alertsArgs<ExtArgs>
+  alertChannels?: boolean | Prisma.Tenant$alertChannelsArgs<ExtArgs>
   auditLogs?: boolean | Prisma.Tenant$auditLogsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>
   backfills?: boolean | Prisma.Tenant$backfillsArgs<ExtArgs>
@@ -1744,6 +1911,7 @@ export type TenantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   pools?: boolean | Prisma.Tenant$poolsArgs<ExtArgs>
   alertRules?: boolean | Prisma.Tenant$alertRulesArgs<ExtArgs>
   alerts?: boolean | Prisma.Tenant$alertsArgs<ExtArgs>
+  alertChannels?: boolean | Prisma.Tenant$alertChannelsArgs<ExtArgs>
   auditLogs?: boolean | Prisma.Tenant$auditLogsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>
   backfills?: boolean | Prisma.Tenant$backfillsArgs<ExtArgs>
@@ -1763,6 +1931,7 @@ export type $TenantPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     pools: Prisma.$PoolPayload<ExtArgs>[]
     alertRules: Prisma.$AlertRulePayload<ExtArgs>[]
     alerts: Prisma.$AlertPayload<ExtArgs>[]
+    alertChannels: Prisma.$AlertChannelPayload<ExtArgs>[]
     auditLogs: Prisma.$AuditLogPayload<ExtArgs>[]
     s3TriggerObjects: Prisma.$S3TriggerObjectPayload<ExtArgs>[]
     backfills: Prisma.$BackfillPayload<ExtArgs>[]
@@ -2178,6 +2347,7 @@ export interface Prisma__TenantClient<T, Null = never, ExtArgs extends runtime.T
   pools<T extends Prisma.Tenant$poolsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$poolsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$PoolPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   alertRules<T extends Prisma.Tenant$alertRulesArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$alertRulesArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AlertRulePayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   alerts<T extends Prisma.Tenant$alertsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$alertsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AlertPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  alertChannels<T extends Prisma.Tenant$alertChannelsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$alertChannelsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AlertChannelPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   auditLogs<T extends Prisma.Tenant$auditLogsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$auditLogsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AuditLogPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   s3TriggerObjects<T extends Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$S3TriggerObjectPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   backfills<T extends Prisma.Tenant$backfillsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$backfillsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$BackfillPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
@@ -2797,6 +2967,30 @@ export type Tenant$alertsArgs<ExtArgs extends runtime.Types.Extensions.InternalA
   take?: number
   skip?: number
   distinct?: Prisma.AlertScalarFieldEnum | Prisma.AlertScalarFieldEnum[]
+}
+
+/**
+ * Tenant.alertChannels
+ */
+export type Tenant$alertChannelsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the AlertChannel
+   */
+  select?: Prisma.AlertChannelSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the AlertChannel
+   */
+  omit?: Prisma.AlertChannelOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.AlertChannelInclude<ExtArgs> | null
+  where?: Prisma.AlertChannelWhereInput
+  orderBy?: Prisma.AlertChannelOrderByWithRelationInput | Prisma.AlertChannelOrderByWithRelationInput[]
+  cursor?: Prisma.AlertChannelWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.AlertChannelScalarFieldEnum | Prisma.AlertChannelScalarFieldEnum[]
 }
 
 /**

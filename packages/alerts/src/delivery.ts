@@ -1,0 +1,299 @@
+import { alertLink, type AlertChannelType, type AlertEventType, type AlertMessage, type AlertMessageKind, type AlertSeverity } from '@tower/core';
+import { sqlOf, type AlertChannel, type Sql } from '@tower/db';
+import type { AlertSnapshot } from '@tower/events';
+import { bullPrefix } from '@tower/queue';
+import { DelayedError, Queue, Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { ALERT_JSON } from './alert-store.js';
+import { AlertChannelService } from './channel-service.js';
+import type { AlertsDeps } from './deps.js';
+import { sendToChannel, type SendResult } from './senders.js';
+
+export const ALERT_QUEUE = 'alert-deliveries';
+
+export interface DeliveryJob {
+  deliveryId: string;
+  channelId: string;
+}
+
+/** BullMQ job ids may not contain ':'; one job per attempt, so a retry is never mistaken for a duplicate. */
+export const deliveryJobId = (id: string, attempt: number) => `ad_${id}_${attempt}`;
+
+export interface DeliveryOptions {
+  /** Sends in flight per process. Sends wait on the network, not the CPU. */
+  concurrency: number;
+  /** Sends in flight per channel per process: a slow channel holds at most this many slots. */
+  perChannel: number;
+  timeoutMs: number;
+  maxAttempts: number;
+  /** Backoff: base × 2^(attempt − 1), capped at maxBackoffMs, with ±20 % jitter. */
+  backoffBaseMs: number;
+  maxBackoffMs: number;
+  /** A SENDING row older than this is taken to be a crashed sender's and sent again. */
+  stuckAfterMs: number;
+}
+
+export const DEFAULT_DELIVERY_OPTIONS: DeliveryOptions = {
+  concurrency: 128,
+  perChannel: 4,
+  timeoutMs: 15_000,
+  maxAttempts: 8,
+  backoffBaseMs: 1000,
+  maxBackoffMs: 5 * 60_000,
+  stuckAfterMs: 60_000,
+};
+
+export function backoffMs(attempt: number, opts: Pick<DeliveryOptions, 'backoffBaseMs' | 'maxBackoffMs'>, random = Math.random): number {
+  const base = Math.min(opts.backoffBaseMs * 2 ** Math.max(0, attempt - 1), opts.maxBackoffMs);
+  return Math.round(base * (0.8 + 0.4 * random()));
+}
+
+/** Producer side: BullMQ carries a delivery's id; the AlertDelivery row is the truth. */
+export class AlertDeliveryQueue {
+  readonly queue: Queue;
+
+  constructor(connection: Redis, prefix: string) {
+    this.queue = new Queue(ALERT_QUEUE, { connection, prefix: bullPrefix(prefix) });
+  }
+
+  async enqueue(deliveries: ReadonlyArray<{ id: string; channelId: string; attempt?: number; delayMs?: number }>): Promise<void> {
+    if (deliveries.length === 0) return;
+    await this.queue.addBulk(
+      deliveries.map((d) => ({
+        name: 'deliver',
+        data: { deliveryId: d.id, channelId: d.channelId } satisfies DeliveryJob,
+        opts: { jobId: deliveryJobId(d.id, d.attempt ?? 0), delay: d.delayMs, removeOnComplete: true, removeOnFail: true },
+      })),
+    );
+  }
+
+  close(): Promise<void> {
+    return this.queue.close();
+  }
+}
+
+const CLAIM = `UPDATE "AlertDelivery" SET status = 'SENDING', attempts = attempts + 1, "claimedAt" = now()
+  WHERE id = $1 AND status = 'PENDING' AND "nextAttemptAt" <= now() + interval '1 second'
+  RETURNING id, "tenantId", "alertId", "channelId", kind, attempts`;
+
+const LOAD = `SELECT ${ALERT_JSON} AS alert FROM "Alert" a WHERE a.id = $1`;
+
+const DELIVERED = `UPDATE "AlertDelivery" SET status = 'DELIVERED', "deliveredAt" = now(), "lastStatusCode" = $3, "lastResponse" = $4, "lastError" = NULL
+  WHERE id = $1 AND status = 'SENDING' AND attempts = $2`;
+
+const FAILED_ATTEMPT = `UPDATE "AlertDelivery" SET status = $3::"AlertDeliveryStatus", "nextAttemptAt" = $4, "lastStatusCode" = $5, "lastResponse" = $6, "lastError" = $6
+  WHERE id = $1 AND status = 'SENDING' AND attempts = $2`;
+
+/** Sends that a crashed process left SENDING are due again (at least once: a receiver may see one twice). */
+const RECLAIM = `UPDATE "AlertDelivery" SET status = 'PENDING', "nextAttemptAt" = now()
+  WHERE status = 'SENDING' AND "claimedAt" < now() - $1 * interval '1 millisecond' RETURNING id`;
+
+/** Deliveries overdue by a few seconds lost their job (Redis flushed, a crash before enqueue): queue them again. */
+const OVERDUE = `SELECT id, "channelId", attempts FROM "AlertDelivery"
+  WHERE status = 'PENDING' AND "nextAttemptAt" < now() - interval '3 seconds' ORDER BY "nextAttemptAt" LIMIT 1000`;
+
+/** The message of a delivery: the stored alert as a channel tells it. */
+export function messageOf(alert: AlertSnapshot, deliveryId: string, kind: AlertMessageKind, webUrl: string): AlertMessage {
+  const details = (alert.details ?? {}) as { error?: string | null };
+  return {
+    kind,
+    deliveryId,
+    alertId: alert.id,
+    tenantId: alert.tenantId,
+    ruleName: alert.ruleName,
+    event: alert.event as AlertEventType,
+    severity: alert.severity as AlertSeverity,
+    state: alert.state as 'FIRING' | 'RESOLVED',
+    summary: alert.summary,
+    dagId: alert.dagId,
+    runId: alert.runId,
+    dagRunId: alert.dagRunId,
+    taskId: alert.taskId,
+    error: details.error ?? null,
+    occurrences: alert.occurrences,
+    firedAt: new Date(alert.firedAt),
+    resolvedAt: alert.resolvedAt ? new Date(alert.resolvedAt) : null,
+    link: alertLink(webUrl, alert),
+  };
+}
+
+/**
+ * The consumer: claims a delivery (PENDING → SENDING, a compare-and-set, so a duplicate job or a
+ * job re-added after a Redis flush never sends twice), sends it, records what the receiver said,
+ * and schedules the next attempt with backoff. A channel with `perChannel` sends in flight makes
+ * its next jobs wait (moved back to delayed) instead of taking the slots other channels need.
+ */
+export class AlertDeliverer {
+  private readonly sql: Sql;
+  private readonly channels: AlertChannelService;
+  private readonly inFlight = new Map<string, number>();
+  private worker?: Worker;
+  private workerConnection?: Redis;
+
+  constructor(
+    private readonly deps: AlertsDeps,
+    private readonly queue: AlertDeliveryQueue,
+    private readonly connection: Redis,
+    private readonly prefix: string,
+    private readonly opts: DeliveryOptions = DEFAULT_DELIVERY_OPTIONS,
+  ) {
+    this.sql = sqlOf(deps.prisma);
+    this.channels = new AlertChannelService(deps);
+  }
+
+  start(): void {
+    // A connection of its own: the worker blocks on it waiting for jobs.
+    this.workerConnection = this.connection.duplicate();
+    this.worker = new Worker(ALERT_QUEUE, (job: Job<DeliveryJob>, token?: string) => this.process(job, token), {
+      connection: this.workerConnection,
+      prefix: bullPrefix(this.prefix),
+      concurrency: this.opts.concurrency,
+    });
+    this.worker.on('error', (err) => this.deps.logger.warn({ err }, 'alert delivery worker error'));
+  }
+
+  /** Resolves once the consumer is connected (at once when it was not started). */
+  async whenReady(): Promise<void> {
+    await this.worker?.waitUntilReady();
+  }
+
+  async close(): Promise<void> {
+    await this.worker?.close();
+    this.workerConnection?.disconnect();
+  }
+
+  private async process(job: Job<DeliveryJob>, token?: string): Promise<void> {
+    const { deliveryId, channelId } = job.data;
+    const busy = this.inFlight.get(channelId) ?? 0;
+    if (busy >= this.opts.perChannel) {
+      await job.moveToDelayed(Date.now() + 200 + Math.floor(Math.random() * 300), token);
+      throw new DelayedError();
+    }
+    this.inFlight.set(channelId, busy + 1);
+    try {
+      await this.deliver(deliveryId);
+    } finally {
+      const left = (this.inFlight.get(channelId) ?? 1) - 1;
+      if (left > 0) this.inFlight.set(channelId, left);
+      else this.inFlight.delete(channelId);
+    }
+  }
+
+  /** One attempt of one delivery; a no-op unless it is due and nobody else has it. */
+  async deliver(deliveryId: string): Promise<void> {
+    const [claimed] = await this.sql.query<{
+      id: string;
+      tenantId: string;
+      alertId: string | null;
+      channelId: string;
+      kind: AlertMessageKind;
+      attempts: number;
+    }>(CLAIM, [deliveryId]);
+    if (!claimed) return;
+    let result: SendResult;
+    try {
+      const [row] = claimed.alertId ? await this.sql.query<{ alert: AlertSnapshot }>(LOAD, [claimed.alertId]) : [];
+      const channelRow = await this.deps.prisma.alertChannel.findFirst({ where: { id: claimed.channelId, tenantId: claimed.tenantId } });
+      if (!row || !channelRow) result = { ok: false, statusCode: null, response: 'the alert or the channel was deleted', retryable: false };
+      else result = await this.send(channelRow, messageOf(row.alert, claimed.id, claimed.kind, this.deps.webUrl));
+    } catch (err) {
+      result = { ok: false, statusCode: null, response: (err as Error).message, retryable: true };
+    }
+    await this.record(claimed, result);
+  }
+
+  private send(channelRow: AlertChannel, message: AlertMessage): Promise<SendResult> {
+    return sendToChannel(this.channels.resolved(channelRow), message, {
+      prisma: this.deps.prisma,
+      keyring: this.deps.keyring,
+      timeoutMs: this.opts.timeoutMs,
+      now: this.deps.clock,
+    });
+  }
+
+  private async record(d: { id: string; channelId: string; attempts: number; tenantId: string }, result: SendResult): Promise<void> {
+    const log = { deliveryId: d.id, tenantId: d.tenantId, channelId: d.channelId, attempt: d.attempts, statusCode: result.statusCode };
+    if (result.ok) {
+      await this.sql.query(DELIVERED, [d.id, d.attempts, result.statusCode, result.response]);
+      this.deps.logger.debug(log, 'alert delivered');
+      return;
+    }
+    const retry = result.retryable && d.attempts < this.opts.maxAttempts;
+    const delay = retry ? backoffMs(d.attempts, this.opts) : 0;
+    const next = new Date(Date.now() + delay);
+    await this.sql.query(FAILED_ATTEMPT, [d.id, d.attempts, retry ? 'PENDING' : 'FAILED', next, result.statusCode, result.response]);
+    this.deps.logger.warn(
+      { ...log, response: result.response, retryInMs: retry ? delay : null },
+      retry ? 'alert delivery failed; retrying' : 'alert delivery failed for good',
+    );
+    if (retry) {
+      await this.queue
+        .enqueue([{ id: d.id, channelId: d.channelId, attempt: d.attempts, delayMs: delay }])
+        .catch((err: unknown) => this.deps.logger.warn({ err, deliveryId: d.id }, 'could not queue the retry; the reconciler will'));
+    }
+  }
+
+  /** Rebuilds what Redis lost: stuck sends are due again, overdue deliveries are queued again. */
+  async reconcile(): Promise<{ reclaimed: number; requeued: number }> {
+    const reclaimed = await this.sql.query(RECLAIM, [this.opts.stuckAfterMs]);
+    const overdue = await this.sql.query<{ id: string; channelId: string; attempts: number }>(OVERDUE);
+    await this.queue.enqueue(overdue.map((d) => ({ id: d.id, channelId: d.channelId, attempt: d.attempts })));
+    return { reclaimed: reclaimed.length, requeued: overdue.length };
+  }
+
+  /** testAlertChannel: a test message sent now, in the caller's process, recorded in the delivery log. */
+  async test(tenantId: string, channelId: string): Promise<SendResult & { deliveryId: string }> {
+    const channelRow = await this.deps.prisma.alertChannel.findFirst({ where: { id: channelId, tenantId } });
+    if (!channelRow) throw new Error('channel not found');
+    return testChannel(this.deps, channelRow, this.opts.timeoutMs);
+  }
+}
+
+/** Sends a test message through a channel and records it (kind TEST) in the delivery log. */
+export async function testChannel(
+  deps: AlertsDeps,
+  channelRow: AlertChannel,
+  timeoutMs = DEFAULT_DELIVERY_OPTIONS.timeoutMs,
+): Promise<SendResult & { deliveryId: string }> {
+  const now = deps.clock();
+  const delivery = await deps.prisma.alertDelivery.create({
+    data: { tenantId: channelRow.tenantId, channelId: channelRow.id, kind: 'TEST', status: 'SENDING', attempts: 1, claimedAt: now },
+  });
+  const message: AlertMessage = {
+    kind: 'TEST',
+    deliveryId: delivery.id,
+    alertId: `test-${delivery.id}`,
+    tenantId: channelRow.tenantId,
+    ruleName: 'test',
+    event: 'RUN_FAILED',
+    severity: 'INFO',
+    state: 'FIRING',
+    summary: `channel "${channelRow.name}" (${channelRow.type as AlertChannelType}) works`,
+    dagId: null,
+    runId: null,
+    dagRunId: null,
+    taskId: null,
+    error: null,
+    occurrences: 1,
+    firedAt: now,
+    resolvedAt: null,
+    link: deps.webUrl,
+  };
+  const result = await sendToChannel(new AlertChannelService(deps).resolved(channelRow), message, {
+    prisma: deps.prisma,
+    keyring: deps.keyring,
+    timeoutMs,
+    now: deps.clock,
+  });
+  await deps.prisma.alertDelivery.update({
+    where: { id: delivery.id },
+    data: {
+      status: result.ok ? 'DELIVERED' : 'FAILED',
+      deliveredAt: result.ok ? deps.clock() : null,
+      lastStatusCode: result.statusCode,
+      lastResponse: result.response,
+      lastError: result.ok ? null : result.response,
+    },
+  });
+  return { ...result, deliveryId: delivery.id };
+}

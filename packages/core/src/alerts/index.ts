@@ -1,0 +1,4 @@
+export * from './alert-rules.js';
+export * from './alert-decisions.js';
+export * from './alert-channels.js';
+export * from './alert-messages.js';
