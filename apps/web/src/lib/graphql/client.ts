@@ -31,6 +31,13 @@ const EMBEDDED = [
   'ValidationResult',
   'ValidationError',
   'XComEntry',
+  'AlertConnection',
+  'AlertEdge',
+  'AlertRuleConnection',
+  'AlertRuleEdge',
+  'AlertChannelConnection',
+  'AlertChannelEdge',
+  'AlertChannelTestResult',
 ] as const;
 
 export function createCache(): Exchange {
