@@ -112,21 +112,24 @@ export function AlertRulesPage() {
                     </td>
                     <td>
                       <div className="action-bar" style={{ border: 0, padding: 0 }}>
-                        {(['edit', 'mute', 'delete'] as const).map((kind) => (
-                          <button
-                            key={kind}
-                            type="button"
-                            className="btn btn-sm"
-                            disabled={!can}
-                            title={can ? undefined : EDITOR_NOTE}
-                            aria-label={`${kind[0].toUpperCase()}${kind.slice(1)} rule ${r.name}`}
-                            data-action={`${kind}-rule`}
-                            data-testid={`rule-${kind}-${r.name}`}
-                            onClick={() => setDialog({ kind, rule: r })}
-                          >
-                            {kind === 'mute' ? (isMuted(r.mutedUntil) ? 'Unmute…' : 'Mute…') : kind === 'edit' ? 'Edit' : 'Delete'}
-                          </button>
-                        ))}
+                        {(['edit', 'mute', 'delete'] as const).map((kind) => {
+                          const label = kind === 'mute' ? (isMuted(r.mutedUntil) ? 'Unmute' : 'Mute') : kind === 'edit' ? 'Edit' : 'Delete';
+                          return (
+                            <button
+                              key={kind}
+                              type="button"
+                              className="btn btn-sm"
+                              disabled={!can}
+                              title={can ? undefined : EDITOR_NOTE}
+                              aria-label={`${label} rule ${r.name}`}
+                              data-action={`${kind}-rule`}
+                              data-testid={`rule-${kind}-${r.name}`}
+                              onClick={() => setDialog({ kind, rule: r })}
+                            >
+                              {label}
+                            </button>
+                          );
+                        })}
                       </div>
                     </td>
                   </tr>
