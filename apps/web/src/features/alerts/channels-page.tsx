@@ -161,13 +161,13 @@ function ChannelRow(props: {
             onClick={test}
             disabled={testing || !canEdit}
             title={note ?? 'Sends a test message now'}
-            aria-label={`Test channel ${c.name}`}
+            aria-label={`${testing ? 'Testing' : 'Test'} channel ${c.name}`}
             data-action="test-channel"
             data-testid={`channel-test-${c.name}`}
           >
             {testing ? 'Testing…' : 'Test'}
           </button>
-          <button type="button" className="btn btn-sm" onClick={props.onLog} aria-label={`Delivery log of ${c.name}`} data-testid={`channel-log-${c.name}`}>
+          <button type="button" className="btn btn-sm" onClick={props.onLog} aria-label={`Deliveries of ${c.name}`} data-testid={`channel-log-${c.name}`}>
             Deliveries
           </button>
           <button

@@ -84,7 +84,11 @@ export function AlertsInboxPage() {
               <p>No alert matches these filters.</p>
             ) : (
               <p>
-                No alerts yet. They appear here as soon as a <Link href="/alerts/rules">rule</Link> fires, without reloading the page.
+                No alerts yet. They appear here as soon as a{' '}
+                <Link href="/alerts/rules" className="text-link">
+                  rule
+                </Link>{' '}
+                fires, without reloading the page.
               </p>
             )}
           </div>
@@ -201,7 +205,7 @@ function AlertRow({ alert: a, canAck }: { alert: AlertFieldsFragment; canAck: bo
               onClick={acknowledge}
               disabled={!canAck || pending}
               title={canAck ? 'Mark as seen; it keeps firing until its cause resolves' : VIEWER_NOTE}
-              aria-label={`Acknowledge: ${a.summary}`}
+              aria-label={`${pending ? 'Acknowledging' : 'Acknowledge'}: ${a.summary}`}
               data-action="acknowledge-alert"
               data-testid="alert-ack"
             >
