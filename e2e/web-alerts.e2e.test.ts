@@ -3,7 +3,8 @@
  * points at a local receiver and test it (the answer is shown), create a RUN_FAILED rule (the
  * preview lists the DAG; a missing event parameter is shown next to its field), mute and unmute
  * it, then a failing run's alert arrives live in the inbox (no reload) and at the receiver, is
- * acknowledged in the UI — and a VIEWER sees every edit, test and acknowledge control disabled.
+ * acknowledged in the UI — and a VIEWER sees every edit, test and acknowledge control disabled;
+ * then the owner edits the rule and the channel (its secret kept) and deletes the rule.
  * The three pages are scanned with axe-core. Bounds are loose (a loaded 2-core CI).
  */
 import path from 'node:path';
@@ -181,6 +182,25 @@ describe('the Alerts section of the web app (acceptance)', () => {
       for (const handle of await actions.all()) expect(await handle.isDisabled()).toBe(true);
     }
     await viewer.screenshot({ path: path.join(ARTIFACTS, 'web-alerts-viewer.png'), fullPage: true });
+
+    // Back as the owner: edit the rule to another event (its parameter shown, the old ones cleared),
+    // edit the channel keeping its secret (empty input), then delete the rule after confirming
+    await page.goto(`${app.url}/alerts/rules`);
+    await page.getByTestId('rule-edit-boom failed').click();
+    await page.getByTestId('rule-event').selectOption('RUN_DURATION');
+    await page.getByTestId('rule-durationSeconds').fill('600');
+    await page.getByTestId('rule-dialog-confirm').click();
+    await waitFor(async () => /longer than 10 min/.test((await page.getByTestId('rule-row-boom failed').textContent()) ?? ''), 20_000, 'the edited rule');
+    await page.getByTestId('alerts-tab-channels').click();
+    await page.getByTestId('channel-edit-hook').click();
+    await page.getByTestId('channel-url').fill(`${receiver.url}/hook2`);
+    await page.getByTestId('channel-dialog-confirm').click();
+    await waitFor(async () => /hook2/.test((await page.getByTestId('channel-row-hook').textContent()) ?? ''), 20_000, 'the edited channel');
+    expect(await page.getByTestId('channel-secrets-hook').textContent()).toBe('signingSecret: set');
+    await page.getByTestId('alerts-tab-rules').click();
+    await page.getByTestId('rule-delete-boom failed').click();
+    await page.getByTestId('rule-delete-dialog-confirm').click();
+    await page.getByTestId('rules-empty').waitFor();
 
     expect(a11y).toEqual(Object.fromEntries(Object.keys(a11y).map((k) => [k, []])));
     expect(external).toEqual([]);
