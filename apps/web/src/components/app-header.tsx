@@ -28,6 +28,9 @@ export function AppHeader({ session }: { session: Session }) {
           <Link href="/" className={pathname === '/' || pathname.startsWith('/dags') ? 'active' : undefined}>
             DAGs
           </Link>
+          <Link href="/alerts" className={pathname.startsWith('/alerts') ? 'active' : undefined}>
+            Alerts
+          </Link>
           <Link href="/connections" className={pathname.startsWith('/connections') ? 'active' : undefined}>
             Connections
           </Link>

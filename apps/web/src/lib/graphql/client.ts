@@ -32,6 +32,13 @@ const EMBEDDED = [
   'ValidationError',
   'XComEntry',
   'TaskTry',
+  'AlertConnection',
+  'AlertEdge',
+  'AlertRuleConnection',
+  'AlertRuleEdge',
+  'AlertChannelConnection',
+  'AlertChannelEdge',
+  'AlertChannelTestResult',
 ] as const;
 
 export function createCache(): Exchange {

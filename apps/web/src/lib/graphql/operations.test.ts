@@ -4,12 +4,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, validate, type DocumentNode } from 'graphql';
 import * as dags from './operations';
+import * as alerts from './operations-alerts';
 import * as tasks from './operations-tasks';
 import * as tenant from './operations-tenant';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const schema = buildSchema(readFileSync(path.resolve(here, '../../../../api/schema.graphql'), 'utf8'));
-const documents = Object.entries({ ...dags, ...tasks, ...tenant }).filter(
+const documents = Object.entries({ ...dags, ...tasks, ...tenant, ...alerts }).filter(
   (entry): entry is [string, DocumentNode] => typeof entry[1] === 'object' && (entry[1] as DocumentNode | null)?.kind === 'Document',
 );
 

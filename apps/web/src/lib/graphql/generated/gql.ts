@@ -14,6 +14,24 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  fragment AlertFields on Alert {\n    id\n    ruleId\n    ruleName\n    event\n    severity\n    state\n    summary\n    dagId\n    runId\n    dagRunId\n    taskId\n    occurrences\n    notified\n    firedAt\n    lastEventAt\n    resolvedAt\n    acknowledgedAt\n    acknowledgedBy\n  }\n": typeof types.AlertFieldsFragmentDoc,
+    "\n  query Alerts($first: Int, $state: AlertState, $severity: AlertSeverity, $dagId: String) {\n    alerts(first: $first, state: $state, severity: $severity, dagId: $dagId) {\n      totalCount\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n": typeof types.AlertsDocument,
+    "\n  subscription AlertFired {\n    alertFired {\n      ...AlertFields\n    }\n  }\n": typeof types.AlertFiredDocument,
+    "\n  subscription AlertUpdated {\n    alertUpdated {\n      ...AlertFields\n    }\n  }\n": typeof types.AlertUpdatedDocument,
+    "\n  mutation AcknowledgeAlert($id: ID!) {\n    acknowledgeAlert(id: $id) {\n      ...AlertFields\n    }\n  }\n": typeof types.AcknowledgeAlertDocument,
+    "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    event\n    severity\n    enabled\n    dagIds\n    tags\n    taskIds\n    channelIds\n    throttleSeconds\n    mutedUntil\n    durationSeconds\n    deadlineTime\n    deadlineTimezone\n    freshnessHours\n    consecutiveFailures\n    updatedAt\n  }\n": typeof types.AlertRuleFieldsFragmentDoc,
+    "\n  query AlertRules {\n    alertRules(first: 200) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n": typeof types.AlertRulesDocument,
+    "\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": typeof types.CreateAlertRuleDocument,
+    "\n  mutation UpdateAlertRule($id: ID!, $input: UpdateAlertRuleInput!) {\n    updateAlertRule(id: $id, input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": typeof types.UpdateAlertRuleDocument,
+    "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id) {\n      id\n    }\n  }\n": typeof types.DeleteAlertRuleDocument,
+    "\n  query PreviewAlertRule($dagIds: [String!], $tags: [String!]) {\n    previewAlertRule(dagIds: $dagIds, tags: $tags)\n  }\n": typeof types.PreviewAlertRuleDocument,
+    "\n  fragment AlertChannelFields on AlertChannel {\n    id\n    name\n    type\n    config\n    secretFields\n    updatedAt\n  }\n": typeof types.AlertChannelFieldsFragmentDoc,
+    "\n  query AlertChannels {\n    alertChannels(first: 200) {\n      totalCount\n      edges {\n        node {\n          ...AlertChannelFields\n        }\n      }\n    }\n  }\n": typeof types.AlertChannelsDocument,
+    "\n  mutation CreateAlertChannel($input: CreateAlertChannelInput!) {\n    createAlertChannel(input: $input) {\n      ...AlertChannelFields\n    }\n  }\n": typeof types.CreateAlertChannelDocument,
+    "\n  mutation UpdateAlertChannel($id: ID!, $input: UpdateAlertChannelInput!) {\n    updateAlertChannel(id: $id, input: $input) {\n      ...AlertChannelFields\n    }\n  }\n": typeof types.UpdateAlertChannelDocument,
+    "\n  mutation DeleteAlertChannel($id: ID!) {\n    deleteAlertChannel(id: $id) {\n      id\n    }\n  }\n": typeof types.DeleteAlertChannelDocument,
+    "\n  mutation TestAlertChannel($id: ID!) {\n    testAlertChannel(id: $id) {\n      deliveryId\n      ok\n      statusCode\n      response\n    }\n  }\n": typeof types.TestAlertChannelDocument,
+    "\n  query AlertDeliveries($channelId: ID, $first: Int) {\n    alertDeliveries(channelId: $channelId, first: $first) {\n      id\n      alertId\n      kind\n      status\n      attempts\n      lastStatusCode\n      lastResponse\n      createdAt\n      deliveredAt\n    }\n  }\n": typeof types.AlertDeliveriesDocument,
     "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": typeof types.TaskLogDocument,
     "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": typeof types.TaskLogAppendedDocument,
     "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n": typeof types.XComDocument,
@@ -52,6 +70,24 @@ type Documents = {
     "\n  subscription TaskInstanceUpdated($runId: ID!) {\n    taskInstanceUpdated(runId: $runId) {\n      ...TaskInstanceFields\n    }\n  }\n": typeof types.TaskInstanceUpdatedDocument,
 };
 const documents: Documents = {
+    "\n  fragment AlertFields on Alert {\n    id\n    ruleId\n    ruleName\n    event\n    severity\n    state\n    summary\n    dagId\n    runId\n    dagRunId\n    taskId\n    occurrences\n    notified\n    firedAt\n    lastEventAt\n    resolvedAt\n    acknowledgedAt\n    acknowledgedBy\n  }\n": types.AlertFieldsFragmentDoc,
+    "\n  query Alerts($first: Int, $state: AlertState, $severity: AlertSeverity, $dagId: String) {\n    alerts(first: $first, state: $state, severity: $severity, dagId: $dagId) {\n      totalCount\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n": types.AlertsDocument,
+    "\n  subscription AlertFired {\n    alertFired {\n      ...AlertFields\n    }\n  }\n": types.AlertFiredDocument,
+    "\n  subscription AlertUpdated {\n    alertUpdated {\n      ...AlertFields\n    }\n  }\n": types.AlertUpdatedDocument,
+    "\n  mutation AcknowledgeAlert($id: ID!) {\n    acknowledgeAlert(id: $id) {\n      ...AlertFields\n    }\n  }\n": types.AcknowledgeAlertDocument,
+    "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    event\n    severity\n    enabled\n    dagIds\n    tags\n    taskIds\n    channelIds\n    throttleSeconds\n    mutedUntil\n    durationSeconds\n    deadlineTime\n    deadlineTimezone\n    freshnessHours\n    consecutiveFailures\n    updatedAt\n  }\n": types.AlertRuleFieldsFragmentDoc,
+    "\n  query AlertRules {\n    alertRules(first: 200) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n": types.AlertRulesDocument,
+    "\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": types.CreateAlertRuleDocument,
+    "\n  mutation UpdateAlertRule($id: ID!, $input: UpdateAlertRuleInput!) {\n    updateAlertRule(id: $id, input: $input) {\n      ...AlertRuleFields\n    }\n  }\n": types.UpdateAlertRuleDocument,
+    "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id) {\n      id\n    }\n  }\n": types.DeleteAlertRuleDocument,
+    "\n  query PreviewAlertRule($dagIds: [String!], $tags: [String!]) {\n    previewAlertRule(dagIds: $dagIds, tags: $tags)\n  }\n": types.PreviewAlertRuleDocument,
+    "\n  fragment AlertChannelFields on AlertChannel {\n    id\n    name\n    type\n    config\n    secretFields\n    updatedAt\n  }\n": types.AlertChannelFieldsFragmentDoc,
+    "\n  query AlertChannels {\n    alertChannels(first: 200) {\n      totalCount\n      edges {\n        node {\n          ...AlertChannelFields\n        }\n      }\n    }\n  }\n": types.AlertChannelsDocument,
+    "\n  mutation CreateAlertChannel($input: CreateAlertChannelInput!) {\n    createAlertChannel(input: $input) {\n      ...AlertChannelFields\n    }\n  }\n": types.CreateAlertChannelDocument,
+    "\n  mutation UpdateAlertChannel($id: ID!, $input: UpdateAlertChannelInput!) {\n    updateAlertChannel(id: $id, input: $input) {\n      ...AlertChannelFields\n    }\n  }\n": types.UpdateAlertChannelDocument,
+    "\n  mutation DeleteAlertChannel($id: ID!) {\n    deleteAlertChannel(id: $id) {\n      id\n    }\n  }\n": types.DeleteAlertChannelDocument,
+    "\n  mutation TestAlertChannel($id: ID!) {\n    testAlertChannel(id: $id) {\n      deliveryId\n      ok\n      statusCode\n      response\n    }\n  }\n": types.TestAlertChannelDocument,
+    "\n  query AlertDeliveries($channelId: ID, $first: Int) {\n    alertDeliveries(channelId: $channelId, first: $first) {\n      id\n      alertId\n      kind\n      status\n      attempts\n      lastStatusCode\n      lastResponse\n      createdAt\n      deliveredAt\n    }\n  }\n": types.AlertDeliveriesDocument,
     "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": types.TaskLogDocument,
     "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": types.TaskLogAppendedDocument,
     "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n": types.XComDocument,
@@ -104,6 +140,78 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AlertFields on Alert {\n    id\n    ruleId\n    ruleName\n    event\n    severity\n    state\n    summary\n    dagId\n    runId\n    dagRunId\n    taskId\n    occurrences\n    notified\n    firedAt\n    lastEventAt\n    resolvedAt\n    acknowledgedAt\n    acknowledgedBy\n  }\n"): (typeof documents)["\n  fragment AlertFields on Alert {\n    id\n    ruleId\n    ruleName\n    event\n    severity\n    state\n    summary\n    dagId\n    runId\n    dagRunId\n    taskId\n    occurrences\n    notified\n    firedAt\n    lastEventAt\n    resolvedAt\n    acknowledgedAt\n    acknowledgedBy\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Alerts($first: Int, $state: AlertState, $severity: AlertSeverity, $dagId: String) {\n    alerts(first: $first, state: $state, severity: $severity, dagId: $dagId) {\n      totalCount\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Alerts($first: Int, $state: AlertState, $severity: AlertSeverity, $dagId: String) {\n    alerts(first: $first, state: $state, severity: $severity, dagId: $dagId) {\n      totalCount\n      edges {\n        node {\n          ...AlertFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AlertFired {\n    alertFired {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  subscription AlertFired {\n    alertFired {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription AlertUpdated {\n    alertUpdated {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  subscription AlertUpdated {\n    alertUpdated {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcknowledgeAlert($id: ID!) {\n    acknowledgeAlert(id: $id) {\n      ...AlertFields\n    }\n  }\n"): (typeof documents)["\n  mutation AcknowledgeAlert($id: ID!) {\n    acknowledgeAlert(id: $id) {\n      ...AlertFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    event\n    severity\n    enabled\n    dagIds\n    tags\n    taskIds\n    channelIds\n    throttleSeconds\n    mutedUntil\n    durationSeconds\n    deadlineTime\n    deadlineTimezone\n    freshnessHours\n    consecutiveFailures\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment AlertRuleFields on AlertRule {\n    id\n    name\n    event\n    severity\n    enabled\n    dagIds\n    tags\n    taskIds\n    channelIds\n    throttleSeconds\n    mutedUntil\n    durationSeconds\n    deadlineTime\n    deadlineTimezone\n    freshnessHours\n    consecutiveFailures\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertRules {\n    alertRules(first: 200) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AlertRules {\n    alertRules(first: 200) {\n      totalCount\n      edges {\n        node {\n          ...AlertRuleFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAlertRule($input: CreateAlertRuleInput!) {\n    createAlertRule(input: $input) {\n      ...AlertRuleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAlertRule($id: ID!, $input: UpdateAlertRuleInput!) {\n    updateAlertRule(id: $id, input: $input) {\n      ...AlertRuleFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAlertRule($id: ID!, $input: UpdateAlertRuleInput!) {\n    updateAlertRule(id: $id, input: $input) {\n      ...AlertRuleFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteAlertRule($id: ID!) {\n    deleteAlertRule(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query PreviewAlertRule($dagIds: [String!], $tags: [String!]) {\n    previewAlertRule(dagIds: $dagIds, tags: $tags)\n  }\n"): (typeof documents)["\n  query PreviewAlertRule($dagIds: [String!], $tags: [String!]) {\n    previewAlertRule(dagIds: $dagIds, tags: $tags)\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment AlertChannelFields on AlertChannel {\n    id\n    name\n    type\n    config\n    secretFields\n    updatedAt\n  }\n"): (typeof documents)["\n  fragment AlertChannelFields on AlertChannel {\n    id\n    name\n    type\n    config\n    secretFields\n    updatedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertChannels {\n    alertChannels(first: 200) {\n      totalCount\n      edges {\n        node {\n          ...AlertChannelFields\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query AlertChannels {\n    alertChannels(first: 200) {\n      totalCount\n      edges {\n        node {\n          ...AlertChannelFields\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CreateAlertChannel($input: CreateAlertChannelInput!) {\n    createAlertChannel(input: $input) {\n      ...AlertChannelFields\n    }\n  }\n"): (typeof documents)["\n  mutation CreateAlertChannel($input: CreateAlertChannelInput!) {\n    createAlertChannel(input: $input) {\n      ...AlertChannelFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateAlertChannel($id: ID!, $input: UpdateAlertChannelInput!) {\n    updateAlertChannel(id: $id, input: $input) {\n      ...AlertChannelFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateAlertChannel($id: ID!, $input: UpdateAlertChannelInput!) {\n    updateAlertChannel(id: $id, input: $input) {\n      ...AlertChannelFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation DeleteAlertChannel($id: ID!) {\n    deleteAlertChannel(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation DeleteAlertChannel($id: ID!) {\n    deleteAlertChannel(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation TestAlertChannel($id: ID!) {\n    testAlertChannel(id: $id) {\n      deliveryId\n      ok\n      statusCode\n      response\n    }\n  }\n"): (typeof documents)["\n  mutation TestAlertChannel($id: ID!) {\n    testAlertChannel(id: $id) {\n      deliveryId\n      ok\n      statusCode\n      response\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query AlertDeliveries($channelId: ID, $first: Int) {\n    alertDeliveries(channelId: $channelId, first: $first) {\n      id\n      alertId\n      kind\n      status\n      attempts\n      lastStatusCode\n      lastResponse\n      createdAt\n      deliveredAt\n    }\n  }\n"): (typeof documents)["\n  query AlertDeliveries($channelId: ID, $first: Int) {\n    alertDeliveries(channelId: $channelId, first: $first) {\n      id\n      alertId\n      kind\n      status\n      attempts\n      lastStatusCode\n      lastResponse\n      createdAt\n      deliveredAt\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
