@@ -12,6 +12,9 @@ import { sendToChannel, type SendResult } from './senders.js';
 
 export const ALERT_QUEUE = 'alert-deliveries';
 
+const BUSY_WAIT_MIN_MS = 100;
+const BUSY_WAIT_MAX_MS = 3000;
+
 export interface DeliveryJob {
   deliveryId: string;
   channelId: string;
@@ -139,6 +142,8 @@ export class AlertDeliverer {
   private readonly sql: Sql;
   private readonly channels: AlertChannelService;
   private readonly inFlight = new Map<string, number>();
+  /** Each channel's typical delivery time here (a moving average, ms): how long a busy channel's next job waits. */
+  private readonly sendMs = new Map<string, number>();
   /** Deliveries this process has claimed and not yet recorded: their claim is renewed (a lease). */
   private readonly sending = new Set<string>();
   private leaseTimer?: NodeJS.Timeout;
@@ -192,14 +197,20 @@ export class AlertDeliverer {
     const { deliveryId, channelId } = job.data;
     const busy = this.inFlight.get(channelId) ?? 0;
     if (busy >= this.opts.perChannel) {
-      // A busy channel's backlog waits 1–3 s a turn: short enough to follow a channel that
-      // recovers, long enough that a deep backlog does not churn Redis for the others.
-      await job.moveToDelayed(Date.now() + 1000 + Math.floor(Math.random() * 2000), token);
+      // A busy channel's next job waits about one of its sends (a slot frees that often): a fast
+      // channel's burst goes on within a few hundred ms, a channel taking 10 s a call waits its
+      // 3 s cap a turn, so its backlog does not churn Redis for the others.
+      const typical = Math.min(BUSY_WAIT_MAX_MS, Math.max(BUSY_WAIT_MIN_MS, this.sendMs.get(channelId) ?? BUSY_WAIT_MIN_MS));
+      await job.moveToDelayed(Date.now() + Math.round(typical * (0.5 + Math.random())), token);
       throw new DelayedError();
     }
     this.inFlight.set(channelId, busy + 1);
+    const started = Date.now();
     try {
       await this.deliver(deliveryId);
+      const took = Date.now() - started;
+      const before = this.sendMs.get(channelId);
+      this.sendMs.set(channelId, before === undefined ? took : 0.8 * before + 0.2 * took);
     } finally {
       const left = (this.inFlight.get(channelId) ?? 1) - 1;
       if (left > 0) this.inFlight.set(channelId, left);
