@@ -184,7 +184,7 @@ describe('the Alerts section of the web app (acceptance)', () => {
     await viewer.screenshot({ path: path.join(ARTIFACTS, 'web-alerts-viewer.png'), fullPage: true });
 
     // Back as the owner: edit the rule to another event (its parameter shown, the old ones cleared),
-    // edit the channel keeping its secret (empty input), then delete the rule after confirming
+    // edit the channel's URL (its secret asked for again), then delete the rule after confirming
     await page.goto(`${app.url}/alerts/rules`);
     await page.getByTestId('rule-edit-boom failed').click();
     await page.getByTestId('rule-event').selectOption('RUN_DURATION');
@@ -194,6 +194,10 @@ describe('the Alerts section of the web app (acceptance)', () => {
     await page.getByTestId('alerts-tab-channels').click();
     await page.getByTestId('channel-edit-hook').click();
     await page.getByTestId('channel-url').fill(`${receiver.url}/hook2`);
+    await page.getByTestId('channel-dialog-confirm').click();
+    // A stored secret never follows a new endpoint: the form asks for it again, beside its field.
+    await page.getByText('changing config.url needs secrets.signingSecret again').waitFor();
+    await page.getByTestId('channel-signingSecret').fill('whsec-web-secret-456');
     await page.getByTestId('channel-dialog-confirm').click();
     await waitFor(async () => /hook2/.test((await page.getByTestId('channel-row-hook').textContent()) ?? ''), 20_000, 'the edited channel');
     expect(await page.getByTestId('channel-secrets-hook').textContent()).toBe('signingSecret: set');

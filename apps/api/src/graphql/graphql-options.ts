@@ -47,7 +47,7 @@ export const OPERATION_LIMITS = {
   maxAliases: 30,
   maxDepth: 12,
   maxDirectives: 20,
-  maxCost: 10_000,
+  maxCost: 100_000,
 } as const;
 
 export function armor() {

@@ -1,0 +1,39 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from '@jest/globals';
+import { buildSchema, parse, validate } from 'graphql';
+import { armor, OPERATION_LIMITS } from './graphql-options.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const schema = buildSchema(readFileSync(path.join(HERE, '..', '..', 'schema.graphql'), 'utf8'));
+
+/** Every operation the web app sends (its generated documents), each with every fragment. */
+function webDocuments(): string[] {
+  const gql = readFileSync(path.join(HERE, '..', '..', '..', 'web', 'src', 'lib', 'graphql', 'generated', 'gql.ts'), 'utf8');
+  const texts = [
+    ...new Set([...gql.slice(gql.indexOf('const documents')).matchAll(/^ {4}"((?:\\.|[^"\\])*)": types\./gm)].map((m) => JSON.parse(`"${m[1]}"`) as string)),
+  ];
+  const fragments = texts.filter((t) => t.trim().startsWith('fragment')).join('\n');
+  return texts.filter((t) => !t.trim().startsWith('fragment')).map((t) => `${t}\n${fragments}`);
+}
+
+describe('operation limits (GraphQL Armor)', () => {
+  it("admit every operation of the web app: a limit must never refuse Tower's own UI", () => {
+    const docs = webDocuments();
+    expect(docs.length).toBeGreaterThan(20);
+    const refused = docs.flatMap((d) => validate(schema, parse(d), armor().validationRules).map((e) => `${d.trim().split('\n')[0]} → ${e.message}`));
+    expect(refused).toEqual([]);
+  });
+
+  it('refuse too many aliases and too deep a nesting', () => {
+    const aliases = parse(`{ ${Array.from({ length: OPERATION_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { role }`).join(' ')} }`);
+    expect(
+      validate(schema, aliases, armor().validationRules)
+        .map((e) => e.message)
+        .join(),
+    ).toMatch(/alias/i);
+    const deep = parse(`{ ${'dags { edges { node { '.repeat(5)} dagId ${'} } } '.repeat(5)} }`);
+    expect(validate(schema, deep, armor().validationRules).length).toBeGreaterThan(0);
+  });
+});
