@@ -68,8 +68,12 @@ describe('alerts through the API', () => {
         },
       )
     ).createAlertRule;
+    // The preview lists the tenant's DAGs a filter matches, and never another tenant's.
+    for (const dagId of ['e2e_preview', 'other_dag'])
+      await a.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, { s: { dagId, tasks: [{ taskId: 'a', type: 'noop' }] } });
+    await b.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, { s: { dagId: 'e2e_of_b', tasks: [{ taskId: 'a', type: 'noop' }] } });
     const preview = await a.request<{ previewAlertRule: string[] }>(`{ previewAlertRule(dagIds: ["e2e_*"]) }`);
-    expect(preview.previewAlertRule).toEqual([]);
+    expect(preview.previewAlertRule).toEqual(['e2e_preview']);
 
     const test = await a.request<{ testAlertChannel: { ok: boolean; statusCode: number; response: string } }>(
       `mutation($id: ID!) { testAlertChannel(id: $id) { ok statusCode response } }`,
@@ -155,10 +159,20 @@ describe('alerts through the API', () => {
       expect(updatedB.items.every((i) => i.alertUpdated.summary === 'probe')).toBe(true);
 
       // The inbox, acknowledge (OPERATOR and up; VIEWER refused), and B cannot touch A's alert.
-      const inbox = await a.request<{ alerts: { totalCount: number; edges: Array<{ node: { id: string; state: string } }> } }>(
-        `{ alerts(first: 2, state: FIRING, dagId: "e2e_fails") { totalCount edges { node { id state } } } }`,
-      );
+      type Page = {
+        alerts: { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string }; edges: Array<{ node: { id: string; state: string } }> };
+      };
+      const pageOf = (after: string | null) =>
+        a.request<Page>(
+          `query($after: String) { alerts(first: 2, after: $after, state: FIRING, dagId: "e2e_fails") { totalCount pageInfo { hasNextPage endCursor } edges { node { id state } } } }`,
+          { after },
+        );
+      const inbox = await pageOf(null);
       expect(inbox.alerts.totalCount).toBe(3);
+      const rest = await pageOf(inbox.alerts.pageInfo.endCursor);
+      // Newest first in pages: the three alerts, each once.
+      expect([inbox.alerts.pageInfo.hasNextPage, rest.alerts.pageInfo.hasNextPage]).toEqual([true, false]);
+      expect(new Set([...inbox.alerts.edges, ...rest.alerts.edges].map((e) => e.node.id)).size).toBe(3);
       const alertId = inbox.alerts.edges[0].node.id;
       expect((await viewer.raw(`mutation($id: ID!) { acknowledgeAlert(id: $id) { id } }`, { id: alertId })).errors?.[0].extensions?.code).toBe('FORBIDDEN');
       expect((await b.raw(`mutation($id: ID!) { acknowledgeAlert(id: $id) { id } }`, { id: alertId })).errors?.[0].extensions?.code).toBe('NOT_FOUND');

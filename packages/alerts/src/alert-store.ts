@@ -1,4 +1,4 @@
-import { ALERT_EVENTS, alertEventDefinition, notificationDecision, type AlertEventType, type AlertOpening, type AlertResolution } from '@tower/core';
+import { ALERT_EVENTS, alertEventDefinition, isMuted, type AlertEventType, type AlertOpening, type AlertResolution } from '@tower/core';
 import type { Sql, SqlQuery } from '@tower/db';
 import type { AlertChangeKind, AlertSnapshot } from '@tower/events';
 import type { AlertsDeps } from './deps.js';
@@ -103,7 +103,7 @@ export class AlertStore {
 
   async open(q: SqlQuery, o: AlertOpening): Promise<AlertWrites> {
     const resolves = alertEventDefinition(o.rule.event).resolves;
-    const muted = notificationDecision({ mutedUntil: o.rule.mutedUntil, throttleSeconds: 0 }, o.at, null).notify === false;
+    const muted = isMuted(o.rule, o.at);
     const [row] = await q<{ folded: AlertSnapshot | null; inserted: AlertSnapshot | null; deliveries: Array<{ id: string; channelId: string }> }>(OPEN, [
       o.rule.tenantId,
       o.rule.id,
@@ -143,7 +143,7 @@ export class AlertStore {
   }
 
   /** Resolves a rule's firing alerts (telling its channels) and deletes it, in one transaction. */
-  async resolveRuleAndDelete(tenantId: string, ruleId: string, reason: string): Promise<AlertWrites> {
+  async resolveRuleAndDelete(tenantId: string, ruleId: string): Promise<AlertWrites> {
     // Under the evaluator's lock: no alert of the rule can be opened between this resolve and the delete.
     return this.sql.transaction(
       async (tx) => {
@@ -152,7 +152,6 @@ export class AlertStore {
           dagId: '',
           dagRunId: null,
           events: [...ALERT_EVENTS],
-          reason,
           at: new Date(),
           ruleId,
         });

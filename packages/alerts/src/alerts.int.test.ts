@@ -14,7 +14,8 @@ import { AlertEvaluator } from './evaluator.js';
 import type { AlertsDeps } from './deps.js';
 import { AlertRuleService } from './rule-service.js';
 import { SLACK_LIMITS } from '@tower/core';
-import { eventually, startHttpReceiver, startMailReceiver, type HttpReceiver, type MailReceiver } from './test-support/receivers.js';
+import { waitFor } from '../../../e2e/support/stack.js';
+import { startHttpReceiver, startMailReceiver, type HttpReceiver, type MailReceiver } from './test-support/receivers.js';
 import { verifyWebhookSignature } from './signature.js';
 
 const SIGNING_SECRET = 'whsec-alerts-0123';
@@ -79,7 +80,7 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
     const failed = await stack.runToEnd(flaky('sales_daily'));
     expect(failed.run.state).toBe('failed');
 
-    const alert = await eventually(() =>
+    const alert = await waitFor(async () =>
       stack.prisma.alert.findFirst({ where: { tenantId: t, event: 'RUN_FAILED', dagId: 'sales_daily' } }).then((a) => a ?? undefined),
     );
     expect(alert).toMatchObject({
@@ -89,8 +90,8 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
       notified: true,
       summary: `sales_daily run ${failed.run.runId} failed`,
     });
-    await eventually(
-      () => http.at('/hook').length === 1 && http.at('/slack').length === 1 && http.at('/pd').length === 1 && mail.messages.length === 1,
+    await waitFor(
+      async () => http.at('/hook').length === 1 && http.at('/slack').length === 1 && http.at('/pd').length === 1 && mail.messages.length === 1,
       20_000,
       'deliveries',
     );
@@ -122,7 +123,7 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
 
     const ok = await stack.runToEnd(flaky('sales_daily'), { url: `${http.url}/ok` });
     expect(ok.run.state).toBe('success');
-    await eventually(() => http.at('/pd').length === 2 && http.at('/slack').length >= 3, 20_000, 'resolve deliveries');
+    await waitFor(async () => http.at('/pd').length === 2 && http.at('/slack').length >= 3, 20_000, 'resolve deliveries');
     const pd = http.at('/pd').map((r) => r.json as { event_action: string; dedup_key: string; routing_key: string; payload?: Record<string, unknown> });
     expect(pd.map((e) => e.event_action)).toEqual(['trigger', 'resolve']);
     expect(pd[0].dedup_key).toBe(pd[1].dedup_key);
@@ -130,7 +131,7 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
     expect(await stack.prisma.alert.findUniqueOrThrow({ where: { id: alert.id } })).toMatchObject({ state: 'RESOLVED' });
     // The recovery rule fired once; email is not told of a resolve; the webhook is.
     expect(await stack.prisma.alert.count({ where: { tenantId: t, event: 'RUN_RECOVERED' } })).toBe(1);
-    await eventually(() => http.at('/hook').length === 2, 10_000, 'webhook resolve');
+    await waitFor(async () => http.at('/hook').length === 2, 10_000, 'webhook resolve');
     expect((http.at('/hook')[1].json as { type: string }).type).toBe('alert.resolved');
     await new Promise((r) => setTimeout(r, 500));
     expect(mail.messages).toHaveLength(1);
@@ -148,9 +149,11 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
       tasks: [...tasks, { taskId: 'other', type: 'http.request', with: { url: 'http://127.0.0.1:1/closed' } }],
     });
     expect(run.state).toBe('failed');
-    const alert = await eventually(() => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => (a && a.occurrences === 6 ? a : undefined)));
+    const alert = await waitFor(async () =>
+      stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => (a && a.occurrences === 6 ? a : undefined)),
+    );
     expect((alert.details as { tasks: string[] }).tasks.sort()).toEqual(['t0', 't1', 't2', 't3', 't4', 't5']);
-    await eventually(() => http.at('/hook').length === before + 1, 10_000, 'one webhook');
+    await waitFor(async () => http.at('/hook').length === before + 1, 10_000, 'one webhook');
     await new Promise((r) => setTimeout(r, 500));
     expect(http.at('/hook')).toHaveLength(before + 1);
     expect(await stack.prisma.alert.count({ where: { ruleId: rule.id } })).toBe(1);
@@ -163,13 +166,13 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
     const before = http.at('/hook').length;
     await stack.runToEnd(flaky('noisy'));
     await stack.runToEnd(flaky('noisy'));
-    const alerts = await eventually(() =>
+    const alerts = await waitFor(async () =>
       stack.prisma.alert.findMany({ where: { ruleId: rule.id }, orderBy: { firedAt: 'asc' } }).then((a) => (a.length === 2 ? a : undefined)),
     );
     expect(alerts.map((a) => a.notified)).toEqual([true, false]);
     await rules.update(t, rule.id, { throttleSeconds: 0, mutedUntil: new Date(Date.now() + 3_600_000) });
     await stack.runToEnd(flaky('noisy'));
-    await eventually(() => stack.prisma.alert.count({ where: { ruleId: rule.id } }).then((n) => n === 3));
+    await waitFor(async () => stack.prisma.alert.count({ where: { ruleId: rule.id } }).then((n) => n === 3));
     await new Promise((r) => setTimeout(r, 500));
     expect(http.at('/hook')).toHaveLength(before + 1);
     expect(await stack.prisma.alertDelivery.count({ where: { alert: { ruleId: rule.id } } })).toBe(1);
@@ -184,12 +187,12 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
     await new Promise((r) => setTimeout(r, 600));
     expect(await stack.prisma.alert.count({ where: { ruleId: rule.id } })).toBe(0);
     const third = await stack.runToEnd(flaky('streaky'));
-    const alert = await eventually(() => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a ?? undefined));
+    const alert = await waitFor(async () => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a ?? undefined));
     expect(alert).toMatchObject({ dagRunId: third.run.id, state: 'FIRING', dedupKey: 'dag:streaky' });
     await stack.runToEnd(flaky('streaky'));
-    await eventually(() => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a?.occurrences === 2));
+    await waitFor(async () => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a?.occurrences === 2));
     await stack.runToEnd(flaky('streaky'), { url: `${http.url}/ok` });
-    await eventually(() => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a?.state === 'RESOLVED'));
+    await waitFor(async () => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a?.state === 'RESOLVED'));
     expect(await stack.prisma.alert.count({ where: { ruleId: rule.id } })).toBe(1);
   });
 
@@ -200,8 +203,8 @@ describe('alert rules through the real scheduler, worker and receivers', () => {
     const spec = (retries: number) => ({ ...flaky('mixed'), defaultArgs: { retries, retryDelaySeconds: 0 } });
     await stack.runToEnd(spec(1)); // fails twice: one retry, then failed
     await stack.runToEnd(spec(0), { url: `${http.url}/ok` });
-    await eventually(() => stack.prisma.alert.count({ where: { ruleId: ok.id } }).then((n) => n === 1));
-    const r = await eventually(() => stack.prisma.alert.findFirst({ where: { ruleId: retried.id } }).then((a) => a ?? undefined));
+    await waitFor(async () => stack.prisma.alert.count({ where: { ruleId: ok.id } }).then((n) => n === 1));
+    const r = await waitFor(async () => stack.prisma.alert.findFirst({ where: { ruleId: retried.id } }).then((a) => a ?? undefined));
     expect(r).toMatchObject({ state: 'RESOLVED', taskId: 'call', summary: expect.stringContaining('failed try 1 and will retry') });
     await new Promise((r2) => setTimeout(r2, 500));
     expect(await stack.prisma.alert.count({ where: { ruleId: { in: [ok.id, retried.id] } } })).toBe(2);
@@ -224,8 +227,8 @@ describe('replicas, resolves and endpoints', () => {
       const base = Date.UTC(2026, 1, 1);
       const runs = [];
       for (let i = 0; i < 12; i++) runs.push(await stack.engine.runs.trigger(t, 'raced', {}, new Date(base + i * 60_000)));
-      await eventually(() => stack.prisma.dagRun.count({ where: { dagId: 'raced', state: 'failed' } }).then((n) => n === 12), 60_000, '12 failed runs');
-      await eventually(() => stack.prisma.alert.count({ where: { ruleId: rule.id } }).then((n) => n === 12), 20_000, '12 alerts');
+      await waitFor(async () => stack.prisma.dagRun.count({ where: { dagId: 'raced', state: 'failed' } }).then((n) => n === 12), 60_000, '12 failed runs');
+      await waitFor(async () => stack.prisma.alert.count({ where: { ruleId: rule.id } }).then((n) => n === 12), 20_000, '12 alerts');
     } finally {
       racing = false;
       await race;
@@ -242,10 +245,10 @@ describe('replicas, resolves and endpoints', () => {
     const told = await channels.create(t, { name: 'told', type: 'WEBHOOK', config: { url: `${http.url}/told` }, secrets: { signingSecret: 's3cr3t-told' } });
     const rule = await rules.create(t, { name: 'moved', event: 'RUN_FAILED', dagIds: ['moved'], channelIds: [told.id] });
     await stack.runToEnd(flaky('moved'));
-    await eventually(() => http.at('/told').length === 1, 15_000, 'the trigger');
+    await waitFor(async () => http.at('/told').length === 1, 15_000, 'the trigger');
     await rules.update(t, rule.id, { channelIds: [] });
     await stack.runToEnd(flaky('moved'), { url: `${http.url}/ok` });
-    await eventually(() => http.at('/told').length === 2, 15_000, 'the resolve');
+    await waitFor(async () => http.at('/told').length === 2, 15_000, 'the resolve');
     expect((http.at('/told')[1].json as { type: string }).type).toBe('alert.resolved');
   });
 
@@ -279,7 +282,7 @@ describe('sensor timeouts', () => {
       };
       const { run, tis } = await stack.runToEnd({ dagId: 'waits', tasks: [sensor] });
       expect(run.state).toBe('failed');
-      const alert = await eventually(() => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a ?? undefined));
+      const alert = await waitFor(async () => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a ?? undefined));
       expect(alert).toMatchObject({ dagRunId: run.id, taskId: 'wait', state: 'FIRING', summary: `sensor waits.wait timed out in run ${run.runId}` });
       expect((alert.details as { error: string }).error).toContain('timed out');
       expect(tis[0].tryNumber).toBe(1); // a sensor timeout is final: no retry
@@ -298,10 +301,10 @@ describe('timer-driven rules', () => {
     const rule = await rules.create(t, { name: 'slow', event: 'RUN_DURATION', durationSeconds: 1, dagIds: ['slowpoke'] });
     await stack.engine.dags.upsert(t, { dagId: 'slowpoke', tasks: [{ taskId: 'nap', type: 'noop', with: { durationMs: 3500 } }] });
     const run = await stack.engine.runs.trigger(t, 'slowpoke', {});
-    const alert = await eventually(() => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a ?? undefined), 10_000);
+    const alert = await waitFor(async () => stack.prisma.alert.findFirst({ where: { ruleId: rule.id } }).then((a) => a ?? undefined), 10_000);
     expect(alert).toMatchObject({ state: 'FIRING', dagRunId: run.id });
     expect((await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: run.id } })).state).toBe('running');
-    await eventually(() => stack.prisma.alert.findUnique({ where: { id: alert.id } }).then((a) => a?.state === 'RESOLVED'), 15_000);
+    await waitFor(async () => stack.prisma.alert.findUnique({ where: { id: alert.id } }).then((a) => a?.state === 'RESOLVED'), 15_000);
     expect(await stack.prisma.alert.count({ where: { ruleId: rule.id } })).toBe(1);
   });
 
@@ -313,7 +316,7 @@ describe('timer-driven rules', () => {
     const late = await rules.create(t, { name: 'late', event: 'RUN_DEADLINE', deadlineTime: '00:00', deadlineTimezone: 'UTC', dagIds: ['stale_one'] });
     // A rule ignores deadlines that passed before it existed: this one is made to have existed for days.
     await stack.prisma.alertRule.update({ where: { id: late.id }, data: { createdAt: new Date(Date.now() - 48 * 3_600_000) } });
-    const alerts = await eventually(() =>
+    const alerts = await waitFor(async () =>
       stack.prisma.alert.findMany({ where: { ruleId: { in: [fresh.id, late.id] } } }).then((a) => (a.length === 2 ? a : undefined)),
     );
     expect(alerts.map((a) => a.event).sort()).toEqual(['FRESHNESS', 'RUN_DEADLINE']);
@@ -322,7 +325,9 @@ describe('timer-driven rules', () => {
     await new Promise((r) => setTimeout(r, 1000)); // several sweeps: nothing fires twice
     expect(await stack.prisma.alert.count({ where: { ruleId: { in: [fresh.id, late.id] } } })).toBe(2);
     await stack.runToEnd({ dagId: 'stale_one', tasks: [{ taskId: 'a', type: 'noop' }] });
-    await eventually(() => stack.prisma.alert.findMany({ where: { ruleId: { in: [fresh.id, late.id] } } }).then((a) => a.every((x) => x.state === 'RESOLVED')));
+    await waitFor(async () =>
+      stack.prisma.alert.findMany({ where: { ruleId: { in: [fresh.id, late.id] } } }).then((a) => a.every((x) => x.state === 'RESOLVED')),
+    );
     await new Promise((r) => setTimeout(r, 1000));
     expect(await stack.prisma.alert.count({ where: { ruleId: { in: [fresh.id, late.id] } } })).toBe(2);
   });
@@ -339,19 +344,19 @@ describe('delivery isolation and retries', () => {
     await rules.create(t, { name: 'iso', event: 'RUN_FAILED', dagIds: ['iso'], channelIds: [hangs.id, broken.id, good.id] });
     const { run } = await stack.runToEnd(flaky('iso'));
     const ended = (await stack.prisma.dagRun.findUniqueOrThrow({ where: { id: run.id } })).endedAt!.getTime();
-    const [goodReq] = await eventually(() => http.at('/good').length > 0 && http.at('/good'), 10_000, 'the good channel');
+    const [goodReq] = await waitFor(async () => http.at('/good').length > 0 && http.at('/good'), 10_000, 'the good channel');
     // Loose bound (a loaded CI): the good channel is not held behind the hanging one's 2 s timeout retries.
     expect(goodReq.at - ended).toBeLessThan(5000);
-    await eventually(() => http.at('/broken').length >= 3, 20_000, 'three attempts at the broken channel');
+    await waitFor(async () => http.at('/broken').length >= 3, 20_000, 'three attempts at the broken channel');
     const gaps = http.at('/broken').map((r, i, all) => (i === 0 ? 0 : r.at - all[i - 1].at));
     expect(gaps[2]).toBeGreaterThan(gaps[1] * 1.2); // backoff grows
     // The log records each attempt once it has ended (the third may still be SENDING when the receiver saw it).
-    const log = await eventually(() =>
+    const log = await waitFor(async () =>
       stack.prisma.alertDelivery.findFirst({ where: { channelId: broken.id, status: 'PENDING', attempts: { gte: 3 } } }).then((d) => d ?? undefined),
     );
     expect(log).toMatchObject({ lastStatusCode: 500, lastResponse: 'refused with 500' });
     expect(log.nextAttemptAt.getTime()).toBeGreaterThan(Date.now() + 1000); // the fourth waits longer
-    const hung = await eventually(() =>
+    const hung = await waitFor(async () =>
       stack.prisma.alertDelivery.findFirst({ where: { channelId: hangs.id, attempts: { gte: 1 }, lastResponse: { not: null } } }).then((d) => d ?? undefined),
     );
     expect(hung.lastResponse).toBe('no answer within 2000 ms');
@@ -371,7 +376,7 @@ describe('the documented webhook recipe', () => {
         .forEach((l) => lines.push(JSON.parse(l) as Record<string, unknown>)),
     );
     try {
-      const port = await eventually(() => lines.find((l) => l.listening)?.listening as number | undefined, 10_000, 'the example receiver');
+      const port = await waitFor(async () => lines.find((l) => l.listening)?.listening as number | undefined, 10_000, 'the example receiver');
       const t = stack.tenantId;
       const make = async (name: string, secret: string) =>
         (await channels.create(t, { name, type: 'WEBHOOK', config: { url: `http://127.0.0.1:${port}/` }, secrets: { signingSecret: secret } })).id;
@@ -379,7 +384,7 @@ describe('the documented webhook recipe', () => {
       const wrong = await stack.prisma.alertChannel.findUniqueOrThrow({ where: { id: await make('recipe-wrong', 'whsec-not-it') } });
       await expect(testChannel(deps, right, 5000)).resolves.toMatchObject({ ok: true, statusCode: 204 });
       await expect(testChannel(deps, wrong, 5000)).resolves.toMatchObject({ ok: false, statusCode: 401, response: 'bad signature' });
-      await eventually(() => lines.filter((l) => 'verified' in l).length === 2, 5000, 'both deliveries');
+      await waitFor(async () => lines.filter((l) => 'verified' in l).length === 2, 5000, 'both deliveries');
       expect(lines.filter((l) => 'verified' in l).map((l) => l.verified)).toEqual([true, false]);
       expect(await stack.prisma.alertDelivery.findMany({ where: { channelId: { in: [right.id, wrong.id] } }, select: { kind: true, status: true } })).toEqual(
         expect.arrayContaining([

@@ -151,7 +151,7 @@ export class AlertChannelService {
     return this.resolved(row);
   }
 
-  resolved(row: AlertChannel): ResolvedAlertChannel {
+  resolved(row: Pick<AlertChannel, 'id' | 'tenantId' | 'name' | 'type' | 'config' | 'secretCiphertext'>): ResolvedAlertChannel {
     return {
       id: row.id,
       tenantId: row.tenantId,

@@ -12,6 +12,9 @@ import { sendToChannel, type SendResult } from './senders.js';
 
 export const ALERT_QUEUE = 'alert-deliveries';
 
+/** What a send needs of a channel row. */
+type ChannelRow = Pick<AlertChannel, 'id' | 'tenantId' | 'name' | 'type' | 'config' | 'secretCiphertext'>;
+
 const BUSY_WAIT_MIN_MS = 100;
 const BUSY_WAIT_MAX_MS = 3000;
 
@@ -77,18 +80,23 @@ export class AlertDeliveryQueue {
 }
 
 /**
- * PENDING → SENDING, a compare-and-set. A RESOLVE waits until its channel's TRIGGER of the same
- * alert has ended (delivered or failed), so a retried trigger can never reopen what the resolve
- * closed; the reconciler brings the waiting RESOLVE back.
+ * PENDING → SENDING, a compare-and-set, returning what the send needs (the alert, the channel) in
+ * the same round trip. A RESOLVE waits until its channel's TRIGGER of the same alert has ended
+ * (delivered or failed), so a retried trigger can never reopen what the resolve closed; the
+ * reconciler brings the waiting RESOLVE back.
  */
-const CLAIM = `UPDATE "AlertDelivery" d SET status = 'SENDING', attempts = d.attempts + 1, "claimedAt" = now()
-  WHERE d.id = $1 AND d.status = 'PENDING' AND d."nextAttemptAt" <= now() + interval '1 second'
-    AND (d.kind <> 'RESOLVE' OR NOT EXISTS (
-      SELECT 1 FROM "AlertDelivery" t WHERE t."alertId" = d."alertId" AND t."channelId" = d."channelId" AND t.kind = 'TRIGGER'
-        AND t.status = ANY (ARRAY['PENDING', 'SENDING']::"AlertDeliveryStatus"[])))
-  RETURNING d.id, d."tenantId", d."alertId", d."channelId", d.kind, d.attempts`;
-
-const LOAD = `SELECT ${ALERT_JSON} AS alert FROM "Alert" a WHERE a.id = $1`;
+const CLAIM = `WITH c AS (
+    UPDATE "AlertDelivery" d SET status = 'SENDING', attempts = d.attempts + 1, "claimedAt" = now()
+    WHERE d.id = $1 AND d.status = 'PENDING' AND d."nextAttemptAt" <= now() + interval '1 second'
+      AND (d.kind <> 'RESOLVE' OR NOT EXISTS (
+        SELECT 1 FROM "AlertDelivery" t WHERE t."alertId" = d."alertId" AND t."channelId" = d."channelId" AND t.kind = 'TRIGGER'
+          AND t.status = ANY (ARRAY['PENDING', 'SENDING']::"AlertDeliveryStatus"[])))
+    RETURNING d.id, d."tenantId", d."alertId", d."channelId", d.kind, d.attempts)
+  SELECT c.*,
+    (SELECT ${ALERT_JSON} FROM "Alert" a WHERE a.id = c."alertId") AS alert,
+    (SELECT json_build_object('id', ch.id, 'tenantId', ch."tenantId", 'name', ch.name, 'type', ch.type, 'config', ch.config,
+       'secretCiphertext', ch."secretCiphertext") FROM "AlertChannel" ch WHERE ch.id = c."channelId" AND ch."tenantId" = c."tenantId") AS channel
+  FROM c`;
 
 const DELIVERED = `UPDATE "AlertDelivery" SET status = 'DELIVERED', "deliveredAt" = now(), "lastStatusCode" = $3, "lastResponse" = $4, "lastError" = NULL
   WHERE id = $1 AND status = 'SENDING' AND attempts = $2`;
@@ -227,20 +235,20 @@ export class AlertDeliverer {
       channelId: string;
       kind: AlertMessageKind;
       attempts: number;
+      alert: AlertSnapshot | null;
+      channel: ChannelRow | null;
     }>(CLAIM, [deliveryId]);
     if (!claimed) return;
     this.sending.add(claimed.id);
     let result: SendResult;
-    let channelType = 'unknown';
+    const { alert, channel } = claimed;
     try {
-      const [row] = claimed.alertId ? await this.sql.query<{ alert: AlertSnapshot }>(LOAD, [claimed.alertId]) : [];
-      const channelRow = await this.deps.prisma.alertChannel.findFirst({ where: { id: claimed.channelId, tenantId: claimed.tenantId } });
-      channelType = channelRow?.type.toLowerCase() ?? channelType;
-      if (!row || !channelRow) result = { ok: false, statusCode: null, response: 'the alert or the channel was deleted', retryable: false };
-      else result = await this.send(channelRow, messageOf(row.alert, claimed.id, claimed.kind, this.deps.webUrl));
+      if (!alert || !channel) result = { ok: false, statusCode: null, response: 'the alert or the channel was deleted', retryable: false };
+      else result = await this.send(channel, messageOf(alert, claimed.id, claimed.kind, this.deps.webUrl));
     } catch (err) {
       result = { ok: false, statusCode: null, response: (err as Error).message, retryable: true };
     }
+    const channelType = channel?.type.toLowerCase() ?? 'unknown';
     try {
       await this.record(claimed, result, channelType);
     } finally {
@@ -248,7 +256,7 @@ export class AlertDeliverer {
     }
   }
 
-  private send(channelRow: AlertChannel, message: AlertMessage): Promise<SendResult> {
+  private send(channelRow: ChannelRow, message: AlertMessage): Promise<SendResult> {
     return sendToChannel(this.channels.resolved(channelRow), message, {
       prisma: this.deps.prisma,
       keyring: this.deps.keyring,
@@ -287,13 +295,6 @@ export class AlertDeliverer {
     const overdue = await this.sql.query<{ id: string; channelId: string; attempts: number }>(OVERDUE);
     await this.queue.enqueue(overdue.map((d) => ({ id: d.id, channelId: d.channelId, attempt: d.attempts })));
     return { reclaimed: reclaimed.length, requeued: overdue.length };
-  }
-
-  /** testAlertChannel: a test message sent now, in the caller's process, recorded in the delivery log. */
-  async test(tenantId: string, channelId: string): Promise<SendResult & { deliveryId: string }> {
-    const channelRow = await this.deps.prisma.alertChannel.findFirst({ where: { id: channelId, tenantId } });
-    if (!channelRow) throw new Error('channel not found');
-    return testChannel(this.deps, channelRow, this.opts.timeoutMs);
   }
 }
 

@@ -1,8 +1,7 @@
-import { alertsForChange, SENSOR_TASK_TYPES, type AlertChange, type AlertRuleConfig } from '@tower/core';
-import { sqlOf, type Sql, type SqlQuery } from '@tower/db';
+import { alertsForChange, runEndResolutions, SENSOR_TASK_TYPES, type AlertChange, type AlertRuleConfig } from '@tower/core';
+import { sqlOf, type AlertRule, type Sql, type SqlQuery } from '@tower/db';
 import { AlertStore, EVALUATOR_LOCK, mergeWrites, noWrites, type AlertWrites } from './alert-store.js';
 import type { AlertsDeps } from './deps.js';
-import { ruleConfigOf } from './rule-service.js';
 import { sweepTimers } from './timer-sweep.js';
 
 export { EVALUATOR_LOCK };
@@ -122,6 +121,9 @@ export class AlertEvaluator {
           const cursor = more ? { xid: last.xid, lastId: last.id } : { xid: start.horizon, lastId: '0' };
           const swept = !start.sweptAt || now.getTime() - start.sweptAt.getTime() >= this.opts.sweepMs;
           if (swept) mergeWrites(writes, await sweepTimers(tx.query, this.store, now));
+          // Nothing read and nothing swept: the cursor stays (below the horizon nothing new can
+          // appear), so an idle evaluator writes a row every sweep, not every poll.
+          if (rows.length === 0 && !swept && start.xid !== null) return { ran: true, changes: 0, swept, writes, more };
           const sweptAt = swept ? now : (start.sweptAt ?? now);
           const moved =
             start.xid === null
@@ -143,7 +145,7 @@ export class AlertEvaluator {
     const writes = noWrites();
     if (rows.length === 0) return writes;
     const tenants = [...new Set(rows.map((r) => r.tenantId))];
-    const rules = (await q<Parameters<typeof ruleConfigOf>[0]>(RULES_OF, [tenants])).map(ruleConfigOf);
+    const rules = await q<AlertRule>(RULES_OF, [tenants]);
     const firing = new Set((await q<{ tenantId: string; dagId: string; event: string }>(FIRING, [tenants])).map((f) => `${f.tenantId}/${f.dagId}/${f.event}`));
     const rulesOf = groupBy(rules, (r) => r.tenantId);
     const watched = rows.filter((r) => rulesOf.has(r.tenantId));
@@ -152,16 +154,15 @@ export class AlertEvaluator {
       const key = `${row.tenantId}/${row.dagId}`;
       const tenantRules = (rulesOf.get(row.tenantId) ?? []).filter((r) => r.createdAt <= row.at);
       const change = tenantRules.length > 0 ? context.changeOf(row) : null;
-      const decided = change ? alertsForChange(tenantRules, change) : { open: [], resolve: [] };
+      const opens = change ? alertsForChange(tenantRules, change).open : [];
       // Resolutions need no rule: whatever fired for this DAG before is what a success resolves.
       // Each is sent only where an alert of its kind fires (most runs end with nothing to resolve).
       if (row.entity === 'run') {
-        const resolutions = change ? decided.resolve : runResolutionsOnly(row);
-        for (const r of resolutions) {
+        for (const r of runEndResolutions({ ...row, state: row.state as 'success' | 'failed' | 'canceled' })) {
           if (r.events.some((e) => firing.has(`${key}/${e}`))) mergeWrites(writes, await this.store.resolve(q, r));
         }
       }
-      for (const opening of decided.open) {
+      for (const opening of opens) {
         const opened = await this.store.open(q, opening);
         for (const c of opened.changes) if (c.alert.state === 'FIRING') firing.add(`${key}/${c.alert.event}`);
         mergeWrites(writes, opened);
@@ -229,22 +230,6 @@ export class AlertEvaluator {
       },
     };
   }
-}
-
-/** A run's resolutions when its tenant has no (current) rule: the same as alertsForChange's. */
-function runResolutionsOnly(row: JournalRow) {
-  return alertsForChange([], {
-    kind: 'run',
-    tenantId: row.tenantId,
-    dagId: row.dagId,
-    tags: [],
-    dagRunId: row.dagRunId,
-    runId: row.dagRunId,
-    logicalDate: row.at,
-    state: row.state as 'success' | 'failed' | 'canceled',
-    at: row.at,
-    previous: [],
-  }).resolve;
 }
 
 function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {

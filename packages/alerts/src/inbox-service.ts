@@ -13,31 +13,19 @@ export interface AlertFilters {
 }
 
 export interface AlertPage {
+  /** Newest first, up to `limit + 1` (the extra one says a next page exists). */
   alerts: AlertSnapshot[];
-  hasNextPage: boolean;
-  /** The keyset of the last alert: (firedAt, id), newest first. */
-  endCursor: string | null;
   /** Alerts matching the filters, all pages. */
   totalCount: number;
 }
 
+/** An alert's keyset in the inbox order (newest first): `<firedAt ISO>|<id>`. */
+export const inboxKeyOf = (alert: { firedAt: string | Date; id: string }): string =>
+  `${typeof alert.firedAt === 'string' ? alert.firedAt : alert.firedAt.toISOString()}|${alert.id}`;
+
 const ACK = `UPDATE "Alert" a SET "acknowledgedAt" = $3, "acknowledgedBy" = $4
   WHERE a.id = $1 AND a."tenantId" = $2 AND a."acknowledgedAt" IS NULL RETURNING ${ALERT_JSON} AS alert`;
 const ONE = `SELECT ${ALERT_JSON} AS alert FROM "Alert" a WHERE a.id = $1 AND a."tenantId" = $2`;
-
-function encodeCursor(alert: AlertSnapshot): string {
-  return Buffer.from(JSON.stringify([alert.firedAt, alert.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (typeof at === 'string' && !Number.isNaN(Date.parse(at)) && isUuid(id)) return [at, id];
-  } catch {
-    // fall through
-  }
-  throw badInput('after is not a cursor of this list', 'after');
-}
 
 /**
  * The in-app inbox: a tenant's alerts newest first (keyset pages, stable under inserts), filters,
@@ -50,7 +38,8 @@ export class AlertInboxService {
     this.sql = sqlOf(deps.prisma);
   }
 
-  async list(tenantId: string, filters: AlertFilters, first: number, after?: string | null): Promise<AlertPage> {
+  /** A keyset page (stable while alerts arrive): `afterKey` is the last key already seen (inboxKeyOf). */
+  async list(tenantId: string, filters: AlertFilters, limit: number, afterKey: string | null): Promise<AlertPage> {
     if (filters.severity && !ALERT_SEVERITIES.includes(filters.severity)) throw badInput(`severity must be one of ${ALERT_SEVERITIES.join(', ')}`, 'severity');
     if (filters.state && filters.state !== 'FIRING' && filters.state !== 'RESOLVED') throw badInput('state must be FIRING or RESOLVED', 'state');
     const where = ['a."tenantId" = $1'];
@@ -65,23 +54,19 @@ export class AlertInboxService {
     if (filters.unacknowledged) where.push('a."acknowledgedAt" IS NULL');
     const filtered = [...where];
     const filterValues = [...values];
-    if (after) {
-      const [at, id] = decodeCursor(after);
+    if (afterKey) {
+      const [at, id] = afterKey.split('|');
+      if (Number.isNaN(Date.parse(at)) || !isUuid(id)) throw badInput('after is not a cursor of this list', 'after');
       values.push(at, id);
       where.push(`(a."firedAt", a.id) < ($${values.length - 1}::timestamptz, $${values.length}::uuid)`);
     }
-    values.push(first + 1);
+    values.push(limit + 1);
     const rows = await this.sql.query<{ alert: AlertSnapshot }>(
       `SELECT ${ALERT_JSON} AS alert FROM "Alert" a WHERE ${where.join(' AND ')} ORDER BY a."firedAt" DESC, a.id DESC LIMIT $${values.length}`,
       values,
     );
     const [{ count }] = await this.sql.query<{ count: number }>(`SELECT count(*)::int AS count FROM "Alert" a WHERE ${filtered.join(' AND ')}`, filterValues);
-    const alerts = rows.slice(0, first).map((r) => r.alert);
-    return { alerts, hasNextPage: rows.length > first, endCursor: alerts.length ? encodeCursor(alerts[alerts.length - 1]) : null, totalCount: count };
-  }
-
-  cursorOf(alert: AlertSnapshot): string {
-    return encodeCursor(alert);
+    return { alerts: rows.map((r) => r.alert), totalCount: count };
   }
 
   async get(tenantId: string, id: string): Promise<AlertSnapshot> {

@@ -1,7 +1,7 @@
 export type { AlertsDeps } from './deps.js';
 export { AlertChannelService, type AlertChannelInput, type AlertChannelView, type ResolvedAlertChannel } from './channel-service.js';
-export { AlertRuleService, ruleConfigOf, type AlertRuleView } from './rule-service.js';
-export { AlertInboxService, type AlertFilters, type AlertPage } from './inbox-service.js';
+export { AlertRuleService, type AlertRuleView } from './rule-service.js';
+export { AlertInboxService, inboxKeyOf, type AlertFilters, type AlertPage } from './inbox-service.js';
 export { AlertStore, ALERT_JSON, type AlertWrites } from './alert-store.js';
 export { AlertEvaluator, EVALUATOR_LOCK, type EvaluationResult, type EvaluatorOptions } from './evaluator.js';
 export { sweepTimers } from './timer-sweep.js';

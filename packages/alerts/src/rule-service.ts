@@ -1,56 +1,14 @@
-import { badInput, conflict, notFound, parseAlertRule, ruleMatches, type AlertRuleConfig, type AlertRuleFields } from '@tower/core';
+import { ALERT_RULE_FIELDS, badInput, conflict, notFound, parseAlertRule, ruleMatches, type AlertRuleFields } from '@tower/core';
 import { isUuid, sqlOf, type AlertRule } from '@tower/db';
 import type { AlertsDeps } from './deps.js';
 import { AlertStore, type AlertWrites } from './alert-store.js';
 
-/** A rule as stored (the API returns it as is). */
-export type AlertRuleView = AlertRuleConfig & { createdAt: Date; updatedAt: Date };
+/** A rule as stored; the API returns it as is, the evaluator reads it as core's AlertRuleConfig. */
+export type AlertRuleView = AlertRule;
 
-export function ruleConfigOf(row: AlertRule): AlertRuleView {
-  return {
-    id: row.id,
-    tenantId: row.tenantId,
-    name: row.name,
-    event: row.event,
-    severity: row.severity,
-    dagIds: row.dagIds,
-    tags: row.tags,
-    taskIds: row.taskIds,
-    channelIds: row.channelIds,
-    durationSeconds: row.durationSeconds,
-    deadlineTime: row.deadlineTime,
-    deadlineTimezone: row.deadlineTimezone,
-    freshnessHours: row.freshnessHours,
-    consecutiveFailures: row.consecutiveFailures,
-    throttleSeconds: row.throttleSeconds,
-    mutedUntil: row.mutedUntil,
-    enabled: row.enabled,
-    createdAt: row.createdAt,
-    updatedAt: row.updatedAt,
-  };
-}
-
-const EDITABLE: ReadonlyArray<keyof AlertRuleFields> = [
-  'name',
-  'event',
-  'severity',
-  'dagIds',
-  'tags',
-  'taskIds',
-  'channelIds',
-  'durationSeconds',
-  'deadlineTime',
-  'deadlineTimezone',
-  'freshnessHours',
-  'consecutiveFailures',
-  'throttleSeconds',
-  'mutedUntil',
-  'enabled',
-];
-
-/** Strips fields the caller did not send (undefined), keeping explicit nulls. */
-function present(input: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(input).filter(([k, v]) => v !== undefined && (EDITABLE as readonly string[]).includes(k)));
+/** The rule fields of `input` the caller set (undefined = not sent; an explicit null is kept). */
+function fieldsOf(input: Record<string, unknown>): Partial<Record<keyof AlertRuleFields, unknown>> {
+  return Object.fromEntries(ALERT_RULE_FIELDS.filter((k) => input[k] !== undefined).map((k) => [k, input[k]]));
 }
 
 /** A tenant's alert rules: validated by core, channels checked to be the tenant's own. */
@@ -63,38 +21,30 @@ export class AlertRuleService {
 
   async list(tenantId: string): Promise<AlertRuleView[]> {
     const rows = await this.deps.prisma.alertRule.findMany({ where: { tenantId }, orderBy: { name: 'asc' } });
-    return rows.map(ruleConfigOf);
+    return rows;
   }
 
   async get(tenantId: string, id: string): Promise<AlertRuleView> {
-    return ruleConfigOf(await this.row(tenantId, id));
+    return this.row(tenantId, id);
   }
 
   async create(tenantId: string, input: Record<string, unknown>): Promise<AlertRuleView> {
-    const fields = parseAlertRule(present(input));
+    const fields = parseAlertRule(fieldsOf(input));
     await this.checkChannels(tenantId, fields.channelIds);
-    try {
-      return ruleConfigOf(await this.deps.prisma.alertRule.create({ data: { tenantId, ...fields } }));
-    } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw conflict(`an alert rule "${fields.name}" already exists`, { name: fields.name });
-      throw err;
-    }
+    return uniqueName(fields.name, this.deps.prisma.alertRule.create({ data: { tenantId, ...fields } }));
   }
 
   /** A patch over the stored rule (absent = keep, null = clear), validated whole. */
   async update(tenantId: string, id: string, patch: Record<string, unknown>): Promise<AlertRuleView> {
     const current = await this.row(tenantId, id);
-    const { id: _id, tenantId: _t, createdAt: _c, updatedAt: _u, ...stored } = ruleConfigOf(current);
-    const fields = parseAlertRule({ ...stored, ...present(patch) });
+    const fields = parseAlertRule({ ...fieldsOf(current), ...fieldsOf(patch) });
     await this.checkChannels(tenantId, fields.channelIds);
-    try {
-      const [row] = await this.deps.prisma.alertRule.updateManyAndReturn({ where: { id: current.id, tenantId, updatedAt: current.updatedAt }, data: fields });
-      if (!row) throw conflict(`alert rule "${current.name}" was changed concurrently; retry`);
-      return ruleConfigOf(row);
-    } catch (err) {
-      if ((err as { code?: string }).code === 'P2002') throw conflict(`an alert rule "${fields.name}" already exists`, { name: fields.name });
-      throw err;
-    }
+    const [row] = await uniqueName(
+      fields.name,
+      this.deps.prisma.alertRule.updateManyAndReturn({ where: { id: current.id, tenantId, updatedAt: current.updatedAt }, data: fields }),
+    );
+    if (!row) throw conflict(`alert rule "${current.name}" was changed concurrently; retry`);
+    return row;
   }
 
   /**
@@ -104,7 +54,7 @@ export class AlertRuleService {
    */
   async delete(tenantId: string, id: string): Promise<AlertWrites> {
     const current = await this.row(tenantId, id);
-    return this.store.resolveRuleAndDelete(tenantId, current.id, `rule "${current.name}" was deleted`);
+    return this.store.resolveRuleAndDelete(tenantId, current.id);
   }
 
   /** Which of the tenant's DAGs these filters match (the web app's preview while editing a rule). */
@@ -126,5 +76,15 @@ export class AlertRuleService {
     const row = isUuid(id) ? await this.deps.prisma.alertRule.findFirst({ where: { id, tenantId } }) : null;
     if (!row) throw notFound(`alert rule ${id}`);
     return row;
+  }
+}
+
+/** A rule name is unique per tenant: the unique index's refusal becomes CONFLICT. */
+async function uniqueName<T>(name: string, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'P2002') throw conflict(`an alert rule "${name}" already exists`, { name });
+    throw err;
   }
 }

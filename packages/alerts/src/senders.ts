@@ -1,4 +1,4 @@
-import { emailMessage, pagerDutyEvent, PAGERDUTY_EVENTS_URL, slackMessage, TowerError, webhookBody, type AlertMessage } from '@tower/core';
+import { clipText, emailMessage, pagerDutyEvent, PAGERDUTY_EVENTS_URL, slackMessage, TowerError, webhookBody, type AlertMessage } from '@tower/core';
 import type { PrismaClient } from '@tower/db';
 import { errorText, sendEmail, type ResolvedConnection } from '@tower/operators';
 import { openSecrets, type Keyring } from '@tower/secrets';
@@ -24,9 +24,7 @@ export interface SendContext {
 
 const RESPONSE_EXCERPT = 500;
 
-function clip(text: string): string {
-  return text.length > RESPONSE_EXCERPT ? `${text.slice(0, RESPONSE_EXCERPT - 1)}…` : text;
-}
+const clip = (text: string) => clipText(text, RESPONSE_EXCERPT);
 
 /** Masks the channel's secret values wherever they might echo back (an error naming the URL, say). */
 function scrub(text: string, secrets: Record<string, string>): string {

@@ -1,7 +1,6 @@
 import { deadlineOpening, durationOpening, freshnessOpening, type AlertOpening, type DagActivity, type RunningRun } from '@tower/core';
 import type { AlertRule, SqlQuery } from '@tower/db';
 import { mergeWrites, noWrites, type AlertStore, type AlertWrites } from './alert-store.js';
-import { ruleConfigOf } from './rule-service.js';
 
 const EVER_FIRED = `SELECT 1 AS one FROM "Alert" WHERE "ruleId" = $1 AND "dedupKey" = $2 LIMIT 1`;
 const FIRING = `SELECT 1 AS one FROM "Alert" WHERE "ruleId" = $1 AND "openKey" = $2`;
@@ -31,7 +30,7 @@ const ACTIVITY = `SELECT d."tenantId", d."dagId", d.tags, d."createdAt",
  */
 export async function sweepTimers(q: SqlQuery, store: AlertStore, now: Date): Promise<AlertWrites> {
   const writes = noWrites();
-  const rules = (await q<AlertRule>(TIMER_RULES)).map(ruleConfigOf);
+  const rules = await q<AlertRule>(TIMER_RULES);
   if (rules.length === 0) return writes;
   const openings: Array<{ opening: AlertOpening; once: boolean }> = [];
 

@@ -1,8 +1,9 @@
 import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
-import { ConnectionArgs, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, offsetConnection, offsetPageArgs } from '../common/pagination.js';
-import { badInput } from '@tower/core';
+import { ConnectionArgs, keysetConnection, keysetPageArgs, offsetConnection, offsetPageArgs, pageSizeOf } from '../common/pagination.js';
+import { inboxKeyOf } from '@tower/alerts';
+import type { AlertSeverity } from '@tower/core';
 import { alertFromSnapshot, AlertsService } from './alerts.service.js';
 import {
   AlertChannelList,
@@ -21,12 +22,6 @@ import {
   UpdateAlertChannelInput,
   UpdateAlertRuleInput,
 } from './dtos/alert.dto.js';
-
-function pageSize(first: number | null | undefined): number {
-  const size = first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) throw badInput(`first must be between 0 and ${MAX_PAGE_SIZE}`, 'first');
-  return size;
-}
 
 /**
  * Alert channels, rules and the inbox of the caller's tenant. Reading needs VIEWER; changing
@@ -118,19 +113,10 @@ export class AlertsResolver {
 
   @Query(() => AlertList, { description: 'The in-app inbox, newest first; stable pages while alerts arrive.' })
   async alerts(@CurrentActor() actor: Actor, @Args() args: AlertsArgs): Promise<AlertList> {
-    const first = pageSize(args.first);
-    const page = await this.service.inbox.list(
-      actor.tenantId,
-      { state: args.state, severity: args.severity as never, dagId: args.dagId, unacknowledged: args.unacknowledged },
-      first,
-      args.after,
-    );
-    const edges = page.alerts.map((a) => ({ node: alertFromSnapshot(a), cursor: this.service.inbox.cursorOf(a) }));
-    return {
-      edges,
-      totalCount: page.totalCount,
-      pageInfo: { hasNextPage: page.hasNextPage, hasPreviousPage: Boolean(args.after), startCursor: edges[0]?.cursor ?? null, endCursor: page.endCursor },
-    };
+    const page = keysetPageArgs(args);
+    const filters = { state: args.state, severity: args.severity as AlertSeverity | null | undefined, dagId: args.dagId, unacknowledged: args.unacknowledged };
+    const { alerts, totalCount } = await this.service.inbox.list(actor.tenantId, filters, page.limit, page.afterKey);
+    return keysetConnection(alerts.map(alertFromSnapshot), page, totalCount, inboxKeyOf);
   }
 
   @Query(() => AlertModel, { description: 'NOT_FOUND for an alert of another tenant.' })
@@ -146,7 +132,7 @@ export class AlertsResolver {
 
   @Query(() => [AlertDeliveryModel], { description: 'The delivery log, newest first: of a channel, of an alert, or all.' })
   async alertDeliveries(@CurrentActor() actor: Actor, @Args() args: AlertDeliveriesArgs): Promise<AlertDeliveryModel[]> {
-    return this.service.inbox.deliveries(actor.tenantId, args, pageSize(args.first));
+    return this.service.inbox.deliveries(actor.tenantId, args, pageSizeOf(args.first));
   }
 
   @Subscription(() => AlertModel, { description: "A new alert of the caller's tenant." })

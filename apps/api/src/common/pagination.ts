@@ -77,7 +77,8 @@ export class ConnectionArgs {
   after?: string | null;
 }
 
-function pageSize(first: number | null | undefined, defaultSize: number): number {
+/** `first` checked against 0…MAX_PAGE_SIZE (BAD_USER_INPUT at `first` otherwise). */
+export function pageSizeOf(first: number | null | undefined, defaultSize = DEFAULT_PAGE_SIZE): number {
   const size = first ?? defaultSize;
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE) {
     throw new TowerError('BAD_USER_INPUT', `first must be between 0 and ${MAX_PAGE_SIZE}`, { path: 'first' });
@@ -104,7 +105,7 @@ export interface KeysetPage {
 }
 
 export function keysetPageArgs(args: ConnectionArgs, defaultSize = DEFAULT_PAGE_SIZE): KeysetPage {
-  return { limit: pageSize(args.first, defaultSize), afterKey: args.after ? decodeCursor(args.after, 'k') : null };
+  return { limit: pageSizeOf(args.first, defaultSize), afterKey: args.after ? decodeCursor(args.after, 'k') : null };
 }
 
 /** `rows` were fetched with `limit + 1` so that the extra row tells whether a next page exists. */
@@ -125,10 +126,10 @@ export interface OffsetPage {
 }
 
 export function offsetPageArgs(args: ConnectionArgs, defaultSize = DEFAULT_PAGE_SIZE): OffsetPage {
-  if (!args.after) return { limit: pageSize(args.first, defaultSize), offset: 0 };
+  if (!args.after) return { limit: pageSizeOf(args.first, defaultSize), offset: 0 };
   const raw = decodeCursor(args.after, 'o');
   if (!/^\d{1,9}$/.test(raw)) throw new TowerError('BAD_USER_INPUT', 'after is not a cursor of this list', { path: 'after' });
-  return { limit: pageSize(args.first, defaultSize), offset: Number(raw) + 1 };
+  return { limit: pageSizeOf(args.first, defaultSize), offset: Number(raw) + 1 };
 }
 
 export function offsetConnection<T>(items: T[], page: OffsetPage, totalCount: number): ConnectionShape<T> {

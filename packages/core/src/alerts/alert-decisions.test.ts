@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import {
   alertsForChange,
+  runEndResolutions,
   deadlineOf,
   deadlineOpening,
   dedupKeyOf,
@@ -201,13 +202,12 @@ describe('alertsForChange: resolutions', () => {
 
   it('a success resolves the DAG health alerts, the run duration and the DAG deadline', () => {
     expect(alertsForChange([], run('success')).resolve).toEqual([
-      { ...base, dagRunId: 'dr-1', events: ['RUN_DURATION'], reason: 'run scheduled__2026-05-01 ended (success)' },
-      { ...base, dagRunId: null, events: ['RUN_DEADLINE'], reason: 'run scheduled__2026-05-01 ended (success)' },
+      { ...base, dagRunId: 'dr-1', events: ['RUN_DURATION'] },
+      { ...base, dagRunId: null, events: ['RUN_DEADLINE'] },
       {
         ...base,
         dagRunId: null,
         events: ['RUN_FAILED', 'TASK_FAILED', 'SENSOR_TIMED_OUT', 'CONSECUTIVE_FAILURES', 'FRESHNESS'],
-        reason: 'run scheduled__2026-05-01 succeeded',
       },
     ]);
   });
@@ -218,7 +218,10 @@ describe('alertsForChange: resolutions', () => {
       ['dr-1', ['RUN_DURATION']],
       [null, ['RUN_DEADLINE']],
     ]);
-    expect(resolve[0].reason).toBe(`run scheduled__2026-05-01 ended (${state})`);
+  });
+
+  it('are the same with no rule at all (runEndResolutions): a fired alert is resolved after its rule changed', () => {
+    expect(runEndResolutions(run('success'))).toEqual(alertsForChange([], run('success')).resolve);
   });
 });
 

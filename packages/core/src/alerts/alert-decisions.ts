@@ -1,4 +1,5 @@
 import { DateTime } from 'luxon';
+import { clipText } from './text.js';
 import { alertEventDefinition, ruleMatches, type AlertEventType, type AlertRuleConfig } from './alert-rules.js';
 
 type TerminalRunState = 'success' | 'failed' | 'canceled';
@@ -59,7 +60,6 @@ export interface AlertResolution {
   dagId: string;
   dagRunId: string | null;
   events: AlertEventType[];
-  reason: string;
   at: Date;
 }
 
@@ -68,11 +68,8 @@ const RESOLVED_BY_SUCCESS: AlertEventType[] = ['RUN_FAILED', 'TASK_FAILED', 'SEN
 
 const ERROR_EXCERPT = 500;
 
-/** Clips by code points, so a character outside the BMP is never cut in half (a lone surrogate is not valid JSON for Postgres). */
 export function errorExcerpt(error: string | null | undefined): string | null {
-  if (!error) return null;
-  const chars = Array.from(error);
-  return chars.length > ERROR_EXCERPT ? `${chars.slice(0, ERROR_EXCERPT - 1).join('')}…` : error;
+  return error ? clipText(error, ERROR_EXCERPT) : null;
 }
 
 /** The dedup key of an alert of this event about this subject. */
@@ -98,16 +95,21 @@ export function alertsForChange(rules: readonly AlertRuleConfig[], change: Alert
     const opening = change.kind === 'run' ? runOpening(rule, change) : taskOpening(rule, change);
     if (opening) open.push(opening);
   }
-  return { open, resolve: change.kind === 'run' ? runResolutions(change) : [] };
+  return { open, resolve: change.kind === 'run' ? runEndResolutions(change) : [] };
 }
 
-function runResolutions(c: RunEnded): AlertResolution[] {
+/**
+ * What a run ending resolves, whatever the rules: its duration alerts, the DAG's deadline alerts
+ * and, when it succeeded, the DAG's failure and freshness alerts. Needs no rule: an alert that
+ * fired is resolved by its cause going away even after its rule changed.
+ */
+export function runEndResolutions(c: Pick<RunEnded, 'tenantId' | 'dagId' | 'dagRunId' | 'state' | 'at'>): AlertResolution[] {
   const base = { tenantId: c.tenantId, dagId: c.dagId, at: c.at };
   const out: AlertResolution[] = [
-    { ...base, dagRunId: c.dagRunId, events: ['RUN_DURATION'], reason: `run ${c.runId} ended (${c.state})` },
-    { ...base, dagRunId: null, events: ['RUN_DEADLINE'], reason: `run ${c.runId} ended (${c.state})` },
+    { ...base, dagRunId: c.dagRunId, events: ['RUN_DURATION'] },
+    { ...base, dagRunId: null, events: ['RUN_DEADLINE'] },
   ];
-  if (c.state === 'success') out.push({ ...base, dagRunId: null, events: RESOLVED_BY_SUCCESS, reason: `run ${c.runId} succeeded` });
+  if (c.state === 'success') out.push({ ...base, dagRunId: null, events: RESOLVED_BY_SUCCESS });
   return out;
 }
 

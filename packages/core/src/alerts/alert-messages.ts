@@ -1,4 +1,5 @@
 import type { KnownBlock } from '@slack/types';
+import { clipText as clip } from './text.js';
 import { ALERT_EVENT_DEFINITIONS, type AlertEventType, type AlertSeverity } from './alert-rules.js';
 
 export type AlertMessageKind = 'TRIGGER' | 'RESOLVE' | 'TEST';
@@ -68,13 +69,6 @@ const SEVERITY_EMOJI: Record<AlertSeverity, string> = { INFO: ':information_sour
 
 /** Slack's limits (api.slack.com/reference/block-kit/blocks): enforced here so Slack never refuses. */
 export const SLACK_LIMITS = { headerText: 150, sectionText: 3000, fieldText: 2000, fields: 10, buttonText: 75, url: 3000, blocks: 50, text: 40_000 };
-
-/** Clips by code points (never half a character). */
-function clip(text: string, max: number): string {
-  if (text.length <= max) return text;
-  const chars = Array.from(text);
-  return chars.length > max ? `${chars.slice(0, max - 1).join('')}…` : text;
-}
 
 /** Escapes Slack's mrkdwn control characters (&, <, >). */
 function mrkdwn(text: string): string {

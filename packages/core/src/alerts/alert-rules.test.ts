@@ -1,14 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { isTowerError, TowerError } from '../errors.js';
-import {
-  ALERT_EVENT_DEFINITIONS,
-  ALERT_EVENTS,
-  alertEventDefinition,
-  matchesPattern,
-  notificationDecision,
-  parseAlertRule,
-  ruleMatches,
-} from './alert-rules.js';
+import { ALERT_EVENT_DEFINITIONS, ALERT_EVENTS, alertEventDefinition, matchesPattern, isMuted, parseAlertRule, ruleMatches } from './alert-rules.js';
 
 const CH1 = '3f1e7c1a-8a4b-4c3d-9e2f-1a2b3c4d5e6f';
 const CH2 = '0b9d5a2e-6c7f-4a1b-8d3e-5f6a7b8c9d0e';
@@ -267,37 +259,13 @@ describe('ruleMatches', () => {
   });
 });
 
-describe('notificationDecision', () => {
+describe('isMuted', () => {
   const now = new Date('2026-05-01T12:00:00Z');
-  const ago = (s: number) => new Date(now.getTime() - s * 1000);
 
-  it('notifies when neither muted nor throttled', () => {
-    expect(notificationDecision({ mutedUntil: null, throttleSeconds: 0 }, now, null)).toEqual({ notify: true });
-    expect(notificationDecision({ mutedUntil: null, throttleSeconds: 0 }, now, ago(1))).toEqual({ notify: true });
-  });
-
-  it('suppresses while muted until a future time, not once it has passed', () => {
-    expect(notificationDecision({ mutedUntil: new Date(now.getTime() + 1), throttleSeconds: 0 }, now, null)).toEqual({ notify: false, reason: 'muted' });
-    expect(notificationDecision({ mutedUntil: ago(1), throttleSeconds: 0 }, now, null)).toEqual({ notify: true });
-    expect(notificationDecision({ mutedUntil: now, throttleSeconds: 0 }, now, null)).toEqual({ notify: true });
-  });
-
-  it('reports muted before throttled', () => {
-    expect(notificationDecision({ mutedUntil: new Date(now.getTime() + 60_000), throttleSeconds: 600 }, now, ago(1))).toEqual({
-      notify: false,
-      reason: 'muted',
-    });
-  });
-
-  it('throttles strictly within the window and notifies at its end', () => {
-    const rule = { mutedUntil: null, throttleSeconds: 600 };
-    expect(notificationDecision(rule, now, ago(0))).toEqual({ notify: false, reason: 'throttled' });
-    expect(notificationDecision(rule, now, new Date(now.getTime() - 599_999))).toEqual({ notify: false, reason: 'throttled' });
-    expect(notificationDecision(rule, now, ago(600))).toEqual({ notify: true });
-    expect(notificationDecision(rule, now, ago(601))).toEqual({ notify: true });
-  });
-
-  it('does not throttle without a previous notification', () => {
-    expect(notificationDecision({ mutedUntil: null, throttleSeconds: 600 }, now, null)).toEqual({ notify: true });
+  it('is muted until a future time, not once it has passed, nor without a mute', () => {
+    expect(isMuted({ mutedUntil: new Date(now.getTime() + 1) }, now)).toBe(true);
+    expect(isMuted({ mutedUntil: new Date(now.getTime() - 1000) }, now)).toBe(false);
+    expect(isMuted({ mutedUntil: now }, now)).toBe(false);
+    expect(isMuted({ mutedUntil: null }, now)).toBe(false);
   });
 });

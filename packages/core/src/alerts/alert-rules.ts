@@ -127,6 +127,9 @@ const ruleSchema = z.strictObject({
   enabled: z.boolean().default(true),
 });
 
+/** The fields of a rule a user sets, in the schema's order. */
+export const ALERT_RULE_FIELDS = Object.keys(ruleSchema.shape) as Array<keyof AlertRuleFields>;
+
 const ALL_PARAMS: readonly RuleParam[] = ['durationSeconds', 'deadlineTime', 'deadlineTimezone', 'freshnessHours', 'consecutiveFailures'];
 
 /**
@@ -209,18 +212,10 @@ export function ruleMatches(rule: Pick<AlertRuleConfig, 'dagIds' | 'tags' | 'tas
 }
 
 /**
- * Whether an alert opened now by this rule is sent to its channels: not while the rule is muted,
- * nor within throttleSeconds of the rule's last notified alert for the same DAG. A suppressed
- * alert is still recorded (the inbox shows it, `notified: false`).
+ * A muted rule records its alerts (the inbox shows them, `notified: false`) but tells no channel.
+ * Throttling, the other reason an alert is not sent, needs the rule's last notified alert: the
+ * store decides it in the statement that opens the alert (packages/alerts, alert-store.ts).
  */
-export function notificationDecision(
-  rule: Pick<AlertRuleConfig, 'mutedUntil' | 'throttleSeconds'>,
-  now: Date,
-  lastNotifiedAt: Date | null,
-): { notify: true } | { notify: false; reason: 'muted' | 'throttled' } {
-  if (rule.mutedUntil && rule.mutedUntil.getTime() > now.getTime()) return { notify: false, reason: 'muted' };
-  if (rule.throttleSeconds > 0 && lastNotifiedAt && now.getTime() - lastNotifiedAt.getTime() < rule.throttleSeconds * 1000) {
-    return { notify: false, reason: 'throttled' };
-  }
-  return { notify: true };
+export function isMuted(rule: Pick<AlertRuleConfig, 'mutedUntil'>, at: Date): boolean {
+  return rule.mutedUntil !== null && rule.mutedUntil.getTime() > at.getTime();
 }
