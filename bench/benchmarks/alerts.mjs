@@ -9,8 +9,6 @@
 // Not in the default set (`npm run bench -- alerts`; `--smoke`: 2 tenants, a few runs).
 import http from 'node:http';
 import { execSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
 import { ROOT, sleep } from '../lib/stack.mjs';
 import { signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
 import { closeStack, openStack } from '../lib/warmup.mjs';
@@ -73,33 +71,14 @@ async function startReceiver(slowPaths, slowMs) {
 }
 
 /**
- * Which processes consume the delivery queue in the build being measured: the apps whose dist
- * calls startAlerting without `deliver: false`; for workers, which lanes' workers (the bulk-lane
- * ones are niced, and BENCH_ALERTS_BULK_DELIVERY=0 starts them with ALERTS_ENABLED=false).
+ * Which processes consume the delivery queue: workers at nice 0 deliver (a niced worker never does,
+ * docs/alerts.md), so the interactive-lane workers, or every worker when one serves both lanes, or
+ * the bulk-lane ones too when BENCH_BULK_NICE=0 keeps them at nice 0.
  */
-function deliveringProcesses(stack, bulkDelivery) {
-  const kinds = [];
-  for (const kind of ['scheduler', 'worker']) {
-    try {
-      const dir = path.join(ROOT, 'apps', kind, 'dist');
-      for (const f of readdirSync(dir, { recursive: true }).filter((x) => String(x).endsWith('.js'))) {
-        const text = readFileSync(path.join(dir, String(f)), 'utf8');
-        const at = text.indexOf('startAlerting(');
-        if (at >= 0 && !/deliver:\s*false/.test(text.slice(at, at + 800))) {
-          if (kind !== 'worker') kinds.push(kind);
-          else if (stack.interactiveWorkers === 0) kinds.push(`${stack.workers} worker(s), both lanes, not niced`);
-          else {
-            if (bulkDelivery) kinds.push(`${stack.workers} bulk-lane worker(s) (niced)`);
-            kinds.push(`${stack.interactiveWorkers} interactive-lane worker(s)`);
-          }
-          break;
-        }
-      }
-    } catch {
-      // no build of that app
-    }
-  }
-  return kinds;
+function deliveringProcesses(stack) {
+  if (stack.interactiveWorkers === 0) return [`${stack.workers} worker(s), both lanes`];
+  const bulkNice = process.env.BENCH_BULK_NICE ?? '19';
+  return [`${stack.interactiveWorkers} interactive-lane worker(s)`, ...(bulkNice === '0' ? [`${stack.workers} bulk-lane worker(s)`] : [])];
 }
 
 function gitCommit() {
@@ -126,12 +105,11 @@ export default async function alerts(ctx) {
   const pathOf = (i) => (i === slowIndex ? '/hook/slow' : `/hook/t${i}`);
   const receiver = await startReceiver(new Set([pathOf(slowIndex)]), slowMs);
   const commit = gitCommit();
-  const bulkDelivery = process.env.BENCH_ALERTS_BULK_DELIVERY !== '0';
-  const stack = await openStack(ctx, 'alerts', bulkDelivery ? {} : { envOf: { bulkWorker: { ALERTS_ENABLED: 'false' } } }).catch(async (err) => {
+  const stack = await openStack(ctx, 'alerts').catch(async (err) => {
     await receiver.close();
     throw err;
   });
-  const deliveredBy = deliveringProcesses(stack, bulkDelivery);
+  const deliveredBy = deliveringProcesses(stack);
   try {
     const { prisma } = stack;
     ctx.progress.note(
