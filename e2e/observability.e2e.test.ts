@@ -1,12 +1,13 @@
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from '@jest/globals';
+import { deleteRedisPrefix } from '@tower/queue';
 import { collect, signUp } from './support/graphql.js';
 import { startPrivatePostgres } from './support/private-postgres.js';
 import { startPrivateRedis } from './support/private-redis.js';
 import { runFinished } from './support/runs.js';
-import { ROOT, startStack, waitFor, type Stack } from './support/stack.js';
+import { ROOT, startStack, startTowerProcess, waitFor, type Stack } from './support/stack.js';
 
 /** One sample of a Prometheus text exposition: `name{labels} value`. */
 interface Sample {
@@ -198,27 +199,14 @@ describe('readiness when Postgres stops', () => {
     cleanups.push(pg.destroy);
     const url = pg.urlFor('tower');
     await promisify(execFile)(process.execPath, [path.join(ROOT, 'scripts', 'db.mjs'), 'migrate', '--url', url], { cwd: ROOT });
-    const child = spawn(process.execPath, [path.join(ROOT, 'apps', 'worker', 'dist', 'main.js')], {
-      cwd: ROOT,
-      env: {
-        ...process.env,
-        DATABASE_URL: url,
-        REDIS_PREFIX: `tower-test-pgready-${process.pid}`,
-        WORKER_OPS_PORT: '0',
-        LOG_LEVEL: 'info',
-        NODE_NO_WARNINGS: '1',
-      },
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    cleanups.push(async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGKILL');
-      await exited;
-    });
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-    const port = await waitFor(async () => Number(/"opsPort":(\d+)/.exec(out)?.[1]) || null, 30_000, 'the worker to start');
+    const redisPrefix = `tower-test-pgready-${process.pid}`;
+    cleanups.push(() => deleteRedisPrefix(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379', redisPrefix));
+    const worker = await startTowerProcess(
+      'worker',
+      { DATABASE_URL: url, REDIS_PREFIX: redisPrefix, WORKER_OPS_PORT: '0', LOG_LEVEL: 'info' },
+      { name: 'worker', log: 'pgready-worker', spawned: (proc) => cleanups.push(() => proc.kill9()) },
+    );
+    const port = worker.opsPort!;
     const readyz = async () => {
       const res = await fetch(`http://127.0.0.1:${port}/readyz`);
       return { status: res.status, body: (await res.json()) as { checks: Record<string, string> } };

@@ -70,6 +70,78 @@ export async function waitFor<T>(fn: () => Promise<T | null | undefined | false>
 }
 
 /**
+ * Starts one of Tower's real processes (the built dist of apps/<kind>) with `env` over this
+ * process's environment, its output in e2e/artifacts/<log>.log, and resolves once it is ready: the
+ * API when `/health` answers (on `env.API_PORT`), a scheduler or worker once it logs that it
+ * started. `spawned` sees the process before that wait, so that a caller can stop it if the wait
+ * fails. `detached`: the process leads a session of its own (setsid), as under a supervisor.
+ */
+export async function startTowerProcess(
+  kind: 'api' | 'scheduler' | 'worker',
+  env: Record<string, string>,
+  opts: { name: string; log: string; detached?: boolean; spawned?: (proc: TowerProcess) => void },
+): Promise<TowerProcess> {
+  const { name } = opts;
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const child = spawn(process.execPath, [path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
+    cwd: ROOT,
+    env: { ...process.env, ...env, NODE_NO_WARNINGS: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: opts.detached ?? false,
+  });
+  const log = createWriteStream(path.join(ARTIFACTS, `${opts.log}.log`));
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  // The messages logged so far (pino JSON lines), for waitForLog.
+  const logged = new Set<string>();
+  const collect = (stream: NodeJS.ReadableStream) => {
+    let partial = '';
+    stream.on('data', (chunk: Buffer) => {
+      const lines = (partial + chunk.toString()).split('\n');
+      partial = lines.pop() ?? '';
+      for (const line of lines) {
+        const msg = /"msg":("(?:[^"\\]|\\.)*")/.exec(line)?.[1];
+        const opsPort = /"opsPort":(\d+)/.exec(line)?.[1];
+        if (opsPort) proc.opsPort = Number(opsPort);
+        if (msg) logged.add(JSON.parse(msg) as string);
+      }
+    });
+  };
+  collect(child.stdout!);
+  collect(child.stderr!);
+  const exited = () => child.exitCode !== null || child.signalCode !== null;
+  const proc: TowerProcess = {
+    name,
+    child,
+    opsPort: null,
+    async stop(timeoutMs = 15_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+      await waitExit(child);
+      clearTimeout(timer);
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await waitExit(child);
+    },
+    async waitForLog(msg, timeoutMs = 30_000) {
+      await waitFor(async () => logged.has(msg) || exited(), timeoutMs, `${name} to log ${msg}`);
+      if (!logged.has(msg)) throw new Error(`${name} exited before logging ${msg}`);
+    },
+  };
+  opts.spawned?.(proc);
+  if (kind === 'api') {
+    await waitFor(async () => (await fetch(`http://127.0.0.1:${env.API_PORT}/health`)).ok, 30_000, `${name} /health`);
+  } else {
+    // Ready once it says so (the stack logs at info): a worker when its queue consumers and stop
+    // listener are connected, a scheduler once its loops have begun.
+    await proc.waitForLog(`${kind} started`, 30_000);
+  }
+  return proc;
+}
+
+/**
  * Starts Tower's real processes (built dist of apps/api, apps/scheduler, apps/worker) against a
  * fresh database and a Redis key prefix of its own. Nothing is faked.
  */
@@ -96,68 +168,17 @@ export async function startStack(opts: { name: string; schedulers?: number; work
   let counter = 0;
 
   /** `detached`: the process leads a session of its own (setsid), as under a supervisor. */
-  const startProcess = async (
+  const startProcess = (
     kind: 'api' | 'scheduler' | 'worker',
     extraEnv: Record<string, string> = {},
     spawnOpts: { detached?: boolean } = {},
   ): Promise<TowerProcess> => {
     const name = `${kind}-${++counter}`;
-    const child = spawn(process.execPath, [path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
-      cwd: ROOT,
-      env: { ...process.env, ...env, ...extraEnv, NODE_NO_WARNINGS: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: spawnOpts.detached ?? false,
-    });
-    const log = createWriteStream(path.join(ARTIFACTS, `${opts.name}-${name}.log`));
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    // The messages logged so far (pino JSON lines), for waitForLog.
-    const logged = new Set<string>();
-    const collect = (stream: NodeJS.ReadableStream) => {
-      let partial = '';
-      stream.on('data', (chunk: Buffer) => {
-        const lines = (partial + chunk.toString()).split('\n');
-        partial = lines.pop() ?? '';
-        for (const line of lines) {
-          const msg = /"msg":("(?:[^"\\]|\\.)*")/.exec(line)?.[1];
-          const opsPort = /"opsPort":(\d+)/.exec(line)?.[1];
-          if (opsPort) proc.opsPort = Number(opsPort);
-          if (msg) logged.add(JSON.parse(msg) as string);
-        }
-      });
-    };
-    collect(child.stdout!);
-    collect(child.stderr!);
-    const exited = () => child.exitCode !== null || child.signalCode !== null;
-    const proc: TowerProcess = {
-      name,
-      child,
-      opsPort: null,
-      async stop(timeoutMs = 15_000) {
-        if (child.exitCode !== null || child.signalCode !== null) return;
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-        await waitExit(child);
-        clearTimeout(timer);
-      },
-      async kill9() {
-        child.kill('SIGKILL');
-        await waitExit(child);
-      },
-      async waitForLog(msg, timeoutMs = 30_000) {
-        await waitFor(async () => logged.has(msg) || exited(), timeoutMs, `${name} to log ${msg}`);
-        if (!logged.has(msg)) throw new Error(`${name} exited before logging ${msg}`);
-      },
-    };
-    processes.push(proc);
-    if (kind === 'api') {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${apiPort}/health`)).ok, 30_000, `${name} /health`);
-    } else {
-      // Ready once it says so (the stack logs at info): a worker when its queue consumers and stop
-      // listener are connected, a scheduler once its loops have begun.
-      await proc.waitForLog(`${kind} started`, 30_000);
-    }
-    return proc;
+    return startTowerProcess(
+      kind,
+      { ...env, ...extraEnv },
+      { name, log: `${opts.name}-${name}`, detached: spawnOpts.detached, spawned: (proc) => processes.push(proc) },
+    );
   };
 
   await startProcess('api');

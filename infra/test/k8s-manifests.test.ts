@@ -102,6 +102,21 @@ describe.each(['dev', 'prod'])('infra/k8s/overlays/%s', (overlay) => {
     }
   });
 
+  it("runs each worker lane's pods on that lane only, selected by it (both lanes share one set of manifests)", () => {
+    const pdbs = byKind('PodDisruptionBudget');
+    for (const lane of ['interactive', 'bulk']) {
+      const d = deployments.find((x) => x.metadata.name === `tower-worker-${lane}`)!;
+      const [worker] = podSpecOf(d).containers;
+      expect([lane, worker.env?.find((e) => e.name === 'WORKER_LANES')?.value]).toEqual([lane, lane]);
+      const template = (d.spec as { template: { metadata: { labels: Record<string, string> } } }).template.metadata.labels;
+      const selector = (d.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels;
+      const pdb = pdbs.find((p) => p.metadata.name === `tower-worker-${lane}`)!;
+      for (const labels of [d.metadata.labels, template, selector, (pdb.spec as { selector: { matchLabels: Record<string, string> } }).selector.matchLabels]) {
+        expect([lane, labels?.['tower.dev/lane']]).toEqual([lane, lane]);
+      }
+    }
+  });
+
   it('gives every container probes, requests and limits, and drains workers within their grace period', () => {
     for (const d of deployments) {
       const spec = podSpecOf(d);

@@ -106,12 +106,12 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const events = new EventPublisher(redis, config.REDIS_PREFIX);
   const keyring = keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV);
   const engine = createEngine({ prisma, queue, events, logger, clock: () => new Date(), keyring });
-  if (config.METRICS_ENABLED) {
+  const metrics = config.METRICS_ENABLED;
+  if (metrics) {
     enableMetrics('worker');
     observePool(() => poolStatsOf(prisma));
   }
   const active = new Map<string, StartedTry>();
-  const metrics = config.METRICS_ENABLED;
   const stops = new Map<string, AbortController>();
   const shutdown = new AbortController();
   // Past the grace period every try still running is stopped (each has its own controller).
@@ -144,16 +144,6 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
     }
   };
 
-  const handlers = {
-    // A span per try, the child of its queueing when the job carries a trace context.
-    runTask: (payload: JobPayload<'runTask'>) =>
-      withSpan(
-        'task.try',
-        { 'tower.task_instance_id': payload.taskInstanceId, 'tower.try_number': payload.tryNumber },
-        () => runTask(payload),
-        payload.traceparent,
-      ),
-  };
   const runTask = async (payload: JobPayload<'runTask'>) => {
     const started = await engine.execution.startTry(payload, workerId);
     if (!started) {
@@ -164,16 +154,20 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
     // The tasks this try's end queues join the trace.
     if (payload.traceparent) rememberRunTrace(started.run.id);
     const claimedAt = Date.now();
-    recordClaimLag(started, claimedAt);
-    if (metrics) triesRunning.inc();
+    if (metrics) {
+      recordClaimLag(started, claimedAt);
+      triesRunning.inc();
+    }
     const stop = new AbortController();
     stops.set(started.ti.id, stop);
     if (shutdown.signal.aborted) stop.abort(shutdown.signal.reason);
     try {
       const outcome = await runTry(engine, started, stop);
       const state = await recordOutcome(started, outcome);
-      const operator = isTaskType(started.task.type) ? started.task.type : 'unknown';
-      if (state) recordTryEnd(operator, state, (Date.now() - claimedAt) / 1000, started.task.type.endsWith('Sensor'));
+      if (metrics && state) {
+        const operator = isTaskType(started.task.type) ? started.task.type : 'unknown';
+        recordTryEnd(operator, state, (Date.now() - claimedAt) / 1000, started.task.type.endsWith('Sensor'));
+      }
       logger.info(
         { tenantId: started.ti.tenantId, dagId: started.run.dagId, taskId: started.task.taskId, tryNumber: started.tryNumber, state },
         'try finished',
@@ -183,6 +177,19 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       active.delete(started.ti.id);
       stops.delete(started.ti.id);
     }
+  };
+  const handlers = {
+    // With tracing on, a span per try, the child of its queueing when the job carries a trace
+    // context; off, the try itself (no span wrapper, attributes or closure per job).
+    runTask: tracing
+      ? (payload: JobPayload<'runTask'>) =>
+          withSpan(
+            'task.try',
+            { 'tower.task_instance_id': payload.taskInstanceId, 'tower.try_number': payload.tryNumber },
+            () => runTask(payload),
+            payload.traceparent,
+          )
+      : runTask,
   };
   // One BullMQ worker per lane served, each on a blocking connection of its own.
   const workerConnections = config.WORKER_LANES.map(() => createRedis(config.REDIS_URL));

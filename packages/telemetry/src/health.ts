@@ -15,7 +15,7 @@ export interface Readiness {
   checks: Record<string, 'ok' | string>;
 }
 
-export const CHECK_TIMEOUT_MS = 2_000;
+const CHECK_TIMEOUT_MS = 2_000;
 
 function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -37,6 +37,17 @@ export async function readiness(checks: readonly ReadinessCheck[], timeoutMs = C
     }),
   );
   return { ready: results.every(([, r]) => r === 'ok'), checks: Object.fromEntries(results) };
+}
+
+/** The `/readyz` answer of every process (the ops port's and the API's): its HTTP status and JSON body. */
+export interface ReadinessResponse {
+  statusCode: 200 | 503;
+  body: { status: 'ready' | 'unready'; checks: Record<string, string> };
+}
+
+export async function readinessResponse(checks: readonly ReadinessCheck[]): Promise<ReadinessResponse> {
+  const r = await readiness(checks);
+  return { statusCode: r.ready ? 200 : 503, body: { status: r.ready ? 'ready' : 'unready', checks: r.checks } };
 }
 
 /** What the standard checks need: structural, so this package needs neither Prisma nor ioredis. */

@@ -1,5 +1,5 @@
 // @tower/telemetry: health checks, the ops HTTP port, Prometheus metrics and OpenTelemetry traces.
 export * from './metrics.js';
-export { readiness, standardChecks, CHECK_TIMEOUT_MS, type Readiness, type ReadinessCheck, type StandardCheckDeps } from './health.js';
+export { readinessResponse, standardChecks, type ReadinessCheck, type ReadinessResponse, type StandardCheckDeps } from './health.js';
 export { startOpsServer, type OpsServer, type OpsServerOptions } from './ops-server.js';
-export { rememberRunTrace, startTracing, traceEnqueue, traceparentForRun, traceparentOf, tracingEnabled, withSpan, type TracingOptions } from './tracing.js';
+export { rememberRunTrace, startTracing, traceEnqueue, withSpan, type TracingOptions } from './tracing.js';

@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readiness, type ReadinessCheck } from './health.js';
+import { readinessResponse, type ReadinessCheck } from './health.js';
 import { metricsEnabled, registry } from './metrics.js';
 
 export interface OpsServer {
@@ -28,8 +28,8 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz') return send(200, 'application/json', '{"status":"ok"}\n');
     if (path === '/readyz') {
-      readiness(opts.checks).then(
-        (r) => send(r.ready ? 200 : 503, 'application/json', `${JSON.stringify({ status: r.ready ? 'ready' : 'unready', checks: r.checks })}\n`),
+      readinessResponse(opts.checks).then(
+        (r) => send(r.statusCode, 'application/json', `${JSON.stringify(r.body)}\n`),
         (err: unknown) => send(500, 'text/plain', `${String(err)}\n`),
       );
       return;

@@ -1,4 +1,4 @@
-import { readiness, standardChecks } from './health.js';
+import { readiness, readinessResponse, standardChecks } from './health.js';
 import { graphqlOperationLabel, MAX_OPERATION_NAMES } from './metrics.js';
 
 describe('readiness', () => {
@@ -16,6 +16,18 @@ describe('readiness', () => {
     expect(r.checks.postgres).toBe('ok');
     expect(r.checks.redis).toMatch(/did not answer within 50 ms/);
     expect(r.checks.migrations).toBe('pending migrations: 20990101000000_next');
+  });
+
+  it('answers /readyz with 200 ready or 503 unready and every check', async () => {
+    expect(await readinessResponse([{ name: 'postgres', check: async () => undefined }])).toEqual({
+      statusCode: 200,
+      body: { status: 'ready', checks: { postgres: 'ok' } },
+    });
+    const down = await readinessResponse([
+      { name: 'postgres', check: async () => undefined },
+      { name: 'redis', check: () => Promise.reject(new Error('connection refused')) },
+    ]);
+    expect(down).toEqual({ statusCode: 503, body: { status: 'unready', checks: { postgres: 'ok', redis: 'connection refused' } } });
   });
 });
 

@@ -10,7 +10,7 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
  * queueing of its tasks, and each worker's try. The trace context crosses processes in the BullMQ
  * job payload (`traceparent`, W3C). Inside a process, the engine's work is batched across runs
  * (group commits), so the active context of a batch belongs to whichever call started it: the
- * context of each run is kept by run id instead (rememberRunTrace / traceparentForRun).
+ * context of each run is kept by run id instead (rememberRunTrace, read by traceEnqueue).
  * Disabled, every helper is a check of one boolean.
  */
 let provider: NodeTracerProvider | undefined;
@@ -41,12 +41,10 @@ export function startTracing(opts: TracingOptions): { shutdown(): Promise<void> 
   };
 }
 
-export const tracingEnabled = (): boolean => provider !== undefined;
-
 const tracer = () => trace.getTracer('tower');
 
 /** The W3C `traceparent` of a context (the active one by default), if it holds a span. */
-export function traceparentOf(ctx: Context = context.active()): string | undefined {
+function traceparentOf(ctx: Context = context.active()): string | undefined {
   if (!provider) return undefined;
   const carrier: Record<string, string> = {};
   propagation.inject(ctx, carrier);
@@ -87,10 +85,6 @@ export function rememberRunTrace(runId: string, traceparent: string | undefined 
   runTraces.set(runId, traceparent);
   // Oldest first: a Map iterates in insertion order.
   if (runTraces.size > MAX_RUN_TRACES) runTraces.delete(runTraces.keys().next().value!);
-}
-
-export function traceparentForRun(runId: string): string | undefined {
-  return provider ? runTraces.get(runId) : undefined;
 }
 
 /**

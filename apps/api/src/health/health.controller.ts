@@ -1,6 +1,6 @@
 import { Controller, Get, Res } from '@nestjs/common';
 import { pendingMigrations, type PrismaClient } from '@tower/db';
-import { metricsEnabled, readiness, registry, standardChecks, subscriptionsActive, type ReadinessCheck } from '@tower/telemetry';
+import { metricsEnabled, readinessResponse, registry, standardChecks, subscriptionsActive, type ReadinessCheck } from '@tower/telemetry';
 import type { Redis } from 'ioredis';
 import { InjectPrisma, InjectRedis } from '../common/tokens.js';
 import { EventStreamService } from '../events/event-stream.service.js';
@@ -50,11 +50,8 @@ export class HealthController {
   /** Readiness: Postgres and Redis reachable, migrations current; 503 names the failing checks. */
   @Get('readyz')
   async readyz(@Res() res: Response): Promise<void> {
-    const r = await readiness(this.checks);
-    res
-      .status(r.ready ? 200 : 503)
-      .set('cache-control', 'no-store')
-      .json({ status: r.ready ? 'ready' : 'unready', checks: r.checks });
+    const { statusCode, body } = await readinessResponse(this.checks);
+    res.status(statusCode).set('cache-control', 'no-store').json(body);
   }
 
   @Get('metrics')
