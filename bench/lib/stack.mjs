@@ -64,8 +64,7 @@ export function workerLayout() {
 }
 
 /**
- * @param {{ name: string, workers?: number, concurrency?: number, env?: Record<string,string>, envOf?: Record<string, Record<string,string>>, tickMs?: number }} opts
- * envOf: extra environment per process kind (`api`, `scheduler`, `worker`), and `bulkWorker` for the bulk-lane workers only.
+ * @param {{ name: string, workers?: number, concurrency?: number, env?: Record<string,string>, tickMs?: number }} opts
  */
 export async function startStack(opts) {
   const logDir = path.join(RESULTS, 'logs');
@@ -102,7 +101,7 @@ export async function startStack(opts) {
 
   const startProcess = async (kind, extraEnv = {}) => {
     const name = `${kind}-${++counter}`;
-    const procEnv = { ...process.env, ...env, ...(opts.envOf?.[kind] ?? {}), ...extraEnv, NODE_NO_WARNINGS: '1' };
+    const procEnv = { ...process.env, ...env, ...extraEnv, NODE_NO_WARNINGS: '1' };
     // --cpu-prof is refused in NODE_OPTIONS: it goes on the command line.
     const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
     if (profile) {
@@ -160,7 +159,7 @@ export async function startStack(opts) {
     const bulkLanes = interactiveWorkers > 0 ? 'bulk' : 'interactive,bulk';
     // Bulk-lane workers give way to the rest when CPU runs short (WORKER_NICE; BENCH_BULK_NICE=0 turns it off).
     const bulkNice = interactiveWorkers > 0 ? (process.env.BENCH_BULK_NICE ?? '19') : '0';
-    for (let i = 0; i < workers; i++) await startProcess('worker', { WORKER_LANES: bulkLanes, WORKER_NICE: bulkNice, ...(opts.envOf?.bulkWorker ?? {}) });
+    for (let i = 0; i < workers; i++) await startProcess('worker', { WORKER_LANES: bulkLanes, WORKER_NICE: bulkNice });
     for (let i = 0; i < interactiveWorkers; i++) await startProcess('worker', { WORKER_LANES: 'interactive' });
     if (process.env.BENCH_PG_SAMPLE === '1') sampler = await startPgSampler(db.url);
     const timing = { databaseMs: dbMs, totalMs: Date.now() - tStart };

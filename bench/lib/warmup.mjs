@@ -55,13 +55,13 @@ export async function warmUp(ctx, stack, timeoutMs = 60_000) {
  * The stack a benchmark runs on: its own (started and warmed up here), or, in a smoke run of several
  * benchmarks, the one stack they share (ctx.sharedStack) to keep the smoke suite short.
  */
-export async function openStack(ctx, name, stackOpts = {}) {
+export async function openStack(ctx, name) {
   if (ctx.sharedStack) {
     const shared = await ctx.sharedStack();
     ctx.resetSql?.(shared);
     return shared;
   }
-  const stack = await startStack({ ...stackOpts, name, progress: ctx.progress });
+  const stack = await startStack({ name, progress: ctx.progress });
   try {
     await stack.startAll();
     await warmUp(ctx, stack);
