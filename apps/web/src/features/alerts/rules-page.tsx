@@ -111,7 +111,7 @@ export function AlertRulesPage() {
                       )}
                     </td>
                     <td>
-                      <div className="action-bar" style={{ border: 0, padding: 0 }}>
+                      <div className="action-bar action-bar-bare">
                         {(['edit', 'mute', 'delete'] as const).map((kind) => {
                           const label = kind === 'mute' ? (isMuted(r.mutedUntil) ? 'Unmute' : 'Mute') : kind === 'edit' ? 'Edit' : 'Delete';
                           return (

@@ -115,7 +115,7 @@ function ConnectionRow({ connection: c, canEdit, onEdit }: { connection: Connect
         <DateTimeText value={c.updatedAt} compact />
       </td>
       <td>
-        <div className="action-bar" style={{ border: 0, padding: 0 }}>
+        <div className="action-bar action-bar-bare">
           <button
             type="button"
             className="btn btn-sm"
