@@ -32,8 +32,6 @@ export const CHANNEL_TYPES: { value: AlertChannelType; label: string }[] = [
   { value: 'PAGERDUTY', label: 'PagerDuty (Events API v2)' },
 ];
 
-export const EDITOR_NOTE = 'Your role can only view: ask an editor or admin.';
-
 export function eventDefinition(event: AlertEvent) {
   return EVENTS.find((e) => e.value === event) ?? EVENTS[0];
 }
