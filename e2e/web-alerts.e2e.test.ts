@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { startHttpReceiver, type HttpReceiver } from '../packages/alerts/src/test-support/receivers.js';
 import { GqlClient } from './support/graphql.js';
 import { ARTIFACTS, startStack, waitFor, type Stack } from './support/stack.js';
-import { axeSerious, recordExternalRequests, startWeb, type WebApp } from './support/web.js';
+import { axeReport, expectAttr, pageWithToken, recordExternalRequests, signUpInBrowser, startWeb, type WebApp } from './support/web.js';
 
 const DAG = 'boom_dag';
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `web-alerts-${name}.png`), fullPage: true });
@@ -28,7 +28,7 @@ describe('the Alerts section of the web app (acceptance)', () => {
   const a11y: Record<string, string[]> = {};
 
   async function scan(name: string) {
-    a11y[name] = (await axeSerious(page)).map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    a11y[name] = await axeReport(page);
   }
 
   beforeAll(async () => {
@@ -47,13 +47,7 @@ describe('the Alerts section of the web app (acceptance)', () => {
 
   it('channels, rules, a live alert, acknowledge, and a read-only viewer', async () => {
     // Sign up in the browser
-    await page.goto(`${app.url}/signup`);
-    await page.getByTestId('signup-tenant').fill('Alerts org');
-    await page.getByTestId('signup-email').fill(`alerts-${Date.now()}@example.test`);
-    await page.getByTestId('signup-password').fill('correct-horse-battery');
-    await page.getByTestId('signup-submit').click();
-    await page.waitForURL(`${app.url}/`);
-    const token = (await page.evaluate(`JSON.parse(localStorage.getItem('tower.session') ?? '{}').token`)) as string;
+    const token = await signUpInBrowser(page, app.url, 'Alerts org', `alerts-${Date.now()}@example.test`);
     const api = new GqlClient(stack.apiUrl, token);
     // The DAG exists first so the rule's preview can list it; only runs after the rule count.
     await api.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, {
@@ -165,10 +159,7 @@ describe('the Alerts section of the web app (acceptance)', () => {
 
     // A VIEWER sees everything, and no enabled control that changes anything
     const key = await api.request<{ createApiKey: { secret: string } }>(`mutation { createApiKey(name: "read-only", role: VIEWER) { secret } }`);
-    const viewer = await app.browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await viewer.goto(`${app.url}/login`);
-    const session = JSON.stringify({ token: key.createApiKey.secret, user: null, tenant: null });
-    await viewer.evaluate(`localStorage.setItem('tower.session', ${JSON.stringify(session)})`);
+    const viewer = await pageWithToken(app.browser, app.url, key.createApiKey.secret);
     for (const [route, ready, least] of [
       ['/alerts/rules', 'rule-row-boom failed', 4],
       ['/alerts/channels', 'channel-row-hook', 4],
@@ -210,16 +201,3 @@ describe('the Alerts section of the web app (acceptance)', () => {
     expect(external).toEqual([]);
   }, 600_000);
 });
-
-async function expectAttr(page: Page, testId: string, attr: string, value: string, timeoutMs = 30_000) {
-  await waitFor(
-    async () =>
-      (await page
-        .getByTestId(testId)
-        .getAttribute(attr, { timeout: 1_000 })
-        .catch(() => null)) === value,
-    timeoutMs,
-    `${testId} ${attr}=${value}`,
-    100,
-  );
-}

@@ -69,6 +69,60 @@ export async function axeSerious(page: Page): Promise<AxeViolation[]> {
   return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
 }
 
+/** `axeSerious` as one line per violation (collected per page, then expected empty). */
+export async function axeReport(page: Page): Promise<string[]> {
+  return (await axeSerious(page)).map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** Signs up a new organisation through the web app's form; returns the session token. */
+export async function signUpInBrowser(page: Page, appUrl: string, tenant: string, email: string): Promise<string> {
+  await page.goto(`${appUrl}/signup`);
+  await page.getByTestId('signup-tenant').fill(tenant);
+  await page.getByTestId('signup-email').fill(email);
+  await page.getByTestId('signup-password').fill('correct-horse-battery');
+  await page.getByTestId('signup-submit').click();
+  await page.waitForURL(`${appUrl}/`);
+  return (await page.evaluate(`JSON.parse(localStorage.getItem('tower.session') ?? '{}').token`)) as string;
+}
+
+/** A new page signed in with a bare token (an API key): the session the web app keeps in localStorage. */
+export async function pageWithToken(browser: Browser, appUrl: string, token: string): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${appUrl}/login`);
+  await page.evaluate(`localStorage.setItem('tower.session', ${JSON.stringify(JSON.stringify({ token, user: null, tenant: null }))})`);
+  return page;
+}
+
+/** Waits until the element's attribute has the value (the element may not exist yet). */
+export async function expectAttr(page: Page, testId: string, attr: string, value: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () =>
+      (await page
+        .getByTestId(testId)
+        .getAttribute(attr, { timeout: 1_000 })
+        .catch(() => null)) === value,
+    timeoutMs,
+    `${testId} ${attr}=${value}`,
+    100,
+  );
+}
+
+/** Waits until the element's text matches. */
+export async function expectText(page: Page, testId: string, pattern: RegExp, timeoutMs = 30_000): Promise<void> {
+  await waitFor(
+    async () =>
+      pattern.test(
+        (await page
+          .getByTestId(testId)
+          .textContent({ timeout: 1_000 })
+          .catch(() => '')) ?? '',
+      ),
+    timeoutMs,
+    `${testId} ~ ${pattern}`,
+    100,
+  );
+}
+
 /** Every request the page makes outside loopback (fonts and assets must be local). */
 export function recordExternalRequests(page: Page): string[] {
   const external: string[] = [];

@@ -1,4 +1,8 @@
-/** Display formatting. Times show in the browser's zone; the ISO value goes in a tooltip. */
+/**
+ * Display formatting: durations, relative times, state names. Times on screen go through
+ * <DateTimeText> and lib/time/zone.ts (the header's zone setting); `formatDateTime` is the
+ * browser-zone form still used by the DAG list's run tooltips.
+ */
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
@@ -7,14 +11,6 @@ export function formatDateTime(iso: string | null | undefined): string {
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return iso;
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
-}
-
-/** Month-day and time, for dense tables (the year is in the tooltip). */
-export function formatDateTimeCompact(iso: string | null | undefined): string {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  if (Number.isNaN(d.getTime())) return iso;
-  return `${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}`;
 }
 
 export function formatDuration(ms: number | null): string {

@@ -1,8 +1,8 @@
 'use client';
 
-import { useCan } from '@/lib/graphql/use-viewer';
+import { useCan, VIEWER_NOTE } from '@/lib/graphql/use-viewer';
 import { BackfillDialog } from './backfill-dialog';
-import { useAction, VIEWER_NOTE } from './use-action';
+import { useAction } from './use-action';
 
 export function BackfillButton({ dag, onDone }: { dag: { dagId: string; schedule?: string | null; timezone: string }; onDone: () => void }) {
   const can = useCan('OPERATOR');

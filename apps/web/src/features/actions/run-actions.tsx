@@ -5,9 +5,9 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { CancelDagRunMutation, type DagRun, type TaskInstance } from '@/lib/graphql/operations';
 import { ClearTaskInstancesMutation, MarkTaskInstanceMutation } from '@/lib/graphql/operations-tasks';
-import { useCan } from '@/lib/graphql/use-viewer';
+import { useCan, VIEWER_NOTE } from '@/lib/graphql/use-viewer';
 import { isTerminalRunState } from '@/lib/states';
-import { useAction, VIEWER_NOTE } from './use-action';
+import { useAction } from './use-action';
 
 /** Buttons on the selected run: rerun its failed tasks, cancel it. Disabled for viewers. */
 export function RunActions({ run, failedCount, onChanged }: { run: DagRun; failedCount: number; onChanged: () => void }) {

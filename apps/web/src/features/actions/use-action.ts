@@ -34,5 +34,3 @@ export function useAction() {
     run,
   };
 }
-
-export const VIEWER_NOTE = 'Your role can only view: ask an operator or admin.';

@@ -32,16 +32,6 @@ export const CHANNEL_TYPES: { value: AlertChannelType; label: string }[] = [
   { value: 'PAGERDUTY', label: 'PagerDuty (Events API v2)' },
 ];
 
-/** Secret fields per channel type (write-only: the API only says which are set). */
-export const CHANNEL_SECRETS: Record<AlertChannelType, string[]> = {
-  WEBHOOK: ['signingSecret'],
-  SLACK: ['webhookUrl'],
-  EMAIL: [],
-  PAGERDUTY: ['routingKey'],
-};
-
-export const EDITOR_NOTE = 'Your role can only view: ask an editor or admin.';
-
 export function eventDefinition(event: AlertEvent) {
   return EVENTS.find((e) => e.value === event) ?? EVENTS[0];
 }

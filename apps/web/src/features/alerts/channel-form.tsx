@@ -6,7 +6,7 @@ import type { AlertChannelFieldsFragment, AlertChannelType } from '@/lib/graphql
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { CreateAlertChannelMutation, UpdateAlertChannelMutation } from '@/lib/graphql/operations-alerts';
 import { useAction } from '../actions/use-action';
-import { CHANNEL_SECRETS, CHANNEL_TYPES, fieldErrors, formatList, parseList } from './alert-model';
+import { CHANNEL_TYPES, fieldErrors, formatList, parseList } from './alert-model';
 
 type Config = Record<string, unknown>;
 
@@ -70,7 +70,7 @@ export function ChannelForm({ channel, onClose, onSaved }: { channel?: AlertChan
       } else if (value) config[spec.key] = value;
       else delete config[spec.key];
     }
-    const secretPatch = Object.fromEntries(CHANNEL_SECRETS[type].filter((k) => (secrets[k] ?? '') !== '').map((k) => [k, secrets[k]]));
+    const secretPatch = Object.fromEntries(INPUTS[type].filter((s) => s.secret && (secrets[s.key] ?? '') !== '').map((s) => [s.key, secrets[s.key]]));
     void action.run(async () => {
       if (channel) await request(UpdateAlertChannelMutation, { id: channel.id, input: { name: name.trim(), config, secrets: secretPatch } });
       else await request(CreateAlertChannelMutation, { input: { name: name.trim(), type, config, secrets: secretPatch } });

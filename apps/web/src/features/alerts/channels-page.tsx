@@ -2,7 +2,6 @@
 
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import { ConfirmDialog } from '@/components/confirm-dialog';
 import { DateTimeText } from '@/components/date-time';
 import { ErrorBanner } from '@/components/error-banner';
 import { Spinner } from '@/components/spinner';
@@ -11,10 +10,9 @@ import { describeApiError, toApiError } from '@/lib/graphql/errors';
 import type { AlertChannelFieldsFragment } from '@/lib/graphql/generated/graphql';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { AlertChannelsQuery, DeleteAlertChannelMutation, TestAlertChannelMutation } from '@/lib/graphql/operations-alerts';
-import { useCan } from '@/lib/graphql/use-viewer';
-import { useAction } from '../actions/use-action';
-import { EDITOR_NOTE } from './alert-model';
+import { EDITOR_NOTE, useCan } from '@/lib/graphql/use-viewer';
 import { ChannelForm } from './channel-form';
+import { DeleteDialog } from './delete-dialog';
 import { DeliveryLog } from './delivery-log';
 
 type Dialog = { kind: 'create' } | { kind: 'edit' | 'delete'; channel: AlertChannelFieldsFragment } | null;
@@ -29,7 +27,7 @@ function configSummary(c: AlertChannelFieldsFragment): string {
 
 /** Where alerts go: create, edit, test (the receiver's answer shown), delivery log. */
 export function AlertChannelsPage() {
-  const { endpoints } = useGraphQL();
+  const { endpoints, request } = useGraphQL();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: AlertChannelsQuery, variables: {} });
   const can = useCan('EDITOR');
   const [dialog, setDialog] = useState<Dialog>(null);
@@ -103,7 +101,18 @@ export function AlertChannelsPage() {
       {logOf ? <DeliveryLog channel={logOf} version={logVersion} onClose={() => setLogOf(null)} /> : null}
       {dialog?.kind === 'create' ? <ChannelForm onClose={close} onSaved={refresh} /> : null}
       {dialog?.kind === 'edit' ? <ChannelForm channel={dialog.channel} onClose={close} onSaved={refresh} /> : null}
-      {dialog?.kind === 'delete' ? <DeleteChannel channel={dialog.channel} onClose={close} onDeleted={refresh} /> : null}
+      {dialog?.kind === 'delete' ? (
+        <DeleteDialog
+          title={`Delete channel ${dialog.channel.name}?`}
+          confirmLabel="Delete channel"
+          testId="channel-delete-dialog"
+          remove={() => request(DeleteAlertChannelMutation, { id: dialog.channel.id })}
+          onClose={close}
+          onDeleted={refresh}
+        >
+          <p>Rules that send to it stop sending there. Its secrets are destroyed. This cannot be undone.</p>
+        </DeleteDialog>
+      ) : null}
     </main>
   );
 }
@@ -154,7 +163,7 @@ function ChannelRow(props: {
         <DateTimeText value={c.updatedAt} compact />
       </td>
       <td>
-        <div className="action-bar" style={{ border: 0, padding: 0 }}>
+        <div className="action-bar action-bar-bare">
           <button
             type="button"
             className="btn btn-sm"
@@ -209,31 +218,5 @@ function ChannelRow(props: {
         ) : null}
       </td>
     </tr>
-  );
-}
-
-function DeleteChannel({ channel, onClose, onDeleted }: { channel: AlertChannelFieldsFragment; onClose: () => void; onDeleted: () => void }) {
-  const { request } = useGraphQL();
-  const action = useAction();
-  return (
-    <ConfirmDialog
-      open
-      danger
-      title={`Delete channel ${channel.name}?`}
-      confirmLabel="Delete channel"
-      pending={action.pending}
-      error={action.error}
-      onClose={onClose}
-      onConfirm={() =>
-        void action.run(async () => {
-          await request(DeleteAlertChannelMutation, { id: channel.id });
-          onDeleted();
-          onClose();
-        })
-      }
-      testId="channel-delete-dialog"
-    >
-      <p>Rules that send to it stop sending there. Its secrets are destroyed. This cannot be undone.</p>
-    </ConfirmDialog>
   );
 }

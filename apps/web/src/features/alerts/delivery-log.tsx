@@ -27,7 +27,7 @@ export function DeliveryLog({ channel, version, onClose }: { channel: AlertChann
     <section className="panel delivery-log" aria-labelledby="delivery-log-title" data-testid="delivery-log">
       <div className="panel-head">
         <h2 id="delivery-log-title">Deliveries to {channel.name}</h2>
-        <div className="action-bar" style={{ border: 0, padding: 0 }}>
+        <div className="action-bar action-bar-bare">
           <button type="button" className="btn btn-sm" onClick={() => reexecute({ requestPolicy: 'network-only' })} data-testid="delivery-log-refresh">
             Refresh
           </button>

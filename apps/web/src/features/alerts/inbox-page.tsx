@@ -9,8 +9,7 @@ import { toApiError, type ApiError } from '@/lib/graphql/errors';
 import type { AlertFieldsFragment } from '@/lib/graphql/generated/graphql';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { AcknowledgeAlertMutation } from '@/lib/graphql/operations-alerts';
-import { useCan } from '@/lib/graphql/use-viewer';
-import { VIEWER_NOTE } from '../actions/use-action';
+import { useCan, VIEWER_NOTE } from '@/lib/graphql/use-viewer';
 import { SEVERITIES } from './alert-model';
 import { PAGE_SIZE, useAlertInbox, type InboxFilters } from './use-alert-inbox';
 

@@ -6,6 +6,7 @@ import { ConfirmDialog } from '@/components/confirm-dialog';
 import type { AlertChannelFieldsFragment, AlertEvent, AlertRuleFieldsFragment, AlertSeverity } from '@/lib/graphql/generated/graphql';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { CreateAlertRuleMutation, PreviewAlertRuleQuery, UpdateAlertRuleMutation } from '@/lib/graphql/operations-alerts';
+import { browserZone } from '@/lib/time/zone';
 import { useAction } from '../actions/use-action';
 import { ALL_PARAMS, eventDefinition, EVENTS, fieldErrors, formatList, parseList, SEVERITIES, type RuleParam } from './alert-model';
 
@@ -42,7 +43,7 @@ function draftOf(rule?: AlertRuleFieldsFragment): Draft {
     enabled: rule?.enabled ?? true,
     durationSeconds: num(rule?.durationSeconds),
     deadlineTime: rule?.deadlineTime ?? '',
-    deadlineTimezone: rule?.deadlineTimezone ?? (typeof Intl !== 'undefined' ? Intl.DateTimeFormat().resolvedOptions().timeZone : 'UTC'),
+    deadlineTimezone: rule?.deadlineTimezone ?? browserZone(),
     freshnessHours: num(rule?.freshnessHours),
     consecutiveFailures: num(rule?.consecutiveFailures),
   };

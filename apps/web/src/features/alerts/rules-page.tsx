@@ -2,7 +2,6 @@
 
 import { useState } from 'react';
 import { useQuery } from 'urql';
-import { ConfirmDialog } from '@/components/confirm-dialog';
 import { DateTimeText } from '@/components/date-time';
 import { ErrorBanner } from '@/components/error-banner';
 import { Spinner } from '@/components/spinner';
@@ -10,9 +9,9 @@ import { toApiErrorFromCombined } from '@/lib/graphql/client';
 import type { AlertRuleFieldsFragment } from '@/lib/graphql/generated/graphql';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { AlertChannelsQuery, AlertRulesQuery, DeleteAlertRuleMutation } from '@/lib/graphql/operations-alerts';
-import { useCan } from '@/lib/graphql/use-viewer';
-import { useAction } from '../actions/use-action';
-import { describeParams, EDITOR_NOTE, eventDefinition, formatList, formatSeconds, isMuted } from './alert-model';
+import { EDITOR_NOTE, useCan } from '@/lib/graphql/use-viewer';
+import { describeParams, eventDefinition, formatList, formatSeconds, isMuted } from './alert-model';
+import { DeleteDialog } from './delete-dialog';
 import { MuteDialog } from './mute-dialog';
 import { RuleForm } from './rule-form';
 
@@ -20,7 +19,7 @@ type Dialog = { kind: 'create' } | { kind: 'edit' | 'mute' | 'delete'; rule: Ale
 
 /** The tenant's alert rules: create, edit, mute, delete (EDITOR and up). */
 export function AlertRulesPage() {
-  const { endpoints } = useGraphQL();
+  const { endpoints, request } = useGraphQL();
   const [{ data, fetching, error }, reexecute] = useQuery({ query: AlertRulesQuery, variables: {} });
   const [{ data: channelData }] = useQuery({ query: AlertChannelsQuery, variables: {} });
   const can = useCan('EDITOR');
@@ -111,7 +110,7 @@ export function AlertRulesPage() {
                       )}
                     </td>
                     <td>
-                      <div className="action-bar" style={{ border: 0, padding: 0 }}>
+                      <div className="action-bar action-bar-bare">
                         {(['edit', 'mute', 'delete'] as const).map((kind) => {
                           const label = kind === 'mute' ? (isMuted(r.mutedUntil) ? 'Unmute' : 'Mute') : kind === 'edit' ? 'Edit' : 'Delete';
                           return (
@@ -142,33 +141,18 @@ export function AlertRulesPage() {
       {dialog?.kind === 'create' ? <RuleForm channels={channels} onClose={close} onSaved={refresh} /> : null}
       {dialog?.kind === 'edit' ? <RuleForm rule={dialog.rule} channels={channels} onClose={close} onSaved={refresh} /> : null}
       {dialog?.kind === 'mute' ? <MuteDialog rule={dialog.rule} onClose={close} /> : null}
-      {dialog?.kind === 'delete' ? <DeleteRule rule={dialog.rule} onClose={close} onDeleted={refresh} /> : null}
+      {dialog?.kind === 'delete' ? (
+        <DeleteDialog
+          title={`Delete rule ${dialog.rule.name}?`}
+          confirmLabel="Delete rule"
+          testId="rule-delete-dialog"
+          remove={() => request(DeleteAlertRuleMutation, { id: dialog.rule.id })}
+          onClose={close}
+          onDeleted={refresh}
+        >
+          <p>Its firing alerts are resolved first (their channels are told); its past alerts stay in the inbox. This cannot be undone.</p>
+        </DeleteDialog>
+      ) : null}
     </main>
-  );
-}
-
-function DeleteRule({ rule, onClose, onDeleted }: { rule: AlertRuleFieldsFragment; onClose: () => void; onDeleted: () => void }) {
-  const { request } = useGraphQL();
-  const action = useAction();
-  return (
-    <ConfirmDialog
-      open
-      danger
-      title={`Delete rule ${rule.name}?`}
-      confirmLabel="Delete rule"
-      pending={action.pending}
-      error={action.error}
-      onClose={onClose}
-      onConfirm={() =>
-        void action.run(async () => {
-          await request(DeleteAlertRuleMutation, { id: rule.id });
-          onDeleted();
-          onClose();
-        })
-      }
-      testId="rule-delete-dialog"
-    >
-      <p>Its firing alerts are resolved first (their channels are told); its past alerts stay in the inbox. This cannot be undone.</p>
-    </ConfirmDialog>
   );
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useState } from 'react';
+import { TabList } from '@/components/tab-list';
 import type { DagDetail, TaskInstance } from '@/lib/graphql/operations';
 import { DagGraph } from './dag-graph';
 import { RunGantt } from './run-gantt';
@@ -30,21 +31,7 @@ export function DagViews({
   return (
     <section className="panel ti-view" aria-label="DAG views" data-testid="dag-views">
       <div className="tabs">
-        <div className="tablist" role="tablist" aria-label="DAG views">
-          {(Object.keys(LABEL) as View[]).map((v) => (
-            <button
-              key={v}
-              type="button"
-              role="tab"
-              aria-selected={view === v}
-              className={`tab ${view === v ? 'is-active' : ''}`}
-              onClick={() => setView(v)}
-              data-testid={`view-tab-${v}`}
-            >
-              {LABEL[v]}
-            </button>
-          ))}
-        </div>
+        <TabList label="DAG views" tabs={LABEL} active={view} onSelect={setView} testIdPrefix="view-tab-" />
       </div>
       <div role="tabpanel">
         {view === 'graph' ? <DagGraph spec={dag.spec} taskInstances={taskInstances} selectedTaskId={selectedTaskId} onSelectTask={onSelectTask} /> : null}

@@ -2,10 +2,10 @@
 
 import { ConfirmDialog } from '@/components/confirm-dialog';
 import { TriggerDialog } from '../actions/trigger-dialog';
-import { useAction, VIEWER_NOTE } from '../actions/use-action';
+import { useAction } from '../actions/use-action';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { PauseDagMutation, UnpauseDagMutation, type DagHeader, type DagRun } from '@/lib/graphql/operations';
-import { useCan } from '@/lib/graphql/use-viewer';
+import { useCan, VIEWER_NOTE } from '@/lib/graphql/use-viewer';
 
 /** Opens the trigger dialog (params form generated from the DAG's params). Disabled for viewers. */
 export function TriggerButton({ dagId, onTriggered, size = 'sm' }: { dagId: string; onTriggered?: (run: DagRun) => void; size?: 'sm' | 'md' }) {

@@ -1,12 +1,8 @@
 /** Pure helpers of the log view: merging live batches, search, first error, the download text. */
+import type { LogLineFieldsFragment } from '@/lib/graphql/generated/graphql';
 
-export interface LogLine {
-  id: string;
-  ts: string;
-  level: string;
-  message: string;
-  tryNumber: number;
-}
+/** One log line as `taskLog` and `taskLogAppended` return it (generated from their shared fragment). */
+export type LogLine = LogLineFieldsFragment;
 
 /** Appends lines not seen yet (a batch may overlap what the initial read returned), in id order. */
 export function appendLines(current: LogLine[], batch: LogLine[], seen: Set<string>): LogLine[] {

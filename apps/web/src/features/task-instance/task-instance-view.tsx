@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { useQuery } from 'urql';
 import { DateTimeText } from '@/components/date-time';
 import { StateBadge } from '@/components/state-badge';
+import { TabList } from '@/components/tab-list';
 import { elapsed, formatDuration } from '@/lib/format';
 import type { DagRun, TaskInstance } from '@/lib/graphql/operations';
 import { XComQuery } from '@/lib/graphql/operations-tasks';
@@ -69,21 +70,7 @@ export function TaskInstanceView({
       </dl>
       <TaskActions run={run} ti={ti} onChanged={onChanged} />
       <div className="tabs">
-        <div className="tablist" role="tablist" aria-label="Task instance details">
-          {(Object.keys(TAB_LABEL) as Tab[]).map((t) => (
-            <button
-              key={t}
-              type="button"
-              role="tab"
-              aria-selected={tab === t}
-              className={`tab ${tab === t ? 'is-active' : ''}`}
-              onClick={() => setTab(t)}
-              data-testid={`ti-tab-${t}`}
-            >
-              {TAB_LABEL[t]}
-            </button>
-          ))}
-        </div>
+        <TabList label="Task instance details" tabs={TAB_LABEL} active={tab} onSelect={setTab} testIdPrefix="ti-tab-" />
         {tab === 'log' ? (
           <label className="tab-extra">
             <span className="small muted">Try</span>{' '}

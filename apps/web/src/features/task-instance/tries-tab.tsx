@@ -1,6 +1,6 @@
 'use client';
 
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useQuery } from 'urql';
 import { DateTimeText } from '@/components/date-time';
 import { StateBadge } from '@/components/state-badge';
@@ -11,7 +11,15 @@ import { TaskTriesQuery } from '@/lib/graphql/operations-tasks';
 /** Every try of the task instance: state, times, error; re-read when the instance's state changes. */
 export function TriesTab({ ti, now }: { ti: TaskInstance; now: number }) {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: TaskTriesQuery, variables: { taskInstanceId: ti.id }, requestPolicy: 'cache-and-network' });
-  useEffect(() => reexecute({ requestPolicy: 'network-only' }), [ti.state, ti.tryNumber, reexecute]);
+  // useQuery reads the network itself on mount and for another instance (new variables): re-read
+  // only the same instance, when its state or try changes.
+  const shown = useRef({ id: ti.id, key: `${ti.state}:${ti.tryNumber}` });
+  useEffect(() => {
+    const prev = shown.current;
+    const key = `${ti.state}:${ti.tryNumber}`;
+    shown.current = { id: ti.id, key };
+    if (prev.id === ti.id && prev.key !== key) reexecute({ requestPolicy: 'network-only' });
+  }, [ti.id, ti.state, ti.tryNumber, reexecute]);
   if (fetching && !data) return <p className="muted">Loading tries…</p>;
   if (error) return <p className="field-error">{error.message}</p>;
   if (!data?.taskTries.length) return <p className="muted">No try has started yet.</p>;

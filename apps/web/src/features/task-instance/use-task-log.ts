@@ -3,8 +3,8 @@
 /**
  * One try's log: read with `taskLog` in pages of 10,000 (the view opens on the first page, the rest
  * follows), then tailed live with `taskLogAppended` (subscribed before the read, so no line falls
- * between them; duplicates are dropped by id). Lines bypass the normalized cache: a 100,000-line
- * log is one array, not 100,000 entities.
+ * between them; duplicates are dropped by id). Lines bypass the normalized cache, read and tailed
+ * alike: a 100,000-line log is one array, not 100,000 entities.
  */
 import { useEffect, useRef, useState } from 'react';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
@@ -40,6 +40,7 @@ export function useTaskLog(taskInstanceId: string, tryNumber: number, live: bool
             },
             error: (err) => console.warn('taskLogAppended ended:', err.code, err.message),
           },
+          { cache: false },
         )
       : () => {};
     const readAll = async () => {

@@ -10,8 +10,8 @@ import { toApiErrorFromCombined } from '@/lib/graphql/client';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import type { ApiKeyFieldsFragment, Role } from '@/lib/graphql/generated/graphql';
 import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from '@/lib/graphql/operations-tenant';
-import { roleAtLeast, useCan, useViewer } from '@/lib/graphql/use-viewer';
-import { useAction, VIEWER_NOTE } from '../actions/use-action';
+import { roleAtLeast, useCan, useViewer, VIEWER_NOTE } from '@/lib/graphql/use-viewer';
+import { useAction } from '../actions/use-action';
 
 const ROLES: Role[] = ['VIEWER', 'OPERATOR', 'EDITOR', 'ADMIN', 'OWNER'];
 

@@ -10,8 +10,8 @@ import { toApiErrorFromCombined } from '@/lib/graphql/client';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import type { ConnectionFieldsFragment } from '@/lib/graphql/generated/graphql';
 import { ConnectionsQuery, CreateConnectionMutation, TestConnectionMutation, UpdateConnectionMutation } from '@/lib/graphql/operations-tenant';
-import { useCan } from '@/lib/graphql/use-viewer';
-import { useAction, VIEWER_NOTE } from '../actions/use-action';
+import { useCan, VIEWER_NOTE } from '@/lib/graphql/use-viewer';
+import { useAction } from '../actions/use-action';
 import { parseJsonObject } from './json-field';
 
 const TYPES = ['http', 's3', 'snowflake', 'smtp'] as const;
@@ -115,7 +115,7 @@ function ConnectionRow({ connection: c, canEdit, onEdit }: { connection: Connect
         <DateTimeText value={c.updatedAt} compact />
       </td>
       <td>
-        <div className="action-bar" style={{ border: 0, padding: 0 }}>
+        <div className="action-bar action-bar-bare">
           <button
             type="button"
             className="btn btn-sm"

@@ -41,7 +41,7 @@ const EMBEDDED = [
   'AlertChannelTestResult',
 ] as const;
 
-export function createCache(): Exchange {
+function createCache(): Exchange {
   return cacheExchange({
     keys: { ...Object.fromEntries(EMBEDDED.map((name) => [name, () => null])), Pool: (pool) => String(pool.name) },
   });
@@ -155,7 +155,7 @@ export function createSubscriptionClient({ url, token, onStatus, onReconnected }
   });
 }
 
-export function subscriptionError(error: unknown, endpoint: string): ApiError {
+function subscriptionError(error: unknown, endpoint: string): ApiError {
   if (Array.isArray(error)) return ApiError.fromGraphQLErrors(error as GraphQLErrorShape[], endpoint);
   const code = closeCode(error);
   if (code !== null && AUTH_CLOSE_CODES.has(code)) return new ApiError('The live connection was refused: sign in again', 'UNAUTHENTICATED', [], endpoint);

@@ -28,10 +28,15 @@ export interface GraphQLApi {
   endpoints: ApiEndpoints;
   client: Client;
   request<TResult, TVariables extends object>(document: TypedDocumentNode<TResult, TVariables>, variables: TVariables): Promise<TResult>;
+  /**
+   * Payloads are written into the normalized cache (runs, task instances, alerts update every query
+   * showing them); `cache: false` for payloads nothing else reads (log lines).
+   */
   subscribe<TResult, TVariables extends object>(
     document: TypedDocumentNode<TResult, TVariables>,
     variables: TVariables,
     sink: SubscriptionSink<TResult>,
+    options?: { cache?: boolean },
   ): () => void;
   /** Runs `listener` whenever the live connection comes back after a drop (time to resync). */
   onReconnect(listener: () => void): () => void;
@@ -95,7 +100,10 @@ export function GraphQLProvider({ token, children }: { token: string; children: 
 
   const onError = useCallback((error: ApiError) => (error.isUnauthenticated ? signOutExpired() : undefined), [signOutExpired]);
   const client = useMemo(() => createApiClient({ url: endpoints.httpUrl, token, ws: getWs, onError }), [endpoints.httpUrl, token, getWs, onError]);
-  const rawClient = useMemo(() => createApiClient({ url: endpoints.httpUrl, token, cache: false, onError }), [endpoints.httpUrl, token, onError]);
+  const rawClient = useMemo(
+    () => createApiClient({ url: endpoints.httpUrl, token, ws: getWs, cache: false, onError }),
+    [endpoints.httpUrl, token, getWs, onError],
+  );
 
   const api = useMemo<GraphQLApi>(
     () => ({
@@ -110,8 +118,8 @@ export function GraphQLProvider({ token, children }: { token: string; children: 
           : await rawClient.query(document, variables, { requestPolicy: 'network-only' }).toPromise();
         return unwrap(result, endpoints.httpUrl);
       },
-      subscribe(document, variables, sink) {
-        const subscription = client.subscription(document, variables).subscribe((result) => {
+      subscribe(document, variables, sink, { cache = true } = {}) {
+        const subscription = (cache ? client : rawClient).subscription(document, variables).subscribe((result) => {
           if (result.error) sink.error?.(toApiErrorFromCombined(result.error, endpoints.wsUrl));
           else if (result.data) sink.next(result.data);
         });

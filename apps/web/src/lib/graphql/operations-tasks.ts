@@ -1,14 +1,20 @@
 /** Documents of the task instance view and the task-level actions (typed by GraphQL Code Generator). */
 import { graphql } from './generated';
 
+graphql(`
+  fragment LogLineFields on TaskLogLine {
+    id
+    ts
+    level
+    message
+    tryNumber
+  }
+`);
+
 export const TaskLogQuery = graphql(`
   query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {
     taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {
-      id
-      ts
-      level
-      message
-      tryNumber
+      ...LogLineFields
     }
   }
 `);
@@ -16,11 +22,7 @@ export const TaskLogQuery = graphql(`
 export const TaskLogAppendedSubscription = graphql(`
   subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {
     taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {
-      id
-      ts
-      level
-      message
-      tryNumber
+      ...LogLineFields
     }
   }
 `);

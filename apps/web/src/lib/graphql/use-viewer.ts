@@ -23,3 +23,7 @@ export function useViewer(): { viewer: Viewer | null; fetching: boolean } {
 export function useCan(needed: Role): boolean {
   return roleAtLeast(useViewer().viewer?.role, needed);
 }
+
+/** Tooltips of controls disabled below OPERATOR and below EDITOR. */
+export const VIEWER_NOTE = 'Your role can only view: ask an operator or admin.';
+export const EDITOR_NOTE = 'Your role can only view: ask an editor or admin.';

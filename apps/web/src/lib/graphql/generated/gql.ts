@@ -32,8 +32,9 @@ type Documents = {
     "\n  mutation DeleteAlertChannel($id: ID!) {\n    deleteAlertChannel(id: $id) {\n      id\n    }\n  }\n": typeof types.DeleteAlertChannelDocument,
     "\n  mutation TestAlertChannel($id: ID!) {\n    testAlertChannel(id: $id) {\n      deliveryId\n      ok\n      statusCode\n      response\n    }\n  }\n": typeof types.TestAlertChannelDocument,
     "\n  query AlertDeliveries($channelId: ID, $first: Int) {\n    alertDeliveries(channelId: $channelId, first: $first) {\n      id\n      alertId\n      kind\n      status\n      attempts\n      lastStatusCode\n      lastResponse\n      createdAt\n      deliveredAt\n    }\n  }\n": typeof types.AlertDeliveriesDocument,
-    "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": typeof types.TaskLogDocument,
-    "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": typeof types.TaskLogAppendedDocument,
+    "\n  fragment LogLineFields on TaskLogLine {\n    id\n    ts\n    level\n    message\n    tryNumber\n  }\n": typeof types.LogLineFieldsFragmentDoc,
+    "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      ...LogLineFields\n    }\n  }\n": typeof types.TaskLogDocument,
+    "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      ...LogLineFields\n    }\n  }\n": typeof types.TaskLogAppendedDocument,
     "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n": typeof types.XComDocument,
     "\n  mutation ClearTaskInstances($runId: ID!, $taskIds: [String!], $onlyFailed: Boolean!, $includeDownstream: Boolean!) {\n    clearTaskInstances(runId: $runId, taskIds: $taskIds, onlyFailed: $onlyFailed, includeDownstream: $includeDownstream) {\n      ...TaskInstanceFields\n    }\n  }\n": typeof types.ClearTaskInstancesDocument,
     "\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n": typeof types.MarkTaskInstanceDocument,
@@ -88,8 +89,9 @@ const documents: Documents = {
     "\n  mutation DeleteAlertChannel($id: ID!) {\n    deleteAlertChannel(id: $id) {\n      id\n    }\n  }\n": types.DeleteAlertChannelDocument,
     "\n  mutation TestAlertChannel($id: ID!) {\n    testAlertChannel(id: $id) {\n      deliveryId\n      ok\n      statusCode\n      response\n    }\n  }\n": types.TestAlertChannelDocument,
     "\n  query AlertDeliveries($channelId: ID, $first: Int) {\n    alertDeliveries(channelId: $channelId, first: $first) {\n      id\n      alertId\n      kind\n      status\n      attempts\n      lastStatusCode\n      lastResponse\n      createdAt\n      deliveredAt\n    }\n  }\n": types.AlertDeliveriesDocument,
-    "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": types.TaskLogDocument,
-    "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n": types.TaskLogAppendedDocument,
+    "\n  fragment LogLineFields on TaskLogLine {\n    id\n    ts\n    level\n    message\n    tryNumber\n  }\n": types.LogLineFieldsFragmentDoc,
+    "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      ...LogLineFields\n    }\n  }\n": types.TaskLogDocument,
+    "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      ...LogLineFields\n    }\n  }\n": types.TaskLogAppendedDocument,
     "\n  query XCom($taskInstanceId: ID!) {\n    xcom(taskInstanceId: $taskInstanceId) {\n      key\n      value\n      tryNumber\n      createdAt\n    }\n  }\n": types.XComDocument,
     "\n  mutation ClearTaskInstances($runId: ID!, $taskIds: [String!], $onlyFailed: Boolean!, $includeDownstream: Boolean!) {\n    clearTaskInstances(runId: $runId, taskIds: $taskIds, onlyFailed: $onlyFailed, includeDownstream: $includeDownstream) {\n      ...TaskInstanceFields\n    }\n  }\n": types.ClearTaskInstancesDocument,
     "\n  mutation MarkTaskInstance($id: ID!, $state: MarkState!) {\n    markTaskInstance(id: $id, state: $state) {\n      ...TaskInstanceFields\n    }\n  }\n": types.MarkTaskInstanceDocument,
@@ -215,11 +217,15 @@ export function graphql(source: "\n  query AlertDeliveries($channelId: ID, $firs
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n"): (typeof documents)["\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n"];
+export function graphql(source: "\n  fragment LogLineFields on TaskLogLine {\n    id\n    ts\n    level\n    message\n    tryNumber\n  }\n"): (typeof documents)["\n  fragment LogLineFields on TaskLogLine {\n    id\n    ts\n    level\n    message\n    tryNumber\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n"): (typeof documents)["\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      id\n      ts\n      level\n      message\n      tryNumber\n    }\n  }\n"];
+export function graphql(source: "\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      ...LogLineFields\n    }\n  }\n"): (typeof documents)["\n  query TaskLog($taskInstanceId: ID!, $tryNumber: Int, $afterId: ID, $first: Int) {\n    taskLog(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber, afterId: $afterId, first: $first) {\n      ...LogLineFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      ...LogLineFields\n    }\n  }\n"): (typeof documents)["\n  subscription TaskLogAppended($taskInstanceId: ID!, $tryNumber: Int) {\n    taskLogAppended(taskInstanceId: $taskInstanceId, tryNumber: $tryNumber) {\n      ...LogLineFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
