@@ -202,6 +202,12 @@ describe('alerts through the API', () => {
       );
       expect(log.filter((x) => x.kind === 'TRIGGER').every((x) => x.lastStatusCode === 200 && x.attempts === 1)).toBe(true);
       expect(http.at('/hook').filter((r) => (r.json as { type: string }).type === 'alert.firing')).toHaveLength(3);
+      // The worker that sent them counted them (by channel type, never by tenant).
+      const worker = stack.processes.find((p) => p.name.startsWith('worker'))!;
+      const metrics = await (await fetch(`http://127.0.0.1:${worker.opsPort}/metrics`)).text();
+      const sent = /^tower_alert_deliveries_total\{channel="webhook",outcome="sent"[^}]*\} (\d+)/m.exec(metrics)?.[1];
+      expect(Number(sent)).toBe(3); // the three triggers (the channel test was sent by the API)
+      expect(metrics).not.toContain(tenantA);
 
       // Every alert mutation is audited, secrets redacted.
       const audit = await a.request<{ auditLog: { edges: Array<{ node: { action: string; details: unknown } }> } }>(

@@ -45,7 +45,9 @@ describe('dagRuns(offset)', () => {
 
     const other = await tenant('paging-other');
     const foreign = await t.gql<Runs>(RUNS, { dagId: 'paged', offset: 0 }, other);
-    expect(foreign.data?.dagRuns.edges ?? []).toEqual([]);
+    // Another tenant's DAG does not exist for this caller: NOT_FOUND, no runs.
+    expect(foreign.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(foreign.data?.dagRuns ?? null).toBeNull();
   });
 
   it('pages a long log with afterId and first, oldest first, and refuses a bad page', async () => {
