@@ -68,7 +68,12 @@ describe('health and metrics of every process', () => {
       expect(await status(port, '/healthz')).toBe(200);
       const ready = await fetch(`http://127.0.0.1:${port}/readyz`);
       expect(ready.status).toBe(200);
-      expect(await ready.json()).toEqual({ status: 'ready', checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' } });
+      // The machine's Postgres runs with autovacuum = off: every process warns of it without turning unready.
+      expect(await ready.json()).toEqual({
+        status: 'ready',
+        checks: { postgres: 'ok', redis: 'ok', migrations: 'ok' },
+        warnings: { vacuum: [expect.stringMatching(/^autovacuum is off on this PostgreSQL server/)] },
+      });
     }
 
     const { client: api, tenantId } = await signUp(stack.apiUrl, 'observe');

@@ -1,13 +1,23 @@
 import { startAlerting, type AlertingHandle } from '@tower/alerts';
 import { keyringFromEnv } from '@tower/secrets';
 import type { TowerConfig } from '@tower/config';
-import { createPrismaClient, pendingMigrations, poolStatsOf } from '@tower/db';
+import { createPrismaClient, pendingMigrations, poolStatsOf, readVacuumStats } from '@tower/db';
 import { createEngine, type ObjectLister, type SchedulerOptions } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
 import { createS3Client, listMatchingKeys } from '@tower/operators';
 import { createRedis, TaskQueue } from '@tower/queue';
-import { enableMetrics, observePool, observeQueue, recordTick, standardChecks, startOpsServer, startTracing } from '@tower/telemetry';
+import {
+  enableMetrics,
+  inspectAdvisories,
+  observePool,
+  observeQueue,
+  recordTick,
+  standardChecks,
+  startOpsServer,
+  startTracing,
+  vacuumAdvisory,
+} from '@tower/telemetry';
 
 export interface SchedulerHandle {
   /** The ops port (`/healthz`, `/readyz`, `/metrics`); null when it could not be bound. */
@@ -66,6 +76,12 @@ export async function startScheduler(
     // The queues are shared: every scheduler replica reports the same figures (aggregate with max).
     observeQueue(() => queue.laneStats());
   }
+  // Vacuum is the server's job, but a server that does not do it halves the engine's throughput:
+  // say so at start-up and in /readyz (docs/observability.md, "Vacuum warnings").
+  const advisories = [vacuumAdvisory((tables) => readVacuumStats(prisma, tables))];
+  void inspectAdvisories(advisories).then((warnings) => {
+    for (const [name, list] of Object.entries(warnings)) for (const warning of list) logger.warn({ advisory: name }, warning);
+  });
   const ops = await startOpsServer({
     port: config.SCHEDULER_OPS_PORT,
     host: config.OPS_HOST,
@@ -74,6 +90,7 @@ export async function startScheduler(
       pingRedis: () => redis.ping(),
       pendingMigrations: () => pendingMigrations(prisma),
     }),
+    advisories,
     onListenError: (err) => logger.error({ err, port: config.SCHEDULER_OPS_PORT }, 'ops port unavailable: no health or metrics endpoint'),
   });
   let stopped = false;

@@ -5,7 +5,7 @@ import { hostname, setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
 import { isTaskType } from '@tower/core';
-import { createPrismaClient, pendingMigrations, poolStatsOf } from '@tower/db';
+import { createPrismaClient, pendingMigrations, poolStatsOf, readVacuumStats } from '@tower/db';
 import { createEngine, type StartedTry, type TryOutcome } from '@tower/engine';
 import { EventPublisher, TryStopListener } from '@tower/events';
 import { OperatorError } from '@tower/operators';
@@ -21,6 +21,7 @@ import {
   startOpsServer,
   startTracing,
   triesRunning,
+  vacuumAdvisory,
   withSpan,
 } from '@tower/telemetry';
 import { runTry } from './run-try.js';
@@ -239,6 +240,7 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
       pingRedis: () => redis.ping(),
       pendingMigrations: () => pendingMigrations(prisma),
     }),
+    advisories: [vacuumAdvisory((tables) => readVacuumStats(prisma, tables))],
     onListenError: (err) => logger.error({ err, port: config.WORKER_OPS_PORT }, 'ops port unavailable: no health or metrics endpoint'),
   });
   logger.info({ workerId, lanes: config.WORKER_LANES, concurrency: config.WORKER_CONCURRENCY, nice: config.WORKER_NICE, opsPort: ops.port }, 'worker started');

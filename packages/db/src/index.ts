@@ -16,6 +16,7 @@ export {
   type TransactionOptions,
 } from './client.js';
 export { MIGRATIONS_DIR, pendingMigrations } from './migration-status.js';
+export { readVacuumStats, type VacuumStatsRow } from './vacuum-stats.js';
 export { GroupCommit } from './group-commit.js';
 export { isUuid, type TenantScoped } from './repositories/tenant-scoped.js';
 export { TenantRepository, type CreateTenantInput } from './repositories/tenant.repository.js';

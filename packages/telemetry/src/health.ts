@@ -42,12 +42,33 @@ export async function readiness(checks: readonly ReadinessCheck[], timeoutMs = C
 /** The `/readyz` answer of every process (the ops port's and the API's): its HTTP status and JSON body. */
 export interface ReadinessResponse {
   statusCode: 200 | 503;
-  body: { status: 'ready' | 'unready'; checks: Record<string, string> };
+  /** `warnings` (by advisory name) only when an advisory has some: they never make the process unready. */
+  body: { status: 'ready' | 'unready'; checks: Record<string, string>; warnings?: Record<string, string[]> };
 }
 
-export async function readinessResponse(checks: readonly ReadinessCheck[]): Promise<ReadinessResponse> {
-  const r = await readiness(checks);
-  return { statusCode: r.ready ? 200 : 503, body: { status: r.ready ? 'ready' : 'unready', checks: r.checks } };
+export async function readinessResponse(
+  checks: readonly ReadinessCheck[],
+  advisories: readonly ReadinessAdvisory[] = [],
+  timeoutMs = CHECK_TIMEOUT_MS,
+): Promise<ReadinessResponse> {
+  const [r, advice] = await Promise.all([readiness(checks, timeoutMs), inspectAdvisories(advisories, timeoutMs)]);
+  const body: ReadinessResponse['body'] = { status: r.ready ? 'ready' : 'unready', checks: r.checks };
+  if (Object.keys(advice).length) body.warnings = advice;
+  return { statusCode: r.ready ? 200 : 503, body };
+}
+
+/** Each advisory's warnings (an advisory that fails says it could not tell), omitting those with none. */
+export async function inspectAdvisories(advisories: readonly ReadinessAdvisory[], timeoutMs = CHECK_TIMEOUT_MS): Promise<Record<string, string[]>> {
+  const results = await Promise.all(
+    advisories.map(async (a): Promise<[string, string[]]> => {
+      try {
+        return [a.name, await withTimeout(a.inspect(), timeoutMs, a.name)];
+      } catch (err) {
+        return [a.name, [`could not inspect ${a.name}: ${(err as Error).message || String(err)}`]];
+      }
+    }),
+  );
+  return Object.fromEntries(results.filter(([, w]) => w.length > 0));
 }
 
 /** What the standard checks need: structural, so this package needs neither Prisma nor ioredis. */
@@ -79,4 +100,14 @@ export function standardChecks(deps: StandardCheckDeps): ReadinessCheck[] {
       },
     },
   ];
+}
+
+/**
+ * Advice that does not make the process unready (a server that vacuums too little still serves):
+ * `/readyz` reports it under `warnings`, the process logs it at start-up.
+ */
+export interface ReadinessAdvisory {
+  name: string;
+  /** The warnings, each saying what to do; none when all is well. */
+  inspect: () => Promise<string[]>;
 }

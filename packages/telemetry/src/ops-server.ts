@@ -1,6 +1,6 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { readinessResponse, type ReadinessCheck } from './health.js';
+import { readinessResponse, type ReadinessAdvisory, type ReadinessCheck } from './health.js';
 import { metricsEnabled, registry } from './metrics.js';
 
 export interface OpsServer {
@@ -13,6 +13,8 @@ export interface OpsServerOptions {
   port: number;
   host: string;
   checks: readonly ReadinessCheck[];
+  /** Reported under `warnings` in `/readyz`, without making the process unready. */
+  advisories?: readonly ReadinessAdvisory[];
   /** Called when the port cannot be bound: the process goes on without health and metrics. */
   onListenError?: (err: Error) => void;
 }
@@ -28,7 +30,7 @@ export async function startOpsServer(opts: OpsServerOptions): Promise<OpsServer>
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(405, 'text/plain', 'method not allowed\n');
     if (path === '/healthz') return send(200, 'application/json', '{"status":"ok"}\n');
     if (path === '/readyz') {
-      readinessResponse(opts.checks).then(
+      readinessResponse(opts.checks, opts.advisories).then(
         (r) => send(r.statusCode, 'application/json', `${JSON.stringify(r.body)}\n`),
         (err: unknown) => send(500, 'text/plain', `${String(err)}\n`),
       );

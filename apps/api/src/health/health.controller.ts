@@ -1,8 +1,19 @@
-import { Controller, Get, Res } from '@nestjs/common';
-import { pendingMigrations, type PrismaClient } from '@tower/db';
-import { metricsEnabled, readinessResponse, registry, standardChecks, subscriptionsActive, type ReadinessCheck } from '@tower/telemetry';
+import { Controller, Get, type OnApplicationBootstrap, Res } from '@nestjs/common';
+import { pendingMigrations, readVacuumStats, type PrismaClient } from '@tower/db';
+import {
+  inspectAdvisories,
+  metricsEnabled,
+  readinessResponse,
+  registry,
+  standardChecks,
+  subscriptionsActive,
+  vacuumAdvisory,
+  type ReadinessAdvisory,
+  type ReadinessCheck,
+} from '@tower/telemetry';
+import type { Logger } from '@tower/logger';
 import type { Redis } from 'ioredis';
-import { InjectPrisma, InjectRedis } from '../common/tokens.js';
+import { InjectLogger, InjectPrisma, InjectRedis } from '../common/tokens.js';
 import { EventStreamService } from '../events/event-stream.service.js';
 
 /** The part of Express's response these handlers use (the API has no @types/express). */
@@ -19,18 +30,28 @@ interface Response {
  * their ops port (`@tower/telemetry`'s ops server).
  */
 @Controller()
-export class HealthController {
+export class HealthController implements OnApplicationBootstrap {
   private readonly checks: ReadinessCheck[];
+  private readonly advisories: ReadinessAdvisory[];
 
   constructor(
     @InjectPrisma() private readonly prisma: PrismaClient,
     @InjectRedis() redis: Redis,
     private readonly events: EventStreamService,
+    @InjectLogger() private readonly logger: Logger,
   ) {
     this.checks = standardChecks({
       pingPostgres: () => prisma.$queryRaw`SELECT 1`,
       pingRedis: () => redis.ping(),
       pendingMigrations: () => pendingMigrations(prisma),
+    });
+    this.advisories = [vacuumAdvisory((tables) => readVacuumStats(prisma, tables))];
+  }
+
+  /** The advisories' warnings (a server that does not vacuum) are logged once at start-up. */
+  onApplicationBootstrap(): void {
+    void inspectAdvisories(this.advisories).then((warnings) => {
+      for (const [name, list] of Object.entries(warnings)) for (const warning of list) this.logger.warn({ advisory: name }, warning);
     });
   }
 
@@ -47,10 +68,10 @@ export class HealthController {
     return { status: 'ok' };
   }
 
-  /** Readiness: Postgres and Redis reachable, migrations current; 503 names the failing checks. */
+  /** Readiness: Postgres and Redis reachable, migrations current; 503 names the failing checks. Warnings (vacuum) never make it unready. */
   @Get('readyz')
   async readyz(@Res() res: Response): Promise<void> {
-    const { statusCode, body } = await readinessResponse(this.checks);
+    const { statusCode, body } = await readinessResponse(this.checks, this.advisories);
     res.status(statusCode).set('cache-control', 'no-store').json(body);
   }
 
