@@ -11,6 +11,7 @@ import { AuthService } from './auth/auth.service.js';
 import { LOGGER } from './common/tokens.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { PoolsModule } from './pools/pools.module.js';
+import { RetentionModule } from './retention/retention.module.js';
 import { DagSpecsModule } from './dag-specs/dag-specs.module.js';
 import { DagsModule } from './dags/dags.module.js';
 import { EventsModule } from './events/events.module.js';
@@ -24,7 +25,7 @@ import { RunsModule } from './runs/runs.module.js';
  * The feature modules that declare resolvers. Add a new capability here (one folder, one module):
  * the server and the schema generator (src/generate-schema.ts) both read this list.
  */
-export const FEATURE_MODULES = [AuthModule, AuditModule, DagSpecsModule, DagsModule, RunsModule, ConnectionsModule, PoolsModule, AlertsModule];
+export const FEATURE_MODULES = [AuthModule, AuditModule, DagSpecsModule, DagsModule, RunsModule, ConnectionsModule, PoolsModule, AlertsModule, RetentionModule];
 
 export interface AppModuleOptions {
   config: TowerConfig;

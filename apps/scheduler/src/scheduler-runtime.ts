@@ -1,11 +1,11 @@
 import { startAlerting, type AlertingHandle } from '@tower/alerts';
 import { keyringFromEnv } from '@tower/secrets';
-import type { TowerConfig } from '@tower/config';
+import { logArchiveConfig, type TowerConfig } from '@tower/config';
 import { createPrismaClient, pendingMigrations, poolStatsOf, readVacuumStats } from '@tower/db';
-import { createEngine, type ObjectLister, type SchedulerOptions } from '@tower/engine';
+import { createEngine, Retention, type ObjectLister, type SchedulerOptions } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
-import { createS3Client, listMatchingKeys } from '@tower/operators';
+import { createLogArchive, createS3Client, listMatchingKeys } from '@tower/operators';
 import { createRedis, TaskQueue } from '@tower/queue';
 import {
   enableMetrics,
@@ -55,6 +55,7 @@ export async function startScheduler(
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const events = new EventPublisher(redis, config.REDIS_PREFIX);
   const keyring = keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV);
+  const logArchive = createLogArchive(logArchiveConfig(config));
   const engine = createEngine(
     {
       prisma,
@@ -63,6 +64,7 @@ export async function startScheduler(
       logger,
       clock: () => new Date(),
       keyring,
+      logArchive,
     },
     {
       zombieAfterMs: config.ZOMBIE_AFTER_MS,
@@ -127,6 +129,31 @@ export async function startScheduler(
       });
   };
   triggerLoop();
+  // Retention (docs/retention.md): a loop of its own, in small paced batches, so it never holds
+  // the tick up; every step is idempotent or a compare-and-set, so replicas may both run it.
+  const retention = new Retention(engine.deps, {
+    batchSize: config.RETENTION_BATCH_SIZE,
+    pauseMs: config.RETENTION_PAUSE_MS,
+    archiveAfterMs: config.LOG_ARCHIVE_AFTER_MS,
+  });
+  const stopRetention = new AbortController();
+  let retaining: Promise<void> = Promise.resolve();
+  let retentionTimer: NodeJS.Timeout | undefined;
+  const retentionLoop = () => {
+    if (stopped || !config.RETENTION_ENABLED) return;
+    const started = Date.now();
+    retaining = retention
+      .sweep(config.TOWER_RETENTION_NOW ?? new Date(), stopRetention.signal)
+      .then((stats) => {
+        const rows = Object.values(stats.deleted).reduce((a, b) => a + b, 0);
+        if (rows > 0 || stats.triesArchived > 0) logger.info({ ...stats, rows, ms: Date.now() - started }, 'retention pass');
+      })
+      .catch((err) => logger.error({ err }, 'retention pass failed'))
+      .finally(() => {
+        if (!stopped) retentionTimer = setTimeout(retentionLoop, config.RETENTION_INTERVAL_MS);
+      });
+  };
+  retentionLoop();
   // Alert rules: evaluated here from the state-change journal; workers deliver them (their own queue).
   const alerting: AlertingHandle | undefined = config.ALERTS_ENABLED
     ? startAlerting(
@@ -148,7 +175,10 @@ export async function startScheduler(
       await ops.close();
       if (timer) clearTimeout(timer);
       if (triggerTimer) clearTimeout(triggerTimer);
-      await Promise.all([current, triggers, alerting?.close()]);
+      if (retentionTimer) clearTimeout(retentionTimer);
+      stopRetention.abort();
+      await Promise.all([current, triggers, retaining, alerting?.close()]);
+      logArchive?.store.destroy();
       await queue.close();
       redis.disconnect();
       await prisma.$disconnect();

@@ -89,6 +89,42 @@ const schema = z.object({
    * OpenTelemetry traces go to this OTLP/HTTP collector (`<url>/v1/traces`); unset, tracing is off.
    */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /**
+   * Retention (docs/retention.md): the scheduler deletes runs and logs past their tenant's policy
+   * every RETENTION_INTERVAL_MS, RETENTION_BATCH_SIZE rows per statement, pausing RETENTION_PAUSE_MS
+   * after each. false turns it off (nothing is ever deleted).
+   */
+  RETENTION_ENABLED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().positive().default(60_000),
+  RETENTION_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(1_000),
+  RETENTION_PAUSE_MS: z.coerce.number().int().min(0).default(20),
+  /**
+   * The time retention takes for "now" (ISO 8601), instead of the clock: tests and drills that
+   * check what a policy deletes at a given date. Never set in production.
+   */
+  TOWER_RETENTION_NOW: z
+    .string()
+    .optional()
+    .refine((v) => v === undefined || !Number.isNaN(Date.parse(v)), 'TOWER_RETENTION_NOW must be an ISO 8601 date-time')
+    .transform((v) => (v === undefined ? undefined : new Date(v))),
+  /**
+   * The platform's object store for archived task logs (S3; s3rver or MinIO with an endpoint). Unset
+   * bucket: logs stay in Postgres until their retention. Credentials unset: the AWS SDK's default chain.
+   */
+  LOG_ARCHIVE_BUCKET: z.string().min(1).optional(),
+  LOG_ARCHIVE_PREFIX: z
+    .string()
+    .regex(/^[a-zA-Z0-9_.-]+(\/[a-zA-Z0-9_.-]+)*$/, 'LOG_ARCHIVE_PREFIX is path segments of [a-zA-Z0-9_.-], without leading or trailing /')
+    .default('task-logs'),
+  LOG_ARCHIVE_S3_ENDPOINT: z.string().url().optional(),
+  LOG_ARCHIVE_S3_REGION: z.string().default('us-east-1'),
+  LOG_ARCHIVE_S3_ACCESS_KEY_ID: z.string().optional(),
+  LOG_ARCHIVE_S3_SECRET_ACCESS_KEY: z.string().optional(),
+  /** A finished run's logs are archived this long after it ended: Postgres keeps live and recent logs. */
+  LOG_ARCHIVE_AFTER_MS: z.coerce.number().int().min(0).default(3_600_000),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
@@ -103,6 +139,21 @@ const schema = z.object({
 });
 
 export type TowerConfig = z.infer<typeof schema>;
+
+/** The log archive the config names (LOG_ARCHIVE_*), or undefined when LOG_ARCHIVE_BUCKET is unset. */
+export function logArchiveConfig(
+  config: TowerConfig,
+): { bucket: string; prefix: string; region: string; endpoint?: string; accessKeyId?: string; secretAccessKey?: string } | undefined {
+  if (!config.LOG_ARCHIVE_BUCKET) return undefined;
+  return {
+    bucket: config.LOG_ARCHIVE_BUCKET,
+    prefix: config.LOG_ARCHIVE_PREFIX,
+    region: config.LOG_ARCHIVE_S3_REGION,
+    endpoint: config.LOG_ARCHIVE_S3_ENDPOINT,
+    accessKeyId: config.LOG_ARCHIVE_S3_ACCESS_KEY_ID,
+    secretAccessKey: config.LOG_ARCHIVE_S3_SECRET_ACCESS_KEY,
+  };
+}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): TowerConfig {
   const parsed = schema.safeParse(env);

@@ -106,3 +106,4 @@ export {
 } from './connections/connection-schemas.js';
 
 export * from './alerts/index.js';
+export { DEFAULT_RETENTION_POLICY, MAX_RETENTION_DAYS, retentionCutoffs, retentionPolicyErrors, type RetentionPolicy } from './retention/retention-policy.js';

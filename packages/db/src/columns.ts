@@ -29,6 +29,8 @@ export const DAG_RUN_COLUMNS = {
   endedAt: 'date',
   timeoutAt: 'date',
   backfillId: 'value',
+  logsArchivedAt: 'date',
+  logsPurgedAt: 'date',
   updatedAt: 'date',
 } as const satisfies ColumnKinds<DagRun>;
 

@@ -3,6 +3,7 @@ import type { EventPublisher, TowerEvent, TryStop } from '@tower/events';
 import type { Logger } from '@tower/logger';
 import type { TaskQueue } from '@tower/queue';
 import type { Keyring } from '@tower/secrets';
+import type { LogArchive } from './log-archive.js';
 
 /** Everything the engine touches, passed by plain constructor injection. Time is a parameter. */
 export interface EngineDeps {
@@ -13,6 +14,8 @@ export interface EngineDeps {
   clock: () => Date;
   /** Encrypts and decrypts connection secrets (TOWER_ENCRYPTION_KEYS). */
   keyring: Keyring;
+  /** Where finished tries' logs are archived (docs/retention.md); without it logs stay in Postgres until their retention. */
+  logArchive?: LogArchive;
 }
 
 /**

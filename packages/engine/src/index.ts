@@ -29,3 +29,5 @@ export {
 export { FileTriggers, type ObjectLister, type ListedObject, type TriggerPollStats } from './file-triggers.js';
 export { PoolService, type PoolView } from './pool-service.js';
 export { DEFAULT_POOL_SLOTS } from './task-queueing.js';
+export { Retention, DEFAULT_RETENTION_OPTIONS, type RetentionOptions, type RetentionStats } from './retention.js';
+export { archivedLogKey, runArchivePrefix, encodeLogLines, decodeLogLines, type LogArchive, type ObjectStore } from './log-archive.js';

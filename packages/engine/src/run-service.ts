@@ -2,6 +2,7 @@ import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@to
 import { rememberRunTrace, withSpan } from '@tower/telemetry';
 import { isUuid, type DagRun, type RunState, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
 import type { DagService } from './dag-service.js';
+import { archivedLogKey, decodeLogLines } from './log-archive.js';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import { runEvent } from './snapshots.js';
@@ -125,23 +126,49 @@ export class RunService {
   /** A try's log lines (default: the latest try), kept in Postgres after the worker is gone. */
   async taskLog(tenantId: string, taskInstanceId: string, tryNumber?: number | null): Promise<TaskLog[]> {
     const ti = await this.taskInstance(tenantId, taskInstanceId);
-    return this.deps.prisma.taskLog.findMany({
-      where: { tenantId, taskInstanceId: ti.id, tryNumber: tryNumber ?? ti.tryNumber },
-      orderBy: { id: 'asc' },
-      take: 10_000,
-    });
+    return this.taskLogAfter(tenantId, ti.id, 0n, tryNumber ?? ti.tryNumber, 10_000);
   }
 
   /**
    * Log lines of a task instance after line `afterId` (of one try, or of every try), oldest first:
    * what a live tail missed. The caller has checked the task instance belongs to the tenant.
+   * Lines archived to the object store (docs/retention.md) are read back with the ones still in
+   * Postgres, by the same ids, so a reader cannot tell where they were.
    */
   async taskLogAfter(tenantId: string, taskInstanceId: string, afterId: bigint, tryNumber: number | null, limit: number): Promise<TaskLog[]> {
-    return this.deps.prisma.taskLog.findMany({
-      where: { tenantId, taskInstanceId, id: { gt: afterId }, ...(tryNumber == null ? {} : { tryNumber }) },
-      orderBy: { id: 'asc' },
-      take: limit,
+    const [stored, archived] = await Promise.all([
+      this.deps.prisma.taskLog.findMany({
+        where: { tenantId, taskInstanceId, id: { gt: afterId }, ...(tryNumber == null ? {} : { tryNumber }) },
+        orderBy: { id: 'asc' },
+        take: limit,
+      }),
+      this.archivedLog(tenantId, taskInstanceId, tryNumber),
+    ]);
+    if (archived.length === 0) return stored;
+    // While a try is being archived its lines are in both places for a moment: one of each id.
+    const byId = new Map<bigint, TaskLog>();
+    for (const l of [...archived, ...stored]) if (l.id > afterId) byId.set(l.id, l);
+    return [...byId.values()].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)).slice(0, limit);
+  }
+
+  /** The archived lines of a try (or of every try), when the task instance's run had its logs archived. */
+  private async archivedLog(tenantId: string, taskInstanceId: string, tryNumber: number | null): Promise<TaskLog[]> {
+    const archive = this.deps.logArchive;
+    if (!archive) return [];
+    const ti = await this.deps.prisma.taskInstance.findFirst({
+      where: { id: taskInstanceId, tenantId },
+      select: { dagRunId: true, tryNumber: true, dagRun: { select: { logsArchivedAt: true } } },
     });
+    if (!ti?.dagRun.logsArchivedAt) return [];
+    const tries = tryNumber == null ? Array.from({ length: ti.tryNumber }, (_, i) => i + 1) : [tryNumber];
+    const parts = await Promise.all(
+      tries.map(async (n) => {
+        // The key is built from the caller's tenant id, never from input (log-archive.ts).
+        const body = await archive.store.get(archivedLogKey(archive, tenantId, ti.dagRunId, taskInstanceId, n));
+        return body ? decodeLogLines(body, tenantId, taskInstanceId, n) : [];
+      }),
+    );
+    return parts.flat();
   }
 
   /** The id of a task instance's last stored log line (0 when it has none). */

@@ -50,6 +50,7 @@ export {
   type S3ObjectInfo,
   type UploadStreamOptions,
 } from './s3/index.js';
+export { createLogArchive, S3ObjectStore, type ObjectStoreConfig } from './s3/object-store.js';
 export {
   transformRecordsOperator,
   defaultOutputKey,

@@ -9,18 +9,28 @@ import {
   type OnApplicationBootstrap,
   type OnApplicationShutdown,
 } from '@nestjs/common';
-import type { TowerConfig } from '@tower/config';
-import { ApiKeyRepository, AuditLogRepository, createPrismaClient, poolStatsOf, SessionRepository, UserRepository, type PrismaClient } from '@tower/db';
+import { logArchiveConfig, type TowerConfig } from '@tower/config';
+import {
+  ApiKeyRepository,
+  AuditLogRepository,
+  createPrismaClient,
+  poolStatsOf,
+  SessionRepository,
+  TenantRepository,
+  UserRepository,
+  type PrismaClient,
+} from '@tower/db';
 import { createEngine, type Engine } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import type { Logger } from '@tower/logger';
+import { createLogArchive } from '@tower/operators';
 import { createRedis, TaskQueue } from '@tower/queue';
 import { observePool } from '@tower/telemetry';
 import type { Redis } from 'ioredis';
 import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from '../common/tokens.js';
 
 /** Tenant-scoped repositories of @tower/db, injectable by class. */
-const REPOSITORIES = [UserRepository, SessionRepository, ApiKeyRepository, AuditLogRepository] as const;
+const REPOSITORIES = [UserRepository, SessionRepository, ApiKeyRepository, AuditLogRepository, TenantRepository] as const;
 
 /** Owns the process-wide connections: checks them at boot, closes them after the HTTP server stopped. */
 @Injectable()
@@ -84,6 +94,8 @@ export class InfraModule {
               logger: log,
               clock: () => new Date(),
               keyring: keyringFromEnv(c.TOWER_ENCRYPTION_KEYS, c.NODE_ENV),
+              // taskLog reads archived logs back (docs/retention.md).
+              logArchive: createLogArchive(logArchiveConfig(c)),
             }),
           inject: [PRISMA, TaskQueue, REDIS, CONFIG, LOGGER],
         },

@@ -1,3 +1,4 @@
+import { retentionPolicyErrors, TowerError, type RetentionPolicy } from '@tower/core';
 import type { Tenant } from '../generated/prisma/client.js';
 import type { DbClient } from '../client.js';
 import { isUuid, type TenantScoped } from './tenant-scoped.js';
@@ -23,5 +24,34 @@ export class TenantRepository implements TenantScoped<TenantRepository, 'create'
 
   findBySlug(slug: string): Promise<Tenant | null> {
     return this.db.tenant.findUnique({ where: { slug } });
+  }
+
+  /** The tenant's retention policy (docs/retention.md). */
+  async retentionPolicy(tenantId: string): Promise<RetentionPolicy> {
+    const row = isUuid(tenantId)
+      ? await this.db.tenant.findUnique({ where: { id: tenantId }, select: { runRetentionDays: true, logRetentionDays: true } })
+      : null;
+    if (!row) throw new TowerError('NOT_FOUND', 'tenant not found');
+    return row;
+  }
+
+  /**
+   * Changes the fields of the policy `patch` names, after validating the policy that results (so
+   * logs never outlive their runs): a compare-and-set on the policy read, so two concurrent
+   * changes cannot combine into one neither validated (the second answers CONFLICT).
+   */
+  async updateRetentionPolicy(tenantId: string, patch: Partial<RetentionPolicy>): Promise<RetentionPolicy> {
+    const current = await this.retentionPolicy(tenantId);
+    const policy: RetentionPolicy = {
+      runRetentionDays: patch.runRetentionDays ?? current.runRetentionDays,
+      logRetentionDays: patch.logRetentionDays ?? current.logRetentionDays,
+    };
+    const errors = retentionPolicyErrors(policy);
+    if (errors.length) {
+      throw new TowerError('BAD_USER_INPUT', errors.map((e) => e.message).join('; '), { path: errors[0].path, details: { errors } });
+    }
+    const { count } = await this.db.tenant.updateMany({ where: { id: tenantId, ...current }, data: policy });
+    if (count === 0) throw new TowerError('CONFLICT', 'the retention policy changed meanwhile: read it again and retry');
+    return policy;
   }
 }

@@ -2185,6 +2185,8 @@ export const TenantScalarFieldEnum = {
   slug: 'slug',
   name: 'name',
   concurrencyQuota: 'concurrencyQuota',
+  runRetentionDays: 'runRetentionDays',
+  logRetentionDays: 'logRetentionDays',
   createdAt: 'createdAt'
 } as const
 
@@ -2294,6 +2296,8 @@ export const DagRunScalarFieldEnum = {
   endedAt: 'endedAt',
   timeoutAt: 'timeoutAt',
   backfillId: 'backfillId',
+  logsArchivedAt: 'logsArchivedAt',
+  logsPurgedAt: 'logsPurgedAt',
   updatedAt: 'updatedAt'
 } as const
 

@@ -97,6 +97,8 @@ export const TenantScalarFieldEnum = {
   slug: 'slug',
   name: 'name',
   concurrencyQuota: 'concurrencyQuota',
+  runRetentionDays: 'runRetentionDays',
+  logRetentionDays: 'logRetentionDays',
   createdAt: 'createdAt'
 } as const
 
@@ -206,6 +208,8 @@ export const DagRunScalarFieldEnum = {
   endedAt: 'endedAt',
   timeoutAt: 'timeoutAt',
   backfillId: 'backfillId',
+  logsArchivedAt: 'logsArchivedAt',
+  logsPurgedAt: 'logsPurgedAt',
   updatedAt: 'updatedAt'
 } as const
 

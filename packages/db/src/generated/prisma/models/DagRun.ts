@@ -55,6 +55,8 @@ export type DagRunMinAggregateOutputType = {
   endedAt: Date | null
   timeoutAt: Date | null
   backfillId: string | null
+  logsArchivedAt: Date | null
+  logsPurgedAt: Date | null
   updatedAt: Date | null
 }
 
@@ -77,6 +79,8 @@ export type DagRunMaxAggregateOutputType = {
   endedAt: Date | null
   timeoutAt: Date | null
   backfillId: string | null
+  logsArchivedAt: Date | null
+  logsPurgedAt: Date | null
   updatedAt: Date | null
 }
 
@@ -100,6 +104,8 @@ export type DagRunCountAggregateOutputType = {
   endedAt: number
   timeoutAt: number
   backfillId: number
+  logsArchivedAt: number
+  logsPurgedAt: number
   updatedAt: number
   _all: number
 }
@@ -134,6 +140,8 @@ export type DagRunMinAggregateInputType = {
   endedAt?: true
   timeoutAt?: true
   backfillId?: true
+  logsArchivedAt?: true
+  logsPurgedAt?: true
   updatedAt?: true
 }
 
@@ -156,6 +164,8 @@ export type DagRunMaxAggregateInputType = {
   endedAt?: true
   timeoutAt?: true
   backfillId?: true
+  logsArchivedAt?: true
+  logsPurgedAt?: true
   updatedAt?: true
 }
 
@@ -179,6 +189,8 @@ export type DagRunCountAggregateInputType = {
   endedAt?: true
   timeoutAt?: true
   backfillId?: true
+  logsArchivedAt?: true
+  logsPurgedAt?: true
   updatedAt?: true
   _all?: true
 }
@@ -289,6 +301,8 @@ export type DagRunGroupByOutputType = {
   endedAt: Date | null
   timeoutAt: Date | null
   backfillId: string | null
+  logsArchivedAt: Date | null
+  logsPurgedAt: Date | null
   updatedAt: Date
   _count: DagRunCountAggregateOutputType | null
   _avg: DagRunAvgAggregateOutputType | null
@@ -335,6 +349,8 @@ export type DagRunWhereInput = {
   endedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   timeoutAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   backfillId?: Prisma.UuidNullableFilter<"DagRun"> | string | null
+  logsArchivedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  logsPurgedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   updatedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
   dag?: Prisma.XOR<Prisma.DagScalarRelationFilter, Prisma.DagWhereInput>
   version?: Prisma.XOR<Prisma.DagVersionScalarRelationFilter, Prisma.DagVersionWhereInput>
@@ -362,6 +378,8 @@ export type DagRunOrderByWithRelationInput = {
   endedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   timeoutAt?: Prisma.SortOrderInput | Prisma.SortOrder
   backfillId?: Prisma.SortOrderInput | Prisma.SortOrder
+  logsArchivedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  logsPurgedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   dag?: Prisma.DagOrderByWithRelationInput
   version?: Prisma.DagVersionOrderByWithRelationInput
@@ -394,6 +412,8 @@ export type DagRunWhereUniqueInput = Prisma.AtLeast<{
   endedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   timeoutAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   backfillId?: Prisma.UuidNullableFilter<"DagRun"> | string | null
+  logsArchivedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  logsPurgedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   updatedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
   dag?: Prisma.XOR<Prisma.DagScalarRelationFilter, Prisma.DagWhereInput>
   version?: Prisma.XOR<Prisma.DagVersionScalarRelationFilter, Prisma.DagVersionWhereInput>
@@ -421,6 +441,8 @@ export type DagRunOrderByWithAggregationInput = {
   endedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   timeoutAt?: Prisma.SortOrderInput | Prisma.SortOrder
   backfillId?: Prisma.SortOrderInput | Prisma.SortOrder
+  logsArchivedAt?: Prisma.SortOrderInput | Prisma.SortOrder
+  logsPurgedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
   _count?: Prisma.DagRunCountOrderByAggregateInput
   _avg?: Prisma.DagRunAvgOrderByAggregateInput
@@ -452,6 +474,8 @@ export type DagRunScalarWhereWithAggregatesInput = {
   endedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"DagRun"> | Date | string | null
   timeoutAt?: Prisma.DateTimeNullableWithAggregatesFilter<"DagRun"> | Date | string | null
   backfillId?: Prisma.UuidNullableWithAggregatesFilter<"DagRun"> | string | null
+  logsArchivedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"DagRun"> | Date | string | null
+  logsPurgedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"DagRun"> | Date | string | null
   updatedAt?: Prisma.DateTimeWithAggregatesFilter<"DagRun"> | Date | string
 }
 
@@ -472,6 +496,8 @@ export type DagRunCreateInput = {
   startedAt?: Date | string | null
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   dag: Prisma.DagCreateNestedOneWithoutRunsInput
   version: Prisma.DagVersionCreateNestedOneWithoutRunsInput
@@ -499,6 +525,8 @@ export type DagRunUncheckedCreateInput = {
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
   backfillId?: string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedCreateNestedManyWithoutDagRunInput
 }
@@ -520,6 +548,8 @@ export type DagRunUpdateInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dag?: Prisma.DagUpdateOneRequiredWithoutRunsNestedInput
   version?: Prisma.DagVersionUpdateOneRequiredWithoutRunsNestedInput
@@ -547,6 +577,8 @@ export type DagRunUncheckedUpdateInput = {
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedUpdateManyWithoutDagRunNestedInput
 }
@@ -571,6 +603,8 @@ export type DagRunCreateManyInput = {
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
   backfillId?: string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
 }
 
@@ -591,6 +625,8 @@ export type DagRunUpdateManyMutationInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -614,6 +650,8 @@ export type DagRunUncheckedUpdateManyInput = {
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -659,6 +697,8 @@ export type DagRunCountOrderByAggregateInput = {
   endedAt?: Prisma.SortOrder
   timeoutAt?: Prisma.SortOrder
   backfillId?: Prisma.SortOrder
+  logsArchivedAt?: Prisma.SortOrder
+  logsPurgedAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -686,6 +726,8 @@ export type DagRunMaxOrderByAggregateInput = {
   endedAt?: Prisma.SortOrder
   timeoutAt?: Prisma.SortOrder
   backfillId?: Prisma.SortOrder
+  logsArchivedAt?: Prisma.SortOrder
+  logsPurgedAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -708,6 +750,8 @@ export type DagRunMinOrderByAggregateInput = {
   endedAt?: Prisma.SortOrder
   timeoutAt?: Prisma.SortOrder
   backfillId?: Prisma.SortOrder
+  logsArchivedAt?: Prisma.SortOrder
+  logsPurgedAt?: Prisma.SortOrder
   updatedAt?: Prisma.SortOrder
 }
 
@@ -886,6 +930,8 @@ export type DagRunCreateWithoutDagInput = {
   startedAt?: Date | string | null
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   version: Prisma.DagVersionCreateNestedOneWithoutRunsInput
   backfill?: Prisma.BackfillCreateNestedOneWithoutRunsInput
@@ -911,6 +957,8 @@ export type DagRunUncheckedCreateWithoutDagInput = {
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
   backfillId?: string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedCreateNestedManyWithoutDagRunInput
 }
@@ -964,6 +1012,8 @@ export type DagRunScalarWhereInput = {
   endedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   timeoutAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   backfillId?: Prisma.UuidNullableFilter<"DagRun"> | string | null
+  logsArchivedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
+  logsPurgedAt?: Prisma.DateTimeNullableFilter<"DagRun"> | Date | string | null
   updatedAt?: Prisma.DateTimeFilter<"DagRun"> | Date | string
 }
 
@@ -984,6 +1034,8 @@ export type DagRunCreateWithoutVersionInput = {
   startedAt?: Date | string | null
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   dag: Prisma.DagCreateNestedOneWithoutRunsInput
   backfill?: Prisma.BackfillCreateNestedOneWithoutRunsInput
@@ -1009,6 +1061,8 @@ export type DagRunUncheckedCreateWithoutVersionInput = {
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
   backfillId?: string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedCreateNestedManyWithoutDagRunInput
 }
@@ -1056,6 +1110,8 @@ export type DagRunCreateWithoutBackfillInput = {
   startedAt?: Date | string | null
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   dag: Prisma.DagCreateNestedOneWithoutRunsInput
   version: Prisma.DagVersionCreateNestedOneWithoutRunsInput
@@ -1081,6 +1137,8 @@ export type DagRunUncheckedCreateWithoutBackfillInput = {
   startedAt?: Date | string | null
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedCreateNestedManyWithoutDagRunInput
 }
@@ -1128,6 +1186,8 @@ export type DagRunCreateWithoutTaskInstancesInput = {
   startedAt?: Date | string | null
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
   dag: Prisma.DagCreateNestedOneWithoutRunsInput
   version: Prisma.DagVersionCreateNestedOneWithoutRunsInput
@@ -1154,6 +1214,8 @@ export type DagRunUncheckedCreateWithoutTaskInstancesInput = {
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
   backfillId?: string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
 }
 
@@ -1190,6 +1252,8 @@ export type DagRunUpdateWithoutTaskInstancesInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dag?: Prisma.DagUpdateOneRequiredWithoutRunsNestedInput
   version?: Prisma.DagVersionUpdateOneRequiredWithoutRunsNestedInput
@@ -1216,6 +1280,8 @@ export type DagRunUncheckedUpdateWithoutTaskInstancesInput = {
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1238,6 +1304,8 @@ export type DagRunCreateManyDagInput = {
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
   backfillId?: string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
 }
 
@@ -1258,6 +1326,8 @@ export type DagRunUpdateWithoutDagInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   version?: Prisma.DagVersionUpdateOneRequiredWithoutRunsNestedInput
   backfill?: Prisma.BackfillUpdateOneWithoutRunsNestedInput
@@ -1283,6 +1353,8 @@ export type DagRunUncheckedUpdateWithoutDagInput = {
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedUpdateManyWithoutDagRunNestedInput
 }
@@ -1306,6 +1378,8 @@ export type DagRunUncheckedUpdateManyWithoutDagInput = {
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1328,6 +1402,8 @@ export type DagRunCreateManyVersionInput = {
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
   backfillId?: string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
 }
 
@@ -1348,6 +1424,8 @@ export type DagRunUpdateWithoutVersionInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dag?: Prisma.DagUpdateOneRequiredWithoutRunsNestedInput
   backfill?: Prisma.BackfillUpdateOneWithoutRunsNestedInput
@@ -1373,6 +1451,8 @@ export type DagRunUncheckedUpdateWithoutVersionInput = {
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedUpdateManyWithoutDagRunNestedInput
 }
@@ -1396,6 +1476,8 @@ export type DagRunUncheckedUpdateManyWithoutVersionInput = {
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   backfillId?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1418,6 +1500,8 @@ export type DagRunCreateManyBackfillInput = {
   startedAt?: Date | string | null
   endedAt?: Date | string | null
   timeoutAt?: Date | string | null
+  logsArchivedAt?: Date | string | null
+  logsPurgedAt?: Date | string | null
   updatedAt?: Date | string
 }
 
@@ -1438,6 +1522,8 @@ export type DagRunUpdateWithoutBackfillInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   dag?: Prisma.DagUpdateOneRequiredWithoutRunsNestedInput
   version?: Prisma.DagVersionUpdateOneRequiredWithoutRunsNestedInput
@@ -1463,6 +1549,8 @@ export type DagRunUncheckedUpdateWithoutBackfillInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   taskInstances?: Prisma.TaskInstanceUncheckedUpdateManyWithoutDagRunNestedInput
 }
@@ -1486,6 +1574,8 @@ export type DagRunUncheckedUpdateManyWithoutBackfillInput = {
   startedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   timeoutAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsArchivedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  logsPurgedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -1540,6 +1630,8 @@ export type DagRunSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   endedAt?: boolean
   timeoutAt?: boolean
   backfillId?: boolean
+  logsArchivedAt?: boolean
+  logsPurgedAt?: boolean
   updatedAt?: boolean
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
@@ -1568,6 +1660,8 @@ export type DagRunSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   endedAt?: boolean
   timeoutAt?: boolean
   backfillId?: boolean
+  logsArchivedAt?: boolean
+  logsPurgedAt?: boolean
   updatedAt?: boolean
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
@@ -1594,6 +1688,8 @@ export type DagRunSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   endedAt?: boolean
   timeoutAt?: boolean
   backfillId?: boolean
+  logsArchivedAt?: boolean
+  logsPurgedAt?: boolean
   updatedAt?: boolean
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
@@ -1620,10 +1716,12 @@ export type DagRunSelectScalar = {
   endedAt?: boolean
   timeoutAt?: boolean
   backfillId?: boolean
+  logsArchivedAt?: boolean
+  logsPurgedAt?: boolean
   updatedAt?: boolean
 }
 
-export type DagRunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "dagPk" | "dagId" | "dagVersionId" | "dagVersion" | "runId" | "runType" | "state" | "logicalDate" | "dataIntervalStart" | "dataIntervalEnd" | "params" | "priority" | "queuedAt" | "startedAt" | "endedAt" | "timeoutAt" | "backfillId" | "updatedAt", ExtArgs["result"]["dagRun"]>
+export type DagRunOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "tenantId" | "dagPk" | "dagId" | "dagVersionId" | "dagVersion" | "runId" | "runType" | "state" | "logicalDate" | "dataIntervalStart" | "dataIntervalEnd" | "params" | "priority" | "queuedAt" | "startedAt" | "endedAt" | "timeoutAt" | "backfillId" | "logsArchivedAt" | "logsPurgedAt" | "updatedAt", ExtArgs["result"]["dagRun"]>
 export type DagRunInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   dag?: boolean | Prisma.DagDefaultArgs<ExtArgs>
   version?: boolean | Prisma.DagVersionDefaultArgs<ExtArgs>
@@ -1679,6 +1777,15 @@ export type $DagRunPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      * The backfill that created (or reprocessed) this run; it runs in the backfill lane.
      */
     backfillId: string | null
+    /**
+     * The `endedAt` whose logs were archived to the object store (docs/retention.md); a run that
+     * ends again after a clear has a different `endedAt`, so its new tries are archived in turn.
+     */
+    logsArchivedAt: Date | null
+    /**
+     * The `endedAt` whose logs were deleted by the tenant's log retention.
+     */
+    logsPurgedAt: Date | null
     updatedAt: Date
   }, ExtArgs["result"]["dagRun"]>
   composites: {}
@@ -2126,6 +2233,8 @@ export interface DagRunFieldRefs {
   readonly endedAt: Prisma.FieldRef<"DagRun", 'DateTime'>
   readonly timeoutAt: Prisma.FieldRef<"DagRun", 'DateTime'>
   readonly backfillId: Prisma.FieldRef<"DagRun", 'String'>
+  readonly logsArchivedAt: Prisma.FieldRef<"DagRun", 'DateTime'>
+  readonly logsPurgedAt: Prisma.FieldRef<"DagRun", 'DateTime'>
   readonly updatedAt: Prisma.FieldRef<"DagRun", 'DateTime'>
 }
     

@@ -28,10 +28,14 @@ export type AggregateTenant = {
 
 export type TenantAvgAggregateOutputType = {
   concurrencyQuota: number | null
+  runRetentionDays: number | null
+  logRetentionDays: number | null
 }
 
 export type TenantSumAggregateOutputType = {
   concurrencyQuota: number | null
+  runRetentionDays: number | null
+  logRetentionDays: number | null
 }
 
 export type TenantMinAggregateOutputType = {
@@ -39,6 +43,8 @@ export type TenantMinAggregateOutputType = {
   slug: string | null
   name: string | null
   concurrencyQuota: number | null
+  runRetentionDays: number | null
+  logRetentionDays: number | null
   createdAt: Date | null
 }
 
@@ -47,6 +53,8 @@ export type TenantMaxAggregateOutputType = {
   slug: string | null
   name: string | null
   concurrencyQuota: number | null
+  runRetentionDays: number | null
+  logRetentionDays: number | null
   createdAt: Date | null
 }
 
@@ -55,6 +63,8 @@ export type TenantCountAggregateOutputType = {
   slug: number
   name: number
   concurrencyQuota: number
+  runRetentionDays: number
+  logRetentionDays: number
   createdAt: number
   _all: number
 }
@@ -62,10 +72,14 @@ export type TenantCountAggregateOutputType = {
 
 export type TenantAvgAggregateInputType = {
   concurrencyQuota?: true
+  runRetentionDays?: true
+  logRetentionDays?: true
 }
 
 export type TenantSumAggregateInputType = {
   concurrencyQuota?: true
+  runRetentionDays?: true
+  logRetentionDays?: true
 }
 
 export type TenantMinAggregateInputType = {
@@ -73,6 +87,8 @@ export type TenantMinAggregateInputType = {
   slug?: true
   name?: true
   concurrencyQuota?: true
+  runRetentionDays?: true
+  logRetentionDays?: true
   createdAt?: true
 }
 
@@ -81,6 +97,8 @@ export type TenantMaxAggregateInputType = {
   slug?: true
   name?: true
   concurrencyQuota?: true
+  runRetentionDays?: true
+  logRetentionDays?: true
   createdAt?: true
 }
 
@@ -89,6 +107,8 @@ export type TenantCountAggregateInputType = {
   slug?: true
   name?: true
   concurrencyQuota?: true
+  runRetentionDays?: true
+  logRetentionDays?: true
   createdAt?: true
   _all?: true
 }
@@ -184,6 +204,8 @@ export type TenantGroupByOutputType = {
   slug: string
   name: string
   concurrencyQuota: number
+  runRetentionDays: number
+  logRetentionDays: number
   createdAt: Date
   _count: TenantCountAggregateOutputType | null
   _avg: TenantAvgAggregateOutputType | null
@@ -215,6 +237,8 @@ export type TenantWhereInput = {
   slug?: Prisma.StringFilter<"Tenant"> | string
   name?: Prisma.StringFilter<"Tenant"> | string
   concurrencyQuota?: Prisma.IntFilter<"Tenant"> | number
+  runRetentionDays?: Prisma.IntFilter<"Tenant"> | number
+  logRetentionDays?: Prisma.IntFilter<"Tenant"> | number
   createdAt?: Prisma.DateTimeFilter<"Tenant"> | Date | string
   memberships?: Prisma.MembershipListRelationFilter
   apiKeys?: Prisma.ApiKeyListRelationFilter
@@ -235,6 +259,8 @@ export type TenantOrderByWithRelationInput = {
   slug?: Prisma.SortOrder
   name?: Prisma.SortOrder
   concurrencyQuota?: Prisma.SortOrder
+  runRetentionDays?: Prisma.SortOrder
+  logRetentionDays?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   memberships?: Prisma.MembershipOrderByRelationAggregateInput
   apiKeys?: Prisma.ApiKeyOrderByRelationAggregateInput
@@ -258,6 +284,8 @@ export type TenantWhereUniqueInput = Prisma.AtLeast<{
   NOT?: Prisma.TenantWhereInput | Prisma.TenantWhereInput[]
   name?: Prisma.StringFilter<"Tenant"> | string
   concurrencyQuota?: Prisma.IntFilter<"Tenant"> | number
+  runRetentionDays?: Prisma.IntFilter<"Tenant"> | number
+  logRetentionDays?: Prisma.IntFilter<"Tenant"> | number
   createdAt?: Prisma.DateTimeFilter<"Tenant"> | Date | string
   memberships?: Prisma.MembershipListRelationFilter
   apiKeys?: Prisma.ApiKeyListRelationFilter
@@ -278,6 +306,8 @@ export type TenantOrderByWithAggregationInput = {
   slug?: Prisma.SortOrder
   name?: Prisma.SortOrder
   concurrencyQuota?: Prisma.SortOrder
+  runRetentionDays?: Prisma.SortOrder
+  logRetentionDays?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
   _count?: Prisma.TenantCountOrderByAggregateInput
   _avg?: Prisma.TenantAvgOrderByAggregateInput
@@ -294,6 +324,8 @@ export type TenantScalarWhereWithAggregatesInput = {
   slug?: Prisma.StringWithAggregatesFilter<"Tenant"> | string
   name?: Prisma.StringWithAggregatesFilter<"Tenant"> | string
   concurrencyQuota?: Prisma.IntWithAggregatesFilter<"Tenant"> | number
+  runRetentionDays?: Prisma.IntWithAggregatesFilter<"Tenant"> | number
+  logRetentionDays?: Prisma.IntWithAggregatesFilter<"Tenant"> | number
   createdAt?: Prisma.DateTimeWithAggregatesFilter<"Tenant"> | Date | string
 }
 
@@ -302,6 +334,8 @@ export type TenantCreateInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -322,6 +356,8 @@ export type TenantUncheckedCreateInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -342,6 +378,8 @@ export type TenantUpdateInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -362,6 +400,8 @@ export type TenantUncheckedUpdateInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -382,6 +422,8 @@ export type TenantCreateManyInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
 }
 
@@ -390,6 +432,8 @@ export type TenantUpdateManyMutationInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -398,6 +442,8 @@ export type TenantUncheckedUpdateManyInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
 }
 
@@ -406,11 +452,15 @@ export type TenantCountOrderByAggregateInput = {
   slug?: Prisma.SortOrder
   name?: Prisma.SortOrder
   concurrencyQuota?: Prisma.SortOrder
+  runRetentionDays?: Prisma.SortOrder
+  logRetentionDays?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type TenantAvgOrderByAggregateInput = {
   concurrencyQuota?: Prisma.SortOrder
+  runRetentionDays?: Prisma.SortOrder
+  logRetentionDays?: Prisma.SortOrder
 }
 
 export type TenantMaxOrderByAggregateInput = {
@@ -418,6 +468,8 @@ export type TenantMaxOrderByAggregateInput = {
   slug?: Prisma.SortOrder
   name?: Prisma.SortOrder
   concurrencyQuota?: Prisma.SortOrder
+  runRetentionDays?: Prisma.SortOrder
+  logRetentionDays?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
@@ -426,11 +478,15 @@ export type TenantMinOrderByAggregateInput = {
   slug?: Prisma.SortOrder
   name?: Prisma.SortOrder
   concurrencyQuota?: Prisma.SortOrder
+  runRetentionDays?: Prisma.SortOrder
+  logRetentionDays?: Prisma.SortOrder
   createdAt?: Prisma.SortOrder
 }
 
 export type TenantSumOrderByAggregateInput = {
   concurrencyQuota?: Prisma.SortOrder
+  runRetentionDays?: Prisma.SortOrder
+  logRetentionDays?: Prisma.SortOrder
 }
 
 export type TenantScalarRelationFilter = {
@@ -627,6 +683,8 @@ export type TenantCreateWithoutMembershipsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
   sessions?: Prisma.SessionCreateNestedManyWithoutTenantInput
@@ -646,6 +704,8 @@ export type TenantUncheckedCreateWithoutMembershipsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutTenantInput
@@ -681,6 +741,8 @@ export type TenantUpdateWithoutMembershipsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
   sessions?: Prisma.SessionUpdateManyWithoutTenantNestedInput
@@ -700,6 +762,8 @@ export type TenantUncheckedUpdateWithoutMembershipsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutTenantNestedInput
@@ -719,6 +783,8 @@ export type TenantCreateWithoutSessionsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -738,6 +804,8 @@ export type TenantUncheckedCreateWithoutSessionsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -773,6 +841,8 @@ export type TenantUpdateWithoutSessionsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -792,6 +862,8 @@ export type TenantUncheckedUpdateWithoutSessionsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -811,6 +883,8 @@ export type TenantCreateWithoutApiKeysInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   sessions?: Prisma.SessionCreateNestedManyWithoutTenantInput
@@ -830,6 +904,8 @@ export type TenantUncheckedCreateWithoutApiKeysInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutTenantInput
@@ -865,6 +941,8 @@ export type TenantUpdateWithoutApiKeysInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   sessions?: Prisma.SessionUpdateManyWithoutTenantNestedInput
@@ -884,6 +962,8 @@ export type TenantUncheckedUpdateWithoutApiKeysInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   sessions?: Prisma.SessionUncheckedUpdateManyWithoutTenantNestedInput
@@ -903,6 +983,8 @@ export type TenantCreateWithoutDagsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -922,6 +1004,8 @@ export type TenantUncheckedCreateWithoutDagsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -957,6 +1041,8 @@ export type TenantUpdateWithoutDagsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -976,6 +1062,8 @@ export type TenantUncheckedUpdateWithoutDagsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -995,6 +1083,8 @@ export type TenantCreateWithoutBackfillsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -1014,6 +1104,8 @@ export type TenantUncheckedCreateWithoutBackfillsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -1049,6 +1141,8 @@ export type TenantUpdateWithoutBackfillsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -1068,6 +1162,8 @@ export type TenantUncheckedUpdateWithoutBackfillsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -1087,6 +1183,8 @@ export type TenantCreateWithoutConnectionsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -1106,6 +1204,8 @@ export type TenantUncheckedCreateWithoutConnectionsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -1141,6 +1241,8 @@ export type TenantUpdateWithoutConnectionsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -1160,6 +1262,8 @@ export type TenantUncheckedUpdateWithoutConnectionsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -1179,6 +1283,8 @@ export type TenantCreateWithoutPoolsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -1198,6 +1304,8 @@ export type TenantUncheckedCreateWithoutPoolsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -1233,6 +1341,8 @@ export type TenantUpdateWithoutPoolsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -1252,6 +1362,8 @@ export type TenantUncheckedUpdateWithoutPoolsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -1271,6 +1383,8 @@ export type TenantCreateWithoutAlertChannelsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -1290,6 +1404,8 @@ export type TenantUncheckedCreateWithoutAlertChannelsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -1325,6 +1441,8 @@ export type TenantUpdateWithoutAlertChannelsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -1344,6 +1462,8 @@ export type TenantUncheckedUpdateWithoutAlertChannelsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -1363,6 +1483,8 @@ export type TenantCreateWithoutAlertRulesInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -1382,6 +1504,8 @@ export type TenantUncheckedCreateWithoutAlertRulesInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -1417,6 +1541,8 @@ export type TenantUpdateWithoutAlertRulesInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -1436,6 +1562,8 @@ export type TenantUncheckedUpdateWithoutAlertRulesInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -1455,6 +1583,8 @@ export type TenantCreateWithoutAlertsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -1474,6 +1604,8 @@ export type TenantUncheckedCreateWithoutAlertsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -1509,6 +1641,8 @@ export type TenantUpdateWithoutAlertsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -1528,6 +1662,8 @@ export type TenantUncheckedUpdateWithoutAlertsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -1547,6 +1683,8 @@ export type TenantCreateWithoutAuditLogsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -1566,6 +1704,8 @@ export type TenantUncheckedCreateWithoutAuditLogsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -1601,6 +1741,8 @@ export type TenantUpdateWithoutAuditLogsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -1620,6 +1762,8 @@ export type TenantUncheckedUpdateWithoutAuditLogsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -1639,6 +1783,8 @@ export type TenantCreateWithoutS3TriggerObjectsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
@@ -1658,6 +1804,8 @@ export type TenantUncheckedCreateWithoutS3TriggerObjectsInput = {
   slug: string
   name: string
   concurrencyQuota?: number
+  runRetentionDays?: number
+  logRetentionDays?: number
   createdAt?: Date | string
   memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
   apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
@@ -1693,6 +1841,8 @@ export type TenantUpdateWithoutS3TriggerObjectsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
@@ -1712,6 +1862,8 @@ export type TenantUncheckedUpdateWithoutS3TriggerObjectsInput = {
   slug?: Prisma.StringFieldUpdateOperationsInput | string
   name?: Prisma.StringFieldUpdateOperationsInput | string
   concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  runRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
+  logRetentionDays?: Prisma.IntFieldUpdateOperationsInput | number
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
@@ -1861,6 +2013,8 @@ export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   slug?: boolean
   name?: boolean
   concurrencyQuota?: boolean
+  runRetentionDays?: boolean
+  logRetentionDays?: boolean
   createdAt?: boolean
   memberships?: boolean | Prisma.Tenant$membershipsArgs<ExtArgs>
   apiKeys?: boolean | Prisma.Tenant$apiKeysArgs<ExtArgs>
@@ -1882,6 +2036,8 @@ export type TenantSelectCreateManyAndReturn<ExtArgs extends runtime.Types.Extens
   slug?: boolean
   name?: boolean
   concurrencyQuota?: boolean
+  runRetentionDays?: boolean
+  logRetentionDays?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["tenant"]>
 
@@ -1890,6 +2046,8 @@ export type TenantSelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Extens
   slug?: boolean
   name?: boolean
   concurrencyQuota?: boolean
+  runRetentionDays?: boolean
+  logRetentionDays?: boolean
   createdAt?: boolean
 }, ExtArgs["result"]["tenant"]>
 
@@ -1898,10 +2056,12 @@ export type TenantSelectScalar = {
   slug?: boolean
   name?: boolean
   concurrencyQuota?: boolean
+  runRetentionDays?: boolean
+  logRetentionDays?: boolean
   createdAt?: boolean
 }
 
-export type TenantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "slug" | "name" | "concurrencyQuota" | "createdAt", ExtArgs["result"]["tenant"]>
+export type TenantOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"id" | "slug" | "name" | "concurrencyQuota" | "runRetentionDays" | "logRetentionDays" | "createdAt", ExtArgs["result"]["tenant"]>
 export type TenantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   memberships?: boolean | Prisma.Tenant$membershipsArgs<ExtArgs>
   apiKeys?: boolean | Prisma.Tenant$apiKeysArgs<ExtArgs>
@@ -1944,6 +2104,12 @@ export type $TenantPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
      * Maximum task instances of this tenant running at once, across all DAGs.
      */
     concurrencyQuota: number
+    /**
+     * Retention (docs/retention.md): finished runs, with their tasks, tries, XComs and journal rows,
+     * are deleted this many days after they ended; their logs after logRetentionDays.
+     */
+    runRetentionDays: number
+    logRetentionDays: number
     createdAt: Date
   }, ExtArgs["result"]["tenant"]>
   composites: {}
@@ -2384,6 +2550,8 @@ export interface TenantFieldRefs {
   readonly slug: Prisma.FieldRef<"Tenant", 'String'>
   readonly name: Prisma.FieldRef<"Tenant", 'String'>
   readonly concurrencyQuota: Prisma.FieldRef<"Tenant", 'Int'>
+  readonly runRetentionDays: Prisma.FieldRef<"Tenant", 'Int'>
+  readonly logRetentionDays: Prisma.FieldRef<"Tenant", 'Int'>
   readonly createdAt: Prisma.FieldRef<"Tenant", 'DateTime'>
 }
     

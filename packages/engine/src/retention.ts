@@ -1,0 +1,236 @@
+import { FINISHED_RUN_STATES, retentionCutoffs, type RetentionPolicy } from '@tower/core';
+import { sqlOf, type Sql, type TaskLog } from '@tower/db';
+import type { EngineDeps } from './deps.js';
+import { archivedLogKey, encodeLogLines, runArchivePrefix, type LogArchive } from './log-archive.js';
+
+export interface RetentionOptions {
+  /** Rows per DELETE statement (each its own short transaction). */
+  batchSize: number;
+  /** Pause after each statement, so retention takes a small share of the database. */
+  pauseMs: number;
+  /** Runs handled per step and tenant in one pass (archive, log retention, run retention). */
+  runsPerPass: number;
+  /** A run's logs are archived this long after it ended (Postgres keeps live and recent logs). */
+  archiveAfterMs: number;
+}
+
+export const DEFAULT_RETENTION_OPTIONS: RetentionOptions = { batchSize: 1_000, pauseMs: 20, runsPerPass: 200, archiveAfterMs: 3_600_000 };
+
+/** What one pass did: rows deleted per table, tries archived, archive objects deleted. */
+export interface RetentionStats {
+  triesArchived: number;
+  runsArchived: number;
+  runsLogsPurged: number;
+  runsDeleted: number;
+  objectsDeleted: number;
+  deleted: { TaskLog: number; XCom: number; TaskTry: number; TaskInstance: number; StateChange: number; DagRun: number };
+}
+
+const FINISHED = FINISHED_RUN_STATES.map((s) => `'${s}'`).join(', ');
+
+interface RunRef {
+  id: string;
+  tenantId: string;
+  endedAt: Date;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Retention, run by the scheduler (docs/retention.md). Each pass, for every tenant and its policy:
+ * 1. archives the logs of runs that ended more than `archiveAfterMs` ago to the object store (when
+ *    one is configured) and deletes them from Postgres;
+ * 2. deletes the logs (lines and archive objects) of runs that ended more than the tenant's
+ *    `logRetentionDays` ago;
+ * 3. deletes runs that ended more than `runRetentionDays` ago, children first (logs, XComs, tries,
+ *    task instances, then the run), and journal rows older than that.
+ * A run that has not ended is never touched. Every statement deletes at most `batchSize` rows,
+ * reached by index, and commits on its own, then the pass pauses `pauseMs`: no statement holds a
+ * lock the hot path waits on for long, and retention's share of the database stays small.
+ */
+export class Retention {
+  private readonly sql: Sql;
+  private readonly opts: RetentionOptions;
+
+  constructor(
+    private readonly deps: EngineDeps,
+    opts: Partial<RetentionOptions> = {},
+  ) {
+    this.sql = sqlOf(deps.prisma);
+    this.opts = { ...DEFAULT_RETENTION_OPTIONS, ...opts };
+  }
+
+  private signal: AbortSignal | undefined;
+
+  /** One pass at `now`; `signal` (the process stopping) ends it between two statements. */
+  async sweep(now: Date, signal?: AbortSignal): Promise<RetentionStats> {
+    this.signal = signal;
+    const stats: RetentionStats = {
+      triesArchived: 0,
+      runsArchived: 0,
+      runsLogsPurged: 0,
+      runsDeleted: 0,
+      objectsDeleted: 0,
+      deleted: { TaskLog: 0, XCom: 0, TaskTry: 0, TaskInstance: 0, StateChange: 0, DagRun: 0 },
+    };
+    const archive = this.deps.logArchive;
+    if (archive) await this.archiveLogs(archive, now, stats);
+    const tenants = await this.sql.query<RetentionPolicy & { id: string }>(`SELECT id, "runRetentionDays", "logRetentionDays" FROM "Tenant" ORDER BY id`);
+    for (const tenant of tenants) {
+      if (signal?.aborted) return stats;
+      const cutoffs = retentionCutoffs(tenant, now);
+      await this.purgeLogs(tenant.id, cutoffs.logsEndedBefore, stats);
+      await this.deleteRuns(tenant.id, cutoffs.runsEndedBefore, stats);
+    }
+    await this.deleteJournal(now, tenants, stats);
+    return stats;
+  }
+
+  /** Logs of runs ended before `now - archiveAfterMs`, one object per try, then out of Postgres. */
+  private async archiveLogs(archive: LogArchive, now: Date, stats: RetentionStats): Promise<void> {
+    const runs = await this.sql.query<RunRef>(
+      `SELECT id, "tenantId", "endedAt" FROM "DagRun"
+        WHERE "logsArchivedAt" IS DISTINCT FROM "endedAt" AND "endedAt" < $1 AND state IN (${FINISHED})
+        ORDER BY "endedAt" LIMIT $2`,
+      [new Date(now.getTime() - this.opts.archiveAfterMs), this.opts.runsPerPass],
+    );
+    for (const run of runs) {
+      if (this.signal?.aborted) return;
+      // Claimed first (a compare-and-set: one scheduler archives a run, and not one reopened by a
+      // clear meanwhile). Readers merge the store's lines with Postgres's, so a try not uploaded
+      // yet still reads whole; a crash after the claim leaves the lines in Postgres, read from
+      // there until the log retention deletes them.
+      const [claimed] = await this.sql.query(`UPDATE "DagRun" SET "logsArchivedAt" = "endedAt" WHERE id = $1 AND "endedAt" = $2 RETURNING id`, [
+        run.id,
+        run.endedAt,
+      ]);
+      if (!claimed) continue;
+      const tries = await this.sql.query<{ taskInstanceId: string; tryNumber: number; maxId: string }>(
+        `SELECT l."taskInstanceId", l."tryNumber", max(l.id)::text AS "maxId"
+           FROM "TaskInstance" ti JOIN "TaskLog" l ON l."taskInstanceId" = ti.id
+          WHERE ti."dagRunId" = $1
+          GROUP BY 1, 2`,
+        [run.id],
+      );
+      for (const t of tries) {
+        const lines = await this.sql.query<Pick<TaskLog, 'id' | 'ts' | 'level' | 'message'>>(
+          `SELECT id, ts, level, message FROM "TaskLog" WHERE "taskInstanceId" = $1 AND "tryNumber" = $2 AND id <= $3 ORDER BY id`,
+          [t.taskInstanceId, t.tryNumber, t.maxId],
+        );
+        await archive.store.put(
+          archivedLogKey(archive, run.tenantId, run.id, t.taskInstanceId, t.tryNumber),
+          encodeLogLines(lines.map((l) => ({ ...l, id: BigInt(l.id) }))),
+        );
+        stats.triesArchived++;
+        // In the store: out of Postgres (only the lines archived).
+        stats.deleted.TaskLog += await this.deleteInBatches(`SELECT id FROM "TaskLog" WHERE "taskInstanceId" = $1 AND "tryNumber" = $2 AND id <= $3`, [
+          t.taskInstanceId,
+          t.tryNumber,
+          t.maxId,
+        ]);
+      }
+      stats.runsArchived++;
+    }
+  }
+
+  /** A tenant's runs ended before `before`: their log lines and archive objects deleted. */
+  private async purgeLogs(tenantId: string, before: Date, stats: RetentionStats): Promise<void> {
+    const runs = await this.sql.query<RunRef>(
+      `SELECT id, "tenantId", "endedAt" FROM "DagRun"
+        WHERE "tenantId" = $1 AND "logsPurgedAt" IS DISTINCT FROM "endedAt" AND "endedAt" < $2 AND state IN (${FINISHED})
+        ORDER BY "endedAt" LIMIT $3`,
+      [tenantId, before, this.opts.runsPerPass],
+    );
+    for (const run of runs) {
+      if (this.signal?.aborted) return;
+      await this.deleteRunLogs(run, stats);
+      await this.sql.query(`UPDATE "DagRun" SET "logsPurgedAt" = "endedAt" WHERE id = $1 AND "endedAt" = $2`, [run.id, run.endedAt]);
+      stats.runsLogsPurged++;
+    }
+  }
+
+  private async deleteRunLogs(run: RunRef, stats: RetentionStats): Promise<void> {
+    stats.deleted.TaskLog += await this.deleteInBatches(
+      `SELECT l.id FROM "TaskInstance" ti JOIN "TaskLog" l ON l."taskInstanceId" = ti.id WHERE ti."dagRunId" = $1`,
+      [run.id],
+    );
+    const archive = this.deps.logArchive;
+    if (archive) stats.objectsDeleted += await archive.store.deletePrefix(runArchivePrefix(archive, run.tenantId, run.id));
+  }
+
+  /** A tenant's runs ended before `before`, children first, each statement a batch of its own. */
+  private async deleteRuns(tenantId: string, before: Date, stats: RetentionStats): Promise<void> {
+    const runs = await this.sql.query<RunRef>(
+      `SELECT id, "tenantId", "endedAt" FROM "DagRun"
+        WHERE "tenantId" = $1 AND "endedAt" IS NOT NULL AND "endedAt" < $2 AND state IN (${FINISHED})
+        ORDER BY "endedAt" LIMIT $3`,
+      [tenantId, before, this.opts.runsPerPass],
+    );
+    for (const run of runs) {
+      if (this.signal?.aborted) return;
+      await this.deleteRunLogs(run, stats);
+      stats.deleted.XCom += await this.deleteInBatches(`SELECT id FROM "XCom" WHERE "dagRunId" = $1`, [run.id], 'XCom');
+      stats.deleted.TaskTry += await this.deleteInBatches(
+        `SELECT tt."taskInstanceId", tt."tryNumber" FROM "TaskInstance" ti JOIN "TaskTry" tt ON tt."taskInstanceId" = ti.id WHERE ti."dagRunId" = $1`,
+        [run.id],
+        'TaskTry',
+      );
+      stats.deleted.TaskInstance += await this.deleteInBatches(`SELECT id FROM "TaskInstance" WHERE "dagRunId" = $1`, [run.id], 'TaskInstance');
+      // The run goes last, and only if it is still the finished run chosen (a clear reopens it).
+      const gone = await this.sql.query(`DELETE FROM "DagRun" WHERE id = $1 AND "endedAt" = $2 AND state IN (${FINISHED}) RETURNING id`, [run.id, run.endedAt]);
+      stats.deleted.DagRun += gone.length;
+      stats.runsDeleted += gone.length;
+      await sleep(this.opts.pauseMs);
+    }
+  }
+
+  /**
+   * Journal rows older than their tenant's run retention, unless their run is kept (not ended, or
+   * ended inside the policy): a kept run keeps its whole history. The journal has no index but its id
+   * (docs/database.md: none on the hot path), and ids follow time, so the oldest rows are walked
+   * in id ranges of `batchSize` from the first; the walk stops at the first range with no row
+   * older than the shortest policy. Rows of tenants that keep longer are read once per pass.
+   */
+  private async deleteJournal(now: Date, tenants: ReadonlyArray<RetentionPolicy & { id: string }>, stats: RetentionStats): Promise<void> {
+    if (tenants.length === 0) return;
+    const shortest = retentionCutoffs({ runRetentionDays: Math.min(...tenants.map((t) => t.runRetentionDays)), logRetentionDays: 1 }, now).runsEndedBefore;
+    const [first] = await this.sql.query<{ id: string | null }>(`SELECT min(id)::text AS id FROM "StateChange"`);
+    if (first?.id == null) return;
+    for (let lo = BigInt(first.id); !this.signal?.aborted; lo += BigInt(this.opts.batchSize)) {
+      const [range] = await this.sql.query<{ deleted: number; older: number; rows: number }>(
+        `WITH range AS (SELECT s.id, s.at, s."dagRunId", $3::timestamptz - make_interval(days => t."runRetentionDays") AS cutoff
+                          FROM "StateChange" s JOIN "Tenant" t ON t.id = s."tenantId"
+                         WHERE s.id >= $1::bigint AND s.id < $2::bigint),
+              expired AS (SELECT g.id FROM range g
+                           WHERE g.at < g.cutoff
+                             AND NOT EXISTS (SELECT 1 FROM "DagRun" r WHERE r.id = g."dagRunId" AND (r."endedAt" IS NULL OR r."endedAt" >= g.cutoff))),
+              gone AS (DELETE FROM "StateChange" WHERE id IN (SELECT id FROM expired) RETURNING 1)
+         SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM range WHERE at < $4::timestamptz)::int AS older, (SELECT count(*) FROM range)::int AS rows`,
+        [lo.toString(), (lo + BigInt(this.opts.batchSize)).toString(), now, shortest],
+      );
+      stats.deleted.StateChange += range.deleted;
+      if (range.older === 0 && range.rows > 0) return;
+      if (range.rows === 0) {
+        const [more] = await this.sql.query<{ id: string | null }>(`SELECT min(id)::text AS id FROM "StateChange" WHERE id >= $1`, [lo.toString()]);
+        if (more?.id == null) return;
+        lo = BigInt(more.id) - BigInt(this.opts.batchSize);
+      }
+      await sleep(this.opts.pauseMs);
+    }
+  }
+
+  /**
+   * Deletes the rows `select` finds (its first column the key: `id`, or the pair of a composite
+   * key), `batchSize` per statement, until none is left. Returns how many.
+   */
+  private async deleteInBatches(select: string, values: unknown[], table: 'TaskLog' | 'XCom' | 'TaskTry' | 'TaskInstance' = 'TaskLog'): Promise<number> {
+    const key = table === 'TaskTry' ? `("taskInstanceId", "tryNumber")` : 'id';
+    let total = 0;
+    for (;;) {
+      const gone = await this.sql.query(`DELETE FROM "${table}" WHERE ${key} IN (${select} LIMIT ${this.opts.batchSize}) RETURNING 1`, values);
+      total += gone.length;
+      if (gone.length < this.opts.batchSize || this.signal?.aborted) return total;
+      await sleep(this.opts.pauseMs);
+    }
+  }
+}
