@@ -53,7 +53,7 @@ export class Retention {
   private readonly opts: RetentionOptions;
 
   constructor(
-    private readonly deps: EngineDeps,
+    private readonly deps: Pick<EngineDeps, 'prisma' | 'logArchive'>,
     opts: Partial<RetentionOptions> = {},
   ) {
     this.sql = sqlOf(deps.prisma);

@@ -25,7 +25,7 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-export async function startTestApi(name: string): Promise<TestApi> {
+export async function startTestApi(name: string, env: Record<string, string> = {}): Promise<TestApi> {
   const db = await createTestDatabase(name);
   const redisPrefix = `tower-test-api-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const config = {
@@ -35,6 +35,7 @@ export async function startTestApi(name: string): Promise<TestApi> {
       REDIS_PREFIX: redisPrefix,
       API_HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      ...env,
     }),
     API_PORT: 0,
   };
