@@ -200,22 +200,35 @@ describe('execution semantics (real processes)', () => {
     expect((await tries(prioRun)).map((t) => t.taskInstance.taskId)).toEqual(['w5', 'w4', 'w3', 'w2', 'w1']);
   });
 
-  it('catchup creates every missed run, in logical-date order', async () => {
-    const start = new Date(Date.now() - 3.5 * 86_400_000);
+  it('catchup creates every missed run, in logical-date order: exactly the daily intervals from startDate to the last complete one', async () => {
+    const DAY = 86_400_000;
+    const start = new Date(Date.now() - 3.5 * DAY);
     const startDate = start.toISOString().slice(0, 10) + 'T00:00:00';
     await upsert({ dagId: 'catching_up', schedule: '@daily', startDate, catchup: true, maxActiveRuns: 5, tasks: [{ taskId: 'a', type: 'noop' }] });
+    // @daily in UTC: one interval per day from startDate's midnight; an interval's run is created
+    // when it ends, so the last one is yesterday's (today's ends tonight). Computed after the
+    // upsert: a midnight passing before the upsert would add a day, not remove one.
+    const todayMidnight = Math.floor(Date.now() / DAY) * DAY;
+    const expected: string[] = [];
+    for (let d = Date.parse(`${startDate}Z`); d + DAY <= todayMidnight; d += DAY) expected.push(new Date(d).toISOString());
+    expect(expected.length).toBeGreaterThanOrEqual(3);
     const runs = await waitFor(
       async () => {
         const r = await stack.prisma.dagRun.findMany({ where: { dagId: 'catching_up' }, orderBy: [{ queuedAt: 'asc' }, { logicalDate: 'asc' }] });
-        return r.length >= 3 ? r : null;
+        return r.length >= expected.length ? r : null;
       },
       20_000,
       'the catchup runs',
     );
-    const dates = runs.map((r) => r.logicalDate.getTime());
-    expect(dates).toEqual([...dates].sort((x, y) => x - y));
-    expect(new Set(dates).size).toBe(dates.length);
+    // Created in logical-date order, each exactly one of the missed intervals, first to last.
+    expect(runs.map((r) => r.logicalDate.toISOString())).toEqual(expected);
+    expect(runs.map((r) => [r.dataIntervalStart.toISOString(), r.dataIntervalEnd.toISOString()])).toEqual(
+      expected.map((d) => [d, new Date(Date.parse(d) + DAY).toISOString()]),
+    );
     expect(runs.every((r) => r.runType === 'scheduled')).toBe(true);
+    // And no more: the next interval (today's) is not complete.
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(await stack.prisma.dagRun.count({ where: { dagId: 'catching_up' } })).toBe(expected.length);
   });
 
   it('a backfill runs in its own lane: its own maxActiveRuns, regular runs not blocked, and it can be canceled', async () => {

@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { PrismaClient } from '@tower/db';
+import { EventPublisher } from '@tower/events';
+import { createCommandRedis } from '@tower/queue';
+import { startPrivateRedis } from '../../queue/src/test-support/private-redis.js';
 import { createEngine, type Engine } from './index.js';
 import { startEngineStack, type EngineStack } from './test-support/engine-stack.js';
 
@@ -191,6 +194,39 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
     expect(await quiet.execution.finishTry(started!, { kind: 'success', xcom: {} })).toBe('success');
     await quiet.execution.settle();
     expect((await engine.runs.get(tenantId, run!.id)).state).toBe('success');
+  });
+
+  // The twin of the test above against a real outage: the publisher's connection goes to a
+  // redis-server of the test's own, stopped (ioredis keeps commands in its offline queue and
+  // reconnects) or hung by SIGSTOP (the TCP session stays open and nothing answers). On a
+  // connection without a command timeout both wait forever: the claim's publish never returns.
+  it.each([['stopped'], ['hung (SIGSTOP)']])('claims and ends survive a real Redis outage of the event publisher: %s', async (kind) => {
+    const server = await startPrivateRedis();
+    const conn = createCommandRedis(server.url, { commandTimeoutMs: 1_000 });
+    try {
+      expect(await conn.ping()).toBe('PONG');
+      const spec = { dagId: `redis_down_${kind.split(' ')[0]}`, tasks: [{ taskId: 'a', type: 'noop' }] };
+      const { dag, version } = await engine.dags.upsert(tenantId, spec);
+      const run = await insertManualRun(dag, version, `manual__${spec.dagId}`, new Date('2026-03-02T00:00:00Z'));
+      await prisma.$executeRaw`UPDATE "DagRun" SET state = 'running', "startedAt" = now() WHERE id = ${run!.id}::uuid`;
+      await prisma.$executeRaw`UPDATE "TaskInstance" SET state = 'queued', "queuedAt" = now() WHERE "dagRunId" = ${run!.id}::uuid`;
+      if (kind === 'stopped') await server.stop();
+      else server.pause();
+      const down = createEngine({ ...engine.deps, events: new EventPublisher(conn, stack.prefix) });
+      const [ti] = await engine.runs.taskInstances(tenantId, run!.id);
+      const t0 = Date.now();
+      const started = await down.execution.startTry({ tenantId, dagRunId: run!.id, taskInstanceId: ti.id, tryNumber: 1 }, 'test-worker');
+      expect(started?.task.taskId).toBe('a');
+      expect(await down.execution.finishTry(started!, { kind: 'success', xcom: {} })).toBe('success');
+      await down.execution.settle();
+      // Bounded by the command timeout (each publish waits 1 s at most), not by the outage.
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      expect((await engine.runs.get(tenantId, run!.id)).state).toBe('success');
+    } finally {
+      server.resume();
+      await server.stop();
+      conn.disconnect();
+    }
   });
 
   it("queues another DAG's tasks while one DAG of the tenant sits at maxActiveTasks with a large backlog", async () => {

@@ -1,2 +1,2 @@
 export * from './catalog.js';
-export { bullPrefix, TaskQueue, createTaskWorker, createRedis, deleteRedisPrefix, type QueueConnectionOptions } from './task-queue.js';
+export { bullPrefix, TaskQueue, createTaskWorker, createCommandRedis, createRedis, deleteRedisPrefix, type QueueConnectionOptions } from './task-queue.js';

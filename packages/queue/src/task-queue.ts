@@ -13,6 +13,19 @@ export function createRedis(url: string, opts: RedisOptions = {}): Redis {
 }
 
 /**
+ * The connection a process sends its own commands on — queue producer (BullMQ Queue), event
+ * publisher, PING — as opposed to a BullMQ Worker's blocking connection. Every command is bounded:
+ * ioredis (with BullMQ's `maxRetriesPerRequest: null`) keeps a command to a stopped Redis in its
+ * offline queue until the server is back, and one to a hung Redis (SIGSTOP, a dead peer whose TCP
+ * session is still open) waits for an answer forever; `commandTimeout` rejects both after
+ * `commandTimeoutMs`, so a caller that treats Redis as best-effort transport (events, jobs the
+ * sweeps re-enqueue) moves on instead of holding a run's progress.
+ */
+export function createCommandRedis(url: string, opts: { commandTimeoutMs: number }): Redis {
+  return createRedis(url, { commandTimeout: opts.commandTimeoutMs });
+}
+
+/**
  * Deletes every key under `${prefix}:` (SCAN + UNLINK, on a connection of its own): what a test or
  * benchmark stack leaves in a shared Redis under its own prefix (queues; pub/sub leaves no keys).
  */
