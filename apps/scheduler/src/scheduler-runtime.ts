@@ -6,7 +6,7 @@ import { createEngine, Retention, type ObjectLister, type SchedulerOptions } fro
 import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
 import { createLogArchive, createS3Client, listMatchingKeys } from '@tower/operators';
-import { createRedis, TaskQueue } from '@tower/queue';
+import { createCommandRedis, TaskQueue } from '@tower/queue';
 import {
   enableMetrics,
   inspectAdvisories,
@@ -51,7 +51,7 @@ export async function startScheduler(
     ? startTracing({ serviceName: 'tower-scheduler', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
     : undefined;
   const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4, applicationName: 'tower-scheduler' });
-  const redis = createRedis(config.REDIS_URL);
+  const redis = createCommandRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const events = new EventPublisher(redis, config.REDIS_PREFIX);
   const keyring = keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV);

@@ -10,7 +10,7 @@ import { createEngine, type StartedTry, type TryOutcome } from '@tower/engine';
 import { EventPublisher, TryStopListener } from '@tower/events';
 import { OperatorError } from '@tower/operators';
 import { createLogger, type Logger } from '@tower/logger';
-import { createRedis, createTaskWorker, TaskQueue, type JobPayload } from '@tower/queue';
+import { createCommandRedis, createRedis, createTaskWorker, TaskQueue, type JobPayload } from '@tower/queue';
 import {
   enableMetrics,
   observePool,
@@ -102,7 +102,8 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
     poolMax: Math.min(config.WORKER_CONCURRENCY * config.WORKER_LANES.length + 4, 16),
     applicationName: `tower-worker ${workerId}`,
   });
-  const redis = createRedis(config.REDIS_URL);
+  // Commands bounded by REDIS_COMMAND_TIMEOUT_MS; the lanes' BullMQ workers block on connections of their own.
+  const redis = createCommandRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const events = new EventPublisher(redis, config.REDIS_PREFIX);
   const keyring = keyringFromEnv(config.TOWER_ENCRYPTION_KEYS, config.NODE_ENV);

@@ -170,8 +170,9 @@ export class AlertDeliverer {
   }
 
   start(): void {
-    // A connection of its own: the worker blocks on it waiting for jobs.
-    this.workerConnection = this.connection.duplicate();
+    // A connection of its own: the worker blocks on it waiting for jobs, so without the command
+    // timeout the process's command connection may carry (a blocking wait is not a hung server).
+    this.workerConnection = this.connection.duplicate({ commandTimeout: undefined });
     this.worker = new Worker(ALERT_QUEUE, (job: Job<DeliveryJob>, token?: string) => this.process(job, token), {
       connection: this.workerConnection,
       prefix: bullPrefix(this.prefix),

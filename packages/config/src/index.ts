@@ -9,6 +9,13 @@ const schema = z.object({
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and channel: lets tests and tenants of a shared Redis stay apart. */
   REDIS_PREFIX: z.string().min(1).default('tower'),
+  /**
+   * The longest a process's own Redis commands (enqueue, publish, PING) wait: a stopped Redis
+   * would keep them queued until it is back, a hung one forever. Past it they fail and the engine
+   * moves on (events are best-effort, jobs are re-enqueued by the sweeps). Not applied to BullMQ
+   * workers' blocking connections.
+   */
+  REDIS_COMMAND_TIMEOUT_MS: z.coerce.number().int().positive().default(5_000),
   API_PORT: z.coerce.number().int().positive().default(4000),
   API_HOST: z.string().default('0.0.0.0'),
   WEB_ORIGIN: z.string().default('*'),

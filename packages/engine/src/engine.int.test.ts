@@ -203,6 +203,7 @@ describe('engine lifecycle (real Postgres + Redis)', () => {
   it.each([['stopped'], ['hung (SIGSTOP)']])('claims and ends survive a real Redis outage of the event publisher: %s', async (kind) => {
     const server = await startPrivateRedis();
     const conn = createCommandRedis(server.url, { commandTimeoutMs: 1_000 });
+    conn.on('error', () => undefined); // reconnect attempts to the stopped server
     try {
       expect(await conn.ping()).toBe('PONG');
       const spec = { dagId: `redis_down_${kind.split(' ')[0]}`, tasks: [{ taskId: 'a', type: 'noop' }] };

@@ -4,7 +4,8 @@ import { createTestDatabase, type PrismaClient } from '@tower/db';
 import { EventPublisher } from '@tower/events';
 import { createLogger } from '@tower/logger';
 import { INTERACTIVE_DEPTH } from '@tower/core';
-import { createRedis, runTaskJobId, TaskQueue } from '@tower/queue';
+import { createCommandRedis, createRedis, runTaskJobId, TaskQueue } from '@tower/queue';
+import { startPrivateRedis } from '../../queue/src/test-support/private-redis.js';
 import { createEngine, type Engine } from './index.js';
 import { MAX_QUEUED_PER_PASS } from './task-queueing.js';
 
@@ -242,6 +243,67 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     expect(started?.id).toBe(run!.id);
     expect(await stateOf(run!.id)).toEqual({ a: 'queued', b: 'none' });
   });
+  // The twin of the test above against a real outage of Redis — jobs and events alike on a
+  // redis-server of the test's own — stopped (ioredis reconnects, commands wait in its offline
+  // queue) or hung by SIGSTOP (nothing answers). Commands fail after the command timeout; the run
+  // starts in Postgres anyway, and once Redis is back the requeue sweep gives the task its job.
+  it.each([['stopped'], ['hung (SIGSTOP)']])('a run started while Redis is really down (%s) still has its first tasks queued, and their jobs once it is back', async (kind) => {
+    const server = await startPrivateRedis();
+    const conn = createCommandRedis(server.url, { commandTimeoutMs: 1_000 });
+    conn.on('error', () => undefined); // reconnect attempts to the stopped server
+    const dagId = `redis_down_${kind.split(' ')[0]}`;
+    const queue = new TaskQueue(conn, prefix);
+    try {
+      expect(await conn.ping()).toBe('PONG');
+      await engine.pools.set(tenantId, 'default', 100);
+      await engine.dags.upsert(tenantId, {
+        dagId,
+        tasks: [
+          { taskId: 'a', type: 'noop' },
+          { taskId: 'b', type: 'noop', dependsOn: ['a'] },
+        ],
+      });
+      const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId } });
+      const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
+      const when = new Date(kind === 'stopped' ? '2026-09-04T00:00:00.000Z' : '2026-09-05T00:00:00.000Z');
+      const run = await engine.lifecycle.insertRun({
+        tenantId,
+        dagPk: dag.id,
+        dagId,
+        versionId: version.id,
+        version: version.version,
+        runType: 'manual',
+        runId: `manual__${dagId}`,
+        logicalDate: when,
+        dataIntervalStart: when,
+        dataIntervalEnd: when,
+        params: {},
+      });
+      if (kind === 'stopped') await server.stop();
+      else server.pause();
+      const down = createEngine({ ...engine.deps, queue, events: new EventPublisher(conn, prefix) });
+      const t0 = Date.now();
+      const [started] = await down.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true });
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      expect(started?.id).toBe(run!.id);
+      expect(await stateOf(run!.id)).toEqual({ a: 'queued', b: 'none' });
+
+      if (kind === 'stopped') await server.restart(); // back empty, as after a crash without persistence
+      else server.resume();
+      expect(await conn.ping()).toBe('PONG');
+      const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run!.id, taskId: 'a' } });
+      const later = createEngine({ ...engine.deps, queue, events: new EventPublisher(conn, prefix), clock: () => new Date(Date.now() + 60_000) });
+      await later.scheduler.sweeps.requeueLostTasks();
+      const job = (await queue.queues.interactive.getJob(runTaskJobId(ti.id, 1))) ?? (await queue.queues.bulk.getJob(runTaskJobId(ti.id, 1)));
+      expect(job?.data).toMatchObject({ taskInstanceId: ti.id, tryNumber: 1 });
+    } finally {
+      server.resume();
+      await queue.close().catch(() => undefined);
+      await server.stop();
+      conn.disconnect();
+    }
+  });
+
   it("queueing lost with the database's last (asynchronous) commits: the job finds nothing to claim, and the waiting sweep queues the task again", async () => {
     await engine.pools.set(tenantId, 'default', 100);
     await engine.dags.upsert(tenantId, { dagId: 'lost_commit', tasks: [{ taskId: 'only', type: 'noop' }] });

@@ -204,7 +204,12 @@ export class RunEvaluation {
     }
 
     // The jobs go out as soon as their tasks are committed `queued`, before any run's outcome.
-    await traceEnqueue(jobs, (traced) => this.deps.queue.enqueueRunTasks(traced));
+    // Redis is transport: jobs a failed enqueue lost (Redis down, or hung past the command
+    // timeout) are enqueued again by the requeue sweep, so the failure must not stop the outcomes
+    // and events below — thrown, it left finished runs running until the stalled-run sweep.
+    await traceEnqueue(jobs, (traced) => this.deps.queue.enqueueRunTasks(traced)).catch((err: unknown) =>
+      this.deps.logger.warn({ err, jobs: jobs.length }, 'enqueueing queued tasks failed; the requeue sweep enqueues them again'),
+    );
     // 3. The outcome of runs with nothing left to do, decided by their leaves.
     const finishedRuns = await finishDoneRuns(this.sql, ctx, queuedRuns, now);
     events.push(...finishedRuns.map(runEvent));

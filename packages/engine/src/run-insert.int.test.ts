@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { specHash, validateDagSpec, type DagSpec } from '@tower/core';
 import { createTestDatabase, sqlOf, type PrismaClient, type Sql } from '@tower/db';
-import type { EventPublisher, TowerEvent } from '@tower/events';
+import { EventPublisher, type TowerEvent } from '@tower/events';
 import { createLogger } from '@tower/logger';
-import type { TaskQueue } from '@tower/queue';
+import { createCommandRedis, type TaskQueue } from '@tower/queue';
+import { startPrivateRedis } from '../../queue/src/test-support/private-redis.js';
 import { DEV_KEYRING_VALUE, parseKeyring } from '@tower/secrets';
 import { createEngine } from './engine.js';
 import { insertRuns } from './run-insert.js';
@@ -230,5 +231,48 @@ describe('run insertion in SQL (real Postgres)', () => {
     }
     // Nothing is due any more: another pass creates nothing.
     expect(await a.createDueRuns()).toBe(0);
+  });
+  // The twin of the test above with a real publisher whose Redis is down: stopped (commands wait
+  // in ioredis's offline queue) or hung by SIGSTOP (nothing answers). The runs are created all the
+  // same; only their events are lost, after the command timeout.
+  it.each([['stopped'], ['hung (SIGSTOP)']])('cron: runs are created while the event publisher’s Redis is really down (%s)', async (kind) => {
+    // Before every other DAG of this file is due, the second case before the first's next runs.
+    const logical = new Date(kind === 'stopped' ? '2026-02-01T10:00:00.000Z' : '2026-01-15T10:00:00.000Z');
+    const due = new Date(logical.getTime() + MINUTE);
+    const now = new Date(due.getTime() + 30_000);
+    const dags = [];
+    for (let i = 0; i < 5; i++) {
+      dags.push(await dagWith({ dagId: `down_cron_${kind.split(' ')[0]}_${i}`, schedule: '* * * * *', tasks: [{ taskId: 't', type: 'noop' }] }, { nextLogicalDate: logical, nextDueAt: due }));
+    }
+    const server = await startPrivateRedis();
+    const conn = createCommandRedis(server.url, { commandTimeoutMs: 1_000 });
+    conn.on('error', () => undefined); // reconnect attempts to the stopped server
+    try {
+      expect(await conn.ping()).toBe('PONG');
+      if (kind === 'stopped') await server.stop();
+      else server.pause();
+      const scheduler = createEngine(
+        {
+          prisma,
+          queue: {} as TaskQueue,
+          events: new EventPublisher(conn, `tower-test-run-insert-${process.pid}`),
+          logger: createLogger('run-insert-test', { level: 'silent' }),
+          clock: () => now,
+          keyring: parseKeyring(DEV_KEYRING_VALUE),
+        },
+        { batchSize: 2 },
+      ).scheduler;
+      const t0 = Date.now();
+      await scheduler.createDueRuns();
+      expect(Date.now() - t0).toBeLessThan(30_000);
+      const runs = await prisma.dagRun.findMany({ where: { dagPk: { in: dags.map((d) => d.dag.id) } } });
+      expect(runs.map((r) => r.logicalDate)).toEqual(dags.map(() => logical));
+      await scheduler.createDueRuns();
+      expect(await prisma.dagRun.count({ where: { dagPk: { in: dags.map((d) => d.dag.id) } } })).toBe(5);
+    } finally {
+      server.resume();
+      await server.stop();
+      conn.disconnect();
+    }
   });
 });

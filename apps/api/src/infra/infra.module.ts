@@ -24,7 +24,7 @@ import { createEngine, type Engine } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import type { Logger } from '@tower/logger';
 import { createLogArchive } from '@tower/operators';
-import { createRedis, TaskQueue } from '@tower/queue';
+import { createCommandRedis, TaskQueue } from '@tower/queue';
 import { observePool } from '@tower/telemetry';
 import type { Redis } from 'ioredis';
 import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from '../common/tokens.js';
@@ -82,7 +82,7 @@ export class InfraModule {
           useFactory: (c: TowerConfig) => createPrismaClient(c.DATABASE_URL, { poolMax: 10, applicationName: 'tower-api' }),
           inject: [CONFIG],
         },
-        { provide: REDIS, useFactory: (c: TowerConfig) => createRedis(c.REDIS_URL), inject: [CONFIG] },
+        { provide: REDIS, useFactory: (c: TowerConfig) => createCommandRedis(c.REDIS_URL, { commandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS }), inject: [CONFIG] },
         { provide: TaskQueue, useFactory: (redis: Redis, c: TowerConfig) => new TaskQueue(redis, c.REDIS_PREFIX), inject: [REDIS, CONFIG] },
         {
           provide: ENGINE,
