@@ -71,6 +71,27 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
     return run!;
   }
 
+  /** A queued run of the DAG's latest version, as the engine inserts it (nothing started). */
+  async function queuedRun(dagId: string, at: string) {
+    const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId } });
+    const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
+    const when = new Date(at);
+    const run = await engine.lifecycle.insertRun({
+      tenantId,
+      dagPk: dag.id,
+      dagId,
+      versionId: version.id,
+      version: version.version,
+      runType: 'manual',
+      runId: `manual__${dagId}`,
+      logicalDate: when,
+      dataIntervalStart: when,
+      dataIntervalEnd: when,
+      params: {},
+    });
+    return { dag, run: run! };
+  }
+
   const stateOf = async (runId: string) =>
     Object.fromEntries((await prisma.taskInstance.findMany({ where: { dagRunId: runId } })).map((t) => [t.taskId, t.state]));
 
@@ -219,90 +240,54 @@ describe('queueing from the tenant backlog (real Postgres + Redis, no scheduler)
         { taskId: 'b', type: 'noop', dependsOn: ['a'] },
       ],
     });
-    const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId: 'no_events' } });
-    const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
-    const when = new Date('2026-09-01T00:00:00.000Z');
-    const run = await engine.lifecycle.insertRun({
-      tenantId,
-      dagPk: dag.id,
-      dagId: 'no_events',
-      versionId: version.id,
-      version: version.version,
-      runType: 'manual',
-      runId: 'manual__no_events',
-      logicalDate: when,
-      dataIntervalStart: when,
-      dataIntervalEnd: when,
-      params: {},
-    });
+    const { dag, run } = await queuedRun('no_events', '2026-09-01T00:00:00.000Z');
     const broken = Object.create(engine.deps.events) as typeof engine.deps.events;
     broken.publishMany = () => Promise.reject(new Error('redis is down'));
     broken.publish = () => Promise.reject(new Error('redis is down'));
     const quiet = createEngine({ ...engine.deps, events: broken });
     const [started] = await quiet.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true });
-    expect(started?.id).toBe(run!.id);
-    expect(await stateOf(run!.id)).toEqual({ a: 'queued', b: 'none' });
+    expect(started?.id).toBe(run.id);
+    expect(await stateOf(run.id)).toEqual({ a: 'queued', b: 'none' });
   });
-  // The twin of the test above against a real outage of Redis — jobs and events alike on a
-  // redis-server of the test's own — stopped (ioredis reconnects, commands wait in its offline
-  // queue) or hung by SIGSTOP (nothing answers). Commands fail after the command timeout; the run
-  // starts in Postgres anyway, and once Redis is back the requeue sweep gives the task its job.
-  it.each([['stopped'], ['hung (SIGSTOP)']])('a run started while Redis is really down (%s) still has its first tasks queued, and their jobs once it is back', async (kind) => {
-    const server = await startPrivateRedis();
-    const conn = createCommandRedis(server.url, { commandTimeoutMs: 1_000 });
-    conn.on('error', () => undefined); // reconnect attempts to the stopped server
-    const dagId = `redis_down_${kind.split(' ')[0]}`;
-    const queue = new TaskQueue(conn, prefix);
-    try {
-      expect(await conn.ping()).toBe('PONG');
-      await engine.pools.set(tenantId, 'default', 100);
-      await engine.dags.upsert(tenantId, {
-        dagId,
-        tasks: [
-          { taskId: 'a', type: 'noop' },
-          { taskId: 'b', type: 'noop', dependsOn: ['a'] },
-        ],
-      });
-      const dag = await prisma.dag.findFirstOrThrow({ where: { tenantId, dagId } });
-      const version = await prisma.dagVersion.findFirstOrThrow({ where: { dagPk: dag.id, version: dag.latestVersion } });
-      const when = new Date(kind === 'stopped' ? '2026-09-04T00:00:00.000Z' : '2026-09-05T00:00:00.000Z');
-      const run = await engine.lifecycle.insertRun({
-        tenantId,
-        dagPk: dag.id,
-        dagId,
-        versionId: version.id,
-        version: version.version,
-        runType: 'manual',
-        runId: `manual__${dagId}`,
-        logicalDate: when,
-        dataIntervalStart: when,
-        dataIntervalEnd: when,
-        params: {},
-      });
-      if (kind === 'stopped') await server.stop();
-      else server.pause();
-      const down = createEngine({ ...engine.deps, queue, events: new EventPublisher(conn, prefix) });
-      const t0 = Date.now();
-      const [started] = await down.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true });
-      expect(Date.now() - t0).toBeLessThan(30_000);
-      expect(started?.id).toBe(run!.id);
-      expect(await stateOf(run!.id)).toEqual({ a: 'queued', b: 'none' });
 
-      if (kind === 'stopped') await server.restart(); // back empty, as after a crash without persistence
-      else server.resume();
-      expect(await conn.ping()).toBe('PONG');
-      const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run!.id, taskId: 'a' } });
-      const later = createEngine({ ...engine.deps, queue, events: new EventPublisher(conn, prefix), clock: () => new Date(Date.now() + 60_000) });
-      await later.scheduler.sweeps.requeueLostTasks();
-      const job = (await queue.queues.interactive.getJob(runTaskJobId(ti.id, 1))) ?? (await queue.queues.bulk.getJob(runTaskJobId(ti.id, 1)));
-      expect(job?.data).toMatchObject({ taskInstanceId: ti.id, tryNumber: 1 });
-    } finally {
-      server.resume();
-      await queue.close().catch(() => undefined);
-      await server.stop();
-      conn.disconnect();
-    }
-  });
+  // The twin of the test above against a real Redis outage (jobs and events): stopped, or hung by
+  // SIGSTOP. Once Redis is back (empty after the stop) the requeue sweep gives the task its job.
+  it.each([['stopped'], ['hung (SIGSTOP)']])(
+    'a run started while Redis is really down (%s) still has its first tasks queued, and their jobs once it is back',
+    async (kind) => {
+      const server = await startPrivateRedis();
+      const conn = createCommandRedis(server.url, { commandTimeoutMs: 1_000 }).on('error', () => undefined); // reconnect attempts
+      const dagId = `redis_down_${kind.split(' ')[0]}`;
+      const queue = new TaskQueue(conn, prefix);
+      try {
+        expect(await conn.ping()).toBe('PONG');
+        await engine.pools.set(tenantId, 'default', 100);
+        const tasks = [{ taskId: 'a', type: 'noop' }, { taskId: 'b', type: 'noop', dependsOn: ['a'] }]; // prettier-ignore
+        await engine.dags.upsert(tenantId, { dagId, tasks });
+        const { dag, run } = await queuedRun(dagId, kind === 'stopped' ? '2026-09-04T00:00:00.000Z' : '2026-09-05T00:00:00.000Z');
+        if (kind === 'stopped') await server.stop();
+        else server.pause();
+        const down = createEngine({ ...engine.deps, queue, events: new EventPublisher(conn, prefix) });
+        const t0 = Date.now();
+        const [started] = await down.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true });
+        expect(Date.now() - t0).toBeLessThan(30_000);
+        expect(started?.id).toBe(run.id);
+        expect(await stateOf(run.id)).toEqual({ a: 'queued', b: 'none' });
+        await (kind === 'stopped' ? server.restart() : server.resume());
+        expect(await conn.ping()).toBe('PONG');
+        const ti = await prisma.taskInstance.findFirstOrThrow({ where: { dagRunId: run.id, taskId: 'a' } });
+        const later = createEngine({ ...engine.deps, queue, events: new EventPublisher(conn, prefix), clock: () => new Date(Date.now() + 60_000) });
+        await later.scheduler.sweeps.requeueLostTasks();
+        const job = (await queue.queues.interactive.getJob(runTaskJobId(ti.id, 1))) ?? (await queue.queues.bulk.getJob(runTaskJobId(ti.id, 1)));
+        expect(job?.data).toMatchObject({ taskInstanceId: ti.id, tryNumber: 1 });
+      } finally {
+        server.resume();
+        await queue.close().catch(() => undefined);
+        await server.stop();
+        conn.disconnect();
+      }
+    },
+  );
 
   it("queueing lost with the database's last (asynchronous) commits: the job finds nothing to claim, and the waiting sweep queues the task again", async () => {
     await engine.pools.set(tenantId, 'default', 100);

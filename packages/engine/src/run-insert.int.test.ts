@@ -242,7 +242,12 @@ describe('run insertion in SQL (real Postgres)', () => {
     const now = new Date(due.getTime() + 30_000);
     const dags = [];
     for (let i = 0; i < 5; i++) {
-      dags.push(await dagWith({ dagId: `down_cron_${kind.split(' ')[0]}_${i}`, schedule: '* * * * *', tasks: [{ taskId: 't', type: 'noop' }] }, { nextLogicalDate: logical, nextDueAt: due }));
+      dags.push(
+        await dagWith(
+          { dagId: `down_cron_${kind.split(' ')[0]}_${i}`, schedule: '* * * * *', tasks: [{ taskId: 't', type: 'noop' }] },
+          { nextLogicalDate: logical, nextDueAt: due },
+        ),
+      );
     }
     const server = await startPrivateRedis();
     const conn = createCommandRedis(server.url, { commandTimeoutMs: 1_000 });
