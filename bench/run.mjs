@@ -2,7 +2,7 @@
 // Tower's execution-engine benchmarks. `npm run bench [-- <name>…] [--smoke]`
 //   names: throughput bullmq_baseline latency cron_lag fairness (default: all five, in that order)
 //          alerts (named only: not part of the default set nor of the smoke suite)
-//          data → bench/data.mjs, web → bench/web.mjs (not part of the default set)
+//          data → bench/data.mjs, web → bench/web.mjs, retention → bench/retention.mjs (not part of the default set)
 // One JSON line per figure on stdout, progress on stderr, everything in bench/results/latest.json
 // (smoke runs: bench/results/smoke.json). Exit code 1 when a benchmark failed to complete.
 import { spawn } from 'node:child_process';
@@ -153,10 +153,10 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
 async function main() {
   const args = process.argv.slice(2);
   if (args.includes('--help') || args.includes('-h')) {
-    process.stderr.write(`usage: npm run bench -- [${[...BENCHMARKS, ...NAMED_BENCHMARKS, 'data', 'web'].join('|')} …] [--smoke]\n`);
+    process.stderr.write(`usage: npm run bench -- [${[...BENCHMARKS, ...NAMED_BENCHMARKS, 'data', 'web', 'retention'].join('|')} …] [--smoke]\n`);
     return 0;
   }
-  if (args[0] === 'data' || args[0] === 'web') {
+  if (args[0] === 'data' || args[0] === 'web' || args[0] === 'retention') {
     const script = path.join(HERE, `${args[0]}.mjs`);
     if (!existsSync(script)) {
       process.stderr.write(`bench/${args[0]}.mjs does not exist (yet)\n`);
@@ -170,7 +170,7 @@ async function main() {
   const known = [...BENCHMARKS, ...NAMED_BENCHMARKS];
   const unknown = names.filter((n) => !known.includes(n));
   if (unknown.length) {
-    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${[...known, 'data', 'web'].join(', ')}\n`);
+    process.stderr.write(`unknown benchmark(s): ${unknown.join(', ')}; known: ${[...known, 'data', 'web', 'retention'].join(', ')}\n`);
     return 2;
   }
   const ordered = names.length ? known.filter((b) => names.includes(b)) : BENCHMARKS;
