@@ -147,6 +147,7 @@ export async function startScheduler(
       .then((stats) => {
         const rows = Object.values(stats.deleted).reduce((a, b) => a + b, 0);
         if (rows > 0 || stats.triesArchived > 0) logger.info({ ...stats, rows, ms: Date.now() - started }, 'retention pass');
+        if (stats.archiveError) logger.warn({ error: stats.archiveError }, 'log archive failed: the runs not archived are retried on the next pass');
       })
       .catch((err) => logger.error({ err }, 'retention pass failed'))
       .finally(() => {

@@ -3,6 +3,7 @@ import { loadConfig } from '@tower/config';
 import { createTestDatabase, sqlOf, type Sql, type TestDatabase } from '@tower/db';
 import { EventPublisher } from '@tower/events';
 import { createLogger } from '@tower/logger';
+import { S3ObjectStore } from '@tower/operators';
 import { createRedis, deleteRedisPrefix, TaskQueue } from '@tower/queue';
 import { DEV_KEYRING_VALUE, parseKeyring } from '@tower/secrets';
 import { startScheduler } from '../../../apps/scheduler/src/scheduler-runtime.js';
@@ -155,6 +156,27 @@ describe('retention', () => {
     await sql.query(`UPDATE "DagRun" SET state = 'running', "endedAt" = NULL WHERE id = $1`, [s.runId]);
     await new Retention(engine.deps, { pauseMs: 0 }).sweep(now);
     expect(await rowsOf(sql, s)).toEqual(whole);
+  });
+
+  it('gives a run’s archive claim back when the object store refuses, and still deletes what is expired', async () => {
+    const t = await tenantWithDag('ret-s3-down');
+    const now = new Date('2026-06-01T00:00:00Z');
+    const recent = await seedRun(sql, { ...t, state: 'success', endedAt: new Date(now.getTime() - 2 * 3_600_000), queuedAt: new Date(now.getTime() - DAY) });
+    const expired = await seedRun(sql, { ...t, state: 'success', endedAt: new Date(now.getTime() - 100 * DAY), queuedAt: new Date(now.getTime() - 100 * DAY) });
+    // A real S3 client whose endpoint refuses connections: an object store that is down.
+    const store = new S3ObjectStore({ bucket: 'logs', region: 'us-east-1', endpoint: 'http://127.0.0.1:9', accessKeyId: 'k', secretAccessKey: 's' });
+    try {
+      const stats = await new Retention({ prisma: db.prisma, logArchive: { store, prefix: 'logs' } }, { pauseMs: 0 }).sweep(now);
+      expect(stats.archiveError).toBeTruthy();
+      expect(stats.triesArchived).toBe(0);
+      // Not claimed any more: a later pass archives it; its lines are where they were.
+      expect((await db.prisma.dagRun.findUniqueOrThrow({ where: { id: recent.runId } })).logsArchivedAt).toBeNull();
+      expect(await rowsOf(sql, recent)).toEqual(whole);
+      // The expired run was never archived: nothing of it is in the store, so it goes all the same.
+      expect(await rowsOf(sql, expired)).toEqual(gone);
+    } finally {
+      store.destroy();
+    }
   });
 
   it('runs in the scheduler at the time TOWER_RETENTION_NOW sets, and measures rows deleted per second', async () => {

@@ -24,6 +24,8 @@ export interface RetentionStats {
   runsDeleted: number;
   objectsDeleted: number;
   deleted: { TaskLog: number; XCom: number; TaskTry: number; TaskInstance: number; StateChange: number; DagRun: number };
+  /** Why archiving stopped in this pass (the object store failing); the other steps still ran. */
+  archiveError?: string;
 }
 
 const FINISHED = FINISHED_RUN_STATES.map((s) => `'${s}'`).join(', ');
@@ -32,6 +34,8 @@ interface RunRef {
   id: string;
   tenantId: string;
   endedAt: Date;
+  /** Set once the run's logs were (being) archived: only then has it objects in the store. */
+  logsArchivedAt: Date | null;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -74,7 +78,11 @@ export class Retention {
       deleted: { TaskLog: 0, XCom: 0, TaskTry: 0, TaskInstance: 0, StateChange: 0, DagRun: 0 },
     };
     const archive = this.deps.logArchive;
-    if (archive) await this.archiveLogs(archive, now, stats);
+    if (archive) {
+      await this.archiveLogs(archive, now, stats).catch((err: unknown) => {
+        stats.archiveError = (err as Error).message || String(err);
+      });
+    }
     const tenants = await this.sql.query<RetentionPolicy & { id: string }>(`SELECT id, "runRetentionDays", "logRetentionDays" FROM "Tenant" ORDER BY id`);
     for (const tenant of tenants) {
       if (signal?.aborted) return stats;
@@ -89,7 +97,7 @@ export class Retention {
   /** Logs of runs ended before `now - archiveAfterMs`, one object per try, then out of Postgres. */
   private async archiveLogs(archive: LogArchive, now: Date, stats: RetentionStats): Promise<void> {
     const runs = await this.sql.query<RunRef>(
-      `SELECT id, "tenantId", "endedAt" FROM "DagRun"
+      `SELECT id, "tenantId", "endedAt", "logsArchivedAt" FROM "DagRun"
         WHERE "logsArchivedAt" IS DISTINCT FROM "endedAt" AND "endedAt" < $1 AND state IN (${FINISHED})
         ORDER BY "endedAt" LIMIT $2`,
       [new Date(now.getTime() - this.opts.archiveAfterMs), this.opts.runsPerPass],
@@ -112,22 +120,34 @@ export class Retention {
           GROUP BY 1, 2`,
         [run.id],
       );
-      for (const t of tries) {
-        const lines = await this.sql.query<Pick<TaskLog, 'id' | 'ts' | 'level' | 'message'>>(
-          `SELECT id, ts, level, message FROM "TaskLog" WHERE "taskInstanceId" = $1 AND "tryNumber" = $2 AND id <= $3 ORDER BY id`,
-          [t.taskInstanceId, t.tryNumber, t.maxId],
-        );
-        await archive.store.put(
-          archivedLogKey(archive, run.tenantId, run.id, t.taskInstanceId, t.tryNumber),
-          encodeLogLines(lines.map((l) => ({ ...l, id: BigInt(l.id) }))),
-        );
-        stats.triesArchived++;
-        // In the store: out of Postgres (only the lines archived).
-        stats.deleted.TaskLog += await this.deleteInBatches(`SELECT id FROM "TaskLog" WHERE "taskInstanceId" = $1 AND "tryNumber" = $2 AND id <= $3`, [
-          t.taskInstanceId,
-          t.tryNumber,
-          t.maxId,
-        ]);
+      let moved = 0;
+      try {
+        for (const t of tries) {
+          const lines = await this.sql.query<Pick<TaskLog, 'id' | 'ts' | 'level' | 'message'>>(
+            `SELECT id, ts, level, message FROM "TaskLog" WHERE "taskInstanceId" = $1 AND "tryNumber" = $2 AND id <= $3 ORDER BY id`,
+            [t.taskInstanceId, t.tryNumber, t.maxId],
+          );
+          await archive.store.put(
+            archivedLogKey(archive, run.tenantId, run.id, t.taskInstanceId, t.tryNumber),
+            encodeLogLines(lines.map((l) => ({ ...l, id: BigInt(l.id) }))),
+          );
+          stats.triesArchived++;
+          // In the store: out of Postgres (only the lines archived).
+          stats.deleted.TaskLog += await this.deleteInBatches(`SELECT id FROM "TaskLog" WHERE "taskInstanceId" = $1 AND "tryNumber" = $2 AND id <= $3`, [
+            t.taskInstanceId,
+            t.tryNumber,
+            t.maxId,
+          ]);
+          moved++;
+        }
+      } catch (err) {
+        // The store failed (S3 down, say). With nothing moved yet the claim is given back, so a
+        // later pass archives the run; once a try moved, the claim stays (readers must look in the
+        // store) and the run's other tries are read from Postgres until their log retention.
+        if (moved === 0) {
+          await this.sql.query(`UPDATE "DagRun" SET "logsArchivedAt" = $3 WHERE id = $1 AND "logsArchivedAt" = $2`, [run.id, run.endedAt, run.logsArchivedAt]);
+        }
+        throw err;
       }
       stats.runsArchived++;
     }
@@ -136,7 +156,7 @@ export class Retention {
   /** A tenant's runs ended before `before`: their log lines and archive objects deleted. */
   private async purgeLogs(tenantId: string, before: Date, stats: RetentionStats): Promise<void> {
     const runs = await this.sql.query<RunRef>(
-      `SELECT id, "tenantId", "endedAt" FROM "DagRun"
+      `SELECT id, "tenantId", "endedAt", "logsArchivedAt" FROM "DagRun"
         WHERE "tenantId" = $1 AND "logsPurgedAt" IS DISTINCT FROM "endedAt" AND "endedAt" < $2 AND state IN (${FINISHED})
         ORDER BY "endedAt" LIMIT $3`,
       [tenantId, before, this.opts.runsPerPass],
@@ -154,14 +174,15 @@ export class Retention {
       `SELECT l.id FROM "TaskInstance" ti JOIN "TaskLog" l ON l."taskInstanceId" = ti.id WHERE ti."dagRunId" = $1`,
       [run.id],
     );
+    // A run never archived has nothing in the store (so an unreachable store does not hold it up).
     const archive = this.deps.logArchive;
-    if (archive) stats.objectsDeleted += await archive.store.deletePrefix(runArchivePrefix(archive, run.tenantId, run.id));
+    if (archive && run.logsArchivedAt) stats.objectsDeleted += await archive.store.deletePrefix(runArchivePrefix(archive, run.tenantId, run.id));
   }
 
   /** A tenant's runs ended before `before`, children first, each statement a batch of its own. */
   private async deleteRuns(tenantId: string, before: Date, stats: RetentionStats): Promise<void> {
     const runs = await this.sql.query<RunRef>(
-      `SELECT id, "tenantId", "endedAt" FROM "DagRun"
+      `SELECT id, "tenantId", "endedAt", "logsArchivedAt" FROM "DagRun"
         WHERE "tenantId" = $1 AND "endedAt" IS NOT NULL AND "endedAt" < $2 AND state IN (${FINISHED})
         ORDER BY "endedAt" LIMIT $3`,
       [tenantId, before, this.opts.runsPerPass],
