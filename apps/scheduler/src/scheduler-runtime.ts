@@ -12,6 +12,7 @@ import {
   inspectAdvisories,
   observePool,
   observeQueue,
+  recordRetention,
   recordTick,
   standardChecks,
   startOpsServer,
@@ -145,6 +146,7 @@ export async function startScheduler(
     retaining = retention
       .sweep(config.TOWER_RETENTION_NOW ?? new Date(), stopRetention.signal)
       .then((stats) => {
+        recordRetention(stats);
         const rows = Object.values(stats.deleted).reduce((a, b) => a + b, 0);
         if (rows > 0 || stats.triesArchived > 0) logger.info({ ...stats, rows, ms: Date.now() - started }, 'retention pass');
         if (stats.archiveError) logger.warn({ error: stats.archiveError }, 'log archive failed: the runs not archived are retried on the next pass');

@@ -6,6 +6,7 @@ import { createLogger } from '@tower/logger';
 import { S3ObjectStore } from '@tower/operators';
 import { createRedis, deleteRedisPrefix, TaskQueue } from '@tower/queue';
 import { DEV_KEYRING_VALUE, parseKeyring } from '@tower/secrets';
+import { registry } from '@tower/telemetry';
 import { startScheduler } from '../../../apps/scheduler/src/scheduler-runtime.js';
 import { createEngine, type Engine } from './engine.js';
 import { Retention } from './retention.js';
@@ -228,6 +229,11 @@ describe('retention', () => {
     const seconds = (Date.now() - started) / 1000;
     for (const r of runs) expect(await rowsOf(sql, r)).toEqual(gone);
     expect(await rowsOf(sql, kept)).toEqual(whole);
+    // Counted on the scheduler's /metrics.
+    const counted = Object.fromEntries(
+      (await registry.getSingleMetric('tower_retention_rows_deleted_total')!.get()).values.map((v) => [v.labels.table, v.value]),
+    );
+    expect(counted).toMatchObject({ TaskLog: 10_000, TaskInstance: 200, TaskTry: 200, XCom: 200, DagRun: 20 });
     // A figure for bench/README.md (including the scheduler's start), not a bound.
     console.log(`retention: ${deleted} rows deleted in ${seconds.toFixed(2)} s through the scheduler = ${Math.round(deleted / seconds)} rows/s`);
   });

@@ -121,6 +121,19 @@ export const zombieReaps = new Counter({
   registers: [registry],
 });
 
+export const retentionRowsDeleted = new Counter({
+  name: 'tower_retention_rows_deleted_total',
+  help: 'Rows deleted by retention (docs/retention.md), per table',
+  labelNames: ['table'] as const,
+  registers: [registry],
+});
+
+export const logTriesArchived = new Counter({
+  name: 'tower_log_tries_archived_total',
+  help: 'Tries whose log lines retention moved to the object store',
+  registers: [registry],
+});
+
 // --- tries (worker) -----------------------------------------------------------------------------
 
 export const tries = new Counter({
@@ -239,6 +252,13 @@ export function recordTick(stats: Record<string, number>): void {
   schedulerLastTick.set(Date.now() / 1000);
   for (const [action, n] of Object.entries(stats)) if (n > 0) schedulerWork.inc({ action }, n);
   if (stats.zombiesReaped) zombieReaps.inc(stats.zombiesReaped);
+}
+
+/** What one retention pass did (the scheduler's). */
+export function recordRetention(stats: { triesArchived: number; deleted: Record<string, number> }): void {
+  if (!enabled) return;
+  for (const [table, n] of Object.entries(stats.deleted)) if (n > 0) retentionRowsDeleted.inc({ table }, n);
+  if (stats.triesArchived) logTriesArchived.inc(stats.triesArchived);
 }
 
 // --- values read at scrape time -------------------------------------------------------------------
