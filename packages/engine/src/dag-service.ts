@@ -1,4 +1,4 @@
-import { TowerError, specHash, validateDagSpec, type DagSpec, type SpecError } from '@tower/core';
+import { runEventSources, TowerError, specHash, validateDagSpec, type DagSpec, type SpecError } from '@tower/core';
 import { sqlOf, type Dag, type DagVersion } from '@tower/db';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -11,6 +11,16 @@ export interface UpsertDagResult {
   created: boolean;
   changed: boolean;
 }
+
+export interface DeleteDagResult {
+  dag: Dag;
+  /** Active runs canceled first (force). */
+  canceledRuns: number;
+  deletedRuns: number;
+}
+
+/** The run states a cancel may leave: the runs that make a DAG "active". */
+const ACTIVE_RUN_STATES = runEventSources('cancel');
 
 export interface ListDagsFilter {
   tag?: string | null;
@@ -152,6 +162,49 @@ export class DagService {
       this.deps.prisma.dag.count({ where }),
     ]);
     return { items, totalCount };
+  }
+
+  /**
+   * Deletes the DAG with its versions, runs, task instances, logs, schedule and file triggers; the
+   * tenant's audit log and state-change journal keep their rows. Refused (CONFLICT, details.reason
+   * ACTIVE_RUNS) while runs are queued or running, unless `force`: then the DAG is paused first (no
+   * new run starts) and each active run is canceled through the run lifecycle (compare-and-set,
+   * running tries stopped) before the rows go. The delete itself holds the DAG's row lock, so a run
+   * created meanwhile is either counted (and refused) or fails its foreign key.
+   */
+  async delete(tenantId: string, dagId: string, force: boolean): Promise<DeleteDagResult> {
+    const dag = await this.get(tenantId, dagId);
+    const refuse = (count: number) =>
+      new TowerError('CONFLICT', `DAG ${dagId} has ${count} active run(s): cancel them or delete with force: true`, {
+        path: 'dagId',
+        details: { reason: 'ACTIVE_RUNS', activeRuns: count },
+      });
+    let canceledRuns = 0;
+    const active = await this.deps.prisma.dagRun.findMany({
+      where: { tenantId, dagPk: dag.id, state: { in: [...ACTIVE_RUN_STATES] } },
+      select: { id: true, state: true },
+    });
+    if (active.length > 0) {
+      if (!force) throw refuse(active.length);
+      await this.deps.prisma.dag.updateMany({ where: { id: dag.id, tenantId, paused: false }, data: { paused: true } });
+      // Queued runs first: canceling a running one would otherwise start the next queued one.
+      active.sort((a, b) => Number(b.state === 'queued') - Number(a.state === 'queued'));
+      for (const run of active) if (await this.lifecycle.stopRun(tenantId, run.id, 'canceled', `DAG ${dagId} deleted`)) canceledRuns++;
+    }
+    const deletedRuns = await this.deps.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Dag" WHERE id = ${dag.id}::uuid AND "tenantId" = ${tenantId}::uuid FOR UPDATE`;
+      if (locked.length === 0) throw new TowerError('NOT_FOUND', `DAG ${dagId} not found`);
+      const stillActive = await tx.dagRun.count({ where: { tenantId, dagPk: dag.id, state: { in: [...ACTIVE_RUN_STATES] } } });
+      if (stillActive > 0) throw refuse(stillActive);
+      // Runs before versions: a run's version reference is RESTRICT.
+      const { count } = await tx.dagRun.deleteMany({ where: { tenantId, dagPk: dag.id } });
+      await tx.dag.deleteMany({ where: { id: dag.id, tenantId } });
+      return count;
+    });
+    this.currentCache.delete(`${tenantId}|${dagId}`);
+    for (const key of this.versionCache.keys()) if (key.startsWith(`${tenantId}|${dag.id}|`)) this.versionCache.delete(key);
+    this.deps.logger.info({ tenantId, dagId, canceledRuns, deletedRuns }, 'dag deleted');
+    return { dag, canceledRuns, deletedRuns };
   }
 
   async setPaused(tenantId: string, dagId: string, paused: boolean): Promise<Dag> {

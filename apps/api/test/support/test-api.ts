@@ -25,7 +25,8 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-export async function startTestApi(name: string): Promise<TestApi> {
+/** `env` adds settings to the test's config (e.g. SMTP_HOST, INVITATION_TTL_SECONDS). */
+export async function startTestApi(name: string, env: Record<string, string> = {}): Promise<TestApi> {
   const db = await createTestDatabase(name);
   const redisPrefix = `tower-test-api-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const config = {
@@ -35,6 +36,7 @@ export async function startTestApi(name: string): Promise<TestApi> {
       REDIS_PREFIX: redisPrefix,
       API_HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      ...env,
     }),
     API_PORT: 0,
   };
