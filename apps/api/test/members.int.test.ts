@@ -1,4 +1,6 @@
 import { startMailReceiver, type MailReceiver } from '../../../packages/alerts/src/test-support/receivers.js';
+import { createLogger } from '@tower/logger';
+import { createApiApp } from '../src/app-factory.js';
 import { PrincipalRevocations } from '../src/auth/principal-revocations.js';
 import { ok, startTestApi, uniqueEmail, waitFor, type GqlResponse, type TestApi } from './support/test-api.js';
 import { subscribe, wsClient } from './support/ws-client.js';
@@ -219,6 +221,31 @@ describe('members and invitations', () => {
     expect(await t.db.prisma.session.count({ where: { userId: member.user.id, tenantId: owner.tenant.id } })).toBe(0);
     expect(ok(await t.gql<{ members: Member[] }>(MEMBERS, {}, owner.token)).members.map((m) => m.user.email)).toEqual([owner.email]);
     await client.dispose();
+  });
+
+  it('closes the socket on another API replica too (the revocation travels on Redis pub/sub)', async () => {
+    const replica = await createApiApp(t.config, { logger: createLogger('api-replica', { level: 'silent' }), handleSignals: false });
+    try {
+      const owner = await signUp('replicas');
+      const key = ok(
+        await t.gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
+          `mutation { createApiKey(name: "r", role: VIEWER) { secret apiKey { id } } }`,
+          {},
+          owner.token,
+        ),
+      ).createApiKey;
+      const client = wsClient(replica.wsUrl, key.secret);
+      const sub = subscribe(client, RUN_UPDATED);
+      const onReplica = replica.app.get(PrincipalRevocations);
+      await waitFor(async () => onReplica.openSockets({ kind: 'apiKey', tenantId: owner.tenant.id, apiKeyId: key.apiKey.id }) === 1);
+      // Revoked through the first API process; the replica holds the socket.
+      ok(await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: key.apiKey.id }, owner.token));
+      await sub.ended;
+      expect(sub.error).toMatchObject({ code: 4403 });
+      await client.dispose();
+    } finally {
+      await replica.close();
+    }
   });
 
   it('keeps the last OWNER, and an ADMIN away from OWNERs (GitHub-style)', async () => {
