@@ -1,6 +1,4 @@
 import { startMailReceiver, type MailReceiver } from '../../../packages/alerts/src/test-support/receivers.js';
-import { createLogger } from '@tower/logger';
-import { createApiApp } from '../src/app-factory.js';
 import { PrincipalRevocations } from '../src/auth/principal-revocations.js';
 import { ok, startTestApi, uniqueEmail, waitFor, type GqlResponse, type TestApi } from './support/test-api.js';
 import { subscribe, wsClient } from './support/ws-client.js';
@@ -223,31 +221,6 @@ describe('members and invitations', () => {
     await client.dispose();
   });
 
-  it('closes the socket on another API replica too (the revocation travels on Redis pub/sub)', async () => {
-    const replica = await createApiApp(t.config, { logger: createLogger('api-replica', { level: 'silent' }), handleSignals: false });
-    try {
-      const owner = await signUp('replicas');
-      const key = ok(
-        await t.gql<{ createApiKey: { secret: string; apiKey: { id: string } } }>(
-          `mutation { createApiKey(name: "r", role: VIEWER) { secret apiKey { id } } }`,
-          {},
-          owner.token,
-        ),
-      ).createApiKey;
-      const client = wsClient(replica.wsUrl, key.secret);
-      const sub = subscribe(client, RUN_UPDATED);
-      const onReplica = replica.app.get(PrincipalRevocations);
-      await waitFor(async () => onReplica.openSockets({ kind: 'apiKey', tenantId: owner.tenant.id, apiKeyId: key.apiKey.id }) === 1);
-      // Revoked through the first API process; the replica holds the socket.
-      ok(await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: key.apiKey.id }, owner.token));
-      await sub.ended;
-      expect(sub.error).toMatchObject({ code: 4403 });
-      await client.dispose();
-    } finally {
-      await replica.close();
-    }
-  });
-
   it('keeps the last OWNER, and an ADMIN away from OWNERs (GitHub-style)', async () => {
     const owner = await signUp('owners');
     const ownMembership = ok(await t.gql<{ members: Member[] }>(MEMBERS, {}, owner.token)).members[0];
@@ -347,5 +320,58 @@ describe('members and invitations', () => {
     expect(ok(await t.gql<{ members: Member[] }>(MEMBERS, {}, a.token)).members.map((m) => m.role)).toEqual(['OWNER', 'VIEWER']);
     expect((await t.db.prisma.invitation.findUniqueOrThrow({ where: { id: pending.invitation.id } })).revokedAt).toBeNull();
     ok(await t.gql(ME, {}, a.token));
+    // B's own lists and invitations stay B's: its sessions, and an invitation of A's member to B.
+    const bSessions = ok(await t.gql<{ sessions: Array<{ id: string }> }>(SESSIONS, {}, b.token)).sessions.map((x) => x.id);
+    expect(bSessions).not.toContain(aSession.id);
+    const toB = await invite(b.token, member.email, 'EDITOR');
+    expect(ok(await t.gql<{ invitations: Array<{ id: string }> }>(INVITATIONS, {}, a.token)).invitations.map((i) => i.id)).not.toContain(toB.invitation.id);
+    ok(await t.gql(ACCEPT, { token: tokenOf(toB.link) }, member.token));
+    const roles = ok(await t.gql<{ me: { role: string; memberships: Array<{ role: string; tenant: { id: string } }> } }>(ME, {}, member.token)).me;
+    expect(roles.role).toBe('VIEWER');
+    expect(roles.memberships.map((m) => [m.tenant.id, m.role])).toEqual([
+      [a.tenant.id, 'VIEWER'],
+      [b.tenant.id, 'EDITOR'],
+    ]);
+  });
+
+  it('audits every new mutation once, under the tenant it acted in', async () => {
+    const owner = await signUp('audited');
+    const member = await addMember(owner, 'audited-member', 'VIEWER');
+    ok(await t.gql(UPDATE_ROLE, { id: member.memberId, role: 'OPERATOR' }, owner.token));
+    ok(await t.gql(REMOVE, { id: member.memberId }, owner.token));
+    const pending = await invite(owner.token, uniqueEmail('audited-pending'), 'VIEWER');
+    ok(await t.gql(REVOKE_INVITATION, { id: pending.invitation.id }, owner.token));
+    const second = ok(await t.gql<{ login: Auth }>(LOGIN, { email: owner.email, password: PASSWORD })).login;
+    const other = ok(await t.gql<{ sessions: Array<{ id: string; current: boolean }> }>(SESSIONS, {}, owner.token)).sessions.find((x) => !x.current)!;
+    ok(await t.gql(REVOKE_SESSION, { id: other.id }, owner.token));
+    expect(codeOf(await t.gql(ME, {}, second.token))).toBe('UNAUTHENTICATED');
+    const elsewhere = await signUp('audited-elsewhere');
+    ok(await t.gql(ACCEPT, { token: tokenOf((await invite(elsewhere.token, owner.email, 'VIEWER')).link) }, owner.token));
+    const switched = ok(await t.gql<{ switchTenant: Auth }>(SWITCH, { tenantId: elsewhere.tenant.id }, owner.token)).switchTenant;
+    ok(await t.gql(`mutation { logout }`, {}, switched.token));
+
+    const rows = await auditActions(owner.tenant.id);
+    const okRows = rows.filter((r) => (r.details as { outcome: string }).outcome === 'ok').map((r) => [r.action, r.targetType]);
+    expect(okRows).toEqual([
+      ['signUp', 'User'],
+      ['inviteMember', 'Invitation'],
+      ['acceptInvitation', 'User'],
+      // A membership change is filed against the user whose membership it is.
+      ['updateMemberRole', 'User'],
+      ['removeMember', 'User'],
+      ['inviteMember', 'Invitation'],
+      ['revokeInvitation', 'Invitation'],
+      ['login', 'User'],
+      ['revokeSession', 'Session'],
+      ['switchTenant', 'User'],
+    ]);
+    // acceptInvitation and logout acted in the other tenant: filed there.
+    const there = (await auditActions(elsewhere.tenant.id)).map((r) => [r.action, r.actorId]);
+    expect(there).toEqual(
+      expect.arrayContaining([
+        ['acceptInvitation', owner.user.id],
+        ['logout', owner.user.id],
+      ]),
+    );
   });
 });

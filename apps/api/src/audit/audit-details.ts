@@ -53,7 +53,8 @@ const PAYLOAD_TARGET: Record<string, string> = { DeleteDagPayload: 'Dag' };
 
 /**
  * What a mutation acted on, from its result: the API key of a CreateApiKeyPayload, the invitation of
- * an InviteMemberPayload, the user of an AuthPayload, or the returned object itself.
+ * an InviteMemberPayload, the user of an AuthPayload or a Member (whose membership changed), or the
+ * returned object itself.
  */
 export function auditTarget(result: unknown, returnType: string | undefined): { targetType: string | null; targetId: string | null } {
   const r = result as { id?: unknown; apiKey?: { id?: unknown }; invitation?: { id?: unknown }; user?: { id?: unknown } } | null | undefined;
