@@ -14,6 +14,7 @@ export interface ClosableSocket {
 
 // graphql-ws's own code for "Forbidden": clients see the socket end with it, every subscription with it.
 const REVOKED_CLOSE_CODE = 4403;
+const READY_TIMEOUT_MS = 10_000;
 
 function keyOf(r: PrincipalRevocation): string {
   switch (r.kind) {
@@ -57,8 +58,17 @@ export class PrincipalRevocations implements OnApplicationBootstrap, OnModuleDes
     this.listener = new PrincipalRevocationListener(config.REDIS_URL, config.REDIS_PREFIX, (r) => this.closeSockets(r));
   }
 
+  /** The app starts only once Redis acknowledged the SUBSCRIBE (fails fast otherwise). */
   async onApplicationBootstrap(): Promise<void> {
-    await this.listener.whenReady();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`cannot subscribe to Redis (REDIS_URL) within ${READY_TIMEOUT_MS} ms`)), READY_TIMEOUT_MS);
+    });
+    try {
+      await Promise.race([this.listener.whenReady(), timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   async onModuleDestroy(): Promise<void> {
