@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { startMailReceiver, type MailReceiver } from '../packages/alerts/src/test-support/receivers.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
-import { expectText, signUpInBrowser, startWeb, type WebApp } from './support/web.js';
+import { axeReport, expectText, signUpInBrowser, startWeb, type WebApp } from './support/web.js';
 
 describe('the Members page in Chromium', () => {
   let stack: Stack;
@@ -40,11 +40,14 @@ describe('the Members page in Chromium', () => {
     const mailed = await waitFor(async () => mail.messages.find((m) => m.to.includes(colleague)), 30_000, 'the invitation email');
     expect(mailed.text).toContain(link);
     await expectText(owner, `invitation-row-${colleague}`, /EDITOR/);
+    const violations = await axeReport(owner);
 
     // The colleague opens the link in another browser context and creates an account.
     const context = await app.browser.newContext({ viewport: { width: 1280, height: 900 } });
     const guest = await context.newPage();
     await guest.goto(`${app.url}/accept-invitation${new URL(link).hash}`);
+    violations.push(...(await axeReport(guest)));
+    expect(violations).toEqual([]);
     await guest.getByTestId('accept-name').fill('Colleague');
     await guest.getByTestId('accept-password').fill('correct-horse-battery');
     await guest.getByTestId('accept-submit').click();
