@@ -5,7 +5,7 @@ import { CurrentActor, Public, Roles } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { ApiKeyModel, CreateApiKeyPayload } from './dtos/api-key.dto.js';
 import { CreateApiKeyArgs, LoginArgs, SignUpArgs } from './dtos/auth.args.js';
-import { AuthPayload, ViewerModel } from './dtos/auth-payload.dto.js';
+import { AuthPayload, SessionModel, ViewerModel } from './dtos/auth-payload.dto.js';
 
 @Resolver()
 export class AuthResolver {
@@ -13,8 +13,8 @@ export class AuthResolver {
 
   @Public()
   @Mutation(() => AuthPayload, { description: 'Creates a user, its organisation (tenant) and a session; the user is OWNER.' })
-  signUp(@Args() args: SignUpArgs): Promise<AuthPayload> {
-    return this.auth.signUp(args);
+  signUp(@Args() args: SignUpArgs, @Context() ctx: GqlContext): Promise<AuthPayload> {
+    return this.auth.signUp(args, ctx.origin);
   }
 
   @Public()
@@ -24,6 +24,29 @@ export class AuthResolver {
   })
   login(@Args() args: LoginArgs, @Context() ctx: GqlContext): Promise<AuthPayload> {
     return this.auth.login(args, ctx.origin);
+  }
+
+  @Mutation(() => AuthPayload, {
+    description:
+      "A session in another of the caller's organisations (see me.memberships); the calling session ends. NOT_FOUND when the caller is no member there. User sessions only.",
+  })
+  switchTenant(@CurrentActor() actor: Actor, @Args('tenantId', { type: () => ID }) tenantId: string, @Context() ctx: GqlContext): Promise<AuthPayload> {
+    return this.auth.switchTenant(actor, tenantId, ctx.origin);
+  }
+
+  @Mutation(() => Boolean, { description: 'Ends the calling session: its token stops working and its open subscriptions close. User sessions only.' })
+  logout(@CurrentActor() actor: Actor): Promise<boolean> {
+    return this.auth.logout(actor);
+  }
+
+  @Query(() => [SessionModel], { description: "The caller's unexpired sessions in this organisation, newest first. User sessions only." })
+  sessions(@CurrentActor() actor: Actor): Promise<SessionModel[]> {
+    return this.auth.listSessions(actor);
+  }
+
+  @Mutation(() => SessionModel, { description: "Ends one of the caller's sessions (its subscriptions close at once); NOT_FOUND for anyone else's." })
+  revokeSession(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<SessionModel> {
+    return this.auth.revokeSession(actor, id);
   }
 
   @Query(() => ViewerModel)
@@ -38,7 +61,7 @@ export class AuthResolver {
   }
 
   @Roles('ADMIN')
-  @Mutation(() => ApiKeyModel, { description: 'The key stops working at once. Idempotent.' })
+  @Mutation(() => ApiKeyModel, { description: 'The key stops working at once and its open subscriptions close. Idempotent.' })
   revokeApiKey(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ApiKeyModel> {
     return this.auth.revokeApiKey(actor, id);
   }

@@ -8,6 +8,7 @@ import type { Logger } from '@tower/logger';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { AuthService } from '../auth/auth.service.js';
+import type { ClosableSocket, PrincipalRevocations } from '../auth/principal-revocations.js';
 import { formatGraphqlError } from '../common/errors.js';
 import { authorizationFromConnectionParams, httpContext, originOf, type GqlContext } from '../common/graphql-context.js';
 import { DateTimeScalar } from '../common/scalars/date-time.scalar.js';
@@ -24,11 +25,13 @@ export const BUILD_SCHEMA_OPTIONS: BuildSchemaOptions = {
   addNewlineAtEnd: true,
 };
 
-type WsExtra = { request: GqlContext['req']; authorization?: string | null };
+type WsExtra = { request: GqlContext['req']; socket: ClosableSocket; authorization?: string | null };
 type Ctx = WsContext<Record<string, unknown>, WsExtra>;
 
 export interface GraphqlOptionsDeps {
   auth: AuthService;
+  /** Closes the sockets of a credential when it is revoked. */
+  revocations: PrincipalRevocations;
   logger: Logger;
   /** A path writes the sorted SDL there at boot; true keeps the schema in memory. */
   autoSchemaFile: string | true;
@@ -61,7 +64,7 @@ export function armor() {
   }).protect();
 }
 
-export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = true }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
+export function graphqlOptions({ auth, revocations, logger, autoSchemaFile, introspection = true }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
   const limits = armor();
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
@@ -101,6 +104,8 @@ export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = t
             return false;
           }
           ctx.extra.authorization = authorization;
+          // Revoking the key or session, or removing the member, closes this socket at once.
+          revocations.track(ctx.extra.socket, actor);
           return true;
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.

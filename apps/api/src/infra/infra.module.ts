@@ -10,7 +10,17 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
-import { ApiKeyRepository, AuditLogRepository, createPrismaClient, poolStatsOf, SessionRepository, UserRepository, type PrismaClient } from '@tower/db';
+import {
+  ApiKeyRepository,
+  AuditLogRepository,
+  createPrismaClient,
+  InvitationRepository,
+  MembershipRepository,
+  poolStatsOf,
+  SessionRepository,
+  UserRepository,
+  type PrismaClient,
+} from '@tower/db';
 import { createEngine, type Engine } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import type { Logger } from '@tower/logger';
@@ -20,7 +30,7 @@ import type { Redis } from 'ioredis';
 import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from '../common/tokens.js';
 
 /** Tenant-scoped repositories of @tower/db, injectable by class. */
-const REPOSITORIES = [UserRepository, SessionRepository, ApiKeyRepository, AuditLogRepository] as const;
+const REPOSITORIES = [UserRepository, SessionRepository, ApiKeyRepository, AuditLogRepository, MembershipRepository, InvitationRepository] as const;
 
 /** Owns the process-wide connections: checks them at boot, closes them after the HTTP server stopped. */
 @Injectable()

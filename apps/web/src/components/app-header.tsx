@@ -34,6 +34,9 @@ export function AppHeader({ session }: { session: Session }) {
           <Link href="/connections" className={pathname.startsWith('/connections') ? 'active' : undefined}>
             Connections
           </Link>
+          <Link href="/members" className={pathname.startsWith('/members') ? 'active' : undefined}>
+            Members
+          </Link>
           <Link href="/api-keys" className={pathname.startsWith('/api-keys') ? 'active' : undefined}>
             API keys
           </Link>

@@ -117,6 +117,14 @@ export const SignUpMutation = graphql(`
   }
 `);
 
+export const AcceptInvitationMutation = graphql(`
+  mutation AcceptInvitation($token: String!, $password: String, $name: String) {
+    acceptInvitation(token: $token, password: $password, name: $name) {
+      ...AuthPayloadFields
+    }
+  }
+`);
+
 export const MeQuery = graphql(`
   query Me {
     me {
