@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from '@jest/globals';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CHAOS_BUCKET, chaosDags, startReceiver, type Fault } from './support/chaos.js';
-import { startDataServices, S3_KEY, S3_SECRET, type DataServices } from './support/data-services.js';
+import { createS3Connection, startDataServices, type DataServices } from './support/data-services.js';
 import { signUp } from './support/graphql.js';
 import { startPrivatePostgres, type PrivatePostgres } from './support/private-postgres.js';
 import { startPrivateRedis, type PrivateRedis } from './support/private-redis.js';
@@ -70,14 +70,7 @@ describe(`chaos (${FULL ? 'full' : 'smoke'})`, () => {
     const apiUrls = [stack.apiUrl, `http://127.0.0.1:${api2Port}/graphql`];
 
     const { client, tenantId } = await signUp(stack.apiUrl, 'chaos');
-    await client.request('mutation($i:CreateConnectionInput!){ createConnection(input:$i){ id } }', {
-      i: {
-        connId: 'lake',
-        type: 's3',
-        config: { endpoint: services.s3Endpoint, forcePathStyle: true, accessKeyId: S3_KEY },
-        secrets: { secretAccessKey: S3_SECRET },
-      },
-    });
+    await createS3Connection(client, services);
     const specs = chaosDags(receiver.url);
     for (const d of Object.values(specs)) await client.request('mutation($s:JSON!){ upsertDag(spec:$s){ dagId } }', { s: d.spec });
     for (let i = 0; i < SIZE.perDag; i += 2) await services.put(BUCKET, `in/${new Date(BASE + i * DAY).toISOString().slice(0, 10)}.csv`, 'a\n1\n');
