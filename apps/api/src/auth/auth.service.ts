@@ -12,6 +12,8 @@ import type { CreateApiKeyArgs, LoginArgs, SignUpArgs } from './dtos/auth.args.j
 
 export interface AuthResult {
   token: string;
+  /** When the session ends (the web session cookie's lifetime). */
+  expiresAt: Date;
   user: User;
   tenant: Tenant;
 }
@@ -65,7 +67,7 @@ export class AuthService {
       if (isUniqueViolation(err)) throw this.emailTaken();
       throw err;
     }
-    return { token: await this.openSession(created.tenant.id, created.user.id), user: created.user, tenant: created.tenant };
+    return { ...(await this.openSession(created.tenant.id, created.user.id)), user: created.user, tenant: created.tenant };
   }
 
   /**
@@ -90,7 +92,7 @@ export class AuthService {
     // A user may belong to several tenants; a session is for one: the oldest membership.
     const [membership] = await this.users.membershipsOf(user.id);
     if (!membership) throw new TowerError('UNAUTHENTICATED', 'this account belongs to no organisation');
-    return { token: await this.openSession(membership.tenantId, user.id), user, tenant: membership.tenant };
+    return { ...(await this.openSession(membership.tenantId, user.id)), user, tenant: membership.tenant };
   }
 
   /** Resolves `Bearer <session token | API key>` to the caller, or null when it is not valid now. */
@@ -151,11 +153,22 @@ export class AuthService {
     return this.apiKeys.list(actor.tenantId);
   }
 
-  private async openSession(tenantId: string, userId: string): Promise<string> {
+  /**
+   * Ends the session of this token now (the web app's sign-out; idempotent). Only user sessions:
+   * an API key is revoked with revokeApiKey. Returns the caller it belonged to, for the audit.
+   */
+  async endSession(token: string, origin: RequestOrigin): Promise<Actor | null> {
+    if (!token.startsWith('tower_sess_')) return null;
+    const actor = await this.authenticate(`Bearer ${token}`, origin);
+    if (actor) await this.sessions.expire(actor.tenantId, this.crypto.tokenHash(token), new Date());
+    return actor;
+  }
+
+  private async openSession(tenantId: string, userId: string): Promise<{ token: string; expiresAt: Date }> {
     const token = this.crypto.newToken('tower_sess');
     const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3_600_000);
     await this.sessions.create(tenantId, userId, this.crypto.tokenHash(token), expiresAt);
-    return token;
+    return { token, expiresAt };
   }
 
   private touchKey(key: ApiKey, now: Date): void {

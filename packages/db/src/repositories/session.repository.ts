@@ -43,6 +43,12 @@ export class SessionRepository implements TenantScoped<SessionRepository, 'findV
     return items.map((_, i) => found.get(i + 1) ?? null);
   });
 
+  /** Ends the session now (sign-out): compare-and-set on a still-valid session; false when there was none. */
+  async expire(tenantId: string, tokenHash: string, now: Date): Promise<boolean> {
+    const { count } = await this.db.session.updateMany({ where: { tenantId, tokenHash, expiresAt: { gt: now } }, data: { expiresAt: now } });
+    return count === 1;
+  }
+
   /** The session with this token hash if it has not expired at `now`. */
   findValid(tokenHash: string, now: Date): Promise<Session | null> {
     return this.db.session.findFirst({ where: { tokenHash, expiresAt: { gt: now } } });
