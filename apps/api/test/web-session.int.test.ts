@@ -37,12 +37,13 @@ async function post(
     body: typeof body === 'string' ? body : JSON.stringify(body),
   });
   const text = await res.text();
-  let json: GqlResponse<Record<string, unknown>> | null = null;
-  try {
-    json = JSON.parse(text) as GqlResponse<Record<string, unknown>>;
-  } catch {
-    json = null;
-  }
+  const json = (() => {
+    try {
+      return JSON.parse(text) as GqlResponse<Record<string, unknown>>;
+    } catch {
+      return null;
+    }
+  })();
   return { status: res.status, setCookie: res.headers.getSetCookie(), json };
 }
 
