@@ -17,7 +17,8 @@ export async function POST(request: Request): Promise<Response> {
   const demo = readDemoConfig();
   if (!demo.enabled) return NextResponse.json({ error: 'the demo file drop is only available under npm start' }, { status: 404 });
   const forwarded: Record<string, string> = { 'x-forwarded-host': request.headers.get('host') ?? '' };
-  for (const name of ['cookie', 'origin', 'sec-fetch-site', 'x-forwarded-proto', CSRF_HEADER]) {
+  // A bearer header (scripts, the start test) is passed on as well: no cross-site page can send one.
+  for (const name of ['authorization', 'cookie', 'origin', 'sec-fetch-site', 'x-forwarded-proto', CSRF_HEADER]) {
     const value = request.headers.get(name);
     if (value) forwarded[name] = value;
   }
