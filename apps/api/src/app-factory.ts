@@ -50,6 +50,8 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
   );
   try {
     app.useBodyParser('json', { limit: BODY_LIMIT });
+    // The client's address behind the web app's proxy (and any other trusted one): login throttling and the audit use it.
+    app.set('trust proxy', config.TRUST_PROXY);
     // No credentials cross-origin: programmatic clients send bearer tokens; the web app's session
     // cookie only travels through its own origin (it proxies /graphql), see auth/web-session.ts.
     app.enableCors({ origin: corsOrigin(config.WEB_ORIGIN), methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 });

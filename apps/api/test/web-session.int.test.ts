@@ -134,6 +134,12 @@ describe('the web session cookie over HTTP', () => {
     expect(await sessions(web.user.id)).toBe(before);
   });
 
+  it("sees the browser's address behind the web app's proxy (X-Forwarded-For from loopback is trusted)", async () => {
+    const web = await webSignUp('xff', { 'x-forwarded-for': '203.0.113.7' });
+    const entry = await t.db.prisma.auditLog.findFirstOrThrow({ where: { tenantId: web.tenant.id, action: 'signUp' } });
+    expect(entry.ip).toBe('203.0.113.7');
+  });
+
   it('keeps bearer tokens working next to a cookie (the header wins)', async () => {
     const a = await webSignUp('beara');
     const b = await webSignUp('bearb');
