@@ -42,13 +42,14 @@ describe('requestIsHttps', () => {
 });
 
 describe('readApiUpstream', () => {
+  const env = (vars: Record<string, string> = {}) => ({ NODE_ENV: 'test', ...vars }) as NodeJS.ProcessEnv;
   it('forwards /graphql and /auth/logout to TOWER_API_URL (default: the local API)', () => {
-    expect(readApiUpstream({})).toEqual({ graphqlUrl: 'http://127.0.0.1:4000/graphql', logoutUrl: 'http://127.0.0.1:4000/auth/logout' });
-    expect(readApiUpstream({ TOWER_API_URL: 'https://api.internal:8443/graphql' })).toEqual({
+    expect(readApiUpstream(env())).toEqual({ graphqlUrl: 'http://127.0.0.1:4000/graphql', logoutUrl: 'http://127.0.0.1:4000/auth/logout' });
+    expect(readApiUpstream(env({ TOWER_API_URL: 'https://api.internal:8443/graphql' }))).toEqual({
       graphqlUrl: 'https://api.internal:8443/graphql',
       logoutUrl: 'https://api.internal:8443/auth/logout',
     });
-    expect(() => readApiUpstream({ TOWER_API_URL: 'api:4000' })).toThrow(/must use http or https/);
-    expect(() => readApiUpstream({ TOWER_API_URL: 'not a url' })).toThrow(/absolute http\(s\) URL/);
+    expect(() => readApiUpstream(env({ TOWER_API_URL: 'api:4000' }))).toThrow(/must use http or https/);
+    expect(() => readApiUpstream(env({ TOWER_API_URL: 'not a url' }))).toThrow(/absolute http\(s\) URL/);
   });
 });
