@@ -12,6 +12,16 @@ const schema = z.object({
   API_PORT: z.coerce.number().int().positive().default(4000),
   API_HOST: z.string().default('0.0.0.0'),
   WEB_ORIGIN: z.string().default('*'),
+  /**
+   * Which peers' X-Forwarded-For the API believes (Express's `trust proxy`): the web app proxies the
+   * browser's /graphql, so without it every browser would share the web server's address (and its
+   * failed-login budget). `loopback` (default: the web app on the same host), `false`, `true`, a hop
+   * count, or addresses/CIDRs/`linklocal`/`uniquelocal`, comma-separated.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   WORKER_ID: z.string().optional(),

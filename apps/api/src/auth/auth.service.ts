@@ -23,6 +23,8 @@ import type { CreateApiKeyArgs, LoginArgs, SignUpArgs } from './dtos/auth.args.j
 
 export interface AuthResult {
   token: string;
+  /** When the session ends (the web session cookie's lifetime). */
+  expiresAt: Date;
   user: User;
   tenant: Tenant;
 }
@@ -83,7 +85,7 @@ export class AuthService {
       if (isUniqueViolation(err)) throw this.emailTaken();
       throw err;
     }
-    return { token: await this.openSession(created.tenant.id, created.user.id, origin), user: created.user, tenant: created.tenant };
+    return { ...(await this.openSession(created.tenant.id, created.user.id, origin)), user: created.user, tenant: created.tenant };
   }
 
   /**
@@ -107,7 +109,7 @@ export class AuthService {
     await this.throttle.succeeded(origin.ip, email);
     // A user may belong to several tenants; a session is for one: the one asked for, else the oldest membership.
     const membership = this.chooseMembership(await this.users.membershipsOf(user.id), args.tenantId);
-    return { token: await this.openSession(membership.tenantId, user.id, origin), user, tenant: membership.tenant };
+    return { ...(await this.openSession(membership.tenantId, user.id, origin)), user, tenant: membership.tenant };
   }
 
   /**
@@ -119,9 +121,9 @@ export class AuthService {
     const user = await this.users.findById(userId);
     if (!user) throw new TowerError('UNAUTHENTICATED', 'the user of this session no longer exists');
     const membership = this.chooseMembership(await this.users.membershipsOf(userId), tenantId);
-    const token = await this.openSession(membership.tenantId, userId, origin);
+    const session = await this.openSession(membership.tenantId, userId, origin);
     await this.endSession(actor);
-    return { token, user, tenant: membership.tenant };
+    return { ...session, user, tenant: membership.tenant };
   }
 
   /** Ends the calling session: its token stops working and its open subscriptions close. */
@@ -231,12 +233,24 @@ export class AuthService {
     return this.apiKeys.list(actor.tenantId);
   }
 
+  /**
+   * Ends the session of this token now (the web app's sign-out; idempotent), closing its
+   * subscriptions as logout does. Only user sessions: an API key is revoked with revokeApiKey.
+   * Returns the caller it belonged to, for the audit.
+   */
+  async endSessionOfToken(token: string, origin: RequestOrigin): Promise<Actor | null> {
+    if (!token.startsWith('tower_sess_')) return null;
+    const actor = await this.authenticate(`Bearer ${token}`, origin);
+    if (actor) await this.endSession(actor);
+    return actor;
+  }
+
   /** A new session of the user in the tenant; only the token's hash is stored. */
-  async openSession(tenantId: string, userId: string, origin: RequestOrigin): Promise<string> {
+  async openSession(tenantId: string, userId: string, origin: RequestOrigin): Promise<{ token: string; expiresAt: Date }> {
     const token = this.crypto.newToken('tower_sess');
     const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3_600_000);
     await this.sessions.create(tenantId, userId, this.crypto.tokenHash(token), expiresAt, origin);
-    return token;
+    return { token, expiresAt };
   }
 
   private touchKey(key: ApiKey, now: Date): void {

@@ -2,6 +2,7 @@ import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Public, Roles } from '../auth/auth.decorators.js';
 import { AuthPayload } from '../auth/dtos/auth-payload.dto.js';
+import { webSessionRequested, withWebSession } from '../auth/web-session-context.js';
 import type { GqlContext } from '../common/graphql-context.js';
 import { AcceptInvitationArgs, InviteMemberArgs, UpdateMemberRoleArgs } from './dtos/members.args.js';
 import { InvitationModel, InviteMemberPayload, MemberModel } from './dtos/member.dto.js';
@@ -36,8 +37,9 @@ export class MembersResolver {
     description:
       "Uses an invitation once and opens a session in its organisation: as the signed-in user (Bearer session), as the invited email's account (its password), or as a new account with `password`. CONFLICT (details.reason EXPIRED, ACCEPTED, REVOKED, ALREADY_MEMBER) or NOT_FOUND for a token that cannot be used.",
   })
-  acceptInvitation(@Args() args: AcceptInvitationArgs, @Context() ctx: GqlContext): Promise<AuthPayload> {
-    return this.service.accept(args, ctx.authorization, ctx.origin);
+  async acceptInvitation(@Args() args: AcceptInvitationArgs, @Context() ctx: GqlContext): Promise<AuthPayload> {
+    const web = webSessionRequested(ctx);
+    return withWebSession(ctx, web, await this.service.accept(args, ctx.authorization, ctx.origin));
   }
 
   @Roles('ADMIN')

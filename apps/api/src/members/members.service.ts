@@ -180,8 +180,7 @@ export class MembersService {
       throw err;
     }
     if (!accepted.ok) throw INVITATION_REFUSALS[accepted.reason]();
-    const token = await this.auth.openSession(accepted.tenant.id, accepted.user.id, origin);
-    return { token, user: accepted.user, tenant: accepted.tenant };
+    return { ...(await this.auth.openSession(accepted.tenant.id, accepted.user.id, origin)), user: accepted.user, tenant: accepted.tenant };
   }
 
   private async invitee(args: AcceptInvitationArgs, authorization: string | null, origin: RequestOrigin, tokenHash: string): Promise<Invitee> {

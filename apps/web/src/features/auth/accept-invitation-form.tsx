@@ -3,12 +3,12 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useEffect, useState, type FormEvent } from 'react';
-import { resolveEndpoints, useRuntimeConfig } from '@/lib/config/runtime-config';
+import { resolveEndpoints } from '@/lib/config/runtime-config';
 import { createApiClient } from '@/lib/graphql/client';
 import { describeApiError, toApiError, type ApiError } from '@/lib/graphql/errors';
 import { unwrap } from '@/lib/graphql/graphql-provider';
 import { AcceptInvitationMutation } from '@/lib/graphql/operations';
-import { saveSession } from '@/lib/session/session-store';
+import { sessionStarted } from '@/lib/session/session-store';
 import { useSession } from '@/lib/session/use-session';
 import { AuthCard } from './auth-card';
 
@@ -23,7 +23,6 @@ function tokenFromLocation(): string {
  * the browser ends up signed in to the organisation that invited.
  */
 export function AcceptInvitationForm() {
-  const config = useRuntimeConfig();
   const router = useRouter();
   const session = useSession();
   const [token, setToken] = useState<string | null>(null);
@@ -44,11 +43,12 @@ export function AcceptInvitationForm() {
     setPending(true);
     setError(null);
     try {
-      const { httpUrl } = resolveEndpoints(config);
-      const client = createApiClient({ url: httpUrl, token: signedIn?.token ?? null, cache: false });
+      const { httpUrl } = resolveEndpoints();
+      // Signed in, the session cookie says who accepts; the API answers with the new session as the cookie.
+      const client = createApiClient({ url: httpUrl, cache: false });
       const variables = signedIn ? { token } : { token, password, name: name.trim() || null };
       const result = unwrap(await client.mutation(AcceptInvitationMutation, variables).toPromise(), httpUrl);
-      saveSession(result.acceptInvitation);
+      sessionStarted(result.acceptInvitation);
       router.replace('/');
     } catch (err) {
       setError(toApiError(err));

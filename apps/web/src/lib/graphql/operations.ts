@@ -85,7 +85,6 @@ graphql(`
 
 graphql(`
   fragment AuthPayloadFields on AuthPayload {
-    token
     user {
       id
       email

@@ -60,7 +60,7 @@ type Documents = {
     "\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n": typeof types.DagHeaderFieldsFragmentDoc,
     "\n  fragment DagRunFields on DagRun {\n    id\n    dagId\n    runId\n    runType\n    state\n    logicalDate\n    dataIntervalStart\n    dataIntervalEnd\n    queuedAt\n    startedAt\n    endedAt\n    dagVersion\n  }\n": typeof types.DagRunFieldsFragmentDoc,
     "\n  fragment TaskInstanceFields on TaskInstance {\n    id\n    dagRunId\n    dagId\n    taskId\n    operator\n    state\n    tryNumber\n    maxTries\n    queuedAt\n    startedAt\n    endedAt\n    nextAttemptAt\n  }\n": typeof types.TaskInstanceFieldsFragmentDoc,
-    "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation AcceptInvitation($token: String!, $password: String, $name: String) {\n    acceptInvitation(token: $token, password: $password, name: $name) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.AcceptInvitationDocument,
@@ -126,7 +126,7 @@ const documents: Documents = {
     "\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n": types.DagHeaderFieldsFragmentDoc,
     "\n  fragment DagRunFields on DagRun {\n    id\n    dagId\n    runId\n    runType\n    state\n    logicalDate\n    dataIntervalStart\n    dataIntervalEnd\n    queuedAt\n    startedAt\n    endedAt\n    dagVersion\n  }\n": types.DagRunFieldsFragmentDoc,
     "\n  fragment TaskInstanceFields on TaskInstance {\n    id\n    dagRunId\n    dagId\n    taskId\n    operator\n    state\n    tryNumber\n    maxTries\n    queuedAt\n    startedAt\n    endedAt\n    nextAttemptAt\n  }\n": types.TaskInstanceFieldsFragmentDoc,
-    "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
     "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation AcceptInvitation($token: String!, $password: String, $name: String) {\n    acceptInvitation(token: $token, password: $password, name: $name) {\n      ...AuthPayloadFields\n    }\n  }\n": types.AcceptInvitationDocument,
@@ -347,7 +347,7 @@ export function graphql(source: "\n  fragment TaskInstanceFields on TaskInstance
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
