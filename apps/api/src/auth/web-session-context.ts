@@ -1,7 +1,7 @@
 import { TowerError } from '@tower/core';
 import type { GqlContext } from '../common/graphql-context.js';
 import type { AuthResult } from './auth.service.js';
-import { clearSessionCookie, crossSiteReason, setSessionCookie, wantsWebSession } from './web-session.js';
+import { crossSiteReason, setSessionCookie, wantsWebSession } from './web-session.js';
 
 /**
  * Whether the caller is the web app (x-tower-csrf), which gets its session as a cookie. Checked
