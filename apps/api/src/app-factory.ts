@@ -50,7 +50,10 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
   );
   try {
     app.useBodyParser('json', { limit: BODY_LIMIT });
-    // Bearer tokens, no cookies: credentials are not needed cross-origin.
+    // The client's address behind the web app's proxy (and any other trusted one): login throttling and the audit use it.
+    app.set('trust proxy', config.TRUST_PROXY);
+    // No credentials cross-origin: programmatic clients send bearer tokens; the web app's session
+    // cookie only travels through its own origin (it proxies /graphql), see auth/web-session.ts.
     app.enableCors({ origin: corsOrigin(config.WEB_ORIGIN), methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 });
     if (opts.handleSignals !== false) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     await app.listen(config.API_PORT, config.API_HOST);

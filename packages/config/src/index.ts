@@ -19,6 +19,16 @@ const schema = z.object({
   API_PORT: z.coerce.number().int().positive().default(4000),
   API_HOST: z.string().default('0.0.0.0'),
   WEB_ORIGIN: z.string().default('*'),
+  /**
+   * Which peers' X-Forwarded-For the API believes (Express's `trust proxy`): the web app proxies the
+   * browser's /graphql, so without it every browser would share the web server's address (and its
+   * failed-login budget). `loopback` (default: the web app on the same host), `false`, `true`, a hop
+   * count, or addresses/CIDRs/`linklocal`/`uniquelocal`, comma-separated.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   WORKER_ID: z.string().optional(),
@@ -137,6 +147,26 @@ const schema = z.object({
     .int()
     .positive()
     .default(24 * 14),
+  /** How long a member invitation's link stays valid (inviteMember). */
+  INVITATION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
+  /**
+   * The platform's own mail server, for invitation emails (tenants' alert emails use their own smtp
+   * connections). Unset SMTP_HOST: invitations are not mailed, the inviter shares the link.
+   */
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  SMTP_SECURE: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  SMTP_USERNAME: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().default('Tower <no-reply@tower.local>'),
   /** Base64 of 32 bytes, or "keyId:base64,keyId:base64" (first = current) for secret encryption. */
   TOWER_ENCRYPTION_KEYS: z.string().optional(),
   /** production refuses to start without TOWER_ENCRYPTION_KEYS. */

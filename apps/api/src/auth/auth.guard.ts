@@ -13,7 +13,8 @@ import { AuthService } from './auth.service.js';
 /**
  * Global guard: every GraphQL resolver needs a valid bearer token (session or API key) unless it is
  * @Public(), and a role at least as high as its @Roles(). HTTP requests carry the token in the
- * Authorization header; graphql-ws operations carry the one from connection_init, checked again
+ * Authorization header or, from the web app, in the session cookie (common/graphql-context.ts);
+ * graphql-ws operations carry the one from connection_init or the upgrade's cookie, checked again
  * for every subscribe so a revoked key cannot open new subscriptions on an old socket.
  */
 @Injectable()
@@ -34,6 +35,8 @@ export class AuthGuard implements CanActivate {
     const ctx = gql.getContext<GqlContext>();
     ctx.actor ??= (await this.auth.authenticate(ctx.authorization, ctx.origin)) ?? undefined;
     const actor = ctx.actor;
+    // A session cookie that failed the CSRF check was ignored: say so (a cross-site request).
+    if (!actor && ctx.cookieRefused) throw new TowerError('FORBIDDEN', `the session cookie was not used: ${ctx.cookieRefused}`);
     if (!actor) throw new TowerError('UNAUTHENTICATED', 'missing, invalid, expired or revoked bearer token');
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);

@@ -6,11 +6,14 @@ import { AuthResolver } from './auth.resolver.js';
 import { AuthService } from './auth.service.js';
 import { CryptoRepository } from './crypto.repository.js';
 import { LoginThrottle } from './login-throttle.js';
+import { PrincipalRevocations } from './principal-revocations.js';
+import { WebSessionController } from './web-session.controller.js';
 
-/** Sign-up, login, sessions, API keys, and the global guard every resolver goes through. */
+/** Sign-up, login, sessions (and the web app's session cookie), API keys, credential revocation, and the global guard every resolver goes through. */
 @Module({
   imports: [AuditModule],
-  providers: [AuthService, CryptoRepository, LoginThrottle, AuthResolver, { provide: APP_GUARD, useClass: AuthGuard }],
-  exports: [AuthService],
+  controllers: [WebSessionController],
+  providers: [AuthService, CryptoRepository, LoginThrottle, PrincipalRevocations, AuthResolver, { provide: APP_GUARD, useClass: AuthGuard }],
+  exports: [AuthService, CryptoRepository, LoginThrottle, PrincipalRevocations],
 })
 export class AuthModule {}

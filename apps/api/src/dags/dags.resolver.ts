@@ -4,7 +4,7 @@ import type { Actor } from '../auth/actor.js';
 import { CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { DagRunModel } from '../runs/dtos/dag-run.dto.js';
 import { DagsService } from './dags.service.js';
-import { DagConnection, DagModel, DagVersionModel } from './dtos/dag.dto.js';
+import { DagConnection, DagModel, DagVersionModel, DeleteDagPayload } from './dtos/dag.dto.js';
 import { DagsArgs } from './dtos/dags.args.js';
 
 @Resolver(() => DagModel)
@@ -33,6 +33,19 @@ export class DagsResolver {
   })
   upsertDag(@CurrentActor() actor: Actor, @Args('spec', { type: () => GraphQLJSON }) spec: unknown): Promise<DagModel> {
     return this.service.upsert(actor, spec);
+  }
+
+  @Roles('EDITOR')
+  @Mutation(() => DeleteDagPayload, {
+    description:
+      'Deletes the DAG with its versions, runs, logs, schedule and file triggers; the audit log keeps its rows. CONFLICT (details.reason ACTIVE_RUNS) while runs are queued or running, unless force: then they are canceled first.',
+  })
+  deleteDag(
+    @CurrentActor() actor: Actor,
+    @Args('dagId') dagId: string,
+    @Args('force', { type: () => Boolean, defaultValue: false, description: 'Cancel active runs instead of refusing' }) force: boolean,
+  ): Promise<DeleteDagPayload> {
+    return this.service.delete(actor, dagId, force);
   }
 
   @Roles('OPERATOR')

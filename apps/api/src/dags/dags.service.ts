@@ -5,7 +5,7 @@ import type { Engine } from '@tower/engine';
 import type { Actor } from '../auth/actor.js';
 import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
-import type { DagConnection, DagModel } from './dtos/dag.dto.js';
+import type { DagConnection, DagModel, DeleteDagPayload } from './dtos/dag.dto.js';
 import type { DagsArgs } from './dtos/dags.args.js';
 
 export function toDagModel(dag: Dag): DagModel {
@@ -48,6 +48,11 @@ export class DagsService {
   async upsert(actor: Actor, spec: unknown): Promise<DagModel> {
     const { dag } = await this.engine.dags.upsert(actor.tenantId, spec, actor.userId ?? actor.apiKeyId);
     return toDagModel(dag);
+  }
+
+  async delete(actor: Actor, dagId: string, force: boolean): Promise<DeleteDagPayload> {
+    const { dag, canceledRuns, deletedRuns } = await this.engine.dags.delete(actor.tenantId, dagId, force);
+    return { id: dag.id, dagId: dag.dagId, canceledRuns, deletedRuns };
   }
 
   async setPaused(actor: Actor, dagId: string, paused: boolean): Promise<DagModel> {

@@ -8,6 +8,8 @@ import type { Logger } from '@tower/logger';
 import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { AuthService } from '../auth/auth.service.js';
+import type { ClosableSocket, PrincipalRevocations } from '../auth/principal-revocations.js';
+import { crossSiteReason, readSessionCookie } from '../auth/web-session.js';
 import { formatGraphqlError } from '../common/errors.js';
 import { authorizationFromConnectionParams, httpContext, originOf, type GqlContext } from '../common/graphql-context.js';
 import { DateTimeScalar } from '../common/scalars/date-time.scalar.js';
@@ -24,11 +26,13 @@ export const BUILD_SCHEMA_OPTIONS: BuildSchemaOptions = {
   addNewlineAtEnd: true,
 };
 
-type WsExtra = { request: GqlContext['req']; authorization?: string | null };
+type WsExtra = { request: GqlContext['req']; socket: ClosableSocket; authorization?: string | null };
 type Ctx = WsContext<Record<string, unknown>, WsExtra>;
 
 export interface GraphqlOptionsDeps {
   auth: AuthService;
+  /** Closes the sockets of a credential when it is revoked. */
+  revocations: PrincipalRevocations;
   logger: Logger;
   /** A path writes the sorted SDL there at boot; true keeps the schema in memory. */
   autoSchemaFile: string | true;
@@ -61,7 +65,18 @@ export function armor() {
   }).protect();
 }
 
-export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = true }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
+/** connection_init's authorization, else the upgrade request's session cookie (Origin-checked). */
+function wsAuthorization(ctx: Ctx): { authorization: string | null; refused?: string } {
+  const fromParams = authorizationFromConnectionParams(ctx.connectionParams);
+  if (fromParams) return { authorization: fromParams };
+  const request = ctx.extra.request;
+  const cookie = request ? readSessionCookie(request) : null;
+  if (!request || !cookie) return { authorization: null };
+  const refused = crossSiteReason(request.headers, { needOrigin: true });
+  return refused ? { authorization: null, refused } : { authorization: `Bearer ${cookie}` };
+}
+
+export function graphqlOptions({ auth, revocations, logger, autoSchemaFile, introspection = true }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
   const limits = armor();
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
@@ -77,12 +92,12 @@ export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = t
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     // Apollo calls it with { req, res } over HTTP; graphql-ws with its own context per operation.
-    context: (arg: { req: GqlContext['req'] } | Ctx): GqlContext => {
+    context: (arg: { req: GqlContext['req']; res?: GqlContext['res'] } | Ctx): GqlContext => {
       if ('connectionParams' in arg || 'extra' in arg) {
         const extra = (arg as Ctx).extra;
         return { transport: 'ws', req: extra.request, authorization: extra.authorization ?? null, origin: originOf(extra.request) };
       }
-      return httpContext(arg.req!);
+      return httpContext(arg.req!, arg.res);
     },
     formatError: (formatted, error) => formatGraphqlError(formatted, error, logUnexpected),
     // Apollo's default cache-control plugin wraps every field's resolver to collect cache hints;
@@ -91,16 +106,20 @@ export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = t
     subscriptions: {
       'graphql-ws': {
         path: GRAPHQL_PATH,
-        // Same credentials as HTTP, in connection_init: `{ authorization: "Bearer …" }`. Returning
-        // false closes the socket with 4403 Forbidden before any operation runs.
+        // Same credentials as HTTP, in connection_init: `{ authorization: "Bearer …" }`; without
+        // them, the web session cookie of the upgrade request if its Origin is this site (a page of
+        // another site must not open a socket with the user's cookie). Returning false closes the
+        // socket with 4403 Forbidden before any operation runs.
         onConnect: async (ctx: Ctx) => {
-          const authorization = authorizationFromConnectionParams(ctx.connectionParams);
+          const { authorization, refused } = wsAuthorization(ctx);
           const actor = await auth.authenticate(authorization, originOf(ctx.extra.request));
           if (!actor) {
-            logger.info({ ip: originOf(ctx.extra.request).ip }, 'graphql-ws connection refused: no valid token');
+            logger.info({ ip: originOf(ctx.extra.request).ip, reason: refused ?? 'no valid token' }, 'graphql-ws connection refused');
             return false;
           }
           ctx.extra.authorization = authorization;
+          // Revoking the key or session, or removing the member, closes this socket at once.
+          revocations.track(ctx.extra.socket, actor);
           return true;
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.

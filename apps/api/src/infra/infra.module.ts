@@ -14,6 +14,8 @@ import {
   ApiKeyRepository,
   AuditLogRepository,
   createPrismaClient,
+  InvitationRepository,
+  MembershipRepository,
   poolStatsOf,
   SessionRepository,
   TenantRepository,
@@ -30,7 +32,15 @@ import type { Redis } from 'ioredis';
 import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from '../common/tokens.js';
 
 /** Tenant-scoped repositories of @tower/db, injectable by class. */
-const REPOSITORIES = [UserRepository, SessionRepository, ApiKeyRepository, AuditLogRepository, TenantRepository] as const;
+const REPOSITORIES = [
+  UserRepository,
+  SessionRepository,
+  ApiKeyRepository,
+  AuditLogRepository,
+  MembershipRepository,
+  InvitationRepository,
+  TenantRepository,
+] as const;
 
 /** Owns the process-wide connections: checks them at boot, closes them after the HTTP server stopped. */
 @Injectable()

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '@tower/config';
+import { loadConfig, type TowerConfig } from '@tower/config';
 import { createTestDatabase, type TestDatabase } from '@tower/db';
 import { createLogger } from '@tower/logger';
 import { Redis } from 'ioredis';
@@ -20,11 +20,14 @@ export interface GqlResponse<T> {
 export interface TestApi {
   api: ApiApp;
   db: TestDatabase;
+  /** The config the API runs with (a second replica: createApiApp(config) on the same database and Redis prefix). */
+  config: TowerConfig;
   redisPrefix: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
 }
 
+/** `env` adds settings to the test's config (e.g. SMTP_HOST, INVITATION_TTL_SECONDS). */
 export async function startTestApi(name: string, env: Record<string, string> = {}): Promise<TestApi> {
   const db = await createTestDatabase(name);
   const redisPrefix = `tower-test-api-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -49,6 +52,7 @@ export async function startTestApi(name: string, env: Record<string, string> = {
   return {
     api,
     db,
+    config,
     redisPrefix,
     async gql<T>(query: string, variables?: Record<string, unknown>, token?: string) {
       const res = await fetch(api.url, {

@@ -10,8 +10,8 @@ export interface TestDatabase {
 
 /**
  * A fresh database of its own, migrated by the same engine code as `npm run db:migrate`, for one
- * test file or worker; `drop()` it afterwards. The server is `serverUrl` (any database on it), else
- * TEST_DATABASE_URL, by default the local Postgres.
+ * test file or worker; `drop()` it afterwards. The server comes from `serverUrl`, else
+ * TEST_DATABASE_URL (any database on it), by default the local Postgres.
  */
 export async function createTestDatabase(name = 'db', serverUrl?: string): Promise<TestDatabase> {
   // Loaded lazily: the WebAssembly schema engine is only needed by tests and tooling, never at run time.
