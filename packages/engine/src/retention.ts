@@ -65,6 +65,10 @@ export class Retention {
   }
 
   private signal: AbortSignal | undefined;
+  /** Per run-retention policy (days), the journal id the next pass starts its walk from. */
+  private readonly journalFrom = new Map<number, bigint>();
+  /** Each tenant's run retention as the last pass saw it (a change resets its new policy's walk). */
+  private readonly journalPolicy = new Map<string, number>();
 
   /** One pass at `now`; `signal` (the process stopping) ends it between two statements. */
   async sweep(now: Date, signal?: AbortSignal): Promise<RetentionStats> {
@@ -207,36 +211,53 @@ export class Retention {
 
   /**
    * Journal rows older than their tenant's run retention, unless their run is kept (not ended, or
-   * ended inside the policy): a kept run keeps its whole history. The journal has no index but its id
-   * (docs/database.md: none on the hot path), and ids follow time, so the oldest rows are walked
-   * in id ranges of `batchSize` from the first; the walk stops at the first range with no row
-   * older than the shortest policy. Rows of tenants that keep longer are read once per pass.
+   * ended inside the policy): a kept run keeps its whole history. The journal has no index but its
+   * id (docs/database.md: none on the hot path), and ids follow time, so it is walked in id ranges
+   * of `batchSize`, once per distinct policy (tenants keeping D days): from where the previous
+   * pass stopped for D (a tenant's rows expire in id order) to the first range holding a row newer
+   * than D days. Where a row was kept only for its run, the next pass starts there again. The
+   * first pass of a process walks from the oldest row; a tenant whose policy changed resets the
+   * walk of its new policy.
    */
   private async deleteJournal(now: Date, tenants: ReadonlyArray<RetentionPolicy & { id: string }>, stats: RetentionStats): Promise<void> {
-    if (tenants.length === 0) return;
-    const shortest = retentionCutoffs({ runRetentionDays: Math.min(...tenants.map((t) => t.runRetentionDays)), logRetentionDays: 1 }, now).runsEndedBefore;
+    for (const t of tenants) {
+      const before = this.journalPolicy.get(t.id);
+      if (before !== undefined && before !== t.runRetentionDays) this.journalFrom.delete(t.runRetentionDays);
+      this.journalPolicy.set(t.id, t.runRetentionDays);
+    }
     const [first] = await this.sql.query<{ id: string | null }>(`SELECT min(id)::text AS id FROM "StateChange"`);
     if (first?.id == null) return;
-    for (let lo = BigInt(first.id); !this.signal?.aborted; lo += BigInt(this.opts.batchSize)) {
-      const [range] = await this.sql.query<{ deleted: number; older: number; rows: number }>(
-        `WITH range AS (SELECT s.id, s.at, s."dagRunId", $3::timestamptz - make_interval(days => t."runRetentionDays") AS cutoff
-                          FROM "StateChange" s JOIN "Tenant" t ON t.id = s."tenantId"
-                         WHERE s.id >= $1::bigint AND s.id < $2::bigint),
-              expired AS (SELECT g.id FROM range g
-                           WHERE g.at < g.cutoff
-                             AND NOT EXISTS (SELECT 1 FROM "DagRun" r WHERE r.id = g."dagRunId" AND (r."endedAt" IS NULL OR r."endedAt" >= g.cutoff))),
-              gone AS (DELETE FROM "StateChange" WHERE id IN (SELECT id FROM expired) RETURNING 1)
-         SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM range WHERE at < $4::timestamptz)::int AS older, (SELECT count(*) FROM range)::int AS rows`,
-        [lo.toString(), (lo + BigInt(this.opts.batchSize)).toString(), now, shortest],
-      );
-      stats.deleted.StateChange += range.deleted;
-      if (range.older === 0 && range.rows > 0) return;
-      if (range.rows === 0) {
-        const [more] = await this.sql.query<{ id: string | null }>(`SELECT min(id)::text AS id FROM "StateChange" WHERE id >= $1`, [lo.toString()]);
-        if (more?.id == null) return;
-        lo = BigInt(more.id) - BigInt(this.opts.batchSize);
+    const batch = BigInt(this.opts.batchSize);
+    for (const days of [...new Set(tenants.map((t) => t.runRetentionDays))].sort((x, y) => y - x)) {
+      const cutoff = retentionCutoffs({ runRetentionDays: days, logRetentionDays: 1 }, now).runsEndedBefore;
+      const from = this.journalFrom.get(days);
+      let lo = from !== undefined && from > BigInt(first.id) ? from : BigInt(first.id);
+      let pinned: bigint | null = null;
+      while (!this.signal?.aborted) {
+        const [range] = await this.sql.query<{ deleted: number; newer: number; rows: number; kept: string | null }>(
+          `WITH range AS (SELECT s.id, s.at, s."dagRunId", t."runRetentionDays" = $4 AS mine
+                            FROM "StateChange" s LEFT JOIN "Tenant" t ON t.id = s."tenantId"
+                           WHERE s.id >= $1::bigint AND s.id < $2::bigint),
+                old AS (SELECT g.id, EXISTS (SELECT 1 FROM "DagRun" r WHERE r.id = g."dagRunId" AND (r."endedAt" IS NULL OR r."endedAt" >= $3::timestamptz)) AS kept
+                          FROM range g WHERE g.mine AND g.at < $3::timestamptz),
+                gone AS (DELETE FROM "StateChange" WHERE id IN (SELECT id FROM old WHERE NOT kept) RETURNING 1)
+           SELECT (SELECT count(*) FROM gone)::int AS deleted, (SELECT count(*) FROM range WHERE at >= $3::timestamptz)::int AS newer,
+                  (SELECT count(*) FROM range)::int AS rows, (SELECT min(id)::text FROM old WHERE kept) AS kept`,
+          [lo.toString(), (lo + batch).toString(), cutoff, days],
+        );
+        stats.deleted.StateChange += range.deleted;
+        if (pinned === null && range.kept !== null) pinned = BigInt(range.kept);
+        if (range.newer > 0) break;
+        if (range.rows === 0) {
+          const [more] = await this.sql.query<{ id: string | null }>(`SELECT min(id)::text AS id FROM "StateChange" WHERE id >= $1`, [lo.toString()]);
+          if (more?.id == null) break;
+          lo = BigInt(more.id);
+        } else {
+          lo += batch;
+        }
+        await sleep(this.opts.pauseMs);
       }
-      await sleep(this.opts.pauseMs);
+      this.journalFrom.set(days, pinned !== null && pinned < lo ? pinned : lo);
     }
   }
 
