@@ -147,6 +147,15 @@ describe('retention', () => {
     // A second pass finds nothing more to do.
     const again = await retention.sweep(now);
     expect(Object.values(again.deleted).every((n) => n === 0)).toBe(true);
+
+    // A shortens its policy to B's, whose journal walk has already gone past A's older rows: the
+    // next pass deletes A's runs now past 7 days, their journal rows included; active runs stay.
+    await db.prisma.tenant.update({ where: { id: a.tenantId }, data: { runRetentionDays: 7, logRetentionDays: 3 } });
+    await retention.sweep(now);
+    expect(await rowsOf(sql, aJustInside)).toEqual(gone);
+    expect(await rowsOf(sql, aLogsJustInside)).toEqual(gone);
+    expect(await rowsOf(sql, aRunningAncient)).toEqual(whole);
+    expect(await rowsOf(sql, bRecent)).toEqual(whole);
   });
 
   it('never deletes a run a clear reopened, even one chosen while it had ended', async () => {
@@ -217,9 +226,11 @@ describe('retention', () => {
     );
     try {
       for (const deadline = Date.now() + 60_000; ;) {
-        const left = await db.prisma.dagRun.count({ where: { id: { in: runs.map((r) => r.runId) } } });
+        // The runs, then (at the end of the same pass) their journal rows.
+        const ids = runs.map((r) => r.runId);
+        const left = (await db.prisma.dagRun.count({ where: { id: { in: ids } } })) + (await db.prisma.stateChange.count({ where: { dagRunId: { in: ids } } }));
         if (left === 0) break;
-        if (Date.now() > deadline) throw new Error(`${left} expired runs left after 60 s`);
+        if (Date.now() > deadline) throw new Error(`${left} rows of the expired runs left after 60 s`);
         await new Promise((r) => setTimeout(r, 100));
       }
     } finally {
