@@ -8,6 +8,7 @@ import { AlertsModule } from './alerts/alerts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthService } from './auth/auth.service.js';
+import { RequestLimits } from './auth/request-limits.js';
 import { LOGGER } from './common/tokens.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { PoolsModule } from './pools/pools.module.js';
@@ -44,9 +45,9 @@ export class AppModule {
           driver: ApolloDriver,
           // graphql-ws authenticates connections with the same service as the HTTP guard.
           imports: [AuthModule],
-          inject: [AuthService, LOGGER],
-          useFactory: (auth: AuthService, logger: Logger) =>
-            graphqlOptions({ auth, logger, autoSchemaFile: opts.autoSchemaFile, introspection: opts.config.GRAPHQL_INTROSPECTION }),
+          inject: [AuthService, RequestLimits, LOGGER],
+          useFactory: (auth: AuthService, limits: RequestLimits, logger: Logger) =>
+            graphqlOptions({ auth, limits, logger, autoSchemaFile: opts.autoSchemaFile, introspection: opts.config.GRAPHQL_INTROSPECTION }),
         }),
         HealthModule,
         EventsModule,

@@ -1,7 +1,7 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GqlContext } from '../common/graphql-context.js';
 import type { Actor } from './actor.js';
-import { CurrentActor, Public, Roles } from './auth.decorators.js';
+import { AnyRole, CurrentActor, Public, Roles } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { ApiKeyModel, CreateApiKeyPayload } from './dtos/api-key.dto.js';
 import { CreateApiKeyArgs, LoginArgs, SignUpArgs } from './dtos/auth.args.js';
@@ -26,6 +26,7 @@ export class AuthResolver {
     return this.auth.login(args, ctx.origin);
   }
 
+  @AnyRole()
   @Query(() => ViewerModel)
   me(@CurrentActor() actor: Actor): Promise<ViewerModel> {
     return this.auth.viewer(actor);

@@ -1,7 +1,7 @@
 import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { DagRunModel } from '../runs/dtos/dag-run.dto.js';
 import { DagsService } from './dags.service.js';
 import { DagConnection, DagModel, DagVersionModel } from './dtos/dag.dto.js';
@@ -11,16 +11,19 @@ import { DagsArgs } from './dtos/dags.args.js';
 export class DagsResolver {
   constructor(private readonly service: DagsService) {}
 
+  @AnyRole()
   @Query(() => DagConnection)
   dags(@CurrentActor() actor: Actor, @Args() args: DagsArgs): Promise<DagConnection> {
     return this.service.list(actor, args);
   }
 
+  @AnyRole()
   @Query(() => DagModel, { description: 'Errors with NOT_FOUND when the tenant has no such DAG.' })
   dag(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<DagModel> {
     return this.service.get(actor, dagId);
   }
 
+  @AnyRole()
   @Query(() => [DagVersionModel], { description: 'Newest first.' })
   dagVersions(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<DagVersionModel[]> {
     return this.service.versions(actor, dagId);

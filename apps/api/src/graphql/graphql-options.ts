@@ -5,9 +5,10 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { BuildSchemaOptions } from '@nestjs/graphql';
 import type { Logger } from '@tower/logger';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { AuthService } from '../auth/auth.service.js';
+import type { RequestLimits } from '../auth/request-limits.js';
 import { formatGraphqlError } from '../common/errors.js';
 import { authorizationFromConnectionParams, httpContext, originOf, type GqlContext } from '../common/graphql-context.js';
 import { DateTimeScalar } from '../common/scalars/date-time.scalar.js';
@@ -15,6 +16,9 @@ import { operationLogPlugin } from './operation-log.plugin.js';
 
 /** The committed schema (apps/api/schema.graphql), from src/graphql or dist/graphql alike. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema.graphql');
+
+/** The role matrix generated from the declarations (docs/roles.md). */
+export const ROLES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'docs', 'roles.md');
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -24,11 +28,15 @@ export const BUILD_SCHEMA_OPTIONS: BuildSchemaOptions = {
   addNewlineAtEnd: true,
 };
 
-type WsExtra = { request: GqlContext['req']; authorization?: string | null };
+type WsExtra = { request: GqlContext['req']; socket?: { close(code: number, reason: string): void }; authorization?: string | null };
+
+/** graphql-ws close code of a connection refused by the per-address rate limit (as HTTP's 429). */
+export const WS_CLOSE_RATE_LIMITED = 4429;
 type Ctx = WsContext<Record<string, unknown>, WsExtra>;
 
 export interface GraphqlOptionsDeps {
   auth: AuthService;
+  limits: RequestLimits;
   logger: Logger;
   /** A path writes the sorted SDL there at boot; true keeps the schema in memory. */
   autoSchemaFile: string | true;
@@ -61,7 +69,13 @@ export function armor() {
   }).protect();
 }
 
-export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = true }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
+export function graphqlOptions({
+  auth,
+  limits: rateLimits,
+  logger,
+  autoSchemaFile,
+  introspection = true,
+}: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
   const limits = armor();
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
@@ -94,6 +108,12 @@ export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = t
         // Same credentials as HTTP, in connection_init: `{ authorization: "Bearer …" }`. Returning
         // false closes the socket with 4403 Forbidden before any operation runs.
         onConnect: async (ctx: Ctx) => {
+          const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
+          if (refused) {
+            // Close reasons are short (123 bytes): the code and when to come back.
+            ctx.extra.socket?.close(WS_CLOSE_RATE_LIMITED, `TOO_MANY_REQUESTS: retry after ${String(refused.details?.retryAfterSeconds)} s`);
+            return false;
+          }
           const authorization = authorizationFromConnectionParams(ctx.connectionParams);
           const actor = await auth.authenticate(authorization, originOf(ctx.extra.request));
           if (!actor) {
@@ -102,6 +122,12 @@ export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = t
           }
           ctx.extra.authorization = authorization;
           return true;
+        },
+        // Every subscription counts against its address; over the limit it is refused with
+        // TOO_MANY_REQUESTS (the socket stays open). The principal's own limit is AuthGuard's.
+        onSubscribe: async (ctx: Ctx) => {
+          const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
+          return refused ? format([new GraphQLError(refused.message, { originalError: refused })]) : undefined;
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.
         onNext: (_ctx: Ctx, _id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>

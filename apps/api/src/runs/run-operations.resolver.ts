@@ -3,7 +3,7 @@ import { TowerError } from '@tower/core';
 import type { Backfill } from '@tower/db';
 import type { Engine } from '@tower/engine';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { InjectEngine } from '../common/tokens.js';
 import { DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
 import {
@@ -73,6 +73,7 @@ export class RunOperationsResolver {
     return this.backfillModel(actor, await this.engine.backfills.cancel(actor.tenantId, id));
   }
 
+  @AnyRole()
   @Query(() => [BackfillModel], { description: 'Newest first (at most 100).' })
   async backfills(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<BackfillModel[]> {
     const rows = await this.engine.backfills.list(actor.tenantId, dagId);
@@ -95,6 +96,7 @@ export class RunOperationsResolver {
     };
   }
 
+  @AnyRole()
   @Query(() => [TaskLogLineModel], {
     description:
       "A try's log lines, kept after the worker is gone (tryNumber defaults to the latest), oldest first, at most 10,000 per call: page with afterId.",
@@ -121,11 +123,13 @@ export class RunOperationsResolver {
     return this.engine.runs.taskLogAfter(actor.tenantId, ti.id, BigInt(afterId ?? 0), tryNumber ?? ti.tryNumber, first);
   }
 
+  @AnyRole()
   @Query(() => [TaskTryModel], { description: 'Every try of a task instance (state, times, error), oldest first.' })
   async taskTries(@CurrentActor() actor: Actor, @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string): Promise<TaskTryModel[]> {
     return (await this.engine.runs.taskTries(actor.tenantId, taskInstanceId)) as TaskTryModel[];
   }
 
+  @AnyRole()
   @Query(() => [XComEntryModel], { description: 'XCom values pushed by the task (the latest successful try).' })
   xcom(@CurrentActor() actor: Actor, @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string): Promise<XComEntryModel[]> {
     return this.engine.runs.xcom(actor.tenantId, taskInstanceId);

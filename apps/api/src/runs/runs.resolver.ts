@@ -1,7 +1,7 @@
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { withSpan } from '@tower/telemetry';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
 import { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
 import { TaskLogLineModel } from './dtos/run-operations.dto.js';
@@ -17,11 +17,13 @@ export class RunsResolver {
     return withSpan('graphql.triggerDagRun', { 'graphql.operation.type': 'mutation', 'tower.dag_id': args.dagId }, () => this.runs.trigger(actor, args));
   }
 
+  @AnyRole()
   @Query(() => DagRunConnection, { description: 'Newest logical date first.' })
   dagRuns(@CurrentActor() actor: Actor, @Args() args: DagRunsArgs): Promise<DagRunConnection> {
     return this.runs.list(actor, args);
   }
 
+  @AnyRole()
   @Query(() => DagRunModel)
   dagRun(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<DagRunModel> {
     return this.runs.get(actor, id);
@@ -32,16 +34,19 @@ export class RunsResolver {
     return this.runs.taskInstances(actor, run.id);
   }
 
+  @AnyRole()
   @Subscription(() => DagRunModel, { description: 'A run of the tenant changed state (all DAGs when dagId is null).' })
   dagRunUpdated(@CurrentActor() actor: Actor, @Args('dagId', { type: () => String, nullable: true }) dagId?: string) {
     return this.runs.runUpdates(actor, dagId);
   }
 
+  @AnyRole()
   @Subscription(() => TaskInstanceModel, { description: 'Task instances of one run (DagRun.id) changed state.' })
   taskInstanceUpdated(@CurrentActor() actor: Actor, @Args('runId', { type: () => ID }) runId: string) {
     return this.runs.taskUpdates(actor, runId);
   }
 
+  @AnyRole()
   @Subscription(() => [TaskLogLineModel], {
     description: "Log lines of a task instance as its tries write them (only tryNumber's when given), a batch per message; earlier lines come from taskLog.",
   })

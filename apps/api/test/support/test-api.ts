@@ -25,7 +25,8 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-export async function startTestApi(name: string): Promise<TestApi> {
+/** `env`: configuration on top of the test defaults (e.g. tighter RATE_LIMIT_* values). */
+export async function startTestApi(name: string, env: Record<string, string> = {}): Promise<TestApi> {
   const db = await createTestDatabase(name);
   const redisPrefix = `tower-test-api-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const config = {
@@ -35,6 +36,7 @@ export async function startTestApi(name: string): Promise<TestApi> {
       REDIS_PREFIX: redisPrefix,
       API_HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      ...env,
     }),
     API_PORT: 0,
   };
