@@ -127,7 +127,8 @@ export function graphqlOptions({
         // TOO_MANY_REQUESTS (the socket stays open). The principal's own limit is AuthGuard's.
         onSubscribe: async (ctx: Ctx) => {
           const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
-          return refused ? format([new GraphQLError(refused.message, { originalError: refused })]) : undefined;
+          // Raw GraphQLErrors here: graphql-ws passes them through onError (below), which formats them.
+          return refused ? [new GraphQLError(refused.message, { originalError: refused })] : undefined;
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.
         onNext: (_ctx: Ctx, _id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '@tower/config';
+import { loadConfig, type TowerConfig } from '@tower/config';
 import { createTestDatabase, type TestDatabase } from '@tower/db';
 import { createLogger } from '@tower/logger';
 import { Redis } from 'ioredis';
@@ -19,6 +19,8 @@ export interface GqlResponse<T> {
 /** The API as a black box on a free port: its own database and its own Redis key prefix. */
 export interface TestApi {
   api: ApiApp;
+  /** What the API was started with: a second replica on the same database and Redis takes it too. */
+  config: TowerConfig;
   db: TestDatabase;
   redisPrefix: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
@@ -49,6 +51,7 @@ export async function startTestApi(name: string, env: Record<string, string> = {
   }
   return {
     api,
+    config,
     db,
     redisPrefix,
     async gql<T>(query: string, variables?: Record<string, unknown>, token?: string) {
