@@ -7,7 +7,7 @@ import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
 import { EventStreamService } from '../events/event-stream.service.js';
 import { LogTail } from '../events/log-tail.js';
-import type { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
+import type { DagRunConnection, DagRunModel } from './dtos/dag-run.dto.js';
 import type { TaskLogLineModel } from './dtos/run-operations.dto.js';
 import type { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
 import { runFromSnapshot, taskFromSnapshot } from './run-snapshots.js';
@@ -45,10 +45,6 @@ export class RunsService {
 
   get(actor: Actor, id: string): Promise<DagRunModel> {
     return this.engine.runs.get(actor.tenantId, id) as Promise<DagRunModel>;
-  }
-
-  taskInstances(actor: Actor, runId: string): Promise<TaskInstanceModel[]> {
-    return this.engine.runs.taskInstances(actor.tenantId, runId) as Promise<TaskInstanceModel[]>;
   }
 
   /** Runs of the tenant (of one DAG when dagId is given) as they change state. */
