@@ -93,8 +93,10 @@ describe('tenants are isolated', () => {
       expect(await codes(`query { dagRuns(dagId: "secret_pipeline") { totalCount } }`)).toEqual(['NOT_FOUND']);
       expect(await codes(`mutation { triggerDagRun(dagId: "secret_pipeline") { id } }`)).toEqual(['NOT_FOUND']);
       expect(await codes(`mutation { pauseDag(dagId: "secret_pipeline") { paused } }`)).toEqual(['NOT_FOUND']);
-      const listB = await b.request<{ dags: { totalCount: number } }>(`query { dags { totalCount } }`);
-      expect(listB.dags.totalCount).toBe(0);
+      const listB = await b.request<{ dags: { totalCount: number; edges: { node: { dagId: string } }[] } }>(
+        `query { dags { totalCount edges { node { dagId } } } }`,
+      );
+      expect(listB.dags).toEqual({ totalCount: 1, edges: [{ node: { dagId: 'b_pipeline' } }] });
 
       // and A's data is untouched
       const stillA = await a.request<{ dag: { paused: boolean } }>(`query { dag(dagId: "secret_pipeline") { paused } }`);
