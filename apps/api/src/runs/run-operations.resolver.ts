@@ -64,36 +64,35 @@ export class RunOperationsResolver {
       args.maxActiveRuns,
       actor.userId ?? actor.apiKeyId,
     );
-    return { ...result, backfill: await this.backfillModel(actor, result.backfill) } as BackfillResultModel;
+    return { ...result, backfill: (await this.backfillModels(actor, [result.backfill]))[0]! } as BackfillResultModel;
   }
 
   @Roles('OPERATOR')
   @Mutation(() => BackfillModel, { description: 'Cancels the backfill: its queued and running runs are canceled and running tries stopped.' })
   async cancelBackfill(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<BackfillModel> {
-    return this.backfillModel(actor, await this.engine.backfills.cancel(actor.tenantId, id));
+    return (await this.backfillModels(actor, [await this.engine.backfills.cancel(actor.tenantId, id)]))[0]!;
   }
 
   @AnyRole()
   @Query(() => [BackfillModel], { description: 'Newest first (at most 100).' })
   async backfills(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<BackfillModel[]> {
-    const rows = await this.engine.backfills.list(actor.tenantId, dagId);
-    return Promise.all(rows.map((b) => this.backfillModel(actor, b)));
+    return this.backfillModels(actor, await this.engine.backfills.list(actor.tenantId, dagId));
   }
 
-  private async backfillModel(actor: Actor, b: Backfill): Promise<BackfillModel> {
-    const [state, runCounts] = await Promise.all([this.engine.backfills.state(actor.tenantId, b), this.engine.backfills.runCounts(actor.tenantId, b)]);
-    return {
+  /** The backfills with their states and run counts, read for all of them at once. */
+  private async backfillModels(actor: Actor, backfills: Backfill[]): Promise<BackfillModel[]> {
+    const summaries = await this.engine.backfills.summaries(actor.tenantId, backfills);
+    return backfills.map((b, i) => ({
       id: b.id,
       dagId: b.dagId,
       fromDate: b.fromDate,
       toDate: b.toDate,
       reprocess: b.reprocess,
       maxActiveRuns: b.maxActiveRuns,
-      state,
-      runCounts,
       canceledAt: b.canceledAt,
       createdAt: b.createdAt,
-    };
+      ...summaries[i]!,
+    }));
   }
 
   @AnyRole()
