@@ -99,6 +99,15 @@ const schema = z.object({
    * OpenTelemetry traces go to this OTLP/HTTP collector (`<url>/v1/traces`); unset, tracing is off.
    */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /**
+   * Request rate limits, in requests per RATE_LIMIT_WINDOW_SECONDS, counted in Redis across API
+   * replicas: per client address (HTTP requests to /graphql, graphql-ws connections and
+   * subscriptions) and per signed-in principal (a user session or an API key; every operation).
+   * 0 turns a limit off. Over a limit: TOO_MANY_REQUESTS with retryAfterSeconds (docs/api.md).
+   */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(12_000),
+  RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(6_000),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
