@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -6,6 +7,8 @@ import type { TowerConfig } from '@tower/config';
 import { createLogger, type Logger } from '@tower/logger';
 import { enableMetrics } from '@tower/telemetry';
 import { AppModule } from './app.module.js';
+import { RequestLimits } from './auth/request-limits.js';
+import { GRAPHQL_CODE } from './common/errors.js';
 import { GRAPHQL_PATH } from './graphql/graphql-options.js';
 import { PinoNestLogger } from './infra/nest-logger.js';
 
@@ -49,6 +52,17 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   try {
+    // Before anything else reads the request: every GraphQL request counts against its address.
+    const limits = app.get(RequestLimits);
+    app.use(GRAPHQL_PATH, (req: IncomingMessage & { ip?: string }, res: ServerResponse, next: (err?: unknown) => void) => {
+      if (req.method !== 'POST' && req.method !== 'GET') return next();
+      void limits.ip(req.ip ?? req.socket.remoteAddress ?? null).then((refused) => {
+        if (!refused) return next();
+        const retryAfterSeconds = Number(refused.details?.retryAfterSeconds);
+        const body = { errors: [{ message: refused.message, extensions: { code: GRAPHQL_CODE.RATE_LIMITED, details: { retryAfterSeconds } } }] };
+        res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(retryAfterSeconds) }).end(JSON.stringify(body));
+      }, next);
+    });
     app.useBodyParser('json', { limit: BODY_LIMIT });
     // The client's address behind the web app's proxy (and any other trusted one): login throttling and the audit use it.
     app.set('trust proxy', config.TRUST_PROXY);

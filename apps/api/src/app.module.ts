@@ -9,6 +9,7 @@ import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthService } from './auth/auth.service.js';
 import { PrincipalRevocations } from './auth/principal-revocations.js';
+import { RequestLimits } from './auth/request-limits.js';
 import { LOGGER } from './common/tokens.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { PoolsModule } from './pools/pools.module.js';
@@ -58,9 +59,9 @@ export class AppModule {
           driver: ApolloDriver,
           // graphql-ws authenticates connections with the same service as the HTTP guard.
           imports: [AuthModule],
-          inject: [AuthService, PrincipalRevocations, LOGGER],
-          useFactory: (auth: AuthService, revocations: PrincipalRevocations, logger: Logger) =>
-            graphqlOptions({ auth, revocations, logger, autoSchemaFile: opts.autoSchemaFile, introspection: opts.config.GRAPHQL_INTROSPECTION }),
+          inject: [AuthService, PrincipalRevocations, RequestLimits, LOGGER],
+          useFactory: (auth: AuthService, revocations: PrincipalRevocations, limits: RequestLimits, logger: Logger) =>
+            graphqlOptions({ auth, revocations, limits, logger, autoSchemaFile: opts.autoSchemaFile, introspection: opts.config.GRAPHQL_INTROSPECTION }),
         }),
         HealthModule,
         EventsModule,

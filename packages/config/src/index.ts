@@ -142,6 +142,15 @@ const schema = z.object({
   LOG_ARCHIVE_S3_SECRET_ACCESS_KEY: z.string().optional(),
   /** A finished run's logs are archived this long after it ended: Postgres keeps live and recent logs. */
   LOG_ARCHIVE_AFTER_MS: z.coerce.number().int().min(0).default(3_600_000),
+  /**
+   * Request rate limits, in requests per RATE_LIMIT_WINDOW_SECONDS, counted in Redis across API
+   * replicas: per client address (HTTP requests to /graphql, graphql-ws connections and
+   * subscriptions) and per signed-in principal (a user session or an API key; every operation).
+   * 0 turns a limit off. Over a limit: TOO_MANY_REQUESTS with retryAfterSeconds (docs/api.md).
+   */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(12_000),
+  RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(6_000),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()

@@ -128,6 +128,31 @@ export class DagService {
 
   private readonly versionCache = new Map<string, DagVersion>();
 
+  /** The latest version of each of these DAGs, in their order: one read for those not cached. */
+  async latestVersions(tenantId: string, dags: readonly Pick<Dag, 'id' | 'latestVersion'>[]): Promise<DagVersion[]> {
+    const keyOf = (d: Pick<Dag, 'id' | 'latestVersion'>) => `${tenantId}|${d.id}|${d.latestVersion}`;
+    const found = new Map<string, DagVersion>();
+    for (const d of dags) {
+      const hit = this.versionCache.get(keyOf(d));
+      if (hit) found.set(keyOf(d), hit);
+    }
+    const missing = dags.filter((d) => !found.has(keyOf(d)));
+    if (missing.length) {
+      const read = await this.deps.prisma.dagVersion.findMany({ where: { tenantId, OR: missing.map((d) => ({ dagPk: d.id, version: d.latestVersion })) } });
+      for (const v of read) {
+        const key = `${tenantId}|${v.dagPk}|${v.version}`;
+        found.set(key, v);
+        if (this.versionCache.size >= 500) this.versionCache.delete(this.versionCache.keys().next().value as string);
+        this.versionCache.set(key, v);
+      }
+    }
+    return dags.map((d) => {
+      const version = found.get(keyOf(d));
+      if (!version) throw new TowerError('NOT_FOUND', `version ${d.latestVersion} of DAG ${d.id} not found`);
+      return version;
+    });
+  }
+
   /**
    * The DAG and its latest version, for a trigger: from a small cache unless `fresh`, saving the
    * trigger a round trip. A cached entry may be stale (another process changed or deleted the

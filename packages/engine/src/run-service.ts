@@ -9,8 +9,11 @@ import { runEvent } from './snapshots.js';
 
 export interface ListRunsFilter {
   state?: RunState | null;
+  /** Runs to skip from the newest; with `after`, skipped after it. */
   offset: number;
   limit: number;
+  /** Only runs after this one in the list's order (newest logical date first, then id): a keyset page, stable while runs are added. */
+  after?: { logicalDate: Date; id: string } | null;
 }
 
 /** Manual triggers and run reads. */
@@ -106,8 +109,16 @@ export class RunService {
   async list(tenantId: string, dagId: string, filter: ListRunsFilter): Promise<{ items: DagRun[]; totalCount: number }> {
     const dag = await this.dags.get(tenantId, dagId);
     const where = { tenantId, dagPk: dag.id, ...(filter.state ? { state: filter.state } : {}) };
+    const after = filter.after
+      ? { OR: [{ logicalDate: { lt: filter.after.logicalDate } }, { logicalDate: filter.after.logicalDate, id: { lt: filter.after.id } }] }
+      : {};
     const [items, totalCount] = await Promise.all([
-      this.deps.prisma.dagRun.findMany({ where, orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }], skip: filter.offset, take: filter.limit }),
+      this.deps.prisma.dagRun.findMany({
+        where: { ...where, ...after },
+        orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }],
+        skip: filter.offset,
+        take: filter.limit,
+      }),
       this.deps.prisma.dagRun.count({ where }),
     ]);
     return { items, totalCount };

@@ -1,7 +1,7 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GqlContext } from '../common/graphql-context.js';
 import type { Actor } from './actor.js';
-import { CurrentActor, Public, Roles } from './auth.decorators.js';
+import { AnyRole, CurrentActor, Public, Roles } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
 import { webSessionRequested, withWebSession } from './web-session-context.js';
 import { clearSessionCookie } from './web-session.js';
@@ -33,6 +33,7 @@ export class AuthResolver {
     return withWebSession(ctx, web, await this.auth.login(args, ctx.origin));
   }
 
+  @AnyRole()
   @Mutation(() => AuthPayload, {
     description:
       "A session in another of the caller's organisations (see me.memberships); the calling session ends. NOT_FOUND when the caller is no member there. User sessions only.",
@@ -42,6 +43,7 @@ export class AuthResolver {
     return withWebSession(ctx, web, await this.auth.switchTenant(actor, tenantId, ctx.origin));
   }
 
+  @AnyRole()
   @Mutation(() => Boolean, { description: 'Ends the calling session: its token stops working and its open subscriptions close. User sessions only.' })
   async logout(@CurrentActor() actor: Actor, @Context() ctx: GqlContext): Promise<boolean> {
     await this.auth.logout(actor);
@@ -50,16 +52,19 @@ export class AuthResolver {
     return true;
   }
 
+  @AnyRole()
   @Query(() => [SessionModel], { description: "The caller's unexpired sessions in this organisation, newest first. User sessions only." })
   sessions(@CurrentActor() actor: Actor): Promise<SessionModel[]> {
     return this.auth.listSessions(actor);
   }
 
+  @AnyRole()
   @Mutation(() => SessionModel, { description: "Ends one of the caller's sessions (its subscriptions close at once); NOT_FOUND for anyone else's." })
   revokeSession(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<SessionModel> {
     return this.auth.revokeSession(actor, id);
   }
 
+  @AnyRole()
   @Query(() => ViewerModel)
   me(@CurrentActor() actor: Actor): Promise<ViewerModel> {
     return this.auth.viewer(actor);

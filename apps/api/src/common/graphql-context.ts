@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TowerError } from '@tower/core';
 import type { Actor, RequestOrigin } from '../auth/actor.js';
 import { csrfReason, readSessionCookie } from '../auth/web-session.js';
 
@@ -20,6 +21,8 @@ export interface GqlContext {
   origin: RequestOrigin;
   /** Set by AuthGuard once the bearer token resolved. */
   actor?: Actor;
+  /** AuthGuard's count of this request against the principal's rate limit: the refusal, or null. */
+  principalCounted?: Promise<TowerError | null>;
 }
 
 function first(value: string | string[] | undefined): string | null {

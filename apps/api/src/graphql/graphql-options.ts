@@ -5,11 +5,12 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { BuildSchemaOptions } from '@nestjs/graphql';
 import type { Logger } from '@tower/logger';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ClosableSocket, PrincipalRevocations } from '../auth/principal-revocations.js';
 import { crossSiteReason, readSessionCookie } from '../auth/web-session.js';
+import type { RequestLimits } from '../auth/request-limits.js';
 import { formatGraphqlError } from '../common/errors.js';
 import { authorizationFromConnectionParams, httpContext, originOf, type GqlContext } from '../common/graphql-context.js';
 import { DateTimeScalar } from '../common/scalars/date-time.scalar.js';
@@ -17,6 +18,9 @@ import { operationLogPlugin } from './operation-log.plugin.js';
 
 /** The committed schema (apps/api/schema.graphql), from src/graphql or dist/graphql alike. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema.graphql');
+
+/** The role matrix generated from the declarations (docs/roles.md). */
+export const ROLES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'docs', 'roles.md');
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -27,12 +31,16 @@ export const BUILD_SCHEMA_OPTIONS: BuildSchemaOptions = {
 };
 
 type WsExtra = { request: GqlContext['req']; socket: ClosableSocket; authorization?: string | null };
+
+/** graphql-ws close code of a connection refused by the per-address rate limit (as HTTP's 429). */
+export const WS_CLOSE_RATE_LIMITED = 4429;
 type Ctx = WsContext<Record<string, unknown>, WsExtra>;
 
 export interface GraphqlOptionsDeps {
   auth: AuthService;
   /** Closes the sockets of a credential when it is revoked. */
   revocations: PrincipalRevocations;
+  limits: RequestLimits;
   logger: Logger;
   /** A path writes the sorted SDL there at boot; true keeps the schema in memory. */
   autoSchemaFile: string | true;
@@ -76,7 +84,14 @@ function wsAuthorization(ctx: Ctx): { authorization: string | null; refused?: st
   return refused ? { authorization: null, refused } : { authorization: `Bearer ${cookie}` };
 }
 
-export function graphqlOptions({ auth, revocations, logger, autoSchemaFile, introspection = true }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
+export function graphqlOptions({
+  auth,
+  revocations,
+  limits: rateLimits,
+  logger,
+  autoSchemaFile,
+  introspection = true,
+}: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
   const limits = armor();
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
@@ -111,16 +126,29 @@ export function graphqlOptions({ auth, revocations, logger, autoSchemaFile, intr
         // another site must not open a socket with the user's cookie). Returning false closes the
         // socket with 4403 Forbidden before any operation runs.
         onConnect: async (ctx: Ctx) => {
-          const { authorization, refused } = wsAuthorization(ctx);
+          const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
+          if (refused) {
+            // Close reasons are short (123 bytes): the code and when to come back.
+            ctx.extra.socket.close(WS_CLOSE_RATE_LIMITED, `TOO_MANY_REQUESTS: retry after ${String(refused.details?.retryAfterSeconds)} s`);
+            return false;
+          }
+          const { authorization, refused: cookieRefused } = wsAuthorization(ctx);
           const actor = await auth.authenticate(authorization, originOf(ctx.extra.request));
           if (!actor) {
-            logger.info({ ip: originOf(ctx.extra.request).ip, reason: refused ?? 'no valid token' }, 'graphql-ws connection refused');
+            logger.info({ ip: originOf(ctx.extra.request).ip, reason: cookieRefused ?? 'no valid token' }, 'graphql-ws connection refused');
             return false;
           }
           ctx.extra.authorization = authorization;
           // Revoking the key or session, or removing the member, closes this socket at once.
           revocations.track(ctx.extra.socket, actor);
           return true;
+        },
+        // Every subscription counts against its address; over the limit it is refused with
+        // TOO_MANY_REQUESTS (the socket stays open). The principal's own limit is AuthGuard's.
+        onSubscribe: async (ctx: Ctx) => {
+          const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
+          // Raw GraphQLErrors here: graphql-ws passes them through onError (below), which formats them.
+          return refused ? [new GraphQLError(refused.message, { originalError: refused })] : undefined;
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.
         onNext: (_ctx: Ctx, _id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>

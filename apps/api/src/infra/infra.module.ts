@@ -29,6 +29,7 @@ import { createLogArchive } from '@tower/operators';
 import { createCommandRedis, TaskQueue } from '@tower/queue';
 import { observePool } from '@tower/telemetry';
 import type { Redis } from 'ioredis';
+import { Loaders } from '../common/loaders.js';
 import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from '../common/tokens.js';
 
 /** Tenant-scoped repositories of @tower/db, injectable by class. */
@@ -75,8 +76,8 @@ class InfraLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
 }
 
 /**
- * Global: CONFIG, LOGGER, PRISMA, REDIS, ENGINE and the @tower/db repositories are injectable in
- * every feature module without importing anything.
+ * Global: CONFIG, LOGGER, PRISMA, REDIS, ENGINE, the @tower/db repositories and the per-request
+ * DataLoaders (Loaders) are injectable in every feature module without importing anything.
  */
 @Global()
 @Module({})
@@ -111,8 +112,9 @@ export class InfraModule {
         },
         ...REPOSITORIES.map((Repo) => ({ provide: Repo, useFactory: (prisma: PrismaClient) => new Repo(prisma), inject: [PRISMA] })),
         InfraLifecycle,
+        Loaders,
       ],
-      exports: [CONFIG, LOGGER, PRISMA, REDIS, ENGINE, ...REPOSITORIES],
+      exports: [CONFIG, LOGGER, PRISMA, REDIS, ENGINE, ...REPOSITORIES, Loaders],
     };
   }
 }

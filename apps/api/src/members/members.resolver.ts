@@ -1,6 +1,6 @@
 import { Args, Context, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Public, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Public, Roles } from '../auth/auth.decorators.js';
 import { AuthPayload } from '../auth/dtos/auth-payload.dto.js';
 import { webSessionRequested, withWebSession } from '../auth/web-session-context.js';
 import type { GqlContext } from '../common/graphql-context.js';
@@ -12,6 +12,7 @@ import { MembersService } from './members.service.js';
 export class MembersResolver {
   constructor(private readonly service: MembersService) {}
 
+  @AnyRole()
   @Query(() => [MemberModel], { description: "The organisation's members, oldest first." })
   members(@CurrentActor() actor: Actor): Promise<MemberModel[]> {
     return this.service.list(actor);

@@ -187,7 +187,7 @@ export class MembersService {
     const caller = authorization ? await this.auth.authenticate(authorization, origin) : null;
     if (authorization && !caller) throw new TowerError('UNAUTHENTICATED', 'missing, invalid, expired or revoked bearer token');
     if (caller) {
-      if (!caller.userId) throw new TowerError('FORBIDDEN', 'an API key cannot accept an invitation: sign in as the invited user');
+      if (!caller.userId) throw new TowerError('FORBIDDEN', 'acceptInvitation needs a user session, not an API key: sign in as the invited user');
       return { userId: caller.userId };
     }
     const invitation = await this.invitations.findByTokenHash(tokenHash);

@@ -1,7 +1,7 @@
 import { Args, Field, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import { TenantRepository } from '@tower/db';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 
 @ObjectType('RetentionPolicy', {
   description: "How long the tenant's history is kept: the scheduler deletes what is older, in small batches (docs/retention.md).",
@@ -19,6 +19,7 @@ export class RetentionPolicyModel {
 export class RetentionResolver {
   constructor(private readonly tenants: TenantRepository) {}
 
+  @AnyRole()
   @Query(() => RetentionPolicyModel)
   retentionPolicy(@CurrentActor() actor: Actor): Promise<RetentionPolicyModel> {
     return this.tenants.retentionPolicy(actor.tenantId);

@@ -1,19 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { TowerError } from '@tower/core';
+import { isUuid } from '@tower/db';
 import type { Engine } from '@tower/engine';
 import type { StoredTaskLogLine, TowerEvent } from '@tower/events';
 import type { Actor } from '../auth/actor.js';
-import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
+import { decodeAnyCursor, keysetConnection, offsetPageArgs, pageSizeOf } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
 import { EventStreamService } from '../events/event-stream.service.js';
 import { LogTail } from '../events/log-tail.js';
-import type { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
+import type { DagRunConnection, DagRunModel } from './dtos/dag-run.dto.js';
 import type { TaskLogLineModel } from './dtos/run-operations.dto.js';
 import type { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
 import { runFromSnapshot, taskFromSnapshot } from './run-snapshots.js';
 
 const RUNS_PAGE_SIZE = 25;
 const MAX_OFFSET = 10_000_000;
+
+/** A run's place in the list: its logical date and id. */
+const runKey = (run: { logicalDate: Date; id: string }) => `${run.logicalDate.toISOString()}|${run.id}`;
+
+function runKeyOf(key: string): { logicalDate: Date; id: string } {
+  const i = key.lastIndexOf('|');
+  const logicalDate = new Date(key.slice(0, i));
+  const id = key.slice(i + 1);
+  if (i < 0 || Number.isNaN(logicalDate.getTime()) || !isUuid(id))
+    throw new TowerError('BAD_USER_INPUT', 'after is not a cursor of this list', { path: 'after' });
+  return { logicalDate, id };
+}
 
 type DagRunEvent = Extract<TowerEvent, { kind: 'dagRun' }>;
 type TaskInstanceEvent = Extract<TowerEvent, { kind: 'taskInstance' }>;
@@ -31,24 +44,32 @@ export class RunsService {
     return this.engine.runs.trigger(actor.tenantId, args.dagId, args.params ?? {}, args.logicalDate ?? null) as Promise<DagRunModel>;
   }
 
+  /**
+   * Newest logical date first, in keyset pages (`after` = the last run seen): stable while runs are
+   * added. `offset` opens any page at once (the web grid's jump to the oldest); its edges carry
+   * keyset cursors too. An offset cursor an earlier release handed out is still honoured.
+   */
   async list(actor: Actor, args: DagRunsArgs): Promise<DagRunConnection> {
-    const page = offsetPageArgs(args, RUNS_PAGE_SIZE);
+    const limit = pageSizeOf(args.first, RUNS_PAGE_SIZE);
+    let offset = 0;
+    let after: { logicalDate: Date; id: string } | null = null;
     if (args.offset != null) {
       if (args.after) throw new TowerError('BAD_USER_INPUT', 'give offset or after, not both', { path: 'offset' });
       if (!Number.isInteger(args.offset) || args.offset < 0 || args.offset > MAX_OFFSET)
         throw new TowerError('BAD_USER_INPUT', `offset must be 0 to ${MAX_OFFSET}`, { path: 'offset' });
-      page.offset = args.offset;
+      offset = args.offset;
+    } else if (args.after) {
+      const cursor = decodeAnyCursor(args.after);
+      if (cursor.kind === 'o') offset = offsetPageArgs(args).offset;
+      else after = runKeyOf(cursor.value);
     }
-    const { items, totalCount } = await this.engine.runs.list(actor.tenantId, args.dagId, { state: args.state ?? undefined, ...page });
-    return offsetConnection(items as DagRunModel[], page, totalCount);
+    const { items, totalCount } = await this.engine.runs.list(actor.tenantId, args.dagId, { state: args.state ?? undefined, offset, limit: limit + 1, after });
+    const page = { limit, afterKey: after ? args.after! : null };
+    return keysetConnection(items as DagRunModel[], page, totalCount, runKey, offset > 0 || after !== null);
   }
 
   get(actor: Actor, id: string): Promise<DagRunModel> {
     return this.engine.runs.get(actor.tenantId, id) as Promise<DagRunModel>;
-  }
-
-  taskInstances(actor: Actor, runId: string): Promise<TaskInstanceModel[]> {
-    return this.engine.runs.taskInstances(actor.tenantId, runId) as Promise<TaskInstanceModel[]>;
   }
 
   /** Runs of the tenant (of one DAG when dagId is given) as they change state. */

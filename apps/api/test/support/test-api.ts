@@ -19,15 +19,15 @@ export interface GqlResponse<T> {
 /** The API as a black box on a free port: its own database and its own Redis key prefix. */
 export interface TestApi {
   api: ApiApp;
-  db: TestDatabase;
-  /** The config the API runs with (a second replica: createApiApp(config) on the same database and Redis prefix). */
+  /** What the API was started with: a second replica on the same database and Redis takes it too. */
   config: TowerConfig;
+  db: TestDatabase;
   redisPrefix: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
 }
 
-/** `env` adds settings to the test's config (e.g. SMTP_HOST, INVITATION_TTL_SECONDS). */
+/** `env`: configuration on top of the test defaults (e.g. SMTP_HOST, INVITATION_TTL_SECONDS, tighter RATE_LIMIT_* values). */
 export async function startTestApi(name: string, env: Record<string, string> = {}): Promise<TestApi> {
   const db = await createTestDatabase(name);
   const redisPrefix = `tower-test-api-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
@@ -51,8 +51,8 @@ export async function startTestApi(name: string, env: Record<string, string> = {
   }
   return {
     api,
-    db,
     config,
+    db,
     redisPrefix,
     async gql<T>(query: string, variables?: Record<string, unknown>, token?: string) {
       const res = await fetch(api.url, {
