@@ -1,6 +1,6 @@
 import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
 import { rememberRunTrace, withSpan } from '@tower/telemetry';
-import { isUuid, type DagRun, type RunState, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
+import { isUuid, type DagRun, type RunState, type RunType, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
 import type { DagService } from './dag-service.js';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -8,6 +8,11 @@ import { runEvent } from './snapshots.js';
 
 export interface ListRunsFilter {
   state?: RunState | null;
+  runType?: RunType | null;
+  /** Logical date ≥ this. */
+  logicalDateFrom?: Date | null;
+  /** Logical date < this. */
+  logicalDateTo?: Date | null;
   offset: number;
   limit: number;
 }
@@ -104,7 +109,18 @@ export class RunService {
 
   async list(tenantId: string, dagId: string, filter: ListRunsFilter): Promise<{ items: DagRun[]; totalCount: number }> {
     const dag = await this.dags.get(tenantId, dagId);
-    const where = { tenantId, dagPk: dag.id, ...(filter.state ? { state: filter.state } : {}) };
+    // (tenantId, dagPk, logicalDate) is a unique index: the date range and the order use it.
+    const logicalDate = {
+      ...(filter.logicalDateFrom ? { gte: filter.logicalDateFrom } : {}),
+      ...(filter.logicalDateTo ? { lt: filter.logicalDateTo } : {}),
+    };
+    const where = {
+      tenantId,
+      dagPk: dag.id,
+      ...(filter.state ? { state: filter.state } : {}),
+      ...(filter.runType ? { runType: filter.runType } : {}),
+      ...(filter.logicalDateFrom || filter.logicalDateTo ? { logicalDate } : {}),
+    };
     const [items, totalCount] = await Promise.all([
       this.deps.prisma.dagRun.findMany({ where, orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }], skip: filter.offset, take: filter.limit }),
       this.deps.prisma.dagRun.count({ where }),
@@ -163,5 +179,22 @@ export class RunService {
 
   async taskInstances(tenantId: string, dagRunId: string): Promise<TaskInstance[]> {
     return this.deps.prisma.taskInstance.findMany({ where: { tenantId, dagRunId }, orderBy: { taskId: 'asc' } });
+  }
+
+  /** The task instances of several runs in one query, by run id (task id order); runs of other tenants get none. */
+  async taskInstancesOfRuns(tenantId: string, dagRunIds: readonly string[]): Promise<Map<string, TaskInstance[]>> {
+    const ids = dagRunIds.filter(isUuid);
+    const byRun = new Map<string, TaskInstance[]>();
+    if (!ids.length) return byRun;
+    const rows = await this.deps.prisma.taskInstance.findMany({
+      where: { tenantId, dagRunId: { in: ids } },
+      orderBy: [{ dagRunId: 'asc' }, { taskId: 'asc' }],
+    });
+    for (const ti of rows) {
+      const list = byRun.get(ti.dagRunId);
+      if (list) list.push(ti);
+      else byRun.set(ti.dagRunId, [ti]);
+    }
+    return byRun;
   }
 }

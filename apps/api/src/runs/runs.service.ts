@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { TowerError } from '@tower/core';
+import DataLoader from 'dataloader';
 import type { Engine } from '@tower/engine';
 import type { StoredTaskLogLine, TowerEvent } from '@tower/events';
 import type { Actor } from '../auth/actor.js';
@@ -22,6 +23,9 @@ type TaskLogEvent = Extract<TowerEvent, { kind: 'taskLog' }>;
 /** DAG runs of the caller's tenant, through @tower/engine; live updates through EventStreamService. */
 @Injectable()
 export class RunsService {
+  /** Per actor (one per request or connection): WeakMap, so it goes with the request. */
+  private readonly taskInstanceLoaders = new WeakMap<Actor, DataLoader<string, TaskInstanceModel[]>>();
+
   constructor(
     @InjectEngine() private readonly engine: Engine,
     private readonly events: EventStreamService,
@@ -39,7 +43,15 @@ export class RunsService {
         throw new TowerError('BAD_USER_INPUT', `offset must be 0 to ${MAX_OFFSET}`, { path: 'offset' });
       page.offset = args.offset;
     }
-    const { items, totalCount } = await this.engine.runs.list(actor.tenantId, args.dagId, { state: args.state ?? undefined, ...page });
+    if (args.logicalDateFrom && args.logicalDateTo && args.logicalDateFrom >= args.logicalDateTo)
+      throw new TowerError('BAD_USER_INPUT', 'logicalDateFrom must be before logicalDateTo', { path: 'logicalDateFrom' });
+    const { items, totalCount } = await this.engine.runs.list(actor.tenantId, args.dagId, {
+      state: args.state ?? undefined,
+      runType: args.runType ?? undefined,
+      logicalDateFrom: args.logicalDateFrom ?? undefined,
+      logicalDateTo: args.logicalDateTo ?? undefined,
+      ...page,
+    });
     return offsetConnection(items as DagRunModel[], page, totalCount);
   }
 
@@ -47,8 +59,23 @@ export class RunsService {
     return this.engine.runs.get(actor.tenantId, id) as Promise<DagRunModel>;
   }
 
+  /**
+   * A run's task instances. Runs resolved in the same tick (a page of `dagRuns`) are read in one
+   * query: batching only (no cache), so an answer is never older than its request.
+   */
   taskInstances(actor: Actor, runId: string): Promise<TaskInstanceModel[]> {
-    return this.engine.runs.taskInstances(actor.tenantId, runId) as Promise<TaskInstanceModel[]>;
+    let loader = this.taskInstanceLoaders.get(actor);
+    if (!loader) {
+      loader = new DataLoader(
+        async (runIds: readonly string[]) => {
+          const byRun = await this.engine.runs.taskInstancesOfRuns(actor.tenantId, runIds);
+          return runIds.map((id) => (byRun.get(id) ?? []) as TaskInstanceModel[]);
+        },
+        { cache: false, maxBatchSize: 200 },
+      );
+      this.taskInstanceLoaders.set(actor, loader);
+    }
+    return loader.load(runId);
   }
 
   /** Runs of the tenant (of one DAG when dagId is given) as they change state. */
