@@ -203,6 +203,13 @@ describe('engine operations (real Postgres + Redis)', () => {
       };
       // the run whose call failed (2026-01-01) failed, the others succeeded
       expect((await waitAll()).map((r) => r.state)).toEqual(['failed', 'success', 'success']);
+      // each try keeps its `with` as rendered for it (failed or not)
+      const tries = await prisma.taskTry.findMany({ where: { tenantId, taskInstance: { dagId: 'backfillable' } }, orderBy: { startedAt: 'asc' } });
+      expect(tries.map((t) => (t.renderedWith as { url: string }).url.replace(`:${port}`, ':PORT')).sort()).toEqual([
+        'http://127.0.0.1:PORT/us/2026-01-01',
+        'http://127.0.0.1:PORT/us/2026-01-02',
+        'http://127.0.0.1:PORT/us/2026-01-03',
+      ]);
 
       const none = await engine.backfills.backfill(tenantId, 'backfillable', from, to, 'none');
       expect([none.created.length, none.reprocessed.length, none.skipped]).toEqual([0, 0, 3]);

@@ -11,6 +11,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { toApiError, type ApiError } from '@/lib/graphql/errors';
 import {
+  DagPageQuery,
   DagQuery,
   DagRunQuery,
   DagRunsQuery,
@@ -19,10 +20,13 @@ import {
   type DagDetail,
   type DagHeader,
   type DagRun,
-  type DagRunState,
+  type ResultOf,
 } from '@/lib/graphql/operations';
 import { isTerminalRunState } from '@/lib/states';
 import { dagLiveReducer, initialDagLiveState, taskColumns } from './dag-live-state';
+import type { RunFilterVariables } from './run-filter-model';
+
+type DagRunsPage = ResultOf<typeof DagRunsQuery>['dagRuns'];
 
 export const RUN_PAGE_SIZE = 25;
 /** Lets a burst of events for one run settle into a single refetch. */
@@ -31,7 +35,10 @@ const RUN_REFETCH_DELAY_MS = 150;
 const AFTER_SUBSCRIBE_REFETCH_MS = 600;
 const HEADER_REFRESH_DELAY_MS = 1_000;
 
-export function useDagLive(dagId: string, stateFilter: DagRunState | null = null) {
+const NO_FILTER: RunFilterVariables = { state: null, runType: null, logicalDateFrom: null, logicalDateTo: null };
+
+/** `filter` must keep its identity while unchanged (memoise it): a new one reloads the grid. */
+export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER) {
   const { request, subscribe, onReconnect } = useGraphQL();
   const [state, dispatch] = useReducer(dagLiveReducer, initialDagLiveState);
   const [dag, setDag] = useState<DagDetail | null>(null);
@@ -79,6 +86,15 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
     }
   }, [request, dagId]);
 
+  /** A page of runs as read at `sinceSeq`, into the merged state. */
+  const applyPage = useCallback((page: number, dagRuns: DagRunsPage, sinceSeq: number) => {
+    const nodes = dagRuns.edges.map((e) => e.node);
+    dispatch({ type: 'runs-snapshot', runs: nodes, sinceSeq, replace: false });
+    setPages((prev) => ({ ...prev, [page]: nodes.map((n) => n.id) }));
+    setTotalRuns(dagRuns.totalCount);
+    setRunsError(null);
+  }, []);
+
   const loadPage = useCallback(
     async (page: number) => {
       if (inFlight.current.has(page)) {
@@ -88,13 +104,9 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
       inFlight.current.add(page);
       const sinceSeq = seq.current;
       try {
-        const { dagRuns } = await request(DagRunsQuery, { dagId, state: stateFilter, first: RUN_PAGE_SIZE, offset: page * RUN_PAGE_SIZE });
+        const { dagRuns } = await request(DagRunsQuery, { dagId, ...filter, first: RUN_PAGE_SIZE, offset: page * RUN_PAGE_SIZE });
         if (!mounted.current) return;
-        const nodes = dagRuns.edges.map((e) => e.node);
-        dispatch({ type: 'runs-snapshot', runs: nodes, sinceSeq, replace: false });
-        setPages((prev) => ({ ...prev, [page]: nodes.map((n) => n.id) }));
-        setTotalRuns(dagRuns.totalCount);
-        setRunsError(null);
+        applyPage(page, dagRuns, sinceSeq);
       } catch (err) {
         if (mounted.current) setRunsError(toApiError(err));
       } finally {
@@ -103,8 +115,39 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
         if (mounted.current && again.current.delete(page)) void loadPage(page);
       }
     },
-    [request, dagId, stateFilter],
+    [request, dagId, filter, applyPage],
   );
+
+  /**
+   * The first screen: the DAG and the first page of runs in one request (one render for both).
+   * On an error each is read alone, so each part says its own (a missing DAG, or runs that fail).
+   */
+  const loadFirstScreen = useCallback(async () => {
+    if (inFlight.current.has(0)) {
+      again.current.add(0);
+      return;
+    }
+    inFlight.current.add(0);
+    const sinceSeq = seq.current;
+    let failed = false;
+    try {
+      const { dag: loaded, dagRuns } = await request(DagPageQuery, { dagId, ...filter, first: RUN_PAGE_SIZE, offset: 0 });
+      if (!mounted.current) return;
+      setDag(loaded);
+      setDagError(null);
+      applyPage(0, dagRuns, sinceSeq);
+    } catch {
+      failed = true;
+    } finally {
+      inFlight.current.delete(0);
+      if (mounted.current && !failed) setRunsLoaded(true);
+      if (mounted.current && failed) {
+        again.current.delete(0);
+        void loadDag();
+        void loadPage(0);
+      } else if (mounted.current && again.current.delete(0)) void loadPage(0);
+    }
+  }, [request, dagId, filter, applyPage, loadDag, loadPage]);
 
   /** Re-reads page 0 and every page loaded so far (after a reconnect or a new run shifted offsets). */
   const loadRuns = useCallback(async () => {
@@ -170,9 +213,8 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
     setRunsLoaded(false);
     setPages({});
     pagesRef.current = {};
-    void loadDag();
-    void loadPage(0);
-  }, [loadDag, loadPage]);
+    void loadFirstScreen();
+  }, [loadFirstScreen]);
 
   useEffect(
     () =>
