@@ -1,7 +1,7 @@
 'use client';
 
 import type { DagRunState, RunType } from '@/lib/graphql/operations';
-import { runFilterError, type RunFilterValue } from './run-filter-model';
+import { isFiltered, NO_RUN_FILTER, runFilterError, type RunFilterValue } from './run-filter-model';
 
 const STATES: DagRunState[] = ['queued', 'running', 'success', 'failed', 'canceled'];
 const RUN_TYPES: { value: RunType; label: string }[] = [
@@ -64,6 +64,11 @@ export function RunFilter({ value, onChange }: { value: RunFilterValue; onChange
         aria-label="Logical date to (UTC day, inclusive)"
         aria-invalid={error ? true : undefined}
       />
+      {isFiltered(value) || value.from || value.to ? (
+        <button type="button" className="btn btn-sm" onClick={() => onChange(NO_RUN_FILTER)} data-testid="run-filter-clear">
+          Clear filters
+        </button>
+      ) : null}
       {error ? (
         <span className="field-error small" role="alert" data-testid="run-filter-error">
           {error}

@@ -48,9 +48,12 @@ export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER
   const [totalRuns, setTotalRuns] = useState<number | null>(null);
   /** page number → run ids (DagRun.id) at offsets page*RUN_PAGE_SIZE… */
   const [pages, setPages] = useState<Record<number, string[]>>({});
-  const inFlight = useRef(new Set<number>());
-  /** Pages asked for again while their request was in flight: the answer may predate the reason. */
-  const again = useRef(new Set<number>());
+  /**
+   * Page requests of the current DAG and filter: `inFlight`, and `again` (pages asked for again
+   * while their request was in flight: the answer may predate the reason). A new filter starts a new
+   * lane, and an answer from an older lane is dropped (it lists the runs of the old filter).
+   */
+  const lane = useRef({ inFlight: new Set<number>(), again: new Set<number>() });
   const pagesRef = useRef(pages);
   pagesRef.current = pages;
 
@@ -97,22 +100,23 @@ export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER
 
   const loadPage = useCallback(
     async (page: number) => {
-      if (inFlight.current.has(page)) {
-        again.current.add(page);
+      const current = lane.current;
+      if (current.inFlight.has(page)) {
+        current.again.add(page);
         return;
       }
-      inFlight.current.add(page);
+      current.inFlight.add(page);
+      const live = () => mounted.current && lane.current === current;
       const sinceSeq = seq.current;
       try {
         const { dagRuns } = await request(DagRunsQuery, { dagId, ...filter, first: RUN_PAGE_SIZE, offset: page * RUN_PAGE_SIZE });
-        if (!mounted.current) return;
-        applyPage(page, dagRuns, sinceSeq);
+        if (live()) applyPage(page, dagRuns, sinceSeq);
       } catch (err) {
-        if (mounted.current) setRunsError(toApiError(err));
+        if (live()) setRunsError(toApiError(err));
       } finally {
-        inFlight.current.delete(page);
-        if (mounted.current && page === 0) setRunsLoaded(true);
-        if (mounted.current && again.current.delete(page)) void loadPage(page);
+        current.inFlight.delete(page);
+        if (live() && page === 0) setRunsLoaded(true);
+        if (live() && current.again.delete(page)) void loadPage(page);
       }
     },
     [request, dagId, filter, applyPage],
@@ -123,29 +127,32 @@ export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER
    * On an error each is read alone, so each part says its own (a missing DAG, or runs that fail).
    */
   const loadFirstScreen = useCallback(async () => {
-    if (inFlight.current.has(0)) {
-      again.current.add(0);
+    const current = lane.current;
+    if (current.inFlight.has(0)) {
+      current.again.add(0);
       return;
     }
-    inFlight.current.add(0);
+    current.inFlight.add(0);
+    const live = () => mounted.current && lane.current === current;
     const sinceSeq = seq.current;
     let failed = false;
     try {
       const { dag: loaded, dagRuns } = await request(DagPageQuery, { dagId, ...filter, first: RUN_PAGE_SIZE, offset: 0 });
-      if (!mounted.current) return;
-      setDag(loaded);
-      setDagError(null);
-      applyPage(0, dagRuns, sinceSeq);
+      if (live()) {
+        setDag(loaded);
+        setDagError(null);
+        applyPage(0, dagRuns, sinceSeq);
+      }
     } catch {
       failed = true;
     } finally {
-      inFlight.current.delete(0);
-      if (mounted.current && !failed) setRunsLoaded(true);
-      if (mounted.current && failed) {
-        again.current.delete(0);
+      current.inFlight.delete(0);
+      if (live() && !failed) setRunsLoaded(true);
+      if (live() && failed) {
+        current.again.delete(0);
         void loadDag();
         void loadPage(0);
-      } else if (mounted.current && again.current.delete(0)) void loadPage(0);
+      } else if (live() && current.again.delete(0)) void loadPage(0);
     }
   }, [request, dagId, filter, applyPage, loadDag, loadPage]);
 
@@ -206,8 +213,9 @@ export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER
     [dagId, refetchRun, loadPage],
   );
 
-  // Initial load, and a fresh start when the DAG changes.
+  // Initial load, and a fresh start when the DAG or the filter changes.
   useEffect(() => {
+    lane.current = { inFlight: new Set(), again: new Set() };
     dispatch({ type: 'reset' });
     setDag(null);
     setRunsLoaded(false);

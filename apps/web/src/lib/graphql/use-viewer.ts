@@ -24,6 +24,7 @@ export function useCan(needed: Role): boolean {
   return roleAtLeast(useViewer().viewer?.role, needed);
 }
 
-/** Tooltips of controls disabled below OPERATOR and below EDITOR. */
+/** Tooltips of controls disabled below OPERATOR, EDITOR and ADMIN: the role needed, and who can grant it. */
 export const VIEWER_NOTE = 'Your role can only view: ask an operator or admin.';
-export const EDITOR_NOTE = 'Your role can only view: ask an editor or admin.';
+export const EDITOR_NOTE = 'Needs the editor role or higher: ask an admin.';
+export const ADMIN_NOTE = 'Needs the admin role: ask an admin or the owner.';
