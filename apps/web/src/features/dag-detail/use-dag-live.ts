@@ -31,8 +31,13 @@ type DagRunsPage = ResultOf<typeof DagRunsQuery>['dagRuns'];
 export const RUN_PAGE_SIZE = 25;
 /** Lets a burst of events for one run settle into a single refetch. */
 const RUN_REFETCH_DELAY_MS = 150;
-/** A new subscription is not live the instant it is sent: re-read the run once it surely is. */
-const AFTER_SUBSCRIBE_REFETCH_MS = 600;
+/**
+ * A new subscription is not live the instant it is sent (graphql-ws does not acknowledge one): the
+ * run is re-read once it surely is. On a loaded box "surely" can take seconds (the acceptance test
+ * saw a task's `running` fall in that gap), so it is re-read three times while unfinished — a
+ * bounded catch-up after subscribing, not polling.
+ */
+const AFTER_SUBSCRIBE_REFETCH_MS = [600, 3_000, 10_000];
 const HEADER_REFRESH_DELAY_MS = 1_000;
 
 const NO_FILTER: RunFilterVariables = { state: null, runType: null, logicalDateFrom: null, logicalDateTo: null };
@@ -60,6 +65,7 @@ export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER
   const seq = useRef(0);
   const stateRef = useRef(state);
   const runTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const catchUpTimers = useRef(new Set<ReturnType<typeof setTimeout>>());
   const headerTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const mounted = useRef(true);
 
@@ -70,9 +76,12 @@ export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER
   useEffect(() => {
     mounted.current = true;
     const timers = runTimers.current;
+    const catchUps = catchUpTimers.current;
     return () => {
       mounted.current = false;
       timers.forEach(clearTimeout);
+      catchUps.forEach(clearTimeout);
+      catchUps.clear();
       timers.clear();
       if (headerTimer.current) clearTimeout(headerTimer.current);
     };
@@ -271,8 +280,14 @@ export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER
           },
         ),
       );
-      const run = stateRef.current.runs[id];
-      if (!run || !isTerminalRunState(run.state)) refetchRun(id, AFTER_SUBSCRIBE_REFETCH_MS);
+      for (const delay of AFTER_SUBSCRIBE_REFETCH_MS) {
+        const timer = setTimeout(() => {
+          catchUpTimers.current.delete(timer);
+          const current = stateRef.current.runs[id];
+          if (active.has(id) && (!current || !isTerminalRunState(current.state))) refetchRun(id, 0);
+        }, delay);
+        catchUpTimers.current.add(timer);
+      }
     }
   }, [runIdsKey, subscribe, refetchRun]);
 
