@@ -10,9 +10,13 @@ export function roleAtLeast(role: Role | null | undefined, needed: Role): boolea
   return role != null && RANK[role] >= RANK[needed];
 }
 
-/** The caller (cached: every component asking shares one request). */
+/**
+ * The caller (cached: every component asking shares one request). `cache-first`: a component that
+ * mounts later (an action button, a dialog) reads the cached answer instead of asking again, as the
+ * client's default `cache-and-network` would.
+ */
 export function useViewer(): { viewer: Viewer | null; fetching: boolean } {
-  const [{ data, fetching }] = useQuery({ query: MeQuery, variables: {} });
+  const [{ data, fetching }] = useQuery({ query: MeQuery, variables: {}, requestPolicy: 'cache-first' });
   return { viewer: data?.me ?? null, fetching };
 }
 
