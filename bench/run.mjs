@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Tower's execution-engine benchmarks. `npm run bench [-- <name>…] [--smoke]`
 //   names: throughput bullmq_baseline latency cron_lag fairness (default: all five, in that order)
-//          alerts (named only: not part of the default set nor of the smoke suite)
+//          alerts, metrics, soak, api (named only: not part of the default set nor of the smoke suite)
 //          data → bench/data.mjs, web → bench/web.mjs (not part of the default set)
 // One JSON line per figure on stdout, progress on stderr, everything in bench/results/latest.json
 // (smoke runs: bench/results/smoke.json). Exit code 1 when a benchmark failed to complete.
@@ -27,7 +27,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(HERE, 'results');
 export const BENCHMARKS = ['throughput', 'bullmq_baseline', 'latency', 'cron_lag', 'fairness'];
 /** Benchmarks run only when named (`npm run bench -- alerts`): not in the default set, not in bench/smoke.mjs. */
-export const NAMED_BENCHMARKS = ['alerts'];
+export const NAMED_BENCHMARKS = ['alerts', 'metrics', 'soak', 'api'];
 
 function readPrevious() {
   try {
@@ -92,7 +92,10 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
         for (const p of stack.proxies) p.reset();
         cpuMark.set(stack, stack.cpu());
       },
-      /** BENCH_COUNT_SQL=1: writes the round trips counted since the last reset, per unit of work. */
+      /**
+       * After a measure: prints (and returns) the CPU time per unit of work of the stack's processes
+       * since the last reset; with BENCH_COUNT_SQL=1 also writes the round trips counted meanwhile.
+       */
       async afterMeasure(stack, units, label) {
         const [unitName, n] = Object.entries(units)[0];
         // CPU time since the last reset of each Tower process, the database's backends and Redis, per unit of work (real CPU from /proc, not profiler samples).
@@ -104,13 +107,14 @@ export async function runBenchmarks({ names = BENCHMARKS, smoke = false, argv = 
         const cpuTotal = Math.round(Object.values(cpu).reduce((a, b) => a + b, 0) * 100) / 100;
         cpuReports.push({ bench: name, label: label ?? null, unit: unitName, units: n, cpuMsPerUnit: cpu, cpuMsPerUnitTotal: cpuTotal });
         progress.note(`CPU of Tower, its Postgres backends and Redis${label ? ` (${label})` : ''}: ${cpuTotal} ms per ${unitName} ${JSON.stringify(cpu)}`);
-        if (process.env.BENCH_COUNT_SQL !== '1' || !stack.proxies.length) return;
+        if (process.env.BENCH_COUNT_SQL !== '1' || !stack.proxies.length) return { msPerUnit: cpu, msPerUnitTotal: cpuTotal };
         const report = summarizeSql(stack.proxies, n, unitName);
         const file = `sql-${name}${label ? `-${label}` : ''}.json`;
         writeFileSync(path.join(RESULTS, file), JSON.stringify(report, null, 2));
         progress.note(
           `SQL round trips${label ? ` (${label})` : ''}: ${report.totalRoundTrips} (${report[`roundTripsPer_${unitName}`]} per ${unitName}) → bench/results/${file}`,
         );
+        return { msPerUnit: cpu, msPerUnitTotal: cpuTotal };
       },
     };
     try {

@@ -101,9 +101,10 @@ try {
       '--disable-sync',
     ],
   });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${url}/login`);
-  await page.evaluate(`localStorage.setItem('tower.session', ${JSON.stringify(JSON.stringify({ token: client.token, user: null, tenant: null }))})`);
+  // The web session is an httpOnly cookie (docs/web.md): place the one the API would have set.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: 'tower_session', value: client.token, url, httpOnly: true, sameSite: 'Strict' }]);
+  const page = await context.newPage();
 
   // First screen: navigation start → the newest run's row is in the DOM and painted.
   const firstRow = `[data-testid="run-row-${newest.id}"]`;

@@ -32,15 +32,25 @@ describe('tenants are isolated', () => {
       },
     });
 
+    // B has a DAG of its own: its events on B's socket are the positive control.
+    await b.request(`mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`, {
+      s: { dagId: 'b_pipeline', tasks: [{ taskId: 'b_one', type: 'noop', with: { durationMs: 300 } }] },
+    });
+
     const wsA = a.ws();
     const wsB = b.ws();
     try {
+      type RunUpdate = { dagRunUpdated: { id: string; state: string } };
       const seenByB = collect<unknown>(wsB, `subscription { dagRunUpdated { id dagId state } }`);
       const seenByA = collect<unknown>(wsA, `subscription { dagRunUpdated(dagId: "secret_pipeline") { id state } }`);
       await new Promise((r) => setTimeout(r, 300));
 
       const run = (await a.request<{ triggerDagRun: { id: string } }>(`mutation { triggerDagRun(dagId: "secret_pipeline") { id } }`)).triggerDagRun;
       const tiByB = collect<unknown>(wsB, `subscription($r: ID!) { taskInstanceUpdated(runId: $r) { id state } }`, { r: run.id });
+      // The same socket of B, for B's own run: opened and answering (a refused or broken socket
+      // would fail these, so "B heard nothing of A" below is not silence from a dead socket).
+      const runB = (await b.request<{ triggerDagRun: { id: string } }>(`mutation { triggerDagRun(dagId: "b_pipeline") { id } }`)).triggerDagRun;
+      const ownTiByB = collect<unknown>(wsB, `subscription($r: ID!) { taskInstanceUpdated(runId: $r) { taskId state } }`, { r: runB.id });
 
       await waitFor(
         async () =>
@@ -50,17 +60,32 @@ describe('tenants are isolated', () => {
       );
       // A sees its own run's events: at least its last, success (the subscriptions were opened
       // 300 ms before the trigger, which does not guarantee they were ready for its first, queued).
-      type RunUpdate = { dagRunUpdated: { id: string; state: string } };
       await waitFor(
         async () => (seenByA.items as RunUpdate[]).some((i) => i.dagRunUpdated.id === run.id && i.dagRunUpdated.state === 'success'),
         5_000,
         "tenant A's own success event",
       );
 
-      // B sees none of A's events
+      // B's socket is open and hears B's own run and task instances…
+      type TiUpdate = { taskInstanceUpdated: { taskId: string; state: string } };
+      await waitFor(
+        async () => (seenByB.items as RunUpdate[]).some((i) => i.dagRunUpdated.id === runB.id && i.dagRunUpdated.state === 'success'),
+        30_000,
+        "tenant B's own run events on B's socket",
+      );
+      await waitFor(
+        async () => (ownTiByB.items as TiUpdate[]).some((i) => i.taskInstanceUpdated.taskId === 'b_one' && i.taskInstanceUpdated.state === 'success'),
+        5_000,
+        "tenant B's own task events on B's socket",
+      );
+      expect([seenByB.errors, ownTiByB.errors]).toEqual([[], []]);
+
+      // …and none of A's: B's run-wide subscription got only B's runs, and A's run is NOT_FOUND to it.
       await new Promise((r) => setTimeout(r, 500));
-      expect(seenByB.items).toEqual([]);
+      expect((seenByB.items as RunUpdate[]).filter((i) => i.dagRunUpdated.id !== runB.id)).toEqual([]);
+      expect((seenByB.items as { dagRunUpdated: { dagId: string } }[]).every((i) => i.dagRunUpdated.dagId === 'b_pipeline')).toBe(true);
       expect(tiByB.items).toEqual([]);
+      expect((tiByB.errors.flat() as { extensions?: { code?: string } }[]).map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
 
       const codes = async (query: string, variables?: Record<string, unknown>) => (await b.raw(query, variables)).errors?.map((e) => e.extensions?.code);
       expect(await codes(`query { dag(dagId: "secret_pipeline") { id } }`)).toEqual(['NOT_FOUND']);
@@ -76,16 +101,19 @@ describe('tenants are isolated', () => {
       expect(await codes(`query($t: ID!) { taskTries(taskInstanceId: $t) { renderedWith } }`, { t: ti.id })).toEqual(['NOT_FOUND']);
       expect(await codes(`mutation { triggerDagRun(dagId: "secret_pipeline") { id } }`)).toEqual(['NOT_FOUND']);
       expect(await codes(`mutation { pauseDag(dagId: "secret_pipeline") { paused } }`)).toEqual(['NOT_FOUND']);
-      const listB = await b.request<{ dags: { totalCount: number } }>(`query { dags { totalCount } }`);
-      expect(listB.dags.totalCount).toBe(0);
+      const listB = await b.request<{ dags: { totalCount: number; edges: { node: { dagId: string } }[] } }>(
+        `query { dags { totalCount edges { node { dagId } } } }`,
+      );
+      expect(listB.dags).toEqual({ totalCount: 1, edges: [{ node: { dagId: 'b_pipeline' } }] });
 
       // and A's data is untouched
       const stillA = await a.request<{ dag: { paused: boolean } }>(`query { dag(dagId: "secret_pipeline") { paused } }`);
       expect(stillA.dag.paused).toBe(false);
-      expect(await stack.prisma.dagRun.count()).toBe(1);
+      expect(await stack.prisma.dagRun.count()).toBe(2);
       seenByA.dispose();
       seenByB.dispose();
       tiByB.dispose();
+      ownTiByB.dispose();
     } finally {
       await wsA.dispose();
       await wsB.dispose();

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { startDataServices, S3_KEY, S3_SECRET, type DataServices } from './support/data-services.js';
+import { createS3Connection, startDataServices, type DataServices } from './support/data-services.js';
 import { signUp, type GqlClient } from './support/graphql.js';
 import { startStack, waitFor, type Stack } from './support/stack.js';
 
@@ -59,14 +59,7 @@ describe('S3 key sensors (reschedule mode)', () => {
     services = await startDataServices([BUCKET]);
     stack = await startStack({ name: 'sensors', env: { WORKER_CONCURRENCY: '4', SCHEDULER_TICK_MS: '200' } });
     client = (await signUp(stack.apiUrl, 'sensors')).client;
-    await client.request('mutation($i:CreateConnectionInput!){ createConnection(input:$i){ id } }', {
-      i: {
-        connId: 'lake',
-        type: 's3',
-        config: { endpoint: services.s3Endpoint, forcePathStyle: true, accessKeyId: S3_KEY },
-        secrets: { secretAccessKey: S3_SECRET },
-      },
-    });
+    await createS3Connection(client, services);
   });
 
   afterAll(async () => {

@@ -108,7 +108,8 @@ try {
   await waitForHttp(`http://127.0.0.1:${SNOWFLAKE_PORT}/health`);
 
   step('Starting API, scheduler, worker and web');
-  spawnOne('api', 'node', ['apps/api/dist/main.js']);
+  // Invitation emails go to the local mail catcher, which prints them in this console.
+  spawnOne('api', 'node', ['apps/api/dist/main.js'], { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(SMTP_PORT) });
   spawnOne('scheduler', 'node', ['apps/scheduler/dist/main.js']);
   spawnOne('worker', 'node', ['apps/worker/dist/main.js']);
   spawnOne('web', 'node', ['node_modules/next/dist/bin/next', 'start', 'apps/web', '-p', String(WEB_PORT)], {

@@ -70,43 +70,83 @@ async function figures(prisma, tenantId, t0, tasks, caseName, extra) {
   };
 }
 
+/**
+ * Case 1: one run of a wide DAG (no dependencies), inserted directly as Dag + DagVersion rows.
+ * Returns the case's figure (and the CPU per task of the stack's processes, from ctx.afterMeasure).
+ */
+export async function wideCase(ctx, stack, n, timeoutMs) {
+  const { client, tenantId } = await signUp(stack.apiUrl, `wide${n}`);
+  // The engine is measured, not the tenant's limits: no quota, and the default pool (128 slots, as
+  // Airflow's) raised, so tasks wait in the queue for a free worker slot rather than for a pool slot.
+  await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
+  await setPool(client, 'default', 100_000);
+  const { spec, hash } = canonicalSpec({ dagId: 'wide', maxActiveTasks: Math.min(n, 10_000), tasks: noopTasks(n) }, n);
+  await insertDag(stack.prisma, tenantId, spec, hash);
+  ctx.progress.note(`wide: 1 run x ${n} noop tasks (workers ${stack.workers} x concurrency ${stack.concurrency})`);
+  await settle(stack.prisma);
+  ctx.resetSql?.(stack);
+  const t0 = Date.now();
+  await triggerRun(client, 'wide');
+  const triggerMs = Date.now() - t0;
+  const runsNotFinalized = await waitTasks(stack.prisma, tenantId, 1, n, ctx.progress, 'wide', timeoutMs);
+  const cpu = await ctx.afterMeasure?.(stack, { task: n }, `wide_1x${n}`);
+  const layout = { workers: stack.workers, workerConcurrency: stack.concurrency };
+  return { ...(await figures(stack.prisma, tenantId, t0, n, `wide_1x${n}`, { triggerMs, runsNotFinalized, ...layout })), cpu };
+}
+
+/** Case 2: many small runs: runsN runs of a perRun-task DAG, spread over dagsN DAGs (runsN/dagsN each). */
+export async function manyCase(ctx, stack, { runsN, dagsN, perRun = 10 }, timeoutMs) {
+  const { client, tenantId } = await signUp(stack.apiUrl, 'many');
+  await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
+  await setPool(client, 'default', 100_000);
+  const perDag = Math.ceil(runsN / dagsN);
+  for (let d = 0; d < dagsN; d++) {
+    await upsertDag(client, { dagId: `small_${d}`, maxActiveRuns: Math.max(16, perDag), maxActiveTasks: 1000, tasks: noopTasks(perRun) });
+  }
+  ctx.progress.note(`many: ${runsN} runs x ${perRun} noop tasks over ${dagsN} DAGs, triggered through the API 8 at a time`);
+  const base = Date.UTC(2020, 0, 1);
+  const jobs = Array.from({ length: runsN }, (_, i) => ({ dagId: `small_${i % dagsN}`, logicalDate: new Date(base + i * 1000) }));
+  await settle(stack.prisma);
+  ctx.resetSql?.(stack);
+  const t0 = Date.now();
+  let triggered = 0;
+  await mapLimit(jobs, 8, async (j) => {
+    await triggerRun(client, j.dagId, j.logicalDate);
+    ctx.progress.update('many: triggering', ++triggered, runsN);
+  });
+  const triggerMs = Date.now() - t0;
+  const runsNotFinalized = await waitTasks(stack.prisma, tenantId, runsN, runsN * perRun, ctx.progress, 'many', timeoutMs);
+  const cpu = await ctx.afterMeasure?.(stack, { task: runsN * perRun }, `runs_${runsN}x${perRun}`);
+  const layout = { workers: stack.workers, workerConcurrency: stack.concurrency };
+  const figure = await figures(stack.prisma, tenantId, t0, runsN * perRun, `runs_${runsN}x${perRun}`, {
+    runs: runsN,
+    dags: dagsN,
+    triggerMs,
+    runsNotFinalized,
+    ...layout,
+  });
+  return { ...figure, cpu };
+}
+
 export default async function throughput(ctx) {
   const wideN = ctx.size(2000, 20);
   const runsN = ctx.size(500, 5);
-  const perRun = 10;
   const dagsN = ctx.size(50, 1);
   const timeoutMs = ctx.smoke ? 30_000 : 20 * 60_000;
   const stack = await openStack(ctx, 'throughput');
   const out = [];
+  // The CPU figure is printed by afterMeasure; the emitted figure stays as it was.
+  const emit = ({ cpu: _cpu, ...figure }) => {
+    out.push(figure);
+    ctx.emit(figure);
+  };
   try {
-    const layout = { workers: stack.workers, workerConcurrency: stack.concurrency };
-
     const errors = [];
     // BENCH_THROUGHPUT_CASE=wide|runs runs one case only (profiling); the default is both.
     const only = process.env.BENCH_THROUGHPUT_CASE;
-    // Case 1: one run of a wide DAG (no dependencies), inserted directly as Dag + DagVersion rows.
-    const wideCase = async (n) => {
-      const { client, tenantId } = await signUp(stack.apiUrl, `wide${n}`);
-      // The engine is measured, not the tenant's limits: no quota, and the default pool (128 slots, as
-      // Airflow's) raised, so tasks wait in the queue for a free worker slot rather than for a pool slot.
-      await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
-      await setPool(client, 'default', 100_000);
-      const { spec, hash } = canonicalSpec({ dagId: 'wide', maxActiveTasks: Math.min(n, 10_000), tasks: noopTasks(n) }, n);
-      await insertDag(stack.prisma, tenantId, spec, hash);
-      ctx.progress.note(`wide: 1 run x ${n} noop tasks (workers ${stack.workers} x concurrency ${stack.concurrency})`);
-      await settle(stack.prisma);
-      ctx.resetSql?.(stack);
-      const t0 = Date.now();
-      await triggerRun(client, 'wide');
-      const triggerMs = Date.now() - t0;
-      const runsNotFinalized = await waitTasks(stack.prisma, tenantId, 1, n, ctx.progress, 'wide', timeoutMs);
-      await ctx.afterMeasure?.(stack, { task: n }, `wide_1x${n}`);
-      out.push(await figures(stack.prisma, tenantId, t0, n, `wide_1x${n}`, { triggerMs, runsNotFinalized, ...layout }));
-      ctx.emit(out[out.length - 1]);
-    };
     if (only !== 'runs')
       try {
-        await wideCase(wideN);
+        emit(await wideCase(ctx, stack, wideN, timeoutMs));
       } catch (err) {
         errors.push(`wide_1x${wideN}: ${err.message}`);
         ctx.progress.note(`wide case FAILED: ${err.message}`);
@@ -114,50 +154,16 @@ export default async function throughput(ctx) {
         // Still give a wide figure: the largest DAG the API accepts.
         if (wideN > 500) {
           try {
-            await wideCase(500);
+            emit(await wideCase(ctx, stack, 500, timeoutMs));
           } catch (err2) {
             errors.push(`wide_1x500: ${err2.message}`);
             ctx.progress.note(`wide_1x500 FAILED too: ${err2.message}`);
           }
         }
       }
-
-    // Case 2: many small runs: runsN runs of a 10-task DAG, spread over dagsN DAGs (runsN/dagsN each).
     if (only !== 'wide')
       try {
-        const { client, tenantId } = await signUp(stack.apiUrl, 'many');
-        // The engine is measured, not the tenant's limits: no quota, and the default pool (128 slots, as
-        // Airflow's) raised, so tasks wait in the queue for a free worker slot rather than for a pool slot.
-        await stack.prisma.tenant.update({ where: { id: tenantId }, data: { concurrencyQuota: 1_000_000 } });
-        await setPool(client, 'default', 100_000);
-        const perDag = Math.ceil(runsN / dagsN);
-        for (let d = 0; d < dagsN; d++) {
-          await upsertDag(client, { dagId: `small_${d}`, maxActiveRuns: Math.max(16, perDag), maxActiveTasks: 1000, tasks: noopTasks(perRun) });
-        }
-        ctx.progress.note(`many: ${runsN} runs x ${perRun} noop tasks over ${dagsN} DAGs, triggered through the API 8 at a time`);
-        const base = Date.UTC(2020, 0, 1);
-        const jobs = Array.from({ length: runsN }, (_, i) => ({ dagId: `small_${i % dagsN}`, logicalDate: new Date(base + i * 1000) }));
-        await settle(stack.prisma);
-        ctx.resetSql?.(stack);
-        const t0 = Date.now();
-        let triggered = 0;
-        await mapLimit(jobs, 8, async (j) => {
-          await triggerRun(client, j.dagId, j.logicalDate);
-          ctx.progress.update('many: triggering', ++triggered, runsN);
-        });
-        const triggerMs = Date.now() - t0;
-        const runsNotFinalized = await waitTasks(stack.prisma, tenantId, runsN, runsN * perRun, ctx.progress, 'many', timeoutMs);
-        await ctx.afterMeasure?.(stack, { task: runsN * perRun }, `runs_${runsN}x${perRun}`);
-        out.push(
-          await figures(stack.prisma, tenantId, t0, runsN * perRun, `runs_${runsN}x${perRun}`, {
-            runs: runsN,
-            dags: dagsN,
-            triggerMs,
-            runsNotFinalized,
-            ...layout,
-          }),
-        );
-        ctx.emit(out[out.length - 1]);
+        emit(await manyCase(ctx, stack, { runsN, dagsN }, timeoutMs));
       } catch (err) {
         errors.push(`many runs: ${err.message}`);
         ctx.progress.note(`many-runs case FAILED: ${err.message}`);

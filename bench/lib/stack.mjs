@@ -94,6 +94,10 @@ export async function startStack(opts) {
     // passes through from the environment, to compare the cost of metrics on and off.
     SCHEDULER_OPS_PORT: '0',
     WORKER_OPS_PORT: '0',
+    // The benchmarks load the engine from one address and one token on purpose: request rate
+    // limits (docs/api.md) would measure themselves, so they are off unless a benchmark sets them.
+    RATE_LIMIT_PER_IP: '0',
+    RATE_LIMIT_PER_PRINCIPAL: '0',
     ...(opts.env ?? {}),
   };
   const processes = [];

@@ -1,3 +1,4 @@
+import type { GqlClient } from './graphql.js';
 import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -180,4 +181,11 @@ export async function startDataServices(buckets: string[]): Promise<DataServices
       await rm(directory, { recursive: true, force: true });
     },
   };
+}
+
+/** The tenant's S3 connection `connId` to the services' s3rver (its secret stored encrypted). */
+export async function createS3Connection(client: GqlClient, services: Pick<DataServices, 's3Endpoint'>, connId = 'lake'): Promise<void> {
+  await client.request('mutation($i:CreateConnectionInput!){ createConnection(input:$i){ id } }', {
+    i: { connId, type: 's3', config: { endpoint: services.s3Endpoint, forcePathStyle: true, accessKeyId: S3_KEY }, secrets: { secretAccessKey: S3_SECRET } },
+  });
 }

@@ -1,4 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { Redis } from 'ioredis';
 import { freePort, waitFor } from './stack.js';
 
@@ -7,20 +10,25 @@ export interface PrivateRedis {
   port: number;
   /** SIGTERM and wait for the server to exit. */
   stop(): Promise<void>;
-  /** Starts a fresh server on the same port (after stop). */
+  /** Starts the server again on the same port (after stop): with its data if it persists them. */
   restart(): Promise<void>;
+  /** With `persist`: deletes what it saved (after stop), so the next restart starts empty. */
+  wipe(): void;
 }
 
 /**
  * A Redis server of the test's own (never the machine's): FLUSHALL or a stopped server cannot
  * disturb tests running in parallel.
  */
-export async function startPrivateRedis(): Promise<PrivateRedis> {
+export async function startPrivateRedis(opts: { persist?: boolean } = {}): Promise<PrivateRedis> {
   const port = await freePort();
   const url = `redis://127.0.0.1:${port}`;
+  // `persist`: an append-only file written at every command, so a restart keeps every write.
+  const dir = opts.persist ? mkdtempSync(path.join(tmpdir(), 'tower-redis-')) : null;
+  const storage = dir ? ['--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no'];
   let child: ChildProcess | undefined;
   const start = async () => {
-    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...storage], { stdio: 'ignore' });
     await waitFor(
       async () => {
         const r = new Redis(url, { lazyConnect: true, retryStrategy: () => null });
@@ -47,5 +55,10 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
         c.kill('SIGTERM');
       }),
     restart: start,
+    wipe() {
+      if (!dir) return;
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir);
+    },
   };
 }

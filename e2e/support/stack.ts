@@ -143,11 +143,19 @@ export async function startTowerProcess(
 
 /**
  * Starts Tower's real processes (built dist of apps/api, apps/scheduler, apps/worker) against a
- * fresh database and a Redis key prefix of its own. Nothing is faked.
+ * fresh database and a Redis key prefix of its own. Nothing is faked. `databaseServer`: the URL of
+ * any database on the server to create it on (a private one, for a test that stops it); by default
+ * the machine's.
  */
-export async function startStack(opts: { name: string; schedulers?: number; workers?: number; env?: Record<string, string> }): Promise<Stack> {
+export async function startStack(opts: {
+  name: string;
+  schedulers?: number;
+  workers?: number;
+  env?: Record<string, string>;
+  databaseServer?: string;
+}): Promise<Stack> {
   mkdirSync(ARTIFACTS, { recursive: true });
-  const db = await createTestDatabase(opts.name);
+  const db = await createTestDatabase(opts.name, opts.databaseServer);
   const apiPort = await freePort();
   const redisPrefix = `tower-test-${opts.name}-${process.pid}-${Date.now().toString(36)}`;
   const env: Record<string, string> = {

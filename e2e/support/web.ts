@@ -58,9 +58,12 @@ export interface AxeViolation {
   nodes: { target: string[] }[];
 }
 
-/** Runs axe-core in the page; returns the serious and critical violations. */
+/**
+ * Runs axe-core in the page; returns the serious and critical violations. Evaluated through the
+ * DevTools protocol: the app's CSP (nonce-only scripts) refuses an injected <script> tag, as it should.
+ */
 export async function axeSerious(page: Page): Promise<AxeViolation[]> {
-  await page.addScriptTag({ content: axeSource });
+  await page.evaluate(axeSource);
   const violations = await page.evaluate(async () => {
     const axe = (globalThis as unknown as { axe: { run: (ctx: unknown, opts: unknown) => Promise<{ violations: AxeViolation[] }> } }).axe;
     const result = await axe.run((globalThis as unknown as { document: unknown }).document, { resultTypes: ['violations'] });
@@ -74,7 +77,15 @@ export async function axeReport(page: Page): Promise<string[]> {
   return (await axeSerious(page)).map((v) => `${v.impact} ${v.id}: ${v.help} @ ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-/** Signs up a new organisation through the web app's form; returns the session token. */
+/** The web session cookie's name on plain http (the test apps run on http://127.0.0.1). */
+export const SESSION_COOKIE = 'tower_session';
+
+/** The session token the browser holds in its httpOnly cookie (read through the browser, not the page). */
+export async function sessionToken(page: Page, appUrl: string): Promise<string | null> {
+  return (await page.context().cookies(appUrl)).find((c) => c.name === SESSION_COOKIE)?.value ?? null;
+}
+
+/** Signs up a new organisation through the web app's form; returns the session token (from its cookie). */
 export async function signUpInBrowser(page: Page, appUrl: string, tenant: string, email: string): Promise<string> {
   await page.goto(`${appUrl}/signup`);
   await page.getByTestId('signup-tenant').fill(tenant);
@@ -82,15 +93,19 @@ export async function signUpInBrowser(page: Page, appUrl: string, tenant: string
   await page.getByTestId('signup-password').fill('correct-horse-battery');
   await page.getByTestId('signup-submit').click();
   await page.waitForURL(`${appUrl}/`);
-  return (await page.evaluate(`JSON.parse(localStorage.getItem('tower.session') ?? '{}').token`)) as string;
+  const token = await sessionToken(page, appUrl);
+  if (!token) throw new Error('signed up, but the browser holds no session cookie');
+  return token;
 }
 
-/** A new page signed in with a bare token (an API key): the session the web app keeps in localStorage. */
+/**
+ * A new page (in a browser context of its own) signed in with a bare token, e.g. an API key: the
+ * cookie the API would have set, placed by the test (the API accepts any bearer credential in it).
+ */
 export async function pageWithToken(browser: Browser, appUrl: string, token: string): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await page.goto(`${appUrl}/login`);
-  await page.evaluate(`localStorage.setItem('tower.session', ${JSON.stringify(JSON.stringify({ token, user: null, tenant: null }))})`);
-  return page;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await context.addCookies([{ name: SESSION_COOKIE, value: token, url: appUrl, httpOnly: true, sameSite: 'Strict' }]);
+  return context.newPage();
 }
 
 /** Waits until the element's attribute has the value (the element may not exist yet). */

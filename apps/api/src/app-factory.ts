@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -6,6 +7,8 @@ import type { TowerConfig } from '@tower/config';
 import { createLogger, type Logger } from '@tower/logger';
 import { enableMetrics } from '@tower/telemetry';
 import { AppModule } from './app.module.js';
+import { RequestLimits } from './auth/request-limits.js';
+import { GRAPHQL_CODE } from './common/errors.js';
 import { GRAPHQL_PATH } from './graphql/graphql-options.js';
 import { PinoNestLogger } from './infra/nest-logger.js';
 
@@ -49,8 +52,22 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   try {
+    // Before anything else reads the request: every GraphQL request counts against its address.
+    const limits = app.get(RequestLimits);
+    app.use(GRAPHQL_PATH, (req: IncomingMessage & { ip?: string }, res: ServerResponse, next: (err?: unknown) => void) => {
+      if (req.method !== 'POST' && req.method !== 'GET') return next();
+      void limits.ip(req.ip ?? req.socket.remoteAddress ?? null).then((refused) => {
+        if (!refused) return next();
+        const retryAfterSeconds = Number(refused.details?.retryAfterSeconds);
+        const body = { errors: [{ message: refused.message, extensions: { code: GRAPHQL_CODE.RATE_LIMITED, details: { retryAfterSeconds } } }] };
+        res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(retryAfterSeconds) }).end(JSON.stringify(body));
+      }, next);
+    });
     app.useBodyParser('json', { limit: BODY_LIMIT });
-    // Bearer tokens, no cookies: credentials are not needed cross-origin.
+    // The client's address behind the web app's proxy (and any other trusted one): login throttling and the audit use it.
+    app.set('trust proxy', config.TRUST_PROXY);
+    // No credentials cross-origin: programmatic clients send bearer tokens; the web app's session
+    // cookie only travels through its own origin (it proxies /graphql), see auth/web-session.ts.
     app.enableCors({ origin: corsOrigin(config.WEB_ORIGIN), methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 });
     if (opts.handleSignals !== false) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
     await app.listen(config.API_PORT, config.API_HOST);

@@ -8,6 +8,8 @@ import { AlertsModule } from './alerts/alerts.module.js';
 import { AuditModule } from './audit/audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AuthService } from './auth/auth.service.js';
+import { PrincipalRevocations } from './auth/principal-revocations.js';
+import { RequestLimits } from './auth/request-limits.js';
 import { LOGGER } from './common/tokens.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { PoolsModule } from './pools/pools.module.js';
@@ -18,13 +20,14 @@ import { GraphqlExceptionFilter } from './graphql/graphql-exception.filter.js';
 import { graphqlOptions } from './graphql/graphql-options.js';
 import { HealthModule } from './health/health.module.js';
 import { InfraModule } from './infra/infra.module.js';
+import { MembersModule } from './members/members.module.js';
 import { RunsModule } from './runs/runs.module.js';
 
 /**
  * The feature modules that declare resolvers. Add a new capability here (one folder, one module):
  * the server and the schema generator (src/generate-schema.ts) both read this list.
  */
-export const FEATURE_MODULES = [AuthModule, AuditModule, DagSpecsModule, DagsModule, RunsModule, ConnectionsModule, PoolsModule, AlertsModule];
+export const FEATURE_MODULES = [AuthModule, MembersModule, AuditModule, DagSpecsModule, DagsModule, RunsModule, ConnectionsModule, PoolsModule, AlertsModule];
 
 export interface AppModuleOptions {
   config: TowerConfig;
@@ -44,9 +47,9 @@ export class AppModule {
           driver: ApolloDriver,
           // graphql-ws authenticates connections with the same service as the HTTP guard.
           imports: [AuthModule],
-          inject: [AuthService, LOGGER],
-          useFactory: (auth: AuthService, logger: Logger) =>
-            graphqlOptions({ auth, logger, autoSchemaFile: opts.autoSchemaFile, introspection: opts.config.GRAPHQL_INTROSPECTION }),
+          inject: [AuthService, PrincipalRevocations, RequestLimits, LOGGER],
+          useFactory: (auth: AuthService, revocations: PrincipalRevocations, limits: RequestLimits, logger: Logger) =>
+            graphqlOptions({ auth, revocations, limits, logger, autoSchemaFile: opts.autoSchemaFile, introspection: opts.config.GRAPHQL_INTROSPECTION }),
         }),
         HealthModule,
         EventsModule,

@@ -6,7 +6,8 @@ import { NestFactory } from '@nestjs/core';
 import { GRAPHQL_SDL_FILE_HEADER, GraphQLSchemaBuilderModule, GraphQLSchemaFactory, RESOLVER_TYPE_METADATA } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
 import { FEATURE_MODULES } from './app.module.js';
-import { BUILD_SCHEMA_OPTIONS, SCHEMA_FILE } from './graphql/graphql-options.js';
+import { checkSchemaCovered, operationAccessOf, roleMatrixMarkdown } from './auth/role-matrix.js';
+import { BUILD_SCHEMA_OPTIONS, ROLES_FILE, SCHEMA_FILE } from './graphql/graphql-options.js';
 
 type ClassRef = abstract new (...args: never[]) => unknown;
 type DynamicModuleRef = { module: ClassRef; providers?: unknown[]; imports?: unknown[] };
@@ -31,23 +32,37 @@ export function resolversOf(modules: readonly unknown[], seen = new Set<unknown>
 
 /**
  * The SDL exactly as the server's autoSchemaFile writes it (same resolvers, options, sorting and
- * header), built without starting a server or touching Postgres/Redis.
+ * header), built without starting a server or touching Postgres/Redis, and the role matrix
+ * (docs/roles.md). Throws (RoleDeclarationError) when an operation declares no access.
  */
-export async function buildSchemaSdl(): Promise<string> {
+export async function buildSchemaSdl(): Promise<{ sdl: string; roles: string }> {
+  const resolvers = resolversOf(FEATURE_MODULES);
+  const declared = operationAccessOf(resolvers);
   const app = await NestFactory.create(GraphQLSchemaBuilderModule, { logger: false, abortOnError: false });
   await app.init();
   try {
     const factory = app.get(GraphQLSchemaFactory);
-    const schema = await factory.create(resolversOf(FEATURE_MODULES) as unknown as Parameters<typeof factory.create>[0], BUILD_SCHEMA_OPTIONS);
-    return GRAPHQL_SDL_FILE_HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
+    const schema = await factory.create(resolvers as unknown as Parameters<typeof factory.create>[0], BUILD_SCHEMA_OPTIONS);
+    checkSchemaCovered(schema, declared);
+    return { sdl: GRAPHQL_SDL_FILE_HEADER + printSchema(lexicographicSortSchema(schema)) + '\n', roles: roleMatrixMarkdown(declared) };
   } finally {
     await app.close();
   }
 }
 
-// `node dist/generate-schema.js [--out FILE]` (default: apps/api/schema.graphql)
+function argOf(name: string): string | undefined {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+}
+
+// `node dist/generate-schema.js [--out FILE] [--roles FILE]` (default: apps/api/schema.graphql, docs/roles.md)
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const i = process.argv.indexOf('--out');
-  const out = i > 0 ? process.argv[i + 1] : SCHEMA_FILE;
-  writeFileSync(out, await buildSchemaSdl());
+  try {
+    const { sdl, roles } = await buildSchemaSdl();
+    writeFileSync(argOf('--out') ?? SCHEMA_FILE, sdl);
+    writeFileSync(argOf('--roles') ?? ROLES_FILE, roles);
+  } catch (err) {
+    console.error(`schema: ${(err as Error).message}`);
+    process.exit(1);
+  }
 }

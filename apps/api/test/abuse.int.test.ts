@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import http from 'node:http';
+import os from 'node:os';
 import { FAILURES_PER_IP, FAILURES_PER_IP_AND_ACCOUNT } from '../src/auth/login-throttle.js';
-import { ok, startTestApi, uniqueEmail, type GqlResponse, type TestApi } from './support/test-api.js';
+import { gqlFrom } from './support/from-address.js';
+import { ok, startTestApi, uniqueEmail, type TestApi } from './support/test-api.js';
 
 /**
  * What an abusive caller gets: operations too large to run are refused while they are parsed or
@@ -18,23 +19,8 @@ afterAll(async () => {
   await t?.stop();
 });
 
-/** A request from another loopback address (Linux routes all of 127/8 to lo): node:http's localAddress. */
-function gqlFrom(localAddress: string, query: string, variables?: Record<string, unknown>): Promise<GqlResponse<Record<string, unknown>>> {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      t.api.url,
-      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
-        res.on('end', () => resolve(JSON.parse(text) as GqlResponse<Record<string, unknown>>));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const gqlFromAddress = (localAddress: string, query: string, variables?: Record<string, unknown>, token?: string) =>
+  gqlFrom(t.api.url, localAddress, query, variables, token);
 
 describe('operation limits', () => {
   async function signedIn(): Promise<string> {
@@ -76,7 +62,7 @@ describe('failed logins', () => {
     const email = uniqueEmail('victim');
     ok(await t.gql(`mutation($e: String!, $p: String!) { signUp(email: $e, password: $p, tenantName: "victim org") { token } }`, { e: email, p: PASSWORD }));
     const login = (from: string, password: string) =>
-      gqlFrom(from, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: password });
+      gqlFromAddress(from, `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`, { e: email, p: password });
 
     const codes: string[] = [];
     for (let i = 0; i < 30; i++) codes.push(String((await login('127.0.0.5', `wrong-${i}`)).errors?.[0]?.extensions?.code));
@@ -93,10 +79,105 @@ describe('failed logins', () => {
     // Guessing many accounts from one address: refused once the address's own limit is reached.
     const spray: string[] = [];
     for (let i = 0; i < FAILURES_PER_IP + 2; i++) {
-      const res = await gqlFrom('127.0.0.7', `mutation($e: String!) { login(email: $e, password: "nope-nope") { token } }`, { e: uniqueEmail(`spray${i}`) });
+      const res = await gqlFromAddress('127.0.0.7', `mutation($e: String!) { login(email: $e, password: "nope-nope") { token } }`, {
+        e: uniqueEmail(`spray${i}`),
+      });
       spray.push(String(res.errors?.[0]?.extensions?.code));
     }
     expect(spray.slice(0, FAILURES_PER_IP)).toEqual(Array(FAILURES_PER_IP).fill('UNAUTHENTICATED'));
     expect(spray.slice(FAILURES_PER_IP)).toEqual(['TOO_MANY_REQUESTS', 'TOO_MANY_REQUESTS']);
   });
+});
+
+describe('a slow or abusive caller does not starve other tenants', () => {
+  const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
+
+  it("refuses the oversized queries in milliseconds and throttles 100 parallel wrong logins (the owner still signs in elsewhere) while another tenant's dagRuns keeps its latency", async () => {
+    const signUp = async (label: string, address: string) => {
+      const email = uniqueEmail(label);
+      const res = await gqlFromAddress(address, `mutation($e: String!, $p: String!) { signUp(email: $e, password: $p, tenantName: "$e") { token } }`, {
+        e: email,
+        p: PASSWORD,
+      });
+      return { email, token: (ok(res) as { signUp: { token: string } }).signUp.token };
+    };
+    const bystander = await signUp('bystander', '127.0.4.1');
+    const attacker = await signUp('attacker', '127.0.4.2');
+    const victim = await signUp('victim', '127.0.4.3');
+    ok(await t.gql(`mutation { upsertDag(spec: { dagId: "steady", tasks: [{ taskId: "a", type: "noop" }] }) { dagId } }`, {}, bystander.token));
+    for (let d = 1; d <= 30; d++)
+      ok(
+        await t.gql(
+          `mutation($at: DateTime) { triggerDagRun(dagId: "steady", logicalDate: $at) { id } }`,
+          { at: `2026-02-${String(d).padStart(2, '0')}T00:00:00.000Z` },
+          bystander.token,
+        ),
+      );
+
+    // Built before the clock starts: the test shares the API's process and thread.
+    const oversized = {
+      '20,000 aliases': `{ ${Array.from({ length: 20_000 }, (_, i) => `a${i}: schedulePreview(schedule: "* * * * *", timezone: "UTC", count: 100)`).join(' ')} }`,
+      '50 levels': `query { ${'dags { edges { node { '.repeat(17)} dagId ${'} } } '.repeat(17)} }`.replace(
+        'dagId',
+        'recentRuns { taskInstances { id } } dagId',
+      ),
+      'over cost': `query { ${'...A '.repeat(1000)}} fragment A on Query { dags { edges { node { dagId recentRuns { id state taskInstances { id state } } } } } }`,
+    };
+    const RUNS = `query { dagRuns(dagId: "steady", first: 25) { totalCount edges { node { id state logicalDate taskInstances { taskId state } } } } }`;
+
+    const latencies: number[] = [];
+    let measuring = true;
+    const bystanderLoop = (async () => {
+      while (measuring) {
+        const started = performance.now();
+        const res = await gqlFromAddress('127.0.4.10', RUNS, {}, bystander.token);
+        latencies.push(performance.now() - started);
+        expect(res.errors).toBeUndefined();
+      }
+    })();
+    while (latencies.length < 20) await new Promise((r) => setTimeout(r, 10));
+    const baseline = latencies.length;
+
+    const refusedIn: Record<string, number> = {};
+    for (const [name, query] of Object.entries(oversized)) {
+      const started = performance.now();
+      const res = await gqlFromAddress('127.0.4.2', query, {}, attacker.token);
+      refusedIn[name] = performance.now() - started;
+      expect({ name, code: res.errors?.[0]?.extensions?.code, data: res.data ?? null }).toEqual({
+        name,
+        code: expect.stringMatching(/^GRAPHQL_(PARSE|VALIDATION)_FAILED$/),
+        data: null,
+      });
+    }
+
+    const LOGIN = `mutation($e: String!, $p: String!) { login(email: $e, password: $p) { token } }`;
+    const wrong = await Promise.all(Array.from({ length: 100 }, (_, i) => gqlFromAddress('127.0.4.20', LOGIN, { e: victim.email, p: `wrong-${i}` })));
+    const wrongCodes = wrong.map((r) => String(r.errors?.[0]?.extensions?.code));
+    const owner = await gqlFromAddress('127.0.4.21', LOGIN, { e: victim.email, p: PASSWORD });
+
+    measuring = false;
+    await bystanderLoop;
+    const during = latencies.slice(baseline).sort((a, b) => a - b);
+    const figures = {
+      refusedMs: Object.fromEntries(Object.entries(refusedIn).map(([k, v]) => [k, Number(v.toFixed(1))])),
+      wrongLogins: {
+        answered: wrongCodes.filter((c) => c === 'UNAUTHENTICATED').length,
+        throttled: wrongCodes.filter((c) => c === 'TOO_MANY_REQUESTS').length,
+      },
+      bystanderDagRuns: { samples: during.length, p50Ms: Number(percentile(during, 50).toFixed(1)), p99Ms: Number(percentile(during, 99).toFixed(1)) },
+      loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+    };
+    console.log(`abuse vs. another tenant: ${JSON.stringify(figures)}`);
+
+    // Only FAILURES_PER_IP_AND_ACCOUNT of the parallel burst reach a password check; the rest are refused.
+    expect(figures.wrongLogins).toEqual({ answered: FAILURES_PER_IP_AND_ACCOUNT, throttled: 100 - FAILURES_PER_IP_AND_ACCOUNT });
+    expect(wrong.find((r) => r.errors?.[0]?.extensions?.code === 'TOO_MANY_REQUESTS')?.errors?.[0]?.extensions?.details).toEqual({
+      retryAfterSeconds: expect.any(Number),
+    });
+    expect(owner.errors).toBeUndefined();
+    expect(during.length).toBeGreaterThan(5);
+    // Loose bounds for a loaded 2-core CI; the figures printed above are what it took.
+    for (const ms of Object.values(refusedIn)) expect(ms).toBeLessThan(1_000);
+    expect(figures.bystanderDagRuns.p99Ms).toBeLessThan(2_000);
+  }, 120_000);
 });

@@ -85,3 +85,68 @@ describe('dagRuns(offset)', () => {
     expect((await t.gql(LOG, { ti: ti.id, first: 5 }, other)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 });
+
+describe('keyset pages under concurrent inserts', () => {
+  it('pages dagRuns and the audit log while runs are triggered: no item seen twice, none that existed missed', async () => {
+    const token = await tenant('concurrent-paging');
+    ok(await t.gql(`mutation { upsertDag(spec: { dagId: "busy", tasks: [{ taskId: "a", type: "noop" }] }) { dagId } }`, {}, token));
+    const trigger = (at: string) =>
+      t.gql<{ triggerDagRun: { id: string } }>(`mutation($at: DateTime) { triggerDagRun(dagId: "busy", logicalDate: $at) { id } }`, { at }, token);
+    const day = (n: number) => new Date(Date.UTC(2026, 0, 1) + n * 86_400_000).toISOString();
+    for (let d = 0; d < 40; d++) ok(await trigger(day(d)));
+
+    type RunsPage = { dagRuns: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] } };
+    type AuditPage = { auditLog: { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] } };
+    const before = {
+      runs: (await t.db.prisma.dagRun.findMany({ where: { dagId: 'busy' }, select: { id: true } })).map((r) => r.id),
+      audit: (
+        await t.gql<AuditPage>(`{ auditLog(first: 200) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`, {}, token)
+      ).data!.auditLog.edges.map((e) => e.node.id),
+    };
+    expect(before.runs).toHaveLength(40);
+
+    // Runs keep arriving while the pages are read: newer ones (ahead of the cursor) and older ones.
+    let inserting = true;
+    let inserted = 0;
+    const inserter = (async () => {
+      for (let n = 0; inserting; n++) {
+        ok(await trigger(day(n % 2 ? 100 + n : -1 - n)));
+        inserted++;
+      }
+    })();
+
+    async function walk<P>(query: string, pick: (p: P) => { pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: { id: string } }[] }) {
+      const seen: string[] = [];
+      let after: string | null = null;
+      for (let pages = 0; pages < 100; pages++) {
+        const page = pick(ok(await t.gql<P>(query, { after }, token)));
+        seen.push(...page.edges.map((e) => e.node.id));
+        // Let inserts land between pages.
+        await new Promise((r) => setTimeout(r, 30));
+        if (!page.pageInfo.hasNextPage) break;
+        after = page.pageInfo.endCursor;
+      }
+      return seen;
+    }
+    const runs = await walk<RunsPage>(
+      `query($after: String) { dagRuns(dagId: "busy", first: 7, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+      (p) => p.dagRuns,
+    );
+    const audit = await walk<AuditPage>(
+      `query($after: String) { auditLog(first: 7, after: $after) { pageInfo { hasNextPage endCursor } edges { node { id } } } }`,
+      (p) => p.auditLog,
+    );
+    inserting = false;
+    await inserter;
+    console.log(`paged ${runs.length} runs and ${audit.length} audit entries while ${inserted} runs were triggered`);
+
+    expect(inserted).toBeGreaterThan(3);
+    for (const [name, seen, existed] of [
+      ['dagRuns', runs, before.runs],
+      ['auditLog', audit, before.audit],
+    ] as const) {
+      expect({ name, duplicates: seen.filter((id, i) => seen.indexOf(id) !== i) }).toEqual({ name, duplicates: [] });
+      expect({ name, missing: existed.filter((id) => !seen.includes(id)) }).toEqual({ name, missing: [] });
+    }
+  }, 120_000);
+});

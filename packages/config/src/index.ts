@@ -12,6 +12,16 @@ const schema = z.object({
   API_PORT: z.coerce.number().int().positive().default(4000),
   API_HOST: z.string().default('0.0.0.0'),
   WEB_ORIGIN: z.string().default('*'),
+  /**
+   * Which peers' X-Forwarded-For the API believes (Express's `trust proxy`): the web app proxies the
+   * browser's /graphql, so without it every browser would share the web server's address (and its
+   * failed-login budget). `loopback` (default: the web app on the same host), `false`, `true`, a hop
+   * count, or addresses/CIDRs/`linklocal`/`uniquelocal`, comma-separated.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((v): boolean | number | string => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   WORKER_CONCURRENCY: z.coerce.number().int().positive().default(8),
   WORKER_ID: z.string().optional(),
@@ -89,11 +99,40 @@ const schema = z.object({
    * OpenTelemetry traces go to this OTLP/HTTP collector (`<url>/v1/traces`); unset, tracing is off.
    */
   OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /**
+   * Request rate limits, in requests per RATE_LIMIT_WINDOW_SECONDS, counted in Redis across API
+   * replicas: per client address (HTTP requests to /graphql, graphql-ws connections and
+   * subscriptions) and per signed-in principal (a user session or an API key; every operation).
+   * 0 turns a limit off. Over a limit: TOO_MANY_REQUESTS with retryAfterSeconds (docs/api.md).
+   */
+  RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(12_000),
+  RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(6_000),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()
     .positive()
     .default(24 * 14),
+  /** How long a member invitation's link stays valid (inviteMember). */
+  INVITATION_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(7 * 24 * 3600),
+  /**
+   * The platform's own mail server, for invitation emails (tenants' alert emails use their own smtp
+   * connections). Unset SMTP_HOST: invitations are not mailed, the inviter shares the link.
+   */
+  SMTP_HOST: z.string().optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(587),
+  /** TLS from the start (port 465); otherwise STARTTLS when the server offers it. */
+  SMTP_SECURE: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  SMTP_USERNAME: z.string().optional(),
+  SMTP_PASSWORD: z.string().optional(),
+  SMTP_FROM: z.string().default('Tower <no-reply@tower.local>'),
   /** Base64 of 32 bytes, or "keyId:base64,keyId:base64" (first = current) for secret encryption. */
   TOWER_ENCRYPTION_KEYS: z.string().optional(),
   /** production refuses to start without TOWER_ENCRYPTION_KEYS. */

@@ -30,6 +30,10 @@ export function createPrismaClient(databaseUrl: string, opts: PrismaClientOption
   });
   // An idle connection that breaks (server restart) is dropped by the pool; the next query reports.
   pool.on('error', () => undefined);
+  // So is one that breaks while checked out between two statements (an open transaction waiting
+  // on its caller): pg emits that on the client, where no one listens, and an unhandled 'error'
+  // event ends the process. Its next statement fails instead, and the pool discards it on release.
+  pool.on('connect', (conn) => conn.on('error', () => undefined));
   const adapter = new PrismaPg(pool, { disposeExternalPool: true });
   // Tower's transactions are short compare-and-sets; Prisma's 5 s default expires them (P2028)
   // only when the machine is overloaded, and an expired one is rolled back — wait longer instead.

@@ -21,6 +21,14 @@ export { isUuid, type TenantScoped } from './repositories/tenant-scoped.js';
 export { TenantRepository, type CreateTenantInput } from './repositories/tenant.repository.js';
 export { UserRepository, type MembershipWithTenant, type UserWithTenant } from './repositories/user.repository.js';
 export { SessionRepository } from './repositories/session.repository.js';
+export { MembershipRepository, type MembershipChange, type MembershipChangeRefusal, type MembershipWithUser } from './repositories/membership.repository.js';
+export {
+  InvitationRepository,
+  type AcceptedInvitation,
+  type CreateInvitationInput,
+  type InvitationRefusal,
+  type Invitee,
+} from './repositories/invitation.repository.js';
 export { ApiKeyRepository, type CreateApiKeyInput } from './repositories/api-key.repository.js';
 export { AuditLogRepository, type AuditEntryInput, type AuditPage } from './repositories/audit-log.repository.js';
 export { createTestDatabase, type TestDatabase } from './testing/test-database.js';

@@ -1,4 +1,4 @@
-import { TowerError, specHash, validateDagSpec, type DagSpec, type SpecError } from '@tower/core';
+import { runEventSources, TowerError, specHash, validateDagSpec, type DagSpec, type SpecError } from '@tower/core';
 import { sqlOf, type Dag, type DagVersion } from '@tower/db';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -11,6 +11,18 @@ export interface UpsertDagResult {
   created: boolean;
   changed: boolean;
 }
+
+export interface DeleteDagResult {
+  dag: Dag;
+  /** Active runs canceled first (force). */
+  canceledRuns: number;
+  deletedRuns: number;
+}
+
+/** The run states a cancel may leave: the runs that make a DAG "active". */
+const ACTIVE_RUN_STATES = runEventSources('cancel');
+/** A forced delete cancels and retries at most this often when runs keep being created meanwhile. */
+const DELETE_ATTEMPTS = 3;
 
 export interface ListDagsFilter {
   tag?: string | null;
@@ -116,6 +128,31 @@ export class DagService {
 
   private readonly versionCache = new Map<string, DagVersion>();
 
+  /** The latest version of each of these DAGs, in their order: one read for those not cached. */
+  async latestVersions(tenantId: string, dags: readonly Pick<Dag, 'id' | 'latestVersion'>[]): Promise<DagVersion[]> {
+    const keyOf = (d: Pick<Dag, 'id' | 'latestVersion'>) => `${tenantId}|${d.id}|${d.latestVersion}`;
+    const found = new Map<string, DagVersion>();
+    for (const d of dags) {
+      const hit = this.versionCache.get(keyOf(d));
+      if (hit) found.set(keyOf(d), hit);
+    }
+    const missing = dags.filter((d) => !found.has(keyOf(d)));
+    if (missing.length) {
+      const read = await this.deps.prisma.dagVersion.findMany({ where: { tenantId, OR: missing.map((d) => ({ dagPk: d.id, version: d.latestVersion })) } });
+      for (const v of read) {
+        const key = `${tenantId}|${v.dagPk}|${v.version}`;
+        found.set(key, v);
+        if (this.versionCache.size >= 500) this.versionCache.delete(this.versionCache.keys().next().value as string);
+        this.versionCache.set(key, v);
+      }
+    }
+    return dags.map((d) => {
+      const version = found.get(keyOf(d));
+      if (!version) throw new TowerError('NOT_FOUND', `version ${d.latestVersion} of DAG ${d.id} not found`);
+      return version;
+    });
+  }
+
   /**
    * The DAG and its latest version, for a trigger: from a small cache unless `fresh`, saving the
    * trigger a round trip. A cached entry may be stale (another process changed or deleted the
@@ -152,6 +189,57 @@ export class DagService {
       this.deps.prisma.dag.count({ where }),
     ]);
     return { items, totalCount };
+  }
+
+  /**
+   * Deletes the DAG with its versions, runs, task instances, logs, schedule and file triggers; the
+   * tenant's audit log and state-change journal keep their rows. Refused (CONFLICT, details.reason
+   * ACTIVE_RUNS) while runs are queued or running, unless `force`: then the DAG is paused (no new
+   * scheduled run, no queued run starts) and each active run is canceled through the run lifecycle
+   * (compare-and-set, running tries stopped) before the rows go. The rows go in one transaction that
+   * holds the DAG's row lock and counts active runs again, so a run created meanwhile (a manual
+   * trigger) is either seen — and canceled on the next of a few attempts — or fails its foreign key.
+   */
+  async delete(tenantId: string, dagId: string, force: boolean): Promise<DeleteDagResult> {
+    const dag = await this.get(tenantId, dagId);
+    let canceledRuns = 0;
+    for (let attempt = 1; ; attempt++) {
+      const outcome = await this.deleteIdle(tenantId, dag);
+      if (outcome.deleted) {
+        this.currentCache.delete(`${tenantId}|${dagId}`);
+        for (const key of this.versionCache.keys()) if (key.startsWith(`${tenantId}|${dag.id}|`)) this.versionCache.delete(key);
+        this.deps.logger.info({ tenantId, dagId, canceledRuns, deletedRuns: outcome.deletedRuns }, 'dag deleted');
+        return { dag, canceledRuns, deletedRuns: outcome.deletedRuns };
+      }
+      if (!force || attempt === DELETE_ATTEMPTS) {
+        throw new TowerError('CONFLICT', `DAG ${dagId} has ${outcome.activeRuns} active run(s): cancel them or delete with force: true`, {
+          path: 'dagId',
+          details: { reason: 'ACTIVE_RUNS', activeRuns: outcome.activeRuns },
+        });
+      }
+      await this.deps.prisma.dag.updateMany({ where: { id: dag.id, tenantId, paused: false }, data: { paused: true } });
+      const active = await this.deps.prisma.dagRun.findMany({
+        where: { tenantId, dagPk: dag.id, state: { in: [...ACTIVE_RUN_STATES] } },
+        select: { id: true, state: true },
+      });
+      // Queued runs first: canceling a running one would otherwise start the next queued one.
+      active.sort((a, b) => Number(b.state === 'queued') - Number(a.state === 'queued'));
+      for (const run of active) if (await this.lifecycle.stopRun(tenantId, run.id, 'canceled', `DAG ${dagId} deleted`)) canceledRuns++;
+    }
+  }
+
+  /** Deletes the DAG's rows if it has no active run (under its row lock); else says how many it has. */
+  private deleteIdle(tenantId: string, dag: Dag): Promise<{ deleted: true; deletedRuns: number } | { deleted: false; activeRuns: number }> {
+    return this.deps.prisma.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Dag" WHERE id = ${dag.id}::uuid AND "tenantId" = ${tenantId}::uuid FOR UPDATE`;
+      if (locked.length === 0) throw new TowerError('NOT_FOUND', `DAG ${dag.dagId} not found`);
+      const activeRuns = await tx.dagRun.count({ where: { tenantId, dagPk: dag.id, state: { in: [...ACTIVE_RUN_STATES] } } });
+      if (activeRuns > 0) return { deleted: false, activeRuns } as const;
+      // Runs before versions: a run's version reference is RESTRICT.
+      const { count } = await tx.dagRun.deleteMany({ where: { tenantId, dagPk: dag.id } });
+      await tx.dag.deleteMany({ where: { id: dag.id, tenantId } });
+      return { deleted: true, deletedRuns: count } as const;
+    });
   }
 
   async setPaused(tenantId: string, dagId: string, paused: boolean): Promise<Dag> {

@@ -7,6 +7,7 @@ import { PoolService } from './pool-service.js';
 import type { EngineDeps } from './deps.js';
 import { RunLifecycle } from './run-lifecycle.js';
 import { RunOperations } from './run-operations.js';
+import { RunBatchReads } from './run-batch-reads.js';
 import { RunService } from './run-service.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 import { SpecCache } from './spec-cache.js';
@@ -16,6 +17,8 @@ export interface Engine {
   deps: EngineDeps;
   dags: DagService;
   runs: RunService;
+  /** Children of many parents in one statement (the API's DataLoaders). */
+  batchReads: RunBatchReads;
   lifecycle: RunLifecycle;
   operations: RunOperations;
   backfills: BackfillService;
@@ -28,7 +31,8 @@ export interface Engine {
 
 /** Wires the engine's services around one shared set of resources. */
 export function createEngine(deps: EngineDeps, schedulerOptions: Partial<SchedulerOptions> = {}): Engine {
-  const specs = new SpecCache(sqlOf(deps.prisma));
+  const sql = sqlOf(deps.prisma);
+  const specs = new SpecCache(sql);
   const lifecycle = new RunLifecycle(deps, specs);
   const pools = new PoolService(deps);
   const dags = new DagService(deps, lifecycle, pools);
@@ -39,5 +43,5 @@ export function createEngine(deps: EngineDeps, schedulerOptions: Partial<Schedul
   const backfills = new BackfillService(deps, dags, lifecycle, operations);
   const connections = new ConnectionService(deps);
   const fileTriggers = new FileTriggers(deps, connections, lifecycle);
-  return { deps, dags, runs, lifecycle, execution, scheduler, operations, backfills, connections, fileTriggers, pools };
+  return { deps, dags, runs, batchReads: new RunBatchReads(sql), lifecycle, execution, scheduler, operations, backfills, connections, fileTriggers, pools };
 }

@@ -13,8 +13,11 @@ export interface ListRunsFilter {
   logicalDateFrom?: Date | null;
   /** Logical date < this. */
   logicalDateTo?: Date | null;
+  /** Runs to skip from the newest; with `after`, skipped after it. */
   offset: number;
   limit: number;
+  /** Only runs after this one in the list's order (newest logical date first, then id): a keyset page, stable while runs are added. */
+  after?: { logicalDate: Date; id: string } | null;
 }
 
 /** Manual triggers and run reads. */
@@ -121,8 +124,16 @@ export class RunService {
       ...(filter.runType ? { runType: filter.runType } : {}),
       ...(filter.logicalDateFrom || filter.logicalDateTo ? { logicalDate } : {}),
     };
+    const after = filter.after
+      ? { OR: [{ logicalDate: { lt: filter.after.logicalDate } }, { logicalDate: filter.after.logicalDate, id: { lt: filter.after.id } }] }
+      : {};
     const [items, totalCount] = await Promise.all([
-      this.deps.prisma.dagRun.findMany({ where, orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }], skip: filter.offset, take: filter.limit }),
+      this.deps.prisma.dagRun.findMany({
+        where: { ...where, ...after },
+        orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }],
+        skip: filter.offset,
+        take: filter.limit,
+      }),
       this.deps.prisma.dagRun.count({ where }),
     ]);
     return { items, totalCount };
@@ -179,22 +190,5 @@ export class RunService {
 
   async taskInstances(tenantId: string, dagRunId: string): Promise<TaskInstance[]> {
     return this.deps.prisma.taskInstance.findMany({ where: { tenantId, dagRunId }, orderBy: { taskId: 'asc' } });
-  }
-
-  /** The task instances of several runs in one query, by run id (task id order); runs of other tenants get none. */
-  async taskInstancesOfRuns(tenantId: string, dagRunIds: readonly string[]): Promise<Map<string, TaskInstance[]>> {
-    const ids = dagRunIds.filter(isUuid);
-    const byRun = new Map<string, TaskInstance[]>();
-    if (!ids.length) return byRun;
-    const rows = await this.deps.prisma.taskInstance.findMany({
-      where: { tenantId, dagRunId: { in: ids } },
-      orderBy: [{ dagRunId: 'asc' }, { taskId: 'asc' }],
-    });
-    for (const ti of rows) {
-      const list = byRun.get(ti.dagRunId);
-      if (list) list.push(ti);
-      else byRun.set(ti.dagRunId, [ti]);
-    }
-    return byRun;
   }
 }

@@ -63,6 +63,9 @@ function sinkFor(deps: EngineDeps): GroupCommit<TaskLogLine[], undefined> {
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
+/** Attempts at writing a batch of log lines: 250 ms, 0.5, 1, 2, 4, 5, 5 s apart (about 18 s). */
+const LOG_WRITE_ATTEMPTS = 8;
+
 /**
  * Buffers one try's log lines and writes them to Postgres in small batches (and streams them as
  * events), so logs survive the worker and live tails see them within a fraction of a second.
@@ -105,11 +108,25 @@ export class TryLogger {
     return this.pending;
   }
 
+  /**
+   * A write that fails (Postgres restarting) is retried with backoff for about 18 s before the
+   * lines are given up: the try's end is recorded after its last flush, so a try recorded as ended
+   * has its lines unless the database stayed away that long. A write whose commit succeeded but
+   * whose answer was lost is written again: lines are at least once.
+   */
   private async write(lines: TaskLogLine[]): Promise<void> {
-    try {
-      await sinkFor(this.deps).submit(lines);
-    } catch (err) {
-      this.deps.logger.error({ err, taskInstanceId: this.taskInstanceId }, 'failed to write task log lines');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sinkFor(this.deps).submit(lines);
+        return;
+      } catch (err) {
+        if (attempt >= LOG_WRITE_ATTEMPTS) {
+          this.deps.logger.error({ err, taskInstanceId: this.taskInstanceId, lines: lines.length }, 'failed to write task log lines; given up');
+          return;
+        }
+        this.deps.logger.warn({ err, taskInstanceId: this.taskInstanceId, attempt }, 'writing task log lines failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(250 * 2 ** (attempt - 1), 5_000)));
+      }
     }
   }
 }

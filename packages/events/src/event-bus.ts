@@ -1,5 +1,5 @@
 import { Redis } from 'ioredis';
-import { eventsChannel, tryStopsChannel, type TowerEvent, type TryStop } from './events.js';
+import { eventsChannel, principalRevocationsChannel, tryStopsChannel, type PrincipalRevocation, type TowerEvent, type TryStop } from './events.js';
 
 /** Events per pub/sub message when publishing many. */
 const PUBLISH_BATCH = 200;
@@ -23,6 +23,12 @@ export class EventPublisher {
   async publishTryStops(stops: readonly TryStop[]): Promise<void> {
     if (stops.length === 0) return;
     await this.redis.publish(this.stopsChannel, JSON.stringify(stops));
+  }
+
+  /** Tells every API process that these credentials were revoked (see PrincipalRevocation). */
+  async publishRevocations(revocations: readonly PrincipalRevocation[]): Promise<void> {
+    if (revocations.length === 0) return;
+    await this.redis.publish(principalRevocationsChannel(this.prefix), JSON.stringify(revocations));
   }
 
   async publish(event: TowerEvent): Promise<void> {
@@ -120,19 +126,18 @@ export class EventSubscriber {
   }
 }
 
-/** A worker's view of try stops (see EventPublisher.publishTryStops). */
-export class TryStopListener {
+/** Listens to one channel whose messages are JSON arrays of T, on a connection of its own. */
+class ArrayChannelListener<T> {
   private readonly redis: Redis;
   private ready: Promise<unknown>;
 
-  constructor(redisUrl: string, prefix: string, handler: (stop: TryStop) => void) {
+  constructor(redisUrl: string, channel: string, handler: (item: T) => void) {
     this.redis = new Redis(redisUrl, { maxRetriesPerRequest: null, lazyConnect: false });
-    const channel = tryStopsChannel(prefix);
     this.ready = this.redis.subscribe(channel);
     this.redis.on('message', (ch: string, message: string) => {
       if (ch !== channel) return;
       try {
-        for (const stop of JSON.parse(message) as TryStop[]) handler(stop);
+        for (const item of JSON.parse(message) as T[]) handler(item);
       } catch {
         // not ours
       }
@@ -145,5 +150,19 @@ export class TryStopListener {
 
   async close(): Promise<void> {
     await this.redis.quit().catch(() => this.redis.disconnect());
+  }
+}
+
+/** A worker's view of try stops (see EventPublisher.publishTryStops). */
+export class TryStopListener extends ArrayChannelListener<TryStop> {
+  constructor(redisUrl: string, prefix: string, handler: (stop: TryStop) => void) {
+    super(redisUrl, tryStopsChannel(prefix), handler);
+  }
+}
+
+/** An API process's view of revoked credentials (see EventPublisher.publishRevocations). */
+export class PrincipalRevocationListener extends ArrayChannelListener<PrincipalRevocation> {
+  constructor(redisUrl: string, prefix: string, handler: (revocation: PrincipalRevocation) => void) {
+    super(redisUrl, principalRevocationsChannel(prefix), handler);
   }
 }

@@ -102,3 +102,16 @@ export interface TryStop {
 export function tryStopsChannel(prefix: string): string {
   return `${prefix}:try-stops`;
 }
+
+/**
+ * Credentials that stopped being valid: every API process closes the graphql-ws sockets opened with
+ * them at once (a revoked key, a logged-out or revoked session, a member removed from a tenant).
+ */
+export type PrincipalRevocation =
+  | { kind: 'apiKey'; tenantId: string; apiKeyId: string }
+  | { kind: 'session'; tenantId: string; sessionId: string }
+  | { kind: 'member'; tenantId: string; userId: string };
+
+export function principalRevocationsChannel(prefix: string): string {
+  return `${prefix}:principal-revocations`;
+}

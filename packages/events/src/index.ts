@@ -1,2 +1,2 @@
 export * from './events.js';
-export { EventPublisher, EventSubscriber, TryStopListener, type EventHandler } from './event-bus.js';
+export { EventPublisher, EventSubscriber, TryStopListener, PrincipalRevocationListener, type EventHandler } from './event-bus.js';

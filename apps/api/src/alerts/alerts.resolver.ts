@@ -1,6 +1,6 @@
 import { Args, ID, Mutation, Query, Resolver, Subscription } from '@nestjs/graphql';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { ConnectionArgs, keysetConnection, keysetPageArgs, offsetConnection, offsetPageArgs, pageSizeOf } from '../common/pagination.js';
 import { inboxKeyOf } from '@tower/alerts';
 import type { AlertSeverity } from '@tower/core';
@@ -32,6 +32,7 @@ import {
 export class AlertsResolver {
   constructor(private readonly service: AlertsService) {}
 
+  @AnyRole()
   @Query(() => AlertChannelList, { description: 'Ordered by name.' })
   async alertChannels(@CurrentActor() actor: Actor, @Args() args: ConnectionArgs): Promise<AlertChannelList> {
     const page = offsetPageArgs(args);
@@ -39,6 +40,7 @@ export class AlertsResolver {
     return offsetConnection(all.slice(page.offset, page.offset + page.limit), page, all.length);
   }
 
+  @AnyRole()
   @Query(() => AlertChannelModel, { description: 'NOT_FOUND when the tenant has no such channel.' })
   alertChannel(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<AlertChannelModel> {
     return this.service.channels.get(actor.tenantId, id);
@@ -72,6 +74,7 @@ export class AlertsResolver {
     return this.service.test(actor.tenantId, id);
   }
 
+  @AnyRole()
   @Query(() => AlertRuleList, { description: 'Ordered by name.' })
   async alertRules(@CurrentActor() actor: Actor, @Args() args: ConnectionArgs): Promise<AlertRuleList> {
     const page = offsetPageArgs(args);
@@ -79,11 +82,13 @@ export class AlertsResolver {
     return offsetConnection(all.slice(page.offset, page.offset + page.limit), page, all.length);
   }
 
+  @AnyRole()
   @Query(() => AlertRuleModel)
   alertRule(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<AlertRuleModel> {
     return this.service.rules.get(actor.tenantId, id);
   }
 
+  @AnyRole()
   @Query(() => [String], { description: "The tenant's DAG ids these filters match (a preview while editing a rule)." })
   previewAlertRule(@CurrentActor() actor: Actor, @Args() args: AlertRulePreviewArgs): Promise<string[]> {
     return this.service.rules.preview(actor.tenantId, args);
@@ -111,6 +116,7 @@ export class AlertsResolver {
     return this.service.deleteRule(actor.tenantId, id);
   }
 
+  @AnyRole()
   @Query(() => AlertList, { description: 'The in-app inbox, newest first; stable pages while alerts arrive.' })
   async alerts(@CurrentActor() actor: Actor, @Args() args: AlertsArgs): Promise<AlertList> {
     const page = keysetPageArgs(args);
@@ -119,6 +125,7 @@ export class AlertsResolver {
     return keysetConnection(alerts.map(alertFromSnapshot), page, totalCount, inboxKeyOf);
   }
 
+  @AnyRole()
   @Query(() => AlertModel, { description: 'NOT_FOUND for an alert of another tenant.' })
   async alert(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<AlertModel> {
     return alertFromSnapshot(await this.service.inbox.get(actor.tenantId, id));
@@ -130,16 +137,19 @@ export class AlertsResolver {
     return this.service.acknowledge(actor, id);
   }
 
+  @AnyRole()
   @Query(() => [AlertDeliveryModel], { description: 'The delivery log, newest first: of a channel, of an alert, or all.' })
   async alertDeliveries(@CurrentActor() actor: Actor, @Args() args: AlertDeliveriesArgs): Promise<AlertDeliveryModel[]> {
     return this.service.inbox.deliveries(actor.tenantId, args, pageSizeOf(args.first));
   }
 
+  @AnyRole()
   @Subscription(() => AlertModel, { description: "A new alert of the caller's tenant." })
   alertFired(@CurrentActor() actor: Actor) {
     return this.service.subscribe(actor, 'alertFired');
   }
 
+  @AnyRole()
   @Subscription(() => AlertModel, {
     description: "Any change to an alert of the caller's tenant: fired, folded (one more occurrence), resolved, acknowledged.",
   })

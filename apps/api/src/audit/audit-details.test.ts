@@ -36,6 +36,15 @@ describe('auditTarget / auditOutcome', () => {
     expect(auditTarget({ valid: true }, 'ValidationResult')).toEqual({ targetType: null, targetId: null });
   });
 
+  it('finds the invitation of an InviteMemberPayload (never its link), the user of a Member, the DAG of a DeleteDagPayload', () => {
+    expect(auditTarget({ invitation: { id: 'i1' }, link: 'https://x/#token=tower_inv_s' }, 'InviteMemberPayload')).toEqual({
+      targetType: 'Invitation',
+      targetId: 'i1',
+    });
+    expect(auditTarget({ id: 'm1', role: 'VIEWER', user: { id: 'u2' } }, 'Member')).toEqual({ targetType: 'User', targetId: 'u2' });
+    expect(auditTarget({ id: 'd2', dagId: 'x', canceledRuns: 0, deletedRuns: 0 }, 'DeleteDagPayload')).toEqual({ targetType: 'Dag', targetId: 'd2' });
+  });
+
   it('names the outcome by error code', () => {
     expect(auditOutcome(undefined)).toBe('ok');
     expect(auditOutcome(new TowerError('FORBIDDEN', 'no'))).toBe('FORBIDDEN');

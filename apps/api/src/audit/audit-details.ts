@@ -48,14 +48,19 @@ export function auditOutcome(error: unknown): string {
   return isTowerError(error) ? error.code : 'INTERNAL';
 }
 
+// Payloads whose own id is that of another type's object.
+const PAYLOAD_TARGET: Record<string, string> = { DeleteDagPayload: 'Dag' };
+
 /**
- * What a mutation acted on, from its result: the API key of a CreateApiKeyPayload, the user of an
- * AuthPayload, or the returned object itself.
+ * What a mutation acted on, from its result: the API key of a CreateApiKeyPayload, the invitation of
+ * an InviteMemberPayload, the user of an AuthPayload or a Member (whose membership changed), or the
+ * returned object itself.
  */
 export function auditTarget(result: unknown, returnType: string | undefined): { targetType: string | null; targetId: string | null } {
-  const r = result as { id?: unknown; apiKey?: { id?: unknown }; user?: { id?: unknown } } | null | undefined;
+  const r = result as { id?: unknown; apiKey?: { id?: unknown }; invitation?: { id?: unknown }; user?: { id?: unknown } } | null | undefined;
   if (r?.apiKey?.id) return { targetType: 'ApiKey', targetId: String(r.apiKey.id) };
+  if (r?.invitation?.id) return { targetType: 'Invitation', targetId: String(r.invitation.id) };
   if (r?.user?.id) return { targetType: 'User', targetId: String(r.user.id) };
-  if (r?.id !== undefined && r?.id !== null) return { targetType: returnType ?? null, targetId: String(r.id) };
+  if (r?.id !== undefined && r?.id !== null) return { targetType: (returnType && PAYLOAD_TARGET[returnType]) ?? returnType ?? null, targetId: String(r.id) };
   return { targetType: null, targetId: null };
 }

@@ -8,6 +8,8 @@ export interface Actor {
   tenantId: string;
   role: Role;
   userId?: string;
+  /** The session a user calls with (absent for API keys). */
+  sessionId?: string;
   apiKeyId?: string;
   ip: string | null;
   userAgent: string | null;

@@ -2,18 +2,21 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
 import { TowerError } from '@tower/core';
-import type { Role } from '@tower/db';
 import type { GraphQLResolveInfo } from 'graphql';
 import { AuditService } from '../audit/audit.service.js';
 import type { GqlContext } from '../common/graphql-context.js';
-import { lowestRole, roleAtLeast } from './actor.js';
-import { IS_PUBLIC, ROLES } from './auth.decorators.js';
+import { roleAtLeast } from './actor.js';
+import { ACCESS, type Access } from './auth.decorators.js';
 import { AuthService } from './auth.service.js';
+import { RequestLimits } from './request-limits.js';
 
 /**
- * Global guard: every GraphQL resolver needs a valid bearer token (session or API key) unless it is
- * @Public(), and a role at least as high as its @Roles(). HTTP requests carry the token in the
- * Authorization header; graphql-ws operations carry the one from connection_init, checked again
+ * Global guard: every GraphQL operation declares its access (@Public, @AnyRole, @Roles; one
+ * without is refused — and fails the schema build first); all but @Public() need a valid bearer
+ * token (session or API key), a principal under its request rate limit (RequestLimits) and a role
+ * at least as high as the declared one. HTTP requests carry the token in the Authorization header
+ * or, from the web app, in the session cookie (common/graphql-context.ts); graphql-ws operations
+ * carry the one from connection_init or the upgrade's cookie, checked again
  * for every subscribe so a revoked key cannot open new subscriptions on an old socket.
  */
 @Injectable()
@@ -22,23 +25,30 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly auth: AuthService,
     private readonly audit: AuditService,
+    private readonly limits: RequestLimits,
   ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     // Only GraphQL is guarded: the single REST route is the public /health probe.
     if (context.getType<GqlContextType>() !== 'graphql') return true;
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean | undefined>(IS_PUBLIC, targets)) return true;
-
+    const access = this.reflector.get<Access | undefined>(ACCESS, context.getHandler());
     const gql = GqlExecutionContext.create(context);
+    // Fail closed: the schema generator refuses undeclared operations, so this is a defect.
+    if (!access) throw new TowerError('INTERNAL', `${gql.getInfo<GraphQLResolveInfo>().fieldName} declares no access`);
+    if (access === 'PUBLIC') return true;
+
     const ctx = gql.getContext<GqlContext>();
     ctx.actor ??= (await this.auth.authenticate(ctx.authorization, ctx.origin)) ?? undefined;
     const actor = ctx.actor;
+    // A session cookie that failed the CSRF check was ignored: say so (a cross-site request).
+    if (!actor && ctx.cookieRefused) throw new TowerError('FORBIDDEN', `the session cookie was not used: ${ctx.cookieRefused}`);
     if (!actor) throw new TowerError('UNAUTHENTICATED', 'missing, invalid, expired or revoked bearer token');
+    // One count per request (an HTTP request or a subscription), however many fields it asks for.
+    ctx.principalCounted ??= this.limits.principal(actor);
+    const refused = await ctx.principalCounted;
+    if (refused) throw refused;
 
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
-    if (!roles?.length) return true;
-    const required = lowestRole(roles);
+    const required = access;
     if (roleAtLeast(actor.role, required)) return true;
 
     const info = gql.getInfo<GraphQLResolveInfo>();

@@ -12,16 +12,27 @@ export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-/** The sign-up input rules; each failure names the argument it is about. */
-export function validateSignUp(input: { email: string; password: string; tenantName: string }): { email: string; tenantName: string } {
-  const email = normalizeEmail(input.email);
+/** The address, normalised; BAD_USER_INPUT on `email` when it is not one. */
+export function validateEmail(input: string): string {
+  const email = normalizeEmail(input);
   if (email.length > 254 || !EMAIL.test(email)) throw new TowerError('BAD_USER_INPUT', 'email is not a valid address', { path: 'email' });
-  if (input.password.length < PASSWORD_MIN) {
+  return email;
+}
+
+/** A new password's length rules (BAD_USER_INPUT on `password`). */
+export function validateNewPassword(password: string): void {
+  if (password.length < PASSWORD_MIN) {
     throw new TowerError('BAD_USER_INPUT', `password must be at least ${PASSWORD_MIN} characters`, { path: 'password' });
   }
-  if (input.password.length > PASSWORD_MAX) {
+  if (password.length > PASSWORD_MAX) {
     throw new TowerError('BAD_USER_INPUT', `password must be at most ${PASSWORD_MAX} characters`, { path: 'password' });
   }
+}
+
+/** The sign-up input rules; each failure names the argument it is about. */
+export function validateSignUp(input: { email: string; password: string; tenantName: string }): { email: string; tenantName: string } {
+  const email = validateEmail(input.email);
+  validateNewPassword(input.password);
   const tenantName = input.tenantName.trim();
   if (!tenantName) throw new TowerError('BAD_USER_INPUT', 'tenantName must not be empty', { path: 'tenantName' });
   if (tenantName.length > TENANT_NAME_MAX) {

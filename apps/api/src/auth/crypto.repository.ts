@@ -12,7 +12,7 @@ const PARAMS = { N: 2 ** 15, r: 8, p: 1 };
 const KEY_LEN = 32;
 const maxmem = (p: { N: number; r: number }) => 128 * p.N * p.r * 2;
 
-export type TokenKind = 'tower_sess' | 'tower_key';
+export type TokenKind = 'tower_sess' | 'tower_key' | 'tower_inv';
 
 /**
  * Every piece of cryptography the auth flow needs, behind one injectable so services stay free of
@@ -48,12 +48,12 @@ export class CryptoRepository {
     await this.verifyPassword(password, await this.dummy);
   }
 
-  /** 256 bits of randomness behind a readable prefix (`tower_sess_…`, `tower_key_…`). */
+  /** 256 bits of randomness behind a readable prefix (`tower_sess_…`, `tower_key_…`, `tower_inv_…`). */
   newToken(kind: TokenKind): string {
     return `${kind}_${randomBytes(32).toString('base64url')}`;
   }
 
-  /** What is stored for a session token or API key secret: its SHA-256 (hex). */
+  /** What is stored for a session token, API key secret or invitation token: its SHA-256 (hex). */
   tokenHash(token: string): string {
     return createHash('sha256').update(token).digest('hex');
   }

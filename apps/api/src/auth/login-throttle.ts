@@ -16,7 +16,8 @@ const MAX_DELAY_MS = 3000;
 
 /**
  * Failed-login throttling after OWASP's advice: limits per client address and per (address,
- * account) refuse with RATE_LIMITED and a retry-after; an account under attack from many
+ * account) refuse with RATE_LIMITED and a retry-after (every attempt is counted before its
+ * password is checked; a success gives it back); an account under attack from many
  * addresses is slowed (a growing delay before the password check), never locked, so its owner can
  * still sign in. Counters live in Redis (rate-limiter-flexible), so they hold across API replicas.
  */
@@ -46,40 +47,39 @@ export class LoginThrottle {
     });
   }
 
-  /** Refuses (RATE_LIMITED) when the address or the (address, account) pair is over its limit; otherwise waits the account's slowdown. */
+  /**
+   * Counts the attempt against the address and the (address, account) pair before the password is
+   * checked — atomically in Redis, so a burst of parallel attempts cannot all slip under the limit
+   * — and refuses (RATE_LIMITED) once either is over; otherwise waits the account's slowdown.
+   */
   async before(ip: string | null, account: string): Promise<void> {
     const address = ip ?? 'unknown';
-    const [byIp, byPair, byAccount] = await Promise.all([
-      this.perIp.get(address),
-      this.perIpAccount.get(`${address}|${account}`),
-      this.perAccount.get(account),
-    ]);
-    const refused = [
-      [byIp, FAILURES_PER_IP, 'too many failed logins from this address'],
-      [byPair, FAILURES_PER_IP_AND_ACCOUNT, 'too many failed logins for this account from this address'],
+    const limits = [
+      [this.perIp, address, 'too many failed logins from this address'],
+      [this.perIpAccount, `${address}|${account}`, 'too many failed logins for this account from this address'],
     ] as const;
-    for (const [res, limit, message] of refused) {
-      if (res && res.consumedPoints >= limit) throw rateLimited(`${message}; try again in ${Math.ceil(res.msBeforeNext / 1000)} s`, res.msBeforeNext / 1000);
+    const counted = await Promise.allSettled(limits.map(([limiter, key]) => limiter.consume(key)));
+    for (const [i, res] of counted.entries()) {
+      if (res.status === 'fulfilled') continue;
+      const refusal = res.reason as RateLimiterRes;
+      if (typeof refusal?.msBeforeNext !== 'number') throw res.reason;
+      throw rateLimited(`${limits[i]![2]}; try again in ${Math.ceil(refusal.msBeforeNext / 1000)} s`, refusal.msBeforeNext / 1000);
     }
+    const byAccount = await this.perAccount.get(account);
     const over = (byAccount?.consumedPoints ?? 0) - FAILURES_BEFORE_SLOWDOWN;
     if (over > 0) await new Promise((r) => setTimeout(r, Math.min(MAX_DELAY_MS, over * 250)));
   }
 
-  /** Counts a failed login against the address, the pair and the account. */
-  async failed(ip: string | null, account: string): Promise<void> {
-    const address = ip ?? 'unknown';
-    const ignoreRefusal = (err: unknown) => {
+  /** A failed attempt (already counted against the address and the pair) also counts against the account. */
+  async failed(_ip: string | null, account: string): Promise<void> {
+    await this.perAccount.consume(account).catch((err: unknown) => {
       if (!(err as RateLimiterRes).msBeforeNext) throw err;
-    };
-    await Promise.all([
-      this.perIp.consume(address).catch(ignoreRefusal),
-      this.perIpAccount.consume(`${address}|${account}`).catch(ignoreRefusal),
-      this.perAccount.consume(account).catch(ignoreRefusal),
-    ]);
+    });
   }
 
-  /** A successful login clears the pair's count (the address's own stays: it may be guessing others). */
+  /** A successful login gives the address its attempt back and clears the pair's count (the address may still be guessing others). */
   async succeeded(ip: string | null, account: string): Promise<void> {
-    await this.perIpAccount.delete(`${ip ?? 'unknown'}|${account}`);
+    const address = ip ?? 'unknown';
+    await Promise.all([this.perIp.reward(address, 1), this.perIpAccount.delete(`${address}|${account}`)]);
   }
 }

@@ -1,17 +1,28 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TowerError } from '@tower/core';
 import type { Actor, RequestOrigin } from '../auth/actor.js';
+import { csrfReason, readSessionCookie } from '../auth/web-session.js';
 
 /**
  * The context of one GraphQL operation, over HTTP or graphql-ws alike. `authorization` is the raw
- * bearer value (header or connection_init payload): it is never logged or audited.
+ * bearer value (header, connection_init payload, or the web app's session cookie as `Bearer …`):
+ * it is never logged or audited.
  */
 export interface GqlContext {
   transport: 'http' | 'ws';
   req?: IncomingMessage & { ip?: string };
+  /** HTTP only: login/signUp/logout set or clear the web session cookie on it. */
+  res?: ServerResponse;
   authorization: string | null;
+  /** Where `authorization` came from; 'cookie' = the web app's session cookie (auth/web-session.ts). */
+  credentialSource?: 'header' | 'cookie' | 'connection';
+  /** A session cookie was present but not used (the CSRF check failed): why, for the error. */
+  cookieRefused?: string;
   origin: RequestOrigin;
   /** Set by AuthGuard once the bearer token resolved. */
   actor?: Actor;
+  /** AuthGuard's count of this request against the principal's rate limit: the refusal, or null. */
+  principalCounted?: Promise<TowerError | null>;
 }
 
 function first(value: string | string[] | undefined): string | null {
@@ -23,8 +34,20 @@ export function originOf(req: (IncomingMessage & { ip?: string }) | undefined): 
   return { ip: req.ip ?? req.socket?.remoteAddress ?? null, userAgent: first(req.headers['user-agent'])?.slice(0, 512) ?? null };
 }
 
-export function httpContext(req: IncomingMessage & { ip?: string }): GqlContext {
-  return { transport: 'http', req, authorization: first(req.headers.authorization), origin: originOf(req) };
+/**
+ * An Authorization header wins; without one, the web session cookie is used if the request passes
+ * the CSRF check (the x-tower-csrf header and a same-origin Origin), else it is ignored and the
+ * reason kept for the guard's error.
+ */
+export function httpContext(req: IncomingMessage & { ip?: string }, res?: ServerResponse): GqlContext {
+  const base = { transport: 'http' as const, req, res, origin: originOf(req) };
+  const header = first(req.headers.authorization);
+  if (header) return { ...base, authorization: header, credentialSource: 'header' };
+  const cookie = readSessionCookie(req);
+  if (!cookie) return { ...base, authorization: null };
+  const refused = csrfReason(req.headers);
+  if (refused) return { ...base, authorization: null, cookieRefused: refused };
+  return { ...base, authorization: `Bearer ${cookie}`, credentialSource: 'cookie' };
 }
 
 /** `{ authorization: "Bearer …" }` in connection_init, as the HTTP header would carry it. */

@@ -1,5 +1,5 @@
 import { TowerError } from '@tower/core';
-import { encodeCursor, keysetConnection, keysetPageArgs, offsetConnection, offsetPageArgs } from './pagination.js';
+import { decodeAnyCursor, encodeCursor, keysetConnection, keysetPageArgs, offsetConnection, offsetPageArgs } from './pagination.js';
 
 describe('keyset pagination', () => {
   it('reads first/after and reports a next page from the extra row', () => {
@@ -39,5 +39,20 @@ describe('offset pagination', () => {
   it('defaults the size per list and rejects a keyset cursor', () => {
     expect(offsetPageArgs({}, 25).limit).toBe(25);
     expect(() => offsetPageArgs({ after: encodeCursor('k', 'x') })).toThrow(TowerError);
+  });
+});
+
+describe('a list taking both kinds of cursor', () => {
+  it('tells a keyset cursor from an offset one and refuses anything else', () => {
+    expect(decodeAnyCursor(encodeCursor('k', '2026-01-01T00:00:00.000Z|x'))).toEqual({ kind: 'k', value: '2026-01-01T00:00:00.000Z|x' });
+    expect(decodeAnyCursor(encodeCursor('o', 4))).toEqual({ kind: 'o', value: '4' });
+    for (const bad of ['', 'nope', Buffer.from('k:').toString('base64url')]) {
+      expect(() => decodeAnyCursor(bad)).toThrow(expect.objectContaining({ code: 'BAD_USER_INPUT', path: 'after' }) as TowerError);
+    }
+  });
+
+  it('says a page opened at an offset has a previous page', () => {
+    const conn = keysetConnection([{ id: '3' }], { limit: 2, afterKey: null }, 5, (r) => r.id, true);
+    expect(conn.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
   });
 });

@@ -8,8 +8,8 @@ import { TowerError } from '@tower/core';
  *   export class DagConnection extends Connection(DagModel, 'Dag') {}   // also defines DagEdge
  *
  * Cursors are opaque (base64url). Two strategies: keyset (`k:<key>`, stable while rows are
- * inserted — use it for append-heavy lists such as the audit log) and offset (`o:<n>`, for lists
- * the engine pages by offset).
+ * inserted — use it for append-heavy lists such as runs and the audit log) and offset (`o:<n>`,
+ * for short lists paged in memory).
  */
 
 @ObjectType()
@@ -108,14 +108,31 @@ export function keysetPageArgs(args: ConnectionArgs, defaultSize = DEFAULT_PAGE_
   return { limit: pageSizeOf(args.first, defaultSize), afterKey: args.after ? decodeCursor(args.after, 'k') : null };
 }
 
-/** `rows` were fetched with `limit + 1` so that the extra row tells whether a next page exists. */
-export function keysetConnection<T>(rows: T[], page: KeysetPage, totalCount: number, keyOf: (item: T) => string): ConnectionShape<T> {
+/**
+ * `rows` were fetched with `limit + 1` so that the extra row tells whether a next page exists.
+ * `hasPreviousPage`: for a page opened some other way (e.g. at an offset), default: `after` given.
+ */
+export function keysetConnection<T>(
+  rows: T[],
+  page: KeysetPage,
+  totalCount: number,
+  keyOf: (item: T) => string,
+  hasPreviousPage = page.afterKey !== null,
+): ConnectionShape<T> {
   const items = rows.slice(0, page.limit);
   return connectionOf(
     items.map((node) => ({ node, cursor: encodeCursor('k', keyOf(node)) })),
-    { hasNextPage: rows.length > page.limit, hasPreviousPage: page.afterKey !== null },
+    { hasNextPage: rows.length > page.limit, hasPreviousPage },
     totalCount,
   );
+}
+
+/** The kind of an `after` cursor and its value, for a list that accepts both kinds (keyset, and offset cursors it used to hand out). */
+export function decodeAnyCursor(after: string): { kind: 'k' | 'o'; value: string } {
+  const raw = Buffer.from(after, 'base64url').toString('utf8');
+  const kind = raw.slice(0, 2) === 'k:' ? 'k' : raw.slice(0, 2) === 'o:' ? 'o' : null;
+  if (!kind || raw.length === 2) throw new TowerError('BAD_USER_INPUT', 'after is not a cursor of this list', { path: 'after' });
+  return { kind, value: raw.slice(2) };
 }
 
 // ---- offset --------------------------------------------------------------------------------

@@ -2,7 +2,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { Engine } from '@tower/engine';
 import { badInput, CONNECTION_TYPES, isConnectionType } from '@tower/core';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
 import { testConnection } from './connection-tester.js';
@@ -13,6 +13,7 @@ import { ConnectionList, ConnectionModel, ConnectionsArgs, ConnectionTestResult,
 export class ConnectionsResolver {
   constructor(@InjectEngine() private readonly engine: Engine) {}
 
+  @AnyRole()
   @Query(() => ConnectionList, { description: 'Ordered by connId.' })
   async connections(@CurrentActor() actor: Actor, @Args() args: ConnectionsArgs): Promise<ConnectionList> {
     if (args.type != null && !isConnectionType(args.type)) throw badInput(`type must be one of ${CONNECTION_TYPES.join(', ')}`, 'type');
@@ -21,6 +22,7 @@ export class ConnectionsResolver {
     return offsetConnection(all.slice(page.offset, page.offset + page.limit), page, all.length);
   }
 
+  @AnyRole()
   @Query(() => ConnectionModel, { description: 'Errors with NOT_FOUND when the tenant has no such connection.' })
   connection(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<ConnectionModel> {
     return this.engine.connections.get(actor.tenantId, id);

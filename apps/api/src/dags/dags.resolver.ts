@@ -1,26 +1,35 @@
-import { Args, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { DagSpec } from '@tower/core';
 import { GraphQLJSON } from 'graphql-type-json';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
+import type { GqlContext } from '../common/graphql-context.js';
+import { Loaders } from '../common/loaders.js';
 import { DagRunModel } from '../runs/dtos/dag-run.dto.js';
 import { DagsService } from './dags.service.js';
-import { DagConnection, DagModel, DagVersionModel } from './dtos/dag.dto.js';
+import { DagConnection, DagModel, DagVersionModel, DeleteDagPayload } from './dtos/dag.dto.js';
 import { DagsArgs } from './dtos/dags.args.js';
 
 @Resolver(() => DagModel)
 export class DagsResolver {
-  constructor(private readonly service: DagsService) {}
+  constructor(
+    private readonly service: DagsService,
+    private readonly loaders: Loaders,
+  ) {}
 
+  @AnyRole()
   @Query(() => DagConnection)
   dags(@CurrentActor() actor: Actor, @Args() args: DagsArgs): Promise<DagConnection> {
     return this.service.list(actor, args);
   }
 
+  @AnyRole()
   @Query(() => DagModel, { description: 'Errors with NOT_FOUND when the tenant has no such DAG.' })
   dag(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<DagModel> {
     return this.service.get(actor, dagId);
   }
 
+  @AnyRole()
   @Query(() => [DagVersionModel], { description: 'Newest first.' })
   dagVersions(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<DagVersionModel[]> {
     return this.service.versions(actor, dagId);
@@ -35,6 +44,19 @@ export class DagsResolver {
     return this.service.upsert(actor, spec);
   }
 
+  @Roles('EDITOR')
+  @Mutation(() => DeleteDagPayload, {
+    description:
+      'Deletes the DAG with its versions, runs, logs, schedule and file triggers; the audit log keeps its rows. CONFLICT (details.reason ACTIVE_RUNS) while runs are queued or running, unless force: then they are canceled first.',
+  })
+  deleteDag(
+    @CurrentActor() actor: Actor,
+    @Args('dagId') dagId: string,
+    @Args('force', { type: () => Boolean, defaultValue: false, description: 'Cancel active runs instead of refusing' }) force: boolean,
+  ): Promise<DeleteDagPayload> {
+    return this.service.delete(actor, dagId, force);
+  }
+
   @Roles('OPERATOR')
   @Mutation(() => DagModel, { description: 'Paused DAGs create no runs and start no queued runs; running ones finish.' })
   pauseDag(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<DagModel> {
@@ -47,22 +69,28 @@ export class DagsResolver {
     return this.service.setPaused(actor, dagId, false);
   }
 
+  // Nested fields are read for a whole page of DAGs at once (per-request DataLoaders).
   @ResolveField(() => GraphQLJSON, { description: 'The normalised spec of the latest version' })
-  spec(@CurrentActor() actor: Actor, @Parent() dag: DagModel): Promise<unknown> {
-    return this.service.latestSpec(actor, dag);
+  async spec(@CurrentActor() actor: Actor, @Parent() dag: DagModel, @Context() ctx: GqlContext): Promise<unknown> {
+    return (await this.loaders.of(ctx, actor).latestVersions.load(dag)).spec;
   }
 
   @ResolveField(() => [String])
-  taskIds(@CurrentActor() actor: Actor, @Parent() dag: DagModel): Promise<string[]> {
-    return this.service.taskIds(actor, dag);
+  async taskIds(@CurrentActor() actor: Actor, @Parent() dag: DagModel, @Context() ctx: GqlContext): Promise<string[]> {
+    const spec = (await this.loaders.of(ctx, actor).latestVersions.load(dag)).spec as unknown as DagSpec;
+    return spec.tasks.map((t) => t.taskId);
   }
 
   @ResolveField(() => [DagRunModel], { description: 'Newest first' })
   recentRuns(
     @CurrentActor() actor: Actor,
     @Parent() dag: DagModel,
+    @Context() ctx: GqlContext,
     @Args('limit', { type: () => Int, defaultValue: 10 }) limit: number,
   ): Promise<DagRunModel[]> {
-    return this.service.recentRuns(actor, dag, limit) as Promise<DagRunModel[]>;
+    return this.loaders
+      .of(ctx, actor)
+      .recentRuns(Math.min(Math.max(limit, 0), 100))
+      .load(dag.id) as Promise<DagRunModel[]>;
   }
 }

@@ -1,11 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import type { DagSpec } from '@tower/core';
-import type { Dag, DagRun, DagVersion } from '@tower/db';
+import type { Dag, DagVersion } from '@tower/db';
 import type { Engine } from '@tower/engine';
 import type { Actor } from '../auth/actor.js';
 import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
-import type { DagConnection, DagModel } from './dtos/dag.dto.js';
+import type { DagConnection, DagModel, DeleteDagPayload } from './dtos/dag.dto.js';
 import type { DagsArgs } from './dtos/dags.args.js';
 
 export function toDagModel(dag: Dag): DagModel {
@@ -50,21 +49,12 @@ export class DagsService {
     return toDagModel(dag);
   }
 
+  async delete(actor: Actor, dagId: string, force: boolean): Promise<DeleteDagPayload> {
+    const { dag, canceledRuns, deletedRuns } = await this.engine.dags.delete(actor.tenantId, dagId, force);
+    return { id: dag.id, dagId: dag.dagId, canceledRuns, deletedRuns };
+  }
+
   async setPaused(actor: Actor, dagId: string, paused: boolean): Promise<DagModel> {
     return toDagModel(await this.engine.dags.setPaused(actor.tenantId, dagId, paused));
-  }
-
-  async latestSpec(actor: Actor, dag: DagModel): Promise<DagSpec> {
-    // The engine reads only id and latestVersion of the DAG.
-    const version = await this.engine.dags.latestVersion(actor.tenantId, { id: dag.id, latestVersion: dag.latestVersion } as Dag);
-    return version.spec as unknown as DagSpec;
-  }
-
-  async taskIds(actor: Actor, dag: DagModel): Promise<string[]> {
-    return (await this.latestSpec(actor, dag)).tasks.map((t) => t.taskId);
-  }
-
-  recentRuns(actor: Actor, dag: DagModel, limit: number): Promise<DagRun[]> {
-    return this.engine.runs.recent(actor.tenantId, dag.id, Math.min(Math.max(limit, 0), 100));
   }
 }

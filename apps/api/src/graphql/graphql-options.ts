@@ -5,9 +5,12 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { BuildSchemaOptions } from '@nestjs/graphql';
 import type { Logger } from '@tower/logger';
-import type { GraphQLError, GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { AuthService } from '../auth/auth.service.js';
+import type { ClosableSocket, PrincipalRevocations } from '../auth/principal-revocations.js';
+import { crossSiteReason, readSessionCookie } from '../auth/web-session.js';
+import type { RequestLimits } from '../auth/request-limits.js';
 import { formatGraphqlError } from '../common/errors.js';
 import { authorizationFromConnectionParams, httpContext, originOf, type GqlContext } from '../common/graphql-context.js';
 import { DateTimeScalar } from '../common/scalars/date-time.scalar.js';
@@ -15,6 +18,9 @@ import { operationLogPlugin } from './operation-log.plugin.js';
 
 /** The committed schema (apps/api/schema.graphql), from src/graphql or dist/graphql alike. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema.graphql');
+
+/** The role matrix generated from the declarations (docs/roles.md). */
+export const ROLES_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'docs', 'roles.md');
 
 export const GRAPHQL_PATH = '/graphql';
 
@@ -24,11 +30,17 @@ export const BUILD_SCHEMA_OPTIONS: BuildSchemaOptions = {
   addNewlineAtEnd: true,
 };
 
-type WsExtra = { request: GqlContext['req']; authorization?: string | null };
+type WsExtra = { request: GqlContext['req']; socket: ClosableSocket; authorization?: string | null };
+
+/** graphql-ws close code of a connection refused by the per-address rate limit (as HTTP's 429). */
+export const WS_CLOSE_RATE_LIMITED = 4429;
 type Ctx = WsContext<Record<string, unknown>, WsExtra>;
 
 export interface GraphqlOptionsDeps {
   auth: AuthService;
+  /** Closes the sockets of a credential when it is revoked. */
+  revocations: PrincipalRevocations;
+  limits: RequestLimits;
   logger: Logger;
   /** A path writes the sorted SDL there at boot; true keeps the schema in memory. */
   autoSchemaFile: string | true;
@@ -61,7 +73,25 @@ export function armor() {
   }).protect();
 }
 
-export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = true }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
+/** connection_init's authorization, else the upgrade request's session cookie (Origin-checked). */
+function wsAuthorization(ctx: Ctx): { authorization: string | null; refused?: string } {
+  const fromParams = authorizationFromConnectionParams(ctx.connectionParams);
+  if (fromParams) return { authorization: fromParams };
+  const request = ctx.extra.request;
+  const cookie = request ? readSessionCookie(request) : null;
+  if (!request || !cookie) return { authorization: null };
+  const refused = crossSiteReason(request.headers, { needOrigin: true });
+  return refused ? { authorization: null, refused } : { authorization: `Bearer ${cookie}` };
+}
+
+export function graphqlOptions({
+  auth,
+  revocations,
+  limits: rateLimits,
+  logger,
+  autoSchemaFile,
+  introspection = true,
+}: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
   const limits = armor();
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
@@ -77,12 +107,12 @@ export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = t
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
     // Apollo calls it with { req, res } over HTTP; graphql-ws with its own context per operation.
-    context: (arg: { req: GqlContext['req'] } | Ctx): GqlContext => {
+    context: (arg: { req: GqlContext['req']; res?: GqlContext['res'] } | Ctx): GqlContext => {
       if ('connectionParams' in arg || 'extra' in arg) {
         const extra = (arg as Ctx).extra;
         return { transport: 'ws', req: extra.request, authorization: extra.authorization ?? null, origin: originOf(extra.request) };
       }
-      return httpContext(arg.req!);
+      return httpContext(arg.req!, arg.res);
     },
     formatError: (formatted, error) => formatGraphqlError(formatted, error, logUnexpected),
     // Apollo's default cache-control plugin wraps every field's resolver to collect cache hints;
@@ -91,17 +121,34 @@ export function graphqlOptions({ auth, logger, autoSchemaFile, introspection = t
     subscriptions: {
       'graphql-ws': {
         path: GRAPHQL_PATH,
-        // Same credentials as HTTP, in connection_init: `{ authorization: "Bearer …" }`. Returning
-        // false closes the socket with 4403 Forbidden before any operation runs.
+        // Same credentials as HTTP, in connection_init: `{ authorization: "Bearer …" }`; without
+        // them, the web session cookie of the upgrade request if its Origin is this site (a page of
+        // another site must not open a socket with the user's cookie). Returning false closes the
+        // socket with 4403 Forbidden before any operation runs.
         onConnect: async (ctx: Ctx) => {
-          const authorization = authorizationFromConnectionParams(ctx.connectionParams);
+          const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
+          if (refused) {
+            // Close reasons are short (123 bytes): the code and when to come back.
+            ctx.extra.socket.close(WS_CLOSE_RATE_LIMITED, `TOO_MANY_REQUESTS: retry after ${String(refused.details?.retryAfterSeconds)} s`);
+            return false;
+          }
+          const { authorization, refused: cookieRefused } = wsAuthorization(ctx);
           const actor = await auth.authenticate(authorization, originOf(ctx.extra.request));
           if (!actor) {
-            logger.info({ ip: originOf(ctx.extra.request).ip }, 'graphql-ws connection refused: no valid token');
+            logger.info({ ip: originOf(ctx.extra.request).ip, reason: cookieRefused ?? 'no valid token' }, 'graphql-ws connection refused');
             return false;
           }
           ctx.extra.authorization = authorization;
+          // Revoking the key or session, or removing the member, closes this socket at once.
+          revocations.track(ctx.extra.socket, actor);
           return true;
+        },
+        // Every subscription counts against its address; over the limit it is refused with
+        // TOO_MANY_REQUESTS (the socket stays open). The principal's own limit is AuthGuard's.
+        onSubscribe: async (ctx: Ctx) => {
+          const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
+          // Raw GraphQLErrors here: graphql-ws passes them through onError (below), which formats them.
+          return refused ? [new GraphQLError(refused.message, { originalError: refused })] : undefined;
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.
         onNext: (_ctx: Ctx, _id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>

@@ -10,17 +10,28 @@ import {
   type OnApplicationShutdown,
 } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
-import { ApiKeyRepository, AuditLogRepository, createPrismaClient, poolStatsOf, SessionRepository, UserRepository, type PrismaClient } from '@tower/db';
+import {
+  ApiKeyRepository,
+  AuditLogRepository,
+  createPrismaClient,
+  InvitationRepository,
+  MembershipRepository,
+  poolStatsOf,
+  SessionRepository,
+  UserRepository,
+  type PrismaClient,
+} from '@tower/db';
 import { createEngine, type Engine } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import type { Logger } from '@tower/logger';
 import { createRedis, TaskQueue } from '@tower/queue';
 import { observePool } from '@tower/telemetry';
 import type { Redis } from 'ioredis';
+import { Loaders } from '../common/loaders.js';
 import { CONFIG, ENGINE, LOGGER, PRISMA, REDIS } from '../common/tokens.js';
 
 /** Tenant-scoped repositories of @tower/db, injectable by class. */
-const REPOSITORIES = [UserRepository, SessionRepository, ApiKeyRepository, AuditLogRepository] as const;
+const REPOSITORIES = [UserRepository, SessionRepository, ApiKeyRepository, AuditLogRepository, MembershipRepository, InvitationRepository] as const;
 
 /** Owns the process-wide connections: checks them at boot, closes them after the HTTP server stopped. */
 @Injectable()
@@ -55,8 +66,8 @@ class InfraLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
 }
 
 /**
- * Global: CONFIG, LOGGER, PRISMA, REDIS, ENGINE and the @tower/db repositories are injectable in
- * every feature module without importing anything.
+ * Global: CONFIG, LOGGER, PRISMA, REDIS, ENGINE, the @tower/db repositories and the per-request
+ * DataLoaders (Loaders) are injectable in every feature module without importing anything.
  */
 @Global()
 @Module({})
@@ -89,8 +100,9 @@ export class InfraModule {
         },
         ...REPOSITORIES.map((Repo) => ({ provide: Repo, useFactory: (prisma: PrismaClient) => new Repo(prisma), inject: [PRISMA] })),
         InfraLifecycle,
+        Loaders,
       ],
-      exports: [CONFIG, LOGGER, PRISMA, REDIS, ENGINE, ...REPOSITORIES],
+      exports: [CONFIG, LOGGER, PRISMA, REDIS, ENGINE, ...REPOSITORIES, Loaders],
     };
   }
 }

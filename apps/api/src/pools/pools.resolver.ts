@@ -1,7 +1,7 @@
 import { Args, Field, Int, Mutation, ObjectType, Query, Resolver } from '@nestjs/graphql';
 import type { Engine } from '@tower/engine';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { InjectEngine } from '../common/tokens.js';
 
 @ObjectType('Pool', { description: "A tenant's pool: a task takes one slot of its pool while queued or running." })
@@ -21,6 +21,7 @@ export class PoolModel {
 export class PoolsResolver {
   constructor(@InjectEngine() private readonly engine: Engine) {}
 
+  @AnyRole()
   @Query(() => [PoolModel])
   pools(@CurrentActor() actor: Actor): Promise<PoolModel[]> {
     return this.engine.pools.list(actor.tenantId);

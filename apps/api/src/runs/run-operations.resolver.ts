@@ -3,7 +3,7 @@ import { TowerError } from '@tower/core';
 import type { Backfill } from '@tower/db';
 import type { Engine } from '@tower/engine';
 import type { Actor } from '../auth/actor.js';
-import { CurrentActor, Roles } from '../auth/auth.decorators.js';
+import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import { InjectEngine } from '../common/tokens.js';
 import { DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
 import {
@@ -64,37 +64,38 @@ export class RunOperationsResolver {
       args.maxActiveRuns,
       actor.userId ?? actor.apiKeyId,
     );
-    return { ...result, backfill: await this.backfillModel(actor, result.backfill) } as BackfillResultModel;
+    return { ...result, backfill: (await this.backfillModels(actor, [result.backfill]))[0]! } as BackfillResultModel;
   }
 
   @Roles('OPERATOR')
   @Mutation(() => BackfillModel, { description: 'Cancels the backfill: its queued and running runs are canceled and running tries stopped.' })
   async cancelBackfill(@CurrentActor() actor: Actor, @Args('id', { type: () => ID }) id: string): Promise<BackfillModel> {
-    return this.backfillModel(actor, await this.engine.backfills.cancel(actor.tenantId, id));
+    return (await this.backfillModels(actor, [await this.engine.backfills.cancel(actor.tenantId, id)]))[0]!;
   }
 
+  @AnyRole()
   @Query(() => [BackfillModel], { description: 'Newest first (at most 100).' })
   async backfills(@CurrentActor() actor: Actor, @Args('dagId') dagId: string): Promise<BackfillModel[]> {
-    const rows = await this.engine.backfills.list(actor.tenantId, dagId);
-    return Promise.all(rows.map((b) => this.backfillModel(actor, b)));
+    return this.backfillModels(actor, await this.engine.backfills.list(actor.tenantId, dagId));
   }
 
-  private async backfillModel(actor: Actor, b: Backfill): Promise<BackfillModel> {
-    const [state, runCounts] = await Promise.all([this.engine.backfills.state(actor.tenantId, b), this.engine.backfills.runCounts(actor.tenantId, b)]);
-    return {
+  /** The backfills with their states and run counts, read for all of them at once. */
+  private async backfillModels(actor: Actor, backfills: Backfill[]): Promise<BackfillModel[]> {
+    const summaries = await this.engine.backfills.summaries(actor.tenantId, backfills);
+    return backfills.map((b, i) => ({
       id: b.id,
       dagId: b.dagId,
       fromDate: b.fromDate,
       toDate: b.toDate,
       reprocess: b.reprocess,
       maxActiveRuns: b.maxActiveRuns,
-      state,
-      runCounts,
       canceledAt: b.canceledAt,
       createdAt: b.createdAt,
-    };
+      ...summaries[i]!,
+    }));
   }
 
+  @AnyRole()
   @Query(() => [TaskLogLineModel], {
     description:
       "A try's log lines, kept after the worker is gone (tryNumber defaults to the latest), oldest first, at most 10,000 per call: page with afterId.",
@@ -121,11 +122,13 @@ export class RunOperationsResolver {
     return this.engine.runs.taskLogAfter(actor.tenantId, ti.id, BigInt(afterId ?? 0), tryNumber ?? ti.tryNumber, first);
   }
 
+  @AnyRole()
   @Query(() => [TaskTryModel], { description: 'Every try of a task instance (state, times, error), oldest first.' })
   async taskTries(@CurrentActor() actor: Actor, @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string): Promise<TaskTryModel[]> {
     return (await this.engine.runs.taskTries(actor.tenantId, taskInstanceId)) as TaskTryModel[];
   }
 
+  @AnyRole()
   @Query(() => [XComEntryModel], { description: 'XCom values pushed by the task (the latest successful try).' })
   xcom(@CurrentActor() actor: Actor, @Args('taskInstanceId', { type: () => ID }) taskInstanceId: string): Promise<XComEntryModel[]> {
     return this.engine.runs.xcom(actor.tenantId, taskInstanceId);

@@ -1,20 +1,32 @@
 import { Injectable } from '@nestjs/common';
 import { TowerError } from '@tower/core';
-import DataLoader from 'dataloader';
+import { isUuid } from '@tower/db';
 import type { Engine } from '@tower/engine';
 import type { StoredTaskLogLine, TowerEvent } from '@tower/events';
 import type { Actor } from '../auth/actor.js';
-import { offsetConnection, offsetPageArgs } from '../common/pagination.js';
+import { decodeAnyCursor, keysetConnection, offsetPageArgs, pageSizeOf } from '../common/pagination.js';
 import { InjectEngine } from '../common/tokens.js';
 import { EventStreamService } from '../events/event-stream.service.js';
 import { LogTail } from '../events/log-tail.js';
-import type { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
+import type { DagRunConnection, DagRunModel } from './dtos/dag-run.dto.js';
 import type { TaskLogLineModel } from './dtos/run-operations.dto.js';
 import type { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
 import { runFromSnapshot, taskFromSnapshot } from './run-snapshots.js';
 
 const RUNS_PAGE_SIZE = 25;
 const MAX_OFFSET = 10_000_000;
+
+/** A run's place in the list: its logical date and id. */
+const runKey = (run: { logicalDate: Date; id: string }) => `${run.logicalDate.toISOString()}|${run.id}`;
+
+function runKeyOf(key: string): { logicalDate: Date; id: string } {
+  const i = key.lastIndexOf('|');
+  const logicalDate = new Date(key.slice(0, i));
+  const id = key.slice(i + 1);
+  if (i < 0 || Number.isNaN(logicalDate.getTime()) || !isUuid(id))
+    throw new TowerError('BAD_USER_INPUT', 'after is not a cursor of this list', { path: 'after' });
+  return { logicalDate, id };
+}
 
 type DagRunEvent = Extract<TowerEvent, { kind: 'dagRun' }>;
 type TaskInstanceEvent = Extract<TowerEvent, { kind: 'taskInstance' }>;
@@ -23,9 +35,6 @@ type TaskLogEvent = Extract<TowerEvent, { kind: 'taskLog' }>;
 /** DAG runs of the caller's tenant, through @tower/engine; live updates through EventStreamService. */
 @Injectable()
 export class RunsService {
-  /** Per actor (one per request or connection): WeakMap, so it goes with the request. */
-  private readonly taskInstanceLoaders = new WeakMap<Actor, DataLoader<string, TaskInstanceModel[]>>();
-
   constructor(
     @InjectEngine() private readonly engine: Engine,
     private readonly events: EventStreamService,
@@ -35,13 +44,24 @@ export class RunsService {
     return this.engine.runs.trigger(actor.tenantId, args.dagId, args.params ?? {}, args.logicalDate ?? null) as Promise<DagRunModel>;
   }
 
+  /**
+   * Newest logical date first, in keyset pages (`after` = the last run seen): stable while runs are
+   * added. `offset` opens any page at once (the web grid's jump to the oldest); its edges carry
+   * keyset cursors too. An offset cursor an earlier release handed out is still honoured.
+   */
   async list(actor: Actor, args: DagRunsArgs): Promise<DagRunConnection> {
-    const page = offsetPageArgs(args, RUNS_PAGE_SIZE);
+    const limit = pageSizeOf(args.first, RUNS_PAGE_SIZE);
+    let offset = 0;
+    let after: { logicalDate: Date; id: string } | null = null;
     if (args.offset != null) {
       if (args.after) throw new TowerError('BAD_USER_INPUT', 'give offset or after, not both', { path: 'offset' });
       if (!Number.isInteger(args.offset) || args.offset < 0 || args.offset > MAX_OFFSET)
         throw new TowerError('BAD_USER_INPUT', `offset must be 0 to ${MAX_OFFSET}`, { path: 'offset' });
-      page.offset = args.offset;
+      offset = args.offset;
+    } else if (args.after) {
+      const cursor = decodeAnyCursor(args.after);
+      if (cursor.kind === 'o') offset = offsetPageArgs(args).offset;
+      else after = runKeyOf(cursor.value);
     }
     if (args.logicalDateFrom && args.logicalDateTo && args.logicalDateFrom >= args.logicalDateTo)
       throw new TowerError('BAD_USER_INPUT', 'logicalDateFrom must be before logicalDateTo', { path: 'logicalDateFrom' });
@@ -50,32 +70,16 @@ export class RunsService {
       runType: args.runType ?? undefined,
       logicalDateFrom: args.logicalDateFrom ?? undefined,
       logicalDateTo: args.logicalDateTo ?? undefined,
-      ...page,
+      offset,
+      limit: limit + 1,
+      after,
     });
-    return offsetConnection(items as DagRunModel[], page, totalCount);
+    const page = { limit, afterKey: after ? args.after! : null };
+    return keysetConnection(items as DagRunModel[], page, totalCount, runKey, offset > 0 || after !== null);
   }
 
   get(actor: Actor, id: string): Promise<DagRunModel> {
     return this.engine.runs.get(actor.tenantId, id) as Promise<DagRunModel>;
-  }
-
-  /**
-   * A run's task instances. Runs resolved in the same tick (a page of `dagRuns`) are read in one
-   * query: batching only (no cache), so an answer is never older than its request.
-   */
-  taskInstances(actor: Actor, runId: string): Promise<TaskInstanceModel[]> {
-    let loader = this.taskInstanceLoaders.get(actor);
-    if (!loader) {
-      loader = new DataLoader(
-        async (runIds: readonly string[]) => {
-          const byRun = await this.engine.runs.taskInstancesOfRuns(actor.tenantId, runIds);
-          return runIds.map((id) => (byRun.get(id) ?? []) as TaskInstanceModel[]);
-        },
-        { cache: false, maxBatchSize: 200 },
-      );
-      this.taskInstanceLoaders.set(actor, loader);
-    }
-    return loader.load(runId);
   }
 
   /** Runs of the tenant (of one DAG when dagId is given) as they change state. */

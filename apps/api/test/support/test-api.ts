@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '@tower/config';
+import { loadConfig, type TowerConfig } from '@tower/config';
 import { createTestDatabase, type TestDatabase } from '@tower/db';
 import { createLogger } from '@tower/logger';
 import { Redis } from 'ioredis';
@@ -19,13 +19,16 @@ export interface GqlResponse<T> {
 /** The API as a black box on a free port: its own database and its own Redis key prefix. */
 export interface TestApi {
   api: ApiApp;
+  /** What the API was started with: a second replica on the same database and Redis takes it too. */
+  config: TowerConfig;
   db: TestDatabase;
   redisPrefix: string;
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, token?: string): Promise<GqlResponse<T>>;
   stop(): Promise<void>;
 }
 
-export async function startTestApi(name: string): Promise<TestApi> {
+/** `env`: configuration on top of the test defaults (e.g. SMTP_HOST, INVITATION_TTL_SECONDS, tighter RATE_LIMIT_* values). */
+export async function startTestApi(name: string, env: Record<string, string> = {}): Promise<TestApi> {
   const db = await createTestDatabase(name);
   const redisPrefix = `tower-test-api-${name}-${process.pid}-${randomBytes(3).toString('hex')}`;
   const config = {
@@ -35,6 +38,7 @@ export async function startTestApi(name: string): Promise<TestApi> {
       REDIS_PREFIX: redisPrefix,
       API_HOST: '127.0.0.1',
       LOG_LEVEL: 'silent',
+      ...env,
     }),
     API_PORT: 0,
   };
@@ -47,6 +51,7 @@ export async function startTestApi(name: string): Promise<TestApi> {
   }
   return {
     api,
+    config,
     db,
     redisPrefix,
     async gql<T>(query: string, variables?: Record<string, unknown>, token?: string) {

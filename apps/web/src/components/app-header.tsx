@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useViewer } from '@/lib/graphql/use-viewer';
-import { clearSession, type Session } from '@/lib/session/session-store';
+import { signOut, type Session } from '@/lib/session/session-store';
 import { TimeSettingSelect } from '@/lib/time/time-setting';
 import { LiveIndicator } from './live-indicator';
 import { TowerLogo } from './tower-logo';
@@ -11,7 +11,7 @@ import { TowerLogo } from './tower-logo';
 export function AppHeader({ session }: { session: Session }) {
   const router = useRouter();
   const pathname = usePathname();
-  // Confirms the token is still valid (UNAUTHENTICATED redirects) and fetches the role.
+  // Confirms the session is still valid (UNAUTHENTICATED redirects) and fetches the role.
   const { viewer } = useViewer();
 
   const tenantName = viewer?.tenant.name ?? session.tenant?.name;
@@ -34,6 +34,9 @@ export function AppHeader({ session }: { session: Session }) {
           <Link href="/connections" className={pathname.startsWith('/connections') ? 'active' : undefined}>
             Connections
           </Link>
+          <Link href="/members" className={pathname.startsWith('/members') ? 'active' : undefined}>
+            Members
+          </Link>
           <Link href="/api-keys" className={pathname.startsWith('/api-keys') ? 'active' : undefined}>
             API keys
           </Link>
@@ -55,15 +58,7 @@ export function AppHeader({ session }: { session: Session }) {
             {viewer ? <span className="role-tag">{viewer.role.toLowerCase()}</span> : null}
           </span>
         ) : null}
-        <button
-          type="button"
-          className="btn btn-ghost-dark btn-sm"
-          data-testid="signout"
-          onClick={() => {
-            clearSession();
-            router.replace('/login');
-          }}
-        >
+        <button type="button" className="btn btn-ghost-dark btn-sm" data-testid="signout" onClick={() => void signOut().then(() => router.replace('/login'))}>
           Sign out
         </button>
       </div>

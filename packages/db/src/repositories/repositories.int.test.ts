@@ -95,9 +95,9 @@ describe('repositories (real Postgres)', () => {
       const sessions = new SessionRepository(db.prisma);
       const { user, tenant } = await users.createWithTenant('rae@example.com', 'h', 'Rae Co', 'rae-co');
       const expiresAt = new Date('2030-01-01T12:00:00Z');
-      await sessions.create(tenant.id, user.id, 'token-hash-2', expiresAt);
+      const session = await sessions.create(tenant.id, user.id, 'token-hash-2', expiresAt);
       const before = new Date('2030-01-01T11:59:59.999Z');
-      expect(await sessions.findValidWithRole('token-hash-2', before)).toEqual({ tenantId: tenant.id, userId: user.id, role: 'OWNER' });
+      expect(await sessions.findValidWithRole('token-hash-2', before)).toEqual({ sessionId: session.id, tenantId: tenant.id, userId: user.id, role: 'OWNER' });
       expect(await sessions.findValidWithRole('token-hash-2', expiresAt)).toBeNull();
       expect(await sessions.findValidWithRole('other-hash', before)).toBeNull();
       await db.prisma.membership.update({ where: { tenantId_userId: { tenantId: tenant.id, userId: user.id } }, data: { role: 'VIEWER' } });
@@ -108,8 +108,8 @@ describe('repositories (real Postgres)', () => {
     it('answers concurrent lookups in one batch, each with its own token and clock', async () => {
       const sessions = new SessionRepository(db.prisma);
       const { user, tenant } = await users.createWithTenant('kim@example.com', 'h', 'Kim Co', 'kim-co');
-      await sessions.create(tenant.id, user.id, 'token-hash-3', new Date('2030-01-01T12:00:00Z'));
-      const found = { tenantId: tenant.id, userId: user.id, role: 'OWNER' };
+      const session = await sessions.create(tenant.id, user.id, 'token-hash-3', new Date('2030-01-01T12:00:00Z'));
+      const found = { sessionId: session.id, tenantId: tenant.id, userId: user.id, role: 'OWNER' };
       const early = new Date('2030-01-01T11:00:00Z');
       const late = new Date('2030-01-01T13:00:00Z');
       // Submitted in one turn of the event loop: they share one statement.
@@ -122,6 +122,22 @@ describe('repositories (real Postgres)', () => {
         sessions.findValidWithRole('token-hash-3', early),
       ]);
       expect(results).toEqual([found, null, null, found, null, found]);
+    });
+  });
+
+  describe('SessionRepository (sessions of a user)', () => {
+    it("lists and revokes a user's sessions in one tenant only", async () => {
+      const sessions = new SessionRepository(db.prisma);
+      const { user, tenant } = await users.createWithTenant('lee@example.com', 'h', 'Lee Co', 'lee-co');
+      const now = new Date('2029-01-01T00:00:00Z');
+      const mine = await sessions.create(tenant.id, user.id, 'token-hash-4', new Date('2030-01-01T00:00:00Z'), { ip: '10.0.0.1', userAgent: 'ua' });
+      await sessions.create(tenant.id, user.id, 'token-hash-5', new Date('2028-01-01T00:00:00Z'));
+      expect((await sessions.listOfUser(tenant.id, user.id, now)).map((s) => [s.id, s.ip, s.userAgent])).toEqual([[mine.id, '10.0.0.1', 'ua']]);
+      expect(await sessions.listOfUser(a.id, user.id, now)).toEqual([]);
+      expect(await sessions.revoke(a.id, user.id, mine.id)).toBeNull();
+      expect((await sessions.revoke(tenant.id, user.id, mine.id))?.id).toBe(mine.id);
+      expect(await sessions.revoke(tenant.id, user.id, mine.id)).toBeNull();
+      expect(await sessions.findValid('token-hash-4', now)).toBeNull();
     });
   });
 

@@ -37,6 +37,36 @@ export class AuthPayload {
   tenant!: TenantModel;
 }
 
+@ObjectType('ViewerMembership', { description: "One of the caller's organisations and the caller's role there." })
+export class ViewerMembershipModel {
+  @Field(() => TenantModel)
+  tenant!: TenantModel;
+
+  @Field(() => Role)
+  role!: Role;
+}
+
+@ObjectType('Session', { description: "One of the caller's login sessions. Its token is never readable." })
+export class SessionModel {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  createdAt!: Date;
+
+  @Field()
+  expiresAt!: Date;
+
+  @Field(() => String, { nullable: true, description: 'Client address the session was opened from' })
+  ip!: string | null;
+
+  @Field(() => String, { nullable: true })
+  userAgent!: string | null;
+
+  @Field({ description: 'The session of this request' })
+  current!: boolean;
+}
+
 @ObjectType('Viewer', { description: 'The caller: a user session or an API key, in one tenant, with one role.' })
 export class ViewerModel {
   @Field(() => UserModel, { nullable: true, description: 'null when calling with an API key' })
@@ -47,4 +77,9 @@ export class ViewerModel {
 
   @Field(() => Role)
   role!: Role;
+
+  @Field(() => [ViewerMembershipModel], {
+    description: "The user's organisations, oldest first (login(tenantId) and switchTenant choose one); empty for an API key",
+  })
+  memberships!: ViewerMembershipModel[];
 }

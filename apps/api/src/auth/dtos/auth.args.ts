@@ -1,4 +1,4 @@
-import { ArgsType, Field } from '@nestjs/graphql';
+import { ArgsType, Field, ID } from '@nestjs/graphql';
 import { Role } from './role.enum.js';
 
 // Flat arguments (signUp(email, password, tenantName)) as the public contract names them.
@@ -22,6 +22,9 @@ export class LoginArgs {
 
   @Field()
   password!: string;
+
+  @Field(() => ID, { nullable: true, description: "The organisation to sign in to (one of the user's); default the oldest membership" })
+  tenantId?: string | null;
 }
 
 @ArgsType()

@@ -61,3 +61,18 @@ export class DagVersionModel {
 
 @ObjectType('DagConnection')
 export class DagConnection extends Connection(DagModel, 'Dag') {}
+
+@ObjectType('DeleteDagPayload', { description: 'What deleteDag removed' })
+export class DeleteDagPayload {
+  @Field(() => ID, { description: 'Dag.id of the deleted DAG' })
+  id!: string;
+
+  @Field()
+  dagId!: string;
+
+  @Field(() => Int, { description: 'Active runs canceled first (force: true)' })
+  canceledRuns!: number;
+
+  @Field(() => Int, { description: 'Runs deleted with the DAG' })
+  deletedRuns!: number;
+}

@@ -5,7 +5,7 @@ import { AppHeader } from '@/components/app-header';
 import { RequireSession } from '@/lib/session/require-session';
 import { TimeSettingProvider } from '@/lib/time/time-setting';
 
-/** Every page of the signed-in app: session check, API bound to the token, dark header. */
+/** Every page of the signed-in app: session check (the API confirms the cookie), dark header. */
 export default function SignedInLayout({ children }: { children: ReactNode }) {
   return (
     <RequireSession>

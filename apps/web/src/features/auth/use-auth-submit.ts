@@ -2,12 +2,12 @@
 
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { resolveEndpoints, useRuntimeConfig } from '@/lib/config/runtime-config';
+import { resolveEndpoints } from '@/lib/config/runtime-config';
 import { createApiClient } from '@/lib/graphql/client';
 import { unwrap } from '@/lib/graphql/graphql-provider';
 import { toApiError, type ApiError } from '@/lib/graphql/errors';
 import type { AuthPayload, TypedDocument } from '@/lib/graphql/operations';
-import { saveSession } from '@/lib/session/session-store';
+import { sessionStarted } from '@/lib/session/session-store';
 import { useSession } from '@/lib/session/use-session';
 
 /** Only same-site paths: `?next=https://evil.example` must not become an open redirect. */
@@ -16,9 +16,11 @@ function nextPath(): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
-/** Sends login/signUp without a token and stores the session; already signed-in users move on. */
+/**
+ * Sends login/signUp; the API answers with the session as an httpOnly cookie (the client sends the
+ * CSRF header that asks for it) and who signed in. Already signed-in users move on.
+ */
 export function useAuthSubmit<TResult, TVariables extends object>(document: TypedDocument<TResult, TVariables>, pick: (result: TResult) => AuthPayload) {
-  const config = useRuntimeConfig();
   const router = useRouter();
   const session = useSession();
   const [pending, setPending] = useState(false);
@@ -32,9 +34,9 @@ export function useAuthSubmit<TResult, TVariables extends object>(document: Type
     setPending(true);
     setError(null);
     try {
-      const { httpUrl } = resolveEndpoints(config);
+      const { httpUrl } = resolveEndpoints();
       const result = unwrap(await createApiClient({ url: httpUrl, cache: false }).mutation(document, variables).toPromise(), httpUrl);
-      saveSession(pick(result)); // the effect above navigates once the session is visible
+      sessionStarted(pick(result)); // the effect above navigates once the session is visible
     } catch (err) {
       setError(toApiError(err));
       setPending(false);

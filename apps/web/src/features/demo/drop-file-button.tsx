@@ -2,6 +2,7 @@
 
 import { useState } from 'react';
 import { useRuntimeConfig } from '@/lib/config/runtime-config';
+import { CSRF_HEADER } from '@/lib/security/csrf';
 import { useSession } from '@/lib/session/use-session';
 
 /**
@@ -19,7 +20,7 @@ export function DropSampleFileButton({ dagId }: { dagId: string }) {
     setPending(true);
     setMessage(null);
     try {
-      const res = await fetch('/api/demo/drop-file', { method: 'POST', headers: { authorization: `Bearer ${session.session!.token}` } });
+      const res = await fetch('/api/demo/drop-file', { method: 'POST', credentials: 'same-origin', headers: { [CSRF_HEADER]: '1' } });
       const body = (await res.json()) as { message?: string; error?: string };
       setMessage(res.ok ? { ok: true, text: body.message ?? 'File dropped' } : { ok: false, text: body.error ?? `failed (${res.status})` });
     } catch (err) {

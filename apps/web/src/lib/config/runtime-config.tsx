@@ -4,8 +4,6 @@ import { createContext, useContext, type ReactNode } from 'react';
 
 /** What the server tells the browser at request time. */
 export interface RuntimeConfig {
-  /** GraphQL HTTP endpoint; null = `http://<this page's hostname>:4000/graphql`. */
-  apiUrl: string | null;
   /** The demo's "Drop a sample file" button is shown (npm start's local S3 is there). */
   demoFileDrop?: boolean;
 }
@@ -15,7 +13,7 @@ export interface ApiEndpoints {
   wsUrl: string;
 }
 
-const RuntimeConfigContext = createContext<RuntimeConfig>({ apiUrl: null });
+const RuntimeConfigContext = createContext<RuntimeConfig>({});
 
 export function RuntimeConfigProvider({ value, children }: { value: RuntimeConfig; children: ReactNode }) {
   return <RuntimeConfigContext.Provider value={value}>{children}</RuntimeConfigContext.Provider>;
@@ -25,10 +23,12 @@ export function useRuntimeConfig(): RuntimeConfig {
   return useContext(RuntimeConfigContext);
 }
 
-/** Browser only: the default depends on the page's hostname. */
-export function resolveEndpoints(config: RuntimeConfig, location: Pick<Location, 'hostname' | 'protocol'> = window.location): ApiEndpoints {
-  const scheme = location.protocol === 'https:' ? 'https' : 'http';
-  const httpUrl = config.apiUrl ?? `${scheme}://${location.hostname}:4000/graphql`;
-  const wsUrl = httpUrl.replace(/^http(s?):/i, (_m, s: string) => `ws${s}:`);
-  return { httpUrl, wsUrl };
+/**
+ * Browser only. The API is reached through this origin (`/graphql`, HTTP and graphql-ws, proxied
+ * by the web server to TOWER_API_URL): the session cookie stays first-party and CSP's
+ * `connect-src 'self'` holds.
+ */
+export function resolveEndpoints(location: Pick<Location, 'host' | 'protocol'> = window.location): ApiEndpoints {
+  const secure = location.protocol === 'https:';
+  return { httpUrl: `${secure ? 'https' : 'http'}://${location.host}/graphql`, wsUrl: `${secure ? 'wss' : 'ws'}://${location.host}/graphql` };
 }

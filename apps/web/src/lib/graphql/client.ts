@@ -2,11 +2,14 @@
  * The web app's GraphQL client: urql with Graphcache (a normalized cache keyed by type and id) over
  * fetch for queries and mutations and graphql-ws for subscriptions. Subscription payloads are written
  * into the same cache, so every query that shows an entity re-renders when an event changes it.
- * Framework-free; React wiring (token, endpoints, redirect on UNAUTHENTICATED) lives in graphql-provider.
+ * Framework-free; React wiring (endpoints, redirect on UNAUTHENTICATED) lives in graphql-provider.
+ * No token anywhere: the session is the httpOnly cookie of this origin, sent by the browser with
+ * every same-origin request and on the WebSocket upgrade; requests carry the CSRF header.
  */
 import { Client, CombinedError, fetchExchange, mapExchange, subscriptionExchange, type Exchange } from '@urql/core';
 import { cacheExchange } from '@urql/exchange-graphcache';
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { CSRF_HEADER } from '../security/csrf';
 import { ApiError, BAD_RESPONSE, NETWORK_ERROR, type GraphQLErrorShape } from './errors';
 import type { ApiKeyFieldsFragment, ConnectionFieldsFragment } from './generated/graphql';
 import { ApiKeysQuery, ConnectionsQuery, CONNECTIONS_PAGE } from './operations-tenant';
@@ -30,6 +33,9 @@ const EMBEDDED = [
   'BackfillResult',
   'ConnectionTestResult',
   'CreateApiKeyPayload',
+  'InviteMemberPayload',
+  'ViewerMembership',
+  'DeleteDagPayload',
   'ValidationResult',
   'ValidationError',
   'XComEntry',
@@ -75,7 +81,6 @@ function createCache(): Exchange {
 
 export interface ApiClientOptions {
   url: string;
-  token?: string | null;
   /** Subscriptions go through this graphql-ws client; without it the client only queries. */
   ws?: () => WsClient;
   /** false: no normalized cache (sign-in, logs). */
@@ -83,7 +88,7 @@ export interface ApiClientOptions {
   onError?: (error: ApiError) => void;
 }
 
-export function createApiClient({ url, token, ws, cache = true, onError }: ApiClientOptions): Client {
+export function createApiClient({ url, ws, cache = true, onError }: ApiClientOptions): Client {
   const exchanges: Exchange[] = [];
   if (onError) exchanges.push(mapExchange({ onError: (error) => onError(toApiErrorFromCombined(error, url)) }));
   if (cache) exchanges.push(createCache());
@@ -103,10 +108,8 @@ export function createApiClient({ url, token, ws, cache = true, onError }: ApiCl
     requestPolicy: 'cache-and-network',
     preferGetMethod: false,
     fetchOptions: () => ({
-      headers: {
-        accept: 'application/graphql-response+json, application/json',
-        ...(token ? { authorization: `Bearer ${token}` } : {}),
-      },
+      credentials: 'same-origin',
+      headers: { accept: 'application/graphql-response+json, application/json', [CSRF_HEADER]: '1' },
     }),
   });
 }
@@ -139,14 +142,14 @@ export function toApiErrorFromCombined(error: CombinedError, endpoint: string): 
 export type LiveStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'rejected';
 
 export interface SubscriptionClientOptions {
+  /** This origin's /graphql: the upgrade request carries the session cookie (and its Origin). */
   url: string;
-  token: string;
   onStatus?: (status: LiveStatus) => void;
   /** Called after a dropped connection is re-established: events may have been missed meanwhile. */
   onReconnected?: () => void;
 }
 
-/** graphql-ws closes with 4403 when `onConnect` rejects the token (and 4401 before an ack). */
+/** graphql-ws closes with 4403 when `onConnect` rejects the session (and 4401 before an ack). */
 const AUTH_CLOSE_CODES = new Set([4401, 4403]);
 
 function closeCode(value: unknown): number | null {
@@ -156,12 +159,11 @@ function closeCode(value: unknown): number | null {
   return null;
 }
 
-export function createSubscriptionClient({ url, token, onStatus, onReconnected }: SubscriptionClientOptions): WsClient {
+export function createSubscriptionClient({ url, onStatus, onReconnected }: SubscriptionClientOptions): WsClient {
   return createClient({
     url,
     lazy: true,
     lazyCloseTimeout: 5_000,
-    connectionParams: { authorization: `Bearer ${token}` },
     // Keep trying through API restarts; the UI shows "reconnecting" meanwhile.
     retryAttempts: Number.POSITIVE_INFINITY,
     shouldRetry: (event) => !AUTH_CLOSE_CODES.has(closeCode(event) ?? 0),

@@ -1,8 +1,9 @@
 'use client';
 
 /**
- * React wiring for the GraphQL client: one urql client (normalized cache) per session token, one
- * graphql-ws connection under it, and a redirect to /login on UNAUTHENTICATED.
+ * React wiring for the GraphQL client: one urql client (normalized cache) per signed-in session
+ * (the provider lives under RequireSession), one graphql-ws connection under it, and a redirect to
+ * /login on UNAUTHENTICATED. Both reach the API through this origin with the session cookie.
  */
 import { useRouter } from 'next/navigation';
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
@@ -10,8 +11,8 @@ import type { Client as WsClient } from 'graphql-ws';
 import { Provider as UrqlProvider } from 'urql';
 import type { Client, OperationResult } from '@urql/core';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { resolveEndpoints, useRuntimeConfig, type ApiEndpoints } from '../config/runtime-config';
-import { clearSession } from '../session/session-store';
+import { resolveEndpoints, type ApiEndpoints } from '../config/runtime-config';
+import { sessionEnded } from '../session/session-store';
 import { createApiClient, createSubscriptionClient, toApiErrorFromCombined, type LiveStatus } from './client';
 import { ApiError } from './errors';
 
@@ -61,29 +62,27 @@ export function loginPathFor(location: Pick<Location, 'pathname' | 'search'>): s
   return here === '/' || here.startsWith('/login') ? '/login' : `/login?next=${encodeURIComponent(here)}`;
 }
 
-export function GraphQLProvider({ token, children }: { token: string; children: ReactNode }) {
-  const config = useRuntimeConfig();
+export function GraphQLProvider({ children }: { children: ReactNode }) {
   const router = useRouter();
-  const endpoints = useMemo(() => resolveEndpoints(config), [config]);
+  const endpoints = useMemo(() => resolveEndpoints(), []);
   const [liveStatus, setLiveStatus] = useState<LiveStatus>('idle');
   const reconnectListeners = useRef(new Set<() => void>());
   // Created on first subscribe (effects of children run before this component's own effects).
   const wsClient = useRef<{ key: string; client: WsClient } | null>(null);
 
   const getWs = useCallback((): WsClient => {
-    const key = `${endpoints.wsUrl}\n${token}`;
+    const key = endpoints.wsUrl;
     if (wsClient.current?.key !== key) {
       void wsClient.current?.client.dispose();
       const client = createSubscriptionClient({
         url: endpoints.wsUrl,
-        token,
         onStatus: setLiveStatus,
         onReconnected: () => reconnectListeners.current.forEach((listener) => listener()),
       });
       wsClient.current = { key, client };
     }
     return wsClient.current.client;
-  }, [endpoints.wsUrl, token]);
+  }, [endpoints.wsUrl]);
 
   useEffect(
     () => () => {
@@ -94,16 +93,13 @@ export function GraphQLProvider({ token, children }: { token: string; children: 
   );
 
   const signOutExpired = useCallback(() => {
-    clearSession();
+    sessionEnded();
     router.replace(loginPathFor(window.location));
   }, [router]);
 
   const onError = useCallback((error: ApiError) => (error.isUnauthenticated ? signOutExpired() : undefined), [signOutExpired]);
-  const client = useMemo(() => createApiClient({ url: endpoints.httpUrl, token, ws: getWs, onError }), [endpoints.httpUrl, token, getWs, onError]);
-  const rawClient = useMemo(
-    () => createApiClient({ url: endpoints.httpUrl, token, ws: getWs, cache: false, onError }),
-    [endpoints.httpUrl, token, getWs, onError],
-  );
+  const client = useMemo(() => createApiClient({ url: endpoints.httpUrl, ws: getWs, onError }), [endpoints.httpUrl, getWs, onError]);
+  const rawClient = useMemo(() => createApiClient({ url: endpoints.httpUrl, ws: getWs, cache: false, onError }), [endpoints.httpUrl, getWs, onError]);
 
   const api = useMemo<GraphQLApi>(
     () => ({

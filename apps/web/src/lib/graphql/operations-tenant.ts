@@ -116,3 +116,82 @@ export const AuditLogQuery = graphql(`
     }
   }
 `);
+
+graphql(`
+  fragment MemberFields on Member {
+    id
+    role
+    createdAt
+    user {
+      id
+      email
+      name
+    }
+  }
+`);
+
+graphql(`
+  fragment InvitationFields on Invitation {
+    id
+    email
+    role
+    status
+    createdAt
+    expiresAt
+    acceptedAt
+    revokedAt
+  }
+`);
+
+export const MembersQuery = graphql(`
+  query Members {
+    members {
+      ...MemberFields
+    }
+  }
+`);
+
+export const InvitationsQuery = graphql(`
+  query Invitations {
+    invitations {
+      ...InvitationFields
+    }
+  }
+`);
+
+export const InviteMemberMutation = graphql(`
+  mutation InviteMember($email: String!, $role: Role!) {
+    inviteMember(email: $email, role: $role) {
+      link
+      emailSent
+      emailError
+      invitation {
+        ...InvitationFields
+      }
+    }
+  }
+`);
+
+export const UpdateMemberRoleMutation = graphql(`
+  mutation UpdateMemberRole($id: ID!, $role: Role!) {
+    updateMemberRole(id: $id, role: $role) {
+      ...MemberFields
+    }
+  }
+`);
+
+export const RemoveMemberMutation = graphql(`
+  mutation RemoveMember($id: ID!) {
+    removeMember(id: $id) {
+      id
+    }
+  }
+`);
+
+export const RevokeInvitationMutation = graphql(`
+  mutation RevokeInvitation($id: ID!) {
+    revokeInvitation(id: $id) {
+      ...InvitationFields
+    }
+  }
+`);

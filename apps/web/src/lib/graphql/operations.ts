@@ -85,7 +85,6 @@ graphql(`
 
 graphql(`
   fragment AuthPayloadFields on AuthPayload {
-    token
     user {
       id
       email
@@ -112,6 +111,14 @@ export const LoginMutation = graphql(`
 export const SignUpMutation = graphql(`
   mutation SignUp($email: String!, $password: String!, $tenantName: String!) {
     signUp(email: $email, password: $password, tenantName: $tenantName) {
+      ...AuthPayloadFields
+    }
+  }
+`);
+
+export const AcceptInvitationMutation = graphql(`
+  mutation AcceptInvitation($token: String!, $password: String, $name: String) {
+    acceptInvitation(token: $token, password: $password, name: $name) {
       ...AuthPayloadFields
     }
   }

@@ -7,7 +7,7 @@ import { useSession } from './use-session';
 import type { Session } from './session-store';
 import { Spinner } from '@/components/spinner';
 
-/** Renders its children only for a signed-in user (with the API bound to their token). */
+/** Renders its children only for a signed-in user (the API confirmed the session cookie). */
 export function RequireSession({ children }: { children: (session: Session) => ReactNode }) {
   const state = useSession();
   const router = useRouter();
@@ -23,5 +23,5 @@ export function RequireSession({ children }: { children: (session: Session) => R
       </div>
     );
   }
-  return <GraphQLProvider token={state.session.token}>{children(state.session)}</GraphQLProvider>;
+  return <GraphQLProvider>{children(state.session)}</GraphQLProvider>;
 }

@@ -1,21 +1,11 @@
 'use client';
 
-import { useMemo, useSyncExternalStore } from 'react';
-import { parseSession, readRawSession, subscribeSession, type Session } from './session-store';
+import { useSyncExternalStore } from 'react';
+import { getServerSessionState, getSessionState, subscribeSession, type SessionState } from './session-store';
 
-export type SessionState =
-  | { status: 'loading'; session: null } // server render and hydration: localStorage is unknown
-  | { status: 'signed-out'; session: null }
-  | { status: 'signed-in'; session: Session };
+export type { SessionState } from './session-store';
 
-const UNKNOWN = undefined;
-
+/** The session as the API last confirmed it (loading until the first `me` answers). */
 export function useSession(): SessionState {
-  // The snapshot is the raw string: a primitive, so React sees a stable value between writes.
-  const raw = useSyncExternalStore<string | null | undefined>(subscribeSession, readRawSession, () => UNKNOWN);
-  return useMemo(() => {
-    if (raw === UNKNOWN) return { status: 'loading', session: null };
-    const session = parseSession(raw);
-    return session ? { status: 'signed-in', session } : { status: 'signed-out', session: null };
-  }, [raw]);
+  return useSyncExternalStore(subscribeSession, getSessionState, getServerSessionState);
 }

@@ -62,6 +62,11 @@ export type Membership = Prisma.MembershipModel
  */
 export type Session = Prisma.SessionModel
 /**
+ * Model Invitation
+ * An invitation to join a tenant with a role: single use, expiring; only a SHA-256 of its token is stored.
+ */
+export type Invitation = Prisma.InvitationModel
+/**
  * Model ApiKey
  * API keys belong to a tenant and carry a role; the secret is shown once and stored hashed.
  */

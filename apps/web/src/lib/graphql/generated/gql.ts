@@ -49,12 +49,21 @@ type Documents = {
     "\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": typeof types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": typeof types.RevokeApiKeyDocument,
     "\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          createdAt\n          action\n          actorType\n          actorId\n          targetType\n          targetId\n          details\n        }\n      }\n    }\n  }\n": typeof types.AuditLogDocument,
+    "\n  fragment MemberFields on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n      name\n    }\n  }\n": typeof types.MemberFieldsFragmentDoc,
+    "\n  fragment InvitationFields on Invitation {\n    id\n    email\n    role\n    status\n    createdAt\n    expiresAt\n    acceptedAt\n    revokedAt\n  }\n": typeof types.InvitationFieldsFragmentDoc,
+    "\n  query Members {\n    members {\n      ...MemberFields\n    }\n  }\n": typeof types.MembersDocument,
+    "\n  query Invitations {\n    invitations {\n      ...InvitationFields\n    }\n  }\n": typeof types.InvitationsDocument,
+    "\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      link\n      emailSent\n      emailError\n      invitation {\n        ...InvitationFields\n      }\n    }\n  }\n": typeof types.InviteMemberDocument,
+    "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      ...MemberFields\n    }\n  }\n": typeof types.UpdateMemberRoleDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      id\n    }\n  }\n": typeof types.RemoveMemberDocument,
+    "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      ...InvitationFields\n    }\n  }\n": typeof types.RevokeInvitationDocument,
     "\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n": typeof types.DagHeaderFieldsFragmentDoc,
     "\n  fragment DagRunFields on DagRun {\n    id\n    dagId\n    runId\n    runType\n    state\n    logicalDate\n    dataIntervalStart\n    dataIntervalEnd\n    queuedAt\n    startedAt\n    endedAt\n    dagVersion\n  }\n": typeof types.DagRunFieldsFragmentDoc,
     "\n  fragment TaskInstanceFields on TaskInstance {\n    id\n    dagRunId\n    dagId\n    taskId\n    operator\n    state\n    tryNumber\n    maxTries\n    queuedAt\n    startedAt\n    endedAt\n    nextAttemptAt\n  }\n": typeof types.TaskInstanceFieldsFragmentDoc,
-    "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": typeof types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
+    "\n  mutation AcceptInvitation($token: String!, $password: String, $name: String) {\n    acceptInvitation(token: $token, password: $password, name: $name) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.AcceptInvitationDocument,
     "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.MeDocument,
     "\n  query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {\n    dags(first: $first, after: $after, tag: $tag, paused: $paused) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagHeaderFields\n          recentRuns(limit: $recentRuns) {\n            ...DagRunFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.DagsDocument,
     "\n  query Dag($dagId: String!) {\n    dag(dagId: $dagId) {\n      ...DagHeaderFields\n      taskIds\n      spec\n    }\n  }\n": typeof types.DagDocument,
@@ -107,12 +116,21 @@ const documents: Documents = {
     "\n  mutation CreateApiKey($name: String!, $role: Role!) {\n    createApiKey(name: $name, role: $role) {\n      secret\n      apiKey {\n        ...ApiKeyFields\n      }\n    }\n  }\n": types.CreateApiKeyDocument,
     "\n  mutation RevokeApiKey($id: ID!) {\n    revokeApiKey(id: $id) {\n      ...ApiKeyFields\n    }\n  }\n": types.RevokeApiKeyDocument,
     "\n  query AuditLog($first: Int, $after: String) {\n    auditLog(first: $first, after: $after) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        node {\n          id\n          createdAt\n          action\n          actorType\n          actorId\n          targetType\n          targetId\n          details\n        }\n      }\n    }\n  }\n": types.AuditLogDocument,
+    "\n  fragment MemberFields on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n      name\n    }\n  }\n": types.MemberFieldsFragmentDoc,
+    "\n  fragment InvitationFields on Invitation {\n    id\n    email\n    role\n    status\n    createdAt\n    expiresAt\n    acceptedAt\n    revokedAt\n  }\n": types.InvitationFieldsFragmentDoc,
+    "\n  query Members {\n    members {\n      ...MemberFields\n    }\n  }\n": types.MembersDocument,
+    "\n  query Invitations {\n    invitations {\n      ...InvitationFields\n    }\n  }\n": types.InvitationsDocument,
+    "\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      link\n      emailSent\n      emailError\n      invitation {\n        ...InvitationFields\n      }\n    }\n  }\n": types.InviteMemberDocument,
+    "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      ...MemberFields\n    }\n  }\n": types.UpdateMemberRoleDocument,
+    "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      id\n    }\n  }\n": types.RemoveMemberDocument,
+    "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      ...InvitationFields\n    }\n  }\n": types.RevokeInvitationDocument,
     "\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n": types.DagHeaderFieldsFragmentDoc,
     "\n  fragment DagRunFields on DagRun {\n    id\n    dagId\n    runId\n    runType\n    state\n    logicalDate\n    dataIntervalStart\n    dataIntervalEnd\n    queuedAt\n    startedAt\n    endedAt\n    dagVersion\n  }\n": types.DagRunFieldsFragmentDoc,
     "\n  fragment TaskInstanceFields on TaskInstance {\n    id\n    dagRunId\n    dagId\n    taskId\n    operator\n    state\n    tryNumber\n    maxTries\n    queuedAt\n    startedAt\n    endedAt\n    nextAttemptAt\n  }\n": types.TaskInstanceFieldsFragmentDoc,
-    "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
+    "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n": types.AuthPayloadFieldsFragmentDoc,
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
     "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
+    "\n  mutation AcceptInvitation($token: String!, $password: String, $name: String) {\n    acceptInvitation(token: $token, password: $password, name: $name) {\n      ...AuthPayloadFields\n    }\n  }\n": types.AcceptInvitationDocument,
     "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.MeDocument,
     "\n  query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {\n    dags(first: $first, after: $after, tag: $tag, paused: $paused) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagHeaderFields\n          recentRuns(limit: $recentRuns) {\n            ...DagRunFields\n          }\n        }\n      }\n    }\n  }\n": types.DagsDocument,
     "\n  query Dag($dagId: String!) {\n    dag(dagId: $dagId) {\n      ...DagHeaderFields\n      taskIds\n      spec\n    }\n  }\n": types.DagDocument,
@@ -287,6 +305,38 @@ export function graphql(source: "\n  query AuditLog($first: Int, $after: String)
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  fragment MemberFields on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment MemberFields on Member {\n    id\n    role\n    createdAt\n    user {\n      id\n      email\n      name\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment InvitationFields on Invitation {\n    id\n    email\n    role\n    status\n    createdAt\n    expiresAt\n    acceptedAt\n    revokedAt\n  }\n"): (typeof documents)["\n  fragment InvitationFields on Invitation {\n    id\n    email\n    role\n    status\n    createdAt\n    expiresAt\n    acceptedAt\n    revokedAt\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Members {\n    members {\n      ...MemberFields\n    }\n  }\n"): (typeof documents)["\n  query Members {\n    members {\n      ...MemberFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Invitations {\n    invitations {\n      ...InvitationFields\n    }\n  }\n"): (typeof documents)["\n  query Invitations {\n    invitations {\n      ...InvitationFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      link\n      emailSent\n      emailError\n      invitation {\n        ...InvitationFields\n      }\n    }\n  }\n"): (typeof documents)["\n  mutation InviteMember($email: String!, $role: Role!) {\n    inviteMember(email: $email, role: $role) {\n      link\n      emailSent\n      emailError\n      invitation {\n        ...InvitationFields\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      ...MemberFields\n    }\n  }\n"): (typeof documents)["\n  mutation UpdateMemberRole($id: ID!, $role: Role!) {\n    updateMemberRole(id: $id, role: $role) {\n      ...MemberFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      id\n    }\n  }\n"): (typeof documents)["\n  mutation RemoveMember($id: ID!) {\n    removeMember(id: $id) {\n      id\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      ...InvitationFields\n    }\n  }\n"): (typeof documents)["\n  mutation RevokeInvitation($id: ID!) {\n    revokeInvitation(id: $id) {\n      ...InvitationFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n"): (typeof documents)["\n  fragment DagHeaderFields on Dag {\n    id\n    dagId\n    description\n    schedule\n    timezone\n    tags\n    paused\n    latestVersion\n    nextDagRunLogicalDate\n    nextDagRunDueAt\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
@@ -299,7 +349,7 @@ export function graphql(source: "\n  fragment TaskInstanceFields on TaskInstance
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    token\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"];
+export function graphql(source: "\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"): (typeof documents)["\n  fragment AuthPayloadFields on AuthPayload {\n    user {\n      id\n      email\n      name\n    }\n    tenant {\n      id\n      slug\n      name\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -308,6 +358,10 @@ export function graphql(source: "\n  mutation Login($email: String!, $password: 
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation AcceptInvitation($token: String!, $password: String, $name: String) {\n    acceptInvitation(token: $token, password: $password, name: $name) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation AcceptInvitation($token: String!, $password: String, $name: String) {\n    acceptInvitation(token: $token, password: $password, name: $name) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */

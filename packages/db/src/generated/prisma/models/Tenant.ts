@@ -228,6 +228,7 @@ export type TenantWhereInput = {
   auditLogs?: Prisma.AuditLogListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
   backfills?: Prisma.BackfillListRelationFilter
+  invitations?: Prisma.InvitationListRelationFilter
 }
 
 export type TenantOrderByWithRelationInput = {
@@ -248,6 +249,7 @@ export type TenantOrderByWithRelationInput = {
   auditLogs?: Prisma.AuditLogOrderByRelationAggregateInput
   s3TriggerObjects?: Prisma.S3TriggerObjectOrderByRelationAggregateInput
   backfills?: Prisma.BackfillOrderByRelationAggregateInput
+  invitations?: Prisma.InvitationOrderByRelationAggregateInput
 }
 
 export type TenantWhereUniqueInput = Prisma.AtLeast<{
@@ -271,6 +273,7 @@ export type TenantWhereUniqueInput = Prisma.AtLeast<{
   auditLogs?: Prisma.AuditLogListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
   backfills?: Prisma.BackfillListRelationFilter
+  invitations?: Prisma.InvitationListRelationFilter
 }, "id" | "slug">
 
 export type TenantOrderByWithAggregationInput = {
@@ -315,6 +318,7 @@ export type TenantCreateInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateInput = {
@@ -335,6 +339,7 @@ export type TenantUncheckedCreateInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUpdateInput = {
@@ -355,6 +360,7 @@ export type TenantUpdateInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateInput = {
@@ -375,6 +381,7 @@ export type TenantUncheckedUpdateInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateManyInput = {
@@ -480,6 +487,20 @@ export type TenantUpdateOneRequiredWithoutSessionsNestedInput = {
   upsert?: Prisma.TenantUpsertWithoutSessionsInput
   connect?: Prisma.TenantWhereUniqueInput
   update?: Prisma.XOR<Prisma.XOR<Prisma.TenantUpdateToOneWithWhereWithoutSessionsInput, Prisma.TenantUpdateWithoutSessionsInput>, Prisma.TenantUncheckedUpdateWithoutSessionsInput>
+}
+
+export type TenantCreateNestedOneWithoutInvitationsInput = {
+  create?: Prisma.XOR<Prisma.TenantCreateWithoutInvitationsInput, Prisma.TenantUncheckedCreateWithoutInvitationsInput>
+  connectOrCreate?: Prisma.TenantCreateOrConnectWithoutInvitationsInput
+  connect?: Prisma.TenantWhereUniqueInput
+}
+
+export type TenantUpdateOneRequiredWithoutInvitationsNestedInput = {
+  create?: Prisma.XOR<Prisma.TenantCreateWithoutInvitationsInput, Prisma.TenantUncheckedCreateWithoutInvitationsInput>
+  connectOrCreate?: Prisma.TenantCreateOrConnectWithoutInvitationsInput
+  upsert?: Prisma.TenantUpsertWithoutInvitationsInput
+  connect?: Prisma.TenantWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.TenantUpdateToOneWithWhereWithoutInvitationsInput, Prisma.TenantUpdateWithoutInvitationsInput>, Prisma.TenantUncheckedUpdateWithoutInvitationsInput>
 }
 
 export type TenantCreateNestedOneWithoutApiKeysInput = {
@@ -639,6 +660,7 @@ export type TenantCreateWithoutMembershipsInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutMembershipsInput = {
@@ -658,6 +680,7 @@ export type TenantUncheckedCreateWithoutMembershipsInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutMembershipsInput = {
@@ -693,6 +716,7 @@ export type TenantUpdateWithoutMembershipsInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutMembershipsInput = {
@@ -712,6 +736,7 @@ export type TenantUncheckedUpdateWithoutMembershipsInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutSessionsInput = {
@@ -731,6 +756,7 @@ export type TenantCreateWithoutSessionsInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutSessionsInput = {
@@ -750,6 +776,7 @@ export type TenantUncheckedCreateWithoutSessionsInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutSessionsInput = {
@@ -785,6 +812,7 @@ export type TenantUpdateWithoutSessionsInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutSessionsInput = {
@@ -795,6 +823,103 @@ export type TenantUncheckedUpdateWithoutSessionsInput = {
   createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
   apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
+  dags?: Prisma.DagUncheckedUpdateManyWithoutTenantNestedInput
+  connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
+  pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
+  alertRules?: Prisma.AlertRuleUncheckedUpdateManyWithoutTenantNestedInput
+  alerts?: Prisma.AlertUncheckedUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
+  auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
+}
+
+export type TenantCreateWithoutInvitationsInput = {
+  id?: string
+  slug: string
+  name: string
+  concurrencyQuota?: number
+  createdAt?: Date | string
+  memberships?: Prisma.MembershipCreateNestedManyWithoutTenantInput
+  apiKeys?: Prisma.ApiKeyCreateNestedManyWithoutTenantInput
+  sessions?: Prisma.SessionCreateNestedManyWithoutTenantInput
+  dags?: Prisma.DagCreateNestedManyWithoutTenantInput
+  connections?: Prisma.ConnectionCreateNestedManyWithoutTenantInput
+  pools?: Prisma.PoolCreateNestedManyWithoutTenantInput
+  alertRules?: Prisma.AlertRuleCreateNestedManyWithoutTenantInput
+  alerts?: Prisma.AlertCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
+  auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+}
+
+export type TenantUncheckedCreateWithoutInvitationsInput = {
+  id?: string
+  slug: string
+  name: string
+  concurrencyQuota?: number
+  createdAt?: Date | string
+  memberships?: Prisma.MembershipUncheckedCreateNestedManyWithoutTenantInput
+  apiKeys?: Prisma.ApiKeyUncheckedCreateNestedManyWithoutTenantInput
+  sessions?: Prisma.SessionUncheckedCreateNestedManyWithoutTenantInput
+  dags?: Prisma.DagUncheckedCreateNestedManyWithoutTenantInput
+  connections?: Prisma.ConnectionUncheckedCreateNestedManyWithoutTenantInput
+  pools?: Prisma.PoolUncheckedCreateNestedManyWithoutTenantInput
+  alertRules?: Prisma.AlertRuleUncheckedCreateNestedManyWithoutTenantInput
+  alerts?: Prisma.AlertUncheckedCreateNestedManyWithoutTenantInput
+  alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
+  auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+}
+
+export type TenantCreateOrConnectWithoutInvitationsInput = {
+  where: Prisma.TenantWhereUniqueInput
+  create: Prisma.XOR<Prisma.TenantCreateWithoutInvitationsInput, Prisma.TenantUncheckedCreateWithoutInvitationsInput>
+}
+
+export type TenantUpsertWithoutInvitationsInput = {
+  update: Prisma.XOR<Prisma.TenantUpdateWithoutInvitationsInput, Prisma.TenantUncheckedUpdateWithoutInvitationsInput>
+  create: Prisma.XOR<Prisma.TenantCreateWithoutInvitationsInput, Prisma.TenantUncheckedCreateWithoutInvitationsInput>
+  where?: Prisma.TenantWhereInput
+}
+
+export type TenantUpdateToOneWithWhereWithoutInvitationsInput = {
+  where?: Prisma.TenantWhereInput
+  data: Prisma.XOR<Prisma.TenantUpdateWithoutInvitationsInput, Prisma.TenantUncheckedUpdateWithoutInvitationsInput>
+}
+
+export type TenantUpdateWithoutInvitationsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  memberships?: Prisma.MembershipUpdateManyWithoutTenantNestedInput
+  apiKeys?: Prisma.ApiKeyUpdateManyWithoutTenantNestedInput
+  sessions?: Prisma.SessionUpdateManyWithoutTenantNestedInput
+  dags?: Prisma.DagUpdateManyWithoutTenantNestedInput
+  connections?: Prisma.ConnectionUpdateManyWithoutTenantNestedInput
+  pools?: Prisma.PoolUpdateManyWithoutTenantNestedInput
+  alertRules?: Prisma.AlertRuleUpdateManyWithoutTenantNestedInput
+  alerts?: Prisma.AlertUpdateManyWithoutTenantNestedInput
+  alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
+  auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+}
+
+export type TenantUncheckedUpdateWithoutInvitationsInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  slug?: Prisma.StringFieldUpdateOperationsInput | string
+  name?: Prisma.StringFieldUpdateOperationsInput | string
+  concurrencyQuota?: Prisma.IntFieldUpdateOperationsInput | number
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  memberships?: Prisma.MembershipUncheckedUpdateManyWithoutTenantNestedInput
+  apiKeys?: Prisma.ApiKeyUncheckedUpdateManyWithoutTenantNestedInput
+  sessions?: Prisma.SessionUncheckedUpdateManyWithoutTenantNestedInput
   dags?: Prisma.DagUncheckedUpdateManyWithoutTenantNestedInput
   connections?: Prisma.ConnectionUncheckedUpdateManyWithoutTenantNestedInput
   pools?: Prisma.PoolUncheckedUpdateManyWithoutTenantNestedInput
@@ -823,6 +948,7 @@ export type TenantCreateWithoutApiKeysInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutApiKeysInput = {
@@ -842,6 +968,7 @@ export type TenantUncheckedCreateWithoutApiKeysInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutApiKeysInput = {
@@ -877,6 +1004,7 @@ export type TenantUpdateWithoutApiKeysInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutApiKeysInput = {
@@ -896,6 +1024,7 @@ export type TenantUncheckedUpdateWithoutApiKeysInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutDagsInput = {
@@ -915,6 +1044,7 @@ export type TenantCreateWithoutDagsInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutDagsInput = {
@@ -934,6 +1064,7 @@ export type TenantUncheckedCreateWithoutDagsInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutDagsInput = {
@@ -969,6 +1100,7 @@ export type TenantUpdateWithoutDagsInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutDagsInput = {
@@ -988,6 +1120,7 @@ export type TenantUncheckedUpdateWithoutDagsInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutBackfillsInput = {
@@ -1007,6 +1140,7 @@ export type TenantCreateWithoutBackfillsInput = {
   alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutBackfillsInput = {
@@ -1026,6 +1160,7 @@ export type TenantUncheckedCreateWithoutBackfillsInput = {
   alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutBackfillsInput = {
@@ -1061,6 +1196,7 @@ export type TenantUpdateWithoutBackfillsInput = {
   alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutBackfillsInput = {
@@ -1080,6 +1216,7 @@ export type TenantUncheckedUpdateWithoutBackfillsInput = {
   alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutConnectionsInput = {
@@ -1099,6 +1236,7 @@ export type TenantCreateWithoutConnectionsInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutConnectionsInput = {
@@ -1118,6 +1256,7 @@ export type TenantUncheckedCreateWithoutConnectionsInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutConnectionsInput = {
@@ -1153,6 +1292,7 @@ export type TenantUpdateWithoutConnectionsInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutConnectionsInput = {
@@ -1172,6 +1312,7 @@ export type TenantUncheckedUpdateWithoutConnectionsInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutPoolsInput = {
@@ -1191,6 +1332,7 @@ export type TenantCreateWithoutPoolsInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutPoolsInput = {
@@ -1210,6 +1352,7 @@ export type TenantUncheckedCreateWithoutPoolsInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutPoolsInput = {
@@ -1245,6 +1388,7 @@ export type TenantUpdateWithoutPoolsInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutPoolsInput = {
@@ -1264,6 +1408,7 @@ export type TenantUncheckedUpdateWithoutPoolsInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAlertChannelsInput = {
@@ -1283,6 +1428,7 @@ export type TenantCreateWithoutAlertChannelsInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAlertChannelsInput = {
@@ -1302,6 +1448,7 @@ export type TenantUncheckedCreateWithoutAlertChannelsInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAlertChannelsInput = {
@@ -1337,6 +1484,7 @@ export type TenantUpdateWithoutAlertChannelsInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAlertChannelsInput = {
@@ -1356,6 +1504,7 @@ export type TenantUncheckedUpdateWithoutAlertChannelsInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAlertRulesInput = {
@@ -1375,6 +1524,7 @@ export type TenantCreateWithoutAlertRulesInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAlertRulesInput = {
@@ -1394,6 +1544,7 @@ export type TenantUncheckedCreateWithoutAlertRulesInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAlertRulesInput = {
@@ -1429,6 +1580,7 @@ export type TenantUpdateWithoutAlertRulesInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAlertRulesInput = {
@@ -1448,6 +1600,7 @@ export type TenantUncheckedUpdateWithoutAlertRulesInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAlertsInput = {
@@ -1467,6 +1620,7 @@ export type TenantCreateWithoutAlertsInput = {
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAlertsInput = {
@@ -1486,6 +1640,7 @@ export type TenantUncheckedCreateWithoutAlertsInput = {
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAlertsInput = {
@@ -1521,6 +1676,7 @@ export type TenantUpdateWithoutAlertsInput = {
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAlertsInput = {
@@ -1540,6 +1696,7 @@ export type TenantUncheckedUpdateWithoutAlertsInput = {
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutAuditLogsInput = {
@@ -1559,6 +1716,7 @@ export type TenantCreateWithoutAuditLogsInput = {
   alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutAuditLogsInput = {
@@ -1578,6 +1736,7 @@ export type TenantUncheckedCreateWithoutAuditLogsInput = {
   alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutAuditLogsInput = {
@@ -1613,6 +1772,7 @@ export type TenantUpdateWithoutAuditLogsInput = {
   alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutAuditLogsInput = {
@@ -1632,6 +1792,7 @@ export type TenantUncheckedUpdateWithoutAuditLogsInput = {
   alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantCreateWithoutS3TriggerObjectsInput = {
@@ -1651,6 +1812,7 @@ export type TenantCreateWithoutS3TriggerObjectsInput = {
   alertChannels?: Prisma.AlertChannelCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationCreateNestedManyWithoutTenantInput
 }
 
 export type TenantUncheckedCreateWithoutS3TriggerObjectsInput = {
@@ -1670,6 +1832,7 @@ export type TenantUncheckedCreateWithoutS3TriggerObjectsInput = {
   alertChannels?: Prisma.AlertChannelUncheckedCreateNestedManyWithoutTenantInput
   auditLogs?: Prisma.AuditLogUncheckedCreateNestedManyWithoutTenantInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutTenantInput
+  invitations?: Prisma.InvitationUncheckedCreateNestedManyWithoutTenantInput
 }
 
 export type TenantCreateOrConnectWithoutS3TriggerObjectsInput = {
@@ -1705,6 +1868,7 @@ export type TenantUpdateWithoutS3TriggerObjectsInput = {
   alertChannels?: Prisma.AlertChannelUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUpdateManyWithoutTenantNestedInput
 }
 
 export type TenantUncheckedUpdateWithoutS3TriggerObjectsInput = {
@@ -1724,6 +1888,7 @@ export type TenantUncheckedUpdateWithoutS3TriggerObjectsInput = {
   alertChannels?: Prisma.AlertChannelUncheckedUpdateManyWithoutTenantNestedInput
   auditLogs?: Prisma.AuditLogUncheckedUpdateManyWithoutTenantNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutTenantNestedInput
+  invitations?: Prisma.InvitationUncheckedUpdateManyWithoutTenantNestedInput
 }
 
 
@@ -1744,6 +1909,7 @@ export type TenantCountOutputType = {
   auditLogs: number
   s3TriggerObjects: number
   backfills: number
+  invitations: number
 }
 
 export type TenantCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1759,6 +1925,7 @@ export type TenantCountOutputTypeSelect<ExtArgs extends runtime.Types.Extensions
   auditLogs?: boolean | TenantCountOutputTypeCountAuditLogsArgs
   s3TriggerObjects?: boolean | TenantCountOutputTypeCountS3TriggerObjectsArgs
   backfills?: boolean | TenantCountOutputTypeCountBackfillsArgs
+  invitations?: boolean | TenantCountOutputTypeCountInvitationsArgs
 }
 
 /**
@@ -1855,6 +2022,13 @@ export type TenantCountOutputTypeCountBackfillsArgs<ExtArgs extends runtime.Type
   where?: Prisma.BackfillWhereInput
 }
 
+/**
+ * TenantCountOutputType without action
+ */
+export type TenantCountOutputTypeCountInvitationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  where?: Prisma.InvitationWhereInput
+}
+
 
 export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetSelect<{
   id?: boolean
@@ -1874,6 +2048,7 @@ export type TenantSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs =
   auditLogs?: boolean | Prisma.Tenant$auditLogsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>
   backfills?: boolean | Prisma.Tenant$backfillsArgs<ExtArgs>
+  invitations?: boolean | Prisma.Tenant$invitationsArgs<ExtArgs>
   _count?: boolean | Prisma.TenantCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["tenant"]>
 
@@ -1915,6 +2090,7 @@ export type TenantInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   auditLogs?: boolean | Prisma.Tenant$auditLogsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>
   backfills?: boolean | Prisma.Tenant$backfillsArgs<ExtArgs>
+  invitations?: boolean | Prisma.Tenant$invitationsArgs<ExtArgs>
   _count?: boolean | Prisma.TenantCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type TenantIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {}
@@ -1935,6 +2111,7 @@ export type $TenantPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs
     auditLogs: Prisma.$AuditLogPayload<ExtArgs>[]
     s3TriggerObjects: Prisma.$S3TriggerObjectPayload<ExtArgs>[]
     backfills: Prisma.$BackfillPayload<ExtArgs>[]
+    invitations: Prisma.$InvitationPayload<ExtArgs>[]
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -2351,6 +2528,7 @@ export interface Prisma__TenantClient<T, Null = never, ExtArgs extends runtime.T
   auditLogs<T extends Prisma.Tenant$auditLogsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$auditLogsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$AuditLogPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   s3TriggerObjects<T extends Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$s3TriggerObjectsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$S3TriggerObjectPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   backfills<T extends Prisma.Tenant$backfillsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$backfillsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$BackfillPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  invitations<T extends Prisma.Tenant$invitationsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Tenant$invitationsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$InvitationPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -3063,6 +3241,30 @@ export type Tenant$backfillsArgs<ExtArgs extends runtime.Types.Extensions.Intern
   take?: number
   skip?: number
   distinct?: Prisma.BackfillScalarFieldEnum | Prisma.BackfillScalarFieldEnum[]
+}
+
+/**
+ * Tenant.invitations
+ */
+export type Tenant$invitationsArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the Invitation
+   */
+  select?: Prisma.InvitationSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the Invitation
+   */
+  omit?: Prisma.InvitationOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.InvitationInclude<ExtArgs> | null
+  where?: Prisma.InvitationWhereInput
+  orderBy?: Prisma.InvitationOrderByWithRelationInput | Prisma.InvitationOrderByWithRelationInput[]
+  cursor?: Prisma.InvitationWhereUniqueInput
+  take?: number
+  skip?: number
+  distinct?: Prisma.InvitationScalarFieldEnum | Prisma.InvitationScalarFieldEnum[]
 }
 
 /**

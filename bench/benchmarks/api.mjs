@@ -1,0 +1,201 @@
+// api: the GraphQL API under read load and subscription fan-out, on one API process (no scheduler,
+// no worker: nothing else competes for the box).
+// 1. Reads: 1,000,000 task instances stored (one DAG of 50 noop tasks, 20,000 finished runs, bulk-
+//    inserted in SQL), then `dagRuns(dagId, first: BENCH_API_PAGE = 10, offset: random)` with every
+//    run's `taskInstances` (50 each) sent open-loop at BENCH_API_RATE = 200 requests/s for
+//    BENCH_API_SECONDS = 30 s; latency from the moment each request was due. Floor: p99 ≤ 50 ms.
+// 2. Fan-out: 2,000 graphql-ws subscribers (one socket each) of `dagRunUpdated(dagId)`; runs are
+//    triggered through the API and every state change (queued, running) reaches every subscriber;
+//    latency = received − the change's own timestamp (queuedAt / startedAt). Floor: p99 ≤ 200 ms.
+// Not in the default set (`npm run bench -- api`; `--smoke`: a few thousand rows, 50 subscribers).
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { GqlClient, signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
+import { sleep, startStack } from '../lib/stack.mjs';
+import { load, noopTasks, round, summarize } from '../lib/util.mjs';
+
+const num = (name, fallback) => (process.env[name] != null ? Number(process.env[name]) : fallback);
+const TASKS = 50;
+
+/** 20,000 finished runs of `dagId` with 50 task instances each (1,000,000), in two statements. */
+async function bulkInsert(prisma, tenantId, dagId, runs) {
+  const [{ dagPk, versionId, version }] = await prisma.$queryRawUnsafe(
+    `SELECT d.id AS "dagPk", v.id AS "versionId", v.version FROM "Dag" d JOIN "DagVersion" v ON v."dagPk" = d.id AND v.version = d."latestVersion"
+     WHERE d."tenantId" = $1::uuid AND d."dagId" = $2`,
+    tenantId,
+    dagId,
+  );
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "DagRun" ("tenantId", "dagPk", "dagId", "dagVersionId", "dagVersion", "runId", "runType", state, "logicalDate",
+                           "dataIntervalStart", "dataIntervalEnd", "queuedAt", "startedAt", "endedAt", "updatedAt")
+     SELECT $1::uuid, $2::uuid, $3, $4::uuid, $5, 'manual__' || to_char(at, 'YYYY-MM-DD"T"HH24:MI:SS'), 'manual', 'success', at, at, at, at, at, at + interval '1 minute', at
+     FROM (SELECT timestamptz '2020-01-01' + n * interval '1 hour' AS at FROM generate_series(1, $6) n) s`,
+    tenantId,
+    dagPk,
+    dagId,
+    versionId,
+    version,
+    runs,
+  );
+  await prisma.$executeRawUnsafe(
+    `INSERT INTO "TaskInstance" ("tenantId", "dagRunId", "dagId", "taskId", operator, state, "tryNumber", "maxTries", pool, "priorityWeight",
+                                 "queuedAt", "startedAt", "endedAt", "updatedAt")
+     SELECT r."tenantId", r.id, r."dagId", 't' || i, 'noop', 'success', 1, 1, 'default', 1, r."queuedAt", r."startedAt", r."endedAt", r."updatedAt"
+     FROM "DagRun" r CROSS JOIN generate_series(0, ${TASKS - 1}) i
+     WHERE r."tenantId" = $1::uuid AND r."dagPk" = $2::uuid`,
+    tenantId,
+    dagPk,
+  );
+  await prisma.$executeRawUnsafe(`ANALYZE "DagRun"; `);
+  await prisma.$executeRawUnsafe(`ANALYZE "TaskInstance"`);
+}
+
+async function reads(ctx, stack, client, runs) {
+  const rate = num('BENCH_API_RATE', ctx.smoke ? 20 : 200);
+  const seconds = num('BENCH_API_SECONDS', ctx.smoke ? 3 : 30);
+  const page = num('BENCH_API_PAGE', 10);
+  const query = `query($d: String!, $first: Int, $offset: Int) { dagRuns(dagId: $d, first: $first, offset: $offset) {
+    totalCount edges { node { id state logicalDate taskInstances { taskId state tryNumber } } } } }`;
+  // Warm-up: connections, JIT, the planner.
+  for (let i = 0; i < 50; i++) await client.request(query, { d: 'wide', first: page, offset: i * page });
+  ctx.progress.note(`reads: ${rate} requests/s for ${seconds} s, ${page} runs × ${TASKS} task instances each`);
+  const latencies = [];
+  let failed = 0;
+  const pending = [];
+  const start = performance.now();
+  const total = rate * seconds;
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / rate;
+    const wait = due - performance.now();
+    if (wait > 1) await sleep(wait);
+    const offset = Math.floor(Math.random() * Math.max(1, runs - page));
+    pending.push(
+      client.request(query, { d: 'wide', first: page, offset }).then(
+        (data) => {
+          if (data.dagRuns.edges.length !== page || data.dagRuns.edges[0].node.taskInstances.length !== TASKS) failed++;
+          latencies.push(performance.now() - due);
+        },
+        () => failed++,
+      ),
+    );
+  }
+  await Promise.all(pending);
+  const achieved = total / ((performance.now() - start) / 1000);
+  const s = summarize(latencies);
+  const fig = {
+    bench: 'api',
+    case: 'dagRuns+taskInstances',
+    storedTaskInstances: runs * TASKS,
+    runsPerPage: page,
+    taskInstancesPerResponse: page * TASKS,
+    requestsPerSecTarget: rate,
+    requestsPerSecAchieved: round(achieved, 1),
+    requests: total,
+    failed,
+    p50Ms: round(s.p50),
+    p90Ms: round(s.p90),
+    p99Ms: round(s.p99),
+    maxMs: round(s.max),
+    floorP99Ms: 50,
+    floorMet: s.p99 != null && s.p99 <= 50 && failed === 0,
+  };
+  ctx.emit(fig);
+  return fig;
+}
+
+async function fanOut(ctx, stack, client, token) {
+  const subscribers = ctx.size(num('BENCH_API_SUBSCRIBERS', 2000), 50);
+  const runs = ctx.size(20, 3);
+  await upsertDag(client, { dagId: 'live', maxActiveRuns: 1000, tasks: [{ taskId: 'a', type: 'noop' }] });
+  const wsUrl = stack.apiUrl.replace(/^http/, 'ws');
+  const latencies = [];
+  const received = new Set();
+  let measuring = false;
+  const clients = [];
+  const errors = [];
+  ctx.progress.note(`fan-out: opening ${subscribers} graphql-ws subscribers`);
+  for (let i = 0; i < subscribers; i += 100) {
+    await Promise.all(
+      Array.from({ length: Math.min(100, subscribers - i) }, (_, j) => {
+        const id = i + j;
+        const c = createClient({ url: wsUrl, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, retryAttempts: 0, lazy: false });
+        clients.push(c);
+        c.subscribe(
+          { query: `subscription { dagRunUpdated(dagId: "live") { id state queuedAt startedAt endedAt } }` },
+          {
+            next: (msg) => {
+              const at = Date.now();
+              const run = msg.data?.dagRunUpdated;
+              if (!run) return errors.push(msg.errors);
+              received.add(`${id}|${run.id}|${run.state}`);
+              if (!measuring) return;
+              const changedAt = run.state === 'queued' ? run.queuedAt : run.state === 'running' ? run.startedAt : run.endedAt;
+              if (changedAt) latencies.push(at - Date.parse(changedAt));
+            },
+            error: (e) => errors.push(e),
+            complete: () => undefined,
+          },
+        );
+        return new Promise((resolve) => {
+          const off = c.on('connected', () => {
+            off();
+            resolve();
+          });
+          setTimeout(resolve, 30_000);
+        });
+      }),
+    );
+  }
+  // Ready when every subscriber heard a warm-up run's first change.
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const warm = await triggerRun(client, 'live', new Date(Date.UTC(2030, 0, 1, 0, attempt)));
+    await sleep(2_000);
+    const heard = new Set([...received].filter((k) => k.includes(`|${warm.id}|`)).map((k) => k.split('|')[0]));
+    ctx.progress.note(`fan-out: ${heard.size}/${subscribers} subscribers heard the warm-up run`);
+    if (heard.size === subscribers) break;
+  }
+  measuring = true;
+  for (let r = 0; r < runs; r++) {
+    await triggerRun(client, 'live', new Date(Date.UTC(2031, 0, 1, 0, r)));
+    await sleep(1_000);
+  }
+  await sleep(3_000);
+  measuring = false;
+  await Promise.all(clients.map((c) => c.dispose()));
+  const s = summarize(latencies);
+  const fig = {
+    bench: 'api',
+    case: 'subscription fan-out',
+    subscribers,
+    stateChangesPerSubscriber: round(latencies.length / subscribers, 1),
+    messages: latencies.length,
+    errors: errors.length,
+    p50Ms: round(s.p50),
+    p90Ms: round(s.p90),
+    p99Ms: round(s.p99),
+    maxMs: round(s.max),
+    floorP99Ms: 200,
+    floorMet: s.p99 != null && s.p99 <= 200 && errors.length === 0,
+  };
+  ctx.emit(fig);
+  return fig;
+}
+
+export default async function api(ctx) {
+  const runs = Math.round(ctx.size(1_000_000, 5_000) / TASKS);
+  const stack = await startStack({ name: 'api', progress: ctx.progress });
+  try {
+    await stack.startProcess('api');
+    const { client, tenantId } = await signUp(stack.apiUrl, 'api-bench');
+    await upsertDag(client, { dagId: 'wide', tasks: noopTasks(TASKS) });
+    const t0 = Date.now();
+    await bulkInsert(stack.prisma, tenantId, 'wide', runs);
+    ctx.progress.note(
+      `stored ${runs} runs × ${TASKS} = ${runs * TASKS} task instances in ${((Date.now() - t0) / 1000).toFixed(1)} s; load ${JSON.stringify(load())}`,
+    );
+    await reads(ctx, stack, new GqlClient(stack.apiUrl, client.token), runs);
+    await fanOut(ctx, stack, client, client.token);
+  } finally {
+    await stack.stop();
+  }
+}

@@ -1,0 +1,36 @@
+import { columnList, DAG_RUN_COLUMNS, TASK_INSTANCE_COLUMNS, type DagRun, type Sql, type TaskInstance } from '@tower/db';
+
+/**
+ * Reads of many parents' children in one statement each, for the API's per-request batching
+ * (DataLoader): a page of runs asks for its task instances once, a page of DAGs for its recent
+ * runs once, however long the page. Hand-written SQL: the per-parent limit of recent runs is a
+ * LATERAL join Prisma cannot express. Every statement filters by the tenant.
+ */
+export class RunBatchReads {
+  constructor(private readonly sql: Sql) {}
+
+  /** The task instances of these runs of the tenant, by run then taskId. */
+  taskInstancesOfRuns(tenantId: string, runIds: readonly string[]): Promise<TaskInstance[]> {
+    if (!runIds.length) return Promise.resolve([]);
+    return this.sql.query<TaskInstance>(
+      `SELECT ${columnList(TASK_INSTANCE_COLUMNS)} FROM "TaskInstance"
+       WHERE "tenantId" = $1::uuid AND "dagRunId" = ANY($2::uuid[])
+       ORDER BY "dagRunId", "taskId"`,
+      [tenantId, runIds],
+    );
+  }
+
+  /** The newest `limit` runs (by logical date) of each of these DAGs (primary keys) of the tenant. */
+  recentRunsOfDags(tenantId: string, dagPks: readonly string[], limit: number): Promise<DagRun[]> {
+    if (!dagPks.length || limit <= 0) return Promise.resolve([]);
+    return this.sql.query<DagRun>(
+      `SELECT ${columnList(DAG_RUN_COLUMNS, 'r')}
+       FROM unnest($2::uuid[]) AS d(pk)
+       CROSS JOIN LATERAL (
+         SELECT * FROM "DagRun" WHERE "tenantId" = $1::uuid AND "dagPk" = d.pk ORDER BY "logicalDate" DESC, id DESC LIMIT $3
+       ) r
+       ORDER BY r."dagPk", r."logicalDate" DESC, r.id DESC`,
+      [tenantId, dagPks, limit],
+    );
+  }
+}
