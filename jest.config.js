@@ -21,6 +21,7 @@ const common = {
   moduleNameMapper: {
     // workspace packages resolve to their sources, so tests need no build step
     '^@tower/([a-z-]+)$': '<rootDir>/packages/$1/src/index.ts',
+    '^@tower/core/params$': '<rootDir>/packages/core/src/spec/params.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testEnvironment: 'node',

@@ -91,6 +91,14 @@ describe('tenants are isolated', () => {
       expect(await codes(`query { dag(dagId: "secret_pipeline") { id } }`)).toEqual(['NOT_FOUND']);
       expect(await codes(`query($id: ID!) { dagRun(id: $id) { id } }`, { id: run.id })).toEqual(['NOT_FOUND']);
       expect(await codes(`query { dagRuns(dagId: "secret_pipeline") { totalCount } }`)).toEqual(['NOT_FOUND']);
+      expect(await codes(`query { dagRuns(dagId: "secret_pipeline", runType: manual) { totalCount } }`)).toEqual(['NOT_FOUND']);
+      // A's tries (with their rendered `with`) are A's only
+      type Tis = { dagRun: { taskInstances: { id: string }[] } };
+      const [ti] = (await a.request<Tis>(`query($id: ID!) { dagRun(id: $id) { taskInstances { id } } }`, { id: run.id })).dagRun.taskInstances;
+      type Tries = { taskTries: { renderedWith: unknown }[] };
+      const triesA = (await a.request<Tries>(`query($t: ID!) { taskTries(taskInstanceId: $t) { renderedWith } }`, { t: ti.id })).taskTries;
+      expect(triesA.map((t) => t.renderedWith)).toEqual([{ durationMs: 800 }]);
+      expect(await codes(`query($t: ID!) { taskTries(taskInstanceId: $t) { renderedWith } }`, { t: ti.id })).toEqual(['NOT_FOUND']);
       expect(await codes(`mutation { triggerDagRun(dagId: "secret_pipeline") { id } }`)).toEqual(['NOT_FOUND']);
       expect(await codes(`mutation { pauseDag(dagId: "secret_pipeline") { paused } }`)).toEqual(['NOT_FOUND']);
       const listB = await b.request<{ dags: { totalCount: number; edges: { node: { dagId: string } }[] } }>(

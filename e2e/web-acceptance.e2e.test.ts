@@ -159,6 +159,9 @@ describe('the web app a data team lives in (acceptance)', () => {
     await expectAttr(page, 'try-row-2', 'data-state', 'success');
     expect(await page.getByTestId('try-row-1').getAttribute('data-state')).toBe('failed');
     expect(await page.getByTestId('try-row-1').textContent()).toMatch(/500/);
+    // each try's `with` as rendered for it: the trigger's params filled in
+    await page.getByTestId('try-rendered-1').locator('summary').click();
+    expect(await page.getByTestId('try-rendered-1').textContent()).toContain(`${base}/data?region=eu`);
 
     // Graph (dagre, live states), Gantt, schedule, spec versions
     await expectAttr(page, 'graph-node-fetch', 'data-state', 'success');
@@ -203,6 +206,30 @@ describe('the web app a data team lives in (acceptance)', () => {
     await scan('backfill dialog');
     await page.getByTestId('backfill-dialog-confirm').click();
     await waitFor(async () => (await stack.prisma.dagRun.count({ where: { dagId: DAG, runType: 'backfill' } })) === 3, 30_000, 'three backfill runs');
+    // they run with the DAG's default params (region=us, answered at once) and succeed
+    await waitFor(
+      async () => (await stack.prisma.dagRun.findMany({ where: { dagId: DAG, runType: 'backfill' } })).every((r) => r.state === 'success'),
+      120_000,
+      'the backfill runs to succeed',
+    );
+    expect((await stack.prisma.dagRun.findMany({ where: { dagId: DAG, runType: 'backfill' } })).map((r) => r.params)).toEqual([
+      { region: 'us', limit: 5 },
+      { region: 'us', limit: 5 },
+      { region: 'us', limit: 5 },
+    ]);
+
+    // Run filters (the API filters: the count is exact): backfill runs, then one day of them
+    const gridRows = page.locator('[data-testid^="run-row-"]');
+    await page.getByTestId('run-filter-type').selectOption('backfill');
+    await waitFor(async () => (await gridRows.count()) === 3, 20_000, 'three backfill rows');
+    for (const id of await gridRows.evaluateAll((rows) => rows.map((r) => r.getAttribute('data-run-id')))) expect(id).toMatch(/^backfill__/);
+    await page.getByTestId('run-filter-from').fill(day(4));
+    await page.getByTestId('run-filter-to').fill(day(4));
+    await waitFor(async () => (await gridRows.count()) === 1, 20_000, 'one backfill row on that day');
+    expect(await gridRows.first().getAttribute('data-run-id')).toContain(`backfill__${day(4)}`);
+    await scan('run filters');
+    await page.getByTestId('run-filter-clear').click();
+    await waitFor(async () => (await gridRows.count()) >= 5, 20_000, 'every run again');
 
     // Pause, unpause
     await page.getByTestId(`pause-${DAG}`).click();
@@ -214,6 +241,8 @@ describe('the web app a data team lives in (acceptance)', () => {
     await page.getByTestId('pause-dialog-confirm').click();
     await waitFor(async () => (await stack.prisma.dag.findFirst({ where: { dagId: DAG } }))?.paused === false, 20_000, 'unpaused');
     await page.setViewportSize({ width: 390, height: 844 });
+    // a phone shows the DAG page without a page-wide horizontal scroll (the grid scrolls inside itself)
+    await waitFor(async () => (await page.evaluate<number>('document.scrollingElement.scrollWidth')) <= 390, 10_000, 'the DAG page to fit 390 px');
     await shot(page, 'dag-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
 

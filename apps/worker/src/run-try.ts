@@ -28,6 +28,8 @@ export async function runTry(engine: Engine, started: StartedTry, controller: Ab
   const logger = new TryLogger(engine.deps, ti.tenantId, ti.id, tryNumber);
   let timer: NodeJS.Timeout | undefined;
   const xcom: Record<string, unknown> = {};
+  /** The `with` as rendered for this try, kept on its TaskTry row (shown in the web's task view). */
+  let renderedWith: Record<string, unknown> | null = null;
 
   // A rescheduled sensor keeps the start of its first poke: its timeout spans all reschedules.
   const sensorStartedAt = ti.rescheduleCount > 0 && ti.sensorStartedAt ? ti.sensorStartedAt : (ti.startedAt ?? new Date());
@@ -49,6 +51,7 @@ export async function runTry(engine: Engine, started: StartedTry, controller: Ab
       xcom: started.xcom,
     });
     const params = renderTemplates(task.with, ctx) as Record<string, unknown>;
+    renderedWith = params;
     const operator = operatorFor(task.type);
     const runParams = (run.params ?? {}) as Record<string, unknown>;
     const triggerObject = triggerObjectOf(runParams);
@@ -101,22 +104,22 @@ export async function runTry(engine: Engine, started: StartedTry, controller: Ab
       }
     }
     logger.log('info', `Try ${tryNumber} succeeded`);
-    return { kind: 'success', xcom };
+    return { kind: 'success', xcom, renderedWith };
   } catch (err) {
     if (err instanceof RescheduleTry && !controller.signal.aborted) {
       logger.log('info', `${err.message}; rescheduled to ${err.at.toISOString()} (the worker slot is free until then)`);
-      return { kind: 'reschedule', at: err.at, sensorStartedAt };
+      return { kind: 'reschedule', at: err.at, sensorStartedAt, renderedWith };
     }
     if (err instanceof SkipTask && !controller.signal.aborted) {
       logger.log('warn', `Skipped: ${err.message}`);
-      return { kind: 'skipped', reason: err.message };
+      return { kind: 'skipped', reason: err.message, renderedWith };
     }
     // A sensor's own timeout and the execution timeout are both timeouts; only the first is final.
     const timedOut = err instanceof TryTimeout || err instanceof SensorTimeout;
     const retryable = !(err instanceof OperatorError && !err.retryable) && !(err instanceof TowerError);
     const message = err instanceof Error ? err.message : String(err);
     logger.log('error', `Try ${tryNumber} failed: ${message}`);
-    return { kind: 'failure', error: message, retryable, timedOut };
+    return { kind: 'failure', error: message, retryable, timedOut, renderedWith };
   } finally {
     if (timer) clearTimeout(timer);
     await logger.flush();

@@ -4,6 +4,7 @@ import type { DagService } from './dag-service.js';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { RunOperations } from './run-operations.js';
+import { defaultParams } from './schedule-info.js';
 import { runEvent } from './snapshots.js';
 
 export type Reprocess = 'none' | 'failed' | 'all';
@@ -76,6 +77,8 @@ export class BackfillService {
     const result: BackfillResult = { backfill, created: [], reprocessed: [], skipped: 0 };
     // The missing runs in one statement and one commit; a run created meanwhile is skipped.
     const missing = intervals.filter((interval) => !existing.has(interval.logicalDate.getTime()));
+    // A backfill run is a scheduled run of the past: it gets the params a scheduled run gets.
+    const params = defaultParams(spec);
     const created = await this.lifecycle.insertRunsDurably(
       missing.map((interval) => ({
         tenantId,
@@ -88,7 +91,7 @@ export class BackfillService {
         logicalDate: interval.logicalDate,
         dataIntervalStart: interval.dataIntervalStart,
         dataIntervalEnd: interval.dataIntervalEnd,
-        params: {},
+        params,
         priority: BACKFILL_PRIORITY,
         backfillId: backfill.id,
       })),

@@ -165,8 +165,9 @@ describe('engine operations (real Postgres + Redis)', () => {
     // The first call for 2026-01-01 fails (by path: the backfill starts up to maxActiveRuns, 4 by default, at once).
     let failFirst = true;
     const server = http.createServer((req, res) => {
-      const fail = failFirst && req.url === '/2026-01-01';
-      if (fail) failFirst = false;
+      // A backfill run renders the DAG's default params like a scheduled run: no region, no 200.
+      const fail = (failFirst && req.url === '/us/2026-01-01') || !req.url?.startsWith('/us/');
+      if (req.url === '/us/2026-01-01') failFirst = false;
       res.writeHead(fail ? 500 : 200);
       res.end();
     });
@@ -178,7 +179,8 @@ describe('engine operations (real Postgres + Redis)', () => {
         schedule: '0 0 * * *',
         startDate: '2030-01-01T00:00:00', // far future: the scheduler creates nothing on its own
         maxActiveRuns: 1,
-        tasks: [{ taskId: 'call', type: 'http.request', with: { url: `http://127.0.0.1:${port}/{{ ds }}` } }],
+        params: { region: { type: 'string', default: 'us' } },
+        tasks: [{ taskId: 'call', type: 'http.request', with: { url: `http://127.0.0.1:${port}/{{ params.region }}/{{ ds }}` } }],
       });
       const from = new Date('2026-01-01T00:00:00Z');
       const to = new Date('2026-01-03T00:00:00Z');
@@ -189,6 +191,7 @@ describe('engine operations (real Postgres + Redis)', () => {
         '2026-01-03T00:00:00.000Z',
       ]);
       expect(first.created.every((r) => r.runType === 'backfill' && r.priority < 0)).toBe(true);
+      expect(first.created.map((r) => r.params)).toEqual([{ region: 'us' }, { region: 'us' }, { region: 'us' }]);
       const waitAll = async () => {
         const deadline = Date.now() + 20_000;
         for (;;) {
@@ -200,6 +203,13 @@ describe('engine operations (real Postgres + Redis)', () => {
       };
       // the run whose call failed (2026-01-01) failed, the others succeeded
       expect((await waitAll()).map((r) => r.state)).toEqual(['failed', 'success', 'success']);
+      // each try keeps its `with` as rendered for it (failed or not)
+      const tries = await prisma.taskTry.findMany({ where: { tenantId, taskInstance: { dagId: 'backfillable' } }, orderBy: { startedAt: 'asc' } });
+      expect(tries.map((t) => (t.renderedWith as { url: string }).url.replace(`:${port}`, ':PORT')).sort()).toEqual([
+        'http://127.0.0.1:PORT/us/2026-01-01',
+        'http://127.0.0.1:PORT/us/2026-01-02',
+        'http://127.0.0.1:PORT/us/2026-01-03',
+      ]);
 
       const none = await engine.backfills.backfill(tenantId, 'backfillable', from, to, 'none');
       expect([none.created.length, none.reprocessed.length, none.skipped]).toEqual([0, 0, 3]);

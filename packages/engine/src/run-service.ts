@@ -1,6 +1,6 @@
 import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
 import { rememberRunTrace, withSpan } from '@tower/telemetry';
-import { isUuid, type DagRun, type RunState, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
+import { isUuid, type DagRun, type RunState, type RunType, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
 import type { DagService } from './dag-service.js';
 import { archivedLogKey, decodeLogLines } from './log-archive.js';
 import { publishCommitted, type EngineDeps } from './deps.js';
@@ -9,6 +9,11 @@ import { runEvent } from './snapshots.js';
 
 export interface ListRunsFilter {
   state?: RunState | null;
+  runType?: RunType | null;
+  /** Logical date ≥ this. */
+  logicalDateFrom?: Date | null;
+  /** Logical date < this. */
+  logicalDateTo?: Date | null;
   /** Runs to skip from the newest; with `after`, skipped after it. */
   offset: number;
   limit: number;
@@ -108,7 +113,18 @@ export class RunService {
 
   async list(tenantId: string, dagId: string, filter: ListRunsFilter): Promise<{ items: DagRun[]; totalCount: number }> {
     const dag = await this.dags.get(tenantId, dagId);
-    const where = { tenantId, dagPk: dag.id, ...(filter.state ? { state: filter.state } : {}) };
+    // (tenantId, dagPk, logicalDate) is a unique index: the date range and the order use it.
+    const logicalDate = {
+      ...(filter.logicalDateFrom ? { gte: filter.logicalDateFrom } : {}),
+      ...(filter.logicalDateTo ? { lt: filter.logicalDateTo } : {}),
+    };
+    const where = {
+      tenantId,
+      dagPk: dag.id,
+      ...(filter.state ? { state: filter.state } : {}),
+      ...(filter.runType ? { runType: filter.runType } : {}),
+      ...(filter.logicalDateFrom || filter.logicalDateTo ? { logicalDate } : {}),
+    };
     const after = filter.after
       ? { OR: [{ logicalDate: { lt: filter.after.logicalDate } }, { logicalDate: filter.after.logicalDate, id: { lt: filter.after.id } }] }
       : {};

@@ -205,6 +205,7 @@ export class TaskExecution {
         tryState: next.state === 'up_for_retry' ? 'failed' : next.state,
         error: outcome.kind === 'failure' ? outcome.error : outcome.kind === 'skipped' ? outcome.reason : null,
         event: endEvent(outcome),
+        renderedWith: outcome.renderedWith == null ? null : JSON.stringify(outcome.renderedWith),
       };
     });
     // Rows are locked in id order (lock-order.ts); what comes back is matched to the items by id.
@@ -225,6 +226,7 @@ export class TaskExecution {
         rows.map((r) => r.error),
         now,
         rows.map((r) => r.event),
+        rows.map((r) => r.renderedWith),
       ]);
     const movedRows = xcoms.length
       ? await this.sql.transaction(async ({ query: q }) => {

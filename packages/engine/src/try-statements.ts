@@ -2,13 +2,17 @@ import type { TaskEventType } from '@tower/core';
 import { journalTasks, runState, taskEntering, taskLeaving, taskState, taskStateIn } from './state-sql.js';
 
 /** How a try ended, as the worker reports it. */
-export type TryOutcome =
+export type TryOutcome = (
   | { kind: 'success'; xcom: Record<string, unknown> }
   | { kind: 'failure'; error: string; retryable: boolean; timedOut: boolean }
   /** A sensor in reschedule mode: the slot is given back and the same try is poked again at `at`. */
   | { kind: 'reschedule'; at: Date; sensorStartedAt: Date }
   /** The task ends `skipped` (a sensor's softFail timeout); not retried. */
-  | { kind: 'skipped'; reason: string };
+  | { kind: 'skipped'; reason: string }
+) & {
+  /** The task's `with` as rendered for this try; null or absent when rendering failed or never ran. */
+  renderedWith?: Record<string, unknown> | null;
+};
 
 /*
  * The statements of a try's life, each a compare-and-set built from core's state machine and
@@ -72,11 +76,11 @@ export const CLAIM_TRIES = `WITH v AS (SELECT * FROM unnest($1::uuid[], $2::uuid
 /**
  * Ends a batch of tries: the instances' next states (per row), their TaskTry rows, the journal.
  * $1 ids, $2 try numbers, $3 next states, $4 retry times, $5 try numbers after, $6 rescheduled,
- * $7 sensor starts, $8 try states, $9 errors, $10 now, $11 events.
+ * $7 sensor starts, $8 try states, $9 errors, $10 now, $11 events, $12 rendered `with`s (JSON text or null).
  */
 export const END_TRIES = `WITH v AS (
-           SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::bool[], $7::timestamptz[], $8::text[], $9::text[], $11::text[])
-             AS v(id, try_number, next_state, retry_at, try_after, rescheduled, sensor_started_at, try_state, error, event)),
+           SELECT * FROM unnest($1::uuid[], $2::int[], $3::text[], $4::timestamptz[], $5::int[], $6::bool[], $7::timestamptz[], $8::text[], $9::text[], $11::text[], $12::text[]::jsonb[])
+             AS v(id, try_number, next_state, retry_at, try_after, rescheduled, sensor_started_at, try_state, error, event, rendered_with)),
          m AS (
            UPDATE "TaskInstance" t
            SET state = v.next_state::"TaskState", "endedAt" = $10, "nextAttemptAt" = v.retry_at, "heartbeatAt" = NULL,
@@ -90,7 +94,8 @@ export const END_TRIES = `WITH v AS (
          -- the try that ended: a reschedule hands its number back on the instance, the journal keeps it
          journal AS (${journalTasks('(SELECT m.id, m."tenantId", m."dagRunId", m."dagId", m."taskId", v.try_number AS "tryNumber", m.state, m."updatedAt", v.event FROM m JOIN v ON v.id = m.id)', { sql: 'j.event' })}),
          tt AS (
-           UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error
+           UPDATE "TaskTry" tt SET state = v.try_state::"TaskState", "endedAt" = $10, error = v.error,
+                                   "renderedWith" = COALESCE(v.rendered_with, tt."renderedWith")
            FROM m JOIN v ON v.id = m.id
            WHERE tt."taskInstanceId" = m.id AND tt."tryNumber" = v.try_number)
          SELECT * FROM m`;

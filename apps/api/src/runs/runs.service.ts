@@ -63,7 +63,17 @@ export class RunsService {
       if (cursor.kind === 'o') offset = offsetPageArgs(args).offset;
       else after = runKeyOf(cursor.value);
     }
-    const { items, totalCount } = await this.engine.runs.list(actor.tenantId, args.dagId, { state: args.state ?? undefined, offset, limit: limit + 1, after });
+    if (args.logicalDateFrom && args.logicalDateTo && args.logicalDateFrom >= args.logicalDateTo)
+      throw new TowerError('BAD_USER_INPUT', 'logicalDateFrom must be before logicalDateTo', { path: 'logicalDateFrom' });
+    const { items, totalCount } = await this.engine.runs.list(actor.tenantId, args.dagId, {
+      state: args.state ?? undefined,
+      runType: args.runType ?? undefined,
+      logicalDateFrom: args.logicalDateFrom ?? undefined,
+      logicalDateTo: args.logicalDateTo ?? undefined,
+      offset,
+      limit: limit + 1,
+      after,
+    });
     const page = { limit, afterKey: after ? args.after! : null };
     return keysetConnection(items as DagRunModel[], page, totalCount, runKey, offset > 0 || after !== null);
   }

@@ -1,4 +1,7 @@
+import type { CombinedError } from '@urql/core';
+import { toApiErrorFromCombined } from '@/lib/graphql/client';
 import { describeApiError, NETWORK_ERROR, type ApiError } from '@/lib/graphql/errors';
+import { useGraphQL } from '@/lib/graphql/graphql-provider';
 
 export function ErrorBanner({ error, onRetry, testId = 'api-error' }: { error: ApiError; onRetry?: () => void; testId?: string }) {
   const network = error.code === NETWORK_ERROR;
@@ -25,4 +28,10 @@ export function InlineError({ error, testId }: { error: ApiError; testId?: strin
       {describeApiError(error)}
     </span>
   );
+}
+
+/** A query's urql error, said through ErrorBanner (the API's message and code, never urql's raw text). */
+export function QueryErrorBanner({ error, onRetry, testId }: { error: CombinedError; onRetry?: () => void; testId?: string }) {
+  const { endpoints } = useGraphQL();
+  return <ErrorBanner error={toApiErrorFromCombined(error, endpoints.httpUrl)} onRetry={onRetry} testId={testId} />;
 }

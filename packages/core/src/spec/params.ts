@@ -42,18 +42,45 @@ function jsonEqual(a: unknown, b: unknown): boolean {
   return false;
 }
 
+/** What is wrong with a value for a param: the rules, apart from how each caller words them. */
+export type ParamProblem =
+  | { kind: 'type'; expected: ParamType }
+  | { kind: 'enum'; allowed: readonly unknown[] }
+  | { kind: 'minimum'; bound: number }
+  | { kind: 'maximum'; bound: number };
+
+/** The param declaration fields the value rules read (a `ParamSpec`, or the web form's copy of one). */
+export type ParamRules = Pick<ParamSpec, 'type' | 'enum' | 'minimum' | 'maximum'>;
+
+/**
+ * The problems of one value for a param (none: valid). Shared by the API's validateParams and the
+ * web's trigger form (`@tower/core/params`, no other import), so both apply the same rules.
+ */
+export function paramValueProblems(spec: ParamRules, value: unknown): ParamProblem[] {
+  if (!typeOk(spec.type, value)) return [{ kind: 'type', expected: spec.type }];
+  const problems: ParamProblem[] = [];
+  if (spec.enum && !spec.enum.some((e) => jsonEqual(e, value))) problems.push({ kind: 'enum', allowed: spec.enum });
+  if (typeof value === 'number') {
+    if (spec.minimum !== undefined && value < spec.minimum) problems.push({ kind: 'minimum', bound: spec.minimum });
+    if (spec.maximum !== undefined && value > spec.maximum) problems.push({ kind: 'maximum', bound: spec.maximum });
+  }
+  return problems;
+}
+
 /** Problems with one value for a param, each message naming the param. */
 function valueErrors(name: string, spec: ParamSpec, value: unknown, path: string): SpecError[] {
-  if (!typeOk(spec.type, value)) return [{ path, message: `param "${name}" must be ${ARTICLE[spec.type]}` }];
-  const errors: SpecError[] = [];
-  if (spec.enum && !spec.enum.some((e) => jsonEqual(e, value))) {
-    errors.push({ path, message: `param "${name}" must be one of ${spec.enum.map((e) => JSON.stringify(e)).join(', ')}` });
-  }
-  if (typeof value === 'number') {
-    if (spec.minimum !== undefined && value < spec.minimum) errors.push({ path, message: `param "${name}" must be >= ${spec.minimum}` });
-    if (spec.maximum !== undefined && value > spec.maximum) errors.push({ path, message: `param "${name}" must be <= ${spec.maximum}` });
-  }
-  return errors;
+  return paramValueProblems(spec, value).map((p): SpecError => {
+    switch (p.kind) {
+      case 'type':
+        return { path, message: `param "${name}" must be ${ARTICLE[p.expected]}` };
+      case 'enum':
+        return { path, message: `param "${name}" must be one of ${p.allowed.map((e) => JSON.stringify(e)).join(', ')}` };
+      case 'minimum':
+        return { path, message: `param "${name}" must be >= ${p.bound}` };
+      case 'maximum':
+        return { path, message: `param "${name}" must be <= ${p.bound}` };
+    }
+  });
 }
 
 /**

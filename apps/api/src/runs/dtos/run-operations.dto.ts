@@ -140,4 +140,10 @@ export class TaskTryModel {
 
   @Field(() => String, { nullable: true, description: 'Why the try failed' })
   error!: string | null;
+
+  @Field(() => GraphQLJSON, {
+    nullable: true,
+    description: "The task's `with` with its templates as rendered for this try; null until the try ends, or when rendering failed",
+  })
+  renderedWith!: unknown;
 }

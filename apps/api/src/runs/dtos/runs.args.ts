@@ -1,7 +1,7 @@
 import { ArgsType, Field, Int } from '@nestjs/graphql';
 import { GraphQLJSON } from 'graphql-type-json';
 import { ConnectionArgs } from '../../common/pagination.js';
-import { DagRunState } from './dag-run.dto.js';
+import { DagRunState, RunType } from './dag-run.dto.js';
 
 @ArgsType()
 export class DagRunsArgs extends ConnectionArgs {
@@ -10,6 +10,15 @@ export class DagRunsArgs extends ConnectionArgs {
 
   @Field(() => DagRunState, { nullable: true })
   state?: DagRunState | null;
+
+  @Field(() => RunType, { nullable: true, description: 'Only runs of this type' })
+  runType?: RunType | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only runs whose logical date is at or after this instant' })
+  logicalDateFrom?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Only runs whose logical date is before this instant' })
+  logicalDateTo?: Date | null;
 
   @Field(() => Int, {
     nullable: true,

@@ -1,5 +1,6 @@
 'use client';
 
+import { QueryErrorBanner } from '@/components/error-banner';
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { ConfirmDialog } from '@/components/confirm-dialog';
@@ -92,7 +93,7 @@ export function BackfillDialog({
       {rangeOk && dag.schedule ? (
         <div className="preview" data-testid="backfill-preview" data-count={preview.length}>
           <strong>Intervals in the range {fetching ? '(loading…)' : `(${preview.length}${preview.length >= PREVIEW_LIMIT ? '+' : ''})`}</strong>
-          {error ? <p className="field-error">{error.message}</p> : null}
+          {error ? <QueryErrorBanner error={error} /> : null}
           <ul className="preview-list">
             {preview.slice(0, 20).map((t) => (
               <li key={t}>

@@ -1,9 +1,10 @@
 /**
  * The trigger dialog's form, generated from the DAG's `params` declaration (type, default, enum,
  * minimum/maximum, required, description). Pure: turns typed text into the params object, with an
- * error per field. The API validates again on trigger (it is the authority); this catches mistakes
- * before the request and says which field is wrong.
+ * error per field. The value rules are the API's own (`paramValueProblems` from `@tower/core/params`);
+ * this says them in the form's words before the request. The API validates again on trigger.
  */
+import { paramValueProblems, type ParamProblem } from '@tower/core/params';
 
 export type ParamType = 'string' | 'number' | 'integer' | 'boolean' | 'object' | 'array';
 
@@ -84,15 +85,30 @@ function parseOne(field: ParamField, text: string): { value?: unknown; error?: s
         return { error: 'Enter valid JSON.' };
       }
   }
-  if (decl.type === 'object' && (typeof value !== 'object' || value === null || Array.isArray(value))) return { error: 'Enter a JSON object, e.g. {"a": 1}.' };
-  if (decl.type === 'array' && !Array.isArray(value)) return { error: 'Enter a JSON array, e.g. [1, 2].' };
-  if (typeof value === 'number') {
-    if (decl.minimum !== undefined && value < decl.minimum) return { error: `Must be at least ${decl.minimum}.` };
-    if (decl.maximum !== undefined && value > decl.maximum) return { error: `Must be at most ${decl.maximum}.` };
+  const [problem] = paramValueProblems(decl, value);
+  return problem ? { error: problemText(problem) } : { value };
+}
+
+const EXPECTED: Record<ParamType, string> = {
+  string: 'Enter text.',
+  number: 'Enter a number.',
+  integer: 'Enter a whole number.',
+  boolean: 'Choose true or false.',
+  object: 'Enter a JSON object, e.g. {"a": 1}.',
+  array: 'Enter a JSON array, e.g. [1, 2].',
+};
+
+function problemText(problem: ParamProblem): string {
+  switch (problem.kind) {
+    case 'type':
+      return EXPECTED[problem.expected];
+    case 'enum':
+      return `Must be one of ${problem.allowed.map((e) => JSON.stringify(e)).join(', ')}.`;
+    case 'minimum':
+      return `Must be at least ${problem.bound}.`;
+    case 'maximum':
+      return `Must be at most ${problem.bound}.`;
   }
-  if (decl.enum && !decl.enum.some((e) => JSON.stringify(e) === JSON.stringify(value)))
-    return { error: `Must be one of ${decl.enum.map((e) => JSON.stringify(e)).join(', ')}.` };
-  return { value };
 }
 
 /** Text from the form → the params object sent with triggerDagRun (empty optional fields are left out). */

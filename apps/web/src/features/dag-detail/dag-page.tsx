@@ -1,28 +1,45 @@
 'use client';
 
+import dynamic from 'next/dynamic';
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { ErrorBanner } from '@/components/error-banner';
 import { Spinner } from '@/components/spinner';
 import { humanizeState } from '@/lib/format';
-import type { DagRun, DagRunState } from '@/lib/graphql/operations';
+import type { DagRun } from '@/lib/graphql/operations';
 import { isActiveState, TASK_STATE_LEGEND } from '@/lib/states';
 import { useNow } from '@/lib/use-now';
 import { DagZone } from '@/lib/time/time-setting';
 import { BackfillButton } from '../actions/backfill-button';
 import { TaskInstanceView } from '../task-instance/task-instance-view';
-import { DagViews } from '../dag-views/dag-views';
 import { NextRun } from './next-run';
 import { RunFilter } from './run-filter';
+import { isFiltered, NO_RUN_FILTER, runFilterVariables, type RunFilterValue } from './run-filter-model';
 import { PauseToggle, TriggerButton } from '../dags/dag-actions';
 import { DropSampleFileButton } from '../demo/drop-file-button';
 import { RunGrid } from './run-grid';
 import { TaskInstancePanel } from './task-instance-panel';
 import { useDagLive } from './use-dag-live';
 
+/**
+ * The views under the run (graph, Gantt, schedule, spec versions) are below the first screen: their
+ * code (dagre, the diff) loads apart and they render once the grid has its runs, so the grid's
+ * first paint does not wait for a graph layout.
+ */
+const DagViews = dynamic(() => import('../dag-views/dag-views').then((m) => m.DagViews), {
+  ssr: false,
+  loading: () => (
+    <div className="panel panel-empty">
+      <Spinner label="Loading views…" />
+    </div>
+  ),
+});
+
 export function DagPage({ dagId }: { dagId: string }) {
-  const [stateFilter, setStateFilter] = useState<DagRunState | null>(null);
-  const live = useDagLive(dagId, stateFilter);
+  const [runFilter, setRunFilter] = useState<RunFilterValue>(NO_RUN_FILTER);
+  const { state: fState, runType: fType, logicalDateFrom: fFrom, logicalDateTo: fTo } = runFilterVariables(runFilter);
+  const filterVariables = useMemo(() => ({ state: fState, runType: fType, logicalDateFrom: fFrom, logicalDateTo: fTo }), [fState, fType, fFrom, fTo]);
+  const live = useDagLive(dagId, filterVariables);
   const { dag, dagError, columns, taskInstances } = live;
 
   // Selection follows the newest run until the user picks one (a ?run= link counts as a pick).
@@ -134,7 +151,7 @@ export function DagPage({ dagId }: { dagId: string }) {
             <header className="panel-head">
               <h2>Runs</h2>
               <span className="muted small">{live.runsLoaded ? `${live.totalRuns} · ` : ''}newest first</span>
-              <RunFilter value={stateFilter} onChange={setStateFilter} />
+              <RunFilter value={runFilter} onChange={setRunFilter} />
             </header>
             {!live.runsLoaded ? (
               <div className="panel-empty">
@@ -145,8 +162,8 @@ export function DagPage({ dagId }: { dagId: string }) {
                 <p>
                   {live.runsError
                     ? 'Runs cannot be shown until the API answers.'
-                    : stateFilter
-                      ? `No ${stateFilter} runs.`
+                    : isFiltered(runFilter)
+                      ? 'No runs match these filters.'
                       : 'No runs yet. Trigger one, or wait for the schedule.'}
                 </p>
               </div>
@@ -185,7 +202,7 @@ export function DagPage({ dagId }: { dagId: string }) {
             />
           ) : null}
         </div>
-        {dag ? (
+        {dag && live.runsLoaded ? (
           <DagViews
             dag={dag}
             columns={columns}

@@ -25,16 +25,38 @@ interface RunGridProps {
 const RUN_TYPE_LABEL: Record<DagRun['runType'], string> = { scheduled: 'S', manual: 'M', backfill: 'B', triggered: 'T' };
 
 const ROW_PX = 33;
+/** Task columns are this wide (a square and its margin): the grid's column virtualiser counts on it. */
+const TASK_COL_PX = 24;
+/** The run's own columns, in order (fixed widths: the table is laid out once, not per cell). */
+const INFO_COLUMNS = [
+  { key: 'run', label: 'Run', className: 'col-run', px: 250 },
+  { key: 'state', label: 'State', className: 'col-state', px: 96 },
+  { key: 'logical', label: 'Logical date', className: 'col-date', px: 176 },
+  { key: 'started', label: 'Started', className: 'col-date', px: 108 },
+  { key: 'ended', label: 'Ended', className: 'col-date', px: 108 },
+  { key: 'duration', label: 'Duration', className: 'col-duration', px: 84 },
+] as const;
+const INFO_PX = INFO_COLUMNS.reduce((sum, c) => sum + c.px, 0);
 /** Rows fetched only once scrolling pauses this long: dragging to the oldest run loads one page, not 200. */
 const SETTLE_MS = 60;
 
 /**
  * One row per run (newest first), one square per task coloured by the task instance's state.
- * Virtualised: only the rows on screen are in the DOM (spacer rows keep the table's scroll height).
+ * Virtualised both ways: only the rows and the task columns on screen are in the DOM (spacer rows
+ * and cells keep the table's scroll size), and the table has a fixed layout, so a DAG with
+ * hundreds of tasks or 10,000 runs costs the browser what one screen of it does.
  */
 export function RunGrid({ total, runAt, ensureRows, columns, taskInstances, selectedRunId, selectedTaskId, now, onSelect }: RunGridProps) {
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: total, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_PX, overscan: 6 });
+  const columnVirtualizer = useVirtualizer({
+    horizontal: true,
+    count: columns.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => TASK_COL_PX,
+    scrollMargin: INFO_PX,
+    overscan: 4,
+  });
   const items = virtualizer.getVirtualItems();
   const firstIndex = items[0]?.index ?? 0;
   const lastIndex = items.at(-1)?.index ?? 0;
@@ -46,25 +68,43 @@ export function RunGrid({ total, runAt, ensureRows, columns, taskInstances, sele
 
   const padTop = items[0]?.start ?? 0;
   const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1].end : 0;
-  const span = columns.length + 7;
+
+  const columnItems = columnVirtualizer.getVirtualItems();
+  const visibleTasks = columnItems.map((c) => columns[c.index]).filter((taskId): taskId is string => taskId !== undefined);
+  const padLeft = columnItems.length ? columnItems[0].start - INFO_PX : 0;
+  const padRight = columnItems.length ? columnVirtualizer.getTotalSize() - (columnItems[columnItems.length - 1].end - INFO_PX) : 0;
+  const span = INFO_COLUMNS.length + (padLeft > 0 ? 1 : 0) + visibleTasks.length + (padRight > 0 ? 1 : 0) + 1;
+  const tableWidth = INFO_PX + columns.length * TASK_COL_PX;
 
   return (
     <div className="run-grid-scroll" ref={scrollRef} data-testid="run-grid-scroll" tabIndex={0} aria-label={`Runs, ${total} in all, newest first`}>
-      <table className="table run-grid" data-testid="run-grid">
+      <table className="table run-grid" data-testid="run-grid" data-task-columns={visibleTasks.length} style={{ width: `max(100%, ${tableWidth}px)` }}>
+        <colgroup>
+          {INFO_COLUMNS.map((c) => (
+            <col key={c.key} style={{ width: c.px }} />
+          ))}
+          {padLeft > 0 ? <col style={{ width: padLeft }} /> : null}
+          {visibleTasks.map((taskId) => (
+            <col key={taskId} style={{ width: TASK_COL_PX }} />
+          ))}
+          {padRight > 0 ? <col style={{ width: padRight }} /> : null}
+          <col />
+        </colgroup>
         <thead>
           <tr>
-            <th className="col-run">Run</th>
-            <th className="col-state">State</th>
-            <th className="col-date">Logical date</th>
-            <th className="col-date">Started</th>
-            <th className="col-date">Ended</th>
-            <th className="col-duration">Duration</th>
-            {columns.map((taskId) => (
+            {INFO_COLUMNS.map((c) => (
+              <th key={c.key} className={c.className}>
+                {c.label}
+              </th>
+            ))}
+            {padLeft > 0 ? <td className="grid-hspacer" aria-hidden /> : null}
+            {visibleTasks.map((taskId) => (
               <th key={taskId} className={`col-task ${taskId === selectedTaskId ? 'is-selected' : ''}`} title={taskId} scope="col">
                 <span className="task-head">{taskId}</span>
               </th>
             ))}
-            <th className="col-fill" aria-hidden />
+            {padRight > 0 ? <td className="grid-hspacer" aria-hidden /> : null}
+            <td className="col-fill" aria-hidden />
           </tr>
         </thead>
         <tbody>
@@ -127,7 +167,8 @@ export function RunGrid({ total, runAt, ensureRows, columns, taskInstances, sele
                   <DateTimeText value={run.endedAt} compact />
                 </td>
                 <td className="col-duration num">{formatDuration(elapsed(run.startedAt, run.endedAt, now))}</td>
-                {columns.map((taskId) => {
+                {padLeft > 0 ? <td className="grid-hspacer" aria-hidden /> : null}
+                {visibleTasks.map((taskId) => {
                   const ti = tis[taskId];
                   const state = ti?.state ?? 'none';
                   return (
@@ -145,6 +186,7 @@ export function RunGrid({ total, runAt, ensureRows, columns, taskInstances, sele
                     </td>
                   );
                 })}
+                {padRight > 0 ? <td className="grid-hspacer" aria-hidden /> : null}
                 <td className="col-fill" aria-hidden />
               </tr>
             );

@@ -11,6 +11,7 @@ import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'r
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import { toApiError, type ApiError } from '@/lib/graphql/errors';
 import {
+  DagPageQuery,
   DagQuery,
   DagRunQuery,
   DagRunsQuery,
@@ -19,19 +20,30 @@ import {
   type DagDetail,
   type DagHeader,
   type DagRun,
-  type DagRunState,
+  type ResultOf,
 } from '@/lib/graphql/operations';
 import { isTerminalRunState } from '@/lib/states';
 import { dagLiveReducer, initialDagLiveState, taskColumns } from './dag-live-state';
+import type { RunFilterVariables } from './run-filter-model';
+
+type DagRunsPage = ResultOf<typeof DagRunsQuery>['dagRuns'];
 
 export const RUN_PAGE_SIZE = 25;
 /** Lets a burst of events for one run settle into a single refetch. */
 const RUN_REFETCH_DELAY_MS = 150;
-/** A new subscription is not live the instant it is sent: re-read the run once it surely is. */
-const AFTER_SUBSCRIBE_REFETCH_MS = 600;
+/**
+ * A new subscription is not live the instant it is sent (graphql-ws does not acknowledge one): the
+ * run is re-read once it surely is. On a loaded box "surely" can take seconds (the acceptance test
+ * saw a task's `running` fall in that gap), so it is re-read three times while unfinished — a
+ * bounded catch-up after subscribing, not polling.
+ */
+const AFTER_SUBSCRIBE_REFETCH_MS = [600, 3_000, 10_000];
 const HEADER_REFRESH_DELAY_MS = 1_000;
 
-export function useDagLive(dagId: string, stateFilter: DagRunState | null = null) {
+const NO_FILTER: RunFilterVariables = { state: null, runType: null, logicalDateFrom: null, logicalDateTo: null };
+
+/** `filter` must keep its identity while unchanged (memoise it): a new one reloads the grid. */
+export function useDagLive(dagId: string, filter: RunFilterVariables = NO_FILTER) {
   const { request, subscribe, onReconnect } = useGraphQL();
   const [state, dispatch] = useReducer(dagLiveReducer, initialDagLiveState);
   const [dag, setDag] = useState<DagDetail | null>(null);
@@ -41,15 +53,19 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
   const [totalRuns, setTotalRuns] = useState<number | null>(null);
   /** page number → run ids (DagRun.id) at offsets page*RUN_PAGE_SIZE… */
   const [pages, setPages] = useState<Record<number, string[]>>({});
-  const inFlight = useRef(new Set<number>());
-  /** Pages asked for again while their request was in flight: the answer may predate the reason. */
-  const again = useRef(new Set<number>());
+  /**
+   * Page requests of the current DAG and filter: `inFlight`, and `again` (pages asked for again
+   * while their request was in flight: the answer may predate the reason). A new filter starts a new
+   * lane, and an answer from an older lane is dropped (it lists the runs of the old filter).
+   */
+  const lane = useRef({ inFlight: new Set<number>(), again: new Set<number>() });
   const pagesRef = useRef(pages);
   pagesRef.current = pages;
 
   const seq = useRef(0);
   const stateRef = useRef(state);
   const runTimers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const catchUpTimers = useRef(new Set<ReturnType<typeof setTimeout>>());
   const headerTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
   const mounted = useRef(true);
 
@@ -60,9 +76,12 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
   useEffect(() => {
     mounted.current = true;
     const timers = runTimers.current;
+    const catchUps = catchUpTimers.current;
     return () => {
       mounted.current = false;
       timers.forEach(clearTimeout);
+      catchUps.forEach(clearTimeout);
+      catchUps.clear();
       timers.clear();
       if (headerTimer.current) clearTimeout(headerTimer.current);
     };
@@ -79,32 +98,72 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
     }
   }, [request, dagId]);
 
+  /** A page of runs as read at `sinceSeq`, into the merged state. */
+  const applyPage = useCallback((page: number, dagRuns: DagRunsPage, sinceSeq: number) => {
+    const nodes = dagRuns.edges.map((e) => e.node);
+    dispatch({ type: 'runs-snapshot', runs: nodes, sinceSeq, replace: false });
+    setPages((prev) => ({ ...prev, [page]: nodes.map((n) => n.id) }));
+    setTotalRuns(dagRuns.totalCount);
+    setRunsError(null);
+  }, []);
+
   const loadPage = useCallback(
     async (page: number) => {
-      if (inFlight.current.has(page)) {
-        again.current.add(page);
+      const current = lane.current;
+      if (current.inFlight.has(page)) {
+        current.again.add(page);
         return;
       }
-      inFlight.current.add(page);
+      current.inFlight.add(page);
+      const live = () => mounted.current && lane.current === current;
       const sinceSeq = seq.current;
       try {
-        const { dagRuns } = await request(DagRunsQuery, { dagId, state: stateFilter, first: RUN_PAGE_SIZE, offset: page * RUN_PAGE_SIZE });
-        if (!mounted.current) return;
-        const nodes = dagRuns.edges.map((e) => e.node);
-        dispatch({ type: 'runs-snapshot', runs: nodes, sinceSeq, replace: false });
-        setPages((prev) => ({ ...prev, [page]: nodes.map((n) => n.id) }));
-        setTotalRuns(dagRuns.totalCount);
-        setRunsError(null);
+        const { dagRuns } = await request(DagRunsQuery, { dagId, ...filter, first: RUN_PAGE_SIZE, offset: page * RUN_PAGE_SIZE });
+        if (live()) applyPage(page, dagRuns, sinceSeq);
       } catch (err) {
-        if (mounted.current) setRunsError(toApiError(err));
+        if (live()) setRunsError(toApiError(err));
       } finally {
-        inFlight.current.delete(page);
-        if (mounted.current && page === 0) setRunsLoaded(true);
-        if (mounted.current && again.current.delete(page)) void loadPage(page);
+        current.inFlight.delete(page);
+        if (live() && page === 0) setRunsLoaded(true);
+        if (live() && current.again.delete(page)) void loadPage(page);
       }
     },
-    [request, dagId, stateFilter],
+    [request, dagId, filter, applyPage],
   );
+
+  /**
+   * The first screen: the DAG and the first page of runs in one request (one render for both).
+   * On an error each is read alone, so each part says its own (a missing DAG, or runs that fail).
+   */
+  const loadFirstScreen = useCallback(async () => {
+    const current = lane.current;
+    if (current.inFlight.has(0)) {
+      current.again.add(0);
+      return;
+    }
+    current.inFlight.add(0);
+    const live = () => mounted.current && lane.current === current;
+    const sinceSeq = seq.current;
+    let failed = false;
+    try {
+      const { dag: loaded, dagRuns } = await request(DagPageQuery, { dagId, ...filter, first: RUN_PAGE_SIZE, offset: 0 });
+      if (live()) {
+        setDag(loaded);
+        setDagError(null);
+        applyPage(0, dagRuns, sinceSeq);
+      }
+    } catch {
+      failed = true;
+    } finally {
+      current.inFlight.delete(0);
+      if (live() && !failed) setRunsLoaded(true);
+      if (live() && failed) {
+        current.again.delete(0);
+        void loadDag();
+        void loadPage(0);
+      } else if (live() && current.again.delete(0)) void loadPage(0);
+    }
+  }, [request, dagId, filter, applyPage, loadDag, loadPage]);
 
   /** Re-reads page 0 and every page loaded so far (after a reconnect or a new run shifted offsets). */
   const loadRuns = useCallback(async () => {
@@ -163,16 +222,16 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
     [dagId, refetchRun, loadPage],
   );
 
-  // Initial load, and a fresh start when the DAG changes.
+  // Initial load, and a fresh start when the DAG or the filter changes.
   useEffect(() => {
+    lane.current = { inFlight: new Set(), again: new Set() };
     dispatch({ type: 'reset' });
     setDag(null);
     setRunsLoaded(false);
     setPages({});
     pagesRef.current = {};
-    void loadDag();
-    void loadPage(0);
-  }, [loadDag, loadPage]);
+    void loadFirstScreen();
+  }, [loadFirstScreen]);
 
   useEffect(
     () =>
@@ -221,8 +280,14 @@ export function useDagLive(dagId: string, stateFilter: DagRunState | null = null
           },
         ),
       );
-      const run = stateRef.current.runs[id];
-      if (!run || !isTerminalRunState(run.state)) refetchRun(id, AFTER_SUBSCRIBE_REFETCH_MS);
+      for (const delay of AFTER_SUBSCRIBE_REFETCH_MS) {
+        const timer = setTimeout(() => {
+          catchUpTimers.current.delete(timer);
+          const current = stateRef.current.runs[id];
+          if (active.has(id) && (!current || !isTerminalRunState(current.state))) refetchRun(id, 0);
+        }, delay);
+        catchUpTimers.current.add(timer);
+      }
     }
   }, [runIdsKey, subscribe, refetchRun]);
 

@@ -1,5 +1,6 @@
 'use client';
 
+import { QueryErrorBanner } from '@/components/error-banner';
 import cronstrue from 'cronstrue';
 import { useQuery } from 'urql';
 import { SchedulePreviewQuery } from '@/lib/graphql/operations';
@@ -23,7 +24,7 @@ export function SchedulePanel({ schedule, timezone }: { schedule: string | null;
       <p>
         <code className="cron">{schedule}</code> — {inWords(schedule)}, {timezone} time.
       </p>
-      {error ? <p className="field-error">{error.message}</p> : null}
+      {error ? <QueryErrorBanner error={error} /> : null}
       <p className="muted small">Next fire times (each starts a data interval; its run starts at the next one):</p>
       <ol className="preview-list">
         {(data?.schedulePreview ?? []).map((t) => (

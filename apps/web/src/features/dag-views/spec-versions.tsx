@@ -1,5 +1,6 @@
 'use client';
 
+import { QueryErrorBanner } from '@/components/error-banner';
 import { useMemo, useState } from 'react';
 import { useQuery } from 'urql';
 import { DateTimeText } from '@/components/date-time';
@@ -20,7 +21,7 @@ export function SpecVersions({ dagId }: { dagId: string }) {
   const diff = useMemo(() => (fromV && toV ? lineDiff(pretty(fromV.spec), pretty(toV.spec)) : []), [fromV, toV]);
 
   if (fetching && !data) return <p className="muted">Loading versions…</p>;
-  if (error) return <p className="field-error">{error.message}</p>;
+  if (error) return <QueryErrorBanner error={error} />;
   if (!toV || !fromV) return <p className="muted">No versions.</p>;
   const pick = (value: number | undefined, set: (v: number) => void, label: string, testId: string) => (
     <label className="field">

@@ -1,5 +1,6 @@
 'use client';
 
+import { QueryErrorBanner } from '@/components/error-banner';
 import { useState } from 'react';
 import { useQuery } from 'urql';
 import { DateTimeText } from '@/components/date-time';
@@ -99,7 +100,9 @@ export function TaskInstanceView({
         {tab === 'xcom' ? <XComTab taskInstanceId={ti.id} /> : null}
         {tab === 'details' ? (
           <div className="spec-block">
-            <p className="muted small">The task as the DAG version of this run declares it (templates shown as written).</p>
+            <p className="muted small">
+              The task as the DAG version of this run declares it (templates shown as written; each try&apos;s rendered <code>with</code> is in <em>Tries</em>).
+            </p>
             <pre className="code" data-testid="ti-spec" tabIndex={0} aria-label="Task spec">
               {JSON.stringify(taskSpec ?? null, null, 2)}
             </pre>
@@ -113,7 +116,7 @@ export function TaskInstanceView({
 function XComTab({ taskInstanceId }: { taskInstanceId: string }) {
   const [{ data, fetching, error }] = useQuery({ query: XComQuery, variables: { taskInstanceId }, requestPolicy: 'cache-and-network' });
   if (fetching && !data) return <p className="muted">Loading XCom…</p>;
-  if (error) return <p className="field-error">{error.message}</p>;
+  if (error) return <QueryErrorBanner error={error} />;
   if (!data?.xcom.length) return <p className="muted">No XCom values (only a successful try pushes them).</p>;
   return (
     <table className="table" data-testid="xcom-table">

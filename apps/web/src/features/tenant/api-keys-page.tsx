@@ -10,7 +10,7 @@ import { toApiErrorFromCombined } from '@/lib/graphql/client';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import type { ApiKeyFieldsFragment, Role } from '@/lib/graphql/generated/graphql';
 import { ApiKeysQuery, CreateApiKeyMutation, RevokeApiKeyMutation } from '@/lib/graphql/operations-tenant';
-import { roleAtLeast, useCan, useViewer, VIEWER_NOTE } from '@/lib/graphql/use-viewer';
+import { roleAtLeast, useCan, useViewer, ADMIN_NOTE } from '@/lib/graphql/use-viewer';
 import { useAction } from '../actions/use-action';
 
 const ROLES: Role[] = ['VIEWER', 'OPERATOR', 'EDITOR', 'ADMIN', 'OWNER'];
@@ -40,7 +40,7 @@ export function ApiKeysPage() {
           data-action="create-api-key"
           data-testid="api-key-new"
           disabled={!can}
-          title={can ? undefined : VIEWER_NOTE}
+          title={can ? undefined : ADMIN_NOTE}
           onClick={create.show}
         >
           New API key
@@ -104,7 +104,7 @@ export function ApiKeysPage() {
                           data-action="revoke-api-key"
                           data-testid={`api-key-revoke-${k.name}`}
                           disabled={!can}
-                          title={can ? undefined : VIEWER_NOTE}
+                          title={can ? undefined : ADMIN_NOTE}
                           onClick={() => {
                             setRevoking(k);
                             revoke.show();
@@ -121,7 +121,7 @@ export function ApiKeysPage() {
           </div>
         )}
       </section>
-      {create.open ? <CreateKeyDialog action={create} onCreated={(s) => (setSecret(s), refresh())} /> : null}
+      {create.open ? <CreateKeyDialog action={create} onCreated={setSecret} /> : null}
       <ConfirmDialog
         open={revoke.open}
         title={`Revoke ${revoking?.name ?? ''}`}
@@ -133,8 +133,8 @@ export function ApiKeysPage() {
         testId="revoke-dialog"
         onConfirm={() =>
           void revoke.run(async () => {
+            // the revoked key comes back with revokedAt: Graphcache updates the cached list
             if (revoking) await request(RevokeApiKeyMutation, { id: revoking.id });
-            refresh();
           })
         }
       >

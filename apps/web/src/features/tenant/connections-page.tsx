@@ -9,8 +9,14 @@ import { Spinner } from '@/components/spinner';
 import { toApiErrorFromCombined } from '@/lib/graphql/client';
 import { useGraphQL } from '@/lib/graphql/graphql-provider';
 import type { ConnectionFieldsFragment } from '@/lib/graphql/generated/graphql';
-import { ConnectionsQuery, CreateConnectionMutation, TestConnectionMutation, UpdateConnectionMutation } from '@/lib/graphql/operations-tenant';
-import { useCan, VIEWER_NOTE } from '@/lib/graphql/use-viewer';
+import {
+  CONNECTIONS_PAGE,
+  ConnectionsQuery,
+  CreateConnectionMutation,
+  TestConnectionMutation,
+  UpdateConnectionMutation,
+} from '@/lib/graphql/operations-tenant';
+import { useCan, EDITOR_NOTE } from '@/lib/graphql/use-viewer';
 import { useAction } from '../actions/use-action';
 import { parseJsonObject } from './json-field';
 
@@ -19,7 +25,7 @@ const TYPES = ['http', 's3', 'snowflake', 'smtp'] as const;
 /** Connections of the organisation: create, edit, test. Secrets are write-only: never shown. */
 export function ConnectionsPage() {
   const { endpoints } = useGraphQL();
-  const [{ data, fetching, error }, reexecute] = useQuery({ query: ConnectionsQuery, variables: { first: 200 } });
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: ConnectionsQuery, variables: { first: CONNECTIONS_PAGE } });
   const can = useCan('EDITOR');
   const create = useAction();
   const [editing, setEditing] = useState<ConnectionFieldsFragment | null>(null);
@@ -39,7 +45,7 @@ export function ConnectionsPage() {
           data-action="create-connection"
           data-testid="connection-new"
           disabled={!can}
-          title={can ? undefined : VIEWER_NOTE}
+          title={can ? undefined : EDITOR_NOTE}
           onClick={create.show}
         >
           New connection
@@ -79,8 +85,9 @@ export function ConnectionsPage() {
           </div>
         )}
       </section>
-      {create.open ? <ConnectionForm action={create} onSaved={refresh} /> : null}
-      {editing ? <EditConnection connection={editing} onClose={() => setEditing(null)} onSaved={refresh} /> : null}
+      {/* The saved connection updates the cached list (Graphcache, lib/graphql/client.ts): no re-read. */}
+      {create.open ? <ConnectionForm action={create} /> : null}
+      {editing ? <EditConnection connection={editing} onClose={() => setEditing(null)} /> : null}
     </main>
   );
 }
@@ -123,7 +130,7 @@ function ConnectionRow({ connection: c, canEdit, onEdit }: { connection: Connect
             disabled={testing || !canEdit}
             data-action="test-connection"
             data-testid={`connection-test-${c.connId}`}
-            title={canEdit ? 'Really connects' : VIEWER_NOTE}
+            title={canEdit ? 'Really connects' : EDITOR_NOTE}
           >
             {testing ? 'Testing…' : 'Test'}
           </button>
@@ -134,7 +141,7 @@ function ConnectionRow({ connection: c, canEdit, onEdit }: { connection: Connect
             disabled={!canEdit}
             data-action="edit-connection"
             data-testid={`connection-edit-${c.connId}`}
-            title={canEdit ? undefined : VIEWER_NOTE}
+            title={canEdit ? undefined : EDITOR_NOTE}
           >
             Edit
           </button>
@@ -150,12 +157,12 @@ function ConnectionRow({ connection: c, canEdit, onEdit }: { connection: Connect
   );
 }
 
-function EditConnection({ connection, onClose, onSaved }: { connection: ConnectionFieldsFragment; onClose: () => void; onSaved: () => void }) {
+function EditConnection({ connection, onClose }: { connection: ConnectionFieldsFragment; onClose: () => void }) {
   const action = useAction();
-  return <ConnectionForm action={{ ...action, open: true, close: onClose }} existing={connection} onSaved={() => (onSaved(), onClose())} />;
+  return <ConnectionForm action={{ ...action, open: true, close: onClose }} existing={connection} onSaved={onClose} />;
 }
 
-function ConnectionForm({ action, existing, onSaved }: { action: ReturnType<typeof useAction>; existing?: ConnectionFieldsFragment; onSaved: () => void }) {
+function ConnectionForm({ action, existing, onSaved }: { action: ReturnType<typeof useAction>; existing?: ConnectionFieldsFragment; onSaved?: () => void }) {
   const { request } = useGraphQL();
   const [connId, setConnId] = useState(existing?.connId ?? '');
   const [type, setType] = useState<string>(existing?.type ?? 'http');
@@ -173,7 +180,7 @@ function ConnectionForm({ action, existing, onSaved }: { action: ReturnType<type
       if (existing)
         await request(UpdateConnectionMutation, { id: existing.id, input: { description: description || null, config: cfg.value, secrets: sec.value } });
       else await request(CreateConnectionMutation, { input: { connId, type, description: description || null, config: cfg.value ?? {}, secrets: sec.value } });
-      onSaved();
+      onSaved?.();
     });
   }
 

@@ -11,6 +11,8 @@ import { cacheExchange } from '@urql/exchange-graphcache';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { CSRF_HEADER } from '../security/csrf';
 import { ApiError, BAD_RESPONSE, NETWORK_ERROR, type GraphQLErrorShape } from './errors';
+import type { ApiKeyFieldsFragment, ConnectionFieldsFragment } from './generated/graphql';
+import { ApiKeysQuery, ConnectionsQuery, CONNECTIONS_PAGE } from './operations-tenant';
 
 /**
  * Types without an `id` are embedded in their parent instead of normalized. Log lines never enter the
@@ -50,6 +52,30 @@ const EMBEDDED = [
 function createCache(): Exchange {
   return cacheExchange({
     keys: { ...Object.fromEntries(EMBEDDED.map((name) => [name, () => null])), Pool: (pool) => String(pool.name) },
+    // Entities a mutation returns update themselves (an edited connection, a revoked key); a new
+    // one is put into the cached list where the API would list it, so no page reads its list again.
+    updates: {
+      Mutation: {
+        createConnection(result, _args, cache) {
+          const created = result.createConnection as ConnectionFieldsFragment | undefined;
+          if (!created) return;
+          cache.updateQuery({ query: ConnectionsQuery, variables: { first: CONNECTIONS_PAGE } }, (data) => {
+            if (!data || data.connections.edges.some((e) => e.node.id === created.id)) return data;
+            const edges = [...data.connections.edges, { __typename: 'ConnectionEdge' as const, node: created }];
+            edges.sort((a, b) => (a.node.connId < b.node.connId ? -1 : a.node.connId > b.node.connId ? 1 : 0)); // the API lists by connId
+            return { ...data, connections: { ...data.connections, totalCount: data.connections.totalCount + 1, edges } };
+          });
+        },
+        createApiKey(result, _args, cache) {
+          const created = (result.createApiKey as { apiKey?: ApiKeyFieldsFragment } | undefined)?.apiKey;
+          if (!created) return;
+          cache.updateQuery(
+            { query: ApiKeysQuery, variables: {} },
+            (data) => (!data || data.apiKeys.some((k) => k.id === created.id) ? data : { ...data, apiKeys: [created, ...data.apiKeys] }), // newest first
+          );
+        },
+      },
+    },
   });
 }
 

@@ -62,6 +62,7 @@ export const TaskTriesQuery = graphql(`
       startedAt
       endedAt
       error
+      renderedWith
     }
   }
 `);

@@ -14,6 +14,9 @@ graphql(`
   }
 `);
 
+/** The connections page reads this many (one page: a tenant has few). */
+export const CONNECTIONS_PAGE = 200;
+
 export const ConnectionsQuery = graphql(`
   query Connections($first: Int) {
     connections(first: $first) {

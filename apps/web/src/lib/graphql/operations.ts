@@ -212,8 +212,56 @@ export const SchedulePreviewQuery = graphql(`
 // Runs and task instances
 
 export const DagRunsQuery = graphql(`
-  query DagRuns($dagId: String!, $state: DagRunState, $first: Int, $after: String, $offset: Int) {
-    dagRuns(dagId: $dagId, state: $state, first: $first, after: $after, offset: $offset) {
+  query DagRuns(
+    $dagId: String!
+    $state: DagRunState
+    $runType: RunType
+    $logicalDateFrom: DateTime
+    $logicalDateTo: DateTime
+    $first: Int
+    $after: String
+    $offset: Int
+  ) {
+    dagRuns(
+      dagId: $dagId
+      state: $state
+      runType: $runType
+      logicalDateFrom: $logicalDateFrom
+      logicalDateTo: $logicalDateTo
+      first: $first
+      after: $after
+      offset: $offset
+    ) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      edges {
+        cursor
+        node {
+          ...DagRunFields
+          taskInstances {
+            ...TaskInstanceFields
+          }
+        }
+      }
+    }
+  }
+`);
+
+/**
+ * The DAG page's first screen in one request: the DAG and the grid's first page (the same
+ * selections as DagQuery and DagRunsQuery), so the header and the grid arrive, and render, together.
+ */
+export const DagPageQuery = graphql(`
+  query DagPage($dagId: String!, $state: DagRunState, $runType: RunType, $logicalDateFrom: DateTime, $logicalDateTo: DateTime, $first: Int, $offset: Int) {
+    dag(dagId: $dagId) {
+      ...DagHeaderFields
+      taskIds
+      spec
+    }
+    dagRuns(dagId: $dagId, state: $state, runType: $runType, logicalDateFrom: $logicalDateFrom, logicalDateTo: $logicalDateTo, first: $first, offset: $offset) {
       totalCount
       pageInfo {
         hasNextPage

@@ -10,9 +10,13 @@ export function roleAtLeast(role: Role | null | undefined, needed: Role): boolea
   return role != null && RANK[role] >= RANK[needed];
 }
 
-/** The caller (cached: every component asking shares one request). */
+/**
+ * The caller (cached: every component asking shares one request). `cache-first`: a component that
+ * mounts later (an action button, a dialog) reads the cached answer instead of asking again, as the
+ * client's default `cache-and-network` would.
+ */
 export function useViewer(): { viewer: Viewer | null; fetching: boolean } {
-  const [{ data, fetching }] = useQuery({ query: MeQuery, variables: {} });
+  const [{ data, fetching }] = useQuery({ query: MeQuery, variables: {}, requestPolicy: 'cache-first' });
   return { viewer: data?.me ?? null, fetching };
 }
 
@@ -24,6 +28,7 @@ export function useCan(needed: Role): boolean {
   return roleAtLeast(useViewer().viewer?.role, needed);
 }
 
-/** Tooltips of controls disabled below OPERATOR and below EDITOR. */
+/** Tooltips of controls disabled below OPERATOR, EDITOR and ADMIN: the role needed, and who can grant it. */
 export const VIEWER_NOTE = 'Your role can only view: ask an operator or admin.';
-export const EDITOR_NOTE = 'Your role can only view: ask an editor or admin.';
+export const EDITOR_NOTE = 'Needs the editor role or higher: ask an admin.';
+export const ADMIN_NOTE = 'Needs the admin role: ask an admin or the owner.';

@@ -287,7 +287,8 @@ export const TaskTryScalarFieldEnum = {
   workerId: 'workerId',
   startedAt: 'startedAt',
   endedAt: 'endedAt',
-  error: 'error'
+  error: 'error',
+  renderedWith: 'renderedWith'
 } as const
 
 export type TaskTryScalarFieldEnum = (typeof TaskTryScalarFieldEnum)[keyof typeof TaskTryScalarFieldEnum]
@@ -510,6 +511,14 @@ export const JsonNullValueInput = {
 } as const
 
 export type JsonNullValueInput = (typeof JsonNullValueInput)[keyof typeof JsonNullValueInput]
+
+
+export const NullableJsonNullValueInput = {
+  DbNull: DbNull,
+  JsonNull: JsonNull
+} as const
+
+export type NullableJsonNullValueInput = (typeof NullableJsonNullValueInput)[keyof typeof NullableJsonNullValueInput]
 
 
 export const QueryMode = {

@@ -67,6 +67,7 @@ export type TaskTryCountAggregateOutputType = {
   startedAt: number
   endedAt: number
   error: number
+  renderedWith: number
   _all: number
 }
 
@@ -110,6 +111,7 @@ export type TaskTryCountAggregateInputType = {
   startedAt?: true
   endedAt?: true
   error?: true
+  renderedWith?: true
   _all?: true
 }
 
@@ -208,6 +210,7 @@ export type TaskTryGroupByOutputType = {
   startedAt: Date
   endedAt: Date | null
   error: string | null
+  renderedWith: runtime.JsonValue | null
   _count: TaskTryCountAggregateOutputType | null
   _avg: TaskTryAvgAggregateOutputType | null
   _sum: TaskTrySumAggregateOutputType | null
@@ -242,6 +245,7 @@ export type TaskTryWhereInput = {
   startedAt?: Prisma.DateTimeFilter<"TaskTry"> | Date | string
   endedAt?: Prisma.DateTimeNullableFilter<"TaskTry"> | Date | string | null
   error?: Prisma.StringNullableFilter<"TaskTry"> | string | null
+  renderedWith?: Prisma.JsonNullableFilter<"TaskTry">
   taskInstance?: Prisma.XOR<Prisma.TaskInstanceScalarRelationFilter, Prisma.TaskInstanceWhereInput>
 }
 
@@ -254,6 +258,7 @@ export type TaskTryOrderByWithRelationInput = {
   startedAt?: Prisma.SortOrder
   endedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   error?: Prisma.SortOrderInput | Prisma.SortOrder
+  renderedWith?: Prisma.SortOrderInput | Prisma.SortOrder
   taskInstance?: Prisma.TaskInstanceOrderByWithRelationInput
 }
 
@@ -270,6 +275,7 @@ export type TaskTryWhereUniqueInput = Prisma.AtLeast<{
   startedAt?: Prisma.DateTimeFilter<"TaskTry"> | Date | string
   endedAt?: Prisma.DateTimeNullableFilter<"TaskTry"> | Date | string | null
   error?: Prisma.StringNullableFilter<"TaskTry"> | string | null
+  renderedWith?: Prisma.JsonNullableFilter<"TaskTry">
   taskInstance?: Prisma.XOR<Prisma.TaskInstanceScalarRelationFilter, Prisma.TaskInstanceWhereInput>
 }, "taskInstanceId_tryNumber">
 
@@ -282,6 +288,7 @@ export type TaskTryOrderByWithAggregationInput = {
   startedAt?: Prisma.SortOrder
   endedAt?: Prisma.SortOrderInput | Prisma.SortOrder
   error?: Prisma.SortOrderInput | Prisma.SortOrder
+  renderedWith?: Prisma.SortOrderInput | Prisma.SortOrder
   _count?: Prisma.TaskTryCountOrderByAggregateInput
   _avg?: Prisma.TaskTryAvgOrderByAggregateInput
   _max?: Prisma.TaskTryMaxOrderByAggregateInput
@@ -301,6 +308,7 @@ export type TaskTryScalarWhereWithAggregatesInput = {
   startedAt?: Prisma.DateTimeWithAggregatesFilter<"TaskTry"> | Date | string
   endedAt?: Prisma.DateTimeNullableWithAggregatesFilter<"TaskTry"> | Date | string | null
   error?: Prisma.StringNullableWithAggregatesFilter<"TaskTry"> | string | null
+  renderedWith?: Prisma.JsonNullableWithAggregatesFilter<"TaskTry">
 }
 
 export type TaskTryCreateInput = {
@@ -311,6 +319,7 @@ export type TaskTryCreateInput = {
   startedAt?: Date | string
   endedAt?: Date | string | null
   error?: string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   taskInstance: Prisma.TaskInstanceCreateNestedOneWithoutTriesInput
 }
 
@@ -323,6 +332,7 @@ export type TaskTryUncheckedCreateInput = {
   startedAt?: Date | string
   endedAt?: Date | string | null
   error?: string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryUpdateInput = {
@@ -333,6 +343,7 @@ export type TaskTryUpdateInput = {
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
   taskInstance?: Prisma.TaskInstanceUpdateOneRequiredWithoutTriesNestedInput
 }
 
@@ -345,6 +356,7 @@ export type TaskTryUncheckedUpdateInput = {
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryCreateManyInput = {
@@ -356,6 +368,7 @@ export type TaskTryCreateManyInput = {
   startedAt?: Date | string
   endedAt?: Date | string | null
   error?: string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryUpdateManyMutationInput = {
@@ -366,6 +379,7 @@ export type TaskTryUpdateManyMutationInput = {
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryUncheckedUpdateManyInput = {
@@ -377,6 +391,7 @@ export type TaskTryUncheckedUpdateManyInput = {
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryListRelationFilter = {
@@ -403,6 +418,7 @@ export type TaskTryCountOrderByAggregateInput = {
   startedAt?: Prisma.SortOrder
   endedAt?: Prisma.SortOrder
   error?: Prisma.SortOrder
+  renderedWith?: Prisma.SortOrder
 }
 
 export type TaskTryAvgOrderByAggregateInput = {
@@ -485,6 +501,7 @@ export type TaskTryCreateWithoutTaskInstanceInput = {
   startedAt?: Date | string
   endedAt?: Date | string | null
   error?: string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryUncheckedCreateWithoutTaskInstanceInput = {
@@ -495,6 +512,7 @@ export type TaskTryUncheckedCreateWithoutTaskInstanceInput = {
   startedAt?: Date | string
   endedAt?: Date | string | null
   error?: string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryCreateOrConnectWithoutTaskInstanceInput = {
@@ -535,6 +553,7 @@ export type TaskTryScalarWhereInput = {
   startedAt?: Prisma.DateTimeFilter<"TaskTry"> | Date | string
   endedAt?: Prisma.DateTimeNullableFilter<"TaskTry"> | Date | string | null
   error?: Prisma.StringNullableFilter<"TaskTry"> | string | null
+  renderedWith?: Prisma.JsonNullableFilter<"TaskTry">
 }
 
 export type TaskTryCreateManyTaskInstanceInput = {
@@ -545,6 +564,7 @@ export type TaskTryCreateManyTaskInstanceInput = {
   startedAt?: Date | string
   endedAt?: Date | string | null
   error?: string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryUpdateWithoutTaskInstanceInput = {
@@ -555,6 +575,7 @@ export type TaskTryUpdateWithoutTaskInstanceInput = {
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryUncheckedUpdateWithoutTaskInstanceInput = {
@@ -565,6 +586,7 @@ export type TaskTryUncheckedUpdateWithoutTaskInstanceInput = {
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 export type TaskTryUncheckedUpdateManyWithoutTaskInstanceInput = {
@@ -575,6 +597,7 @@ export type TaskTryUncheckedUpdateManyWithoutTaskInstanceInput = {
   startedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
   endedAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
   error?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  renderedWith?: Prisma.NullableJsonNullValueInput | runtime.InputJsonValue
 }
 
 
@@ -588,6 +611,7 @@ export type TaskTrySelect<ExtArgs extends runtime.Types.Extensions.InternalArgs 
   startedAt?: boolean
   endedAt?: boolean
   error?: boolean
+  renderedWith?: boolean
   taskInstance?: boolean | Prisma.TaskInstanceDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["taskTry"]>
 
@@ -600,6 +624,7 @@ export type TaskTrySelectCreateManyAndReturn<ExtArgs extends runtime.Types.Exten
   startedAt?: boolean
   endedAt?: boolean
   error?: boolean
+  renderedWith?: boolean
   taskInstance?: boolean | Prisma.TaskInstanceDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["taskTry"]>
 
@@ -612,6 +637,7 @@ export type TaskTrySelectUpdateManyAndReturn<ExtArgs extends runtime.Types.Exten
   startedAt?: boolean
   endedAt?: boolean
   error?: boolean
+  renderedWith?: boolean
   taskInstance?: boolean | Prisma.TaskInstanceDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["taskTry"]>
 
@@ -624,9 +650,10 @@ export type TaskTrySelectScalar = {
   startedAt?: boolean
   endedAt?: boolean
   error?: boolean
+  renderedWith?: boolean
 }
 
-export type TaskTryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"tenantId" | "taskInstanceId" | "tryNumber" | "state" | "workerId" | "startedAt" | "endedAt" | "error", ExtArgs["result"]["taskTry"]>
+export type TaskTryOmit<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = runtime.Types.Extensions.GetOmit<"tenantId" | "taskInstanceId" | "tryNumber" | "state" | "workerId" | "startedAt" | "endedAt" | "error" | "renderedWith", ExtArgs["result"]["taskTry"]>
 export type TaskTryInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
   taskInstance?: boolean | Prisma.TaskInstanceDefaultArgs<ExtArgs>
 }
@@ -651,6 +678,10 @@ export type $TaskTryPayload<ExtArgs extends runtime.Types.Extensions.InternalArg
     startedAt: Date
     endedAt: Date | null
     error: string | null
+    /**
+     * The task's `with` as the worker rendered it for this try (written when the try ends; null when rendering failed)
+     */
+    renderedWith: runtime.JsonValue | null
   }, ExtArgs["result"]["taskTry"]>
   composites: {}
 }
@@ -1083,6 +1114,7 @@ export interface TaskTryFieldRefs {
   readonly startedAt: Prisma.FieldRef<"TaskTry", 'DateTime'>
   readonly endedAt: Prisma.FieldRef<"TaskTry", 'DateTime'>
   readonly error: Prisma.FieldRef<"TaskTry", 'String'>
+  readonly renderedWith: Prisma.FieldRef<"TaskTry", 'Json'>
 }
     
 

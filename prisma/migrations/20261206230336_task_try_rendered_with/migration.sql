@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TaskTry" ADD COLUMN     "renderedWith" JSONB;
