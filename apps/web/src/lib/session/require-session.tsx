@@ -7,15 +7,7 @@ import { useSession } from './use-session';
 import type { Session } from './session-store';
 import { Spinner } from '@/components/spinner';
 
-/** Who is signed in, while the API has not answered yet. */
-const PENDING: Session = { user: null, tenant: null };
-
-/**
- * Renders its children only for a signed-in user (the API confirmed the session cookie). While the
- * API is asked, the page is already rendered, hidden behind the spinner, so that its own queries
- * go out with the session check instead of after it (the cookie travels with both; a page query
- * refused UNAUTHENTICATED ends the session as the check would).
- */
+/** Renders its children only for a signed-in user (the API confirmed the session cookie). */
 export function RequireSession({ children }: { children: (session: Session) => ReactNode }) {
   const state = useSession();
   const router = useRouter();
@@ -24,24 +16,12 @@ export function RequireSession({ children }: { children: (session: Session) => R
     if (state.status === 'signed-out') router.replace(loginPathFor(window.location));
   }, [state.status, router]);
 
-  if (state.status === 'signed-out') {
+  if (state.status !== 'signed-in') {
     return (
       <div className="page-center" data-testid="session-pending">
-        <Spinner label="Redirecting to sign in…" />
+        <Spinner label={state.status === 'loading' ? 'Loading…' : 'Redirecting to sign in…'} />
       </div>
     );
   }
-  const pending = state.status === 'loading';
-  return (
-    <>
-      {pending && (
-        <div className="page-center session-pending" data-testid="session-pending">
-          <Spinner label="Loading…" />
-        </div>
-      )}
-      <div hidden={pending} className="session-content">
-        <GraphQLProvider>{children(pending ? PENDING : state.session)}</GraphQLProvider>
-      </div>
-    </>
-  );
+  return <GraphQLProvider>{children(state.session)}</GraphQLProvider>;
 }
