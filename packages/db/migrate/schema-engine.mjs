@@ -13,6 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { PrismaPg } from '@prisma/adapter-pg';
+import { splitSqlScript } from './split-sql.mjs';
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -150,25 +151,38 @@ function loadBindings() {
 }
 
 /**
- * Schema introspection reads Postgres' internal "char" type (OID 18) from the catalogs, which the
- * pg adapter rejects as unsupported; its values arrive as text anyway, so report them as text.
+ * Two fixes of the pg adapter for the engine. Schema introspection reads Postgres' internal "char"
+ * type (OID 18) from the catalogs, which the adapter rejects as unsupported; its values arrive as
+ * text anyway, so report them as text. And a migration script is split where its statements end.
  */
-function readCharAsText(queryable) {
+function withEngineFixes(queryable) {
   const performIO = queryable.performIO.bind(queryable);
   queryable.performIO = async (query) => {
     const result = await performIO(query);
     for (const field of result.fields) if (field.dataTypeID === 18) field.dataTypeID = 25;
     return result;
   };
+  // Statements split where they end, not at every semicolon (a DO block has several): split-sql.mjs.
+  if (typeof queryable.executeScript === 'function') {
+    queryable.executeScript = async (script) => {
+      for (const statement of splitSqlScript(script)) {
+        try {
+          await queryable.client.query(statement);
+        } catch (err) {
+          queryable.onError(err);
+        }
+      }
+    };
+  }
   if (typeof queryable.startTransaction === 'function') {
     const startTransaction = queryable.startTransaction.bind(queryable);
-    queryable.startTransaction = async (...args) => readCharAsText(await startTransaction(...args));
+    queryable.startTransaction = async (...args) => withEngineFixes(await startTransaction(...args));
   }
   return queryable;
 }
 
 /**
- * PrismaPg plus two fixes the engine needs: "char" columns (above), and a shadow database that is
+ * PrismaPg plus the fixes the engine needs: "char" columns and scripts (above), and a shadow database that is
  * really used — PrismaPg's own connectToShadowDb creates one but, given a connectionString, pg
  * ignores the overriding `database` and replays the migrations on the main database.
  */
@@ -185,7 +199,7 @@ class EnginePg extends PrismaPg {
   #open = new Set();
 
   async connect() {
-    return this.#track(readCharAsText(await super.connect()));
+    return this.#track(withEngineFixes(await super.connect()));
   }
 
   #track(adapter) {
@@ -207,7 +221,7 @@ class EnginePg extends PrismaPg {
   async connectToShadowDb() {
     const shadowUrl = withDatabase(this.#url, `prisma_migrate_shadow_db_${randomUUID()}`);
     await ensureDatabase(shadowUrl);
-    const adapter = readCharAsText(await new PrismaPg({ connectionString: shadowUrl }).connect());
+    const adapter = withEngineFixes(await new PrismaPg({ connectionString: shadowUrl }).connect());
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
       await dispose();
