@@ -7,6 +7,7 @@ import type { TowerConfig } from '@tower/config';
 import { createLogger, type Logger } from '@tower/logger';
 import { enableMetrics } from '@tower/telemetry';
 import { AppModule } from './app.module.js';
+import { runInDbScope } from '@tower/db';
 import { RequestLimits } from './auth/request-limits.js';
 import { GRAPHQL_CODE } from './common/errors.js';
 import { GRAPHQL_PATH } from './graphql/graphql-options.js';
@@ -64,6 +65,10 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
       }, next);
     });
     app.useBodyParser('json', { limit: BODY_LIMIT });
+    // Every request's statements run in a database scope of its own, which AuthGuard binds to
+    // the caller's tenant (row-security.ts). After the body parser: its stream events would not
+    // carry the scope on.
+    app.use((_req: IncomingMessage, _res: ServerResponse, next: () => void) => runInDbScope({}, next));
     // The client's address behind the web app's proxy (and any other trusted one): login throttling and the audit use it.
     app.set('trust proxy', config.TRUST_PROXY);
     // No credentials cross-origin: programmatic clients send bearer tokens; the web app's session

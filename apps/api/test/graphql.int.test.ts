@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { GRAPHQL_SDL_FILE_HEADER } from '@nestjs/graphql';
+import { iteratorInScope, runInDbScope } from '@tower/db';
 import { TryLogger, type EngineDeps } from '@tower/engine';
 import { EventPublisher, eventsChannel, type DagRunSnapshot } from '@tower/events';
 import { createLogger } from '@tower/logger';
@@ -272,7 +273,9 @@ describe('graphql-ws subscriptions', () => {
     await before.flush();
 
     // A reader that pulls nothing while 1,200 batches (one event each) arrive: the live buffer keeps 1,000.
-    const tail = await t.api.app.get(RunsService).logLines({ tenantId: a.tenantId } as Actor, ti.id, 1);
+    // Outside a request: in the tenant's database scope, as AuthGuard would bind it (its pulls read).
+    const scope = { tenantId: a.tenantId };
+    const tail = iteratorInScope(await runInDbScope(scope, () => t.api.app.get(RunsService).logLines({ tenantId: a.tenantId } as Actor, ti.id, 1)), scope);
     const logger = new TryLogger(deps, a.tenantId, ti.id, 1);
     const other = new TryLogger(deps, a.tenantId, ti.id, 2);
     for (let i = 0; i < 1_200; i++) {

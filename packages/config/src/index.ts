@@ -6,6 +6,16 @@ import { z } from 'zod';
  */
 const schema = z.object({
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/tower'),
+  /**
+   * Each process takes its Postgres role at connect (`SET ROLE`, a startup option): `tower_app`
+   * for the API, under row-level security, `tower_engine` for scheduler and worker
+   * (docs/database.md, "Row-level security"). false when DATABASE_URL's login role already is
+   * the process's role — behind PgBouncer in transaction mode, which forwards no startup options.
+   */
+  DATABASE_SET_ROLE: z
+    .enum(['true', 'false', '1', '0'])
+    .default('true')
+    .transform((v) => v === 'true' || v === '1'),
   REDIS_URL: z.string().default('redis://127.0.0.1:6379'),
   /** Prefix of every Redis key and channel: lets tests and tenants of a shared Redis stay apart. */
   REDIS_PREFIX: z.string().min(1).default('tower'),

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client.js';
+import { DB_ROLES, scopeStatement, type DbRole } from './row-security.js';
 
 /** The process-wide client (one connection pool). */
 export type Db = PrismaClient;
@@ -13,6 +14,18 @@ export interface PrismaClientOptions {
   poolMax?: number;
   /** `application_name` of the connections (what `pg_stat_activity` shows for them). */
   applicationName?: string;
+  /**
+   * The Postgres role the process works as (row-security.ts): `tower_app` for the API, whose
+   * statements then carry the caller's tenant, `tower_engine` for scheduler and worker. Without
+   * it the login role is used as is (tests, tools).
+   */
+  role?: DbRole;
+  /**
+   * Take `role` at connect (`SET ROLE`, sent as a startup option). false when the login role
+   * already is it: a pooler in transaction mode (PgBouncer) forwards no startup options.
+   * Default true.
+   */
+  setRole?: boolean;
 }
 
 const pools = new WeakMap<object, pg.Pool>();
@@ -27,7 +40,9 @@ export function createPrismaClient(databaseUrl: string, opts: PrismaClientOption
     connectionString: databaseUrl,
     max: opts.poolMax ?? 10,
     ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
+    ...(opts.role && opts.setRole !== false ? { options: `-c role=${opts.role}` } : {}),
   });
+  if (opts.role === DB_ROLES.app) scopeStatements(pool);
   // An idle connection that breaks (server restart) is dropped by the pool; the next query reports.
   pool.on('error', () => undefined);
   // So is one that breaks while checked out between two statements (an open transaction waiting
@@ -40,6 +55,73 @@ export function createPrismaClient(databaseUrl: string, opts: PrismaClientOption
   const client = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
   pools.set(client, pool);
   return client;
+}
+
+const BEGIN_ONLY = /^\s*BEGIN\s*$/i;
+const STARTS_TRANSACTION = /^\s*BEGIN\b/i;
+const SCOPED = Symbol('tower.scoped');
+type QueryArgs = Parameters<pg.PoolClient['query']>;
+
+const textOf = (config: unknown): string | undefined =>
+  typeof config === 'string' ? config : typeof config === 'object' && config && 'text' in config ? String((config as { text: unknown }).text) : undefined;
+
+/**
+ * The API's pool: every statement carries the database scope of the code that sends it
+ * (row-security.ts). A statement outside a transaction is sent in one — BEGIN and the scope's
+ * setting in one round trip, the statement, COMMIT — since a SET LOCAL lasts one transaction; a
+ * transaction opened with a bare `BEGIN` (Prisma's) gets the setting in the same round trip;
+ * `Sql.transaction` and `Sql.flushed` put it in their own first round trip. Callback-style calls
+ * (none in Tower) go through unchanged.
+ */
+function scopeStatements(pool: pg.Pool): void {
+  const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
+  pool.query = ((...args: unknown[]) => {
+    const [config, values] = args;
+    const scope = scopeStatement();
+    const text = textOf(config);
+    if (!scope || args.some((a) => typeof a === 'function') || (text !== undefined && STARTS_TRANSACTION.test(text))) return query(...args);
+    return inTransaction(pool, scope, (client) => client.query(config as pg.QueryConfig, values as unknown[] | undefined));
+  }) as typeof pool.query;
+  const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
+  pool.connect = ((...args: unknown[]) => {
+    if (args.length) return connect(...args);
+    return (connect() as Promise<pg.PoolClient>).then(scopeTransactions);
+  }) as typeof pool.connect;
+}
+
+function scopeTransactions(client: pg.PoolClient): pg.PoolClient {
+  const marked = client as pg.PoolClient & { [SCOPED]?: true };
+  if (marked[SCOPED]) return client;
+  marked[SCOPED] = true;
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  client.query = ((...args: QueryArgs) => {
+    const [config] = args;
+    const scope = scopeStatement();
+    const text = textOf(config);
+    if (scope && text !== undefined && BEGIN_ONLY.test(text) && typeof config === 'object') {
+      return query({ ...(config as pg.QueryConfig), text: `BEGIN; ${scope}` }, ...args.slice(1));
+    }
+    return query(...args);
+  }) as typeof client.query;
+  return client;
+}
+
+async function inTransaction<T>(pool: pg.Pool, scope: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken = false;
+  try {
+    await client.query(`BEGIN; ${scope}`);
+    const out = await fn(client);
+    await client.query('COMMIT');
+    return out;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => {
+      broken = true;
+    });
+    throw err;
+  } finally {
+    client.release(broken);
+  }
 }
 
 /** The connections of a client's pool (createPrismaClient's), for the process's metrics. */
@@ -232,6 +314,7 @@ export function sqlOf(db: Db): Sql {
         // parameters: keys and values are escaped literals).
         const statements = [
           'BEGIN',
+          scopeStatement(),
           opts.asyncCommit ? 'SET LOCAL synchronous_commit = off' : '',
           lockSql(opts.lockKeys ?? [], sqlLiteral),
           opts.first ?? '',
@@ -259,9 +342,9 @@ export function sqlOf(db: Db): Sql {
       }
     },
     async flushed(check) {
-      const statements = ['BEGIN', 'SET LOCAL synchronous_commit = on', check ?? 'SELECT 1', FLUSH_BARRIER, 'COMMIT'];
+      const statements = ['BEGIN', scopeStatement(), 'SET LOCAL synchronous_commit = on', check ?? 'SELECT 1', FLUSH_BARRIER, 'COMMIT'].filter(Boolean);
       const results = (await pool.query(statements.join('; '))) as unknown as pg.QueryResult[];
-      return check ? (results[2].rows as Array<Record<string, unknown>>) : [];
+      return check ? (results[statements.length - 3].rows as Array<Record<string, unknown>>) : [];
     },
   };
   sqls.set(db, sql);

@@ -15,6 +15,19 @@ export {
   type SqlTx,
   type TransactionOptions,
 } from './client.js';
+export {
+  DB_ROLES,
+  TENANT_SETTING,
+  asSystem,
+  bindTenantScope,
+  currentDbScope,
+  iteratorInScope,
+  runInDbScope,
+  withTenantScope,
+  type DbRole,
+  type DbScope,
+  type ScopedIterator,
+} from './row-security.js';
 export { MIGRATIONS_DIR, pendingMigrations } from './migration-status.js';
 export { readVacuumStats, type VacuumStatsRow } from './vacuum-stats.js';
 export { GroupCommit } from './group-commit.js';

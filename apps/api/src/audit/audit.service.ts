@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { isTowerError, TowerError } from '@tower/core';
-import { AuditLogRepository } from '@tower/db';
+import { AuditLogRepository, withTenantScope } from '@tower/db';
 import type { Logger } from '@tower/logger';
 import type { Actor, RequestOrigin } from '../auth/actor.js';
 import { InjectLogger } from '../common/tokens.js';
@@ -42,20 +42,23 @@ export class AuditService {
     }
     const { targetType, targetId } = rec.error === undefined ? auditTarget(rec.result, rec.returnType) : { targetType: null, targetId: null };
     try {
-      await this.auditLogs.append(tenantId, {
-        actorType: rec.actor?.apiKeyId ? 'api_key' : 'user',
-        actorId: rec.actor?.apiKeyId ?? rec.actor?.userId ?? fromResult?.user?.id ?? null,
-        action: rec.action,
-        targetType,
-        targetId,
-        details: {
-          args: auditArgs(rec.args),
-          outcome,
-          ...(rec.error !== undefined && isTowerError(rec.error) ? { error: rec.error.message } : {}),
-        },
-        ip: rec.origin.ip,
-        userAgent: rec.origin.userAgent,
-      });
+      // The tenant may not be the request's yet (login and sign-up learn it from their result).
+      await withTenantScope(tenantId, () =>
+        this.auditLogs.append(tenantId, {
+          actorType: rec.actor?.apiKeyId ? 'api_key' : 'user',
+          actorId: rec.actor?.apiKeyId ?? rec.actor?.userId ?? fromResult?.user?.id ?? null,
+          action: rec.action,
+          targetType,
+          targetId,
+          details: {
+            args: auditArgs(rec.args),
+            outcome,
+            ...(rec.error !== undefined && isTowerError(rec.error) ? { error: rec.error.message } : {}),
+          },
+          ip: rec.origin.ip,
+          userAgent: rec.origin.userAgent,
+        }),
+      );
     } catch (err) {
       // The mutation already happened: failing the response would make the client retry it.
       this.logger.error({ err, action: rec.action, tenantId }, 'failed to write the audit log');

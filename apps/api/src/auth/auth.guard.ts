@@ -2,6 +2,7 @@ import { Injectable, type CanActivate, type ExecutionContext } from '@nestjs/com
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext, type GqlContextType } from '@nestjs/graphql';
 import { TowerError } from '@tower/core';
+import { bindTenantScope } from '@tower/db';
 import type { GraphQLResolveInfo } from 'graphql';
 import { AuditService } from '../audit/audit.service.js';
 import type { GqlContext } from '../common/graphql-context.js';
@@ -43,6 +44,8 @@ export class AuthGuard implements CanActivate {
     // A session cookie that failed the CSRF check was ignored: say so (a cross-site request).
     if (!actor && ctx.cookieRefused) throw new TowerError('FORBIDDEN', `the session cookie was not used: ${ctx.cookieRefused}`);
     if (!actor) throw new TowerError('UNAUTHENTICATED', 'missing, invalid, expired or revoked bearer token');
+    // The request's statements see this tenant's rows only, from here on (row-security.ts).
+    bindTenantScope(actor.tenantId);
     // One count per request (an HTTP request or a subscription), however many fields it asks for.
     ctx.principalCounted ??= this.limits.principal(actor);
     const refused = await ctx.principalCounted;

@@ -6,6 +6,7 @@ import {
   isUuid,
   SessionRepository,
   UserRepository,
+  withTenantScope,
   type ApiKey,
   type MembershipWithTenant,
   type Session,
@@ -151,7 +152,9 @@ export class AuthService {
 
   private async endSession(actor: Actor): Promise<void> {
     if (!actor.userId || !actor.sessionId) return;
-    await this.sessions.revoke(actor.tenantId, actor.userId, actor.sessionId);
+    const { tenantId, userId, sessionId } = actor;
+    // Also outside a request's scope (the web app's sign-out, which is not GraphQL).
+    await withTenantScope(tenantId, () => this.sessions.revoke(tenantId, userId, sessionId));
     await this.revocations.revoke([{ kind: 'session', tenantId: actor.tenantId, sessionId: actor.sessionId }]);
   }
 
@@ -249,7 +252,8 @@ export class AuthService {
   async openSession(tenantId: string, userId: string, origin: RequestOrigin): Promise<{ token: string; expiresAt: Date }> {
     const token = this.crypto.newToken('tower_sess');
     const expiresAt = new Date(Date.now() + this.config.SESSION_TTL_HOURS * 3_600_000);
-    await this.sessions.create(tenantId, userId, this.crypto.tokenHash(token), expiresAt, origin);
+    // Before the caller's tenant is bound (login, sign-up) or for another one (switchTenant).
+    await withTenantScope(tenantId, () => this.sessions.create(tenantId, userId, this.crypto.tokenHash(token), expiresAt, origin));
     return { token, expiresAt };
   }
 
@@ -259,7 +263,9 @@ export class AuthService {
     if (this.keyTouchedAt.size >= TOUCH_MEMORY) this.keyTouchedAt.clear();
     this.keyTouchedAt.set(key.id, now.getTime());
     // Not awaited: the request should not wait for bookkeeping.
-    this.apiKeys.touch(key.tenantId, key.id, now).catch((err: unknown) => this.logger.warn({ err, apiKeyId: key.id }, 'could not update lastUsedAt'));
+    withTenantScope(key.tenantId, () => this.apiKeys.touch(key.tenantId, key.id, now)).catch((err: unknown) =>
+      this.logger.warn({ err, apiKeyId: key.id }, 'could not update lastUsedAt'),
+    );
   }
 
   private emailTaken(): TowerError {

@@ -4,8 +4,9 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { BuildSchemaOptions } from '@nestjs/graphql';
+import { iteratorInScope, runInDbScope, type DbScope } from '@tower/db';
 import type { Logger } from '@tower/logger';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import { execute, GraphQLError, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
 import type { Context as WsContext } from 'graphql-ws';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ClosableSocket, PrincipalRevocations } from '../auth/principal-revocations.js';
@@ -149,6 +150,17 @@ export function graphqlOptions({
           const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
           // Raw GraphQLErrors here: graphql-ws passes them through onError (below), which formats them.
           return refused ? [new GraphQLError(refused.message, { originalError: refused })] : undefined;
+        },
+        // Each operation runs in a database scope of its own, which AuthGuard binds to the caller's
+        // tenant (row-security.ts); a subscription's events are pulled by graphql-ws outside it, and
+        // their field resolvers read, so every pull goes back into it.
+        execute: (args: ExecutionArgs) => runInDbScope({}, () => execute(args)),
+        subscribe: (args: ExecutionArgs) => {
+          const scope: DbScope = {};
+          return runInDbScope(scope, async () => {
+            const result = await subscribe(args);
+            return Symbol.asyncIterator in result ? iteratorInScope(result, scope) : result;
+          });
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.
         onNext: (_ctx: Ctx, _id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>

@@ -14,10 +14,12 @@ import {
   ApiKeyRepository,
   AuditLogRepository,
   createPrismaClient,
+  DB_ROLES,
   InvitationRepository,
   MembershipRepository,
   poolStatsOf,
   SessionRepository,
+  sqlOf,
   TenantRepository,
   UserRepository,
   type PrismaClient,
@@ -61,6 +63,16 @@ class InfraLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
       throw new Error(`cannot reach PostgreSQL (DATABASE_URL): ${(err as Error).message}`, { cause: err });
     }
     observePool(() => poolStatsOf(this.prisma));
+    // Row-level security is the second wall of tenancy (docs/database.md): say so when a role
+    // that bypasses it serves the API (a pooler that dropped the SET ROLE startup option, say).
+    const [role] = await sqlOf(this.prisma).query<{ name: string; bypasses: boolean }>(
+      'SELECT current_user AS name, rolsuper OR rolbypassrls AS bypasses FROM pg_roles WHERE rolname = current_user',
+    );
+    if (role?.bypasses)
+      this.logger.error(
+        { role: role.name },
+        'the API works as a database role that bypasses row-level security: set DATABASE_SET_ROLE or the login role (docs/database.md)',
+      );
   }
 
   beforeApplicationShutdown(signal?: string): void {
@@ -90,7 +102,8 @@ export class InfraModule {
         { provide: LOGGER, useValue: logger },
         {
           provide: PRISMA,
-          useFactory: (c: TowerConfig) => createPrismaClient(c.DATABASE_URL, { poolMax: 10, applicationName: 'tower-api' }),
+          useFactory: (c: TowerConfig) =>
+            createPrismaClient(c.DATABASE_URL, { poolMax: 10, applicationName: 'tower-api', role: DB_ROLES.app, setRole: c.DATABASE_SET_ROLE }),
           inject: [CONFIG],
         },
         { provide: REDIS, useFactory: (c: TowerConfig) => createCommandRedis(c.REDIS_URL, { commandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS }), inject: [CONFIG] },

@@ -1,6 +1,7 @@
 import type { ApiKey, Role } from '../generated/prisma/client.js';
 import type { DbClient } from '../client.js';
 import { isUuid, type TenantScoped } from './tenant-scoped.js';
+import { asSystem } from '../row-security.js';
 
 export interface CreateApiKeyInput {
   name: string;
@@ -20,7 +21,8 @@ export class ApiKeyRepository implements TenantScoped<ApiKeyRepository, 'findAct
 
   /** The key with this secret hash unless it was revoked. */
   findActiveByHash(secretHash: string): Promise<ApiKey | null> {
-    return this.db.apiKey.findFirst({ where: { secretHash, revokedAt: null } });
+    // How the tenant is found: before it is known (row-security.ts).
+    return asSystem(() => this.db.apiKey.findFirst({ where: { secretHash, revokedAt: null } }));
   }
 
   async findById(tenantId: string, id: string): Promise<ApiKey | null> {

@@ -1,6 +1,7 @@
 import type { Invitation, Membership, Role, Tenant, User } from '../generated/prisma/client.js';
 import type { Db } from '../client.js';
 import { isUuid, type TenantScoped } from './tenant-scoped.js';
+import { asSystem } from '../row-security.js';
 
 export interface CreateInvitationInput {
   email: string;
@@ -47,7 +48,8 @@ export class InvitationRepository implements TenantScoped<InvitationRepository, 
   }
 
   findByTokenHash(tokenHash: string): Promise<(Invitation & { tenant: Tenant }) | null> {
-    return this.db.invitation.findUnique({ where: { tokenHash }, include: { tenant: true } });
+    // The token is how the invitee finds the tenant (row-security.ts).
+    return asSystem(() => this.db.invitation.findUnique({ where: { tokenHash }, include: { tenant: true } }));
   }
 
   /** Revokes a pending invitation (compare-and-set); null when it is not pending any more. */
@@ -63,6 +65,10 @@ export class InvitationRepository implements TenantScoped<InvitationRepository, 
    * refusal writes nothing.
    */
   async accept(tokenHash: string, invitee: Invitee, now: Date): Promise<AcceptedInvitation> {
+    return asSystem(() => this.acceptOnce(tokenHash, invitee, now));
+  }
+
+  private acceptOnce(tokenHash: string, invitee: Invitee, now: Date): Promise<AcceptedInvitation> {
     return this.db.$transaction(async (tx) => {
       const refuse = (reason: InvitationRefusal) => ({ ok: false, reason }) as const;
       const found = await tx.invitation.findUnique({ where: { tokenHash } });

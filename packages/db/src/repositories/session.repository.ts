@@ -2,6 +2,7 @@ import type { Role, Session } from '../generated/prisma/client.js';
 import { sqlOf, type Db } from '../client.js';
 import { GroupCommit } from '../group-commit.js';
 import { isUuid, type TenantScoped } from './tenant-scoped.js';
+import { asSystem } from '../row-security.js';
 
 /** A valid session's tenant, user and the user's current role there. */
 export interface SessionRole {
@@ -52,14 +53,17 @@ export class SessionRepository implements TenantScoped<SessionRepository, 'findV
   // Plain SQL on the pool (a prepared statement): it runs before every request's work, and
   // Prisma's query layer cost more CPU than the lookup itself. Concurrent requests' lookups share
   // one round trip (each with its own token and clock).
+  // How the tenant is found: before it is known (row-security.ts), whoever's lookup the batch started from.
   private readonly lookups = new GroupCommit<{ tokenHash: string; now: Date }, SessionRole | null>(async (items) => {
-    const rows = await sqlOf(this.db).query<SessionRole & { i: number }>(
-      `SELECT DISTINCT ON (q.i) q.i::int AS i, s.id AS "sessionId", s."tenantId", s."userId", m.role::text AS role
+    const rows = await asSystem(() =>
+      sqlOf(this.db).query<SessionRole & { i: number }>(
+        `SELECT DISTINCT ON (q.i) q.i::int AS i, s.id AS "sessionId", s."tenantId", s."userId", m.role::text AS role
        FROM unnest($1::text[], $2::timestamptz[]) WITH ORDINALITY AS q(hash, now, i)
        JOIN "Session" s ON s."tokenHash" = q.hash AND s."expiresAt" > q.now
        JOIN "Membership" m ON m."tenantId" = s."tenantId" AND m."userId" = s."userId"
        ORDER BY q.i`,
-      [items.map((i) => i.tokenHash), items.map((i) => i.now)],
+        [items.map((i) => i.tokenHash), items.map((i) => i.now)],
+      ),
     );
     const found = new Map(rows.map(({ i, ...row }) => [i, row]));
     return items.map((_, i) => found.get(i + 1) ?? null);
@@ -67,6 +71,6 @@ export class SessionRepository implements TenantScoped<SessionRepository, 'findV
 
   /** The session with this token hash if it has not expired at `now`. */
   findValid(tokenHash: string, now: Date): Promise<Session | null> {
-    return this.db.session.findFirst({ where: { tokenHash, expiresAt: { gt: now } } });
+    return asSystem(() => this.db.session.findFirst({ where: { tokenHash, expiresAt: { gt: now } } }));
   }
 }

@@ -2,6 +2,7 @@ import { retentionPolicyErrors, TowerError, type RetentionPolicy } from '@tower/
 import type { Tenant } from '../generated/prisma/client.js';
 import type { DbClient } from '../client.js';
 import { isUuid, type TenantScoped } from './tenant-scoped.js';
+import { asSystem } from '../row-security.js';
 
 export interface CreateTenantInput {
   name: string;
@@ -14,7 +15,8 @@ export class TenantRepository implements TenantScoped<TenantRepository, 'create'
   constructor(private readonly db: DbClient) {}
 
   create(input: CreateTenantInput): Promise<Tenant> {
-    return this.db.tenant.create({ data: input });
+    // A new tenant is nobody's yet (row-security.ts).
+    return asSystem(() => this.db.tenant.create({ data: input }));
   }
 
   async findById(tenantId: string): Promise<Tenant | null> {
@@ -23,7 +25,7 @@ export class TenantRepository implements TenantScoped<TenantRepository, 'create'
   }
 
   findBySlug(slug: string): Promise<Tenant | null> {
-    return this.db.tenant.findUnique({ where: { slug } });
+    return asSystem(() => this.db.tenant.findUnique({ where: { slug } }));
   }
 
   /** The tenant's retention policy (docs/retention.md). */

@@ -1,0 +1,125 @@
+import { createPrismaClient, sqlOf, type Db } from './client.js';
+import { asSystem, DB_ROLES, withTenantScope } from './row-security.js';
+import { createTestDatabase, type TestDatabase } from './testing/test-database.js';
+
+/**
+ * Row-level security (row-security.ts, the migration `row_level_security`): with the API's role, a
+ * statement without a tenant filter sees and changes nothing of another tenant — through Prisma
+ * and through the raw pool alike — and nothing at all outside a tenant scope.
+ */
+describe('row-level security (real Postgres, the roles the processes use)', () => {
+  let db: TestDatabase;
+  let app: Db;
+  let engine: Db;
+  const tenant: Record<'a' | 'b', string> = { a: '', b: '' };
+
+  beforeAll(async () => {
+    db = await createTestDatabase('row_security');
+    app = createPrismaClient(db.url, { poolMax: 3, role: DB_ROLES.app });
+    engine = createPrismaClient(db.url, { poolMax: 3, role: DB_ROLES.engine });
+    // Set up as the owner (the login role of the tests), which RLS does not apply to.
+    for (const key of ['a', 'b'] as const) {
+      const t = await db.prisma.tenant.create({ data: { name: key, slug: `rls-${key}` } });
+      tenant[key] = t.id;
+      const user = await db.prisma.user.create({ data: { email: `${key}@rls.test`, passwordHash: 'x' } });
+      await db.prisma.membership.create({ data: { tenantId: t.id, userId: user.id, role: 'OWNER' } });
+      await db.prisma.connection.create({ data: { tenantId: t.id, connId: `conn_${key}`, type: 'http', secretCiphertext: 'c', keyId: 'k' } });
+      await db.prisma.auditLog.create({ data: { tenantId: t.id, actorType: 'user', action: `made_${key}`, details: {} } });
+    }
+  });
+  afterAll(async () => {
+    await app?.$disconnect();
+    await engine?.$disconnect();
+    await db?.drop();
+  });
+
+  it('works as a role that owns no table and cannot bypass RLS', async () => {
+    const [role] = await sqlOf(app).query<{ current_user: string; rolsuper: boolean; rolbypassrls: boolean }>(
+      'SELECT current_user, r.rolsuper, r.rolbypassrls FROM pg_roles r WHERE r.rolname = current_user',
+    );
+    expect(role).toEqual({ current_user: 'tower_app', rolsuper: false, rolbypassrls: false });
+    const owned = await db.prisma.$queryRaw<
+      Array<{ n: number }>
+    >`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tableowner IN ('tower_app', 'tower_engine')`;
+    expect(owned[0].n).toBe(0);
+  });
+
+  it('a raw query without a tenant filter returns only the scope tenant’s rows', async () => {
+    const sql = sqlOf(app);
+    const unfiltered = 'SELECT "tenantId"::text AS "tenantId", "connId" FROM "Connection" ORDER BY "connId"';
+    expect(await withTenantScope(tenant.a, () => sql.query(unfiltered))).toEqual([{ tenantId: tenant.a, connId: 'conn_a' }]);
+    expect(await withTenantScope(tenant.b, () => sql.query(unfiltered))).toEqual([{ tenantId: tenant.b, connId: 'conn_b' }]);
+    // A filter on the other tenant finds nothing either.
+    expect(await withTenantScope(tenant.a, () => sql.query('SELECT 1 FROM "Connection" WHERE "tenantId" = $1::uuid', [tenant.b]))).toEqual([]);
+    // In a transaction of the Sql layer too.
+    expect(await withTenantScope(tenant.a, () => sql.transaction((tx) => tx.query('SELECT "connId" FROM "Connection"')))).toEqual([{ connId: 'conn_a' }]);
+  });
+
+  it('outside any tenant scope the API role sees no tenant row at all', async () => {
+    expect(await sqlOf(app).query('SELECT * FROM "Connection"')).toEqual([]);
+    expect(await app.tenant.findMany()).toEqual([]);
+    expect(await app.user.findMany()).toEqual([]);
+    expect(await app.auditLog.count()).toBe(0);
+  });
+
+  it('Prisma queries without a tenant filter, and in interactive transactions, stay in the tenant', async () => {
+    const seen = await withTenantScope(tenant.a, async () => ({
+      connections: (await app.connection.findMany()).map((c) => c.connId),
+      tenants: (await app.tenant.findMany()).map((t) => t.id),
+      users: (await app.user.findMany()).map((u) => u.email),
+      inTx: await app.$transaction(async (tx) => (await tx.auditLog.findMany()).map((l) => l.action)),
+    }));
+    expect(seen).toEqual({ connections: ['conn_a'], tenants: [tenant.a], users: ['a@rls.test'], inTx: ['made_a'] });
+  });
+
+  it("writes cannot reach another tenant's rows, nor create rows for it", async () => {
+    const changed = await withTenantScope(tenant.a, async () => ({
+      updated: (await app.connection.updateMany({ data: { description: 'hijacked' } })).count,
+      deleted: (await app.auditLog.deleteMany({ where: { tenantId: tenant.b } })).count,
+      raw: (await sqlOf(app).query('UPDATE "Connection" SET description = $1 WHERE "tenantId" = $2::uuid RETURNING 1', ['raw', tenant.b])).length,
+    }));
+    expect(changed).toEqual({ updated: 1, deleted: 0, raw: 0 });
+    const b = await db.prisma.connection.findFirstOrThrow({ where: { tenantId: tenant.b } });
+    expect(b.description).not.toBe('hijacked');
+    expect(b.description).not.toBe('raw');
+    expect(await db.prisma.auditLog.count({ where: { tenantId: tenant.b } })).toBe(1);
+    // An insert for another tenant is refused by the policy's WITH CHECK, and stores nothing.
+    await expect(
+      withTenantScope(tenant.a, () =>
+        app.connection.create({ data: { tenantId: tenant.b, connId: 'planted', type: 'http', secretCiphertext: 'c', keyId: 'k' } }),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      withTenantScope(tenant.a, () =>
+        app.$transaction((tx) => tx.auditLog.create({ data: { tenantId: tenant.b, actorType: 'user', action: 'planted', details: {} } })),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    expect(await db.prisma.connection.count({ where: { connId: 'planted' } })).toBe(0);
+    expect(await db.prisma.auditLog.count({ where: { action: 'planted' } })).toBe(0);
+  });
+
+  it("asSystem (the lookups that find a tenant) and the engine's role see every tenant", async () => {
+    expect(await asSystem(() => app.connection.count())).toBe(2);
+    expect(await engine.connection.count()).toBe(2);
+    expect((await sqlOf(engine).query('SELECT current_user AS u'))[0]).toEqual({ u: 'tower_engine' });
+  });
+
+  it('every table with a tenantId has RLS and both policies; the few others have RLS too', async () => {
+    const tables = await db.prisma.$queryRaw<Array<{ table: string; rls: boolean; tenantColumn: boolean; policies: string[] }>>`
+      SELECT c.relname AS table, c.relrowsecurity AS rls,
+             EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenantId' AND NOT a.attisdropped) AS "tenantColumn",
+             COALESCE((SELECT array_agg(p.polname::text || ':' || r.rolname ORDER BY p.polname)
+                       FROM pg_policy p CROSS JOIN LATERAL unnest(p.polroles) AS pr(oid) JOIN pg_roles r ON r.oid = pr.oid
+                       WHERE p.polrelid = c.oid), '{}') AS policies
+      FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+      WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> '_prisma_migrations'
+      ORDER BY 1`;
+    expect(tables.filter((t) => t.tenantColumn).length).toBeGreaterThanOrEqual(21);
+    for (const t of tables) {
+      expect({ table: t.table, rls: t.rls }).toEqual({ table: t.table, rls: true });
+      expect({ table: t.table, engine: t.policies.includes('engine_rows:tower_engine') }).toEqual({ table: t.table, engine: true });
+      if (t.tenantColumn)
+        expect({ table: t.table, policies: t.policies }).toEqual({ table: t.table, policies: ['engine_rows:tower_engine', 'tenant_rows:tower_app'] });
+    }
+  });
+});
