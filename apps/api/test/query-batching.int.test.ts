@@ -110,6 +110,18 @@ describe('a page costs the same number of statements however long it is', () => 
     expect(large.statements.length).toBe(small.statements.length);
   });
 
+  it('dagRuns with the first task instances of each run (taskInstances(first:)), and a refused first', async () => {
+    const RUNS = `query($first: Int, $tis: Int) { dagRuns(dagId: "dag_0", first: $first) { edges { node { id taskInstances(first: $tis) { taskId } } } } }`;
+    const page = (first: number) => measured(async () => ok(await t.gql<RunsPage>(RUNS, { first, tis: 2 }, token)));
+    const small = await page(2);
+    const large = await page(24);
+    const firstTwo = [...TASKS].sort().slice(0, 2);
+    for (const { node } of large.result.dagRuns.edges) expect(node.taskInstances.map((ti) => ti.taskId)).toEqual(firstTwo);
+    expect(large.statements.length).toBe(small.statements.length);
+    const refused = await t.gql(RUNS, { first: 1, tis: 0 }, token);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', path: 'first' });
+  });
+
   it('dags with their specs, recent runs and those runs’ task instances, each tenant its own', async () => {
     const DAGS = `query($first: Int) { dags(first: $first) { edges { node { dagId taskIds spec recentRuns(limit: 2) { id dagId taskInstances { taskId } } } } } }`;
     const page = (first: number, tk = token) => measured(async () => ok(await t.gql<DagsPage>(DAGS, { first }, tk)));

@@ -9,9 +9,21 @@ import { columnList, DAG_RUN_COLUMNS, TASK_INSTANCE_COLUMNS, type DagRun, type S
 export class RunBatchReads {
   constructor(private readonly sql: Sql) {}
 
-  /** The task instances of these runs of the tenant, by run then taskId. */
-  taskInstancesOfRuns(tenantId: string, runIds: readonly string[]): Promise<TaskInstance[]> {
+  /** The task instances of these runs of the tenant (the first `first` of each), by run then taskId. */
+  taskInstancesOfRuns(tenantId: string, runIds: readonly string[], first?: number): Promise<TaskInstance[]> {
     if (!runIds.length) return Promise.resolve([]);
+    // The first `first` of each run by taskId: a LATERAL join on the (dagRunId, taskId) index.
+    if (first !== undefined) {
+      return this.sql.query<TaskInstance>(
+        `SELECT ${columnList(TASK_INSTANCE_COLUMNS, 't')}
+         FROM unnest($2::uuid[]) AS r(id)
+         CROSS JOIN LATERAL (
+           SELECT * FROM "TaskInstance" WHERE "tenantId" = $1::uuid AND "dagRunId" = r.id ORDER BY "taskId" LIMIT $3
+         ) t
+         ORDER BY t."dagRunId", t."taskId"`,
+        [tenantId, runIds, first],
+      );
+    }
     return this.sql.query<TaskInstance>(
       `SELECT ${columnList(TASK_INSTANCE_COLUMNS)} FROM "TaskInstance"
        WHERE "tenantId" = $1::uuid AND "dagRunId" = ANY($2::uuid[])

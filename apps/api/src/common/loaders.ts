@@ -20,16 +20,27 @@ function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string, keys: readonl
  * the page. Every batch filters by the tenant the loaders were made for.
  */
 export class RequestLoaders {
-  readonly taskInstances: DataLoader<string, TaskInstance[]>;
   readonly latestVersions: DataLoader<DagRef, DagVersion, string>;
   private readonly recentRunsByLimit = new Map<number, DataLoader<string, DagRun[]>>();
+  private readonly taskInstancesByFirst = new Map<number, DataLoader<string, TaskInstance[]>>();
 
   constructor(
     private readonly engine: Engine,
     readonly tenantId: string,
   ) {
-    this.taskInstances = new DataLoader(async (runIds) => groupBy(await engine.batchReads.taskInstancesOfRuns(tenantId, runIds), (ti) => ti.dagRunId, runIds));
     this.latestVersions = new DataLoader((dags) => engine.dags.latestVersions(tenantId, dags), { cacheKeyFn: (d) => `${d.id}|${d.latestVersion}` });
+  }
+
+  /** A run's task instances (the first `first` by taskId; 0: all), batched with the other runs asking for as many. */
+  taskInstances(first = 0): DataLoader<string, TaskInstance[]> {
+    let loader = this.taskInstancesByFirst.get(first);
+    if (!loader) {
+      loader = new DataLoader(async (runIds) =>
+        groupBy(await this.engine.batchReads.taskInstancesOfRuns(this.tenantId, runIds, first || undefined), (ti) => ti.dagRunId, runIds),
+      );
+      this.taskInstancesByFirst.set(first, loader);
+    }
+    return loader;
   }
 
   /** The newest `limit` runs of a DAG (by primary key), batched with the other DAGs asking for as many. */

@@ -1,4 +1,5 @@
 import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { TowerError } from '@tower/core';
 import { withSpan } from '@tower/telemetry';
 import type { Actor } from '../auth/actor.js';
 import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
@@ -8,6 +9,9 @@ import { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run
 import { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
 import { TaskLogLineModel } from './dtos/run-operations.dto.js';
 import { RunsService } from './runs.service.js';
+
+/** The most task instances one run's `taskInstances(first:)` returns (a DAG has at most 10,000 tasks). */
+const TASK_INSTANCES_FIRST_MAX = 10_000;
 
 @Resolver(() => DagRunModel)
 export class RunsResolver {
@@ -34,9 +38,20 @@ export class RunsResolver {
     return this.runs.get(actor, id);
   }
 
-  @ResolveField(() => [TaskInstanceModel], { description: 'By taskId; read for a whole page of runs at once' })
-  taskInstances(@CurrentActor() actor: Actor, @Parent() run: DagRunModel, @Context() ctx: GqlContext): Promise<TaskInstanceModel[]> {
-    return this.loaders.of(ctx, actor).taskInstances.load(run.id) as Promise<TaskInstanceModel[]>;
+  @ResolveField(() => [TaskInstanceModel], { description: 'By taskId (the first `first` of them when given); read for a whole page of runs at once' })
+  taskInstances(
+    @CurrentActor() actor: Actor,
+    @Parent() run: DagRunModel,
+    @Context() ctx: GqlContext,
+    @Args('first', { type: () => Int, nullable: true, description: `1 to ${TASK_INSTANCES_FIRST_MAX}` }) first?: number | null,
+  ): Promise<TaskInstanceModel[]> {
+    if (first != null && (first < 1 || first > TASK_INSTANCES_FIRST_MAX)) {
+      throw new TowerError('BAD_USER_INPUT', `first must be 1 to ${TASK_INSTANCES_FIRST_MAX}`, { path: 'first' });
+    }
+    return this.loaders
+      .of(ctx, actor)
+      .taskInstances(first ?? 0)
+      .load(run.id) as Promise<TaskInstanceModel[]>;
   }
 
   @AnyRole()
