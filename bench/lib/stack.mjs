@@ -64,7 +64,7 @@ export function workerLayout() {
 }
 
 /**
- * @param {{ name: string, workers?: number, concurrency?: number, env?: Record<string,string>, tickMs?: number }} opts
+ * @param {{ name: string, workers?: number, concurrency?: number, env?: Record<string,string>, tickMs?: number, root?: string }} opts
  */
 export async function startStack(opts) {
   const logDir = path.join(RESULTS, 'logs');
@@ -122,8 +122,10 @@ export async function startStack(opts) {
     // A niced worker in a session of its own: it lowers its autogroup too (WORKER_NICE).
     // BENCH_BULK_OWN_SESSION=0 keeps it in the bench's session (threads niced only).
     const detached = Number(extraEnv.WORKER_NICE ?? 0) > 0 && process.env.BENCH_BULK_OWN_SESSION !== '0';
-    const child = spawn(process.execPath, [...nodeArgs, path.join(ROOT, 'apps', kind, 'dist', 'main.js')], {
-      cwd: ROOT,
+    // opts.root: another checkout's built processes (a code change measured against the code before it).
+    const root = opts.root ?? ROOT;
+    const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps', kind, 'dist', 'main.js')], {
+      cwd: root,
       env: procEnv,
       detached,
       stdio: ['ignore', 'pipe', 'pipe'],
