@@ -1,7 +1,7 @@
 import { startAlerting, type AlertingHandle } from '@tower/alerts';
 import { keyringFromEnv } from '@tower/secrets';
 import { logArchiveConfig, type TowerConfig } from '@tower/config';
-import { createPrismaClient, DB_ROLES, pendingMigrations, poolStatsOf, readVacuumStats } from '@tower/db';
+import { createPrismaClient, pendingMigrations, poolStatsOf, readVacuumStats } from '@tower/db';
 import { createEngine, Retention, type ObjectLister, type SchedulerOptions } from '@tower/engine';
 import { EventPublisher } from '@tower/events';
 import { createLogger, type Logger } from '@tower/logger';
@@ -51,12 +51,7 @@ export async function startScheduler(
   const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
     ? startTracing({ serviceName: 'tower-scheduler', endpoint: config.OTEL_EXPORTER_OTLP_ENDPOINT })
     : undefined;
-  const prisma = createPrismaClient(config.DATABASE_URL, {
-    poolMax: 4,
-    applicationName: 'tower-scheduler',
-    role: DB_ROLES.engine,
-    setRole: config.DATABASE_SET_ROLE,
-  });
+  const prisma = createPrismaClient(config.DATABASE_URL, { poolMax: 4, applicationName: 'tower-scheduler' });
   const redis = createCommandRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });
   const queue = new TaskQueue(redis, config.REDIS_PREFIX);
   const events = new EventPublisher(redis, config.REDIS_PREFIX);

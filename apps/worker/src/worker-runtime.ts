@@ -5,7 +5,7 @@ import { hostname, setPriority } from 'node:os';
 import { randomUUID } from 'node:crypto';
 import type { TowerConfig } from '@tower/config';
 import { isTaskType } from '@tower/core';
-import { createPrismaClient, DB_ROLES, pendingMigrations, poolStatsOf, readVacuumStats } from '@tower/db';
+import { createPrismaClient, pendingMigrations, poolStatsOf, readVacuumStats } from '@tower/db';
 import { createEngine, type StartedTry, type TryOutcome } from '@tower/engine';
 import { EventPublisher, TryStopListener } from '@tower/events';
 import { OperatorError } from '@tower/operators';
@@ -101,8 +101,6 @@ export async function startWorker(config: TowerConfig, logger: Logger = createLo
   const prisma = createPrismaClient(config.DATABASE_URL, {
     poolMax: Math.min(config.WORKER_CONCURRENCY * config.WORKER_LANES.length + 4, 16),
     applicationName: `tower-worker ${workerId}`,
-    role: DB_ROLES.engine,
-    setRole: config.DATABASE_SET_ROLE,
   });
   // Commands bounded by REDIS_COMMAND_TIMEOUT_MS; the lanes' BullMQ workers block on connections of their own.
   const redis = createCommandRedis(config.REDIS_URL, { commandTimeoutMs: config.REDIS_COMMAND_TIMEOUT_MS });

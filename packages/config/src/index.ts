@@ -7,10 +7,10 @@ import { z } from 'zod';
 const schema = z.object({
   DATABASE_URL: z.string().url().default('postgresql://postgres@127.0.0.1:5432/tower'),
   /**
-   * Each process takes its Postgres role at connect (`SET ROLE`, a startup option): `tower_app`
-   * for the API, under row-level security, `tower_engine` for scheduler and worker
-   * (docs/database.md, "Row-level security"). false when DATABASE_URL's login role already is
-   * the process's role — behind PgBouncer in transaction mode, which forwards no startup options.
+   * The API takes its Postgres role at connect (`SET ROLE tower_app`, a startup option), under
+   * row-level security (docs/database.md, "Row-level security"). false when the login role's
+   * sessions start in it already (`ALTER ROLE … SET role = tower_app`): behind PgBouncer in
+   * transaction mode, which forwards no startup options.
    */
   DATABASE_SET_ROLE: z
     .enum(['true', 'false', '1', '0'])

@@ -16,14 +16,14 @@ export interface PrismaClientOptions {
   applicationName?: string;
   /**
    * The Postgres role the process works as (row-security.ts): `tower_app` for the API, whose
-   * statements then carry the caller's tenant, `tower_engine` for scheduler and worker. Without
-   * it the login role is used as is (tests, tools).
+   * statements then carry the caller's tenant. Without it the login role is used as is: the
+   * scheduler and the workers, which work across tenants as the tables' owner, tests, tools.
    */
   role?: DbRole;
   /**
-   * Take `role` at connect (`SET ROLE`, sent as a startup option). false when the login role
-   * already is it: a pooler in transaction mode (PgBouncer) forwards no startup options.
-   * Default true.
+   * Take `role` at connect (`SET ROLE`, sent as a startup option). false when the login role's
+   * sessions already start in it (`ALTER ROLE … SET role = …`): a pooler in transaction mode
+   * (PgBouncer) forwards no startup options. Default true.
    */
   setRole?: boolean;
 }

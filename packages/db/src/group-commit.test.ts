@@ -1,4 +1,5 @@
 import { GroupCommit } from './group-commit.js';
+import { asSystem, currentDbScope, scopeKey, withTenantScope } from './row-security.js';
 
 const tick = () => new Promise((r) => setImmediate(r));
 
@@ -70,5 +71,31 @@ describe('GroupCommit', () => {
     void gc.submit(2);
     await gc.idle();
     expect(done).toEqual([1, 2]);
+  });
+
+  it('batches calls per database scope and flushes each batch in its own scope (row-level security)', async () => {
+    const flushed: Array<{ scope: string; items: string[] }> = [];
+    const gc = new GroupCommit<string, string>(async (items) => {
+      flushed.push({ scope: scopeKey(), items });
+      return items.map((i) => `${i}@${currentDbScope()?.tenantId ?? (currentDbScope()?.system ? 'system' : 'none')}`);
+    });
+    const A = '00000000-0000-4000-8000-00000000000a';
+    const B = '00000000-0000-4000-8000-00000000000b';
+    const out = await Promise.all([
+      withTenantScope(A, () => gc.submit('a1')),
+      withTenantScope(B, () => gc.submit('b1')),
+      gc.submit('n1'),
+      withTenantScope(A, () => gc.submit('a2')),
+      asSystem(() => gc.submit('s1')),
+      withTenantScope(B, () => gc.submit('b2')),
+    ]);
+    expect(out).toEqual([`a1@${A}`, `b1@${B}`, 'n1@none', `a2@${A}`, 's1@system', `b2@${B}`]);
+    // One batch per scope, in the order of each scope's oldest call, calls in order within it.
+    expect(flushed).toEqual([
+      { scope: A, items: ['a1', 'a2'] },
+      { scope: B, items: ['b1', 'b2'] },
+      { scope: '', items: ['n1'] },
+      { scope: '*system', items: ['s1'] },
+    ]);
   });
 });

@@ -23,6 +23,8 @@ export {
   currentDbScope,
   iteratorInScope,
   runInDbScope,
+  runInScopeKey,
+  scopeKey,
   withTenantScope,
   type DbRole,
   type DbScope,

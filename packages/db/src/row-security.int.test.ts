@@ -10,13 +10,11 @@ import { createTestDatabase, type TestDatabase } from './testing/test-database.j
 describe('row-level security (real Postgres, the roles the processes use)', () => {
   let db: TestDatabase;
   let app: Db;
-  let engine: Db;
   const tenant: Record<'a' | 'b', string> = { a: '', b: '' };
 
   beforeAll(async () => {
     db = await createTestDatabase('row_security');
     app = createPrismaClient(db.url, { poolMax: 3, role: DB_ROLES.app });
-    engine = createPrismaClient(db.url, { poolMax: 3, role: DB_ROLES.engine });
     // Set up as the owner (the login role of the tests), which RLS does not apply to.
     for (const key of ['a', 'b'] as const) {
       const t = await db.prisma.tenant.create({ data: { name: key, slug: `rls-${key}` } });
@@ -29,7 +27,6 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
   });
   afterAll(async () => {
     await app?.$disconnect();
-    await engine?.$disconnect();
     await db?.drop();
   });
 
@@ -40,7 +37,7 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
     expect(role).toEqual({ current_user: 'tower_app', rolsuper: false, rolbypassrls: false });
     const owned = await db.prisma.$queryRaw<
       Array<{ n: number }>
-    >`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tableowner IN ('tower_app', 'tower_engine')`;
+    >`SELECT count(*)::int AS n FROM pg_tables WHERE schemaname = 'public' AND tableowner = 'tower_app'`;
     expect(owned[0].n).toBe(0);
   });
 
@@ -98,13 +95,15 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
     expect(await db.prisma.auditLog.count({ where: { action: 'planted' } })).toBe(0);
   });
 
-  it("asSystem (the lookups that find a tenant) and the engine's role see every tenant", async () => {
+  it('asSystem (the lookups that find a tenant) works as the login role, which sees every tenant, as the engine does', async () => {
     expect(await asSystem(() => app.connection.count())).toBe(2);
-    expect(await engine.connection.count()).toBe(2);
-    expect((await sqlOf(engine).query('SELECT current_user AS u'))[0]).toEqual({ u: 'tower_engine' });
+    expect((await asSystem(() => sqlOf(app).query('SELECT current_user AS u')))[0]).toEqual({ u: 'postgres' });
+    // Back in the API's role after it, on the same pooled connection.
+    expect((await sqlOf(app).query('SELECT current_user AS u'))[0]).toEqual({ u: 'tower_app' });
+    expect(await sqlOf(app).query('SELECT 1 FROM "Connection"')).toEqual([]);
   });
 
-  it('every table with a tenantId has RLS and both policies; the few others have RLS too', async () => {
+  it('every table has RLS, and every table with a tenantId the tenant policy of the API role', async () => {
     const tables = await db.prisma.$queryRaw<Array<{ table: string; rls: boolean; tenantColumn: boolean; policies: string[] }>>`
       SELECT c.relname AS table, c.relrowsecurity AS rls,
              EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attname = 'tenantId' AND NOT a.attisdropped) AS "tenantColumn",
@@ -117,9 +116,7 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
     expect(tables.filter((t) => t.tenantColumn).length).toBeGreaterThanOrEqual(21);
     for (const t of tables) {
       expect({ table: t.table, rls: t.rls }).toEqual({ table: t.table, rls: true });
-      expect({ table: t.table, engine: t.policies.includes('engine_rows:tower_engine') }).toEqual({ table: t.table, engine: true });
-      if (t.tenantColumn)
-        expect({ table: t.table, policies: t.policies }).toEqual({ table: t.table, policies: ['engine_rows:tower_engine', 'tenant_rows:tower_app'] });
+      if (t.tenantColumn) expect({ table: t.table, policies: t.policies }).toEqual({ table: t.table, policies: ['tenant_rows:tower_app'] });
     }
   });
 });

@@ -4,24 +4,23 @@ import pg from 'pg';
 /**
  * Row-level security, the second wall of tenancy (docs/database.md, "Row-level security").
  *
- * Every tenant table has RLS policies for two Postgres roles, neither of them a table owner nor
- * BYPASSRLS:
- * - `tower_app` (the API): a row is visible and writable only when its `tenantId` equals the
- *   transaction's `tower.tenant_id` setting (`set_config(…, true)`, i.e. SET LOCAL). A statement
- *   sent without that setting sees no tenant row at all, so a query that forgets its tenant
- *   filter reads and writes nothing of another tenant.
- * - `tower_engine` (scheduler and worker): the engine works across tenants by nature, and sees
- *   every row.
+ * Every tenant table has an RLS policy for the Postgres role `tower_app` (the API's: not a
+ * table owner, not BYPASSRLS): a row is visible and writable only when its `tenantId` equals the
+ * transaction's `tower.tenant_id` setting (`set_config(…, true)`, i.e. SET LOCAL). A statement
+ * sent without that setting sees no tenant row at all, so a query that forgets its tenant filter
+ * reads and writes nothing of another tenant. The scheduler and the workers work across tenants
+ * by nature, as the tables' owner, which RLS does not apply to.
  *
  * Which tenant a statement of the API runs for is the *database scope* of the code calling it,
  * carried by AsyncLocalStorage: the API opens an empty scope per request (and per graphql-ws
  * operation), its auth guard binds the caller's tenant to it, and the API's pool (client.ts)
  * sends every statement in a transaction that sets `tower.tenant_id` first. The lookups that find
  * the tenant in the first place (a session or API key by its secret's hash, a login by email, a
- * sign-up, an invitation by its token) run `asSystem`: their transaction takes the engine's role
- * (`SET LOCAL ROLE tower_engine`). Every such call is named in code; grep for `asSystem`.
+ * sign-up, an invitation by its token) run `asSystem`: their transaction drops the API's role for
+ * the login role (`SET LOCAL ROLE NONE`), as the engine works. Every such call is named in code;
+ * grep for `asSystem`.
  */
-export const DB_ROLES = { app: 'tower_app', engine: 'tower_engine' } as const;
+export const DB_ROLES = { app: 'tower_app' } as const;
 export type DbRole = (typeof DB_ROLES)[keyof typeof DB_ROLES];
 
 /** The transaction setting the `tower_app` policies compare each row's `tenantId` with. */
@@ -53,7 +52,7 @@ export function withTenantScope<T>(tenantId: string, fn: () => T | PromiseLike<T
 }
 
 /**
- * Runs `fn` with the engine's role: for the few lookups that are how a tenant is found (or that
+ * Runs `fn` as the login role, as the engine works (`SET LOCAL ROLE NONE`): for the few lookups that are how a tenant is found (or that
  * are about a user across tenants). Nothing of a request's own work belongs here. Awaited inside
  * the scope, as withTenantScope.
  */
@@ -77,6 +76,24 @@ export function bindTenantScope(tenantId: string): void {
   scope.tenantId = tenantId;
 }
 
+const SYSTEM_KEY = '*system';
+
+/**
+ * The current scope as a value (a tenant id, the system's mark, or '' outside any scope), for
+ * work collected from several callers and run later (GroupCommit): runInScopeKey runs it so.
+ */
+export function scopeKey(): string {
+  const scope = scopes.getStore();
+  return scope?.system ? SYSTEM_KEY : (scope?.tenantId ?? '');
+}
+
+/** Runs `fn` in the scope `key` (scopeKey) stands for: a tenant's, the system's, or none. */
+export function runInScopeKey<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  if (key === '') return scopes.exit(fn);
+  if (key === SYSTEM_KEY) return asSystem(fn);
+  return withTenantScope(key, fn);
+}
+
 /**
  * What a transaction of the current scope sends right after BEGIN (no parameters: the tenant id
  * is an escaped literal), or '' outside any scope.
@@ -84,7 +101,7 @@ export function bindTenantScope(tenantId: string): void {
 export function scopeStatement(): string {
   const scope = scopes.getStore();
   if (!scope) return '';
-  if (scope.system) return `SET LOCAL ROLE ${DB_ROLES.engine}`;
+  if (scope.system) return 'SET LOCAL ROLE NONE';
   if (scope.tenantId) return `SELECT set_config('${TENANT_SETTING}', ${pg.escapeLiteral(scope.tenantId)}, true)`;
   return '';
 }

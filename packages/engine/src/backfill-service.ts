@@ -1,5 +1,5 @@
 import { intervalsBetween, TowerError, type DagSpec } from '@tower/core';
-import type { Backfill, DagRun } from '@tower/db';
+import { asSystem, type Backfill, type DagRun } from '@tower/db';
 import type { DagService } from './dag-service.js';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -112,7 +112,8 @@ export class BackfillService {
       }
     }
     await this.deps.events.publishMany(result.created.map(runEvent));
-    await this.lifecycle.startQueuedRuns(tenantId, dag.id);
+    // Starting queued runs is the scheduler's work done at once: as the engine (docs/database.md, "Row-level security").
+    await asSystem(() => this.lifecycle.startQueuedRuns(tenantId, dag.id));
     this.deps.logger.info(
       { tenantId, dagId, created: result.created.length, reprocessed: result.reprocessed.length, skipped: result.skipped },
       'backfill requested',

@@ -1,5 +1,5 @@
 import { runEventSources, TowerError, specHash, validateDagSpec, type DagSpec, type SpecError } from '@tower/core';
-import { sqlOf, type Dag, type DagVersion } from '@tower/db';
+import { asSystem, sqlOf, type Dag, type DagVersion } from '@tower/db';
 import type { EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
 import type { PoolService } from './pool-service.js';
@@ -262,7 +262,8 @@ export class DagService {
       where: { id: dag.id, tenantId, paused: !paused },
       data: { paused, ...nextFields },
     });
-    if (!paused) await this.lifecycle.startQueuedRuns(tenantId, dag.id);
+    // The scheduler's work done at once: as the engine (docs/database.md, "Row-level security").
+    if (!paused) await asSystem(() => this.lifecycle.startQueuedRuns(tenantId, dag.id));
     return updated ?? (await this.get(tenantId, dagId));
   }
 }

@@ -10,7 +10,7 @@ import {
   type TaskEffect,
   type TaskState,
 } from '@tower/core';
-import { sqlOf, type DagRun, type Sql, type SqlQuery, type TaskInstance } from '@tower/db';
+import { asSystem, sqlOf, type DagRun, type Sql, type SqlQuery, type TaskInstance } from '@tower/db';
 import type { TowerEvent } from '@tower/events';
 import { publishCommitted, type EngineDeps } from './deps.js';
 import type { RunLifecycle } from './run-lifecycle.js';
@@ -167,11 +167,10 @@ export class RunOperations {
    * change stands, and the scheduler's stalled- and waiting-run sweeps evaluate the run again.
    */
   private async evaluateCommitted(tenantId: string, dagRunId: string, what: string): Promise<void> {
-    await this.lifecycle
-      .evaluateRun(tenantId, dagRunId)
-      .catch((err: unknown) =>
-        this.deps.logger.warn({ err, tenantId, dagRunId }, `evaluating the run after ${what} failed; the scheduler's sweeps evaluate it again`),
-      );
+    // The scheduler's work, done here at once: as the engine does (docs/database.md, "Row-level security").
+    await asSystem(() => this.lifecycle.evaluateRun(tenantId, dagRunId)).catch((err: unknown) =>
+      this.deps.logger.warn({ err, tenantId, dagRunId }, `evaluating the run after ${what} failed; the scheduler's sweeps evaluate it again`),
+    );
   }
 
   /** Cancels a queued or running run: unfinished tasks are skipped and running tries stopped. */

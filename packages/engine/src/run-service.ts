@@ -1,6 +1,6 @@
 import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
 import { rememberRunTrace, withSpan } from '@tower/telemetry';
-import { isUuid, type DagRun, type RunState, type RunType, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
+import { asSystem, isUuid, type DagRun, type RunState, type RunType, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
 import type { DagService } from './dag-service.js';
 import { archivedLogKey, decodeLogLines } from './log-archive.js';
 import { publishCommitted, type EngineDeps } from './deps.js';
@@ -86,7 +86,9 @@ export class RunService {
       // The caller gets the run as created (`queued`, as Airflow's API answers) and does not wait for
       // it to start: starts of concurrent triggers are group-committed in the background, and the
       // scheduler's queued-runs sweep starts anything this process could not (crash, error).
-      this.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true }).catch((err: unknown) => {
+      // It is the scheduler's work, done here a tick early: it runs as the engine does, outside the
+      // request's tenant scope (docs/database.md, "Row-level security").
+      asSystem(() => this.lifecycle.startQueuedRuns(tenantId, dag.id, { knownQueued: true })).catch((err: unknown) => {
         this.deps.logger.warn({ err, tenantId, dagId, runId: run.runId }, 'starting a triggered run failed; the scheduler will start it');
       });
       // The insert committed without waiting for the disk, so the start above runs meanwhile; the

@@ -1,34 +1,29 @@
 -- Row-level security: the second wall of tenancy (docs/database.md, "Row-level security").
 --
--- Two roles, neither a table owner nor BYPASSRLS (NOLOGIN: an operator gives each process a login
--- role that is a member of its role; docs/database.md says how):
---   tower_app    — the API. A row is visible and writable only when its tenant is the
---                  transaction's `tower.tenant_id` setting (set_config(..., true), i.e. SET LOCAL);
---                  without the setting no tenant row is visible at all.
---   tower_engine — the scheduler and the workers, which work across tenants, see every row.
+-- tower_app, the API's role (NOLOGIN, not a table owner, not BYPASSRLS; the API takes it with SET
+-- ROLE): a row is visible and writable only when its tenant is the transaction's `tower.tenant_id`
+-- setting (set_config(..., true), i.e. SET LOCAL). Without the setting no tenant row is visible.
+-- The scheduler and the workers work across tenants by nature, as the tables' owner, which row-level
+-- security does not apply to (no FORCE ROW LEVEL SECURITY). A policy, even USING (true), would cost
+-- them their partial indexes: Postgres' enum comparisons are not leakproof, so under any policy a
+-- qual like state = 'queued' can no longer prove a partial index's predicate.
 -- Roles belong to the cluster, not to a database: created once, whichever database migrates first.
 DO $$
 BEGIN
-  BEGIN
-    CREATE ROLE tower_app NOLOGIN NOSUPERUSER NOBYPASSRLS;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
-  BEGIN
-    CREATE ROLE tower_engine NOLOGIN NOSUPERUSER NOBYPASSRLS;
-  EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
-  END;
+  CREATE ROLE tower_app NOLOGIN NOSUPERUSER NOBYPASSRLS;
+EXCEPTION WHEN duplicate_object OR unique_violation THEN NULL;
 END
 $$;
 
-GRANT USAGE ON SCHEMA public TO tower_app, tower_engine;
-GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tower_app, tower_engine;
-GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO tower_app, tower_engine;
--- Tables and sequences later migrations create (as the same owner) get the same grants; their RLS
+GRANT USAGE ON SCHEMA public TO tower_app;
+GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO tower_app;
+GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO tower_app;
+-- Tables and sequences later migrations create (as the same owner) get the same grants. Their RLS
 -- is each migration's own job, which packages/db/src/row-security.int.test.ts checks.
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO tower_app, tower_engine;
-ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO tower_app, tower_engine;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO tower_app;
+ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO tower_app;
 
--- Every table with a "tenantId" column: the tenant's rows for the API, all rows for the engine.
+-- Every table with a "tenantId" column: the tenant's rows only.
 DO $$
 DECLARE
   t text;
@@ -43,7 +38,6 @@ BEGIN
       'CREATE POLICY tenant_rows ON %I TO tower_app USING ("tenantId" = NULLIF(current_setting(''tower.tenant_id'', true), '''')::uuid) WITH CHECK ("tenantId" = NULLIF(current_setting(''tower.tenant_id'', true), '''')::uuid)',
       t
     );
-    EXECUTE format('CREATE POLICY engine_rows ON %I TO tower_engine USING (true) WITH CHECK (true)', t);
   END LOOP;
 END
 $$;
@@ -53,18 +47,15 @@ ALTER TABLE "Tenant" ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_rows ON "Tenant" TO tower_app
   USING ("id" = NULLIF(current_setting('tower.tenant_id', true), '')::uuid)
   WITH CHECK ("id" = NULLIF(current_setting('tower.tenant_id', true), '')::uuid);
-CREATE POLICY engine_rows ON "Tenant" TO tower_engine USING (true) WITH CHECK (true);
 
 -- Users belong to no tenant: the API sees those who are members of its tenant (the Members
--- page); finding a user by email (login, sign-up, an invitation) runs as the engine's role.
+-- page). Finding a user by email (login, sign-up, an invitation) runs as the login role (asSystem).
 ALTER TABLE "User" ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_rows ON "User" TO tower_app
   USING (EXISTS (
     SELECT 1 FROM "Membership" m
     WHERE m."userId" = "User"."id" AND m."tenantId" = NULLIF(current_setting('tower.tenant_id', true), '')::uuid
   ));
-CREATE POLICY engine_rows ON "User" TO tower_engine USING (true) WITH CHECK (true);
 
--- The alert evaluator's cursor is the engine's alone.
+-- The alert evaluator's cursor is the engine's alone: no policy, so tower_app sees nothing of it.
 ALTER TABLE "AlertCursor" ENABLE ROW LEVEL SECURITY;
-CREATE POLICY engine_rows ON "AlertCursor" TO tower_engine USING (true) WITH CHECK (true);
