@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
+import { TenantSwitcher } from '@/features/tenant/tenant-switcher';
 import { useViewer } from '@/lib/graphql/use-viewer';
 import { signOut, type Session } from '@/lib/session/session-store';
 import { TimeSettingSelect } from '@/lib/time/time-setting';
@@ -47,7 +48,9 @@ export function AppHeader({ session }: { session: Session }) {
         <div className="app-header-spacer" />
         <TimeSettingSelect />
         <LiveIndicator />
-        {tenantName ? (
+        {viewer && viewer.memberships.length > 1 ? (
+          <TenantSwitcher viewer={viewer} />
+        ) : tenantName ? (
           <span className="tenant-chip" data-testid="tenant-name" title="Organisation">
             {tenantName}
           </span>
@@ -55,7 +58,11 @@ export function AppHeader({ session }: { session: Session }) {
         {email || viewer ? (
           <span className="user-chip" title={viewer ? `Role: ${viewer.role}` : undefined}>
             {email ?? 'API key'}
-            {viewer ? <span className="role-tag">{viewer.role.toLowerCase()}</span> : null}
+            {viewer ? (
+              <span className="role-tag" data-testid="user-role">
+                {viewer.role.toLowerCase()}
+              </span>
+            ) : null}
           </span>
         ) : null}
         <button type="button" className="btn btn-ghost-dark btn-sm" data-testid="signout" onClick={() => void signOut().then(() => router.replace('/login'))}>

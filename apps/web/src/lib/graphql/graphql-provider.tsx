@@ -2,7 +2,8 @@
 
 /**
  * React wiring for the GraphQL client: one urql client (normalized cache) per signed-in session
- * (the provider lives under RequireSession), one graphql-ws connection under it, and a redirect to
+ * (the provider lives under RequireSession, keyed by user and organisation: another tab's sign-in
+ * or switch of organisation starts a fresh cache), one graphql-ws connection under it, and a redirect to
  * /login on UNAUTHENTICATED. Both reach the API through this origin with the session cookie.
  */
 import { useRouter } from 'next/navigation';
@@ -12,7 +13,7 @@ import { Provider as UrqlProvider } from 'urql';
 import type { Client, OperationResult } from '@urql/core';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { resolveEndpoints, type ApiEndpoints } from '../config/runtime-config';
-import { sessionEnded } from '../session/session-store';
+import { isSwitchingTenant, sessionEnded } from '../session/session-store';
 import { createApiClient, createSubscriptionClient, toApiErrorFromCombined, type LiveStatus } from './client';
 import { ApiError } from './errors';
 
@@ -97,7 +98,8 @@ export function GraphQLProvider({ children }: { children: ReactNode }) {
     router.replace(loginPathFor(window.location));
   }, [router]);
 
-  const onError = useCallback((error: ApiError) => (error.isUnauthenticated ? signOutExpired() : undefined), [signOutExpired]);
+  // Mid-switch of organisation the API revokes this session (and closes its socket) on purpose.
+  const onError = useCallback((error: ApiError) => (error.isUnauthenticated && !isSwitchingTenant() ? signOutExpired() : undefined), [signOutExpired]);
   const client = useMemo(() => createApiClient({ url: endpoints.httpUrl, ws: getWs, onError }), [endpoints.httpUrl, getWs, onError]);
   const rawClient = useMemo(() => createApiClient({ url: endpoints.httpUrl, ws: getWs, cache: false, onError }), [endpoints.httpUrl, getWs, onError]);
 

@@ -33,6 +33,7 @@ export type DagHeader = DagHeaderFieldsFragment;
 export type DagListItem = DagsQueryResult['dags']['edges'][number]['node'];
 export type DagDetail = DagQueryResult['dag'];
 export type Viewer = MeQueryResult['me'];
+export type ViewerMembership = Viewer['memberships'][number];
 
 graphql(`
   fragment DagHeaderFields on Dag {
@@ -138,6 +139,23 @@ export const MeQuery = graphql(`
         slug
         name
       }
+      memberships {
+        role
+        tenant {
+          id
+          slug
+          name
+        }
+      }
+    }
+  }
+`);
+
+/** A session in another of the user's organisations (the header's switcher); the API sets it as the cookie. */
+export const SwitchTenantMutation = graphql(`
+  mutation SwitchTenant($tenantId: ID!) {
+    switchTenant(tenantId: $tenantId) {
+      ...AuthPayloadFields
     }
   }
 `);

@@ -23,5 +23,8 @@ export function RequireSession({ children }: { children: (session: Session) => R
       </div>
     );
   }
-  return <GraphQLProvider>{children(state.session)}</GraphQLProvider>;
+  // A new user or organisation (signed in or switched in another tab) gets a new client: no cached
+  // entity, subscription or page state of the previous one survives.
+  const { user, tenant } = state.session;
+  return <GraphQLProvider key={`${user?.id ?? 'key'}/${tenant?.id ?? ''}`}>{children(state.session)}</GraphQLProvider>;
 }

@@ -64,7 +64,8 @@ type Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.LoginDocument,
     "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SignUpDocument,
     "\n  mutation AcceptInvitation($token: String!, $password: String, $name: String) {\n    acceptInvitation(token: $token, password: $password, name: $name) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.AcceptInvitationDocument,
-    "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": typeof types.MeDocument,
+    "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n      memberships {\n        role\n        tenant {\n          id\n          slug\n          name\n        }\n      }\n    }\n  }\n": typeof types.MeDocument,
+    "\n  mutation SwitchTenant($tenantId: ID!) {\n    switchTenant(tenantId: $tenantId) {\n      ...AuthPayloadFields\n    }\n  }\n": typeof types.SwitchTenantDocument,
     "\n  query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {\n    dags(first: $first, after: $after, tag: $tag, paused: $paused) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagHeaderFields\n          recentRuns(limit: $recentRuns) {\n            ...DagRunFields\n          }\n        }\n      }\n    }\n  }\n": typeof types.DagsDocument,
     "\n  query Dag($dagId: String!) {\n    dag(dagId: $dagId) {\n      ...DagHeaderFields\n      taskIds\n      spec\n    }\n  }\n": typeof types.DagDocument,
     "\n  mutation PauseDag($dagId: String!) {\n    pauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n": typeof types.PauseDagDocument,
@@ -131,7 +132,8 @@ const documents: Documents = {
     "\n  mutation Login($email: String!, $password: String!) {\n    login(email: $email, password: $password) {\n      ...AuthPayloadFields\n    }\n  }\n": types.LoginDocument,
     "\n  mutation SignUp($email: String!, $password: String!, $tenantName: String!) {\n    signUp(email: $email, password: $password, tenantName: $tenantName) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SignUpDocument,
     "\n  mutation AcceptInvitation($token: String!, $password: String, $name: String) {\n    acceptInvitation(token: $token, password: $password, name: $name) {\n      ...AuthPayloadFields\n    }\n  }\n": types.AcceptInvitationDocument,
-    "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n": types.MeDocument,
+    "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n      memberships {\n        role\n        tenant {\n          id\n          slug\n          name\n        }\n      }\n    }\n  }\n": types.MeDocument,
+    "\n  mutation SwitchTenant($tenantId: ID!) {\n    switchTenant(tenantId: $tenantId) {\n      ...AuthPayloadFields\n    }\n  }\n": types.SwitchTenantDocument,
     "\n  query Dags($first: Int, $after: String, $tag: String, $paused: Boolean, $recentRuns: Int! = 14) {\n    dags(first: $first, after: $after, tag: $tag, paused: $paused) {\n      totalCount\n      pageInfo {\n        hasNextPage\n        endCursor\n      }\n      edges {\n        cursor\n        node {\n          ...DagHeaderFields\n          recentRuns(limit: $recentRuns) {\n            ...DagRunFields\n          }\n        }\n      }\n    }\n  }\n": types.DagsDocument,
     "\n  query Dag($dagId: String!) {\n    dag(dagId: $dagId) {\n      ...DagHeaderFields\n      taskIds\n      spec\n    }\n  }\n": types.DagDocument,
     "\n  mutation PauseDag($dagId: String!) {\n    pauseDag(dagId: $dagId) {\n      ...DagHeaderFields\n    }\n  }\n": types.PauseDagDocument,
@@ -365,7 +367,11 @@ export function graphql(source: "\n  mutation AcceptInvitation($token: String!, 
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
-export function graphql(source: "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n    }\n  }\n"];
+export function graphql(source: "\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n      memberships {\n        role\n        tenant {\n          id\n          slug\n          name\n        }\n      }\n    }\n  }\n"): (typeof documents)["\n  query Me {\n    me {\n      role\n      user {\n        id\n        email\n        name\n      }\n      tenant {\n        id\n        slug\n        name\n      }\n      memberships {\n        role\n        tenant {\n          id\n          slug\n          name\n        }\n      }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation SwitchTenant($tenantId: ID!) {\n    switchTenant(tenantId: $tenantId) {\n      ...AuthPayloadFields\n    }\n  }\n"): (typeof documents)["\n  mutation SwitchTenant($tenantId: ID!) {\n    switchTenant(tenantId: $tenantId) {\n      ...AuthPayloadFields\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
