@@ -12,11 +12,14 @@ export default async function metrics(ctx) {
     target: 0.05,
     variants: { on: { env: { METRICS_ENABLED: 'true' } }, off: { env: { METRICS_ENABLED: 'false' } } },
     onStarted: (stacks) => {
+      // Every "on" stack is scraped, as Prometheus would.
       const scraper = setInterval(async () => {
-        const res = await fetch(stacks.on.apiUrl.replace('/graphql', '/metrics')).catch(() => null);
-        if (res?.ok) {
-          await res.text();
-          scrapes++;
+        for (const stack of stacks.on) {
+          const res = await fetch(stack.apiUrl.replace('/graphql', '/metrics')).catch(() => null);
+          if (res?.ok) {
+            await res.text();
+            scrapes++;
+          }
         }
       }, 15_000);
       return () => clearInterval(scraper);

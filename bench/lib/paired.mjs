@@ -1,5 +1,5 @@
-// A paired comparison of two variants of Tower in one run: two stacks side by side, warmed up
-// alike, the throughput cases (bench/benchmarks/throughput.mjs) run alternately on each in ABBA
+// A paired comparison of two variants of Tower in one run: stacks side by side (two per variant,
+// counterbalanced in start order), warmed up alike, the throughput cases (bench/benchmarks/throughput.mjs) run alternately on each in ABBA
 // order over `pairs` pairs, so a load that drifts over the run falls on both sides alike; the idle
 // stack meanwhile only ticks. Printed: each measure, then per case the median tasks/s and CPU per
 // task (Tower's processes and the stack's Postgres backends) of each variant, each pair's ratio
@@ -28,7 +28,7 @@ const stackCpu = (cpu) =>
 /**
  * @param {object} ctx the bench context
  * @param {{ bench: string, pairs: number, target: number, variants: { on: object, off: object }, onStarted?: (stacks: object) => () => void }} opts
- *   variants: startStack options of each side (env, root); onStarted: started once both stacks run, returns its stop.
+ *   variants: startStack options of each side (env, root); onStarted: given { on: [stacks], off: [stacks] } once all run, returns its stop.
  */
 export async function comparePaired(ctx, { bench, pairs, target, variants, onStarted }) {
   // About 10 s of work per measure: a case of one second (2,000 tasks) moved ±20 % from one
@@ -37,15 +37,23 @@ export async function comparePaired(ctx, { bench, pairs, target, variants, onSta
   const runsN = ctx.size(2_000, 5);
   const dagsN = ctx.size(200, 1);
   const timeoutMs = ctx.smoke ? 30_000 : 20 * 60_000;
-  const stacks = {};
+  // Stacks per variant, started on, off, off, on (…): an A/A run (the same code on both sides)
+  // measured the first-started stack 5–8 % slower than the second, whatever ran on it, so each
+  // variant gets stacks at both ends of the start order, and the pairs alternate between them.
+  const perVariant = ctx.smoke ? 1 : Number(process.env.BENCH_PAIRED_STACKS ?? 2);
+  const stacks = { on: [], off: [] };
+  const all = [];
   let stopHelper = () => undefined;
   const measures = [];
   try {
-    for (const mode of ['on', 'off']) {
-      const stack = await startStack({ name: `${bench}_${mode}`, progress: ctx.progress, ...variants[mode] });
-      stacks[mode] = stack;
-      await stack.startAll();
-      await warmUp(ctx, stack);
+    for (let k = 0; k < perVariant; k++) {
+      for (const mode of k % 2 === 0 ? ['on', 'off'] : ['off', 'on']) {
+        const stack = await startStack({ name: `${bench}_${mode}${k}`, progress: ctx.progress, ...variants[mode] });
+        stacks[mode].push(stack);
+        all.push(stack);
+        await stack.startAll();
+        await warmUp(ctx, stack);
+      }
     }
     stopHelper = onStarted?.(stacks) ?? stopHelper;
     // BENCH_PAIRED_CASES=wide (or many) runs one case only: more pairs of it in the same time.
@@ -56,11 +64,12 @@ export async function comparePaired(ctx, { bench, pairs, target, variants, onSta
     ].filter(([name]) => only.includes(name));
     for (let pair = 0; pair < pairs; pair++) {
       const order = pair % 2 === 0 ? ['on', 'off'] : ['off', 'on'];
+      const k = pair % perVariant;
       for (const [, run] of cases) {
         for (const mode of order) {
-          ctx.progress.note(`pair ${pair + 1}/${pairs}: ${bench} ${mode}`);
-          const { cpu, ...figure } = await run(stacks[mode]);
-          const measure = { ...figure, bench, [bench]: mode, pair: pair + 1, cpuMsPerTask: stackCpu(cpu) };
+          ctx.progress.note(`pair ${pair + 1}/${pairs}: ${bench} ${mode} (stack ${k})`);
+          const { cpu, ...figure } = await run(stacks[mode][k]);
+          const measure = { ...figure, bench, [bench]: mode, pair: pair + 1, stack: k, cpuMsPerTask: stackCpu(cpu) };
           measures.push(measure);
           ctx.emit(measure);
         }
@@ -105,6 +114,6 @@ export async function comparePaired(ctx, { bench, pairs, target, variants, onSta
     return summary;
   } finally {
     stopHelper();
-    await Promise.all(Object.values(stacks).map((s) => s.stop()));
+    await Promise.all(all.map((s) => s.stop()));
   }
 }
