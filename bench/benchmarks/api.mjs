@@ -54,8 +54,11 @@ async function reads(ctx, stack, client, runs) {
   const rate = num('BENCH_API_RATE', ctx.smoke ? 20 : 200);
   const seconds = num('BENCH_API_SECONDS', ctx.smoke ? 3 : 30);
   const page = num('BENCH_API_PAGE', 10);
+  // BENCH_API_TI_FIRST=0 leaves the argument out (the same 50 task instances: the DAG has 50), for a
+  // build older than taskInstances(first:) run through BENCH_STACK_ROOT.
+  const tiFirst = num('BENCH_API_TI_FIRST', TASKS);
   const query = `query($d: String!, $first: Int, $offset: Int) { dagRuns(dagId: $d, first: $first, offset: $offset) {
-    totalCount edges { node { id state logicalDate taskInstances(first: 50) { taskId state tryNumber } } } } }`;
+    totalCount edges { node { id state logicalDate taskInstances${tiFirst ? `(first: ${tiFirst})` : ''} { taskId state tryNumber } } } } }`;
   // Warm-up: connections, JIT, the planner.
   for (let i = 0; i < 50; i++) await client.request(query, { d: 'wide', first: page, offset: i * page });
   ctx.progress.note(`reads: ${rate} requests/s for ${seconds} s, ${page} runs × ${TASKS} task instances each`);

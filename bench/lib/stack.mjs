@@ -123,7 +123,7 @@ export async function startStack(opts) {
     // BENCH_BULK_OWN_SESSION=0 keeps it in the bench's session (threads niced only).
     const detached = Number(extraEnv.WORKER_NICE ?? 0) > 0 && process.env.BENCH_BULK_OWN_SESSION !== '0';
     // opts.root: another checkout's built processes (a code change measured against the code before it).
-    const root = opts.root ?? ROOT;
+    const root = opts.root ?? process.env.BENCH_STACK_ROOT ?? ROOT;
     const child = spawn(process.execPath, [...nodeArgs, path.join(root, 'apps', kind, 'dist', 'main.js')], {
       cwd: root,
       env: procEnv,
