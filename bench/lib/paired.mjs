@@ -57,7 +57,7 @@ export async function comparePaired(ctx, { bench, pairs, target, variants, onSta
     }
     stopHelper = onStarted?.(stacks) ?? stopHelper;
     // BENCH_PAIRED_CASES=wide (or many) runs one case only: more pairs of it in the same time.
-    const only = (process.env.BENCH_PAIRED_CASES ?? process.env.BENCH_METRICS_CASES ?? 'wide,many').split(',');
+    const only = (process.env.BENCH_PAIRED_CASES ?? 'wide,many').split(',');
     const cases = [
       ['wide', (stack) => wideCase(ctx, stack, wideN, timeoutMs)],
       ['many', (stack) => manyCase(ctx, stack, { runsN, dagsN }, timeoutMs)],

@@ -1,4 +1,5 @@
 import { ok, startTestApi, uniqueEmail, type TestApi } from './support/test-api.js';
+import { subscribe, wsClient } from './support/ws-client.js';
 
 /**
  * The API under row-level security (docs/database.md): its statements carry the caller's tenant,
@@ -51,6 +52,44 @@ describe('the API under row-level security', () => {
     for (const x of tenants) {
       const page = ok(await t.gql<{ dagRuns: { totalCount: number } }>(`query { dagRuns(dagId: "pair") { totalCount } }`, {}, x.token));
       expect(page.dagRuns.totalCount).toBe(PER_TENANT);
+    }
+  });
+
+  it("a subscription's events resolve their nested fields in the subscriber's tenant (graphql-ws pulls them outside the request)", async () => {
+    const x = await tenant('rls-ws');
+    ok(
+      await t.gql(
+        `mutation($s: JSON!) { upsertDag(spec: $s) { dagId } }`,
+        {
+          s: {
+            dagId: 'nested',
+            tasks: [
+              { taskId: 'a', type: 'noop' },
+              { taskId: 'b', type: 'noop' },
+            ],
+          },
+        },
+        x.token,
+      ),
+    );
+    const client = wsClient(t.api.wsUrl, x.token);
+    try {
+      // taskInstances is read from Postgres for every event, by the API's role under row-level
+      // security: outside the subscriber's scope it would read nothing.
+      const sub = subscribe<{ dagRunUpdated: { dagId: string; taskInstances: Array<{ taskId: string }> } }>(
+        client,
+        `subscription { dagRunUpdated(dagId: "nested") { dagId taskInstances { taskId } } }`,
+      );
+      await new Promise((r) => setTimeout(r, 300)); // the subscription is registered
+      ok(await t.gql(`mutation { triggerDagRun(dagId: "nested") { id } }`, {}, x.token));
+      let event = await sub.next(10_000);
+      // The first event (queued) may precede the task instances' creation; a later one carries them.
+      while (!event.data?.dagRunUpdated.taskInstances.length) event = await sub.next(10_000);
+      expect(event.errors).toBeUndefined();
+      expect(event.data.dagRunUpdated.taskInstances.map((ti) => ti.taskId).sort()).toEqual(['a', 'b']);
+      sub.dispose();
+    } finally {
+      await client.dispose();
     }
   });
 });

@@ -107,17 +107,31 @@ function scopeTransactions(client: pg.PoolClient): pg.PoolClient {
 }
 
 async function inTransaction<T>(pool: pg.Pool, scope: string, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  let broken = false;
-  try {
+  return onConnection(pool, async (client, state) => {
     await client.query(`BEGIN; ${scope}`);
     const out = await fn(client);
     await client.query('COMMIT');
+    state.committed = true;
     return out;
+  });
+}
+
+/**
+ * `fn` on a connection of `pool`, which it runs a transaction on: if `fn` throws before it marked
+ * the transaction committed, ROLLBACK; a connection that cannot even do that is discarded.
+ */
+async function onConnection<T>(pool: pg.Pool, fn: (client: pg.PoolClient, state: { committed: boolean }) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  const state = { committed: false };
+  let broken = false;
+  try {
+    return await fn(client, state);
   } catch (err) {
-    await client.query('ROLLBACK').catch(() => {
-      broken = true;
-    });
+    if (!state.committed) {
+      await client.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+    }
     throw err;
   } finally {
     client.release(broken);
@@ -305,11 +319,8 @@ export function sqlOf(db: Db): Sql {
         throw err;
       }
     },
-    async transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
-      const client = await pool.connect();
-      let broken = false;
-      let committed = false;
-      try {
+    transaction<T>(fn: (tx: SqlTx) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+      return onConnection(pool, async (client, state) => {
         // One simple-protocol round trip for BEGIN, the locks and the first statement (no
         // parameters: keys and values are escaped literals).
         const statements = [
@@ -323,23 +334,14 @@ export function sqlOf(db: Db): Sql {
         const first = opts.first && Array.isArray(results) ? (results[results.length - 1].rows as Array<Record<string, unknown>>) : [];
         const commitWith = async <R>(text: string, values: readonly unknown[] = []): Promise<R[]> => {
           const [last] = (await client.query(`${inlineSql(text, values)}; COMMIT`)) as unknown as pg.QueryResult[];
-          committed = true;
+          state.committed = true;
           return last.rows as R[];
         };
         const query = async <R>(text: string, values: readonly unknown[] = []) => (await run(client, text, values)).rows as R[];
         const out = await fn({ query, first, commitWith });
-        if (!committed) await client.query('COMMIT');
+        if (!state.committed) await client.query('COMMIT');
         return out;
-      } catch (err) {
-        if (!committed) {
-          await client.query('ROLLBACK').catch(() => {
-            broken = true;
-          });
-        }
-        throw err;
-      } finally {
-        client.release(broken);
-      }
+      });
     },
     async flushed(check) {
       const statements = ['BEGIN', scopeStatement(), 'SET LOCAL synchronous_commit = on', check ?? 'SELECT 1', FLUSH_BARRIER, 'COMMIT'].filter(Boolean);

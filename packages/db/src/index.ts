@@ -15,21 +15,7 @@ export {
   type SqlTx,
   type TransactionOptions,
 } from './client.js';
-export {
-  DB_ROLES,
-  TENANT_SETTING,
-  asSystem,
-  bindTenantScope,
-  currentDbScope,
-  iteratorInScope,
-  runInDbScope,
-  runInScopeKey,
-  scopeKey,
-  withTenantScope,
-  type DbRole,
-  type DbScope,
-  type ScopedIterator,
-} from './row-security.js';
+export { DB_ROLES, asSystem, bindTenantScope, iteratorInScope, runInDbScope, withTenantScope, type DbRole, type DbScope } from './row-security.js';
 export { MIGRATIONS_DIR, pendingMigrations } from './migration-status.js';
 export { readVacuumStats, type VacuumStatsRow } from './vacuum-stats.js';
 export { GroupCommit } from './group-commit.js';
