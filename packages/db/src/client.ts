@@ -93,7 +93,10 @@ function scopeTransactions(client: pg.PoolClient): pg.PoolClient {
   const marked = client as pg.PoolClient & { [SCOPED]?: true };
   if (marked[SCOPED]) return client;
   marked[SCOPED] = true;
-  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  // The class's method, looked up at each call (not bound once): what wraps pg.Client#query later
+  // (the statement-counting tests) still sees every statement of a scoped connection.
+  const proto = Object.getPrototypeOf(client) as { query: (...args: unknown[]) => unknown };
+  const query = (...args: unknown[]) => proto.query.apply(client, args);
   client.query = ((...args: QueryArgs) => {
     const [config] = args;
     const scope = scopeStatement();

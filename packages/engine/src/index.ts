@@ -2,7 +2,7 @@ export { createEngine, type Engine } from './engine.js';
 export type { EngineDeps } from './deps.js';
 export { DagService, type UpsertDagResult, type ListDagsFilter } from './dag-service.js';
 export { RunService, type ListRunsFilter } from './run-service.js';
-export { RunBatchReads } from './run-batch-reads.js';
+export { RunBatchReads, type TaskInstanceColumn } from './run-batch-reads.js';
 export { RunLifecycle, type NewRun } from './run-lifecycle.js';
 export { decideFailedTry, type FailedTry } from './retry-decision.js';
 export { TaskExecution, XCOM_MAX_BYTES, type StartedTry, type TryOutcome } from './task-execution.js';

@@ -1,12 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import type { DagRun, DagVersion, TaskInstance } from '@tower/db';
-import type { Engine } from '@tower/engine';
+import type { Engine, TaskInstanceColumn } from '@tower/engine';
 import DataLoader from 'dataloader';
 import type { Actor } from '../auth/actor.js';
 import type { GqlContext } from './graphql-context.js';
 import { InjectEngine } from './tokens.js';
 
 type DagRef = { id: string; latestVersion: number };
+/** A task instance as a page reads it: the selected columns only. */
+export type TaskInstanceRow = Partial<TaskInstance> & Pick<TaskInstance, 'dagRunId' | 'taskId'>;
 
 function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string, keys: readonly string[]): T[][] {
   const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
@@ -22,7 +24,7 @@ function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string, keys: readonl
 export class RequestLoaders {
   readonly latestVersions: DataLoader<DagRef, DagVersion, string>;
   private readonly recentRunsByLimit = new Map<number, DataLoader<string, DagRun[]>>();
-  private readonly taskInstancesByFirst = new Map<number, DataLoader<string, TaskInstance[]>>();
+  private readonly taskInstancesBy = new Map<string, DataLoader<string, TaskInstanceRow[]>>();
 
   constructor(
     private readonly engine: Engine,
@@ -31,14 +33,18 @@ export class RequestLoaders {
     this.latestVersions = new DataLoader((dags) => engine.dags.latestVersions(tenantId, dags), { cacheKeyFn: (d) => `${d.id}|${d.latestVersion}` });
   }
 
-  /** A run's task instances (the first `first` by taskId; 0: all), batched with the other runs asking for as many. */
-  taskInstances(first = 0): DataLoader<string, TaskInstance[]> {
-    let loader = this.taskInstancesByFirst.get(first);
+  /**
+   * A run's task instances (the first `first` by taskId; 0: all), batched with the other runs
+   * asking for as many and the same `columns` (the GraphQL fields selected: only those are read).
+   */
+  taskInstances(first: number, columns: readonly TaskInstanceColumn[]): DataLoader<string, TaskInstanceRow[]> {
+    const key = `${first}|${[...columns].sort().join(',')}`;
+    let loader = this.taskInstancesBy.get(key);
     if (!loader) {
       loader = new DataLoader(async (runIds) =>
-        groupBy(await this.engine.batchReads.taskInstancesOfRuns(this.tenantId, runIds, first || undefined), (ti) => ti.dagRunId, runIds),
+        groupBy(await this.engine.batchReads.taskInstancesOfRuns(this.tenantId, runIds, first || undefined, columns), (ti) => ti.dagRunId, runIds),
       );
-      this.taskInstancesByFirst.set(first, loader);
+      this.taskInstancesBy.set(key, loader);
     }
     return loader;
   }

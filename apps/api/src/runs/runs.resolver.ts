@@ -1,10 +1,14 @@
-import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Info, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { TowerError } from '@tower/core';
+import { TASK_INSTANCE_COLUMNS } from '@tower/db';
+import type { TaskInstanceColumn } from '@tower/engine';
+import type { GraphQLResolveInfo } from 'graphql';
 import { withSpan } from '@tower/telemetry';
 import type { Actor } from '../auth/actor.js';
 import { AnyRole, CurrentActor, Roles } from '../auth/auth.decorators.js';
 import type { GqlContext } from '../common/graphql-context.js';
 import { Loaders } from '../common/loaders.js';
+import { selectedFieldNames } from '../common/selection.js';
 import { DagRunConnection, DagRunModel, TaskInstanceModel } from './dtos/dag-run.dto.js';
 import { DagRunsArgs, TriggerDagRunArgs } from './dtos/runs.args.js';
 import { TaskLogLineModel } from './dtos/run-operations.dto.js';
@@ -43,14 +47,17 @@ export class RunsResolver {
     @CurrentActor() actor: Actor,
     @Parent() run: DagRunModel,
     @Context() ctx: GqlContext,
+    @Info() info: GraphQLResolveInfo,
     @Args('first', { type: () => Int, nullable: true, description: `1 to ${TASK_INSTANCES_FIRST_MAX}` }) first?: number | null,
   ): Promise<TaskInstanceModel[]> {
     if (first != null && (first < 1 || first > TASK_INSTANCES_FIRST_MAX)) {
       throw new TowerError('BAD_USER_INPUT', `first must be 1 to ${TASK_INSTANCES_FIRST_MAX}`, { path: 'first' });
     }
+    // Only the columns of the fields asked for (TaskInstance has no resolver of its own: every field is a column).
+    const columns = [...selectedFieldNames(info)].filter((f): f is TaskInstanceColumn => Object.hasOwn(TASK_INSTANCE_COLUMNS, f));
     return this.loaders
       .of(ctx, actor)
-      .taskInstances(first ?? 0)
+      .taskInstances(first ?? 0, columns)
       .load(run.id) as Promise<TaskInstanceModel[]>;
   }
 
