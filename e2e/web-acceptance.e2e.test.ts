@@ -244,6 +244,13 @@ describe('the web app a data team lives in (acceptance)', () => {
     // a phone shows the DAG page without a page-wide horizontal scroll (the grid scrolls inside itself)
     await waitFor(async () => (await page.evaluate<number>('document.scrollingElement.scrollWidth')) <= 390, 10_000, 'the DAG page to fit 390 px');
     await shot(page, 'dag-phone');
+    // and so does the DAG list: its toolbar wraps, its table scrolls inside its panel
+    await page.goto(`${app.url}/`);
+    await page.getByTestId(`dag-row-${DAG}`).waitFor({ timeout: 30_000 });
+    await waitFor(async () => (await page.evaluate<number>('document.scrollingElement.scrollWidth')) <= 390, 10_000, 'the DAG list to fit 390 px');
+    const search = await page.getByTestId('dag-search').boundingBox();
+    expect(search && search.x >= 0 && search.x + search.width <= 390).toBe(true);
+    await shot(page, 'dag-list-phone');
     await page.setViewportSize({ width: 1280, height: 900 });
 
     // A VIEWER key from the API keys page; its secret shown once

@@ -85,7 +85,7 @@ export function DagListPage() {
           </p>
         </div>
       ) : (
-        <div className="panel">
+        <div className="panel panel-scroll">
           <table className="table dag-table" data-testid="dag-list">
             <thead>
               <tr>
