@@ -1,7 +1,8 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client.js';
-import { DB_ROLES, scopeStatement, type DbRole } from './row-security.js';
+import { DB_ROLES, scopeSetting, scopeStatement, type DbRole } from './row-security.js';
+import { canScopeInline, queryScoped } from './scoped-query.js';
 
 /** The process-wide client (one connection pool). */
 export type Db = PrismaClient;
@@ -67,8 +68,10 @@ const textOf = (config: unknown): string | undefined =>
 
 /**
  * The API's pool: every statement carries the database scope of the code that sends it
- * (row-security.ts). A statement outside a transaction is sent in one — BEGIN and the scope's
- * setting in one round trip, the statement, COMMIT — since a SET LOCAL lasts one transaction; a
+ * (row-security.ts). A statement outside a transaction with parameters (nearly all) is sent with
+ * the scope's `set_config(…, true)` in its own round trip and implicit transaction
+ * (scoped-query.ts); one without parameters in an explicit one — BEGIN and the setting in one
+ * round trip, the statement, COMMIT — since the setting lasts one transaction; a
  * transaction opened with a bare `BEGIN` (Prisma's) gets the setting in the same round trip;
  * `Sql.transaction` and `Sql.flushed` put it in their own first round trip. Callback-style calls
  * (none in Tower) go through unchanged.
@@ -80,6 +83,9 @@ function scopeStatements(pool: pg.Pool): void {
     const scope = scopeStatement();
     const text = textOf(config);
     if (!scope || args.some((a) => typeof a === 'function') || (text !== undefined && STARTS_TRANSACTION.test(text))) return query(...args);
+    // One statement with parameters: the scope's setting in the statement's own round trip.
+    const setting = scopeSetting();
+    if (setting && canScopeInline(config) && values === undefined) return onPooled(pool, (client) => queryScoped(client, config, setting));
     return inTransaction(pool, scope, (client) => client.query(config as pg.QueryConfig, values as unknown[] | undefined));
   }) as typeof pool.query;
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
@@ -117,6 +123,19 @@ async function inTransaction<T>(pool: pg.Pool, scope: string, fn: (client: pg.Po
     state.committed = true;
     return out;
   });
+}
+
+/** `fn` on a connection of `pool`, released after it (discarded after an error, as pool.query does). */
+async function onPooled<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    const out = await fn(client);
+    client.release();
+    return out;
+  } catch (err) {
+    client.release(err as Error);
+    throw err;
+  }
 }
 
 /**

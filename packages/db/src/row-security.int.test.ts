@@ -1,3 +1,4 @@
+import pg from 'pg';
 import { createPrismaClient, sqlOf, type Db } from './client.js';
 import { asSystem, DB_ROLES, withTenantScope } from './row-security.js';
 import { createTestDatabase, type TestDatabase } from './testing/test-database.js';
@@ -101,6 +102,42 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
     // Back in the API's role after it, on the same pooled connection.
     expect((await sqlOf(app).query('SELECT current_user AS u'))[0]).toEqual({ u: 'tower_app' });
     expect(await sqlOf(app).query('SELECT 1 FROM "Connection"')).toEqual([]);
+  });
+
+  it('a statement with parameters carries its scope in its own round trip and transaction, for itself only', async () => {
+    // One connection, so that every statement below runs on the same session.
+    const one = createPrismaClient(db.url, { poolMax: 1, role: DB_ROLES.app });
+    const sql = sqlOf(one);
+    const WHO = `SELECT current_setting('tower.tenant_id', true) AS tenant, current_user AS "user", $1::int AS n`;
+    const sent: string[] = [];
+    const proto = pg.Client.prototype as unknown as { query: (...args: unknown[]) => unknown };
+    const original = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const q = args[0] as string | { text?: string };
+      sent.push(typeof q === 'string' ? q : (q?.text ?? '?'));
+      return original.apply(this, args);
+    };
+    try {
+      // The same named prepared statement, in turn in each scope and none: each sees its own setting only.
+      expect(await withTenantScope(tenant.a, () => sql.query(WHO, [1]))).toEqual([{ tenant: tenant.a, user: 'tower_app', n: 1 }]);
+      expect(sent).toEqual([WHO]); // one round trip: no BEGIN, no COMMIT
+      expect(await sql.query(WHO, [2])).toEqual([{ tenant: '', user: 'tower_app', n: 2 }]);
+      expect(await asSystem(() => sql.query(WHO, [3]))).toEqual([{ tenant: '', user: 'postgres', n: 3 }]);
+      expect(await sql.query(WHO, [4])).toEqual([{ tenant: '', user: 'tower_app', n: 4 }]);
+      expect(await withTenantScope(tenant.b, () => sql.query(WHO, [5]))).toEqual([{ tenant: tenant.b, user: 'tower_app', n: 5 }]);
+      // A write's row count is the statement's, not the setting's; the tenant's rows only.
+      expect(await withTenantScope(tenant.a, () => one.connection.updateMany({ data: { description: 'mine' } }))).toEqual({ count: 1 });
+      // A failing statement fails alone: no setting is left (the pool replaces a connection after an
+      // error, as pg's pool.query does: a new session has no such setting at all) and the next one runs.
+      await expect(withTenantScope(tenant.a, () => sql.query('SELECT 1 / $1::int AS x', [0]))).rejects.toThrow(/division by zero/);
+      const [after] = await sql.query<{ tenant: string | null; user: string }>(WHO, [6]);
+      expect({ tenant: after.tenant || null, user: after.user }).toEqual({ tenant: null, user: 'tower_app' });
+      expect(await withTenantScope(tenant.a, () => sql.query('SELECT "connId" FROM "Connection" WHERE $1::int = 1', [1]))).toEqual([{ connId: 'conn_a' }]);
+    } finally {
+      proto.query = original;
+      await one.$disconnect();
+    }
+    expect((await db.prisma.connection.findFirstOrThrow({ where: { tenantId: tenant.b } })).description).not.toBe('mine');
   });
 
   it('every table has RLS, and every table with a tenantId the tenant policy of the API role', async () => {

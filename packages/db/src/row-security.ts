@@ -95,6 +95,18 @@ export function runInScopeKey<T>(key: string, fn: () => Promise<T>): Promise<T> 
 }
 
 /**
+ * The setting the current scope runs with, for the current transaction only (client.ts sends it
+ * as `set_config(name, value, true)` in a statement's own round trip): the caller's tenant, or the
+ * login role for the system's lookups (`role` = `none` is SET ROLE NONE); null outside any scope.
+ */
+export function scopeSetting(): { name: string; value: string } | null {
+  const scope = scopes.getStore();
+  if (scope?.system) return { name: 'role', value: 'none' };
+  if (scope?.tenantId) return { name: TENANT_SETTING, value: scope.tenantId };
+  return null;
+}
+
+/**
  * What a transaction of the current scope sends right after BEGIN (no parameters: the tenant id
  * is an escaped literal), or '' outside any scope.
  */
