@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Tower's execution-engine benchmarks. `npm run bench [-- <name>…] [--smoke]`
 //   names: throughput bullmq_baseline latency cron_lag fairness (default: all five, in that order)
-//          alerts, metrics, rls, soak, api (named only: not part of the default set nor of the smoke suite)
+//          alerts, metrics, rls, soak, retention_load, api (named only: not part of the default set nor of the smoke suite)
 //          data → bench/data.mjs, web → bench/web.mjs, retention → bench/retention.mjs (not part of the default set)
 // One JSON line per figure on stdout, progress on stderr, everything in bench/results/latest.json
 // (smoke runs: bench/results/smoke.json). Exit code 1 when a benchmark failed to complete.
@@ -27,7 +27,7 @@ const HERE = path.dirname(fileURLToPath(import.meta.url));
 const RESULTS = path.join(HERE, 'results');
 export const BENCHMARKS = ['throughput', 'bullmq_baseline', 'latency', 'cron_lag', 'fairness'];
 /** Benchmarks run only when named (`npm run bench -- alerts`): not in the default set, not in bench/smoke.mjs. */
-export const NAMED_BENCHMARKS = ['alerts', 'metrics', 'rls', 'soak', 'api'];
+export const NAMED_BENCHMARKS = ['alerts', 'metrics', 'rls', 'soak', 'retention_load', 'api'];
 
 function readPrevious() {
   try {

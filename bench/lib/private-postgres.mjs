@@ -1,6 +1,6 @@
 // A PostgreSQL cluster of the benchmark's own (initdb + pg_ctl from the installed server binaries,
 // as the `postgres` user, on a free port), so a long benchmark runs with production settings
-// (autovacuum on, fsync on) whatever the machine's server is set to, and can be run with
+// (autovacuum on, fsync on, checkpoints spaced) whatever the machine's server is set to, and can be run with
 // autovacuum off on purpose.
 import { execFileSync } from 'node:child_process';
 import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -18,12 +18,28 @@ export async function startPrivatePostgres({ autovacuum = true, settings = {} } 
   const port = await freePort();
   const asPostgres = (cmd, args) => execFileSync('runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args], { stdio: 'pipe' });
   asPostgres('initdb', ['-D', path.join(dir, 'data'), '-A', 'trust', '-U', 'postgres']);
-  const all = { listen_addresses: '127.0.0.1', max_connections: '300', shared_buffers: '512MB', autovacuum: autovacuum ? 'on' : 'off', ...settings };
+  // Production settings for a write-heavy database (docs/database.md, "Postgres settings"): with the
+  // defaults (max_wal_size 1 GB, checkpoint_timeout 5 min) a load on full tables checkpointed every
+  // 15-20 s — the first change of each page after a checkpoint logs the whole page, and inserts into
+  // a large random-uuid index touch a new page nearly every time — and the soak fell 20 % below its
+  // empty-table figure. One checkpoint per 15 min, WAL room for it, and compressed page images:
+  const all = {
+    listen_addresses: '127.0.0.1',
+    max_connections: '300',
+    shared_buffers: '512MB',
+    max_wal_size: '8GB',
+    checkpoint_timeout: '15min',
+    wal_compression: 'lz4',
+    autovacuum: autovacuum ? 'on' : 'off',
+    ...settings,
+  };
   const options = [`-p ${port}`, `-k ${dir}`, ...Object.entries(all).map(([k, v]) => `-c ${k}=${v}`)].join(' ');
   asPostgres('pg_ctl', ['-D', path.join(dir, 'data'), '-o', options, '-l', path.join(dir, 'log'), '-w', 'start']);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
     settings: all,
+    /** The server's log file (autovacuum's reports when `log_autovacuum_min_duration` is set). */
+    logPath: path.join(dir, 'log'),
     async destroy() {
       try {
         asPostgres('pg_ctl', ['-D', path.join(dir, 'data'), '-m', 'fast', '-w', 'stop']);
