@@ -101,6 +101,28 @@ describe('migrations (WebAssembly schema engine on the real Postgres)', () => {
     }
   });
 
+  it('gives runs and task instances time-ordered version-7 ids (tower_uuid_v7), other tables random ones', async () => {
+    const ids = await db.prisma.$queryRaw<Array<{ id: string }>>`SELECT tower_uuid_v7()::text AS id FROM generate_series(1, 3)`;
+    await new Promise((r) => setTimeout(r, 5));
+    const [later] = await db.prisma.$queryRaw<Array<{ id: string }>>`SELECT tower_uuid_v7()::text AS id`;
+    for (const { id } of [...ids, later]) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    // The first 48 bits are the clock's milliseconds: now, and later ids sort after earlier ones.
+    const millis = (id: string) => parseInt(id.replace(/-/g, '').slice(0, 12), 16);
+    expect(Math.abs(millis(later.id) - Date.now())).toBeLessThan(60_000);
+    expect(millis(later.id)).toBeGreaterThan(Math.max(...ids.map((i) => millis(i.id))));
+    expect(later.id > ids[0].id).toBe(true);
+    expect(new Set(ids.map((i) => i.id)).size).toBe(3);
+    const defaults = await db.prisma.$queryRaw<Array<{ table: string; def: string }>>`
+      SELECT table_name AS table, column_default AS def FROM information_schema.columns
+      WHERE table_schema = 'public' AND column_name = 'id' AND table_name IN ('DagRun', 'TaskInstance', 'TaskTry', 'XCom', 'Dag') ORDER BY 1`;
+    expect(defaults).toEqual([
+      { table: 'Dag', def: 'gen_random_uuid()' },
+      { table: 'DagRun', def: 'tower_uuid_v7()' },
+      { table: 'TaskInstance', def: 'tower_uuid_v7()' },
+      { table: 'XCom', def: 'gen_random_uuid()' },
+    ]);
+  });
+
   it('migrate fails with how to start Postgres when it is unreachable', async () => {
     const failure = await dbScript('migrate', '--url', 'postgresql://postgres@127.0.0.1:1/tower').then(
       () => null,
