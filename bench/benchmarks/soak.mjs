@@ -14,7 +14,7 @@
 // ≥ 1,000 tasks/s and p99 ≤ 100 ms in every minute, tasks/s ≥ 80 % of the empty-table figure.
 import { readAutovacuumLog, summarizeAutovacuum } from '../lib/autovacuum-log.mjs';
 import { insertHistory } from '../lib/history.mjs';
-import { startPrivatePostgres } from '../lib/private-postgres.mjs';
+import { withPrivatePostgres } from '../lib/private-postgres.mjs';
 import { startStack } from '../lib/stack.mjs';
 import { HOT, prepareLoad, sustain, tableStats } from '../lib/sustain.mjs';
 import { warmUp } from '../lib/warmup.mjs';
@@ -24,67 +24,63 @@ const FLOOR_TASKS_PER_SEC = 1000;
 const FLOOR_P99_MS = 100;
 
 async function soakOnce(ctx, autovacuum) {
-  const pg = await startPrivatePostgres({ autovacuum, settings: { log_autovacuum_min_duration: 0 } });
-  const previousServer = process.env.TEST_DATABASE_URL;
-  process.env.TEST_DATABASE_URL = pg.url;
-  let stack;
-  try {
-    stack = await startStack({ name: `soak_av_${autovacuum ? 'on' : 'off'}`, progress: ctx.progress });
-    await stack.startAll();
-    await warmUp(ctx, stack);
-    const load = await prepareLoad(stack, { bench: 'soak', pgLog: pg.logPath });
-    const label = `autovacuum_${autovacuum ? 'on' : 'off'}`;
+  return withPrivatePostgres({ autovacuum, settings: { log_autovacuum_min_duration: 0 } }, async (pg) => {
+    let stack;
+    try {
+      stack = await startStack({ name: `soak_av_${autovacuum ? 'on' : 'off'}`, progress: ctx.progress });
+      await stack.startAll();
+      await warmUp(ctx, stack);
+      const load = await prepareLoad(stack, { bench: 'soak', pgLog: pg.logPath });
+      const label = `autovacuum_${autovacuum ? 'on' : 'off'}`;
 
-    const baseline = await sustain(ctx, stack, load, ctx.smoke ? 1 : Number(process.env.BENCH_SOAK_BASELINE_MINUTES ?? 2), `${label}_empty`);
-    const emptyTasksPerSec = Math.max(...baseline.map((f) => f.tasksPerSec));
+      const baseline = await sustain(ctx, stack, load, ctx.smoke ? 1 : Number(process.env.BENCH_SOAK_BASELINE_MINUTES ?? 2), `${label}_empty`);
+      const emptyTasksPerSec = Math.max(...baseline.map((f) => f.tasksPerSec));
 
-    ctx.progress.note(`${label}: inserting the history`);
-    const history = await insertHistory(ctx, stack.prisma, {
-      prefix: 'hist',
-      tenants: ctx.size(500, 2),
-      dagsPerTenant: 4,
-      runsPerDag: ctx.size(500, 5),
-    });
-    ctx.emit({ bench: 'soak', case: `${label}_history`, ...history, ...(await tableStats(stack.prisma)) });
+      ctx.progress.note(`${label}: inserting the history`);
+      const history = await insertHistory(ctx, stack.prisma, {
+        prefix: 'hist',
+        tenants: ctx.size(500, 2),
+        dagsPerTenant: 4,
+        runsPerDag: ctx.size(500, 5),
+      });
+      ctx.emit({ bench: 'soak', case: `${label}_history`, ...history, ...(await tableStats(stack.prisma)) });
 
-    const fullFrom = new Date();
-    const minutes = await sustain(ctx, stack, load, ctx.smoke ? 1 : Number(process.env.BENCH_SOAK_MINUTES ?? 10), `${label}_full`);
-    const fullAutovacuum = summarizeAutovacuum(readAutovacuumLog(pg.logPath), fullFrom, new Date(), HOT);
-    // A minute without a finished chain run has no latency figure: it fails the floor.
-    const worst = {
-      tasksPerSec: Math.min(...minutes.map((f) => f.tasksPerSec)),
-      p99Ms: minutes.some((f) => f.edgeP99Ms == null) ? null : Math.max(...minutes.map((f) => f.edgeP99Ms)),
-    };
-    const summary = {
-      bench: 'soak',
-      case: `${label}_summary`,
-      emptyTasksPerSec,
-      worstMinuteTasksPerSec: worst.tasksPerSec,
-      worstMinuteEdgeP99Ms: worst.p99Ms,
-      ratioToEmpty: round(worst.tasksPerSec / emptyTasksPerSec, 2),
-      floors: {
-        tasksPerSec: worst.tasksPerSec >= FLOOR_TASKS_PER_SEC,
-        edgeP99: worst.p99Ms != null && worst.p99Ms <= FLOOR_P99_MS,
-        within80PercentOfEmpty: worst.tasksPerSec >= 0.8 * emptyTasksPerSec,
-      },
-      autovacuum: fullAutovacuum,
-      postgres: pg.settings,
-    };
-    ctx.emit(summary);
-    ctx.progress.note(
-      `${label}: worst minute ${summary.worstMinuteTasksPerSec} tasks/s (empty tables ${emptyTasksPerSec}; ${Math.round(summary.ratioToEmpty * 100)} %), edge p99 ${summary.worstMinuteEdgeP99Ms} ms — floors ${Object.entries(
-        summary.floors,
-      )
-        .map(([k, ok]) => `${k} ${ok ? 'met' : 'NOT met'}`)
-        .join(', ')}`,
-    );
-    return summary;
-  } finally {
-    await stack?.stop();
-    if (previousServer === undefined) delete process.env.TEST_DATABASE_URL;
-    else process.env.TEST_DATABASE_URL = previousServer;
-    await pg.destroy();
-  }
+      const fullFrom = new Date();
+      const minutes = await sustain(ctx, stack, load, ctx.smoke ? 1 : Number(process.env.BENCH_SOAK_MINUTES ?? 10), `${label}_full`);
+      const fullAutovacuum = summarizeAutovacuum(readAutovacuumLog(pg.logPath), fullFrom, new Date(), HOT);
+      // A minute without a finished chain run has no latency figure: it fails the floor.
+      const worst = {
+        tasksPerSec: Math.min(...minutes.map((f) => f.tasksPerSec)),
+        p99Ms: minutes.some((f) => f.edgeP99Ms == null) ? null : Math.max(...minutes.map((f) => f.edgeP99Ms)),
+      };
+      const summary = {
+        bench: 'soak',
+        case: `${label}_summary`,
+        emptyTasksPerSec,
+        worstMinuteTasksPerSec: worst.tasksPerSec,
+        worstMinuteEdgeP99Ms: worst.p99Ms,
+        ratioToEmpty: round(worst.tasksPerSec / emptyTasksPerSec, 2),
+        floors: {
+          tasksPerSec: worst.tasksPerSec >= FLOOR_TASKS_PER_SEC,
+          edgeP99: worst.p99Ms != null && worst.p99Ms <= FLOOR_P99_MS,
+          within80PercentOfEmpty: worst.tasksPerSec >= 0.8 * emptyTasksPerSec,
+        },
+        autovacuum: fullAutovacuum,
+        postgres: pg.settings,
+      };
+      ctx.emit(summary);
+      ctx.progress.note(
+        `${label}: worst minute ${summary.worstMinuteTasksPerSec} tasks/s (empty tables ${emptyTasksPerSec}; ${Math.round(summary.ratioToEmpty * 100)} %), edge p99 ${summary.worstMinuteEdgeP99Ms} ms — floors ${Object.entries(
+          summary.floors,
+        )
+          .map(([k, ok]) => `${k} ${ok ? 'met' : 'NOT met'}`)
+          .join(', ')}`,
+      );
+      return summary;
+    } finally {
+      await stack?.stop();
+    }
+  });
 }
 
 export default async function soak(ctx) {

@@ -50,3 +50,20 @@ export async function startPrivatePostgres({ autovacuum = true, settings = {} } 
     },
   };
 }
+
+/**
+ * Runs `fn(pg)` on a private cluster: the stacks it starts use it (`TEST_DATABASE_URL` points
+ * there meanwhile); the cluster is destroyed after, whatever happened.
+ */
+export async function withPrivatePostgres(opts, fn) {
+  const pg = await startPrivatePostgres(opts);
+  const previousServer = process.env.TEST_DATABASE_URL;
+  process.env.TEST_DATABASE_URL = pg.url;
+  try {
+    return await fn(pg);
+  } finally {
+    if (previousServer === undefined) delete process.env.TEST_DATABASE_URL;
+    else process.env.TEST_DATABASE_URL = previousServer;
+    await pg.destroy();
+  }
+}
