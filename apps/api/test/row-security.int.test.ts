@@ -1,4 +1,5 @@
-import { ok, startTestApi, uniqueEmail, type TestApi } from './support/test-api.js';
+import { EventStreamService } from '../src/events/event-stream.service.js';
+import { ok, startTestApi, uniqueEmail, waitFor, type TestApi } from './support/test-api.js';
 import { subscribe, wsClient } from './support/ws-client.js';
 
 /**
@@ -80,7 +81,8 @@ describe('the API under row-level security', () => {
         client,
         `subscription { dagRunUpdated(dagId: "nested") { dagId taskInstances { taskId } } }`,
       );
-      await new Promise((r) => setTimeout(r, 300)); // the subscription is registered
+      // Registered with the event stream before the trigger (a fixed wait would not be, on a loaded CI).
+      await waitFor(async () => t.api.app.get(EventStreamService).openCount === 1, 10_000);
       ok(await t.gql(`mutation { triggerDagRun(dagId: "nested") { id } }`, {}, x.token));
       let event = await sub.next(10_000);
       // The first event (queued) may precede the task instances' creation; a later one carries them.

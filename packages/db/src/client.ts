@@ -80,13 +80,18 @@ function scopeStatements(pool: pg.Pool): void {
   const query = pool.query.bind(pool) as (...args: unknown[]) => unknown;
   pool.query = ((...args: unknown[]) => {
     const [config, values] = args;
-    const scope = scopeStatement();
-    const text = textOf(config);
-    if (!scope || args.some((a) => typeof a === 'function') || (text !== undefined && STARTS_TRANSACTION.test(text))) return query(...args);
-    // One statement with parameters: the scope's setting in the statement's own round trip.
     const setting = scopeSetting();
-    if (setting && canScopeInline(config) && values === undefined) return onPooled(pool, (client) => queryScoped(client, config, setting));
-    return inTransaction(pool, scope, (client) => client.query(config as pg.QueryConfig, values as unknown[] | undefined));
+    const text = textOf(config);
+    if (!setting || args.some((a) => typeof a === 'function') || (text !== undefined && STARTS_TRANSACTION.test(text))) return query(...args);
+    // One statement with parameters: the setting in the statement's own round trip and implicit
+    // transaction, which its Sync ends whatever happened (nothing to roll back).
+    if (canScopeInline(config) && values === undefined) {
+      return onConnection(pool, (client, state) => {
+        state.committed = true;
+        return queryScoped(client, config, setting);
+      });
+    }
+    return inTransaction(pool, scopeStatement(setting), (client) => client.query(config as pg.QueryConfig, values as unknown[] | undefined));
   }) as typeof pool.query;
   const connect = pool.connect.bind(pool) as (...args: unknown[]) => unknown;
   pool.connect = ((...args: unknown[]) => {
@@ -125,22 +130,10 @@ async function inTransaction<T>(pool: pg.Pool, scope: string, fn: (client: pg.Po
   });
 }
 
-/** `fn` on a connection of `pool`, released after it (discarded after an error, as pool.query does). */
-async function onPooled<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-  const client = await pool.connect();
-  try {
-    const out = await fn(client);
-    client.release();
-    return out;
-  } catch (err) {
-    client.release(err as Error);
-    throw err;
-  }
-}
-
 /**
  * `fn` on a connection of `pool`, which it runs a transaction on: if `fn` throws before it marked
- * the transaction committed, ROLLBACK; a connection that cannot even do that is discarded.
+ * the transaction committed (or as needing no ROLLBACK), ROLLBACK; a connection that cannot even
+ * do that is discarded (as is one whose socket broke: pg's pool drops a client no longer queryable).
  */
 async function onConnection<T>(pool: pg.Pool, fn: (client: pg.PoolClient, state: { committed: boolean }) => Promise<T>): Promise<T> {
   const client = await pool.connect();

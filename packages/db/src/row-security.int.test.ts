@@ -127,8 +127,8 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
       expect(await withTenantScope(tenant.b, () => sql.query(WHO, [5]))).toEqual([{ tenant: tenant.b, user: 'tower_app', n: 5 }]);
       // A write's row count is the statement's, not the setting's; the tenant's rows only.
       expect(await withTenantScope(tenant.a, () => one.connection.updateMany({ data: { description: 'mine' } }))).toEqual({ count: 1 });
-      // A failing statement fails alone: no setting is left (the pool replaces a connection after an
-      // error, as pg's pool.query does: a new session has no such setting at all) and the next one runs.
+      // A failing statement fails alone: its implicit transaction ends at its Sync, so no setting is
+      // left on the session ('' once defined there; null on a new session) and the next one runs.
       await expect(withTenantScope(tenant.a, () => sql.query('SELECT 1 / $1::int AS x', [0]))).rejects.toThrow(/division by zero/);
       const [after] = await sql.query<{ tenant: string | null; user: string }>(WHO, [6]);
       expect({ tenant: after.tenant || null, user: after.user }).toEqual({ tenant: null, user: 'tower_app' });

@@ -17,7 +17,7 @@ import pg from 'pg';
  * sends every statement in a transaction that sets `tower.tenant_id` first. The lookups that find
  * the tenant in the first place (a session or API key by its secret's hash, a login by email, a
  * sign-up, an invitation by its token) run `asSystem`: their transaction drops the API's role for
- * the login role (`SET LOCAL ROLE NONE`), as the engine works. Every such call is named in code;
+ * the login role (`set_config('role', 'none', true)`, i.e. SET LOCAL ROLE NONE), as the engine works. Every such call is named in code;
  * grep for `asSystem`.
  */
 export const DB_ROLES = { app: 'tower_app' } as const;
@@ -52,7 +52,7 @@ export function withTenantScope<T>(tenantId: string, fn: () => T | PromiseLike<T
 }
 
 /**
- * Runs `fn` as the login role, as the engine works (`SET LOCAL ROLE NONE`): for the few lookups that are how a tenant is found (or that
+ * Runs `fn` as the login role, as the engine works (SET LOCAL ROLE NONE): for the few lookups that are how a tenant is found (or that
  * are about a user across tenants). Nothing of a request's own work belongs here. Awaited inside
  * the scope, as withTenantScope.
  */
@@ -94,28 +94,27 @@ export function runInScopeKey<T>(key: string, fn: () => Promise<T>): Promise<T> 
   return withTenantScope(key, fn);
 }
 
+/** A setting for the current transaction only (`set_config(name, value, true)`, i.e. SET LOCAL). */
+export interface ScopeSetting {
+  name: string;
+  value: string;
+}
+
 /**
- * The setting the current scope runs with, for the current transaction only (client.ts sends it
- * as `set_config(name, value, true)` in a statement's own round trip): the caller's tenant, or the
- * login role for the system's lookups (`role` = `none` is SET ROLE NONE); null outside any scope.
+ * The setting the current scope runs with: the caller's tenant, or the login role for the
+ * system's lookups (`role` = `none` is SET ROLE NONE); null outside any scope. client.ts sends it
+ * in a statement's own round trip (scoped-query.ts) or right after BEGIN (scopeStatement).
  */
-export function scopeSetting(): { name: string; value: string } | null {
+export function scopeSetting(): ScopeSetting | null {
   const scope = scopes.getStore();
   if (scope?.system) return { name: 'role', value: 'none' };
   if (scope?.tenantId) return { name: TENANT_SETTING, value: scope.tenantId };
   return null;
 }
 
-/**
- * What a transaction of the current scope sends right after BEGIN (no parameters: the tenant id
- * is an escaped literal), or '' outside any scope.
- */
-export function scopeStatement(): string {
-  const scope = scopes.getStore();
-  if (!scope) return '';
-  if (scope.system) return 'SET LOCAL ROLE NONE';
-  if (scope.tenantId) return `SELECT set_config('${TENANT_SETTING}', ${pg.escapeLiteral(scope.tenantId)}, true)`;
-  return '';
+/** `setting` as a statement without parameters (escaped literals), to send after BEGIN; '' for none. */
+export function scopeStatement(setting: ScopeSetting | null = scopeSetting()): string {
+  return setting ? `SELECT set_config(${pg.escapeLiteral(setting.name)}, ${pg.escapeLiteral(setting.value)}, true)` : '';
 }
 
 /**

@@ -1,10 +1,5 @@
 import pg from 'pg';
-
-/** A setting a statement's database scope needs (row-security.ts): the tenant, or the login role. */
-export interface ScopeSetting {
-  name: string;
-  value: string;
-}
+import type { ScopeSetting } from './row-security.js';
 
 /** The prelude: one setting for the current transaction only (`is_local`), as SET LOCAL. */
 const PRELUDE = 'SELECT set_config($1, $2, true)';

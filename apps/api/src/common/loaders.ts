@@ -8,7 +8,7 @@ import { InjectEngine } from './tokens.js';
 
 type DagRef = { id: string; latestVersion: number };
 /** A task instance as a page reads it: the selected columns only. */
-export type TaskInstanceRow = Partial<TaskInstance> & Pick<TaskInstance, 'dagRunId' | 'taskId'>;
+type TaskInstanceRow = Partial<TaskInstance> & Pick<TaskInstance, 'dagRunId' | 'taskId'>;
 
 function groupBy<T>(rows: readonly T[], keyOf: (row: T) => string, keys: readonly string[]): T[][] {
   const groups = new Map<string, T[]>(keys.map((k) => [k, []]));
