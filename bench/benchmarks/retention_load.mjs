@@ -14,12 +14,10 @@
 import { insertHistory } from '../lib/history.mjs';
 import { withPrivatePostgres } from '../lib/private-postgres.mjs';
 import { startStack } from '../lib/stack.mjs';
-import { prepareLoad, sustain } from '../lib/sustain.mjs';
+import { prepareLoad, sustain, worstMinute } from '../lib/sustain.mjs';
 import { round } from '../lib/util.mjs';
 import { warmUp } from '../lib/warmup.mjs';
 
-const FLOOR_TASKS_PER_SEC = 1000;
-const FLOOR_P99_MS = 100;
 const TABLES = ['DagRun', 'TaskInstance', 'TaskTry', 'TaskLog'];
 
 /** Rows of the tenants whose slug starts with `prefix`, per table and in all. */
@@ -76,10 +74,7 @@ export default async function retentionLoad(ctx) {
       const loadRuns = await stack.prisma.dagRun.count({ where: { tenantId: load.tenantId } });
       // The minutes in which retention deleted: the floors must hold in each of them.
       const deleting = minutes.filter((f) => f.rowsDeleted > 0);
-      const worst = {
-        tasksPerSec: deleting.length ? Math.min(...deleting.map((f) => f.tasksPerSec)) : null,
-        p99Ms: !deleting.length || deleting.some((f) => f.edgeP99Ms == null) ? null : Math.max(...deleting.map((f) => f.edgeP99Ms)),
-      };
+      const worst = worstMinute(deleting);
       const summary = {
         bench: 'retention_load',
         case: 'summary',
@@ -90,10 +85,7 @@ export default async function retentionLoad(ctx) {
         worstMinuteTasksPerSec: worst.tasksPerSec,
         worstMinuteEdgeP99Ms: worst.p99Ms,
         ratioToReference: worst.tasksPerSec == null ? null : round(worst.tasksPerSec / referenceTasksPerSec, 2),
-        floors: {
-          tasksPerSec: worst.tasksPerSec != null && worst.tasksPerSec >= FLOOR_TASKS_PER_SEC,
-          edgeP99: worst.p99Ms != null && worst.p99Ms <= FLOOR_P99_MS,
-        },
+        floors: worst.floors,
         expiredRowsLeft: expiredAfter.total,
         keptRows: { before: keptBefore.total, after: keptAfter.total },
         loadRuns: { triggered: load.triggered, stored: loadRuns },

@@ -16,12 +16,9 @@ import { readAutovacuumLog, summarizeAutovacuum } from '../lib/autovacuum-log.mj
 import { insertHistory } from '../lib/history.mjs';
 import { withPrivatePostgres } from '../lib/private-postgres.mjs';
 import { startStack } from '../lib/stack.mjs';
-import { HOT, prepareLoad, sustain, tableStats } from '../lib/sustain.mjs';
+import { HOT, prepareLoad, sustain, tableStats, worstMinute } from '../lib/sustain.mjs';
 import { warmUp } from '../lib/warmup.mjs';
 import { round } from '../lib/util.mjs';
-
-const FLOOR_TASKS_PER_SEC = 1000;
-const FLOOR_P99_MS = 100;
 
 async function soakOnce(ctx, autovacuum) {
   return withPrivatePostgres({ autovacuum, settings: { log_autovacuum_min_duration: 0 } }, async (pg) => {
@@ -48,11 +45,7 @@ async function soakOnce(ctx, autovacuum) {
       const fullFrom = new Date();
       const minutes = await sustain(ctx, stack, load, ctx.smoke ? 1 : Number(process.env.BENCH_SOAK_MINUTES ?? 10), `${label}_full`);
       const fullAutovacuum = summarizeAutovacuum(readAutovacuumLog(pg.logPath), fullFrom, new Date(), HOT);
-      // A minute without a finished chain run has no latency figure: it fails the floor.
-      const worst = {
-        tasksPerSec: Math.min(...minutes.map((f) => f.tasksPerSec)),
-        p99Ms: minutes.some((f) => f.edgeP99Ms == null) ? null : Math.max(...minutes.map((f) => f.edgeP99Ms)),
-      };
+      const worst = worstMinute(minutes);
       const summary = {
         bench: 'soak',
         case: `${label}_summary`,
@@ -61,8 +54,7 @@ async function soakOnce(ctx, autovacuum) {
         worstMinuteEdgeP99Ms: worst.p99Ms,
         ratioToEmpty: round(worst.tasksPerSec / emptyTasksPerSec, 2),
         floors: {
-          tasksPerSec: worst.tasksPerSec >= FLOOR_TASKS_PER_SEC,
-          edgeP99: worst.p99Ms != null && worst.p99Ms <= FLOOR_P99_MS,
+          ...worst.floors,
           within80PercentOfEmpty: worst.tasksPerSec >= 0.8 * emptyTasksPerSec,
         },
         autovacuum: fullAutovacuum,

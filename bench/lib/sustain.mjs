@@ -10,6 +10,24 @@ import { chainTasks, noopTasks, round, summarize } from './util.mjs';
 
 export const HOT = ['DagRun', 'TaskInstance', 'TaskTry', 'TaskLog', 'StateChange'];
 
+/** The engine's floors, which every measured minute of a sustained load must keep. */
+export const FLOOR_TASKS_PER_SEC = 1000;
+export const FLOOR_P99_MS = 100;
+
+/**
+ * The worst of `minutes` (sustain's figures) and whether it keeps the floors. A minute without a
+ * finished chain run has no latency figure, and no minute at all has none: both fail the floor.
+ */
+export function worstMinute(minutes) {
+  const tasksPerSec = minutes.length ? Math.min(...minutes.map((f) => f.tasksPerSec)) : null;
+  const p99Ms = !minutes.length || minutes.some((f) => f.edgeP99Ms == null) ? null : Math.max(...minutes.map((f) => f.edgeP99Ms));
+  return {
+    tasksPerSec,
+    p99Ms,
+    floors: { tasksPerSec: tasksPerSec != null && tasksPerSec >= FLOOR_TASKS_PER_SEC, edgeP99: p99Ms != null && p99Ms <= FLOOR_P99_MS },
+  };
+}
+
 /** Signs up the load's two tenants and upserts their DAGs; `pgLog` is the server log autovacuum reports to. */
 export async function prepareLoad(stack, { bench, pgLog }) {
   const { client, tenantId } = await signUp(stack.apiUrl, bench);
