@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
 import { loadConfig } from '@tower/config';
 import { createTestDatabase, sqlOf, type Sql, type TestDatabase } from '@tower/db';
 import { EventPublisher } from '@tower/events';
@@ -166,6 +166,54 @@ describe('retention', () => {
     await sql.query(`UPDATE "DagRun" SET state = 'running', "endedAt" = NULL WHERE id = $1`, [s.runId]);
     await new Retention(engine.deps, { pauseMs: 0 }).sweep(now);
     expect(await rowsOf(sql, s)).toEqual(whole);
+  });
+
+  it('deletes many small runs a few statements at a time, and keeps a run of the group that a clear reopened meanwhile', async () => {
+    const t = await tenantWithDag('ret-groups');
+    const now = new Date('2026-06-01T00:00:00Z');
+    const old = (i: number) => new Date(now.getTime() - 100 * DAY + i * 60_000);
+    const expired: Seeded[] = [];
+    for (let i = 0; i < 10; i++) expired.push(await seedRun(sql, { ...t, state: 'success', endedAt: old(i), queuedAt: old(i) }));
+    const kept = await seedRun(sql, { ...t, state: 'success', endedAt: new Date(now.getTime() - DAY), queuedAt: new Date(now.getTime() - DAY) });
+    const reopened = expired[5]!;
+
+    // Every statement retention sends, seen on the way; the first task-instance delete of the
+    // second group (runs 4 to 7) is where a clear reopens run 5, after the group was chosen.
+    const statements: string[] = [];
+    const send = sql.query.bind(sql);
+    const spy = jest.spyOn(sql, 'query').mockImplementation(async (text: string, values?: readonly unknown[]) => {
+      statements.push(text);
+      const tiDeletes = statements.filter((q) => q.startsWith('DELETE FROM "TaskInstance"')).length;
+      if (tiDeletes === 2 && text.startsWith('DELETE FROM "TaskInstance"')) {
+        await send(`UPDATE "DagRun" SET state = 'running', "endedAt" = NULL WHERE id = $1`, [reopened.runId]);
+      }
+      return send(text, values);
+    });
+    try {
+      await new Retention(engine.deps, { pauseMs: 0, runsPerStatement: 4, batchSize: 1_000 }).sweep(now);
+    } finally {
+      spy.mockRestore();
+    }
+    for (const r of expired) if (r !== reopened) expect(await rowsOf(sql, r)).toEqual(gone);
+    // Its children went with the group's statements (docs/retention.md, "one limit"); the run stays.
+    expect(await rowsOf(sql, reopened)).toMatchObject({ DagRun: 1, StateChange: 1 });
+    expect(await rowsOf(sql, kept)).toEqual(whole);
+    // 10 runs in groups of 4: three groups, each one statement per table (logs twice: their own
+    // step, then with the runs), not one per run.
+    const deletes = (table: string) => statements.filter((q) => q.startsWith(`DELETE FROM "${table}"`)).length;
+    expect({
+      TaskLog: deletes('TaskLog'),
+      XCom: deletes('XCom'),
+      TaskTry: deletes('TaskTry'),
+      TaskInstance: deletes('TaskInstance'),
+      DagRun: deletes('DagRun'),
+    }).toEqual({
+      TaskLog: 6,
+      XCom: 3,
+      TaskTry: 3,
+      TaskInstance: 3,
+      DagRun: 3,
+    });
   });
 
   it('gives a run’s archive claim back when the object store refuses, and still deletes what is expired', async () => {

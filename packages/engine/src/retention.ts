@@ -10,11 +10,22 @@ export interface RetentionOptions {
   pauseMs: number;
   /** Runs handled per step and tenant in one pass (archive, log retention, run retention). */
   runsPerPass: number;
+  /**
+   * Runs whose children one statement reaches (`dagRunId = ANY(…)`, still at most `batchSize` rows):
+   * small runs are deleted many to a statement, not five statements and a pause each.
+   */
+  runsPerStatement: number;
   /** A run's logs are archived this long after it ended (Postgres keeps live and recent logs). */
   archiveAfterMs: number;
 }
 
-export const DEFAULT_RETENTION_OPTIONS: RetentionOptions = { batchSize: 1_000, pauseMs: 20, runsPerPass: 200, archiveAfterMs: 3_600_000 };
+export const DEFAULT_RETENTION_OPTIONS: RetentionOptions = {
+  batchSize: 1_000,
+  pauseMs: 20,
+  runsPerPass: 200,
+  runsPerStatement: 100,
+  archiveAfterMs: 3_600_000,
+};
 
 /** What one pass did: rows deleted per table, tries archived, archive objects deleted. */
 export interface RetentionStats {
@@ -165,25 +176,38 @@ export class Retention {
         ORDER BY "endedAt" LIMIT $3`,
       [tenantId, before, this.opts.runsPerPass],
     );
-    for (const run of runs) {
+    for (const group of this.groups(runs)) {
       if (this.signal?.aborted) return;
-      await this.deleteRunLogs(run, stats);
-      await this.sql.query(`UPDATE "DagRun" SET "logsPurgedAt" = "endedAt" WHERE id = $1 AND "endedAt" = $2`, [run.id, run.endedAt]);
-      stats.runsLogsPurged++;
+      await this.deleteRunLogs(group, stats);
+      // Recorded for the `endedAt` it was done for (a run reopened meanwhile is done again later).
+      const done = await this.sql.query(
+        `UPDATE "DagRun" r SET "logsPurgedAt" = r."endedAt" FROM unnest($1::uuid[], $2::timestamptz[]) AS c(id, "endedAt")
+          WHERE r.id = c.id AND r."endedAt" = c."endedAt" RETURNING r.id`,
+        [group.map((r) => r.id), group.map((r) => r.endedAt)],
+      );
+      stats.runsLogsPurged += done.length;
+      await sleep(this.opts.pauseMs);
     }
   }
 
-  private async deleteRunLogs(run: RunRef, stats: RetentionStats): Promise<void> {
+  /** The log lines of `runs` (in batches) and the archive objects of those of them ever archived. */
+  private async deleteRunLogs(runs: RunRef[], stats: RetentionStats): Promise<void> {
     stats.deleted.TaskLog += await this.deleteInBatches(
-      `SELECT l.id FROM "TaskInstance" ti JOIN "TaskLog" l ON l."taskInstanceId" = ti.id WHERE ti."dagRunId" = $1`,
-      [run.id],
+      `SELECT l.id FROM "TaskInstance" ti JOIN "TaskLog" l ON l."taskInstanceId" = ti.id WHERE ti."dagRunId" = ANY($1::uuid[])`,
+      [runs.map((r) => r.id)],
     );
     // A run never archived has nothing in the store (so an unreachable store does not hold it up).
     const archive = this.deps.logArchive;
-    if (archive && run.logsArchivedAt) stats.objectsDeleted += await archive.store.deletePrefix(runArchivePrefix(archive, run.tenantId, run.id));
+    if (!archive) return;
+    for (const run of runs) {
+      if (run.logsArchivedAt) stats.objectsDeleted += await archive.store.deletePrefix(runArchivePrefix(archive, run.tenantId, run.id));
+    }
   }
 
-  /** A tenant's runs ended before `before`, children first, each statement a batch of its own. */
+  /**
+   * A tenant's runs ended before `before`, children first, `runsPerStatement` runs at a time: each
+   * table's rows of those runs in statements of at most `batchSize` rows, then the runs.
+   */
   private async deleteRuns(tenantId: string, before: Date, stats: RetentionStats): Promise<void> {
     const runs = await this.sql.query<RunRef>(
       `SELECT id, "tenantId", "endedAt", "logsArchivedAt" FROM "DagRun"
@@ -191,22 +215,32 @@ export class Retention {
         ORDER BY "endedAt" LIMIT $3`,
       [tenantId, before, this.opts.runsPerPass],
     );
-    for (const run of runs) {
+    for (const group of this.groups(runs)) {
       if (this.signal?.aborted) return;
-      await this.deleteRunLogs(run, stats);
-      stats.deleted.XCom += await this.deleteInBatches(`SELECT id FROM "XCom" WHERE "dagRunId" = $1`, [run.id], 'XCom');
+      const ids = [group.map((r) => r.id)];
+      await this.deleteRunLogs(group, stats);
+      stats.deleted.XCom += await this.deleteInBatches(`SELECT id FROM "XCom" WHERE "dagRunId" = ANY($1::uuid[])`, ids, 'XCom');
       stats.deleted.TaskTry += await this.deleteInBatches(
-        `SELECT tt."taskInstanceId", tt."tryNumber" FROM "TaskInstance" ti JOIN "TaskTry" tt ON tt."taskInstanceId" = ti.id WHERE ti."dagRunId" = $1`,
-        [run.id],
+        `SELECT tt."taskInstanceId", tt."tryNumber" FROM "TaskInstance" ti JOIN "TaskTry" tt ON tt."taskInstanceId" = ti.id WHERE ti."dagRunId" = ANY($1::uuid[])`,
+        ids,
         'TaskTry',
       );
-      stats.deleted.TaskInstance += await this.deleteInBatches(`SELECT id FROM "TaskInstance" WHERE "dagRunId" = $1`, [run.id], 'TaskInstance');
-      // The run goes last, and only if it is still the finished run chosen (a clear reopens it).
-      const gone = await this.sql.query(`DELETE FROM "DagRun" WHERE id = $1 AND "endedAt" = $2 AND state IN (${FINISHED}) RETURNING id`, [run.id, run.endedAt]);
+      stats.deleted.TaskInstance += await this.deleteInBatches(`SELECT id FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[])`, ids, 'TaskInstance');
+      // The runs go last, and only those still the finished run chosen (a clear reopens one).
+      const gone = await this.sql.query(
+        `DELETE FROM "DagRun" r USING unnest($1::uuid[], $2::timestamptz[]) AS c(id, "endedAt")
+          WHERE r.id = c.id AND r."endedAt" = c."endedAt" AND r.state IN (${FINISHED}) RETURNING r.id`,
+        [group.map((r) => r.id), group.map((r) => r.endedAt)],
+      );
       stats.deleted.DagRun += gone.length;
       stats.runsDeleted += gone.length;
       await sleep(this.opts.pauseMs);
     }
+  }
+
+  /** `runs` in groups of `runsPerStatement`. */
+  private *groups(runs: RunRef[]): Generator<RunRef[]> {
+    for (let i = 0; i < runs.length; i += this.opts.runsPerStatement) yield runs.slice(i, i + this.opts.runsPerStatement);
   }
 
   /**
