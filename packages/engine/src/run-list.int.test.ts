@@ -73,6 +73,20 @@ describe('run list filters (real Postgres)', () => {
     const all = await engine.runs.list(tenantId, 'listed', { offset: 0, limit: 50 });
     expect(all.totalCount).toBe(12);
     expect(days(all.items)).toEqual([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
+    // Whole rows, as Prisma reads them (dates as Date, params as an object).
+    expect(all.items).toEqual(await prisma.dagRun.findMany({ where: { tenantId, dagId: 'listed' }, orderBy: { logicalDate: 'desc' } }));
+
+    // A keyset page: after day 8, with a filter and an offset on top.
+    const cursor = all.items[3]!;
+    const after = await engine.runs.list(tenantId, 'listed', { after: { logicalDate: cursor.logicalDate, id: cursor.id }, offset: 1, limit: 3 });
+    expect([after.totalCount, days(after.items)]).toEqual([12, [6, 5, 4]]);
+    const afterBackfills = await engine.runs.list(tenantId, 'listed', {
+      runType: 'backfill',
+      after: { logicalDate: cursor.logicalDate, id: cursor.id },
+      offset: 0,
+      limit: 5,
+    });
+    expect([afterBackfills.totalCount, days(afterBackfills.items)]).toEqual([4, [6, 3, 0]]);
 
     const backfills = await engine.runs.list(tenantId, 'listed', { runType: 'backfill', offset: 0, limit: 50 });
     expect([backfills.totalCount, days(backfills.items)]).toEqual([4, [9, 6, 3, 0]]);

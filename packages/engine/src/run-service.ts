@@ -1,6 +1,20 @@
 import { TowerError, manualRunInterval, validateParams, type DagSpec } from '@tower/core';
 import { rememberRunTrace, withSpan } from '@tower/telemetry';
-import { asSystem, isUuid, type DagRun, type RunState, type RunType, type TaskInstance, type TaskLog, type TaskTry, type XCom } from '@tower/db';
+import {
+  asSystem,
+  columnList,
+  DAG_RUN_COLUMNS,
+  dagRunFromJson,
+  isUuid,
+  sqlOf,
+  type DagRun,
+  type RunState,
+  type RunType,
+  type TaskInstance,
+  type TaskLog,
+  type TaskTry,
+  type XCom,
+} from '@tower/db';
 import type { DagService } from './dag-service.js';
 import { archivedLogKey, decodeLogLines } from './log-archive.js';
 import { publishCommitted, type EngineDeps } from './deps.js';
@@ -17,7 +31,7 @@ export interface ListRunsFilter {
   /** Runs to skip from the newest; with `after`, skipped after it. */
   offset: number;
   limit: number;
-  /** Only runs after this one in the list's order (newest logical date first, then id): a keyset page, stable while runs are added. */
+  /** Only runs after this one in the list's order (newest logical date first; unique in a DAG): a keyset page, stable while runs are added. */
   after?: { logicalDate: Date; id: string } | null;
 }
 
@@ -113,33 +127,38 @@ export class RunService {
     return run;
   }
 
+  /**
+   * A page of a DAG's runs, newest logical date first, and how many match the filters, in one
+   * statement (the DAG found by its id in the same round trip). Within a DAG the logical date is
+   * unique (the (tenantId, dagPk, logicalDate) index), so it orders the list alone, and that index
+   * serves the order, the range, the keyset and the count. The page is found on the index first
+   * (`OFFSET` skips index entries, not rows: an index-only scan where the table is vacuumed) and
+   * only its runs are then read whole.
+   */
   async list(tenantId: string, dagId: string, filter: ListRunsFilter): Promise<{ items: DagRun[]; totalCount: number }> {
-    const dag = await this.dags.get(tenantId, dagId);
-    // (tenantId, dagPk, logicalDate) is a unique index: the date range and the order use it.
-    const logicalDate = {
-      ...(filter.logicalDateFrom ? { gte: filter.logicalDateFrom } : {}),
-      ...(filter.logicalDateTo ? { lt: filter.logicalDateTo } : {}),
-    };
-    const where = {
-      tenantId,
-      dagPk: dag.id,
-      ...(filter.state ? { state: filter.state } : {}),
-      ...(filter.runType ? { runType: filter.runType } : {}),
-      ...(filter.logicalDateFrom || filter.logicalDateTo ? { logicalDate } : {}),
-    };
-    const after = filter.after
-      ? { OR: [{ logicalDate: { lt: filter.after.logicalDate } }, { logicalDate: filter.after.logicalDate, id: { lt: filter.after.id } }] }
-      : {};
-    const [items, totalCount] = await Promise.all([
-      this.deps.prisma.dagRun.findMany({
-        where: { ...where, ...after },
-        orderBy: [{ logicalDate: 'desc' }, { id: 'desc' }],
-        skip: filter.offset,
-        take: filter.limit,
-      }),
-      this.deps.prisma.dagRun.count({ where }),
-    ]);
-    return { items, totalCount };
+    const values: unknown[] = [tenantId, dagId];
+    const param = (v: unknown, cast: string) => `$${values.push(v)}::${cast}`;
+    const where = ['"tenantId" = $1::uuid', '"dagPk" = (SELECT id FROM dag)'];
+    if (filter.state) where.push(`state = ${param(filter.state, '"RunState"')}`);
+    if (filter.runType) where.push(`"runType" = ${param(filter.runType, '"RunType"')}`);
+    if (filter.logicalDateFrom) where.push(`"logicalDate" >= ${param(filter.logicalDateFrom, 'timestamptz')}`);
+    if (filter.logicalDateTo) where.push(`"logicalDate" < ${param(filter.logicalDateTo, 'timestamptz')}`);
+    const matching = where.join(' AND ');
+    // (logicalDate, id) after the cursor's: the logical date alone, it being unique in the DAG.
+    const after = filter.after ? ` AND "logicalDate" < ${param(filter.after.logicalDate, 'timestamptz')}` : '';
+    const [row] = await sqlOf(this.deps.prisma).query<{ totalCount: number; runs: Record<string, unknown>[] }>(
+      `WITH dag AS (SELECT id FROM "Dag" WHERE "tenantId" = $1::uuid AND "dagId" = $2),
+            keys AS (SELECT "logicalDate" FROM "DagRun" WHERE ${matching}${after}
+                      ORDER BY "logicalDate" DESC OFFSET ${param(filter.offset, 'int')} LIMIT ${param(filter.limit, 'int')}),
+            page AS (SELECT ${columnList(DAG_RUN_COLUMNS, 'r')} FROM keys k
+                       JOIN "DagRun" r ON r."tenantId" = $1::uuid AND r."dagPk" = (SELECT id FROM dag) AND r."logicalDate" = k."logicalDate")
+       SELECT (SELECT count(*) FROM "DagRun" WHERE ${matching})::int AS "totalCount",
+              (SELECT coalesce(json_agg(p ORDER BY p."logicalDate" DESC), '[]') FROM page p) AS runs
+         FROM dag`,
+      values,
+    );
+    if (!row) throw new TowerError('NOT_FOUND', `DAG ${dagId} not found`);
+    return { items: row.runs.map(dagRunFromJson), totalCount: row.totalCount };
   }
 
   async recent(tenantId: string, dagPk: string, limit: number): Promise<DagRun[]> {
