@@ -19,7 +19,9 @@ const MAX_DELAY_MS = 3000;
  * account) refuse with RATE_LIMITED and a retry-after (every attempt is counted before its
  * password is checked; a success gives it back); an account under attack from many
  * addresses is slowed (a growing delay before the password check), never locked, so its owner can
- * still sign in. Counters live in Redis (rate-limiter-flexible), so they hold across API replicas.
+ * still sign in. Counters live in Redis (rate-limiter-flexible), so they hold across API replicas;
+ * a refused key stays refused until its window (15 minutes from its first counted attempt) ends,
+ * and a replica that has refused it once refuses it from memory until then (no Redis round trip).
  */
 @Injectable()
 export class LoginThrottle {
@@ -28,13 +30,17 @@ export class LoginThrottle {
   private readonly perAccount: RateLimiterRedis;
 
   constructor(@InjectRedis() redis: Redis, @InjectConfig() config: TowerConfig) {
+    // A key over its points is refused until its window ends. This process remembers that (the
+    // library's in-memory block, which ends when the Redis key expires), so later attempts with
+    // that key are refused without a Redis round trip. Redis stays the source: another replica
+    // counts in Redis until its own first refusal of that key, then remembers it too.
     const limiter = (name: string, points: number) =>
       new RateLimiterRedis({
         storeClient: redis,
         keyPrefix: `${config.REDIS_PREFIX}:login:${name}`,
         points,
         duration: WINDOW_SECONDS,
-        blockDuration: WINDOW_SECONDS,
+        inMemoryBlockOnConsumed: points + 1,
       });
     this.perIp = limiter('ip', FAILURES_PER_IP);
     this.perIpAccount = limiter('ip-account', FAILURES_PER_IP_AND_ACCOUNT);

@@ -1,0 +1,70 @@
+import { Worker } from 'node:worker_threads';
+import type { GqlResponse } from './test-api.js';
+
+/** One request of a remote client: from `localAddress` (a loopback address, as gqlFrom). */
+export interface RemoteRequest {
+  localAddress: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  token?: string;
+}
+
+/** What came back, and how long the remote client waited for it (request sent → response parsed). */
+export interface RemoteResult<T = Record<string, unknown>> {
+  ms: number;
+  response: GqlResponse<T> & { status: number; retryAfter: string | null };
+}
+
+type Reply = { id: number; results?: RemoteResult[]; error?: string };
+
+/**
+ * A client on its own thread (remote-client.worker.mjs), standing for another machine: what it
+ * costs to build, send and parse its requests is not spent on the thread of the in-process API, as
+ * it would not be in production. Batches are loaded ahead of time, then run on demand.
+ */
+export class RemoteClient {
+  private nextId = 0;
+  private readonly pending = new Map<number, { resolve: (r: RemoteResult[]) => void; reject: (e: Error) => void }>();
+
+  private constructor(
+    private readonly worker: Worker,
+    private readonly url: string,
+  ) {
+    worker.on('message', (reply: Reply) => {
+      const waiting = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (reply.error !== undefined) waiting?.reject(new Error(`remote client: ${reply.error}`));
+      else waiting?.resolve(reply.results ?? []);
+    });
+    worker.on('error', (err) => {
+      for (const waiting of this.pending.values()) waiting.reject(err);
+      this.pending.clear();
+    });
+  }
+
+  static start(url: string): RemoteClient {
+    return new RemoteClient(new Worker(new URL('./remote-client.worker.mjs', import.meta.url)), url);
+  }
+
+  /** Hands the worker a batch to send later: in parallel (all at once) or one after another. */
+  async load(name: string, requests: RemoteRequest[], { parallel }: { parallel: boolean }): Promise<void> {
+    await this.call({ kind: 'load', name, parallel, requests: requests.map((r) => ({ ...r, url: this.url })) });
+  }
+
+  /** Sends a loaded batch; the results in the batch's order. */
+  run<T = Record<string, unknown>>(name: string): Promise<RemoteResult<T>[]> {
+    return this.call({ kind: 'run', name }) as Promise<RemoteResult<T>[]>;
+  }
+
+  async close(): Promise<void> {
+    await this.worker.terminate();
+  }
+
+  private call(msg: Record<string, unknown>): Promise<RemoteResult[]> {
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      this.worker.postMessage({ ...msg, id });
+    });
+  }
+}
