@@ -1,6 +1,6 @@
-import http from 'node:http';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { postFrom } from './post-from.mjs';
 import type { GqlResponse } from './test-api.js';
 
 /**
@@ -14,35 +14,7 @@ export function gqlFrom<T = Record<string, unknown>>(
   variables?: Record<string, unknown>,
   token?: string,
 ): Promise<GqlResponse<T> & { status: number; retryAfter: string | null }> {
-  const body = JSON.stringify({ query, variables });
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        localAddress,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...(token ? { authorization: `Bearer ${token}` } : {}),
-        },
-      },
-      (res) => {
-        let text = '';
-        res.on('data', (c: Buffer) => (text += c.toString('utf8')));
-        res.on('end', () => {
-          try {
-            const header = res.headers['retry-after'];
-            resolve({ ...(JSON.parse(text) as GqlResponse<T>), status: res.statusCode ?? 0, retryAfter: typeof header === 'string' ? header : null });
-          } catch (err) {
-            reject(err instanceof Error ? err : new Error(String(err)));
-          }
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
+  return postFrom({ url, localAddress, query, variables, token }) as Promise<GqlResponse<T> & { status: number; retryAfter: string | null }>;
 }
 
 /** A graphql-ws client whose socket leaves from `localAddress`. */

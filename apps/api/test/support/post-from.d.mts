@@ -1,0 +1,10 @@
+export interface PostFromRequest {
+  url: string;
+  localAddress: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  token?: string;
+}
+
+/** The parsed response body, with the HTTP status and the retry-after header. */
+export function postFrom(request: PostFromRequest): Promise<Record<string, unknown> & { status: number; retryAfter: string | null }>;
