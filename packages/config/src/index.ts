@@ -161,6 +161,12 @@ const schema = z.object({
   RATE_LIMIT_WINDOW_SECONDS: z.coerce.number().int().positive().default(60),
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(12_000),
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(6_000),
+  /**
+   * Password hashes (scrypt, ~60 ms of a core and 32 MiB each) an API process computes at once;
+   * more wait their turn. Unset: half the machine's cores, at least 1, so a burst of logins cannot
+   * take every core from the requests of other tenants (docs/api.md, "Abuse resistance").
+   */
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().positive().optional(),
   SESSION_TTL_HOURS: z.coerce
     .number()
     .int()

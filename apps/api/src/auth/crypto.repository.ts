@@ -1,6 +1,10 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
+import type { TowerConfig } from '@tower/config';
+import { InjectConfig } from '../common/tokens.js';
+import { concurrencyLimit } from './concurrency-limit.js';
 
 type ScryptParams = { N: number; r: number; p: number; maxmem: number };
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, opts: ScryptParams) => Promise<Buffer>;
@@ -20,10 +24,26 @@ export type TokenKind = 'tower_sess' | 'tower_key' | 'tower_inv';
  */
 @Injectable()
 export class CryptoRepository {
+  /**
+   * Every scrypt goes through this: at most PASSWORD_HASH_CONCURRENCY at once (half the cores by
+   * default). A burst of logins — five wrong guesses answered at once on a 2-core box — otherwise
+   * fills every core with hashing, and other tenants' requests wait for a CPU.
+   */
+  private readonly hashing: <T>(work: () => Promise<T>) => Promise<T>;
+
+  constructor(@Optional() @InjectConfig() config?: TowerConfig) {
+    this.hashing = concurrencyLimit(config?.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)));
+    this.dummy = this.hashPassword(randomBytes(16).toString('hex'));
+  }
+
+  private scrypt(password: string, salt: Buffer, keylen: number, params: { N: number; r: number; p: number }): Promise<Buffer> {
+    return this.hashing(() => scryptAsync(password.normalize('NFKC'), salt, keylen, { ...params, maxmem: maxmem(params) }));
+  }
+
   /** `scrypt$N$r$p$salt$hash` (base64url), self-describing so parameters can change later. */
   async hashPassword(password: string): Promise<string> {
     const salt = randomBytes(16);
-    const hash = await scryptAsync(password.normalize('NFKC'), salt, KEY_LEN, { ...PARAMS, maxmem: maxmem(PARAMS) });
+    const hash = await this.scrypt(password, salt, KEY_LEN, PARAMS);
     return ['scrypt', PARAMS.N, PARAMS.r, PARAMS.p, salt.toString('base64url'), hash.toString('base64url')].join('$');
   }
 
@@ -35,7 +55,7 @@ export class CryptoRepository {
     if (![N, r, p].every((n) => Number.isInteger(n) && n > 0) || N > 2 ** 20) return false;
     const expected = Buffer.from(parts[5], 'base64url');
     if (expected.length === 0) return false;
-    const actual = await scryptAsync(password.normalize('NFKC'), Buffer.from(parts[4], 'base64url'), expected.length, { N, r, p, maxmem: maxmem({ N, r }) });
+    const actual = await this.scrypt(password, Buffer.from(parts[4], 'base64url'), expected.length, { N, r, p });
     return timingSafeEqual(actual, expected);
   }
 
@@ -43,7 +63,7 @@ export class CryptoRepository {
    * A hash to verify against when the email is unknown, so that "no such user" takes as long as
    * "wrong password" and response times do not reveal which emails exist.
    */
-  private readonly dummy: Promise<string> = this.hashPassword(randomBytes(16).toString('hex'));
+  private readonly dummy: Promise<string>;
   async burnPasswordCheck(password: string): Promise<void> {
     await this.verifyPassword(password, await this.dummy);
   }
