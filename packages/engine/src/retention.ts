@@ -47,7 +47,22 @@ interface RunRef {
   endedAt: Date;
   /** Set once the run's logs were (being) archived: only then has it objects in the store. */
   logsArchivedAt: Date | null;
+  /** The `endedAt` whose logs the log retention deleted (lines and archive objects). */
+  logsPurgedAt: Date | null;
 }
+
+/** A RunRef's columns, for the passes' reads of DagRun. */
+const RUN_REF = `id, "tenantId", "endedAt", "logsArchivedAt", "logsPurgedAt"`;
+
+/**
+ * The runs chosen as `unnest($1, $2) AS c(id, "endedAt")` reads them: a statement that joins it on
+ * id and endedAt touches only those runs still ended when they were chosen (a clear reopens one).
+ */
+const CHOSEN = `unnest($1::uuid[], $2::timestamptz[]) AS c(id, "endedAt")`;
+const chosen = (runs: RunRef[]) => [runs.map((r) => r.id), runs.map((r) => r.endedAt)];
+
+/** Whether the log retention already deleted the logs of this end of the run. */
+const logsPurged = (run: RunRef) => run.logsPurgedAt !== null && run.logsPurgedAt.getTime() === run.endedAt.getTime();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -112,7 +127,7 @@ export class Retention {
   /** Logs of runs ended before `now - archiveAfterMs`, one object per try, then out of Postgres. */
   private async archiveLogs(archive: LogArchive, now: Date, stats: RetentionStats): Promise<void> {
     const runs = await this.sql.query<RunRef>(
-      `SELECT id, "tenantId", "endedAt", "logsArchivedAt" FROM "DagRun"
+      `SELECT ${RUN_REF} FROM "DagRun"
         WHERE "logsArchivedAt" IS DISTINCT FROM "endedAt" AND "endedAt" < $1 AND state IN (${FINISHED})
         ORDER BY "endedAt" LIMIT $2`,
       [new Date(now.getTime() - this.opts.archiveAfterMs), this.opts.runsPerPass],
@@ -171,7 +186,7 @@ export class Retention {
   /** A tenant's runs ended before `before`: their log lines and archive objects deleted. */
   private async purgeLogs(tenantId: string, before: Date, stats: RetentionStats): Promise<void> {
     const runs = await this.sql.query<RunRef>(
-      `SELECT id, "tenantId", "endedAt", "logsArchivedAt" FROM "DagRun"
+      `SELECT ${RUN_REF} FROM "DagRun"
         WHERE "tenantId" = $1 AND "logsPurgedAt" IS DISTINCT FROM "endedAt" AND "endedAt" < $2 AND state IN (${FINISHED})
         ORDER BY "endedAt" LIMIT $3`,
       [tenantId, before, this.opts.runsPerPass],
@@ -181,9 +196,8 @@ export class Retention {
       await this.deleteRunLogs(group, stats);
       // Recorded for the `endedAt` it was done for (a run reopened meanwhile is done again later).
       const done = await this.sql.query(
-        `UPDATE "DagRun" r SET "logsPurgedAt" = r."endedAt" FROM unnest($1::uuid[], $2::timestamptz[]) AS c(id, "endedAt")
-          WHERE r.id = c.id AND r."endedAt" = c."endedAt" RETURNING r.id`,
-        [group.map((r) => r.id), group.map((r) => r.endedAt)],
+        `UPDATE "DagRun" r SET "logsPurgedAt" = r."endedAt" FROM ${CHOSEN} WHERE r.id = c.id AND r."endedAt" = c."endedAt" RETURNING r.id`,
+        chosen(group),
       );
       stats.runsLogsPurged += done.length;
       await sleep(this.opts.pauseMs);
@@ -192,6 +206,7 @@ export class Retention {
 
   /** The log lines of `runs` (in batches) and the archive objects of those of them ever archived. */
   private async deleteRunLogs(runs: RunRef[], stats: RetentionStats): Promise<void> {
+    if (!runs.length) return;
     stats.deleted.TaskLog += await this.deleteInBatches(
       `SELECT l.id FROM "TaskInstance" ti JOIN "TaskLog" l ON l."taskInstanceId" = ti.id WHERE ti."dagRunId" = ANY($1::uuid[])`,
       [runs.map((r) => r.id)],
@@ -210,7 +225,7 @@ export class Retention {
    */
   private async deleteRuns(tenantId: string, before: Date, stats: RetentionStats): Promise<void> {
     const runs = await this.sql.query<RunRef>(
-      `SELECT id, "tenantId", "endedAt", "logsArchivedAt" FROM "DagRun"
+      `SELECT ${RUN_REF} FROM "DagRun"
         WHERE "tenantId" = $1 AND "endedAt" IS NOT NULL AND "endedAt" < $2 AND state IN (${FINISHED})
         ORDER BY "endedAt" LIMIT $3`,
       [tenantId, before, this.opts.runsPerPass],
@@ -218,7 +233,11 @@ export class Retention {
     for (const group of this.groups(runs)) {
       if (this.signal?.aborted) return;
       const ids = [group.map((r) => r.id)];
-      await this.deleteRunLogs(group, stats);
+      // Logs the log retention has already deleted (usually earlier in this pass) are not looked for again.
+      await this.deleteRunLogs(
+        group.filter((r) => !logsPurged(r)),
+        stats,
+      );
       stats.deleted.XCom += await this.deleteInBatches(`SELECT id FROM "XCom" WHERE "dagRunId" = ANY($1::uuid[])`, ids, 'XCom');
       stats.deleted.TaskTry += await this.deleteInBatches(
         `SELECT tt."taskInstanceId", tt."tryNumber" FROM "TaskInstance" ti JOIN "TaskTry" tt ON tt."taskInstanceId" = ti.id WHERE ti."dagRunId" = ANY($1::uuid[])`,
@@ -228,9 +247,8 @@ export class Retention {
       stats.deleted.TaskInstance += await this.deleteInBatches(`SELECT id FROM "TaskInstance" WHERE "dagRunId" = ANY($1::uuid[])`, ids, 'TaskInstance');
       // The runs go last, and only those still the finished run chosen (a clear reopens one).
       const gone = await this.sql.query(
-        `DELETE FROM "DagRun" r USING unnest($1::uuid[], $2::timestamptz[]) AS c(id, "endedAt")
-          WHERE r.id = c.id AND r."endedAt" = c."endedAt" AND r.state IN (${FINISHED}) RETURNING r.id`,
-        [group.map((r) => r.id), group.map((r) => r.endedAt)],
+        `DELETE FROM "DagRun" r USING ${CHOSEN} WHERE r.id = c.id AND r."endedAt" = c."endedAt" AND r.state IN (${FINISHED}) RETURNING r.id`,
+        chosen(group),
       );
       stats.deleted.DagRun += gone.length;
       stats.runsDeleted += gone.length;
