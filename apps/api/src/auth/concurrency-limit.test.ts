@@ -28,6 +28,7 @@ describe('concurrencyLimit', () => {
     );
     await tick();
     expect(started).toEqual([0, 1]);
+    expect([limited.activeCount, limited.pendingCount]).toEqual([2, 3]);
     while (release.length) {
       release.shift()!();
       await tick();
@@ -36,6 +37,7 @@ describe('concurrencyLimit', () => {
     expect(await Promise.all(results)).toEqual([{ e: 'job 0 failed' }, { v: 1 }, { v: 2 }, { v: 3 }, { v: 4 }]);
     expect(started).toEqual([0, 1, 2, 3, 4]);
     expect(peak).toBe(2);
+    expect([limited.activeCount, limited.pendingCount]).toEqual([0, 0]);
     // All slots free again: two start at once.
     const both = [limited(async () => 'a'), limited(async () => 'b')];
     expect(await Promise.all(both)).toEqual(['a', 'b']);

@@ -4,11 +4,18 @@
  * user, and these dozen lines are the whole of what it needs (p-limit is not among the API's
  * dependencies, and this workspace installs offline).
  */
-export function concurrencyLimit(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+/** A limited runner, with what it holds now (as p-limit's activeCount and pendingCount). */
+export interface ConcurrencyLimit {
+  <T>(work: () => Promise<T>): Promise<T>;
+  readonly activeCount: number;
+  readonly pendingCount: number;
+}
+
+export function concurrencyLimit(limit: number): ConcurrencyLimit {
   if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency limit must be a positive integer, got ${limit}`);
   let running = 0;
   const waiting: (() => void)[] = [];
-  return async <T>(work: () => Promise<T>): Promise<T> => {
+  const run = async <T>(work: () => Promise<T>): Promise<T> => {
     if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
     else running++;
     try {
@@ -20,4 +27,8 @@ export function concurrencyLimit(limit: number): <T>(work: () => Promise<T>) => 
       else running--;
     }
   };
+  return Object.defineProperties(run, {
+    activeCount: { get: () => running },
+    pendingCount: { get: () => waiting.length },
+  }) as ConcurrencyLimit;
 }

@@ -1,3 +1,4 @@
+import type { TowerConfig } from '@tower/config';
 import { CryptoRepository } from './crypto.repository.js';
 
 describe('CryptoRepository', () => {
@@ -10,6 +11,15 @@ describe('CryptoRepository', () => {
     expect(a).not.toBe(b);
     await expect(crypto.verifyPassword('correct-horse', a)).resolves.toBe(true);
     await expect(crypto.verifyPassword('correct-horsf', a)).resolves.toBe(false);
+  });
+
+  it('computes at most PASSWORD_HASH_CONCURRENCY hashes at once; the others wait their turn', async () => {
+    const one = new CryptoRepository({ PASSWORD_HASH_CONCURRENCY: 1 } as TowerConfig);
+    const stored = await one.hashPassword('correct-horse'); // also waits for its start-up hash
+    const checks = [one.verifyPassword('correct-horse', stored), one.hashPassword('x'), one.verifyPassword('wrong', stored)];
+    expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([1, 2]);
+    expect(await Promise.all(checks)).toEqual([true, expect.stringMatching(/^scrypt\$/), false]);
+    expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([0, 0]);
   });
 
   it('never matches a malformed stored hash', async () => {

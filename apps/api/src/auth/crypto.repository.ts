@@ -4,7 +4,7 @@ import { promisify } from 'node:util';
 import { Injectable, Optional } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
 import { InjectConfig } from '../common/tokens.js';
-import { concurrencyLimit } from './concurrency-limit.js';
+import { concurrencyLimit, type ConcurrencyLimit } from './concurrency-limit.js';
 
 type ScryptParams = { N: number; r: number; p: number; maxmem: number };
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, opts: ScryptParams) => Promise<Buffer>;
@@ -29,7 +29,7 @@ export class CryptoRepository {
    * default). A burst of logins — five wrong guesses answered at once on a 2-core box — otherwise
    * fills every core with hashing, and other tenants' requests wait for a CPU.
    */
-  private readonly hashing: <T>(work: () => Promise<T>) => Promise<T>;
+  readonly hashing: ConcurrencyLimit;
 
   constructor(@Optional() @InjectConfig() config?: TowerConfig) {
     this.hashing = concurrencyLimit(config?.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)));
