@@ -114,7 +114,7 @@ describe('migrations (WebAssembly schema engine on the real Postgres)', () => {
     expect(new Set(ids.map((i) => i.id)).size).toBe(3);
     const defaults = await db.prisma.$queryRaw<Array<{ table: string; def: string }>>`
       SELECT table_name AS table, column_default AS def FROM information_schema.columns
-      WHERE table_schema = 'public' AND column_name = 'id' AND table_name IN ('DagRun', 'TaskInstance', 'TaskTry', 'XCom', 'Dag') ORDER BY 1`;
+      WHERE table_schema = 'public' AND column_name = 'id' AND table_name IN ('DagRun', 'TaskInstance', 'XCom', 'Dag') ORDER BY 1`;
     expect(defaults).toEqual([
       { table: 'Dag', def: 'gen_random_uuid()' },
       { table: 'DagRun', def: 'tower_uuid_v7()' },
