@@ -4,6 +4,8 @@ export interface PostFromRequest {
   query: string;
   variables?: Record<string, unknown>;
   token?: string;
+  /** The request body as sent; by default JSON of query and variables, serialized at the call. */
+  body?: string;
 }
 
 /** The parsed response body, with the HTTP status and the retry-after header. */

