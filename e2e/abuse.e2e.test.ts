@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import os from 'node:os';
-import { FAILURES_PER_IP_AND_ACCOUNT } from '../apps/api/src/auth/login-throttle.js';
-import { gqlFrom } from '../apps/api/test/support/from-address.js';
-import { RemoteClient } from '../apps/api/test/support/remote-client.js';
+import { postFrom } from '../apps/api/test/support/post-from.mjs';
+import type { GqlError } from './support/graphql.js';
+import { RemoteClient } from './support/remote-client.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /**
@@ -12,6 +12,8 @@ import { startStack, type Stack } from './support/stack.js';
  * clock starts); the bystander is another tenant's client polling `dagRuns`.
  */
 const PASSWORD = 'correct-horse-battery';
+/** FAILURES_PER_IP_AND_ACCOUNT of apps/api/src/auth/login-throttle.ts (whose unit tests pin it). */
+const FAILURES_PER_IP_AND_ACCOUNT = 5;
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 
 describe('a slow or abusive caller does not starve other tenants', () => {
@@ -28,8 +30,8 @@ describe('a slow or abusive caller does not starve other tenants', () => {
   });
 
   it("refuses the oversized queries in milliseconds and throttles 100 parallel wrong logins (the owner still signs in elsewhere) while another tenant's dagRuns keeps its latency", async () => {
-    const gql = <T = Record<string, unknown>>(from: string, query: string, variables?: Record<string, unknown>, token?: string) =>
-      gqlFrom<T>(stack.apiUrl, from, query, variables, token);
+    const gql = async <T = Record<string, unknown>>(localAddress: string, query: string, variables?: Record<string, unknown>, token?: string) =>
+      (await postFrom({ url: stack.apiUrl, localAddress, query, variables, token })) as { data?: T | null; errors?: GqlError[] };
     const ok = <T>(res: { data?: T | null; errors?: unknown[] }): T => {
       expect(res.errors).toBeUndefined();
       return res.data as T;

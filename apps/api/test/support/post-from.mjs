@@ -1,6 +1,7 @@
 // One GraphQL request POSTed from a given loopback address (Linux routes all of 127/8 to lo), to
 // act as several clients: per-address limits count each apart. Plain JavaScript, shared by
-// `gqlFrom` (from-address.ts) and the remote client's worker thread, which Jest does not compile.
+// `gqlFrom` (from-address.ts), the e2e tests and the remote client's worker thread
+// (e2e/support/remote-client.worker.mjs), which Jest does not compile.
 import http from 'node:http';
 
 /** @param {import('./post-from.d.mts').PostFromRequest} request */

@@ -3,7 +3,7 @@
 // took. The attacker's own work (building, sending and parsing its requests) then runs off the API's thread,
 // as it would from a remote host; the API still handles every request on its own thread.
 // Plain JavaScript: a worker thread is not compiled by Jest's transform.
-import { postFrom } from './post-from.mjs';
+import { postFrom } from '../../apps/api/test/support/post-from.mjs';
 import { parentPort } from 'node:worker_threads';
 
 /** Batches of requests sent ahead of time (`load`), so a `run` costs the sending thread nothing. */

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { GqlResponse } from './test-api.js';
+import type { GqlError } from './graphql.js';
 
 /** One request of a remote client: from `localAddress` (a loopback address, as gqlFrom). */
 export interface RemoteRequest {
@@ -12,7 +12,7 @@ export interface RemoteRequest {
 /** What came back, and how long the remote client waited for it (request sent → response parsed). */
 export interface RemoteResult<T = Record<string, unknown>> {
   ms: number;
-  response: GqlResponse<T> & { status: number; retryAfter: string | null };
+  response: { data?: T | null; errors?: GqlError[]; status: number; retryAfter: string | null };
 }
 
 type Reply = { id: number; results?: RemoteResult[]; error?: string };
