@@ -6,10 +6,11 @@ import { RemoteClient } from './support/remote-client.js';
 import { startStack, type Stack } from './support/stack.js';
 
 /**
- * An abusive caller against the API as it is deployed: its own process (apps/api/dist), so that
- * neither the attacker nor the bystander measuring its latency runs on the API's thread. The
- * attacker is another machine (RemoteClient: a thread of its own, requests serialized before the
- * clock starts); the bystander is another tenant's client polling `dagRuns`.
+ * An abusive caller against the API as it is deployed: its own process (apps/api/dist) in a session
+ * of its own, so that neither the attacker nor the bystander measuring its latency runs on the
+ * API's thread or takes its share of the CPU. The attacker is another machine (RemoteClient: a
+ * thread of its own, requests serialized before the clock starts); the bystander is another
+ * tenant's client polling `dagRuns`.
  */
 const PASSWORD = 'correct-horse-battery';
 /** FAILURES_PER_IP_AND_ACCOUNT of apps/api/src/auth/login-throttle.ts (whose unit tests pin it). */
@@ -21,7 +22,7 @@ describe('a slow or abusive caller does not starve other tenants', () => {
   let attackerClient: RemoteClient | undefined;
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'abuse', schedulers: 0, workers: 0 });
+    stack = await startStack({ name: 'abuse', schedulers: 0, workers: 0, detachedApi: true });
   }, 60_000);
 
   afterAll(async () => {

@@ -24,8 +24,9 @@ async function sequentially(requests) {
 parentPort.on('message', async (msg) => {
   try {
     if (msg.kind === 'load') {
-      // Serialized now: building a request is the client's work, not part of the answer's wait.
-      const requests = msg.requests.map((r) => ({ ...r, body: JSON.stringify({ query: r.query, variables: r.variables }) }));
+      // Serialized and encoded now: building a request is the client's work, not part of the
+      // answer's wait (for 1.6 MB of JSON, about 10 ms of this thread at each send).
+      const requests = msg.requests.map((r) => ({ ...r, body: Buffer.from(JSON.stringify({ query: r.query, variables: r.variables })) }));
       loaded.set(msg.name, { ...msg, requests });
       parentPort.postMessage({ id: msg.id, results: [] });
       return;

@@ -145,6 +145,12 @@ export async function startStack(opts: {
   workers?: number;
   env?: Record<string, string>;
   databaseServer?: string;
+  /**
+   * The API leads a session of its own (setsid), as under a supervisor or in a container: Linux
+   * shares CPU fairly between sessions (autogroups), so the test's own client threads do not take
+   * the API's share of it. Stopped by stop() like the others.
+   */
+  detachedApi?: boolean;
 }): Promise<Stack> {
   mkdirSync(ARTIFACTS, { recursive: true });
   const db = await createTestDatabase(opts.name, opts.databaseServer);
@@ -181,7 +187,7 @@ export async function startStack(opts: {
     );
   };
 
-  await startProcess('api');
+  await startProcess('api', {}, { detached: opts.detachedApi ?? false });
   for (let i = 0; i < (opts.schedulers ?? 1); i++) await startProcess('scheduler');
   for (let i = 0; i < (opts.workers ?? 1); i++) await startProcess('worker');
 

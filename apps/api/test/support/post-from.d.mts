@@ -5,7 +5,7 @@ export interface PostFromRequest {
   variables?: Record<string, unknown>;
   token?: string;
   /** The request body as sent; by default JSON of query and variables, serialized at the call. */
-  body?: string;
+  body?: string | Uint8Array;
 }
 
 /** The parsed response body, with the HTTP status and the retry-after header. */
