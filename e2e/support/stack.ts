@@ -81,6 +81,8 @@ export async function startTowerProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: opts.detached ?? false,
   });
+  // Out of the test's process group: if the test process ends without stopping it, it goes too.
+  if (opts.detached) process.once('exit', () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
   const log = createWriteStream(path.join(ARTIFACTS, `${opts.log}.log`));
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
