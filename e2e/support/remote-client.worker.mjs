@@ -1,7 +1,7 @@
 // A client on "another machine": a worker thread that sends GraphQL requests from a given
 // loopback address (postFrom, as gqlFrom does) and answers with what came back and how long it
-// took. The attacker's own work (building, sending and parsing its requests) then runs off the API's thread,
-// as it would from a remote host; the API still handles every request on its own thread.
+// took. The attacker's own work (building, sending and parsing its requests) then runs off the
+// thread of the test that measures another client, as it would on a remote host.
 // Plain JavaScript: a worker thread is not compiled by Jest's transform.
 import { postFrom } from '../../apps/api/test/support/post-from.mjs';
 import { parentPort } from 'node:worker_threads';
