@@ -17,6 +17,7 @@ describe('CryptoRepository', () => {
     const one = new CryptoRepository({ PASSWORD_HASH_CONCURRENCY: 1 } as TowerConfig);
     const stored = await one.hashPassword('correct-horse'); // also waits for its start-up hash
     const checks = [one.verifyPassword('correct-horse', stored), one.hashPassword('x'), one.verifyPassword('wrong', stored)];
+    await new Promise((r) => setImmediate(r)); // p-limit starts the first in line a microtask later
     expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([1, 2]);
     expect(await Promise.all(checks)).toEqual([true, expect.stringMatching(/^scrypt\$/), false]);
     expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([0, 0]);

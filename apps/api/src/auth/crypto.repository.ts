@@ -2,9 +2,9 @@ import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
 import { Injectable, Optional } from '@nestjs/common';
+import pLimit, { type Limit } from 'p-limit';
 import type { TowerConfig } from '@tower/config';
 import { InjectConfig } from '../common/tokens.js';
-import { concurrencyLimit, type ConcurrencyLimit } from './concurrency-limit.js';
 
 type ScryptParams = { N: number; r: number; p: number; maxmem: number };
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, opts: ScryptParams) => Promise<Buffer>;
@@ -29,10 +29,10 @@ export class CryptoRepository {
    * default). A burst of logins — five wrong guesses answered at once on a 2-core box — otherwise
    * fills every core with hashing, and other tenants' requests wait for a CPU.
    */
-  readonly hashing: ConcurrencyLimit;
+  readonly hashing: Limit;
 
   constructor(@Optional() @InjectConfig() config?: TowerConfig) {
-    this.hashing = concurrencyLimit(config?.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)));
+    this.hashing = pLimit(config?.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)));
     this.dummy = this.hashPassword(randomBytes(16).toString('hex'));
   }
 
