@@ -1,13 +1,9 @@
 import { Worker } from 'node:worker_threads';
+import type { PostFromRequest } from '../../apps/api/test/support/post-from.mjs';
 import type { GqlError } from './graphql.js';
 
-/** One request of a remote client: from `localAddress` (a loopback address, as gqlFrom). */
-export interface RemoteRequest {
-  localAddress: string;
-  query: string;
-  variables?: Record<string, unknown>;
-  token?: string;
-}
+/** One request of a remote client, sent with postFrom from `localAddress` (the client knows the URL). */
+export type RemoteRequest = Omit<PostFromRequest, 'url' | 'body'>;
 
 /** What came back, and how long the remote client waited for it (request sent → response parsed). */
 export interface RemoteResult<T = Record<string, unknown>> {
