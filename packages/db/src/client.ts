@@ -2,6 +2,7 @@ import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient, type Prisma } from './generated/prisma/client.js';
 import { DB_ROLES, scopeSetting, scopeStatement, type DbRole } from './row-security.js';
+import { batchWithinScopes } from './scoped-batching.js';
 import { canScopeInline, queryScoped } from './scoped-query.js';
 
 /** The process-wide client (one connection pool). */
@@ -54,6 +55,8 @@ export function createPrismaClient(databaseUrl: string, opts: PrismaClientOption
   // Tower's transactions are short compare-and-sets; Prisma's 5 s default expires them (P2028)
   // only when the machine is overloaded, and an expired one is rolled back — wait longer instead.
   const client = new PrismaClient({ adapter, transactionOptions: { maxWait: 10_000, timeout: 30_000 } });
+  // Prisma batches calls of one tick across callers: each batch must stay in its callers' scope.
+  if (opts.role === DB_ROLES.app) batchWithinScopes(client);
   pools.set(client, pool);
   return client;
 }

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createPrismaClient, sqlOf, type Db } from './client.js';
-import { asSystem, DB_ROLES, withTenantScope } from './row-security.js';
+import { asSystem, DB_ROLES, runInDbScope, withTenantScope } from './row-security.js';
 import { createTestDatabase, type TestDatabase } from './testing/test-database.js';
 
 /**
@@ -102,6 +102,32 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
     // Back in the API's role after it, on the same pooled connection.
     expect((await sqlOf(app).query('SELECT current_user AS u'))[0]).toEqual({ u: 'tower_app' });
     expect(await sqlOf(app).query('SELECT 1 FROM "Connection"')).toEqual([]);
+  });
+
+  it("Prisma's batching of one tick's calls keeps each call in its caller's scope (scoped-batching.ts)", async () => {
+    // findUnique calls of one tick are batched, and were dispatched from the first caller's context.
+    const byId = (id: string) => app.tenant.findUnique({ where: { id } });
+    const [a, b, unbound, b2] = await Promise.all([
+      withTenantScope(tenant.a, () => byId(tenant.a)),
+      withTenantScope(tenant.b, () => byId(tenant.b)),
+      runInDbScope({}, () => byId(tenant.a)), // a request before its caller is known
+      withTenantScope(tenant.b, () => byId(tenant.b)),
+    ]);
+    expect([a?.name, b?.name, unbound, b2?.name]).toEqual(['a', 'b', null, 'b']);
+    // Behind a lookup as the login role, a tenant's call still cannot read another tenant's row.
+    const [, crossed] = await Promise.all([
+      asSystem(() => app.user.findUnique({ where: { email: 'a@rls.test' } })),
+      withTenantScope(tenant.b, () => app.connection.findUnique({ where: { tenantId_connId: { tenantId: tenant.a, connId: 'conn_a' } } })),
+    ]);
+    expect(crossed).toBeNull();
+    // Array transactions are dispatched the same way: each in its own tenant.
+    const names = await Promise.all(
+      (['a', 'b'] as const).map((key) => withTenantScope(tenant[key], () => app.$transaction([app.tenant.findMany(), app.connection.findMany()]))),
+    );
+    expect(names.map(([tenants, conns]) => [tenants.map((t) => t.name), conns.map((c) => c.connId)])).toEqual([
+      [['a'], ['conn_a']],
+      [['b'], ['conn_b']],
+    ]);
   });
 
   it('a statement with parameters carries its scope in its own round trip and transaction, for itself only', async () => {

@@ -80,7 +80,9 @@ const SYSTEM_KEY = '*system';
 
 /**
  * The current scope as a value (a tenant id, the system's mark, or '' outside any scope), for
- * work collected from several callers and run later (GroupCommit): runInScopeKey runs it so.
+ * work collected from several callers and run later (GroupCommit, Prisma's own batching in
+ * scoped-batching.ts): runInScopeKey runs it so. Such work must be batched per key: a batch run in
+ * one caller's context carries that caller's scope for every statement in it.
  */
 export function scopeKey(): string {
   const scope = scopes.getStore();

@@ -1,0 +1,68 @@
+import { runInScopeKey, scopeKey } from './row-security.js';
+
+/**
+ * Prisma's request batching, kept inside each caller's database scope (row-security.ts).
+ *
+ * Prisma batches the `findUnique`/`findUniqueOrThrow` calls made in one tick (and the statements
+ * of an array `$transaction`): its request handler's DataLoader collects them and dispatches every
+ * batch of the tick from one `process.nextTick`, scheduled by the tick's first caller. The batch,
+ * and with it every other batch of that tick, then runs in the first caller's AsyncLocalStorage
+ * context, so its statements carry that caller's scope: two requests' `findUnique`s in one tick ran
+ * as one `WHERE id IN (…)` under one tenant's setting (the other tenant's row invisible: its caller
+ * read null), and behind an `asSystem` lookup a tenant's `findUnique` ran as the login role, past
+ * row-level security. Seen as a flaky "organisation of this token no longer exists" under load,
+ * when two requests resumed from one Redis reply; `row-security.int.test.ts` shows both.
+ *
+ * The fix keeps one DataLoader per scope (scopeKey: a tenant, the system, or none) for each tick:
+ * a batch holds one scope's calls only, and it is dispatched from a context of that scope, entered
+ * afresh (runInScopeKey) rather than borrowed from a request whose scope object may still change.
+ * Calls Prisma never batches go to its own loader, in the caller's context, as before.
+ *
+ * This reaches into Prisma's runtime (`_requestHandler.dataloader`, a class taking its options);
+ * written here because Prisma has no setting for it. If a Prisma upgrade changes that shape,
+ * createPrismaClient throws rather than run the API unguarded, and the tests above fail.
+ */
+interface PrismaDataLoader {
+  options: { batchBy(request: unknown): string | undefined };
+  request(request: unknown): Promise<unknown>;
+  dispatchBatches(): void;
+}
+type DataLoaderClass = new (options: PrismaDataLoader['options']) => PrismaDataLoader;
+
+export function batchWithinScopes(client: object): void {
+  const handler = (client as { _requestHandler?: { dataloader?: PrismaDataLoader } })._requestHandler;
+  const shared = handler?.dataloader;
+  if (
+    !handler ||
+    !shared ||
+    typeof shared.request !== 'function' ||
+    typeof shared.options?.batchBy !== 'function' ||
+    typeof shared.dispatchBatches !== 'function'
+  ) {
+    throw new Error("Prisma's request batching is not where scoped-batching.ts expects it: review it for this Prisma version");
+  }
+  const Loader = shared.constructor as DataLoaderClass;
+  // The loaders with batches waiting for this tick's dispatch, by scope; dropped once dispatched.
+  const pending = new Map<string, PrismaDataLoader>();
+  handler.dataloader = {
+    options: shared.options,
+    dispatchBatches: () => undefined,
+    request(request: unknown): Promise<unknown> {
+      if (shared.options.batchBy(request) === undefined) return shared.request(request);
+      const key = scopeKey();
+      let loader = pending.get(key);
+      if (!loader) {
+        const created = new Loader(shared.options);
+        const dispatch = created.dispatchBatches.bind(created);
+        created.dispatchBatches = () => {
+          pending.delete(key);
+          dispatch();
+        };
+        pending.set(key, created);
+        loader = created;
+      }
+      const scoped = loader;
+      return runInScopeKey(key, () => scoped.request(request));
+    },
+  };
+}
