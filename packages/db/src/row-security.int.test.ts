@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { createPrismaClient, sqlOf, type Db } from './client.js';
-import { asSystem, DB_ROLES, runInDbScope, withTenantScope } from './row-security.js';
+import { asSystem, bindTenantScope, DB_ROLES, runInDbScope, withTenantScope } from './row-security.js';
 import { createTestDatabase, type TestDatabase } from './testing/test-database.js';
 
 /**
@@ -128,6 +128,38 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
       [['a'], ['conn_a']],
       [['b'], ['conn_b']],
     ]);
+  });
+
+  it('hundreds of requests at once on a small pool, each of every kind of call, see their own tenant only', async () => {
+    // Requests as the API runs them: an empty scope, bound once the caller is known; two
+    // connections, so statements queue for them, and calls of all kinds meet in the same ticks.
+    const small = createPrismaClient(db.url, { poolMax: 2, role: DB_ROLES.app });
+    const keys = ['a', 'b'] as const;
+    const calls: Array<(own: string, other: string) => Promise<unknown>> = [
+      async (own, other) => [(await small.tenant.findUnique({ where: { id: own } }))?.name, await small.tenant.findUnique({ where: { id: other } })],
+      async () => (await small.connection.findMany()).map((c) => c.connId),
+      async () => small.$transaction(async (tx) => (await tx.tenant.findMany()).map((t) => t.name)),
+      async () => (await sqlOf(small).query<{ name: string }>('SELECT name FROM "Tenant"')).map((t) => t.name),
+      async (own, other) =>
+        (await Promise.all([small.tenant.findUnique({ where: { id: own } }), asSystem(() => small.tenant.findUnique({ where: { id: other } }))]))[0]?.name,
+    ];
+    const want = (key: 'a' | 'b') => [[key, null], [`conn_${key}`], [key], [key], key];
+    try {
+      const seen = await Promise.all(
+        Array.from({ length: 400 }, (_, i) => {
+          const [key, otherKey] = i % 2 ? keys : ([...keys].reverse() as ['b', 'a']);
+          return runInDbScope({}, async () => {
+            await Promise.resolve();
+            bindTenantScope(tenant[key]);
+            const kind = i % calls.length;
+            return { got: await calls[kind](tenant[key], tenant[otherKey]), want: want(key)[kind] };
+          });
+        }),
+      );
+      expect(seen.filter((s) => JSON.stringify(s.got) !== JSON.stringify(s.want))).toEqual([]);
+    } finally {
+      await small.$disconnect();
+    }
   });
 
   it('a statement with parameters carries its scope in its own round trip and transaction, for itself only', async () => {
