@@ -15,8 +15,11 @@ export const green = color('32');
 export const red = color('31');
 export const yellow = color('33');
 
+const scriptStarted = Date.now();
+
+/** A step's heading, with the seconds since the script started (where a long run spends its time). */
 export function step(message) {
-  console.log(`${bold('▸')} ${message}`);
+  console.log(`${bold('▸')} ${message} ${dim(`[${Math.round((Date.now() - scriptStarted) / 1000)} s]`)}`);
 }
 
 /**
