@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { postFrom } from '../apps/api/test/support/post-from.mjs';
 import { signUp, type GqlError } from './support/graphql.js';
@@ -27,7 +28,10 @@ describe('a slow or abusive caller does not starve other tenants', () => {
   let attackerClient: RemoteClient | undefined;
 
   beforeAll(async () => {
-    stack = await startStack({ name: 'abuse', schedulers: 0, workers: 0, detachedApi: true });
+    // As deployed (infra/images/Dockerfile, the k8s base): NODE_ENV=production, which needs an
+    // encryption key, and in which graphql-js skips its development checks.
+    const env = { NODE_ENV: 'production', TOWER_ENCRYPTION_KEYS: `abuse:${randomBytes(32).toString('base64')}` };
+    stack = await startStack({ name: 'abuse', schedulers: 0, workers: 0, detachedApi: true, env });
   }, 60_000);
 
   afterAll(async () => {
