@@ -110,10 +110,21 @@ describe('row-level security (real Postgres, the roles the processes use)', () =
     const [a, b, unbound, b2] = await Promise.all([
       withTenantScope(tenant.a, () => byId(tenant.a)),
       withTenantScope(tenant.b, () => byId(tenant.b)),
-      runInDbScope({}, () => byId(tenant.a)), // a request before its caller is known
+      runInDbScope({}, async () => await byId(tenant.a)), // a request before its caller is known
       withTenantScope(tenant.b, () => byId(tenant.b)),
     ]);
     expect([a?.name, b?.name, unbound, b2?.name]).toEqual(['a', 'b', null, 'b']);
+    // A request that binds its tenant right after its call, in the same tick: another request's
+    // call batched with it before it knew its caller runs in no scope still, not in the bound one.
+    const [, other] = await Promise.all([
+      runInDbScope({}, async () => {
+        const own = byId(tenant.a).then((t) => t);
+        bindTenantScope(tenant.a);
+        return own;
+      }),
+      runInDbScope({}, async () => await byId(tenant.a)),
+    ]);
+    expect(other).toBeNull();
     // Behind a lookup as the login role, a tenant's call still cannot read another tenant's row.
     const [, crossed] = await Promise.all([
       asSystem(() => app.user.findUnique({ where: { email: 'a@rls.test' } })),

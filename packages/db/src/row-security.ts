@@ -82,7 +82,9 @@ const SYSTEM_KEY = '*system';
  * The current scope as a value (a tenant id, the system's mark, or '' outside any scope), for
  * work collected from several callers and run later (GroupCommit, Prisma's own batching in
  * scoped-batching.ts): runInScopeKey runs it so. Such work must be batched per key: a batch run in
- * one caller's context carries that caller's scope for every statement in it.
+ * one caller's context carries that caller's scope for every statement in it. A key stands for
+ * all of a scope that reaches the database (a tenant id is a UUID, never the system's mark): a new
+ * DbScope field must be carried by both functions.
  */
 export function scopeKey(): string {
   const scope = scopes.getStore();

@@ -19,8 +19,9 @@ import { runInScopeKey, scopeKey } from './row-security.js';
  * Calls Prisma never batches go to its own loader, in the caller's context, as before.
  *
  * This reaches into Prisma's runtime (`_requestHandler.dataloader`, a class taking its options);
- * written here because Prisma has no setting for it. If a Prisma upgrade changes that shape,
- * createPrismaClient throws rather than run the API unguarded, and the tests above fail.
+ * written here because Prisma has no setting for it (its version is pinned). If an upgrade changes
+ * that shape, createPrismaClient throws rather than run the API unguarded; if Prisma stops reading
+ * the field, the tests above fail.
  */
 interface PrismaDataLoader {
   options: { batchBy(request: unknown): string | undefined };
@@ -48,21 +49,21 @@ export function batchWithinScopes(client: object): void {
     options: shared.options,
     dispatchBatches: () => undefined,
     request(request: unknown): Promise<unknown> {
-      if (shared.options.batchBy(request) === undefined) return shared.request(request);
+      // Prisma's own test (`!key`): a call it would not batch goes straight through, as before.
+      if (!shared.options.batchBy(request)) return shared.request(request);
       const key = scopeKey();
-      let loader = pending.get(key);
-      if (!loader) {
-        const created = new Loader(shared.options);
-        const dispatch = created.dispatchBatches.bind(created);
-        created.dispatchBatches = () => {
-          pending.delete(key);
-          dispatch();
-        };
-        pending.set(key, created);
-        loader = created;
-      }
-      const scoped = loader;
-      return runInScopeKey(key, () => scoped.request(request));
+      const waiting = pending.get(key);
+      // Its tick is scheduled already, from a context of this scope: joining it needs no scope.
+      if (waiting) return waiting.request(request);
+      const created = new Loader(shared.options);
+      const dispatch = created.dispatchBatches.bind(created);
+      created.dispatchBatches = () => {
+        if (pending.get(key) === created) pending.delete(key);
+        dispatch();
+      };
+      pending.set(key, created);
+      // The first call schedules the loader's tick: in a context of the scope entered afresh.
+      return runInScopeKey(key, () => created.request(request));
     },
   };
 }
