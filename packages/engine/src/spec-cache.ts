@@ -3,10 +3,11 @@ import type { Sql } from '@tower/db';
 
 /**
  * DAG versions are immutable, so their parsed specs can be cached forever by version id.
- * Bounded to keep a long-lived worker's memory flat.
+ * Bounded to keep a long-lived worker's memory flat. Each entry remembers its tenant: `get` for
+ * another tenant misses, as its read would (the API shares the cache between tenants).
  */
 export class SpecCache {
-  private readonly cache = new Map<string, DagSpec>();
+  private readonly cache = new Map<string, { tenantId: string; spec: DagSpec }>();
 
   constructor(
     private readonly sql: Sql,
@@ -15,7 +16,7 @@ export class SpecCache {
 
   /** The spec if it is cached, without reading the database. */
   peek(versionId: string): DagSpec | undefined {
-    return this.cache.get(versionId);
+    return this.cache.get(versionId)?.spec;
   }
 
   /** Concurrent misses of one version share one read. */
@@ -23,7 +24,7 @@ export class SpecCache {
 
   async get(tenantId: string, versionId: string): Promise<DagSpec> {
     const hit = this.cache.get(versionId);
-    if (hit) return hit;
+    if (hit?.tenantId === tenantId) return hit.spec;
     const key = `${tenantId}|${versionId}`;
     let pending = this.loading.get(key);
     if (!pending) {
@@ -43,7 +44,7 @@ export class SpecCache {
     if (!version) throw new TowerError('NOT_FOUND', `DAG version ${versionId} not found`);
     const spec = version.spec;
     if (this.cache.size >= this.max) this.cache.delete(this.cache.keys().next().value as string);
-    this.cache.set(versionId, spec);
+    this.cache.set(versionId, { tenantId, spec });
     return spec;
   }
 }
