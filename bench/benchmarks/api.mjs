@@ -1,10 +1,13 @@
-// api: the GraphQL API under read load and subscription fan-out, on one API process (no scheduler,
-// no worker: nothing else competes for the box).
+// api: the GraphQL API under read load and subscription fan-out (no scheduler, no worker: nothing
+// else competes for the box).
 // 1. Reads: 1,000,000 task instances stored (one DAG of 50 noop tasks, 20,000 finished runs, bulk-
 //    inserted in SQL, then vacuumed), then `dagRuns(dagId, first: BENCH_API_PAGE = 10, offset: random)` with every
 //    run's `taskInstances` (50 each) sent open-loop at BENCH_API_RATE = 200 requests/s for
 //    BENCH_API_SECONDS = 30 s; latency from the moment each request was due. Floor: p99 ≤ 50 ms.
-// 2. Fan-out: 2,000 graphql-ws subscribers (one socket each) of `dagRunUpdated(dagId)`; runs are
+//    Served by one API process; BENCH_API_REPLICAS=2 (as the k8s base deploys) spreads the requests
+//    over that many, each to the next in turn as a Service does.
+// 2. Fan-out, on one API process (any further replica stopped first): 2,000 graphql-ws
+//    subscribers (one socket each) of `dagRunUpdated(dagId)`; runs are
 //    triggered through the API and every state change (queued, running) reaches every subscriber;
 //    latency = received − the change's own timestamp (queuedAt / startedAt). Floor: p99 ≤ 200 ms.
 // Not in the default set (`npm run bench -- api`; `--smoke`: a few thousand rows, 50 subscribers).
@@ -12,7 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { GqlClient, signUp, triggerRun, upsertDag } from '../lib/gql.mjs';
-import { sleep, startStack } from '../lib/stack.mjs';
+import { freePort, sleep, startStack } from '../lib/stack.mjs';
 import { load, noopTasks, round, summarize } from '../lib/util.mjs';
 
 const num = (name, fallback) => (process.env[name] != null ? Number(process.env[name]) : fallback);
@@ -52,7 +55,7 @@ async function bulkInsert(prisma, tenantId, dagId, runs) {
   await prisma.$executeRawUnsafe(`VACUUM (ANALYZE) "DagRun", "TaskInstance"`);
 }
 
-async function reads(ctx, stack, client, runs) {
+async function reads(ctx, stack, clients, runs) {
   const rate = num('BENCH_API_RATE', ctx.smoke ? 20 : 200);
   const seconds = num('BENCH_API_SECONDS', ctx.smoke ? 3 : 30);
   const page = num('BENCH_API_PAGE', 10);
@@ -74,7 +77,7 @@ async function reads(ctx, stack, client, runs) {
       if (wait > 1) await sleep(wait);
       const offset = Math.floor(Math.random() * Math.max(1, runs - page));
       pending.push(
-        client.request(query, { d: 'wide', first: page, offset }).then(
+        clients[i % clients.length].request(query, { d: 'wide', first: page, offset }).then(
           (data) => {
             if (data.dagRuns.edges.length !== page || data.dagRuns.edges[0].node.taskInstances.length !== TASKS) failed++;
             latencies.push(performance.now() - due);
@@ -88,15 +91,16 @@ async function reads(ctx, stack, client, runs) {
   }
   // Warm-up, not measured: JIT and plans (50 in turn), then the API's connection pool grown to what
   // the rate needs (each new connection prepares its statements), BENCH_API_WARMUP_SECONDS at the rate.
-  for (let i = 0; i < 50; i++) await client.request(query, { d: 'wide', first: page, offset: i * page });
+  for (let i = 0; i < 50 * clients.length; i++) await clients[i % clients.length].request(query, { d: 'wide', first: page, offset: i * page });
   await openLoop(num('BENCH_API_WARMUP_SECONDS', ctx.smoke ? 1 : 5));
-  ctx.progress.note(`reads: ${rate} requests/s for ${seconds} s, ${page} runs × ${TASKS} task instances each`);
+  ctx.progress.note(`reads: ${rate} requests/s for ${seconds} s, ${page} runs × ${TASKS} task instances each, ${clients.length} API process(es)`);
   const { latencies, failed, total, seconds: took } = await openLoop(seconds);
   const achieved = total / took;
   const s = summarize(latencies);
   const fig = {
     bench: 'api',
     case: 'dagRuns+taskInstances',
+    apiProcesses: clients.length,
     storedTaskInstances: runs * TASKS,
     runsPerPage: page,
     taskInstancesPerResponse: page * TASKS,
@@ -199,7 +203,8 @@ export default async function api(ctx) {
   try {
     // The API as it is deployed (infra/images/Dockerfile, the k8s base): NODE_ENV=production, which
     // also switches graphql-js's development checks off; production requires an encryption key.
-    await stack.startProcess('api', { NODE_ENV: 'production', TOWER_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}` });
+    const deployed = { NODE_ENV: 'production', TOWER_ENCRYPTION_KEYS: `bench:${randomBytes(32).toString('base64')}` };
+    await stack.startProcess('api', deployed);
     const { client, tenantId } = await signUp(stack.apiUrl, 'api-bench');
     await upsertDag(client, { dagId: 'wide', tasks: noopTasks(TASKS) });
     const t0 = Date.now();
@@ -207,7 +212,20 @@ export default async function api(ctx) {
     ctx.progress.note(
       `stored ${runs} runs × ${TASKS} = ${runs * TASKS} task instances in ${((Date.now() - t0) / 1000).toFixed(1)} s; load ${JSON.stringify(load())}`,
     );
-    await reads(ctx, stack, new GqlClient(stack.apiUrl, client.token), runs);
+    // Further replicas for the reads, each on a port of its own.
+    const replicas = [];
+    for (let i = 1; i < num('BENCH_API_REPLICAS', 1); i++) {
+      const port = await freePort();
+      replicas.push({ port, proc: await stack.startProcess('api', { ...deployed, API_PORT: String(port) }) });
+    }
+    const urls = [stack.apiUrl, ...replicas.map((r) => `http://127.0.0.1:${r.port}/graphql`)];
+    await reads(
+      ctx,
+      stack,
+      urls.map((url) => new GqlClient(url, client.token)),
+      runs,
+    );
+    for (const r of replicas) await r.proc.stop();
     await fanOut(ctx, stack, client, client.token);
   } finally {
     await stack.stop();

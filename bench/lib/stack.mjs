@@ -150,7 +150,9 @@ export async function startStack(opts) {
     };
     processes.push(proc);
     if (kind === 'api') {
-      await waitFor(async () => (await fetch(`http://127.0.0.1:${apiPort}/health`)).ok, 60_000, `${name} /health`);
+      // A further API replica listens on a port of its own (extraEnv.API_PORT).
+      const port = extraEnv.API_PORT ?? apiPort;
+      await waitFor(async () => (await fetch(`http://127.0.0.1:${port}/health`)).ok, 60_000, `${name} /health`);
     } else {
       await waitFor(async () => child.exitCode === null && (await sleep(300).then(() => true)), 5_000, name);
       if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode} (see bench/results/logs)`);
