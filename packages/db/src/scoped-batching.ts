@@ -21,7 +21,7 @@ import { runInScopeKey, scopeKey } from './row-security.js';
  * This reaches into Prisma's runtime (`_requestHandler.dataloader`, a class taking its options);
  * written here because Prisma has no setting for it (its version is pinned). If an upgrade changes
  * that shape, createPrismaClient throws rather than run the API unguarded; if Prisma stops reading
- * the field, the tests above fail.
+ * the field, row-security.int.test.ts fails.
  */
 interface PrismaDataLoader {
   options: { batchBy(request: unknown): string | undefined };
