@@ -11,7 +11,7 @@ import { runInScopeKey, scopeKey } from './row-security.js';
  * as one `WHERE id IN (…)` under one tenant's setting (the other tenant's row invisible: its caller
  * read null), and behind an `asSystem` lookup a tenant's `findUnique` ran as the login role, past
  * row-level security. Seen as a flaky "organisation of this token no longer exists" under load,
- * when two requests resumed from one Redis reply; `row-security.int.test.ts` shows both.
+ * when two requests reached that lookup in the same tick; `row-security.int.test.ts` shows both.
  *
  * The fix keeps one DataLoader per scope (scopeKey: a tenant, the system, or none) for each tick:
  * a batch holds one scope's calls only, and it is dispatched from a context of that scope, entered
