@@ -31,8 +31,9 @@ interface PrismaDataLoader {
 type DataLoaderClass = new (options: PrismaDataLoader['options']) => PrismaDataLoader;
 
 export function batchWithinScopes(client: object): void {
-  const handler = (client as { _requestHandler?: { dataloader?: PrismaDataLoader } })._requestHandler;
-  const shared = handler?.dataloader;
+  // Prisma's request handler calls `dataloader.request` and nothing else of it.
+  const handler = (client as { _requestHandler?: { dataloader?: Pick<PrismaDataLoader, 'request'> } })._requestHandler;
+  const shared = handler?.dataloader as PrismaDataLoader | undefined;
   if (
     !handler ||
     !shared ||
@@ -46,8 +47,6 @@ export function batchWithinScopes(client: object): void {
   // The loaders with batches waiting for this tick's dispatch, by scope; dropped once dispatched.
   const pending = new Map<string, PrismaDataLoader>();
   handler.dataloader = {
-    options: shared.options,
-    dispatchBatches: () => undefined,
     request(request: unknown): Promise<unknown> {
       // Prisma's own test (`!key`): a call it would not batch goes straight through, as before.
       if (!shared.options.batchBy(request)) return shared.request(request);
