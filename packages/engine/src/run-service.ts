@@ -129,7 +129,8 @@ export class RunService {
 
   /**
    * A page of a DAG's runs, newest logical date first, and how many match the filters, in one
-   * statement (the DAG found by its id in the same round trip). Within a DAG the logical date is
+   * statement (the DAG found by its id in the same round trip). Without a filter, how many is the
+   * DAG's DagRunCount row rather than a count of its runs. Within a DAG the logical date is
    * unique (the (tenantId, dagPk, logicalDate) index), so it orders the list alone, and that index
    * serves the order, the range, the keyset and the count. The page is found on the index first
    * (`OFFSET` skips index entries, not rows: an index-only scan where the table is vacuumed) and
@@ -144,6 +145,12 @@ export class RunService {
     if (filter.logicalDateFrom) where.push(`"logicalDate" >= ${param(filter.logicalDateFrom, 'timestamptz')}`);
     if (filter.logicalDateTo) where.push(`"logicalDate" < ${param(filter.logicalDateTo, 'timestamptz')}`);
     const matching = where.join(' AND ');
+    // Every run of the DAG: the count the database keeps (DagRunCount, kept by triggers on DagRun in
+    // the runs' own transactions), read in the same snapshot as the page. With a filter, counted.
+    const count =
+      where.length === 2
+        ? `coalesce((SELECT runs FROM "DagRunCount" WHERE "dagPk" = (SELECT id FROM dag) AND "tenantId" = $1::uuid), 0)`
+        : `(SELECT count(*) FROM "DagRun" WHERE ${matching})`;
     // (logicalDate, id) after the cursor's: the logical date alone, it being unique in the DAG.
     const after = filter.after ? ` AND "logicalDate" < ${param(filter.after.logicalDate, 'timestamptz')}` : '';
     const [row] = await sqlOf(this.deps.prisma).query<{ totalCount: number; runs: Record<string, unknown>[] }>(
@@ -152,7 +159,7 @@ export class RunService {
                       ORDER BY "logicalDate" DESC OFFSET ${param(filter.offset, 'int')} LIMIT ${param(filter.limit, 'int')}),
             page AS (SELECT ${columnList(DAG_RUN_COLUMNS, 'r')} FROM keys k
                        JOIN "DagRun" r ON r."tenantId" = $1::uuid AND r."dagPk" = (SELECT id FROM dag) AND r."logicalDate" = k."logicalDate")
-       SELECT (SELECT count(*) FROM "DagRun" WHERE ${matching})::int AS "totalCount",
+       SELECT ${count}::int AS "totalCount",
               (SELECT coalesce(json_agg(p ORDER BY p."logicalDate" DESC), '[]') FROM page p) AS runs
          FROM dag`,
       values,

@@ -53,8 +53,16 @@ export type ApiKey = Prisma.ApiKeyModel
  */
 export type Dag = Prisma.DagModel
 /**
- * Model DagVersion
+ * Model DagRunCount
  * Immutable snapshot of a DAG spec; a new row per upsert that changes the spec.
+ * How many runs a DAG has: dagRuns' totalCount without counting them. Kept by triggers on DagRun
+ * (migration 20261207180000_dag_run_count): every insert, delete and truncate of runs, whoever
+ * sends it, updates it in the same transaction.
+ */
+export type DagRunCount = Prisma.DagRunCountModel
+/**
+ * Model DagVersion
+ * 
  */
 export type DagVersion = Prisma.DagVersionModel
 /**

@@ -404,6 +404,7 @@ export const ModelName = {
   Invitation: 'Invitation',
   ApiKey: 'ApiKey',
   Dag: 'Dag',
+  DagRunCount: 'DagRunCount',
   DagVersion: 'DagVersion',
   DagRun: 'DagRun',
   Backfill: 'Backfill',
@@ -436,7 +437,7 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
     omit: GlobalOmitOptions
   }
   meta: {
-    modelProps: "tenant" | "user" | "membership" | "session" | "invitation" | "apiKey" | "dag" | "dagVersion" | "dagRun" | "backfill" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertChannel" | "alertRule" | "alert" | "alertDelivery" | "alertCursor" | "auditLog" | "s3TriggerObject" | "stateChange"
+    modelProps: "tenant" | "user" | "membership" | "session" | "invitation" | "apiKey" | "dag" | "dagRunCount" | "dagVersion" | "dagRun" | "backfill" | "taskInstance" | "taskTry" | "taskLog" | "xCom" | "connection" | "pool" | "alertChannel" | "alertRule" | "alert" | "alertDelivery" | "alertCursor" | "auditLog" | "s3TriggerObject" | "stateChange"
     txIsolationLevel: TransactionIsolationLevel
   }
   model: {
@@ -955,6 +956,80 @@ export type TypeMap<ExtArgs extends runtime.Types.Extensions.InternalArgs = runt
         count: {
           args: Prisma.DagCountArgs<ExtArgs>
           result: runtime.Types.Utils.Optional<Prisma.DagCountAggregateOutputType> | number
+        }
+      }
+    }
+    DagRunCount: {
+      payload: Prisma.$DagRunCountPayload<ExtArgs>
+      fields: Prisma.DagRunCountFieldRefs
+      operations: {
+        findUnique: {
+          args: Prisma.DagRunCountFindUniqueArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload> | null
+        }
+        findUniqueOrThrow: {
+          args: Prisma.DagRunCountFindUniqueOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>
+        }
+        findFirst: {
+          args: Prisma.DagRunCountFindFirstArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload> | null
+        }
+        findFirstOrThrow: {
+          args: Prisma.DagRunCountFindFirstOrThrowArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>
+        }
+        findMany: {
+          args: Prisma.DagRunCountFindManyArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>[]
+        }
+        create: {
+          args: Prisma.DagRunCountCreateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>
+        }
+        createMany: {
+          args: Prisma.DagRunCountCreateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        createManyAndReturn: {
+          args: Prisma.DagRunCountCreateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>[]
+        }
+        delete: {
+          args: Prisma.DagRunCountDeleteArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>
+        }
+        update: {
+          args: Prisma.DagRunCountUpdateArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>
+        }
+        deleteMany: {
+          args: Prisma.DagRunCountDeleteManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateMany: {
+          args: Prisma.DagRunCountUpdateManyArgs<ExtArgs>
+          result: BatchPayload
+        }
+        updateManyAndReturn: {
+          args: Prisma.DagRunCountUpdateManyAndReturnArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>[]
+        }
+        upsert: {
+          args: Prisma.DagRunCountUpsertArgs<ExtArgs>
+          result: runtime.Types.Utils.PayloadToResult<Prisma.$DagRunCountPayload>
+        }
+        aggregate: {
+          args: Prisma.DagRunCountAggregateArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.AggregateDagRunCount>
+        }
+        groupBy: {
+          args: Prisma.DagRunCountGroupByArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DagRunCountGroupByOutputType>[]
+        }
+        count: {
+          args: Prisma.DagRunCountCountArgs<ExtArgs>
+          result: runtime.Types.Utils.Optional<Prisma.DagRunCountCountAggregateOutputType> | number
         }
       }
     }
@@ -2356,6 +2431,15 @@ export const DagScalarFieldEnum = {
 export type DagScalarFieldEnum = (typeof DagScalarFieldEnum)[keyof typeof DagScalarFieldEnum]
 
 
+export const DagRunCountScalarFieldEnum = {
+  dagPk: 'dagPk',
+  tenantId: 'tenantId',
+  runs: 'runs'
+} as const
+
+export type DagRunCountScalarFieldEnum = (typeof DagRunCountScalarFieldEnum)[keyof typeof DagRunCountScalarFieldEnum]
+
+
 export const DagVersionScalarFieldEnum = {
   id: 'id',
   tenantId: 'tenantId',
@@ -2792,6 +2876,20 @@ export type EnumQueryModeFieldRefInput<$PrismaModel> = FieldRefInputType<$Prisma
 
 
 /**
+ * Reference to a field of type 'BigInt'
+ */
+export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
+    
+
+
+/**
+ * Reference to a field of type 'BigInt[]'
+ */
+export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
+    
+
+
+/**
  * Reference to a field of type 'RunType'
  */
 export type EnumRunTypeFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'RunType'>
@@ -2830,20 +2928,6 @@ export type EnumTaskStateFieldRefInput<$PrismaModel> = FieldRefInputType<$Prisma
  * Reference to a field of type 'TaskState[]'
  */
 export type ListEnumTaskStateFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'TaskState[]'>
-    
-
-
-/**
- * Reference to a field of type 'BigInt'
- */
-export type BigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt'>
-    
-
-
-/**
- * Reference to a field of type 'BigInt[]'
- */
-export type ListBigIntFieldRefInput<$PrismaModel> = FieldRefInputType<$PrismaModel, 'BigInt[]'>
     
 
 
@@ -3144,6 +3228,7 @@ export type GlobalOmitConfig = {
   invitation?: Prisma.InvitationOmit
   apiKey?: Prisma.ApiKeyOmit
   dag?: Prisma.DagOmit
+  dagRunCount?: Prisma.DagRunCountOmit
   dagVersion?: Prisma.DagVersionOmit
   dagRun?: Prisma.DagRunOmit
   backfill?: Prisma.BackfillOmit

@@ -58,6 +58,7 @@ export const ModelName = {
   Invitation: 'Invitation',
   ApiKey: 'ApiKey',
   Dag: 'Dag',
+  DagRunCount: 'DagRunCount',
   DagVersion: 'DagVersion',
   DagRun: 'DagRun',
   Backfill: 'Backfill',
@@ -192,6 +193,15 @@ export const DagScalarFieldEnum = {
 } as const
 
 export type DagScalarFieldEnum = (typeof DagScalarFieldEnum)[keyof typeof DagScalarFieldEnum]
+
+
+export const DagRunCountScalarFieldEnum = {
+  dagPk: 'dagPk',
+  tenantId: 'tenantId',
+  runs: 'runs'
+} as const
+
+export type DagRunCountScalarFieldEnum = (typeof DagRunCountScalarFieldEnum)[keyof typeof DagRunCountScalarFieldEnum]
 
 
 export const DagVersionScalarFieldEnum = {

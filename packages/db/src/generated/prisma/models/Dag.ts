@@ -285,6 +285,7 @@ export type DagWhereInput = {
   runs?: Prisma.DagRunListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
   backfills?: Prisma.BackfillListRelationFilter
+  runCount?: Prisma.XOR<Prisma.DagRunCountNullableScalarRelationFilter, Prisma.DagRunCountWhereInput> | null
 }
 
 export type DagOrderByWithRelationInput = {
@@ -307,6 +308,7 @@ export type DagOrderByWithRelationInput = {
   runs?: Prisma.DagRunOrderByRelationAggregateInput
   s3TriggerObjects?: Prisma.S3TriggerObjectOrderByRelationAggregateInput
   backfills?: Prisma.BackfillOrderByRelationAggregateInput
+  runCount?: Prisma.DagRunCountOrderByWithRelationInput
 }
 
 export type DagWhereUniqueInput = Prisma.AtLeast<{
@@ -333,6 +335,7 @@ export type DagWhereUniqueInput = Prisma.AtLeast<{
   runs?: Prisma.DagRunListRelationFilter
   s3TriggerObjects?: Prisma.S3TriggerObjectListRelationFilter
   backfills?: Prisma.BackfillListRelationFilter
+  runCount?: Prisma.XOR<Prisma.DagRunCountNullableScalarRelationFilter, Prisma.DagRunCountWhereInput> | null
 }, "id" | "tenantId_dagId">
 
 export type DagOrderByWithAggregationInput = {
@@ -396,6 +399,7 @@ export type DagCreateInput = {
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountCreateNestedOneWithoutDagInput
 }
 
 export type DagUncheckedCreateInput = {
@@ -417,6 +421,7 @@ export type DagUncheckedCreateInput = {
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountUncheckedCreateNestedOneWithoutDagInput
 }
 
 export type DagUpdateInput = {
@@ -438,6 +443,7 @@ export type DagUpdateInput = {
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUpdateOneWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateInput = {
@@ -459,6 +465,7 @@ export type DagUncheckedUpdateInput = {
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUncheckedUpdateOneWithoutDagNestedInput
 }
 
 export type DagCreateManyInput = {
@@ -649,6 +656,20 @@ export type BoolFieldUpdateOperationsInput = {
   set?: boolean
 }
 
+export type DagCreateNestedOneWithoutRunCountInput = {
+  create?: Prisma.XOR<Prisma.DagCreateWithoutRunCountInput, Prisma.DagUncheckedCreateWithoutRunCountInput>
+  connectOrCreate?: Prisma.DagCreateOrConnectWithoutRunCountInput
+  connect?: Prisma.DagWhereUniqueInput
+}
+
+export type DagUpdateOneRequiredWithoutRunCountNestedInput = {
+  create?: Prisma.XOR<Prisma.DagCreateWithoutRunCountInput, Prisma.DagUncheckedCreateWithoutRunCountInput>
+  connectOrCreate?: Prisma.DagCreateOrConnectWithoutRunCountInput
+  upsert?: Prisma.DagUpsertWithoutRunCountInput
+  connect?: Prisma.DagWhereUniqueInput
+  update?: Prisma.XOR<Prisma.XOR<Prisma.DagUpdateToOneWithWhereWithoutRunCountInput, Prisma.DagUpdateWithoutRunCountInput>, Prisma.DagUncheckedUpdateWithoutRunCountInput>
+}
+
 export type DagCreateNestedOneWithoutVersionsInput = {
   create?: Prisma.XOR<Prisma.DagCreateWithoutVersionsInput, Prisma.DagUncheckedCreateWithoutVersionsInput>
   connectOrCreate?: Prisma.DagCreateOrConnectWithoutVersionsInput
@@ -723,6 +744,7 @@ export type DagCreateWithoutTenantInput = {
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountCreateNestedOneWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutTenantInput = {
@@ -743,6 +765,7 @@ export type DagUncheckedCreateWithoutTenantInput = {
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountUncheckedCreateNestedOneWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutTenantInput = {
@@ -791,6 +814,106 @@ export type DagScalarWhereInput = {
   updatedAt?: Prisma.DateTimeFilter<"Dag"> | Date | string
 }
 
+export type DagCreateWithoutRunCountInput = {
+  id?: string
+  dagId: string
+  description?: string | null
+  schedule?: string | null
+  timezone?: string
+  tags?: Prisma.DagCreatetagsInput | string[]
+  paused?: boolean
+  latestVersion?: number
+  nextLogicalDate?: Date | string | null
+  nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  tenant: Prisma.TenantCreateNestedOneWithoutDagsInput
+  versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
+  runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
+}
+
+export type DagUncheckedCreateWithoutRunCountInput = {
+  id?: string
+  tenantId: string
+  dagId: string
+  description?: string | null
+  schedule?: string | null
+  timezone?: string
+  tags?: Prisma.DagCreatetagsInput | string[]
+  paused?: boolean
+  latestVersion?: number
+  nextLogicalDate?: Date | string | null
+  nextDueAt?: Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Date | string
+  updatedAt?: Date | string
+  versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
+  runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
+  backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
+}
+
+export type DagCreateOrConnectWithoutRunCountInput = {
+  where: Prisma.DagWhereUniqueInput
+  create: Prisma.XOR<Prisma.DagCreateWithoutRunCountInput, Prisma.DagUncheckedCreateWithoutRunCountInput>
+}
+
+export type DagUpsertWithoutRunCountInput = {
+  update: Prisma.XOR<Prisma.DagUpdateWithoutRunCountInput, Prisma.DagUncheckedUpdateWithoutRunCountInput>
+  create: Prisma.XOR<Prisma.DagCreateWithoutRunCountInput, Prisma.DagUncheckedCreateWithoutRunCountInput>
+  where?: Prisma.DagWhereInput
+}
+
+export type DagUpdateToOneWithWhereWithoutRunCountInput = {
+  where?: Prisma.DagWhereInput
+  data: Prisma.XOR<Prisma.DagUpdateWithoutRunCountInput, Prisma.DagUncheckedUpdateWithoutRunCountInput>
+}
+
+export type DagUpdateWithoutRunCountInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  schedule?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.DagUpdatetagsInput | string[]
+  paused?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  tenant?: Prisma.TenantUpdateOneRequiredWithoutDagsNestedInput
+  versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
+  runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
+}
+
+export type DagUncheckedUpdateWithoutRunCountInput = {
+  id?: Prisma.StringFieldUpdateOperationsInput | string
+  tenantId?: Prisma.StringFieldUpdateOperationsInput | string
+  dagId?: Prisma.StringFieldUpdateOperationsInput | string
+  description?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  schedule?: Prisma.NullableStringFieldUpdateOperationsInput | string | null
+  timezone?: Prisma.StringFieldUpdateOperationsInput | string
+  tags?: Prisma.DagUpdatetagsInput | string[]
+  paused?: Prisma.BoolFieldUpdateOperationsInput | boolean
+  latestVersion?: Prisma.IntFieldUpdateOperationsInput | number
+  nextLogicalDate?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  nextDueAt?: Prisma.NullableDateTimeFieldUpdateOperationsInput | Date | string | null
+  triggers?: Prisma.JsonNullValueInput | runtime.InputJsonValue
+  createdAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  updatedAt?: Prisma.DateTimeFieldUpdateOperationsInput | Date | string
+  versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
+  runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
+  s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
+  backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
+}
+
 export type DagCreateWithoutVersionsInput = {
   id?: string
   dagId: string
@@ -809,6 +932,7 @@ export type DagCreateWithoutVersionsInput = {
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountCreateNestedOneWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutVersionsInput = {
@@ -829,6 +953,7 @@ export type DagUncheckedCreateWithoutVersionsInput = {
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountUncheckedCreateNestedOneWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutVersionsInput = {
@@ -865,6 +990,7 @@ export type DagUpdateWithoutVersionsInput = {
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUpdateOneWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutVersionsInput = {
@@ -885,6 +1011,7 @@ export type DagUncheckedUpdateWithoutVersionsInput = {
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUncheckedUpdateOneWithoutDagNestedInput
 }
 
 export type DagCreateWithoutRunsInput = {
@@ -905,6 +1032,7 @@ export type DagCreateWithoutRunsInput = {
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountCreateNestedOneWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutRunsInput = {
@@ -925,6 +1053,7 @@ export type DagUncheckedCreateWithoutRunsInput = {
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountUncheckedCreateNestedOneWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutRunsInput = {
@@ -961,6 +1090,7 @@ export type DagUpdateWithoutRunsInput = {
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUpdateOneWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutRunsInput = {
@@ -981,6 +1111,7 @@ export type DagUncheckedUpdateWithoutRunsInput = {
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUncheckedUpdateOneWithoutDagNestedInput
 }
 
 export type DagCreateWithoutBackfillsInput = {
@@ -1001,6 +1132,7 @@ export type DagCreateWithoutBackfillsInput = {
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountCreateNestedOneWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutBackfillsInput = {
@@ -1021,6 +1153,7 @@ export type DagUncheckedCreateWithoutBackfillsInput = {
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountUncheckedCreateNestedOneWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutBackfillsInput = {
@@ -1057,6 +1190,7 @@ export type DagUpdateWithoutBackfillsInput = {
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUpdateOneWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutBackfillsInput = {
@@ -1077,6 +1211,7 @@ export type DagUncheckedUpdateWithoutBackfillsInput = {
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUncheckedUpdateOneWithoutDagNestedInput
 }
 
 export type DagCreateWithoutS3TriggerObjectsInput = {
@@ -1097,6 +1232,7 @@ export type DagCreateWithoutS3TriggerObjectsInput = {
   versions?: Prisma.DagVersionCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountCreateNestedOneWithoutDagInput
 }
 
 export type DagUncheckedCreateWithoutS3TriggerObjectsInput = {
@@ -1117,6 +1253,7 @@ export type DagUncheckedCreateWithoutS3TriggerObjectsInput = {
   versions?: Prisma.DagVersionUncheckedCreateNestedManyWithoutDagInput
   runs?: Prisma.DagRunUncheckedCreateNestedManyWithoutDagInput
   backfills?: Prisma.BackfillUncheckedCreateNestedManyWithoutDagInput
+  runCount?: Prisma.DagRunCountUncheckedCreateNestedOneWithoutDagInput
 }
 
 export type DagCreateOrConnectWithoutS3TriggerObjectsInput = {
@@ -1153,6 +1290,7 @@ export type DagUpdateWithoutS3TriggerObjectsInput = {
   versions?: Prisma.DagVersionUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUpdateOneWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutS3TriggerObjectsInput = {
@@ -1173,6 +1311,7 @@ export type DagUncheckedUpdateWithoutS3TriggerObjectsInput = {
   versions?: Prisma.DagVersionUncheckedUpdateManyWithoutDagNestedInput
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUncheckedUpdateOneWithoutDagNestedInput
 }
 
 export type DagCreateManyTenantInput = {
@@ -1209,6 +1348,7 @@ export type DagUpdateWithoutTenantInput = {
   runs?: Prisma.DagRunUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUpdateOneWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateWithoutTenantInput = {
@@ -1229,6 +1369,7 @@ export type DagUncheckedUpdateWithoutTenantInput = {
   runs?: Prisma.DagRunUncheckedUpdateManyWithoutDagNestedInput
   s3TriggerObjects?: Prisma.S3TriggerObjectUncheckedUpdateManyWithoutDagNestedInput
   backfills?: Prisma.BackfillUncheckedUpdateManyWithoutDagNestedInput
+  runCount?: Prisma.DagRunCountUncheckedUpdateOneWithoutDagNestedInput
 }
 
 export type DagUncheckedUpdateManyWithoutTenantInput = {
@@ -1325,6 +1466,7 @@ export type DagSelect<ExtArgs extends runtime.Types.Extensions.InternalArgs = ru
   runs?: boolean | Prisma.Dag$runsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>
   backfills?: boolean | Prisma.Dag$backfillsArgs<ExtArgs>
+  runCount?: boolean | Prisma.Dag$runCountArgs<ExtArgs>
   _count?: boolean | Prisma.DagCountOutputTypeDefaultArgs<ExtArgs>
 }, ExtArgs["result"]["dag"]>
 
@@ -1388,6 +1530,7 @@ export type DagInclude<ExtArgs extends runtime.Types.Extensions.InternalArgs = r
   runs?: boolean | Prisma.Dag$runsArgs<ExtArgs>
   s3TriggerObjects?: boolean | Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>
   backfills?: boolean | Prisma.Dag$backfillsArgs<ExtArgs>
+  runCount?: boolean | Prisma.Dag$runCountArgs<ExtArgs>
   _count?: boolean | Prisma.DagCountOutputTypeDefaultArgs<ExtArgs>
 }
 export type DagIncludeCreateManyAndReturn<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
@@ -1405,6 +1548,7 @@ export type $DagPayload<ExtArgs extends runtime.Types.Extensions.InternalArgs = 
     runs: Prisma.$DagRunPayload<ExtArgs>[]
     s3TriggerObjects: Prisma.$S3TriggerObjectPayload<ExtArgs>[]
     backfills: Prisma.$BackfillPayload<ExtArgs>[]
+    runCount: Prisma.$DagRunCountPayload<ExtArgs> | null
   }
   scalars: runtime.Types.Extensions.GetPayloadResult<{
     id: string
@@ -1829,6 +1973,7 @@ export interface Prisma__DagClient<T, Null = never, ExtArgs extends runtime.Type
   runs<T extends Prisma.Dag$runsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$runsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$DagRunPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   s3TriggerObjects<T extends Prisma.Dag$s3TriggerObjectsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$s3TriggerObjectsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$S3TriggerObjectPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
   backfills<T extends Prisma.Dag$backfillsArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$backfillsArgs<ExtArgs>>): Prisma.PrismaPromise<runtime.Types.Result.GetResult<Prisma.$BackfillPayload<ExtArgs>, T, "findMany", GlobalOmitOptions> | Null>
+  runCount<T extends Prisma.Dag$runCountArgs<ExtArgs> = {}>(args?: Prisma.Subset<T, Prisma.Dag$runCountArgs<ExtArgs>>): Prisma.Prisma__DagRunCountClient<runtime.Types.Result.GetResult<Prisma.$DagRunCountPayload<ExtArgs>, T, "findUniqueOrThrow", GlobalOmitOptions> | null, null, ExtArgs, GlobalOmitOptions>
   /**
    * Attaches callbacks for the resolution and/or rejection of the Promise.
    * @param onfulfilled The callback to execute when the Promise is resolved.
@@ -2366,6 +2511,25 @@ export type Dag$backfillsArgs<ExtArgs extends runtime.Types.Extensions.InternalA
   take?: number
   skip?: number
   distinct?: Prisma.BackfillScalarFieldEnum | Prisma.BackfillScalarFieldEnum[]
+}
+
+/**
+ * Dag.runCount
+ */
+export type Dag$runCountArgs<ExtArgs extends runtime.Types.Extensions.InternalArgs = runtime.Types.Extensions.DefaultArgs> = {
+  /**
+   * Select specific fields to fetch from the DagRunCount
+   */
+  select?: Prisma.DagRunCountSelect<ExtArgs> | null
+  /**
+   * Omit specific fields from the DagRunCount
+   */
+  omit?: Prisma.DagRunCountOmit<ExtArgs> | null
+  /**
+   * Choose, which related nodes to fetch as well
+   */
+  include?: Prisma.DagRunCountInclude<ExtArgs> | null
+  where?: Prisma.DagRunCountWhereInput
 }
 
 /**

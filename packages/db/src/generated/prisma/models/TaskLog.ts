@@ -453,14 +453,6 @@ export type TaskLogUncheckedUpdateManyWithoutTaskInstanceNestedInput = {
   deleteMany?: Prisma.TaskLogScalarWhereInput | Prisma.TaskLogScalarWhereInput[]
 }
 
-export type BigIntFieldUpdateOperationsInput = {
-  set?: bigint | number
-  increment?: bigint | number
-  decrement?: bigint | number
-  multiply?: bigint | number
-  divide?: bigint | number
-}
-
 export type TaskLogCreateWithoutTaskInstanceInput = {
   id?: bigint | number
   tenantId: string
