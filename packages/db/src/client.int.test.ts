@@ -115,3 +115,40 @@ describe('sqlOf prepared statements (real Postgres)', () => {
     expect(() => inlineSql('SELECT $2', [1])).toThrow(/no value for \$2/);
   });
 });
+
+/** poolMin: the API's pool keeps the connections it opened, where pg closes idle ones after 10 s. */
+describe('pool size kept (real Postgres)', () => {
+  let db: TestDatabase;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('pool_min');
+  });
+
+  afterAll(async () => {
+    await db?.drop();
+  });
+
+  it('keeps poolMin connections open past the idle timeout; without it they close', async () => {
+    const kept = createPrismaClient(db.url, { poolMax: 3, poolMin: 3, applicationName: 'kept' });
+    const shrinking = createPrismaClient(db.url, { poolMax: 3, applicationName: 'shrinking' });
+    try {
+      // Three statements at once open three connections in each pool.
+      const busy = (client: Db) => Promise.all([1, 2, 3].map(() => sqlOf(client).query('SELECT pg_sleep(0.2)')));
+      await Promise.all([busy(kept), busy(shrinking)]);
+      const open = async () =>
+        Object.fromEntries(
+          (
+            await sqlOf(kept).query<{ name: string; n: number }>(
+              `SELECT application_name AS name, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() GROUP BY 1`,
+            )
+          ).map((r) => [r.name, r.n]),
+        );
+      expect(await open()).toEqual({ kept: 3, shrinking: 3 });
+      await new Promise((r) => setTimeout(r, 11_000)); // pg's idleTimeoutMillis: 10 s
+      expect(await open()).toEqual({ kept: 3 });
+    } finally {
+      await kept.$disconnect();
+      await shrinking.$disconnect();
+    }
+  }, 30_000);
+});

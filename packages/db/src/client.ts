@@ -14,6 +14,13 @@ export type DbClient = PrismaClient | Prisma.TransactionClient;
 export interface PrismaClientOptions {
   /** Connections in this process's pool (pg's default is 10). */
   poolMax?: number;
+  /**
+   * Connections the pool keeps once opened, however long they sit idle (pg closes an idle one
+   * after 10 s by default). The API keeps them all: a burst that finds the pool shrunk opens
+   * connections on the request path, and a new connection's first statements cost its backend
+   * start, its role, cold catalog caches and the preparation of every statement anew.
+   */
+  poolMin?: number;
   /** `application_name` of the connections (what `pg_stat_activity` shows for them). */
   applicationName?: string;
   /**
@@ -41,6 +48,7 @@ export function createPrismaClient(databaseUrl: string, opts: PrismaClientOption
   const pool = new pg.Pool({
     connectionString: databaseUrl,
     max: opts.poolMax ?? 10,
+    ...(opts.poolMin ? { min: opts.poolMin } : {}),
     ...(opts.applicationName ? { application_name: opts.applicationName } : {}),
     ...(opts.role && opts.setRole !== false ? { options: `-c role=${opts.role}` } : {}),
   });

@@ -103,7 +103,7 @@ export class InfraModule {
         {
           provide: PRISMA,
           useFactory: (c: TowerConfig) =>
-            createPrismaClient(c.DATABASE_URL, { poolMax: 10, applicationName: 'tower-api', role: DB_ROLES.app, setRole: c.DATABASE_SET_ROLE }),
+            createPrismaClient(c.DATABASE_URL, { poolMax: 10, poolMin: 10, applicationName: 'tower-api', role: DB_ROLES.app, setRole: c.DATABASE_SET_ROLE }),
           inject: [CONFIG],
         },
         { provide: REDIS, useFactory: (c: TowerConfig) => createCommandRedis(c.REDIS_URL, { commandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS }), inject: [CONFIG] },
