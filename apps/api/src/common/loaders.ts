@@ -41,9 +41,7 @@ export class RequestLoaders {
     const key = `${first}|${[...columns].sort().join(',')}`;
     let loader = this.taskInstancesBy.get(key);
     if (!loader) {
-      loader = new DataLoader(async (runIds) =>
-        groupBy(await this.engine.batchReads.taskInstancesOfRuns(this.tenantId, runIds, first || undefined, columns), (ti) => ti.dagRunId, runIds),
-      );
+      loader = new DataLoader((runIds) => this.engine.batchReads.taskInstancesOfRuns(this.tenantId, runIds, first || undefined, columns));
       this.taskInstancesBy.set(key, loader);
     }
     return loader;
