@@ -139,7 +139,7 @@ describe('pool size kept (real Postgres)', () => {
         Object.fromEntries(
           (
             await sqlOf(kept).query<{ name: string; n: number }>(
-              `SELECT application_name AS name, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() GROUP BY 1`,
+              `SELECT application_name AS name, count(*)::int AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name IN ('kept', 'shrinking') GROUP BY 1`,
             )
           ).map((r) => [r.name, r.n]),
         );

@@ -123,6 +123,61 @@ describe('migrations (WebAssembly schema engine on the real Postgres)', () => {
     ]);
   });
 
+  it('counts the runs that exist when DagRunCount arrives, exactly, while runs are being inserted', async () => {
+    const COUNT_MIGRATION = '20261207173208_dag_run_count';
+    const url = uniqueUrl('run_count');
+    const before = await mkdtemp(path.join(os.tmpdir(), 'tower-before-count-'));
+    const client = new pg.Client({ connectionString: url });
+    try {
+      // The database as it was before the migration, with two DAGs' runs.
+      await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => !src.includes(COUNT_MIGRATION) });
+      await applyMigrations(url, { migrationsDir: before });
+      await client.connect();
+      const [{ t }] = (await client.query<{ t: string }>(`INSERT INTO "Tenant" (slug, name) VALUES ('counted', 'Counted') RETURNING id AS t`)).rows;
+      const dags: Array<{ dag: string; version: string }> = [];
+      for (const dagId of ['x', 'y']) {
+        const [{ dag }] = (
+          await client.query<{ dag: string }>(`INSERT INTO "Dag" ("tenantId", "dagId", "updatedAt") VALUES ($1, $2, now()) RETURNING id AS dag`, [t, dagId])
+        ).rows;
+        const [{ version }] = (
+          await client.query<{ version: string }>(
+            `INSERT INTO "DagVersion" ("tenantId", "dagPk", version, spec, "specHash") VALUES ($1, $2, 1, '{}', 'h') RETURNING id AS version`,
+            [t, dag],
+          )
+        ).rows;
+        dags.push({ dag, version });
+      }
+      const insertRuns = (d: { dag: string; version: string }, from: number, n: number) =>
+        client.query(
+          `INSERT INTO "DagRun" ("tenantId", "dagPk", "dagId", "dagVersionId", "dagVersion", "runId", "runType", state, "logicalDate", "dataIntervalStart", "dataIntervalEnd", "updatedAt")
+           SELECT $1, $2, 'd', $3, 1, 'manual__' || i, 'manual', 'success', at, at, at, now()
+           FROM generate_series($4::int, $4::int + $5::int - 1) i, LATERAL (SELECT timestamptz '2020-01-01' + i * interval '1 hour' AS at) a`,
+          [t, d.dag, d.version, from, n],
+        );
+      await insertRuns(dags[0]!, 0, 300);
+      await insertRuns(dags[1]!, 0, 7);
+      // The rest of the migrations, while another connection keeps inserting runs of both DAGs.
+      let writing = true;
+      const writer = (async () => {
+        for (let i = 1; writing; i++) await Promise.all(dags.map((d) => insertRuns(d, 1_000 * i, 3)));
+      })();
+      expect(await applyMigrations(url)).toEqual([COUNT_MIGRATION]);
+      writing = false;
+      await writer;
+      const counts = await client.query<{ kept: number; actual: number }>(
+        `SELECT c.runs::int AS kept, (SELECT count(*)::int FROM "DagRun" r WHERE r."dagPk" = d.id) AS actual
+           FROM "Dag" d JOIN "DagRunCount" c ON c."dagPk" = d.id ORDER BY d."dagId"`,
+      );
+      expect(counts.rows).toHaveLength(2);
+      for (const c of counts.rows) expect(c.kept).toBe(c.actual);
+      expect(counts.rows[0]!.actual).toBeGreaterThan(300);
+    } finally {
+      await client.end().catch(() => undefined);
+      await rm(before, { recursive: true, force: true });
+      await dropDatabase(url);
+    }
+  }, 120_000);
+
   it('migrate fails with how to start Postgres when it is unreachable', async () => {
     const failure = await dbScript('migrate', '--url', 'postgresql://postgres@127.0.0.1:1/tower').then(
       () => null,

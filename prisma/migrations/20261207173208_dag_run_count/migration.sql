@@ -18,6 +18,8 @@ CREATE TABLE "DagRunCount" (
 ALTER TABLE "DagRunCount" ADD CONSTRAINT "DagRunCount_dagPk_fkey" FOREIGN KEY ("dagPk") REFERENCES "Dag"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- A tenant's rows only, for the API's role (as every tenant table: 20261207020000_row_level_security).
+-- The API's role writes them through the triggers below, which run with its rights.
+GRANT SELECT, INSERT, UPDATE, DELETE ON "DagRunCount" TO tower_app;
 ALTER TABLE "DagRunCount" ENABLE ROW LEVEL SECURITY;
 CREATE POLICY tenant_rows ON "DagRunCount" TO tower_app
   USING ("tenantId" = NULLIF(current_setting('tower.tenant_id', true), '')::uuid)
@@ -58,14 +60,20 @@ BEGIN
 END
 $fn$;
 
-CREATE TRIGGER "DagRun_count_insert" AFTER INSERT ON "DagRun"
-  REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION tower_dag_runs_inserted();
-CREATE TRIGGER "DagRun_count_delete" AFTER DELETE ON "DagRun"
-  REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION tower_dag_runs_deleted();
-CREATE TRIGGER "DagRun_count_truncate" AFTER TRUNCATE ON "DagRun"
-  FOR EACH STATEMENT EXECUTE FUNCTION tower_dag_runs_truncated();
-
--- The runs that exist now. Creating the triggers locked DagRun against writes until this
--- migration commits, so nothing is counted twice or missed.
-INSERT INTO "DagRunCount" ("dagPk", "tenantId", runs)
-SELECT "dagPk", "tenantId", count(*) FROM "DagRun" GROUP BY "dagPk", "tenantId";
+-- The triggers and the count of the runs that exist now, in one statement and so one transaction
+-- (the migrator sends each statement of a migration on its own): DagRun locked against writes
+-- first, so no run is counted twice or missed, and no counter is created twice, however busy
+-- Tower is while it migrates.
+DO $$
+BEGIN
+  LOCK TABLE "DagRun" IN SHARE ROW EXCLUSIVE MODE;
+  CREATE TRIGGER "DagRun_count_insert" AFTER INSERT ON "DagRun"
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION tower_dag_runs_inserted();
+  CREATE TRIGGER "DagRun_count_delete" AFTER DELETE ON "DagRun"
+    REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION tower_dag_runs_deleted();
+  CREATE TRIGGER "DagRun_count_truncate" AFTER TRUNCATE ON "DagRun"
+    FOR EACH STATEMENT EXECUTE FUNCTION tower_dag_runs_truncated();
+  INSERT INTO "DagRunCount" ("dagPk", "tenantId", runs)
+  SELECT "dagPk", "tenantId", count(*) FROM "DagRun" GROUP BY "dagPk", "tenantId";
+END
+$$;

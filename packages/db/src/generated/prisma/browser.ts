@@ -54,15 +54,14 @@ export type ApiKey = Prisma.ApiKeyModel
 export type Dag = Prisma.DagModel
 /**
  * Model DagRunCount
- * Immutable snapshot of a DAG spec; a new row per upsert that changes the spec.
  * How many runs a DAG has: dagRuns' totalCount without counting them. Kept by triggers on DagRun
- * (migration 20261207180000_dag_run_count): every insert, delete and truncate of runs, whoever
+ * (migration 20261207173208_dag_run_count): every insert, delete and truncate of runs, whoever
  * sends it, updates it in the same transaction.
  */
 export type DagRunCount = Prisma.DagRunCountModel
 /**
  * Model DagVersion
- * 
+ * Immutable snapshot of a DAG spec; a new row per upsert that changes the spec.
  */
 export type DagVersion = Prisma.DagVersionModel
 /**

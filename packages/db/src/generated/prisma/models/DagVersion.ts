@@ -14,7 +14,7 @@ import type * as Prisma from "../internal/prismaNamespace.js"
 
 /**
  * Model DagVersion
- * 
+ * Immutable snapshot of a DAG spec; a new row per upsert that changes the spec.
  */
 export type DagVersionModel = runtime.Types.Result.DefaultSelection<Prisma.$DagVersionPayload>
 
