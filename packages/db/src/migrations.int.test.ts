@@ -130,7 +130,9 @@ describe('migrations (WebAssembly schema engine on the real Postgres)', () => {
     const client = new pg.Client({ connectionString: url });
     try {
       // The database as it was before the migration, with two DAGs' runs.
-      await cp(MIGRATIONS_DIR, before, { recursive: true, filter: (src) => !src.includes(COUNT_MIGRATION) });
+      // Every migration before it (by name, as they apply); the files inside the folders kept.
+      const earlier = (src: string) => !/^\d{14}_/.test(path.basename(src)) || path.basename(src) < COUNT_MIGRATION;
+      await cp(MIGRATIONS_DIR, before, { recursive: true, filter: earlier });
       await applyMigrations(url, { migrationsDir: before });
       await client.connect();
       const [{ t }] = (await client.query<{ t: string }>(`INSERT INTO "Tenant" (slug, name) VALUES ('counted', 'Counted') RETURNING id AS t`)).rows;
@@ -161,7 +163,7 @@ describe('migrations (WebAssembly schema engine on the real Postgres)', () => {
       const writer = (async () => {
         for (let i = 1; writing; i++) await Promise.all(dags.map((d) => insertRuns(d, 1_000 * i, 3)));
       })();
-      expect(await applyMigrations(url)).toEqual([COUNT_MIGRATION]);
+      expect(await applyMigrations(url)).toContain(COUNT_MIGRATION);
       writing = false;
       await writer;
       const counts = await client.query<{ kept: number; actual: number }>(

@@ -147,10 +147,10 @@ export class RunService {
     const matching = where.join(' AND ');
     // Every run of the DAG: the count the database keeps (DagRunCount, kept by triggers on DagRun in
     // the runs' own transactions), read in the same snapshot as the page. With a filter, counted.
-    const count =
-      where.length === 2
-        ? `coalesce((SELECT runs FROM "DagRunCount" WHERE "dagPk" = (SELECT id FROM dag) AND "tenantId" = $1::uuid), 0)`
-        : `(SELECT count(*) FROM "DagRun" WHERE ${matching})`;
+    const filtered = Boolean(filter.state || filter.runType || filter.logicalDateFrom || filter.logicalDateTo);
+    const count = !filtered
+      ? `coalesce((SELECT runs FROM "DagRunCount" WHERE "dagPk" = (SELECT id FROM dag) AND "tenantId" = $1::uuid), 0)`
+      : `(SELECT count(*) FROM "DagRun" WHERE ${matching})`;
     // (logicalDate, id) after the cursor's: the logical date alone, it being unique in the DAG.
     const after = filter.after ? ` AND "logicalDate" < ${param(filter.after.logicalDate, 'timestamptz')}` : '';
     const [row] = await sqlOf(this.deps.prisma).query<{ totalCount: number; runs: Record<string, unknown>[] }>(

@@ -87,6 +87,9 @@ class InfraLifecycle implements OnApplicationBootstrap, BeforeApplicationShutdow
   }
 }
 
+/** The API's Postgres connections, kept open once opened (docs/database.md, "The API keeps its connections"). */
+const API_POOL_SIZE = 10;
+
 /**
  * Global: CONFIG, LOGGER, PRISMA, REDIS, ENGINE, the @tower/db repositories and the per-request
  * DataLoaders (Loaders) are injectable in every feature module without importing anything.
@@ -103,7 +106,13 @@ export class InfraModule {
         {
           provide: PRISMA,
           useFactory: (c: TowerConfig) =>
-            createPrismaClient(c.DATABASE_URL, { poolMax: 10, poolMin: 10, applicationName: 'tower-api', role: DB_ROLES.app, setRole: c.DATABASE_SET_ROLE }),
+            createPrismaClient(c.DATABASE_URL, {
+              poolMax: API_POOL_SIZE,
+              poolMin: API_POOL_SIZE,
+              applicationName: 'tower-api',
+              role: DB_ROLES.app,
+              setRole: c.DATABASE_SET_ROLE,
+            }),
           inject: [CONFIG],
         },
         { provide: REDIS, useFactory: (c: TowerConfig) => createCommandRedis(c.REDIS_URL, { commandTimeoutMs: c.REDIS_COMMAND_TIMEOUT_MS }), inject: [CONFIG] },
