@@ -192,6 +192,9 @@ describe('graphql-ws subscriptions', () => {
       const sub = subscribe(client, RUN_UPDATED);
       const onReplica = replica.app.get(PrincipalRevocations);
       await waitFor(async () => onReplica.openSockets({ kind: 'apiKey', tenantId: owner.tenantId, apiKeyId: key.apiKey.id }) === 1);
+      // The socket is tracked at connection_init, before the subscription passed its guard: revoked
+      // in between, the subscription is refused by the guard (an error, then complete) instead.
+      await waitFor(async () => replica.app.get(EventStreamService).openCount === 1);
       // Revoked through the first API process; the replica holds the socket.
       ok(await t.gql(`mutation($id: ID!) { revokeApiKey(id: $id) { id } }`, { id: key.apiKey.id }, owner.token));
       await sub.ended;
