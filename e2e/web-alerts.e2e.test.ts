@@ -13,7 +13,7 @@ import type { Page } from 'playwright-core';
 import { startHttpReceiver, type HttpReceiver } from '../packages/alerts/src/test-support/receivers.js';
 import { GqlClient } from './support/graphql.js';
 import { ARTIFACTS, startStack, waitFor, type Stack } from './support/stack.js';
-import { axeReport, expectAttr, pageWithToken, recordExternalRequests, signUpInBrowser, startWeb, type WebApp } from './support/web.js';
+import { axeReport, expectAttr, pageWithToken, recordExternalRequests, signUpInBrowser, startWeb, waitVisible, type WebApp } from './support/web.js';
 
 const DAG = 'boom_dag';
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `web-alerts-${name}.png`), fullPage: true });
@@ -167,7 +167,7 @@ describe('the Alerts section of the web app (acceptance)', () => {
     ] as const) {
       await viewer.goto(`${app.url}${route}`);
       await viewer.locator('.role-tag', { hasText: 'viewer' }).waitFor();
-      await viewer.getByTestId(ready).waitFor();
+      await waitVisible(viewer, ready, `web-alerts-viewer${route.replace(/\//g, '-')}`);
       const actions = viewer.locator('[data-action]');
       expect(await actions.count()).toBeGreaterThanOrEqual(least);
       for (const handle of await actions.all()) expect(await handle.isDisabled()).toBe(true);

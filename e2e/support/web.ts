@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { createWriteStream, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { freePort, ROOT, waitFor } from './stack.js';
+import { ARTIFACTS, freePort, ROOT, waitFor } from './stack.js';
 
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
@@ -32,8 +32,13 @@ export async function startWeb(apiUrl: string): Promise<WebApp> {
   const web: ChildProcess = spawn(
     process.execPath,
     [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', path.join(ROOT, 'apps/web'), '-p', String(port), '-H', '127.0.0.1'],
-    { cwd: ROOT, env: { ...process.env, TOWER_API_URL: apiUrl }, stdio: 'ignore' },
+    { cwd: ROOT, env: { ...process.env, TOWER_API_URL: apiUrl }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
+  // Its output is kept beside the stack's logs, for a failure's diagnosis.
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const log = createWriteStream(path.join(ARTIFACTS, `web-${port}.log`));
+  web.stdout?.pipe(log);
+  web.stderr?.pipe(log);
   await waitFor(async () => (await fetch(`${url}/login`)).ok, 60_000, 'the web app');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {
@@ -106,6 +111,26 @@ export async function pageWithToken(browser: Browser, appUrl: string, token: str
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await context.addCookies([{ name: SESSION_COOKIE, value: token, url: appUrl, httpOnly: true, sameSite: 'Strict' }]);
   return context.newPage();
+}
+
+/**
+ * Waits for a test id to be visible; on timeout the error carries what the page showed instead (its
+ * URL and text, a screenshot in the artifacts), so a failure seen once in CI can be diagnosed.
+ */
+export async function waitVisible(page: Page, testId: string, label: string, timeoutMs = 30_000): Promise<void> {
+  try {
+    await page.getByTestId(testId).waitFor({ timeout: timeoutMs });
+  } catch (err) {
+    const file = path.join(ARTIFACTS, `failed-${label.replace(/[^\w-]+/g, '_')}.png`);
+    await page.screenshot({ path: file, fullPage: true }).catch(() => undefined);
+    const text = await page
+      .locator('body')
+      .innerText({ timeout: 2_000 })
+      .catch((e: unknown) => `(no text: ${String(e)})`);
+    throw new Error(`${testId} not visible within ${timeoutMs} ms on ${page.url()} (screenshot ${file}); the page showed:\n${text.slice(0, 2_000)}`, {
+      cause: err,
+    });
+  }
 }
 
 /** Waits until the element's attribute has the value (the element may not exist yet). */
