@@ -1,7 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FAILURES_PER_IP, FAILURES_PER_IP_AND_ACCOUNT } from '../src/auth/login-throttle.js';
+import { EventStreamService } from '../src/events/event-stream.service.js';
+import { OPERATION_LIMITS } from '../src/graphql/graphql-options.js';
 import { gqlFrom } from './support/from-address.js';
-import { ok, startTestApi, uniqueEmail, type TestApi } from './support/test-api.js';
+import { ok, startTestApi, uniqueEmail, waitFor, type TestApi } from './support/test-api.js';
+import { subscribe, wsClient } from './support/ws-client.js';
 
 /**
  * What an abusive caller gets: operations too large to run are refused while they are parsed or
@@ -36,25 +39,54 @@ describe('operation limits', () => {
     const token = await signedIn();
     const aliases = `{ ${Array.from({ length: 20_000 }, (_, i) => `a${i}: schedulePreview(schedule: "* * * * *", timezone: "UTC", count: 100)`).join(' ')} }`;
     const deep = `query { ${'dags { edges { node { '.repeat(17)} dagId ${'} } } '.repeat(17)} }`;
-    for (const [name, query] of [
-      ['aliases', aliases],
-      ['depth and cost', deep],
+    for (const [name, query, code] of [
+      ['aliases', aliases, 'GRAPHQL_PARSE_FAILED'],
+      ['depth and cost', deep, 'GRAPHQL_VALIDATION_FAILED'],
     ] as const) {
       const started = performance.now();
-      const res = await t.gql(query, undefined, token);
+      const res = await gqlFromAddress('127.0.0.1', query, undefined, token);
       const ms = performance.now() - started;
       // The API runs in this test's process and the request is built here: the time it takes
       // against the API as deployed is e2e/abuse.e2e.test.ts's figure.
       console.log(`${name} (in-process API): refused in ${ms.toFixed(1)} ms: ${res.errors?.[0]?.message}`);
-      expect({ name, code: res.errors?.[0]?.extensions?.code, data: res.data ?? null }).toEqual({
-        name,
-        code: expect.stringMatching(/^GRAPHQL_(PARSE|VALIDATION)_FAILED$/),
-        data: null,
-      });
+      // A client's mistake: HTTP 400, never a server error.
+      expect({ name, status: res.status, code: res.errors?.[0]?.extensions?.code, data: res.data ?? null }).toEqual({ name, status: 400, code, data: null });
       expect(ms).toBeLessThan(2000); // loose (a loaded CI); the figures above are what it took
     }
     // An ordinary query still runs.
     expect(ok(await t.gql<{ me: { role: string } }>(`{ me { role } }`, undefined, token)).me.role).toBe('OWNER');
+  });
+
+  it('holds over graphql-ws too: each refusal is an error for that subscription, with its code, and the socket stays open', async () => {
+    const token = await signedIn();
+    const client = wsClient(t.api.wsUrl, token);
+    try {
+      const field = 'dagRunUpdated { id state }';
+      for (const [name, query, code] of [
+        // Parsing stops at the token limit: a few milliseconds, not the whole document.
+        ['tokens', `subscription { ${Array.from({ length: 20_000 }, (_, i) => `a${i}: ${field}`).join(' ')} }`, 'GRAPHQL_PARSE_FAILED'],
+        [
+          'aliases',
+          `subscription { ${Array.from({ length: OPERATION_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: ${field}`).join(' ')} }`,
+          'GRAPHQL_VALIDATION_FAILED',
+        ],
+        ['cost', `subscription { dagRunUpdated { taskInstances(first: 1000000) { id state } } }`, 'GRAPHQL_VALIDATION_FAILED'],
+        ['directives', `subscription { dagRunUpdated { id ${'@include(if: true) '.repeat(OPERATION_LIMITS.maxDirectives + 1)}} }`, 'GRAPHQL_VALIDATION_FAILED'],
+        ['syntax', `subscription { dagRunUpdated { id `, 'GRAPHQL_PARSE_FAILED'],
+        ['unknown field', `subscription { dagRunUpdated { nope } }`, 'GRAPHQL_VALIDATION_FAILED'],
+      ] as const) {
+        const sub = subscribe(client, query);
+        await sub.ended;
+        expect({ name, code: (sub.error as Array<{ extensions?: { code?: string } }> | undefined)?.[0]?.extensions?.code }).toEqual({ name, code });
+      }
+      // The same socket still serves a valid subscription.
+      const fine = subscribe<{ dagRunUpdated: { id: string } }>(client, `subscription { ${field} }`);
+      await waitFor(async () => t.api.app.get(EventStreamService).openCount > 0);
+      fine.dispose();
+      expect(fine.error).toBeUndefined();
+    } finally {
+      await client.dispose();
+    }
   });
 });
 

@@ -7,7 +7,7 @@ import type { BuildSchemaOptions } from '@nestjs/graphql';
 import { iteratorInScope, runInDbScope, type DbScope } from '@tower/db';
 import type { Logger } from '@tower/logger';
 import { execute, GraphQLError, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
-import type { Context as WsContext } from 'graphql-ws';
+import type { SubscribePayload, Context as WsContext } from 'graphql-ws';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ClosableSocket, PrincipalRevocations } from '../auth/principal-revocations.js';
 import { crossSiteReason, readSessionCookie } from '../auth/web-session.js';
@@ -15,6 +15,7 @@ import type { RequestLimits } from '../auth/request-limits.js';
 import { formatGraphqlError } from '../common/errors.js';
 import { authorizationFromConnectionParams, httpContext, originOf, type GqlContext } from '../common/graphql-context.js';
 import { DateTimeScalar } from '../common/scalars/date-time.scalar.js';
+import { checkOperation, schemaHolder } from './operation-check.js';
 import { operationLogPlugin } from './operation-log.plugin.js';
 
 /** The committed schema (apps/api/schema.graphql), from src/graphql or dist/graphql alike. */
@@ -63,9 +64,16 @@ export const OPERATION_LIMITS = {
   maxCost: 100_000,
 } as const;
 
+/**
+ * The token limit is graphql-js's own (its parser stops there): GraphQL Armor's parses every new
+ * document a second time to count its tokens, and its refusal was an HTTP 500.
+ */
+export const PARSE_OPTIONS = { maxTokens: OPERATION_LIMITS.maxTokens } as const;
+
+/** The limits past the tokens (validation rules: aliases, depth, directives, cost). */
 export function armor() {
   return new ApolloArmor({
-    maxTokens: { n: OPERATION_LIMITS.maxTokens },
+    maxTokens: { enabled: false },
     maxAliases: { n: OPERATION_LIMITS.maxAliases },
     maxDepth: { n: OPERATION_LIMITS.maxDepth, ignoreIntrospection: true },
     maxDirectives: { n: OPERATION_LIMITS.maxDirectives },
@@ -94,6 +102,7 @@ export function graphqlOptions({
   introspection = true,
 }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
   const limits = armor();
+  const built = schemaHolder();
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
 
@@ -104,6 +113,7 @@ export function graphqlOptions({
     buildSchemaOptions: BUILD_SCHEMA_OPTIONS,
     graphiql: false,
     introspection,
+    parseOptions: PARSE_OPTIONS,
     validationRules: limits.validationRules,
     allowBatchedHttpRequests: false,
     includeStacktraceInErrorResponses: false,
@@ -118,7 +128,7 @@ export function graphqlOptions({
     formatError: (formatted, error) => formatGraphqlError(formatted, error, logUnexpected),
     // Apollo's default cache-control plugin wraps every field's resolver to collect cache hints;
     // Tower sets none (no HTTP caching of tenant data), so it is only per-field overhead.
-    plugins: [...limits.plugins, operationLogPlugin(logger), ApolloServerPluginCacheControlDisabled()],
+    plugins: [...limits.plugins, operationLogPlugin(logger), ApolloServerPluginCacheControlDisabled(), built.plugin],
     subscriptions: {
       'graphql-ws': {
         path: GRAPHQL_PATH,
@@ -146,10 +156,15 @@ export function graphqlOptions({
         },
         // Every subscription counts against its address; over the limit it is refused with
         // TOO_MANY_REQUESTS (the socket stays open). The principal's own limit is AuthGuard's.
-        onSubscribe: async (ctx: Ctx) => {
+        // Then the operation is parsed and validated as over HTTP (operation-check.ts).
+        onSubscribe: async (ctx: Ctx, _id: string, payload: SubscribePayload) => {
           const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
           // Raw GraphQLErrors here: graphql-ws passes them through onError (below), which formats them.
-          return refused ? [new GraphQLError(refused.message, { originalError: refused })] : undefined;
+          if (refused) return [new GraphQLError(refused.message, { originalError: refused })];
+          const schema = built.schema();
+          const checked = checkOperation(schema, payload.query, PARSE_OPTIONS, limits.validationRules);
+          if (checked.errors) return checked.errors;
+          return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
         },
         // Each operation runs in a database scope of its own, which AuthGuard binds to the caller's
         // tenant (row-security.ts); a subscription's events are pulled by graphql-ws outside it, and

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
 import { buildSchema, parse, validate } from 'graphql';
-import { armor, OPERATION_LIMITS } from './graphql-options.js';
+import { armor, OPERATION_LIMITS, PARSE_OPTIONS } from './graphql-options.js';
+import { checkOperation } from './operation-check.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const schema = buildSchema(readFileSync(path.join(HERE, '..', '..', 'schema.graphql'), 'utf8'));
@@ -18,12 +19,37 @@ function webDocuments(): string[] {
   return texts.filter((t) => !t.trim().startsWith('fragment')).map((t) => `${t}\n${fragments}`);
 }
 
-describe('operation limits (GraphQL Armor)', () => {
+describe('operation limits (the token limit, then GraphQL Armor)', () => {
   it("admit every operation of the web app: a limit must never refuse Tower's own UI", () => {
     const docs = webDocuments();
     expect(docs.length).toBeGreaterThan(20);
-    const refused = docs.flatMap((d) => validate(schema, parse(d), armor().validationRules).map((e) => `${d.trim().split('\n')[0]} → ${e.message}`));
+    const refused = docs.flatMap((d) =>
+      validate(schema, parse(d, PARSE_OPTIONS), armor().validationRules).map((e) => `${d.trim().split('\n')[0]} → ${e.message}`),
+    );
     expect(refused).toEqual([]);
+  });
+
+  it('stop parsing at the token limit (graphql-js), as a parse failure', () => {
+    const at = (tokens: number) => `{ ${'__typename '.repeat(tokens - 2)}}`;
+    expect(parse(at(OPERATION_LIMITS.maxTokens), PARSE_OPTIONS).definitions).toHaveLength(1);
+    const over = checkOperation(schema, at(OPERATION_LIMITS.maxTokens + 1), PARSE_OPTIONS, armor().validationRules);
+    expect(over.errors?.map((e) => [e.extensions.code, e.message])).toEqual([
+      ['GRAPHQL_PARSE_FAILED', `Syntax Error: Document contains more that ${OPERATION_LIMITS.maxTokens} tokens. Parsing aborted.`],
+    ]);
+  });
+
+  it("check GraphQL's own rules and the limits together, each error coded as a validation failure", () => {
+    expect(checkOperation(schema, `{ me { nope } }`, PARSE_OPTIONS, armor().validationRules).errors?.map((e) => e.extensions.code)).toEqual([
+      'GRAPHQL_VALIDATION_FAILED',
+    ]);
+    const aliases = `{ ${Array.from({ length: OPERATION_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { role }`).join(' ')} }`;
+    const refused = checkOperation(schema, aliases, PARSE_OPTIONS, armor().validationRules);
+    expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+    expect(refused.errors?.[0]?.message).toMatch(/alias/i);
+    expect(checkOperation(schema, `{ me { role `, PARSE_OPTIONS, []).errors?.map((e) => e.extensions.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    const fine = checkOperation(schema, `subscription { dagRunUpdated { id } }`, PARSE_OPTIONS, armor().validationRules);
+    expect(fine.errors).toBeUndefined();
+    expect(fine.document?.definitions).toHaveLength(1);
   });
 
   it('refuse too many aliases and too deep a nesting', () => {
