@@ -11,6 +11,7 @@ import { runInDbScope } from '@tower/db';
 import { RequestLimits } from './auth/request-limits.js';
 import { GRAPHQL_CODE } from './common/errors.js';
 import { GRAPHQL_PATH } from './graphql/graphql-options.js';
+import { limitWsMessageSize } from './graphql/ws-message-limit.js';
 import { PinoNestLogger } from './infra/nest-logger.js';
 
 export interface ApiAppOptions {
@@ -32,8 +33,9 @@ export interface ApiApp {
   close(): Promise<void>;
 }
 
-// DAG specs may be up to 2 MiB (core's limit); leave room for the JSON envelope.
-const BODY_LIMIT = '4mb';
+// DAG specs may be up to 2 MiB (core's limit); leave room for the JSON envelope. The same cap
+// holds for a graphql-ws message.
+const BODY_LIMIT_BYTES = 4 * 1024 * 1024;
 
 function corsOrigin(webOrigin: string): true | string[] {
   return webOrigin.trim() === '*'
@@ -64,7 +66,7 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
         res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(retryAfterSeconds) }).end(JSON.stringify(body));
       }, next);
     });
-    app.useBodyParser('json', { limit: BODY_LIMIT });
+    app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });
     // Every request's statements run in a database scope of its own, which AuthGuard binds to
     // the caller's tenant (row-security.ts). After the body parser: its stream events would not
     // carry the scope on.
@@ -75,6 +77,8 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
     // cookie only travels through its own origin (it proxies /graphql), see auth/web-session.ts.
     app.enableCors({ origin: corsOrigin(config.WEB_ORIGIN), methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 });
     if (opts.handleSignals !== false) app.enableShutdownHooks(['SIGTERM', 'SIGINT'], { useProcessExit: true });
+    await app.init();
+    limitWsMessageSize(app, BODY_LIMIT_BYTES);
     await app.listen(config.API_PORT, config.API_HOST);
   } catch (err) {
     await app.close().catch(() => undefined);

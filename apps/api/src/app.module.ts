@@ -10,6 +10,7 @@ import { AuthModule } from './auth/auth.module.js';
 import { AuthService } from './auth/auth.service.js';
 import { PrincipalRevocations } from './auth/principal-revocations.js';
 import { RequestLimits } from './auth/request-limits.js';
+import { compileTrustProxy } from './common/graphql-context.js';
 import { LOGGER } from './common/tokens.js';
 import { ConnectionsModule } from './connections/connections.module.js';
 import { PoolsModule } from './pools/pools.module.js';
@@ -61,7 +62,15 @@ export class AppModule {
           imports: [AuthModule],
           inject: [AuthService, PrincipalRevocations, RequestLimits, LOGGER],
           useFactory: (auth: AuthService, revocations: PrincipalRevocations, limits: RequestLimits, logger: Logger) =>
-            graphqlOptions({ auth, revocations, limits, logger, autoSchemaFile: opts.autoSchemaFile, introspection: opts.config.GRAPHQL_INTROSPECTION }),
+            graphqlOptions({
+              auth,
+              revocations,
+              limits,
+              logger,
+              autoSchemaFile: opts.autoSchemaFile,
+              introspection: opts.config.GRAPHQL_INTROSPECTION,
+              trustProxy: compileTrustProxy(opts.config.TRUST_PROXY),
+            }),
         }),
         HealthModule,
         EventsModule,

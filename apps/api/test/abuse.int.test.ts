@@ -62,7 +62,7 @@ describe('operation limits', () => {
     const client = wsClient(t.api.wsUrl, token);
     try {
       const field = 'dagRunUpdated { id state }';
-      for (const [name, query, code] of [
+      for (const [name, query, code, variables, operationName] of [
         // Parsing stops at the token limit: a few milliseconds, not the whole document.
         ['tokens', `subscription { ${Array.from({ length: 20_000 }, (_, i) => `a${i}: ${field}`).join(' ')} }`, 'GRAPHQL_PARSE_FAILED'],
         [
@@ -74,8 +74,11 @@ describe('operation limits', () => {
         ['directives', `subscription { dagRunUpdated { id ${'@include(if: true) '.repeat(OPERATION_LIMITS.maxDirectives + 1)}} }`, 'GRAPHQL_VALIDATION_FAILED'],
         ['syntax', `subscription { dagRunUpdated { id `, 'GRAPHQL_PARSE_FAILED'],
         ['unknown field', `subscription { dagRunUpdated { nope } }`, 'GRAPHQL_VALIDATION_FAILED'],
-      ] as const) {
-        const sub = subscribe(client, query);
+        // As Apollo answers them over HTTP, not as server errors.
+        ['unknown operation', `subscription Runs { ${field} }`, 'OPERATION_RESOLUTION_FAILURE', {}, 'Nope'],
+        ['bad variable', `subscription($d: String) { dagRunUpdated(dagId: $d) { id } }`, 'BAD_USER_INPUT', { d: 5 }],
+      ] as [string, string, string, Record<string, unknown>?, string?][]) {
+        const sub = subscribe(client, query, variables, operationName);
         await sub.ended;
         expect({ name, code: (sub.error as Array<{ extensions?: { code?: string } }> | undefined)?.[0]?.extensions?.code }).toEqual({ name, code });
       }

@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { createLogger } from '@tower/logger';
 import { createApiApp, type ApiApp } from '../src/app-factory.js';
 import { WS_CLOSE_RATE_LIMITED } from '../src/graphql/graphql-options.js';
@@ -124,6 +126,40 @@ describe('per address', () => {
       expect(await firstAnswer(ws, `subscription { alertFired { id } }`)).toEqual({ code: undefined, close: WS_CLOSE_RATE_LIMITED });
     } finally {
       await ws.dispose();
+    }
+  });
+
+  it("counts a graphql-ws socket behind a trusted proxy (the web app) against the browser's forwarded address, not the proxy's", async () => {
+    // The proxy is this process on 127.0.0.1 (trusted: TRUST_PROXY=loopback); two browsers behind it.
+    const [browser, neighbour] = ['198.51.100.7', '198.51.100.8'];
+    const viaProxy = (forwardedFor: string) =>
+      fetch(t.api.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': forwardedFor },
+        body: '{"query":"{ __typename }"}',
+      });
+    for (let i = 0; i < PER_IP; i++) expect((await viaProxy(browser)).status).toBe(200);
+    expect((await viaProxy(browser)).status).toBe(429);
+    const token = await signUpFrom('127.0.3.9');
+    const socketOf = (forwardedFor: string) =>
+      createClient({
+        url: t.api.wsUrl,
+        webSocketImpl: class extends WebSocket {
+          constructor(address: string | URL, protocols?: string | string[]) {
+            super(address, protocols, { headers: { 'x-forwarded-for': forwardedFor } });
+          }
+        },
+        connectionParams: { authorization: `Bearer ${token}` },
+        retryAttempts: 0,
+        lazy: true,
+      });
+    const refused = socketOf(browser);
+    const fine = socketOf(neighbour);
+    try {
+      expect(await firstAnswer(refused, `subscription { alertFired { id } }`)).toEqual({ code: undefined, close: WS_CLOSE_RATE_LIMITED });
+      expect(await firstAnswer(fine, `subscription { alertFired { id } }`)).toEqual({ code: 'open' });
+    } finally {
+      await Promise.all([refused.dispose(), fine.dispose()]);
     }
   });
 

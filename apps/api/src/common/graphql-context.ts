@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import proxyaddr from 'proxy-addr';
 import type { TowerError } from '@tower/core';
 import type { Actor, RequestOrigin } from '../auth/actor.js';
 import { csrfReason, readSessionCookie } from '../auth/web-session.js';
@@ -32,6 +33,25 @@ function first(value: string | string[] | undefined): string | null {
 export function originOf(req: (IncomingMessage & { ip?: string }) | undefined): RequestOrigin {
   if (!req) return { ip: null, userAgent: null };
   return { ip: req.ip ?? req.socket?.remoteAddress ?? null, userAgent: first(req.headers['user-agent'])?.slice(0, 512) ?? null };
+}
+
+/** Which peers' X-Forwarded-For to believe: Express's `trust proxy` setting (TRUST_PROXY) compiled as Express does. */
+export type TrustProxy = (addr: string, hop: number) => boolean;
+
+export function compileTrustProxy(setting: boolean | number | string): TrustProxy {
+  if (setting === true) return () => true;
+  if (setting === false) return proxyaddr.compile([]);
+  if (typeof setting === 'number') return (_addr, hop) => hop < setting;
+  return proxyaddr.compile(setting.split(',').map((v) => v.trim()));
+}
+
+/**
+ * Gives a graphql-ws upgrade request the client address Express gives its own requests (`req.ip`):
+ * the upgrade never passes through Express, and behind the web app's proxy every browser would
+ * otherwise share the proxy's address, its rate limit and its audit origin.
+ */
+export function resolveClientIp(req: (IncomingMessage & { ip?: string }) | undefined, trust: TrustProxy): void {
+  if (req && req.ip === undefined && req.socket?.remoteAddress) req.ip = proxyaddr(req, trust);
 }
 
 /**

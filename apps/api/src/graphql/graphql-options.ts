@@ -6,17 +6,36 @@ import type { ApolloDriverConfig } from '@nestjs/apollo';
 import type { BuildSchemaOptions } from '@nestjs/graphql';
 import { iteratorInScope, runInDbScope, type DbScope } from '@tower/db';
 import type { Logger } from '@tower/logger';
-import { execute, GraphQLError, subscribe, type ExecutionArgs, type GraphQLFormattedError } from 'graphql';
+import {
+  execute,
+  GraphQLError,
+  NoSchemaIntrospectionCustomRule,
+  specifiedRules,
+  subscribe,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import type { SubscribePayload, Context as WsContext } from 'graphql-ws';
 import type { AuthService } from '../auth/auth.service.js';
 import type { ClosableSocket, PrincipalRevocations } from '../auth/principal-revocations.js';
 import { crossSiteReason, readSessionCookie } from '../auth/web-session.js';
 import type { RequestLimits } from '../auth/request-limits.js';
 import { formatGraphqlError } from '../common/errors.js';
-import { authorizationFromConnectionParams, httpContext, originOf, type GqlContext } from '../common/graphql-context.js';
+import {
+  authorizationFromConnectionParams,
+  compileTrustProxy,
+  httpContext,
+  originOf,
+  resolveClientIp,
+  type GqlContext,
+  type TrustProxy,
+} from '../common/graphql-context.js';
 import { DateTimeScalar } from '../common/scalars/date-time.scalar.js';
 import { checkOperation, schemaHolder } from './operation-check.js';
-import { operationLogPlugin } from './operation-log.plugin.js';
+import { operationLogPlugin, WsOperationLog } from './operation-log.plugin.js';
 
 /** The committed schema (apps/api/schema.graphql), from src/graphql or dist/graphql alike. */
 export const SCHEMA_FILE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'schema.graphql');
@@ -48,6 +67,8 @@ export interface GraphqlOptionsDeps {
   autoSchemaFile: string | true;
   /** Schema introspection (GRAPHQL_INTROSPECTION; on by default: the schema is public, docs/api.md). */
   introspection?: boolean;
+  /** Which proxies' X-Forwarded-For to believe (TRUST_PROXY), for graphql-ws upgrades, which Express never sees. */
+  trustProxy?: TrustProxy;
 }
 
 /**
@@ -100,9 +121,13 @@ export function graphqlOptions({
   logger,
   autoSchemaFile,
   introspection = true,
+  trustProxy = compileTrustProxy(false),
 }: GraphqlOptionsDeps): Omit<ApolloDriverConfig, 'driver'> {
   const limits = armor();
   const built = schemaHolder();
+  const wsLog = new WsOperationLog(logger);
+  // graphql-ws's operations: the same limits, and no introspection when Apollo allows none.
+  const wsRules = introspection ? limits.validationRules : [...limits.validationRules, NoSchemaIntrospectionCustomRule];
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
 
@@ -137,6 +162,7 @@ export function graphqlOptions({
         // another site must not open a socket with the user's cookie). Returning false closes the
         // socket with 4403 Forbidden before any operation runs.
         onConnect: async (ctx: Ctx) => {
+          resolveClientIp(ctx.extra.request, trustProxy);
           const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
           if (refused) {
             // Close reasons are short (123 bytes): the code and when to come back.
@@ -157,15 +183,23 @@ export function graphqlOptions({
         // Every subscription counts against its address; over the limit it is refused with
         // TOO_MANY_REQUESTS (the socket stays open). The principal's own limit is AuthGuard's.
         // Then the operation is parsed and validated as over HTTP (operation-check.ts).
-        onSubscribe: async (ctx: Ctx, _id: string, payload: SubscribePayload) => {
+        onSubscribe: async (ctx: Ctx, id: string, payload: SubscribePayload) => {
           const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
           // Raw GraphQLErrors here: graphql-ws passes them through onError (below), which formats them.
           if (refused) return [new GraphQLError(refused.message, { originalError: refused })];
-          const schema = built.schema();
-          const checked = checkOperation(schema, payload.query, PARSE_OPTIONS, limits.validationRules);
+          const checked = checkOperation(built.schema(), payload, PARSE_OPTIONS, wsRules);
           if (checked.errors) return checked.errors;
-          return { schema, document: checked.document, operationName: payload.operationName, variableValues: payload.variables ?? undefined };
+          wsLog.started(ctx, id, checked.args.operationName ?? checked.operation.name?.value, checked.operation.operation);
+          return checked.args;
         },
+        onOperation: (ctx: Ctx, id: string, _payload: unknown, args: ExecutionArgs) => {
+          wsLog.executing(ctx, id, args.contextValue);
+          return undefined;
+        },
+        onComplete: (ctx: Ctx, id: string) => wsLog.ended(ctx, id),
+        // Never called (onSubscribe returns the checked operation), but given, it keeps Nest's
+        // driver from validating every operation with the limits a second time (it would).
+        validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, ...wsRules]),
         // Each operation runs in a database scope of its own, which AuthGuard binds to the caller's
         // tenant (row-security.ts); a subscription's events are pulled by graphql-ws outside it, and
         // their field resolvers read, so every pull goes back into it.
@@ -178,9 +212,15 @@ export function graphqlOptions({
           });
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.
-        onNext: (_ctx: Ctx, _id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) =>
-          result.errors?.length ? { ...result, errors: format(result.errors) } : undefined,
-        onError: (_ctx: Ctx, _id: string, _payload: unknown, errors: readonly GraphQLError[]) => format(errors),
+        onNext: (ctx: Ctx, id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) => {
+          if (!result.errors?.length) return undefined;
+          wsLog.errors(ctx, id, result.errors);
+          return { ...result, errors: format(result.errors) };
+        },
+        onError: (ctx: Ctx, id: string, payload: SubscribePayload, errors: readonly GraphQLError[]) => {
+          wsLog.errors(ctx, id, errors, { operationName: payload.operationName, context: { origin: originOf(ctx.extra.request) } });
+          return format(errors);
+        },
       },
     },
   } as Omit<ApolloDriverConfig, 'driver'>;

@@ -32,24 +32,35 @@ describe('operation limits (the token limit, then GraphQL Armor)', () => {
   it('stop parsing at the token limit (graphql-js), as a parse failure', () => {
     const at = (tokens: number) => `{ ${'__typename '.repeat(tokens - 2)}}`;
     expect(parse(at(OPERATION_LIMITS.maxTokens), PARSE_OPTIONS).definitions).toHaveLength(1);
-    const over = checkOperation(schema, at(OPERATION_LIMITS.maxTokens + 1), PARSE_OPTIONS, armor().validationRules);
+    const over = checkOperation(schema, { query: at(OPERATION_LIMITS.maxTokens + 1) }, PARSE_OPTIONS, armor().validationRules);
     expect(over.errors?.map((e) => [e.extensions.code, e.message])).toEqual([
       ['GRAPHQL_PARSE_FAILED', `Syntax Error: Document contains more that ${OPERATION_LIMITS.maxTokens} tokens. Parsing aborted.`],
     ]);
   });
 
   it("check GraphQL's own rules and the limits together, each error coded as a validation failure", () => {
-    expect(checkOperation(schema, `{ me { nope } }`, PARSE_OPTIONS, armor().validationRules).errors?.map((e) => e.extensions.code)).toEqual([
+    expect(checkOperation(schema, { query: `{ me { nope } }` }, PARSE_OPTIONS, armor().validationRules).errors?.map((e) => e.extensions.code)).toEqual([
       'GRAPHQL_VALIDATION_FAILED',
     ]);
     const aliases = `{ ${Array.from({ length: OPERATION_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { role }`).join(' ')} }`;
-    const refused = checkOperation(schema, aliases, PARSE_OPTIONS, armor().validationRules);
+    const refused = checkOperation(schema, { query: aliases }, PARSE_OPTIONS, armor().validationRules);
     expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(refused.errors?.[0]?.message).toMatch(/alias/i);
-    expect(checkOperation(schema, `{ me { role `, PARSE_OPTIONS, []).errors?.map((e) => e.extensions.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
-    const fine = checkOperation(schema, `subscription { dagRunUpdated { id } }`, PARSE_OPTIONS, armor().validationRules);
+    expect(checkOperation(schema, { query: `{ me { role ` }, PARSE_OPTIONS, []).errors?.map((e) => e.extensions.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+    const fine = checkOperation(schema, { query: `subscription { dagRunUpdated { id } }` }, PARSE_OPTIONS, armor().validationRules);
     expect(fine.errors).toBeUndefined();
-    expect(fine.document?.definitions).toHaveLength(1);
+    expect(fine.args?.document.definitions).toHaveLength(1);
+  });
+
+  it('resolve the operation and coerce its variables, as Apollo does, with its codes', () => {
+    const query = `subscription Runs($d: String) { dagRunUpdated(dagId: $d) { id } }`;
+    const check = (operationName: string | null, variables: Record<string, unknown>) =>
+      checkOperation(schema, { query, operationName, variables }, PARSE_OPTIONS, []);
+    expect(check('Nope', {}).errors?.map((e) => e.extensions.code)).toEqual(['OPERATION_RESOLUTION_FAILURE']);
+    expect(check(null, { d: 5 }).errors?.map((e) => [e.extensions.code, e.message])).toEqual([
+      ['BAD_USER_INPUT', 'Variable "$d" got invalid value 5; String cannot represent a non string value: 5'],
+    ]);
+    expect(check('Runs', { d: 'sales' }).args).toMatchObject({ operationName: 'Runs', variableValues: { d: 'sales' } });
   });
 
   it('refuse too many aliases and too deep a nesting', () => {

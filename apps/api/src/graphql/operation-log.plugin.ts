@@ -1,47 +1,121 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Logger } from '@tower/logger';
 import { recordGraphqlOperation } from '@tower/telemetry';
+import type { GraphQLError } from 'graphql';
 import { clientCodeOf } from '../common/errors.js';
 import type { GqlContext } from '../common/graphql-context.js';
 
+/** One operation as it is logged and counted. */
+interface OperationRecord {
+  operationName: string | null | undefined;
+  type: string;
+  codes: readonly string[] | undefined;
+  seconds: number;
+  context: Pick<GqlContext, 'actor' | 'origin'> | undefined;
+  transport: 'http' | 'ws';
+}
+
 /**
- * One structured line per HTTP operation: name, type, duration, caller and error codes; and the
- * operation's count and latency in the metrics (by name, type and outcome — never by tenant). Variables
- * are never logged (they carry passwords on signUp/login and secrets on connection mutations).
+ * One structured line per operation: name, type, duration, caller and error codes; and the
+ * operation's count and latency in the metrics (by name, type and outcome — never by tenant).
+ * Variables are never logged (they carry passwords on signUp/login and secrets on connection mutations).
  */
+function recordOperation(logger: Logger, { operationName, type, codes, seconds, context, transport }: OperationRecord): void {
+  recordGraphqlOperation(operationName, type, !codes?.length ? 'ok' : codes.includes('INTERNAL_SERVER_ERROR') ? 'server_error' : 'client_error', seconds);
+  const actor = context?.actor;
+  const line = {
+    operation: operationName ?? null,
+    type,
+    transport,
+    durationMs: Math.round(seconds * 1000),
+    tenantId: actor?.tenantId,
+    actor: actor ? (actor.apiKeyId ? `api_key:${actor.apiKeyId}` : `user:${actor.userId}`) : undefined,
+    ip: context?.origin?.ip,
+    ...(codes?.length ? { errors: codes } : {}),
+  };
+  if (codes?.includes('INTERNAL_SERVER_ERROR')) logger.warn(line, 'graphql operation failed');
+  else if (type === 'mutation' || codes?.length) logger.info(line, 'graphql operation');
+  else logger.debug(line, 'graphql operation');
+}
+
+/** Every HTTP operation, when its response is sent. */
 export function operationLogPlugin(logger: Logger): ApolloServerPlugin<GqlContext> {
   return {
     async requestDidStart({ contextValue }) {
       const started = performance.now();
       return {
         async willSendResponse({ operationName, operation, errors }) {
-          const type = operation?.operation ?? 'unknown';
-          const codes = errors?.map(clientCodeOf);
           const seconds = (performance.now() - started) / 1000;
-          recordGraphqlOperation(
+          recordOperation(logger, {
             operationName,
-            type,
-            !codes?.length ? 'ok' : codes.includes('INTERNAL_SERVER_ERROR') ? 'server_error' : 'client_error',
+            type: operation?.operation ?? 'unknown',
+            codes: errors?.map(clientCodeOf),
             seconds,
-          );
-          const line = {
-            operation: operationName ?? null,
-            type,
-            durationMs: Math.round(seconds * 1000),
-            tenantId: contextValue.actor?.tenantId,
-            actor: contextValue.actor
-              ? contextValue.actor.apiKeyId
-                ? `api_key:${contextValue.actor.apiKeyId}`
-                : `user:${contextValue.actor.userId}`
-              : undefined,
-            ip: contextValue.origin?.ip,
-            ...(codes?.length ? { errors: codes } : {}),
-          };
-          if (codes?.includes('INTERNAL_SERVER_ERROR')) logger.warn(line, 'graphql operation failed');
-          else if (type === 'mutation' || codes?.length) logger.info(line, 'graphql operation');
-          else logger.debug(line, 'graphql operation');
+            context: contextValue,
+            transport: 'http',
+          });
         },
       };
     },
   };
+}
+
+interface WsOperation {
+  started: number;
+  operationName: string | undefined;
+  type: string;
+  context?: GqlContext;
+  codes: string[];
+}
+
+/**
+ * Every graphql-ws operation (queries and mutations run over the socket too; Apollo's plugins do
+ * not see them), logged and counted like an HTTP one when it ends: a query or mutation with its
+ * result, a subscription when it is completed or its socket closes (its duration is its lifetime).
+ * An operation refused before it runs (a limit, a parse or validation failure) is logged then.
+ */
+export class WsOperationLog {
+  private readonly open = new WeakMap<object, Map<string, WsOperation>>();
+
+  constructor(private readonly logger: Logger) {}
+
+  /** The operation passed its checks and is about to run. */
+  started(socket: object, id: string, operationName: string | undefined, type: string): void {
+    let ops = this.open.get(socket);
+    if (!ops) this.open.set(socket, (ops = new Map()));
+    ops.set(id, { started: performance.now(), operationName, type, codes: [] });
+  }
+
+  /** Its context, once graphql-ws built it (the guard sets the caller on it). */
+  executing(socket: object, id: string, context: unknown): void {
+    const op = this.open.get(socket)?.get(id);
+    if (op) op.context = context as GqlContext;
+  }
+
+  /** Errors in a result, or raised around it. */
+  errors(socket: object, id: string, errors: readonly GraphQLError[], refused?: { operationName?: string | null; context: Pick<GqlContext, 'origin'> }): void {
+    const op = this.open.get(socket)?.get(id);
+    if (op) {
+      op.codes.push(...errors.map(clientCodeOf));
+      return;
+    }
+    // Refused before it ran: no entry, nothing else will end it.
+    recordOperation(this.logger, {
+      operationName: refused?.operationName,
+      type: 'unknown',
+      codes: errors.map(clientCodeOf),
+      seconds: 0,
+      context: refused?.context,
+      transport: 'ws',
+    });
+  }
+
+  ended(socket: object, id: string): void {
+    const ops = this.open.get(socket);
+    const op = ops?.get(id);
+    if (!op) return;
+    ops!.delete(id);
+    const seconds = (performance.now() - op.started) / 1000;
+    recordOperation(this.logger, { operationName: op.operationName, type: op.type, codes: op.codes, seconds, context: op.context, transport: 'ws' });
+  }
 }

@@ -15,7 +15,7 @@ export function wsClient(url: string, token?: string): Client {
 }
 
 /** A subscription as a queue: `next()` waits for the next payload; errors and completion are recorded. */
-export function subscribe<T>(client: Client, query: string, variables: Record<string, unknown> = {}) {
+export function subscribe<T>(client: Client, query: string, variables: Record<string, unknown> = {}, operationName?: string) {
   const results: Result<T>[] = [];
   const waiters: Array<(r: Result<T>) => void> = [];
   let error: unknown;
@@ -23,7 +23,7 @@ export function subscribe<T>(client: Client, query: string, variables: Record<st
   let settle: () => void;
   const ended = new Promise<void>((resolve) => (settle = resolve));
   const dispose = client.subscribe<T>(
-    { query, variables },
+    { query, variables, ...(operationName ? { operationName } : {}) },
     {
       next: (r) => {
         const w = waiters.shift();
