@@ -13,16 +13,7 @@ import {
   type ValidationRule,
 } from 'graphql';
 
-/**
- * What an operation may be, checked the same way over HTTP (Apollo) and graphql-ws: parsed with a
- * token limit (graphql-js stops at the limit, so a huge document costs a few milliseconds, not its
- * whole parse), then validated with GraphQL's rules and the operation limits (GraphQL Armor's
- * rules, and no introspection when it is off). Apollo does all of it itself (its `parseOptions`,
- * `validationRules`, `introspection`), and codes each refusal. graphql-ws would parse without a
- * limit, close the socket on a syntax error, and leave its errors without a code (so they reached
- * clients as INTERNAL_SERVER_ERROR): its subscribe messages go through `checkOperation` instead,
- * which also resolves the operation and coerces the variables, with Apollo's codes.
- */
+/** A graphql-ws `subscribe` message's payload (an HTTP request's body has the same fields). */
 export interface OperationRequest {
   query: string;
   operationName?: string | null;
@@ -55,6 +46,16 @@ function coded(error: GraphQLError, code: string): GraphQLError {
   });
 }
 
+/**
+ * What an operation may be, checked the same way over HTTP (Apollo) and graphql-ws: parsed with a
+ * token limit (graphql-js stops at the limit, so a huge document costs a few milliseconds, not its
+ * whole parse), then validated with GraphQL's rules and the operation limits (GraphQL Armor's
+ * rules, and no introspection when it is off). Apollo does all of it itself (its `parseOptions`,
+ * `validationRules`, `introspection`), and codes each refusal. graphql-ws would parse without a
+ * limit, close the socket on a syntax error, and leave its errors without a code (so they reached
+ * clients as INTERNAL_SERVER_ERROR): its subscribe messages go through `checkOperation` instead,
+ * which also resolves the operation and coerces the variables, with Apollo's codes.
+ */
 export function checkOperation(schema: GraphQLSchema, request: OperationRequest, parseOptions: ParseOptions, rules: readonly ValidationRule[]): OperationCheck {
   let document: DocumentNode;
   try {
