@@ -83,9 +83,11 @@ export async function startTowerProcess(
   });
   // Out of the test's process group: if the test process ends without stopping it, it goes too.
   if (opts.detached) process.once('exit', () => child.exitCode === null && child.signalCode === null && child.kill('SIGKILL'));
+  // Two pipes into one file: neither may end it, or the other's last lines would be written after its end.
   const log = createWriteStream(path.join(ARTIFACTS, `${opts.log}.log`));
-  child.stdout!.pipe(log);
-  child.stderr!.pipe(log);
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  child.once('close', () => log.end());
   // The messages logged so far (pino JSON lines), for waitForLog.
   const logged = new Set<string>();
   const collect = (stream: NodeJS.ReadableStream) => {

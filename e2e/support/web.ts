@@ -34,11 +34,12 @@ export async function startWeb(apiUrl: string): Promise<WebApp> {
     [path.join(ROOT, 'node_modules/next/dist/bin/next'), 'start', path.join(ROOT, 'apps/web'), '-p', String(port), '-H', '127.0.0.1'],
     { cwd: ROOT, env: { ...process.env, TOWER_API_URL: apiUrl }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  // Its output is kept beside the stack's logs, for a failure's diagnosis.
+  // Its output is kept beside the stack's logs, for a failure's diagnosis (one file, ended once both pipes are).
   mkdirSync(ARTIFACTS, { recursive: true });
   const log = createWriteStream(path.join(ARTIFACTS, `web-${port}.log`));
-  web.stdout?.pipe(log);
-  web.stderr?.pipe(log);
+  web.stdout?.pipe(log, { end: false });
+  web.stderr?.pipe(log, { end: false });
+  web.once('close', () => log.end());
   await waitFor(async () => (await fetch(`${url}/login`)).ok, 60_000, 'the web app');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   return {

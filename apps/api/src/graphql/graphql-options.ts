@@ -128,6 +128,8 @@ export function graphqlOptions({
   const wsLog = new WsOperationLog(logger);
   // graphql-ws's operations: the same limits, and no introspection when Apollo allows none.
   const wsRules = introspection ? limits.validationRules : [...limits.validationRules, NoSchemaIntrospectionCustomRule];
+  // What the operation log knows of an operation refused before it ran.
+  const refusal = (ctx: Ctx, payload: SubscribePayload) => ({ operationName: payload.operationName, context: { origin: originOf(ctx.extra.request) } });
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
   const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] => errors.map((e) => formatGraphqlError(e.toJSON(), e, logUnexpected));
 
@@ -183,20 +185,20 @@ export function graphqlOptions({
         // Every subscription counts against its address; over the limit it is refused with
         // TOO_MANY_REQUESTS (the socket stays open). The principal's own limit is AuthGuard's.
         // Then the operation is parsed and validated as over HTTP (operation-check.ts).
-        onSubscribe: async (ctx: Ctx, id: string, payload: SubscribePayload) => {
+        onSubscribe: async (ctx: Ctx, _id: string, payload: SubscribePayload) => {
           const refused = await rateLimits.ip(originOf(ctx.extra.request).ip);
           // Raw GraphQLErrors here: graphql-ws passes them through onError (below), which formats them.
           if (refused) return [new GraphQLError(refused.message, { originalError: refused })];
           const checked = checkOperation(built.schema(), payload, PARSE_OPTIONS, wsRules);
           if (checked.errors) return checked.errors;
-          wsLog.started(ctx, id, checked.args.operationName ?? checked.operation.name?.value, checked.operation.operation);
+          wsLog.started(payload, checked.args.operationName ?? checked.operation.name?.value, checked.operation.operation);
           return checked.args;
         },
-        onOperation: (ctx: Ctx, id: string, _payload: unknown, args: ExecutionArgs) => {
-          wsLog.executing(ctx, id, args.contextValue);
+        onOperation: (_ctx: Ctx, _id: string, payload: SubscribePayload, args: ExecutionArgs) => {
+          wsLog.executing(payload, args.contextValue);
           return undefined;
         },
-        onComplete: (ctx: Ctx, id: string) => wsLog.ended(ctx, id),
+        onComplete: (_ctx: Ctx, _id: string, payload: SubscribePayload) => wsLog.ended(payload),
         // Never called (onSubscribe returns the checked operation), but given, it keeps Nest's
         // driver from validating every operation with the limits a second time (it would).
         validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, ...wsRules]),
@@ -212,13 +214,13 @@ export function graphqlOptions({
           });
         },
         // graphql-ws bypasses Apollo's formatError: apply the same mapper to what it sends.
-        onNext: (ctx: Ctx, id: string, _payload: unknown, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) => {
+        onNext: (ctx: Ctx, _id: string, payload: SubscribePayload, _args: unknown, result: { errors?: readonly GraphQLError[]; data?: unknown }) => {
           if (!result.errors?.length) return undefined;
-          wsLog.errors(ctx, id, result.errors);
+          wsLog.errors(payload, result.errors, refusal(ctx, payload));
           return { ...result, errors: format(result.errors) };
         },
-        onError: (ctx: Ctx, id: string, payload: SubscribePayload, errors: readonly GraphQLError[]) => {
-          wsLog.errors(ctx, id, errors, { operationName: payload.operationName, context: { origin: originOf(ctx.extra.request) } });
+        onError: (ctx: Ctx, _id: string, payload: SubscribePayload, errors: readonly GraphQLError[]) => {
+          wsLog.errors(payload, errors, refusal(ctx, payload));
           return format(errors);
         },
       },

@@ -19,8 +19,9 @@ interface OperationRecord {
  * One structured line per operation: name, type, duration, caller and error codes; and the
  * operation's count and latency in the metrics (by name, type and outcome — never by tenant).
  * Variables are never logged (they carry passwords on signUp/login and secrets on connection mutations).
+ * `quiet`: at debug level unless it failed on the server's side.
  */
-function recordOperation(logger: Logger, { operationName, type, codes, seconds, context, transport }: OperationRecord): void {
+function recordOperation(logger: Logger, { operationName, type, codes, seconds, context, transport }: OperationRecord, quiet = false): void {
   recordGraphqlOperation(operationName, type, !codes?.length ? 'ok' : codes.includes('INTERNAL_SERVER_ERROR') ? 'server_error' : 'client_error', seconds);
   const actor = context?.actor;
   const line = {
@@ -34,7 +35,7 @@ function recordOperation(logger: Logger, { operationName, type, codes, seconds, 
     ...(codes?.length ? { errors: codes } : {}),
   };
   if (codes?.includes('INTERNAL_SERVER_ERROR')) logger.warn(line, 'graphql operation failed');
-  else if (type === 'mutation' || codes?.length) logger.info(line, 'graphql operation');
+  else if (!quiet && (type === 'mutation' || codes?.length)) logger.info(line, 'graphql operation');
   else logger.debug(line, 'graphql operation');
 }
 
@@ -65,57 +66,63 @@ interface WsOperation {
   operationName: string | undefined;
   type: string;
   context?: GqlContext;
-  codes: string[];
+  /** Distinct codes only: a subscription may fail on every event for days. */
+  codes: Set<string>;
 }
+
+/** A name as a client sent it, kept only if it is a GraphQL name (it is logged and counted). */
+const GRAPHQL_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,63}$/;
 
 /**
  * Every graphql-ws operation (queries and mutations run over the socket too; Apollo's plugins do
  * not see them), logged and counted like an HTTP one when it ends: a query or mutation with its
  * result, a subscription when it is completed or its socket closes (its duration is its lifetime).
- * An operation refused before it runs (a limit, a parse or validation failure) is logged then.
+ * An operation refused before it runs (a limit, a parse or validation failure) is logged then; one
+ * refused by a rate limit only at debug level, so a flood does not write the log.
+ *
+ * Operations are keyed by their subscribe message's payload, the one object graphql-ws hands every
+ * hook of that operation: a client may reuse an id once it completed it.
  */
 export class WsOperationLog {
-  private readonly open = new WeakMap<object, Map<string, WsOperation>>();
+  private readonly open = new WeakMap<object, WsOperation>();
 
   constructor(private readonly logger: Logger) {}
 
   /** The operation passed its checks and is about to run. */
-  started(socket: object, id: string, operationName: string | undefined, type: string): void {
-    let ops = this.open.get(socket);
-    if (!ops) this.open.set(socket, (ops = new Map()));
-    ops.set(id, { started: performance.now(), operationName, type, codes: [] });
+  started(payload: object, operationName: string | undefined, type: string): void {
+    this.open.set(payload, { started: performance.now(), operationName, type, codes: new Set() });
   }
 
   /** Its context, once graphql-ws built it (the guard sets the caller on it). */
-  executing(socket: object, id: string, context: unknown): void {
-    const op = this.open.get(socket)?.get(id);
+  executing(payload: object, context: unknown): void {
+    const op = this.open.get(payload);
     if (op) op.context = context as GqlContext;
   }
 
   /** Errors in a result, or raised around it. */
-  errors(socket: object, id: string, errors: readonly GraphQLError[], refused?: { operationName?: string | null; context: Pick<GqlContext, 'origin'> }): void {
-    const op = this.open.get(socket)?.get(id);
-    if (op) {
-      op.codes.push(...errors.map(clientCodeOf));
+  errors(payload: object, errors: readonly GraphQLError[], refused: { operationName?: string | null; context: Pick<GqlContext, 'origin'> }): void {
+    const codes = errors.map(clientCodeOf);
+    const op = this.open.get(payload);
+    if (op?.context) {
+      for (const code of codes) op.codes.add(code);
       return;
     }
-    // Refused before it ran: no entry, nothing else will end it.
-    recordOperation(this.logger, {
-      operationName: refused?.operationName,
-      type: 'unknown',
-      codes: errors.map(clientCodeOf),
-      seconds: 0,
-      context: refused?.context,
-      transport: 'ws',
-    });
+    // Refused before it ran: nothing else will end it.
+    this.open.delete(payload);
+    const name = refused.operationName && GRAPHQL_NAME.test(refused.operationName) ? refused.operationName : undefined;
+    const record = { operationName: name, type: op?.type ?? 'unknown', codes, seconds: 0, context: refused.context, transport: 'ws' as const };
+    recordOperation(
+      this.logger,
+      record,
+      codes.every((c) => c === 'TOO_MANY_REQUESTS'),
+    );
   }
 
-  ended(socket: object, id: string): void {
-    const ops = this.open.get(socket);
-    const op = ops?.get(id);
+  ended(payload: object): void {
+    const op = this.open.get(payload);
     if (!op) return;
-    ops!.delete(id);
+    this.open.delete(payload);
     const seconds = (performance.now() - op.started) / 1000;
-    recordOperation(this.logger, { operationName: op.operationName, type: op.type, codes: op.codes, seconds, context: op.context, transport: 'ws' });
+    recordOperation(this.logger, { operationName: op.operationName, type: op.type, codes: [...op.codes], seconds, context: op.context, transport: 'ws' });
   }
 }
