@@ -10,6 +10,7 @@ import { AppModule } from './app.module.js';
 import { runInDbScope } from '@tower/db';
 import { RequestLimits } from './auth/request-limits.js';
 import { GRAPHQL_CODE } from './common/errors.js';
+import { compileTrustProxy } from './common/graphql-context.js';
 import { GRAPHQL_PATH } from './graphql/graphql-options.js';
 import { limitWsMessageSize } from './graphql/ws-message-limit.js';
 import { PinoNestLogger } from './infra/nest-logger.js';
@@ -72,7 +73,8 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
     // carry the scope on.
     app.use((_req: IncomingMessage, _res: ServerResponse, next: () => void) => runInDbScope({}, next));
     // The client's address behind the web app's proxy (and any other trusted one): login throttling and the audit use it.
-    app.set('trust proxy', config.TRUST_PROXY);
+    // The same function resolves a graphql-ws upgrade's address (graphql-context.ts), which Express never sees.
+    app.set('trust proxy', compileTrustProxy(config.TRUST_PROXY));
     // No credentials cross-origin: programmatic clients send bearer tokens; the web app's session
     // cookie only travels through its own origin (it proxies /graphql), see auth/web-session.ts.
     app.enableCors({ origin: corsOrigin(config.WEB_ORIGIN), methods: ['GET', 'POST', 'OPTIONS'], maxAge: 600 });

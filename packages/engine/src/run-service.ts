@@ -139,16 +139,15 @@ export class RunService {
   async list(tenantId: string, dagId: string, filter: ListRunsFilter): Promise<{ items: DagRun[]; totalCount: number }> {
     const values: unknown[] = [tenantId, dagId];
     const param = (v: unknown, cast: string) => `$${values.push(v)}::${cast}`;
-    const where = ['"tenantId" = $1::uuid', '"dagPk" = (SELECT id FROM dag)'];
-    if (filter.state) where.push(`state = ${param(filter.state, '"RunState"')}`);
-    if (filter.runType) where.push(`"runType" = ${param(filter.runType, '"RunType"')}`);
-    if (filter.logicalDateFrom) where.push(`"logicalDate" >= ${param(filter.logicalDateFrom, 'timestamptz')}`);
-    if (filter.logicalDateTo) where.push(`"logicalDate" < ${param(filter.logicalDateTo, 'timestamptz')}`);
-    const matching = where.join(' AND ');
+    const filters: string[] = [];
+    if (filter.state) filters.push(`state = ${param(filter.state, '"RunState"')}`);
+    if (filter.runType) filters.push(`"runType" = ${param(filter.runType, '"RunType"')}`);
+    if (filter.logicalDateFrom) filters.push(`"logicalDate" >= ${param(filter.logicalDateFrom, 'timestamptz')}`);
+    if (filter.logicalDateTo) filters.push(`"logicalDate" < ${param(filter.logicalDateTo, 'timestamptz')}`);
+    const matching = ['"tenantId" = $1::uuid', '"dagPk" = (SELECT id FROM dag)', ...filters].join(' AND ');
     // Every run of the DAG: the count the database keeps (DagRunCount, kept by triggers on DagRun in
     // the runs' own transactions), read in the same snapshot as the page. With a filter, counted.
-    const filtered = Boolean(filter.state || filter.runType || filter.logicalDateFrom || filter.logicalDateTo);
-    const count = !filtered
+    const count = !filters.length
       ? `coalesce((SELECT runs FROM "DagRunCount" WHERE "dagPk" = (SELECT id FROM dag) AND "tenantId" = $1::uuid), 0)`
       : `(SELECT count(*) FROM "DagRun" WHERE ${matching})`;
     // (logicalDate, id) after the cursor's: the logical date alone, it being unique in the DAG.

@@ -35,7 +35,10 @@ export function originOf(req: (IncomingMessage & { ip?: string }) | undefined): 
   return { ip: req.ip ?? req.socket?.remoteAddress ?? null, userAgent: first(req.headers['user-agent'])?.slice(0, 512) ?? null };
 }
 
-/** Which peers' X-Forwarded-For to believe: Express's `trust proxy` setting (TRUST_PROXY) compiled as Express does. */
+/**
+ * Which peers' X-Forwarded-For to believe (TRUST_PROXY), compiled as Express compiles its `trust proxy`
+ * setting; the API gives Express this function, so HTTP requests and graphql-ws upgrades agree.
+ */
 export type TrustProxy = (addr: string, hop: number) => boolean;
 
 export function compileTrustProxy(setting: boolean | number | string): TrustProxy {

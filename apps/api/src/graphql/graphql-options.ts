@@ -126,8 +126,8 @@ export function graphqlOptions({
   const limits = armor();
   const built = schemaHolder();
   const wsLog = new WsOperationLog(logger);
-  // graphql-ws's operations: the same limits, and no introspection when Apollo allows none.
-  const wsRules = introspection ? limits.validationRules : [...limits.validationRules, NoSchemaIntrospectionCustomRule];
+  // graphql-ws's operations: GraphQL's rules, the same limits, and no introspection when Apollo allows none.
+  const wsRules = [...specifiedRules, ...limits.validationRules, ...(introspection ? [] : [NoSchemaIntrospectionCustomRule])];
   // What the operation log knows of an operation refused before it ran.
   const refusal = (ctx: Ctx, payload: SubscribePayload) => ({ operationName: payload.operationName, context: { origin: originOf(ctx.extra.request) } });
   const logUnexpected = (err: unknown) => logger.error({ err }, 'unexpected error in a GraphQL operation');
@@ -201,7 +201,7 @@ export function graphqlOptions({
         onComplete: (_ctx: Ctx, _id: string, payload: SubscribePayload) => wsLog.ended(payload),
         // Never called (onSubscribe returns the checked operation), but given, it keeps Nest's
         // driver from validating every operation with the limits a second time (it would).
-        validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, [...specifiedRules, ...wsRules]),
+        validate: (schema: GraphQLSchema, document: DocumentNode) => validate(schema, document, wsRules),
         // Each operation runs in a database scope of its own, which AuthGuard binds to the caller's
         // tenant (row-security.ts); a subscription's events are pulled by graphql-ws outside it, and
         // their field resolvers read, so every pull goes back into it.

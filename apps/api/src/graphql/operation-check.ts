@@ -4,7 +4,6 @@ import {
   getVariableValues,
   GraphQLError,
   parse,
-  specifiedRules,
   validate,
   type DocumentNode,
   type GraphQLSchema,
@@ -49,8 +48,8 @@ function coded(error: GraphQLError, code: string): GraphQLError {
 /**
  * What an operation may be, checked the same way over HTTP (Apollo) and graphql-ws: parsed with a
  * token limit (graphql-js stops at the limit, so a huge document costs a few milliseconds, not its
- * whole parse), then validated with GraphQL's rules and the operation limits (GraphQL Armor's
- * rules, and no introspection when it is off). Apollo does all of it itself (its `parseOptions`,
+ * whole parse), then validated with `rules`: GraphQL's own and the operation limits (GraphQL
+ * Armor's rules, and no introspection when it is off). Apollo does all of it itself (its `parseOptions`,
  * `validationRules`, `introspection`), and codes each refusal. graphql-ws would parse without a
  * limit, close the socket on a syntax error, and leave its errors without a code (so they reached
  * clients as INTERNAL_SERVER_ERROR): its subscribe messages go through `checkOperation` instead,
@@ -64,7 +63,7 @@ export function checkOperation(schema: GraphQLSchema, request: OperationRequest,
     if (!(err instanceof GraphQLError)) throw err;
     return { errors: [coded(err, PARSE_FAILED)] };
   }
-  const invalid = validate(schema, document, [...specifiedRules, ...rules]);
+  const invalid = validate(schema, document, rules);
   if (invalid.length) return { errors: invalid.map((e) => coded(e, VALIDATION_FAILED)) };
   const operationName = request.operationName ?? undefined;
   const operation = getOperationAST(document, operationName);

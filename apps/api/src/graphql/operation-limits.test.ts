@@ -2,12 +2,14 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from '@jest/globals';
-import { buildSchema, parse, validate } from 'graphql';
+import { buildSchema, parse, specifiedRules, validate } from 'graphql';
 import { armor, OPERATION_LIMITS, PARSE_OPTIONS } from './graphql-options.js';
 import { checkOperation } from './operation-check.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const schema = buildSchema(readFileSync(path.join(HERE, '..', '..', 'schema.graphql'), 'utf8'));
+/** What graphql-ws's operations are validated with (introspection on). */
+const RULES = [...specifiedRules, ...armor().validationRules];
 
 /** Every operation the web app sends (its generated documents), each with every fragment. */
 function webDocuments(): string[] {
@@ -32,22 +34,22 @@ describe('operation limits (the token limit, then GraphQL Armor)', () => {
   it('stop parsing at the token limit (graphql-js), as a parse failure', () => {
     const at = (tokens: number) => `{ ${'__typename '.repeat(tokens - 2)}}`;
     expect(parse(at(OPERATION_LIMITS.maxTokens), PARSE_OPTIONS).definitions).toHaveLength(1);
-    const over = checkOperation(schema, { query: at(OPERATION_LIMITS.maxTokens + 1) }, PARSE_OPTIONS, armor().validationRules);
+    const over = checkOperation(schema, { query: at(OPERATION_LIMITS.maxTokens + 1) }, PARSE_OPTIONS, RULES);
     expect(over.errors?.map((e) => [e.extensions.code, e.message])).toEqual([
       ['GRAPHQL_PARSE_FAILED', `Syntax Error: Document contains more that ${OPERATION_LIMITS.maxTokens} tokens. Parsing aborted.`],
     ]);
   });
 
   it("check GraphQL's own rules and the limits together, each error coded as a validation failure", () => {
-    expect(checkOperation(schema, { query: `{ me { nope } }` }, PARSE_OPTIONS, armor().validationRules).errors?.map((e) => e.extensions.code)).toEqual([
+    expect(checkOperation(schema, { query: `{ me { nope } }` }, PARSE_OPTIONS, RULES).errors?.map((e) => e.extensions.code)).toEqual([
       'GRAPHQL_VALIDATION_FAILED',
     ]);
     const aliases = `{ ${Array.from({ length: OPERATION_LIMITS.maxAliases + 1 }, (_, i) => `a${i}: me { role }`).join(' ')} }`;
-    const refused = checkOperation(schema, { query: aliases }, PARSE_OPTIONS, armor().validationRules);
+    const refused = checkOperation(schema, { query: aliases }, PARSE_OPTIONS, RULES);
     expect(refused.errors?.map((e) => e.extensions.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
     expect(refused.errors?.[0]?.message).toMatch(/alias/i);
     expect(checkOperation(schema, { query: `{ me { role ` }, PARSE_OPTIONS, []).errors?.map((e) => e.extensions.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
-    const fine = checkOperation(schema, { query: `subscription { dagRunUpdated { id } }` }, PARSE_OPTIONS, armor().validationRules);
+    const fine = checkOperation(schema, { query: `subscription { dagRunUpdated { id } }` }, PARSE_OPTIONS, RULES);
     expect(fine.errors).toBeUndefined();
     expect(fine.args?.document.definitions).toHaveLength(1);
   });
