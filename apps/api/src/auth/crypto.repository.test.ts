@@ -1,8 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import type { TowerConfig } from '@tower/config';
 import { CryptoRepository } from './crypto.repository.js';
+import { HASH_THREAD_NICE } from './hash-threads.js';
 
 describe('CryptoRepository', () => {
   const crypto = new CryptoRepository();
+  afterAll(() => crypto.onModuleDestroy());
 
   it('hashes passwords with a fresh salt and verifies them', async () => {
     const a = await crypto.hashPassword('correct-horse');
@@ -15,12 +19,26 @@ describe('CryptoRepository', () => {
 
   it('computes at most PASSWORD_HASH_CONCURRENCY hashes at once; the others wait their turn', async () => {
     const one = new CryptoRepository({ PASSWORD_HASH_CONCURRENCY: 1 } as TowerConfig);
-    const stored = await one.hashPassword('correct-horse'); // also waits for its start-up hash
-    const checks = [one.verifyPassword('correct-horse', stored), one.hashPassword('x'), one.verifyPassword('wrong', stored)];
-    await new Promise((r) => setImmediate(r)); // p-limit starts the first in line a microtask later
-    expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([1, 2]);
-    expect(await Promise.all(checks)).toEqual([true, expect.stringMatching(/^scrypt\$/), false]);
-    expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([0, 0]);
+    try {
+      const stored = await one.hashPassword('correct-horse'); // also waits for its start-up hash
+      const checks = [one.verifyPassword('correct-horse', stored), one.hashPassword('x'), one.verifyPassword('wrong', stored)];
+      expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([1, 2]);
+      expect(await Promise.all(checks)).toEqual([true, expect.stringMatching(/^scrypt\$/), false]);
+      expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([0, 0]);
+    } finally {
+      await one.onModuleDestroy();
+    }
+  });
+
+  it('hashes on threads of lower priority than the one serving requests (Linux: their nice value)', async () => {
+    await crypto.hashPassword('correct-horse');
+    expect(crypto.hashing.threadIds.length).toBeGreaterThan(0);
+    for (const tid of crypto.hashing.threadIds) {
+      // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the comm field's ')').
+      const nice = Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
+      expect(nice).toBe(Math.min(19, getPriority() + HASH_THREAD_NICE));
+    }
+    expect(getPriority()).toBe(getPriority(process.pid)); // the process's main thread kept its own
   });
 
   it('never matches a malformed stored hash', async () => {

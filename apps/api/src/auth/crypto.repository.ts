@@ -1,13 +1,9 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { promisify } from 'node:util';
-import { Injectable, Optional } from '@nestjs/common';
-import pLimit, { type Limit } from 'p-limit';
+import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
 import { InjectConfig } from '../common/tokens.js';
-
-type ScryptParams = { N: number; r: number; p: number; maxmem: number };
-const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number, opts: ScryptParams) => Promise<Buffer>;
+import { HashThreads } from './hash-threads.js';
 
 // OWASP's scrypt baseline (N=2^17, r=8, p=1) costs ~128 MiB per hash; 2^15 keeps a login under
 // ~100 ms and 32 MiB while staying memory-hard. The parameters are stored with each hash, so
@@ -23,21 +19,22 @@ export type TokenKind = 'tower_sess' | 'tower_key' | 'tower_inv';
  * side effects. Passwords use Node's built-in scrypt (salted, memory-hard) — no extra dependency.
  */
 @Injectable()
-export class CryptoRepository {
+export class CryptoRepository implements OnModuleDestroy {
   /**
    * Every scrypt goes through this: at most PASSWORD_HASH_CONCURRENCY at once (half the cores by
-   * default). A burst of logins — five wrong guesses answered at once on a 2-core box — otherwise
-   * fills every core with hashing, and other tenants' requests wait for a CPU.
+   * default), on threads of lower priority than the one serving requests. A burst of logins — five
+   * wrong guesses answered at once on a 2-core box — otherwise fills every core with hashing, and
+   * other tenants' requests wait for a CPU.
    */
-  readonly hashing: Limit;
+  readonly hashing: HashThreads;
 
   constructor(@Optional() @InjectConfig() config?: TowerConfig) {
-    this.hashing = pLimit(config?.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)));
+    this.hashing = new HashThreads(config?.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)));
     this.dummy = this.hashPassword(randomBytes(16).toString('hex'));
   }
 
   private scrypt(password: string, salt: Buffer, keylen: number, params: { N: number; r: number; p: number }): Promise<Buffer> {
-    return this.hashing(() => scryptAsync(password.normalize('NFKC'), salt, keylen, { ...params, maxmem: maxmem(params) }));
+    return this.hashing.scrypt(password.normalize('NFKC'), salt, keylen, { ...params, maxmem: maxmem(params) });
   }
 
   /** `scrypt$N$r$p$salt$hash` (base64url), self-describing so parameters can change later. */
@@ -66,6 +63,10 @@ export class CryptoRepository {
   private readonly dummy: Promise<string>;
   async burnPasswordCheck(password: string): Promise<void> {
     await this.verifyPassword(password, await this.dummy);
+  }
+
+  onModuleDestroy(): Promise<void> {
+    return this.hashing.close();
   }
 
   /** 256 bits of randomness behind a readable prefix (`tower_sess_…`, `tower_key_…`, `tower_inv_…`). */
