@@ -8,8 +8,9 @@ import { createLogger, type Logger } from '@tower/logger';
 import { enableMetrics } from '@tower/telemetry';
 import { AppModule } from './app.module.js';
 import { runInDbScope } from '@tower/db';
+import { clientAddress, clientGateMiddleware, refuseTooMany, type ClientRequest } from './auth/client-gate-middleware.js';
+import { ClientGate } from './auth/client-gate.js';
 import { RequestLimits } from './auth/request-limits.js';
-import { GRAPHQL_CODE } from './common/errors.js';
 import { compileTrustProxy } from './common/graphql-context.js';
 import { GRAPHQL_PATH } from './graphql/graphql-options.js';
 import { limitWsMessageSize } from './graphql/ws-message-limit.js';
@@ -56,15 +57,15 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
     { logger: new PinoNestLogger(logger), abortOnError: false },
   );
   try {
-    // Before anything else reads the request: every GraphQL request counts against its address.
+    // Before anything else reads the request: one address's requests take turns with everyone
+    // else's (REQUESTS_IN_FLIGHT_PER_IP), then every GraphQL request counts against its address.
+    if (config.REQUESTS_IN_FLIGHT_PER_IP > 0) app.use(clientGateMiddleware(new ClientGate(config.REQUESTS_IN_FLIGHT_PER_IP, config.REQUESTS_QUEUED_PER_IP)));
     const limits = app.get(RequestLimits);
-    app.use(GRAPHQL_PATH, (req: IncomingMessage & { ip?: string }, res: ServerResponse, next: (err?: unknown) => void) => {
+    app.use(GRAPHQL_PATH, (req: ClientRequest, res: ServerResponse, next: (err?: unknown) => void) => {
       if (req.method !== 'POST' && req.method !== 'GET') return next();
-      void limits.ip(req.ip ?? req.socket.remoteAddress ?? null).then((refused) => {
+      void limits.ip(clientAddress(req)).then((refused) => {
         if (!refused) return next();
-        const retryAfterSeconds = Number(refused.details?.retryAfterSeconds);
-        const body = { errors: [{ message: refused.message, extensions: { code: GRAPHQL_CODE.RATE_LIMITED, details: { retryAfterSeconds } } }] };
-        res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(retryAfterSeconds) }).end(JSON.stringify(body));
+        refuseTooMany(res, refused.message, Number(refused.details?.retryAfterSeconds));
       }, next);
     });
     app.useBodyParser('json', { limit: BODY_LIMIT_BYTES });

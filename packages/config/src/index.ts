@@ -162,6 +162,15 @@ const schema = z.object({
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(12_000),
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(6_000),
   /**
+   * HTTP requests of one client address an API process works on at once; the address's further
+   * requests wait their turn in arrival order, at most REQUESTS_QUEUED_PER_IP of them, past which
+   * they are refused with TOO_MANY_REQUESTS. A burst from one address (100 parallel logins, say)
+   * then takes turns with every other client on the process's one thread instead of queueing
+   * ahead of them all (docs/api.md, "Abuse resistance"). Per process, in memory. 0 turns it off.
+   */
+  REQUESTS_IN_FLIGHT_PER_IP: z.coerce.number().int().min(0).default(8),
+  REQUESTS_QUEUED_PER_IP: z.coerce.number().int().min(0).default(256),
+  /**
    * Password hashes (scrypt, ~60 ms of a core and 32 MiB each) an API process computes at once;
    * more wait their turn. Unset: half the machine's cores, at least 1, so a burst of logins cannot
    * take every core from the requests of other tenants (docs/api.md, "Abuse resistance").

@@ -207,6 +207,18 @@ export const subscriptionsActive = new Gauge({
   registers: [registry],
 });
 
+export const requestsWaiting = new Gauge({
+  name: 'tower_api_requests_waiting',
+  help: "HTTP requests waiting for their turn behind their own address's requests in progress (REQUESTS_IN_FLIGHT_PER_IP)",
+  registers: [registry],
+});
+
+export const requestsTurnedAway = new Counter({
+  name: 'tower_api_requests_turned_away_total',
+  help: "HTTP requests refused with 429 because their address's line was full (REQUESTS_QUEUED_PER_IP)",
+  registers: [registry],
+});
+
 /** Distinct operation names kept as labels; later ones are counted as `other`. */
 export const MAX_OPERATION_NAMES = 200;
 const operationNames = new Set<string>();

@@ -1,0 +1,45 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { requestsTurnedAway, requestsWaiting } from '@tower/telemetry';
+import { GRAPHQL_CODE } from '../common/errors.js';
+import type { ClientGate } from './client-gate.js';
+
+/** Express's request: `ip` is the client's address, resolved through TRUST_PROXY. */
+export type ClientRequest = IncomingMessage & { ip?: string };
+
+export const clientAddress = (req: ClientRequest): string | null => req.ip ?? req.socket.remoteAddress ?? null;
+
+/** A 429 with a GraphQL body: TOO_MANY_REQUESTS and when to come back, in the body and in Retry-After. */
+export function refuseTooMany(res: ServerResponse, message: string, retryAfterSeconds: number): void {
+  const body = { errors: [{ message, extensions: { code: GRAPHQL_CODE.RATE_LIMITED, details: { retryAfterSeconds } } }] };
+  res.writeHead(429, { 'content-type': 'application/json; charset=utf-8', 'retry-after': String(retryAfterSeconds) }).end(JSON.stringify(body));
+}
+
+/** Probes and scrapes (kubelet, Prometheus) never wait behind a client's line. */
+const UNGATED = /^\/(health|healthz|readyz|metrics)(\/|\?|$)/;
+
+/**
+ * Every HTTP request waits for its address's turn (ClientGate) before the body is read; a request
+ * whose client went away while it waited is skipped. A full line answers 429 at once.
+ */
+export function clientGateMiddleware(gate: ClientGate) {
+  return (req: ClientRequest, res: ServerResponse, next: () => void) => {
+    if (UNGATED.test(req.url ?? '')) return next();
+    let started = false;
+    let waiting = false;
+    const admitted = gate.admit(clientAddress(req) ?? 'unknown', (done) => {
+      started = true;
+      if (waiting) requestsWaiting.dec();
+      if (res.writableEnded || req.socket.destroyed) return done();
+      res.once('close', done);
+      next();
+    });
+    if (!admitted) {
+      requestsTurnedAway.inc();
+      return refuseTooMany(res, 'too many requests from this address at once; try again in 1 s', 1);
+    }
+    if (!started) {
+      waiting = true;
+      requestsWaiting.inc();
+    }
+  };
+}
