@@ -186,4 +186,20 @@ describe.each(['dev', 'prod'])('infra/k8s/overlays/%s', (overlay) => {
     expect(worker[0].ports!.map((p) => p.port)).toEqual([5432, 6379]);
     expect(JSON.stringify(worker[1].to)).toContain('0.0.0.0/0');
   });
+
+  it("believes one proxy hop's X-Forwarded-For, and only the ingress controller and Prometheus reach the API", () => {
+    // Otherwise every client would share the ingress controller's address: its rate limit, its
+    // failed-login budget and its turn at the API (REQUESTS_IN_FLIGHT_PER_IP).
+    const config = byKind('ConfigMap').find((c) => c.metadata.name.startsWith('tower-config'))!.data as Record<string, string>;
+    expect(config.TRUST_PROXY).toBe('1');
+    const api = byKind('NetworkPolicy').find((p) => p.metadata.name === 'tower-api')!.spec as {
+      ingress: Array<{ from: Array<{ namespaceSelector?: { matchLabels: Record<string, string> }; ipBlock?: unknown; podSelector?: unknown }> }>;
+    };
+    expect(
+      api.ingress.flatMap((rule) => rule.from.map((f) => [f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'], f.ipBlock, f.podSelector])),
+    ).toEqual([
+      ['ingress-nginx', undefined, undefined],
+      ['monitoring', undefined, undefined],
+    ]);
+  });
 });
