@@ -98,6 +98,8 @@ export async function startStack(opts) {
     // limits (docs/api.md) would measure themselves, so they are off unless a benchmark sets them.
     RATE_LIMIT_PER_IP: '0',
     RATE_LIMIT_PER_PRINCIPAL: '0',
+    // So is the cap on one principal's open subscriptions: the api bench's 2,000 subscribers share one token.
+    SUBSCRIPTIONS_PER_PRINCIPAL: '0',
     ...(opts.env ?? {}),
   };
   const processes = [];

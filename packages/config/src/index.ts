@@ -162,6 +162,13 @@ const schema = z.object({
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(12_000),
   RATE_LIMIT_PER_PRINCIPAL: z.coerce.number().int().min(0).default(6_000),
   /**
+   * graphql-ws subscriptions one principal (a user's session in a tenant, or an API key) may hold
+   * open on one API process; the next is refused with TOO_MANY_REQUESTS until one of them ends.
+   * Every open subscription costs the process memory and work on each of its tenant's events, so
+   * one token must not be able to open them without bound (docs/api.md, Limits). 0: no limit.
+   */
+  SUBSCRIPTIONS_PER_PRINCIPAL: z.coerce.number().int().min(0).default(1000),
+  /**
    * HTTP requests of one client address an API process works on at once; the address's further
    * requests wait their turn in arrival order, at most REQUESTS_QUEUED_PER_IP of them, past which
    * they are refused with TOO_MANY_REQUESTS. A burst from one address (100 parallel logins, say)

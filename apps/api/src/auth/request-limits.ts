@@ -8,7 +8,7 @@ import { InjectConfig, InjectLogger, InjectRedis } from '../common/tokens.js';
 import type { Actor } from './actor.js';
 
 /** Who a request counts against: the signed-in principal (a user or an API key), or an address. */
-export function principalOf(actor: Actor): string {
+export function principalOf(actor: Pick<Actor, 'tenantId' | 'userId' | 'apiKeyId'>): string {
   return actor.apiKeyId ? `key:${actor.apiKeyId}` : `user:${actor.userId ?? 'none'}:${actor.tenantId}`;
 }
 

@@ -1,13 +1,20 @@
 import { Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
+import { TowerError } from '@tower/core';
 import { EventSubscriber, type TowerEvent } from '@tower/events';
 import type { Logger } from '@tower/logger';
+import { principalOf } from '../auth/request-limits.js';
 import { InjectConfig, InjectLogger } from '../common/tokens.js';
 import { EventIterator } from './event-iterator.js';
 
-/** Whose events a subscription may see: pass the Actor (anything with its tenantId). */
+/**
+ * Whose events a subscription may see, and whose subscription it is: pass the Actor (its tenantId;
+ * its apiKeyId or userId name the principal whose open subscriptions are counted).
+ */
 export interface TenantScope {
   readonly tenantId: string;
+  readonly userId?: string;
+  readonly apiKeyId?: string;
 }
 
 const READY_TIMEOUT_MS = 10_000;
@@ -44,12 +51,16 @@ async function withinReadyTimeout(promise: Promise<unknown>, what: string): Prom
 export class EventStreamService implements OnApplicationBootstrap, OnModuleDestroy {
   private readonly subscriber: EventSubscriber;
   private readonly open = new Set<EventIterator<unknown>>();
+  /** Open subscriptions per principal (principalOf), for SUBSCRIPTIONS_PER_PRINCIPAL. */
+  private readonly openBy = new Map<string, number>();
+  private readonly maxPerPrincipal: number;
 
   constructor(
     @InjectConfig() config: TowerConfig,
     @InjectLogger() private readonly logger: Logger,
   ) {
     this.subscriber = new EventSubscriber(config.REDIS_URL, config.REDIS_PREFIX);
+    this.maxPerPrincipal = config.SUBSCRIPTIONS_PER_PRINCIPAL;
   }
 
   /** The app starts only once Redis answers the subscriber connection (fails fast otherwise). */
@@ -66,10 +77,20 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
   async iterate<T>(scope: TenantScope, filter: (e: TowerEvent) => boolean, map: (e: TowerEvent) => T): Promise<EventIterator<T>> {
     const tenantId = scope.tenantId;
     if (!tenantId) throw new Error('EventStreamService.iterate needs the caller tenant');
+    const principal = principalOf(scope);
+    const held = this.openBy.get(principal) ?? 0;
+    if (this.maxPerPrincipal > 0 && held >= this.maxPerPrincipal)
+      throw new TowerError('RATE_LIMITED', `${held} subscriptions are open for this token on this API process, the most it may hold; end one first`, {
+        details: { openSubscriptions: held, limit: this.maxPerPrincipal },
+      });
+    this.openBy.set(principal, held + 1);
     const iterator = new EventIterator<T>(
       () => {
         watch.unsubscribe();
         this.open.delete(iterator as EventIterator<unknown>);
+        const left = (this.openBy.get(principal) ?? 1) - 1;
+        if (left > 0) this.openBy.set(principal, left);
+        else this.openBy.delete(principal);
       },
       (dropped) => this.logger.warn({ tenantId, dropped }, 'slow subscriber: dropped old events'),
     );
