@@ -187,19 +187,33 @@ describe.each(['dev', 'prod'])('infra/k8s/overlays/%s', (overlay) => {
     expect(JSON.stringify(worker[1].to)).toContain('0.0.0.0/0');
   });
 
-  it("believes one proxy hop's X-Forwarded-For, and only the ingress controller and Prometheus reach the API", () => {
+  it("believes one proxy hop's X-Forwarded-For, and only the ingress controller's and Prometheus' pods reach the API", () => {
     // Otherwise every client would share the ingress controller's address: its rate limit, its
-    // failed-login budget and its turn at the API (REQUESTS_IN_FLIGHT_PER_IP).
+    // failed-login budget and its turn at the API (REQUESTS_IN_FLIGHT_PER_IP). Any other pod let in
+    // could set X-Forwarded-For itself: the API's one port serves /graphql as well as /metrics.
     const config = byKind('ConfigMap').find((c) => c.metadata.name.startsWith('tower-config'))!.data as Record<string, string>;
     expect(config.TRUST_PROXY).toBe('1');
+    type Peer = { namespaceSelector?: { matchLabels: Record<string, string> }; podSelector?: { matchLabels: Record<string, string> }; ipBlock?: unknown };
     const api = byKind('NetworkPolicy').find((p) => p.metadata.name === 'tower-api')!.spec as {
-      ingress: Array<{ from: Array<{ namespaceSelector?: { matchLabels: Record<string, string> }; ipBlock?: unknown; podSelector?: unknown }> }>;
+      ingress: Array<{ from: Peer[]; ports: Array<{ port: number }> }>;
     };
     expect(
-      api.ingress.flatMap((rule) => rule.from.map((f) => [f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'], f.ipBlock, f.podSelector])),
+      api.ingress.map((rule) => ({
+        from: rule.from.map((f) => ({
+          namespace: f.namespaceSelector?.matchLabels['kubernetes.io/metadata.name'],
+          pods: f.podSelector?.matchLabels,
+          ipBlock: f.ipBlock,
+        })),
+        ports: rule.ports.map((p) => p.port),
+      })),
     ).toEqual([
-      ['ingress-nginx', undefined, undefined],
-      ['monitoring', undefined, undefined],
+      {
+        from: [
+          { namespace: 'ingress-nginx', pods: { 'app.kubernetes.io/name': 'ingress-nginx', 'app.kubernetes.io/component': 'controller' }, ipBlock: undefined },
+        ],
+        ports: [4000],
+      },
+      { from: [{ namespace: 'monitoring', pods: { 'app.kubernetes.io/name': 'prometheus' }, ipBlock: undefined }], ports: [4000] },
     ]);
   });
 });

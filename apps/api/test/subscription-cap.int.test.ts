@@ -55,6 +55,11 @@ describe('open subscriptions per principal', () => {
       ok(await t.gql(`mutation { upsertDag(spec: { dagId: "capped", tasks: [{ taskId: "a", type: "noop" }] }) { dagId } }`, {}, first));
       ok(await t.gql(`mutation { triggerDagRun(dagId: "capped") { id } }`, {}, first));
       for (const s of [again, feed, b]) expect((await s.next()).data).toEqual({ dagRunUpdated: { id: expect.any(String), state: expect.any(String) } });
+      // A socket that closes gives its subscriptions' places back too.
+      await sockets[0]!.dispose();
+      await waitFor(async () => open() === CAP);
+      subscribe(sockets[1]!, RUNS);
+      await waitFor(async () => open() === CAP + 1);
     } finally {
       await Promise.all(sockets.map((s) => s.dispose()));
     }

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestsTurnedAway, requestsWaiting } from '@tower/telemetry';
+import onFinished from 'on-finished';
 import { GRAPHQL_CODE } from '../common/errors.js';
 import type { ClientGate } from './client-gate.js';
 
@@ -19,7 +20,8 @@ const UNGATED = /^\/(health|healthz|readyz|metrics)(\/|\?|$)/;
 
 /**
  * Every HTTP request waits for its address's turn (ClientGate) before the body is read; a request
- * whose client went away while it waited is skipped. A full line answers 429 at once.
+ * whose client went away while it waited keeps its place until its turn, then passes it on without
+ * running. A full line answers 429 at once.
  */
 export function clientGateMiddleware(gate: ClientGate) {
   return (req: ClientRequest, res: ServerResponse, next: () => void) => {
@@ -29,8 +31,10 @@ export function clientGateMiddleware(gate: ClientGate) {
     const admitted = gate.admit(clientAddress(req) ?? 'unknown', (done) => {
       started = true;
       if (waiting) requestsWaiting.dec();
-      if (res.writableEnded || req.socket.destroyed) return done();
-      res.once('close', done);
+      // on-finished (Express's own): the response finished or its connection closed, even if that
+      // happened while the request waited (its client left): then the turn passes at once.
+      if (onFinished.isFinished(res) || req.socket.destroyed) return done();
+      onFinished(res, done);
       next();
     });
     if (!admitted) {

@@ -4,9 +4,13 @@ import type { TowerConfig } from '@tower/config';
 import { CryptoRepository } from './crypto.repository.js';
 import { HASH_THREAD_NICE } from './hash-threads.js';
 
+/** The process's nice value before any hashing thread exists (a thread that reniced the whole process would change it). */
+const PROCESS_NICE = getPriority();
+const onLinux = process.platform === 'linux' ? it : it.skip;
+
 describe('CryptoRepository', () => {
   const crypto = new CryptoRepository();
-  afterAll(() => crypto.onModuleDestroy());
+  afterAll(() => crypto.onApplicationShutdown());
 
   it('hashes passwords with a fresh salt and verifies them', async () => {
     const a = await crypto.hashPassword('correct-horse');
@@ -26,19 +30,19 @@ describe('CryptoRepository', () => {
       expect(await Promise.all(checks)).toEqual([true, expect.stringMatching(/^scrypt\$/), false]);
       expect([one.hashing.activeCount, one.hashing.pendingCount]).toEqual([0, 0]);
     } finally {
-      await one.onModuleDestroy();
+      await one.onApplicationShutdown();
     }
   });
 
-  it('hashes on threads of lower priority than the one serving requests (Linux: their nice value)', async () => {
+  onLinux('hashes on threads of lower priority than the one serving requests (their nice value)', async () => {
     await crypto.hashPassword('correct-horse');
     expect(crypto.hashing.threadIds.length).toBeGreaterThan(0);
     for (const tid of crypto.hashing.threadIds) {
       // Field 19 of /proc/<pid>/task/<tid>/stat is the thread's nice value (after the comm field's ')').
       const nice = Number(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8').split(') ')[1]!.split(' ')[16]);
-      expect(nice).toBe(Math.min(19, getPriority() + HASH_THREAD_NICE));
+      expect(nice).toBe(Math.min(19, PROCESS_NICE + HASH_THREAD_NICE));
     }
-    expect(getPriority()).toBe(getPriority(process.pid)); // the process's main thread kept its own
+    expect(getPriority()).toBe(PROCESS_NICE); // the thread serving requests kept its own
   });
 
   it('never matches a malformed stored hash', async () => {

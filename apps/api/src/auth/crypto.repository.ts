@@ -1,6 +1,6 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import { Injectable, type OnModuleDestroy, Optional } from '@nestjs/common';
+import { Injectable, type OnApplicationShutdown, Optional } from '@nestjs/common';
 import type { TowerConfig } from '@tower/config';
 import { InjectConfig } from '../common/tokens.js';
 import { HashThreads } from './hash-threads.js';
@@ -19,7 +19,7 @@ export type TokenKind = 'tower_sess' | 'tower_key' | 'tower_inv';
  * side effects. Passwords use Node's built-in scrypt (salted, memory-hard) — no extra dependency.
  */
 @Injectable()
-export class CryptoRepository implements OnModuleDestroy {
+export class CryptoRepository implements OnApplicationShutdown {
   /**
    * Every scrypt goes through this: at most PASSWORD_HASH_CONCURRENCY at once (half the cores by
    * default), on threads of lower priority than the one serving requests. A burst of logins — five
@@ -31,6 +31,8 @@ export class CryptoRepository implements OnModuleDestroy {
   constructor(@Optional() @InjectConfig() config?: TowerConfig) {
     this.hashing = new HashThreads(config?.PASSWORD_HASH_CONCURRENCY ?? Math.max(1, Math.floor(availableParallelism() / 2)));
     this.dummy = this.hashPassword(randomBytes(16).toString('hex'));
+    // Stopped before it was computed: the process must not die of it; a later check awaits it and fails.
+    this.dummy.catch(() => undefined);
   }
 
   private scrypt(password: string, salt: Buffer, keylen: number, params: { N: number; r: number; p: number }): Promise<Buffer> {
@@ -65,7 +67,8 @@ export class CryptoRepository implements OnModuleDestroy {
     await this.verifyPassword(password, await this.dummy);
   }
 
-  onModuleDestroy(): Promise<void> {
+  /** After the HTTP server has closed (Nest's last hook, as for Postgres and Redis): no login is left in flight. */
+  onApplicationShutdown(): Promise<void> {
     return this.hashing.close();
   }
 

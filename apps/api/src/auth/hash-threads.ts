@@ -51,8 +51,8 @@ interface Thread {
  * scrypt on at most `size` threads of their own, each at a lower priority (HASH_THREAD_NICE); more
  * hashes wait their turn in arrival order. libuv's pool (crypto.scrypt) would hash at the
  * priority of the thread serving requests, and on a 2-core box a burst of password checks then
- * halved that thread's share of the CPU. The threads start on first use, do not keep the process
- * alive, and a thread that dies is replaced (its hash fails).
+ * halved that thread's share of the CPU. The threads start on first use and keep the process alive
+ * only while they hash; a thread that dies is replaced (its hash fails).
  */
 export class HashThreads {
   private readonly threads: Thread[] = [];
@@ -102,6 +102,8 @@ export class HashThreads {
       if (!thread) return;
       const job = this.queue.shift()!;
       thread.job = job;
+      // A thread at work keeps the process alive until its hash is done; an idle one does not.
+      thread.worker.ref();
       thread.worker.postMessage({ password: job.password, salt: job.salt, keylen: job.keylen, params: job.params });
     }
   }
@@ -116,6 +118,7 @@ export class HashThreads {
       }
       const job = thread.job;
       thread.job = null;
+      thread.worker.unref();
       if (msg.hash) job?.resolve(Buffer.from(msg.hash.buffer, msg.hash.byteOffset, msg.hash.byteLength));
       else job?.reject(new Error(msg.error ?? 'scrypt failed'));
       this.pump();

@@ -3,19 +3,17 @@ import type { TowerConfig } from '@tower/config';
 import { TowerError } from '@tower/core';
 import { EventSubscriber, type TowerEvent } from '@tower/events';
 import type { Logger } from '@tower/logger';
+import type { Actor } from '../auth/actor.js';
 import { principalOf } from '../auth/request-limits.js';
 import { InjectConfig, InjectLogger } from '../common/tokens.js';
 import { EventIterator } from './event-iterator.js';
 
 /**
  * Whose events a subscription may see, and whose subscription it is: pass the Actor (its tenantId;
- * its apiKeyId or userId name the principal whose open subscriptions are counted).
+ * its apiKeyId or userId name the principal whose open subscriptions are counted). The role is
+ * asked for so that only an Actor fits, not a bare `{ tenantId }` that would count for no one.
  */
-export interface TenantScope {
-  readonly tenantId: string;
-  readonly userId?: string;
-  readonly apiKeyId?: string;
-}
+export type TenantScope = Pick<Actor, 'tenantId' | 'role' | 'userId' | 'apiKeyId'>;
 
 const READY_TIMEOUT_MS = 10_000;
 
@@ -80,7 +78,7 @@ export class EventStreamService implements OnApplicationBootstrap, OnModuleDestr
     const principal = principalOf(scope);
     const held = this.openBy.get(principal) ?? 0;
     if (this.maxPerPrincipal > 0 && held >= this.maxPerPrincipal)
-      throw new TowerError('RATE_LIMITED', `${held} subscriptions are open for this token on this API process, the most it may hold; end one first`, {
+      throw new TowerError('RATE_LIMITED', `${held} subscriptions are open for this user or API key on this API process, the most it may hold; end one first`, {
         details: { openSubscriptions: held, limit: this.maxPerPrincipal },
       });
     this.openBy.set(principal, held + 1);
