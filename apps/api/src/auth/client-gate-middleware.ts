@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestsTurnedAway, requestsWaiting } from '@tower/telemetry';
 import onFinished from 'on-finished';
 import { GRAPHQL_CODE } from '../common/errors.js';
+import { addressKey } from './address-key.js';
 import type { ClientGate } from './client-gate.js';
 
 /** Express's request: `ip` is the client's address, resolved through TRUST_PROXY. */
@@ -28,7 +29,7 @@ export function clientGateMiddleware(gate: ClientGate) {
     if (UNGATED.test(req.url ?? '')) return next();
     let started = false;
     let waiting = false;
-    const admitted = gate.admit(clientAddress(req) ?? 'unknown', (done) => {
+    const admitted = gate.admit(addressKey(clientAddress(req)), (done) => {
       started = true;
       if (waiting) requestsWaiting.dec();
       // on-finished (Express's own): the response finished or its connection closed, even if that

@@ -4,6 +4,7 @@ import { rateLimited } from '@tower/core';
 import type { Redis } from 'ioredis';
 import { RateLimiterRedis, type RateLimiterRes } from 'rate-limiter-flexible';
 import { InjectConfig, InjectRedis } from '../common/tokens.js';
+import { addressKey } from './address-key.js';
 
 /** Failed logins a client address may make in the window before it is refused. */
 export const FAILURES_PER_IP = 20;
@@ -59,7 +60,7 @@ export class LoginThrottle {
    * — and refuses (RATE_LIMITED) once either is over; otherwise waits the account's slowdown.
    */
   async before(ip: string | null, account: string): Promise<void> {
-    const address = ip ?? 'unknown';
+    const address = addressKey(ip);
     const limits = [
       [this.perIp, address, 'too many failed logins from this address'],
       [this.perIpAccount, `${address}|${account}`, 'too many failed logins for this account from this address'],
@@ -85,7 +86,7 @@ export class LoginThrottle {
 
   /** A successful login gives the address its attempt back and clears the pair's count (the address may still be guessing others). */
   async succeeded(ip: string | null, account: string): Promise<void> {
-    const address = ip ?? 'unknown';
+    const address = addressKey(ip);
     await Promise.all([this.perIp.reward(address, 1), this.perIpAccount.delete(`${address}|${account}`)]);
   }
 }

@@ -6,6 +6,7 @@ import type { Redis } from 'ioredis';
 import { RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import { InjectConfig, InjectLogger, InjectRedis } from '../common/tokens.js';
 import type { Actor } from './actor.js';
+import { addressKey } from './address-key.js';
 
 /** Who a request counts against: the signed-in principal (a user or an API key), or an address. */
 export function principalOf(actor: Pick<Actor, 'tenantId' | 'userId' | 'apiKeyId'>): string {
@@ -44,9 +45,9 @@ export class RequestLimits {
     this.perPrincipal = limiter('principal', config.RATE_LIMIT_PER_PRINCIPAL);
   }
 
-  /** Counts one request from this address; the RATE_LIMITED error when it is over the limit, else null. */
+  /** Counts one request from this address (an IPv6 one by its /64: addressKey); the RATE_LIMITED error when it is over the limit, else null. */
   ip(ip: string | null): Promise<TowerError | null> {
-    return this.consume(this.perIp, ip ?? 'unknown', 'too many requests from this address');
+    return this.consume(this.perIp, addressKey(ip), 'too many requests from this address');
   }
 
   /** Counts one operation of this caller; the RATE_LIMITED error when it is over the limit, else null. */
