@@ -5,13 +5,13 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { TowerConfig } from '@tower/config';
 import { createLogger, type Logger } from '@tower/logger';
-import { enableMetrics } from '@tower/telemetry';
+import { enableMetrics, observeRequestsWaiting } from '@tower/telemetry';
 import { AppModule } from './app.module.js';
 import { runInDbScope } from '@tower/db';
-import { clientAddress, clientGateMiddleware, refuseTooMany, type ClientRequest } from './auth/client-gate-middleware.js';
+import { clientGateMiddleware, refuseTooMany } from './auth/client-gate-middleware.js';
 import { ClientGate } from './auth/client-gate.js';
 import { RequestLimits } from './auth/request-limits.js';
-import { compileTrustProxy } from './common/graphql-context.js';
+import { clientIpOf, compileTrustProxy, type ClientRequest } from './common/graphql-context.js';
 import { GRAPHQL_PATH } from './graphql/graphql-options.js';
 import { limitWsMessageSize } from './graphql/ws-message-limit.js';
 import { PinoNestLogger } from './infra/nest-logger.js';
@@ -59,11 +59,15 @@ export async function createApiApp(config: TowerConfig, opts: ApiAppOptions = {}
   try {
     // Before anything else reads the request: one address's requests take turns with everyone
     // else's (REQUESTS_IN_FLIGHT_PER_IP), then every GraphQL request counts against its address.
-    if (config.REQUESTS_IN_FLIGHT_PER_IP > 0) app.use(clientGateMiddleware(new ClientGate(config.REQUESTS_IN_FLIGHT_PER_IP, config.REQUESTS_QUEUED_PER_IP)));
+    if (config.REQUESTS_IN_FLIGHT_PER_IP > 0) {
+      const gate = new ClientGate(config.REQUESTS_IN_FLIGHT_PER_IP, config.REQUESTS_QUEUED_PER_IP);
+      observeRequestsWaiting(() => gate.waiting);
+      app.use(clientGateMiddleware(gate));
+    }
     const limits = app.get(RequestLimits);
     app.use(GRAPHQL_PATH, (req: ClientRequest, res: ServerResponse, next: (err?: unknown) => void) => {
       if (req.method !== 'POST' && req.method !== 'GET') return next();
-      void limits.ip(clientAddress(req)).then((refused) => {
+      void limits.ip(clientIpOf(req)).then((refused) => {
         if (!refused) return next();
         refuseTooMany(res, refused.message, Number(refused.details?.retryAfterSeconds));
       }, next);

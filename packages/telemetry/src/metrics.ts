@@ -207,10 +207,20 @@ export const subscriptionsActive = new Gauge({
   registers: [registry],
 });
 
+let requestsWaitingNow: () => number = () => 0;
+
+/** Where tower_api_requests_waiting is read from at each scrape (the API's per-address line). */
+export function observeRequestsWaiting(source: () => number): void {
+  requestsWaitingNow = source;
+}
+
 export const requestsWaiting = new Gauge({
   name: 'tower_api_requests_waiting',
   help: "HTTP requests waiting for their turn behind their own address's requests in progress (REQUESTS_IN_FLIGHT_PER_IP)",
   registers: [registry],
+  collect() {
+    this.set(requestsWaitingNow());
+  },
 });
 
 export const requestsTurnedAway = new Counter({

@@ -1,14 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
-import { requestsTurnedAway, requestsWaiting } from '@tower/telemetry';
+import type { ServerResponse } from 'node:http';
+import { requestsTurnedAway } from '@tower/telemetry';
 import onFinished from 'on-finished';
 import { GRAPHQL_CODE } from '../common/errors.js';
+import { clientIpOf, type ClientRequest } from '../common/graphql-context.js';
 import { addressKey } from './address-key.js';
 import type { ClientGate } from './client-gate.js';
-
-/** Express's request: `ip` is the client's address, resolved through TRUST_PROXY. */
-export type ClientRequest = IncomingMessage & { ip?: string };
-
-export const clientAddress = (req: ClientRequest): string | null => req.ip ?? req.socket.remoteAddress ?? null;
 
 /** A 429 with a GraphQL body: TOO_MANY_REQUESTS and when to come back, in the body and in Retry-After. */
 export function refuseTooMany(res: ServerResponse, message: string, retryAfterSeconds: number): void {
@@ -27,11 +23,7 @@ const UNGATED = /^\/(health|healthz|readyz|metrics)(\/|\?|$)/;
 export function clientGateMiddleware(gate: ClientGate) {
   return (req: ClientRequest, res: ServerResponse, next: () => void) => {
     if (UNGATED.test(req.url ?? '')) return next();
-    let started = false;
-    let waiting = false;
-    const admitted = gate.admit(addressKey(clientAddress(req)), (done) => {
-      started = true;
-      if (waiting) requestsWaiting.dec();
+    const admitted = gate.admit(addressKey(clientIpOf(req)), (done) => {
       // on-finished (Express's own): the response finished or its connection closed, even if that
       // happened while the request waited (its client left): then the turn passes at once.
       if (onFinished.isFinished(res) || req.socket.destroyed) return done();
@@ -40,11 +32,7 @@ export function clientGateMiddleware(gate: ClientGate) {
     });
     if (!admitted) {
       requestsTurnedAway.inc();
-      return refuseTooMany(res, 'too many requests from this address at once; try again in 1 s', 1);
-    }
-    if (!started) {
-      waiting = true;
-      requestsWaiting.inc();
+      refuseTooMany(res, 'too many requests from this address at once; try again in 1 s', 1);
     }
   };
 }

@@ -30,9 +30,17 @@ function first(value: string | string[] | undefined): string | null {
   return (Array.isArray(value) ? value[0] : value) ?? null;
 }
 
-export function originOf(req: (IncomingMessage & { ip?: string }) | undefined): RequestOrigin {
+/** A request as Express hands it on: `ip` is the client's address, resolved through TRUST_PROXY. */
+export type ClientRequest = IncomingMessage & { ip?: string };
+
+/** The client's address: Express's (through TRUST_PROXY), else the peer's. */
+export function clientIpOf(req: ClientRequest): string | null {
+  return req.ip ?? req.socket?.remoteAddress ?? null;
+}
+
+export function originOf(req: ClientRequest | undefined): RequestOrigin {
   if (!req) return { ip: null, userAgent: null };
-  return { ip: req.ip ?? req.socket?.remoteAddress ?? null, userAgent: first(req.headers['user-agent'])?.slice(0, 512) ?? null };
+  return { ip: clientIpOf(req), userAgent: first(req.headers['user-agent'])?.slice(0, 512) ?? null };
 }
 
 /**
